@@ -1,0 +1,68 @@
+// What vigie extracts from the content of text parts: links and forms from HTML and plain text,
+// the visible text of HTML the way a browser renders it, and text a browser would hide.
+// Values own their strings (they are small relative to the message and kept as evidence).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "vigie/anomaly.h"
+
+namespace vigie {
+
+// Where a URL was found.
+enum class UrlSource : std::uint8_t {
+  kHref,         // <a href>, <area href>
+  kSrc,          // <img src>, <iframe src>, <script src>...
+  kSrcset,       // a candidate of srcset
+  kFormAction,   // <form action>, <button formaction>
+  kMetaRefresh,  // <meta http-equiv=refresh content="0;url=...">
+  kCssUrl,       // url(...) in a style attribute or <style>
+  kOtherAttribute,  // background=, poster=, data=, cite=...
+  kText,         // plain text or visible HTML text (including bare www. forms)
+};
+
+struct Url {
+  std::string raw;          // as written (after HTML entity decoding)
+  std::string normalized;   // scheme://host[:port]/path?query#fragment, lowercase scheme and host,
+                            // host in ASCII (punycode), percent-decoding of unreserved characters
+  std::string scheme;       // lowercase; "http" assumed for bare www. forms
+  std::string host_ascii;   // IDNA ToASCII (UTS #46), lowercase; empty when the URL has no host
+  std::string host_unicode; // IDNA ToUnicode, for display and confusable checks
+  std::string registrable_domain;  // eTLD+1 via the public suffix list; empty for IP literals
+  std::string userinfo;     // text before '@' in the authority (a classic deception)
+  std::int32_t port = -1;   // explicit port, -1 when absent
+  bool host_is_ip = false;  // IPv4/IPv6 literal (including decimal/hex/octal IPv4 forms)
+  bool valid = true;        // false when the host could not be converted (bad IDNA, empty host)
+  UrlSource source = UrlSource::kText;
+  PartId part = kNoPart;    // the part it came from
+  std::string anchor_text;  // for kHref: the visible text of the link (deceptive-link checks)
+};
+
+struct HtmlForm {
+  std::string action;       // raw action attribute (empty: submits to the page itself)
+  std::string method;       // lowercase
+  bool has_password_input = false;
+  std::uint32_t input_count = 0;
+};
+
+// Text a reader does not see but a filter would: display:none, visibility:hidden, zero font size,
+// foreground colour equal to background, the hidden attribute, off-screen positioning.
+struct HiddenText {
+  std::string reason;   // "display:none", "font-size:0", "same-colour", "hidden-attribute"...
+  std::string text;     // the hidden text (whitespace-collapsed, truncated to a few hundred bytes)
+};
+
+struct HtmlContent {
+  std::string visible_text;   // what a browser shows, whitespace-collapsed, block elements → '\n'
+  std::vector<Url> links;     // every URL-bearing attribute and CSS url()
+  std::vector<HtmlForm> forms;
+  std::vector<HiddenText> hidden;
+  std::uint32_t script_count = 0;         // <script> elements (never executed)
+  std::uint32_t event_handler_count = 0;  // on* attributes (onload, onerror...)
+  std::string title;
+  bool truncated = false;     // input was cut at max_html_bytes
+};
+
+}  // namespace vigie

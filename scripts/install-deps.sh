@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs exactly the Debian 12 packages vigie needs to build, test, fuzz and benchmark.
+# Idempotent; run as root. Runtime-only users need just the first group.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+runtime_and_build=(
+  build-essential cmake ninja-build pkg-config
+  libicu-dev          # charset conversion, IDNA (UTS #46)
+  libgumbo-dev        # HTML5 tokenizer + tree builder
+  libpsl-dev          # public suffix list: registrable domains
+  libtomlplusplus-dev # configuration
+  libexpected-dev     # tl::expected (Result<T>)
+  nlohmann-json3-dev  # JSON output
+  libssl-dev          # MD5/SHA-1/SHA-256 of attachments
+)
+test_only=(
+  libgtest-dev libgmock-dev   # unit tests
+  libgmime-3.0-dev            # reference parser for the differential test and benchmark
+  clang libclang-rt-14-dev    # libFuzzer + ASan/UBSan
+  python3                     # Python email reference in bench/
+)
+
+missing=()
+for pkg in "${runtime_and_build[@]}" "${test_only[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,28 @@
+// URL normalisation and extraction from plain text. Owns IDNA (ICU UTS #46, non-transitional,
+// punycode both ways), percent-decoding of unreserved characters, IPv4 literal forms
+// (decimal, hex, octal, dotted shortcuts, as browsers accept them) and the registrable domain via
+// the public suffix list (libpsl, built-in list). Thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vigie/content.h"
+
+namespace vigie::parse {
+
+// Fills every field of a Url from raw (trimmed; a URL without scheme that starts with "www." is
+// read as http). Never fails: invalid hosts give valid=false with what could be recovered.
+Url normalize_url(std::string_view raw, UrlSource source);
+
+// Finds URLs in plain UTF-8 text: scheme URLs (http, https, ftp, mailto excluded, file, data,
+// javascript) and bare "www." forms, with trailing punctuation and closing brackets trimmed the way
+// mail clients linkify. Returns raw strings in order of appearance, at most max_urls.
+std::vector<std::string> find_urls_in_text(std::string_view text, std::size_t max_urls);
+
+// Registrable domain (eTLD+1) of an ASCII lowercase host, empty when the host is a public suffix,
+// an IP literal or empty.
+std::string registrable_domain(std::string_view host_ascii);
+
+}  // namespace vigie::parse
