@@ -13,6 +13,7 @@ runtime_and_build=(
   libexpected-dev     # tl::expected (Result<T>)
   nlohmann-json3-dev  # JSON output
   libssl-dev          # MD5/SHA-1/SHA-256 of attachments
+  libcli11-dev        # command-line parsing
 )
 test_only=(
   libgtest-dev libgmock-dev   # unit tests

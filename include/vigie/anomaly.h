@@ -23,7 +23,6 @@ inline constexpr PartId kNoPart = 0xffffffffu;
   X(kUrlLimit, "url_limit", "more URLs than max_urls")                                         \
   X(kNoHeaderBody, "no_header_body_separator", "no empty line between header and body")      \
   X(kHeaderSyntax, "header_syntax", "a header line that is not a field and not folding")     \
-  X(kBareCrOrLf, "mixed_line_endings", "bare CR or mixed CRLF/LF line endings")               \
   X(kNulByte, "nul_byte", "NUL byte in header or text")                                        \
   X(kDuplicateHeader, "duplicate_header", "a header that must appear once appears again")     \
   X(kMissingBoundary, "missing_boundary", "multipart without a boundary parameter")           \

@@ -1,0 +1,19 @@
+// The verdict on one message: a score, the action the policy maps it to, and the reasons.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigie {
+
+enum class Action { kAccept, kTag, kWarn, kQuarantine, kReject };
+std::string_view action_name(Action action);
+
+struct Verdict {
+  Action action = Action::kAccept;
+  double score = 0;
+  std::vector<std::string> reasons;  // finding ids, highest contribution first
+};
+
+}  // namespace vigie

@@ -1,0 +1,108 @@
+// parse_anomalies: turns the parser's anomalies into findings when they matter for security —
+// structures on which a filter and the reader's client can disagree (several From headers,
+// boundary tricks, encoded-words that forge an address, conflicting names), content the parser
+// could not fully read because of a limit, and files hidden uuencoded in text. Purely structural
+// oddities that legitimate mailers also produce are reported once, with a low score.
+#include <string>
+
+#include "analyzers/analyzer.h"
+
+namespace vigie::analyzers::parse_anomalies {
+namespace {
+
+using verdict::FindingId;
+
+Evidence anomaly_evidence(const Anomaly& a) {
+  std::string location = a.part == kNoPart ? "message" : "part:" + std::to_string(a.part);
+  std::string value(anomaly_name(a.kind));
+  if (!a.detail.empty()) value += ": " + a.detail;
+  if (a.limit != 0) value += " (" + std::to_string(a.observed) + " > " + std::to_string(a.limit) + ")";
+  return Evidence{std::move(location), std::move(value)};
+}
+
+void analyze(const ParsedMessage& message, const ScanContext& /*context*/, FindingSink& sink) {
+  std::vector<Evidence> multiple_from, duplicates, boundary, conflicting, limits, malformed;
+  for (const Anomaly& a : message.anomalies()) {
+    switch (a.kind) {
+      case AnomalyKind::kDuplicateHeader:
+        (a.detail == "From" ? multiple_from : duplicates).push_back(anomaly_evidence(a));
+        break;
+      case AnomalyKind::kNestedBoundaryPrefix:
+      case AnomalyKind::kBoundaryWhitespace:
+      case AnomalyKind::kBoundaryNotFound:
+      case AnomalyKind::kEncodingOnMultipart:
+        boundary.push_back(anomaly_evidence(a));
+        break;
+      case AnomalyKind::kDuplicateContentType:
+      case AnomalyKind::kFilenameConflict:
+        conflicting.push_back(anomaly_evidence(a));
+        break;
+      case AnomalyKind::kMessageTooLarge:
+      case AnomalyKind::kDepthLimit:
+      case AnomalyKind::kPartLimit:
+      case AnomalyKind::kHeaderFieldLimit:
+      case AnomalyKind::kDecodedSizeLimit:
+      case AnomalyKind::kHtmlSizeLimit:
+      case AnomalyKind::kUrlLimit:
+        limits.push_back(anomaly_evidence(a));
+        break;
+      case AnomalyKind::kNoHeaderBody:
+      case AnomalyKind::kHeaderSyntax:
+      case AnomalyKind::kMissingBoundary:
+      case AnomalyKind::kInvalidContentType:
+      case AnomalyKind::kUnknownTransferEncoding:
+      case AnomalyKind::kNulByte:
+      case AnomalyKind::kTruncatedMessage:
+        malformed.push_back(anomaly_evidence(a));
+        break;
+      default:  // charset and encoding leniencies: common in legitimate mail, not a signal
+        break;
+    }
+  }
+  if (!multiple_from.empty()) sink.emit(FindingId::MULTIPLE_FROM, std::move(multiple_from));
+  if (!duplicates.empty()) sink.emit(FindingId::DUPLICATE_IDENTITY_HEADER, std::move(duplicates));
+  if (!boundary.empty()) sink.emit(FindingId::BOUNDARY_TRICK, std::move(boundary));
+  if (!conflicting.empty()) sink.emit(FindingId::CONFLICTING_CONTENT_HEADERS, std::move(conflicting));
+  if (!limits.empty()) sink.emit(FindingId::PARSE_LIMIT_EXCEEDED, std::move(limits));
+  if (!malformed.empty()) sink.emit(FindingId::MALFORMED_STRUCTURE, std::move(malformed));
+
+  std::vector<Evidence> forged;
+  for (std::string_view field : {"From", "Reply-To", "Sender"}) {
+    const AddressList list = message.addresses(field);
+    if (!list.encoded_word_hides_address) continue;
+    for (const Mailbox& m : list.mailboxes) {
+      forged.push_back(Evidence{"header:" + std::string(field),
+                                "\"" + m.display_name + "\" <" + m.address() + ">"});
+    }
+  }
+  if (!forged.empty()) sink.emit(FindingId::ENCODED_WORD_ADDRESS_TRICK, std::move(forged));
+
+  std::vector<Evidence> hidden_files;
+  for (const EmbeddedFile& f : message.embedded_files()) {
+    hidden_files.push_back(Evidence{"part:" + std::to_string(f.part),
+                                    f.filename + " (" + std::to_string(f.size) + " bytes, sha256 " +
+                                        f.hashes.sha256 + ")"});
+  }
+  if (!hidden_files.empty()) sink.emit(FindingId::UUENCODED_FILE_IN_TEXT, std::move(hidden_files));
+}
+
+constexpr FindingId kEmits[] = {
+    FindingId::MULTIPLE_FROM,        FindingId::DUPLICATE_IDENTITY_HEADER,
+    FindingId::BOUNDARY_TRICK,       FindingId::CONFLICTING_CONTENT_HEADERS,
+    FindingId::PARSE_LIMIT_EXCEEDED, FindingId::MALFORMED_STRUCTURE,
+    FindingId::ENCODED_WORD_ADDRESS_TRICK, FindingId::UUENCODED_FILE_IN_TEXT,
+};
+
+}  // namespace
+
+const AnalyzerDescriptor& descriptor() {
+  static const AnalyzerDescriptor kDescriptor{
+      "parse_anomalies",
+      "Parser anomalies that let a filter and a mail client see different messages",
+      kEmits,
+      &analyze,
+  };
+  return kDescriptor;
+}
+
+}  // namespace vigie::analyzers::parse_anomalies

@@ -1,0 +1,44 @@
+// Every analyzer is registered once, and can only emit ids the catalog defines with both
+// explanations present.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "analyzers/analyzer.h"
+
+namespace vigie::analyzers {
+namespace {
+
+TEST(RegistryTest, NamesAreUniqueAndDescribed) {
+  std::set<std::string_view> names;
+  for (const AnalyzerDescriptor* d : registry()) {
+    EXPECT_TRUE(names.insert(d->name).second) << d->name;
+    EXPECT_FALSE(d->description.empty()) << d->name;
+    EXPECT_FALSE(d->emits.empty()) << d->name;
+    EXPECT_NE(d->analyze, nullptr);
+  }
+  EXPECT_TRUE(names.count("parse_anomalies"));
+}
+
+TEST(RegistryTest, CatalogEntriesAreComplete) {
+  std::set<std::string_view> ids;
+  for (const verdict::CatalogEntry& e : verdict::catalog()) {
+    EXPECT_TRUE(ids.insert(e.name).second) << e.name;
+    EXPECT_FALSE(e.en.empty()) << e.name;
+    EXPECT_FALSE(e.fr.empty()) << e.name;
+    EXPECT_GE(e.default_score, 0) << e.name;
+    EXPECT_EQ(verdict::catalog_entry(e.id).name, e.name);
+  }
+}
+
+TEST(RegistryTest, MakeFindingCopiesCatalogAndSplitsTechniques) {
+  const Finding f = verdict::make_finding(verdict::FindingId::ENCODED_WORD_ADDRESS_TRICK,
+                                          {Evidence{"header:From", "x"}});
+  EXPECT_EQ(f.id, "ENCODED_WORD_ADDRESS_TRICK");
+  EXPECT_EQ(f.attack, (std::vector<std::string>{"T1566", "T1656", "T1036"}));
+  EXPECT_FALSE(f.explanation.fr.empty());
+  ASSERT_EQ(f.evidence.size(), 1u);
+}
+
+}  // namespace
+}  // namespace vigie::analyzers

@@ -1,0 +1,176 @@
+// Subcommand implementations: option handling, the parallel scan loop and printing.
+#include "cli/commands.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "outputs/json_output.h"
+#include "outputs/text_output.h"
+#include "service/intake/message_source.h"
+#include "vigie/config.h"
+#include "vigie/engine.h"
+
+namespace vigie::cli {
+namespace {
+
+// Loads the configuration, or the built-in defaults when no file is given.
+bool load(const std::string& path, Config& config) {
+  if (path.empty()) return true;
+  Result<Config> loaded = load_config(path);
+  if (!loaded) {
+    std::cerr << "vigie: invalid configuration:\n" << loaded.error().message << "\n";
+    return false;
+  }
+  config = std::move(*loaded);
+  return true;
+}
+
+// Output of one input file, filled by a worker and printed in input order.
+struct Slot {
+  std::string text;
+  std::size_t messages = 0;
+  std::string error;
+  bool done = false;
+};
+
+}  // namespace
+
+int run_scan(const ScanOptions& options) {
+  Config config;
+  if (!load(options.config_path, config)) return kExitUsage;
+  const Engine engine(config);
+
+  std::vector<std::string> errors;
+  const std::vector<service::InputFile> inputs = service::collect_inputs(options.paths, errors);
+  for (const std::string& e : errors) std::cerr << "vigie: " << e << "\n";
+
+  const bool text = options.format == "text";
+  const outputs::Language language =
+      options.language == "fr" ? outputs::Language::kFrench : outputs::Language::kEnglish;
+  unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  jobs = std::min<unsigned>(jobs, std::max<std::size_t>(1, inputs.size()));
+  const bool progress = options.progress && isatty(STDERR_FILENO) && inputs.size() > 1;
+
+  std::vector<Slot> slots(inputs.size());
+  std::mutex mutex;
+  std::condition_variable slot_done;    // a worker finished a slot
+  std::condition_variable slot_printed; // the printer advanced
+  std::size_t printed = 0;
+  std::atomic<std::size_t> next{0};
+  // Workers stay within this many files of the printer, so output buffering stays bounded when
+  // one large mbox holds up the ordered output.
+  constexpr std::size_t kWindow = 1024;
+
+  auto worker = [&] {
+    while (true) {
+      const std::size_t index = next.fetch_add(1);
+      if (index >= inputs.size()) return;
+      {
+        std::unique_lock lock(mutex);
+        slot_printed.wait(lock, [&] { return index < printed + kWindow; });
+      }
+      Slot local;
+      Result<std::size_t> read = service::read_messages(
+          inputs[index], config.limits.max_message_bytes, [&](service::InputMessage&& message) {
+            const ScanResult result = engine.scan(std::move(message.bytes), Envelope{});
+            local.text += text ? outputs::scan_to_text(result, message.label, language)
+                               : outputs::to_json_line(outputs::scan_to_json(result, message.label));
+            local.text += '\n';
+            ++local.messages;
+          });
+      if (!read) local.error = read.error().message;
+      std::lock_guard lock(mutex);
+      local.done = true;
+      slots[index] = std::move(local);
+      slot_done.notify_all();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned i = 0; i < jobs; ++i) threads.emplace_back(worker);
+
+  std::size_t messages = 0;
+  bool io_error = !errors.empty();
+  auto last_progress = std::chrono::steady_clock::now();
+  while (true) {
+    Slot slot;
+    {
+      std::unique_lock lock(mutex);
+      if (printed == slots.size()) break;
+      slot_done.wait_for(lock, std::chrono::milliseconds(200), [&] { return slots[printed].done; });
+      if (!slots[printed].done) {
+        if (progress) {
+          std::fprintf(stderr, "\r%zu messages, %zu/%zu files", messages, printed, inputs.size());
+        }
+        continue;
+      }
+      slot = std::move(slots[printed]);
+      slots[printed] = Slot{};
+      ++printed;
+      slot_printed.notify_all();
+    }
+    std::fwrite(slot.text.data(), 1, slot.text.size(), stdout);
+    messages += slot.messages;
+    if (!slot.error.empty()) {
+      std::cerr << (progress ? "\r" : "") << "vigie: " << slot.error << "\n";
+      io_error = true;
+    }
+    if (progress && std::chrono::steady_clock::now() - last_progress > std::chrono::milliseconds(200)) {
+      last_progress = std::chrono::steady_clock::now();
+      std::fprintf(stderr, "\r%zu messages, %zu/%zu files", messages, printed, inputs.size());
+    }
+  }
+  for (std::thread& t : threads) t.join();
+  if (progress) std::fprintf(stderr, "\r%zu messages, %zu files scanned\n", messages, inputs.size());
+  if (std::fflush(stdout) != 0) {
+    std::cerr << "vigie: cannot write output\n";
+    return kExitIo;
+  }
+  return io_error ? kExitIo : kExitOk;
+}
+
+int run_parse(const ParseOptions& options) {
+  Config config;
+  if (!load(options.config_path, config)) return kExitUsage;
+  std::unique_ptr<ParsedMessage> message;
+  Result<std::size_t> read = service::read_messages(
+      service::InputFile{options.path}, config.limits.max_message_bytes,
+      [&](service::InputMessage&& m) {
+        if (!message) message = ParsedMessage::parse(std::move(m.bytes), config.limits);
+      });
+  if (!read) {
+    std::cerr << "vigie: " << read.error().message << "\n";
+    return kExitIo;
+  }
+  if (!message) {
+    std::cerr << "vigie: " << options.path << ": no message\n";
+    return kExitIo;
+  }
+  message->decode_all();
+  if (options.json) {
+    std::cout << outputs::parse_to_json(*message).dump(2, ' ', false,
+                                                        nlohmann::json::error_handler_t::replace)
+              << "\n";
+  } else {
+    std::cout << outputs::parse_to_text(*message);
+  }
+  return kExitOk;
+}
+
+int run_config_check(const std::string& path) {
+  Result<Config> loaded = load_config(path);
+  if (!loaded) {
+    std::cerr << loaded.error().message << "\n";
+    return kExitUsage;
+  }
+  std::cout << path << ": ok\n";
+  return kExitOk;
+}
+
+}  // namespace vigie::cli

@@ -1,0 +1,34 @@
+// The vigie command line: argument parsing and calls into the engine, nothing else.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace vigie::cli {
+
+struct ScanOptions {
+  std::vector<std::string> paths;
+  std::string format = "jsonl";  // jsonl | text
+  std::string language = "en";   // en | fr (text format)
+  std::string config_path;
+  unsigned jobs = 0;             // 0: one per core
+  bool progress = true;
+};
+
+struct ParseOptions {
+  std::string path;
+  std::string config_path;
+  bool json = false;
+};
+
+int run_scan(const ScanOptions& options);
+int run_parse(const ParseOptions& options);
+int run_config_check(const std::string& path);
+
+// Exit codes: 0 success, 1 an input or output could not be read or written, 2 usage or
+// configuration error.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitIo = 1;
+inline constexpr int kExitUsage = 2;
+
+}  // namespace vigie::cli

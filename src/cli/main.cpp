@@ -1,0 +1,45 @@
+// vigie: command-line entry point. Subcommands map one-to-one onto functions in commands.h.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace vigie::cli;
+  CLI::App app{"vigie — mail intrusion detection engine"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "vigie 0.1.0");
+
+  ScanOptions scan;
+  CLI::App* scan_cmd = app.add_subcommand("scan", "Scan messages: files, directories, mbox, Maildir, - for stdin");
+  scan_cmd->add_option("paths", scan.paths, "Inputs")->required();
+  scan_cmd->add_option("--format", scan.format, "Output format")
+      ->check(CLI::IsMember({"jsonl", "text"}));
+  scan_cmd->add_option("--lang", scan.language, "Language of explanations in text output")
+      ->check(CLI::IsMember({"en", "fr"}));
+  scan_cmd->add_option("-c,--config", scan.config_path, "Configuration file (TOML)");
+  scan_cmd->add_option("-j,--jobs", scan.jobs, "Parallel scanning threads (default: all cores)");
+  scan_cmd->add_flag("!--no-progress", scan.progress, "No progress indicator on a terminal");
+
+  ParseOptions parse;
+  CLI::App* parse_cmd = app.add_subcommand("parse", "Show the parsed structure of one message");
+  parse_cmd->add_option("file", parse.path, "Message file, - for stdin")->required();
+  parse_cmd->add_option("-c,--config", parse.config_path, "Configuration file (TOML)");
+  parse_cmd->add_flag("--json", parse.json, "JSON output");
+
+  std::string config_file;
+  CLI::App* config_cmd = app.add_subcommand("config", "Configuration tools");
+  config_cmd->require_subcommand(1);
+  CLI::App* check_cmd = config_cmd->add_subcommand("check", "Validate a configuration file");
+  check_cmd->add_option("file", config_file, "TOML file")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  if (*scan_cmd) return run_scan(scan);
+  if (*parse_cmd) return run_parse(parse);
+  if (*check_cmd) return run_config_check(config_file);
+  return kExitUsage;
+}

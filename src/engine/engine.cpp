@@ -1,0 +1,41 @@
+// The scan pipeline: parse (fully decoded, so every anomaly is known), run every enabled analyzer,
+// then decide. An analyzer that throws is a bug in that analyzer: it becomes an ANALYZER_ERROR
+// finding naming it and the scan goes on, so one bad detector never loses a message.
+#include <algorithm>
+#include <chrono>
+#include <exception>
+
+#include "analyzers/analyzer.h"
+#include "verdict/scoring.h"
+#include "vigie/engine.h"
+
+namespace vigie {
+
+Engine::Engine(Config config) : config_(std::move(config)) {}
+
+ScanResult Engine::scan(std::shared_ptr<const std::string> bytes, const Envelope& envelope) const {
+  const auto start = std::chrono::steady_clock::now();
+  ScanResult result;
+  result.message = ParsedMessage::parse(std::move(bytes), config_.limits);
+  result.message->decode_all();
+
+  const ScanContext context{envelope, config_};
+  analyzers::FindingSink sink(result.findings);
+  const auto& disabled = config_.analyzers.disabled;
+  for (const analyzers::AnalyzerDescriptor* analyzer : analyzers::registry()) {
+    if (std::find(disabled.begin(), disabled.end(), analyzer->name) != disabled.end()) continue;
+    try {
+      analyzer->analyze(*result.message, context, sink);
+    } catch (const std::exception& e) {
+      sink.emit(verdict::FindingId::ANALYZER_ERROR,
+                {Evidence{"analyzer:" + std::string(analyzer->name), e.what()}});
+    }
+  }
+  result.verdict = verdict::decide(result.findings, config_.policy);
+  result.elapsed_us = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start)
+          .count());
+  return result;
+}
+
+}  // namespace vigie

@@ -1,0 +1,209 @@
+// Scan and parse JSON renderers.
+#include "outputs/json_output.h"
+
+#include "parse/headers/header_grammar.h"
+
+namespace vigie::outputs {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kExcerptBytes = 400;
+
+std::string_view url_source_name(UrlSource source) {
+  switch (source) {
+    case UrlSource::kHref: return "href";
+    case UrlSource::kSrc: return "src";
+    case UrlSource::kSrcset: return "srcset";
+    case UrlSource::kFormAction: return "form_action";
+    case UrlSource::kMetaRefresh: return "meta_refresh";
+    case UrlSource::kCssUrl: return "css_url";
+    case UrlSource::kOtherAttribute: return "attribute";
+    case UrlSource::kText: return "text";
+  }
+  return "text";
+}
+
+json anomaly_json(const Anomaly& a) {
+  json j = {{"kind", anomaly_name(a.kind)}};
+  if (a.part != kNoPart) j["part"] = a.part;
+  if (!a.detail.empty()) j["detail"] = a.detail;
+  if (a.limit != 0) {
+    j["observed"] = a.observed;
+    j["limit"] = a.limit;
+  }
+  return j;
+}
+
+json anomalies_json(const ParsedMessage& m) {
+  json out = json::array();
+  for (const Anomaly& a : m.anomalies()) out.push_back(anomaly_json(a));
+  return out;
+}
+
+json mailbox_json(const Mailbox& m) {
+  json j = {{"address", m.address()}};
+  if (!m.display_name.empty()) j["name"] = m.display_name;
+  if (!m.group.empty()) j["group"] = m.group;
+  return j;
+}
+
+json address_list_json(const AddressList& list) {
+  json out = json::array();
+  for (const Mailbox& m : list.mailboxes) out.push_back(mailbox_json(m));
+  return out;
+}
+
+json url_json(const Url& u) {
+  json j = {{"url", u.normalized}, {"source", url_source_name(u.source)}};
+  if (!u.host_ascii.empty()) j["host"] = u.host_ascii;
+  if (u.host_unicode != u.host_ascii && !u.host_unicode.empty()) j["host_unicode"] = u.host_unicode;
+  if (!u.registrable_domain.empty()) j["domain"] = u.registrable_domain;
+  if (u.host_is_ip) j["ip"] = true;
+  if (!u.userinfo.empty()) j["userinfo"] = u.userinfo;
+  if (!u.valid) j["valid"] = false;
+  if (u.part != kNoPart) j["part"] = u.part;
+  if (!u.anchor_text.empty()) j["anchor_text"] = excerpt(u.anchor_text, 200);
+  return j;
+}
+
+json part_json(const ParsedMessage& m, const Part& p) {
+  json j = {{"id", p.id},
+            {"type", p.media_type + "/" + p.media_subtype},
+            {"depth", p.depth}};
+  if (p.parent != kNoPart) j["parent"] = p.parent;
+  if (!p.charset.empty()) j["charset"] = p.charset;
+  j["encoding"] = transfer_encoding_name(p.transfer_encoding);
+  if (p.disposition != Disposition::kNone) j["disposition"] = disposition_name(p.disposition);
+  if (!p.filename.empty()) j["filename"] = p.filename;
+  if (!p.children.empty()) j["children"] = p.children;
+  if (p.is_leaf()) {
+    j["size"] = m.decoded(p.id).size();
+    if (!p.is_text() || p.is_attachment()) {
+      const PartHashes& h = m.hashes(p.id);
+      j["md5"] = h.md5;
+      j["sha1"] = h.sha1;
+      j["sha256"] = h.sha256;
+    }
+  }
+  return j;
+}
+
+}  // namespace
+
+std::string excerpt(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  std::size_t cut = max_bytes;
+  // Step back over UTF-8 continuation bytes so a character is never split.
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(text.substr(0, cut)) + "\xE2\x80\xA6";
+}
+
+std::string to_json_line(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+json scan_to_json(const ScanResult& result, std::string_view label) {
+  const ParsedMessage& m = *result.message;
+  json j;
+  j["file"] = label;
+  j["message_id"] = m.message_id();
+  const AddressList from = m.addresses("From");
+  j["from"] = from.mailboxes.empty() ? json(nullptr) : json(from.mailboxes.front().address());
+  j["subject"] = m.subject();
+  j["parse"] = {{"parts", m.parts().size()}, {"anomalies", anomalies_json(m)}};
+  json findings = json::array();
+  for (const Finding& f : result.findings) {
+    json evidence = json::array();
+    for (const Evidence& e : f.evidence) evidence.push_back({{"where", e.location}, {"what", e.value}});
+    findings.push_back({{"id", f.id},
+                        {"score", f.score},
+                        {"attack", f.attack},
+                        {"evidence", std::move(evidence)},
+                        {"explanation", {{"en", f.explanation.en}, {"fr", f.explanation.fr}}}});
+  }
+  j["findings"] = std::move(findings);
+  j["verdict"] = {{"action", action_name(result.verdict.action)},
+                  {"score", result.verdict.score},
+                  {"reasons", result.verdict.reasons}};
+  j["elapsed_us"] = result.elapsed_us;
+  return j;
+}
+
+json parse_to_json(const ParsedMessage& m) {
+  json j;
+  json headers = json::array();
+  for (const HeaderField& f : m.root().headers) {
+    headers.push_back({{"name", f.name}, {"value", m.header_text(f)}});
+  }
+  j["headers"] = std::move(headers);
+  j["message_id"] = m.message_id();
+  j["subject"] = m.subject();
+  for (std::string_view field : {"From", "Sender", "Reply-To", "To", "Cc"}) {
+    const AddressList list = m.addresses(field);
+    if (!list.mailboxes.empty()) {
+      std::string key(field);
+      for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      j[key] = address_list_json(list);
+    }
+  }
+  if (const auto date = m.date()) {
+    j["date"] = {{"unix", date->unix_seconds}, {"utc_offset_minutes", date->utc_offset_minutes}};
+  }
+  json received = json::array();
+  for (const ReceivedHop& hop : m.received_chain()) {
+    json h;
+    if (!hop.from_helo.empty()) h["from"] = hop.from_helo;
+    if (!hop.from_rdns.empty()) h["rdns"] = hop.from_rdns;
+    if (!hop.from_ip.empty()) h["ip"] = hop.from_ip;
+    if (!hop.by.empty()) h["by"] = hop.by;
+    if (!hop.with.empty()) h["with"] = hop.with;
+    if (!hop.id.empty()) h["id"] = hop.id;
+    if (!hop.for_address.empty()) h["for"] = hop.for_address;
+    if (hop.date) h["date_unix"] = hop.date->unix_seconds;
+    received.push_back(std::move(h));
+  }
+  j["received"] = std::move(received);
+
+  json parts = json::array();
+  json texts = json::array();
+  json html = json::array();
+  for (const Part& p : m.parts()) {
+    parts.push_back(part_json(m, p));
+    if (!p.is_leaf() || !p.is_text()) continue;
+    if (const HtmlContent* h = m.html(p.id)) {
+      json forms = json::array();
+      for (const HtmlForm& f : h->forms) {
+        forms.push_back({{"action", f.action}, {"method", f.method},
+                         {"password", f.has_password_input}, {"inputs", f.input_count}});
+      }
+      json hidden = json::array();
+      for (const HiddenText& t : h->hidden) hidden.push_back({{"reason", t.reason}, {"text", t.text}});
+      html.push_back({{"part", p.id},
+                      {"title", h->title},
+                      {"forms", std::move(forms)},
+                      {"hidden", std::move(hidden)},
+                      {"scripts", h->script_count},
+                      {"event_handlers", h->event_handler_count}});
+      texts.push_back({{"part", p.id}, {"visible_text", excerpt(h->visible_text, kExcerptBytes)}});
+    } else {
+      texts.push_back({{"part", p.id}, {"text", excerpt(m.text(p.id), kExcerptBytes)}});
+    }
+  }
+  j["parts"] = std::move(parts);
+  j["text"] = std::move(texts);
+  j["html"] = std::move(html);
+  json urls = json::array();
+  for (const Url& u : m.urls()) urls.push_back(url_json(u));
+  j["urls"] = std::move(urls);
+  json embedded = json::array();
+  for (const EmbeddedFile& f : m.embedded_files()) {
+    embedded.push_back({{"part", f.part}, {"filename", f.filename}, {"size", f.size},
+                        {"sha256", f.hashes.sha256}, {"complete", f.complete}});
+  }
+  j["uuencoded"] = std::move(embedded);
+  j["anomalies"] = anomalies_json(m);
+  return j;
+}
+
+}  // namespace vigie::outputs

@@ -1,0 +1,27 @@
+// JSON renderings of a scan and of a parse. Renderers only read; this is the one place where
+// views into the message are copied into output (evidence outlives the scan from here on).
+// Text from the message may be invalid UTF-8: dump with to_json_line(), which replaces it.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+
+#include "vigie/engine.h"
+
+namespace vigie::outputs {
+
+// One JSON Lines record per scanned message (schema in docs/output.md).
+nlohmann::json scan_to_json(const ScanResult& result, std::string_view label);
+
+// The full parsed structure: headers, part tree, text excerpts, URLs, HTML facts, anomalies.
+nlohmann::json parse_to_json(const ParsedMessage& message);
+
+// Compact single-line serialisation, invalid UTF-8 replaced by U+FFFD.
+std::string to_json_line(const nlohmann::json& value);
+
+// Cuts UTF-8 text at max_bytes without splitting a character; appends "…" when cut.
+std::string excerpt(std::string_view text, std::size_t max_bytes);
+
+}  // namespace vigie::outputs

@@ -1,0 +1,49 @@
+// ParsedMessage::State: everything a parsed message owns — the shared input buffer, decoded
+// nested-message buffers, the flat part list, anomalies and the lazily filled per-part caches.
+// Only src/parse/mime reads or writes it.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vigie/message.h"
+
+namespace vigie {
+
+struct PartCache {
+  bool decoded_done = false;
+  std::string decoded_storage;       // used only when the encoding is not identity
+  std::string_view decoded;
+  bool text_done = false;
+  std::string text_storage;          // used only when conversion changed the bytes
+  std::string_view text;
+  std::optional<HtmlContent> html;
+  bool html_done = false;
+  std::optional<PartHashes> hashes;
+};
+
+struct ParsedMessage::State {
+  std::shared_ptr<const std::string> buffer;
+  std::string_view raw;  // buffer, cut at max_message_bytes
+  Limits limits;
+  // Decoded bodies of transfer-encoded message/rfc822 parts, parsed as nested messages. Part::source
+  // n refers to nested_sources[n - 1]. unique_ptr keeps each buffer's address stable.
+  std::vector<std::unique_ptr<std::string>> nested_sources;
+  std::vector<Part> parts;
+  std::vector<Anomaly> anomalies;
+  std::vector<PartCache> caches;  // one per part; sized once parsing is finished
+  std::uint64_t total_decoded = 0;
+  bool urls_done = false;
+  std::vector<Url> urls;
+  bool embedded_done = false;
+  std::vector<EmbeddedFile> embedded;
+
+  void add_anomaly(AnomalyKind kind, PartId part, std::uint64_t offset = 0,
+                   std::string detail = {}, std::uint64_t observed = 0, std::uint64_t limit = 0) {
+    anomalies.push_back(Anomaly{kind, part, offset, observed, limit, std::move(detail)});
+  }
+};
+
+}  // namespace vigie

@@ -1,0 +1,299 @@
+// ParsedMessage accessors: header conveniences and the lazy, memoized decoding of part bodies,
+// text, HTML, hashes, URLs and uuencoded files. Every decode respects the per-part and
+// per-message decoded-size budgets of Limits and records an anomaly when it hits one.
+#include <openssl/evp.h>
+
+#include <cstring>
+
+#include <algorithm>
+
+#include "parse/encoding/charset.h"
+#include "parse/encoding/rfc2047.h"
+#include "parse/encoding/transfer_decoding.h"
+#include "parse/headers/header_grammar.h"
+#include "parse/html/html_extract.h"
+#include "parse/mime/header_block.h"
+#include "parse/mime/message_state.h"
+#include "parse/url/url.h"
+
+namespace vigie {
+namespace {
+
+std::string hex_digest(const EVP_MD* md, std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), digest, &len, md, nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(static_cast<std::size_t>(len) * 2, '0');
+  for (unsigned int i = 0; i < len; ++i) {
+    out[2 * i] = kHex[digest[i] >> 4];
+    out[2 * i + 1] = kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+PartHashes hash_all(std::string_view data) {
+  return PartHashes{hex_digest(EVP_md5(), data), hex_digest(EVP_sha1(), data),
+                    hex_digest(EVP_sha256(), data)};
+}
+
+bool charset_is_utf8_compatible(std::string_view charset) {
+  return charset.empty() || charset == "utf-8" || charset == "us-ascii" || charset == "utf8" ||
+         charset == "ascii";
+}
+
+}  // namespace
+
+std::string_view transfer_encoding_name(TransferEncoding encoding) {
+  switch (encoding) {
+    case TransferEncoding::kSevenBit: return "7bit";
+    case TransferEncoding::kEightBit: return "8bit";
+    case TransferEncoding::kBinary: return "binary";
+    case TransferEncoding::kBase64: return "base64";
+    case TransferEncoding::kQuotedPrintable: return "quoted-printable";
+    case TransferEncoding::kUuencode: return "x-uuencode";
+    case TransferEncoding::kUnknown: return "unknown";
+  }
+  return "unknown";
+}
+
+std::string_view disposition_name(Disposition disposition) {
+  switch (disposition) {
+    case Disposition::kNone: return "";
+    case Disposition::kInline: return "inline";
+    case Disposition::kAttachment: return "attachment";
+    case Disposition::kOther: return "other";
+  }
+  return "";
+}
+
+const HeaderField* Part::header(std::string_view name) const {
+  for (const HeaderField& f : headers) {
+    if (parse::iequals(f.name, name)) return &f;
+  }
+  return nullptr;
+}
+
+ParsedMessage::ParsedMessage(std::unique_ptr<State> state) : state_(std::move(state)) {}
+ParsedMessage::~ParsedMessage() = default;
+
+std::string_view ParsedMessage::raw() const { return state_->raw; }
+const Limits& ParsedMessage::limits() const { return state_->limits; }
+std::span<const Part> ParsedMessage::parts() const { return state_->parts; }
+const Part& ParsedMessage::part(PartId id) const { return state_->parts.at(id); }
+std::span<const Anomaly> ParsedMessage::anomalies() const { return state_->anomalies; }
+
+std::vector<PartId> ParsedMessage::leaves() const {
+  std::vector<PartId> out;
+  for (const Part& p : state_->parts) {
+    if (p.is_leaf()) out.push_back(p.id);
+  }
+  return out;
+}
+
+std::string ParsedMessage::header_text(const HeaderField& field) const {
+  std::string out;
+  parse::decode_encoded_words(parse::unfold(field.value), out);
+  return out;
+}
+
+std::string ParsedMessage::subject() const {
+  const HeaderField* f = header("Subject");
+  return f ? header_text(*f) : std::string();
+}
+
+AddressList ParsedMessage::addresses(std::string_view field_name) const {
+  AddressList all;
+  for (const HeaderField& f : root().headers) {
+    if (!parse::iequals(f.name, field_name)) continue;
+    AddressList one = parse::parse_address_list(f.value);
+    all.malformed |= one.malformed;
+    all.encoded_word_hides_address |= one.encoded_word_hides_address;
+    for (Mailbox& m : one.mailboxes) all.mailboxes.push_back(std::move(m));
+  }
+  return all;
+}
+
+std::optional<DateTime> ParsedMessage::date() const {
+  const HeaderField* f = header("Date");
+  return f ? parse::parse_date(f->value) : std::nullopt;
+}
+
+std::string ParsedMessage::message_id() const {
+  const HeaderField* f = header("Message-ID");
+  if (!f) return {};
+  std::vector<std::string> ids = parse::parse_message_ids(f->value);
+  return ids.empty() ? parse::unfold(f->value) : ids.front();
+}
+
+std::vector<ReceivedHop> ParsedMessage::received_chain() const {
+  std::vector<ReceivedHop> hops;
+  for (const HeaderField& f : root().headers) {
+    if (parse::iequals(f.name, "Received")) hops.push_back(parse::parse_received(f.value));
+  }
+  return hops;
+}
+
+std::string_view ParsedMessage::decoded(PartId id) const {
+  State& s = *state_;
+  PartCache& cache = s.caches.at(id);
+  if (cache.decoded_done) return cache.decoded;
+  cache.decoded_done = true;
+  const Part& part = s.parts[id];
+  const std::uint64_t total_left = s.total_decoded >= s.limits.max_total_decoded_bytes
+                                       ? 0
+                                       : s.limits.max_total_decoded_bytes - s.total_decoded;
+  const std::uint64_t budget = std::min<std::uint64_t>(total_left, s.limits.max_part_decoded_bytes);
+  parse::DecodeStats stats;
+  switch (part.transfer_encoding) {
+    case TransferEncoding::kBase64:
+      stats = parse::decode_base64(part.body, cache.decoded_storage, budget);
+      cache.decoded = cache.decoded_storage;
+      if (stats.invalid > 0) {
+        s.add_anomaly(AnomalyKind::kBase64Garbage, id, 0, {}, stats.invalid);
+      }
+      break;
+    case TransferEncoding::kQuotedPrintable:
+      stats = parse::decode_quoted_printable(part.body, cache.decoded_storage, budget);
+      cache.decoded = cache.decoded_storage;
+      if (stats.invalid > 0) {
+        s.add_anomaly(AnomalyKind::kQuotedPrintableInvalid, id, 0, {}, stats.invalid);
+      }
+      break;
+    case TransferEncoding::kUuencode: {
+      std::vector<parse::UuencodedFile> files = parse::find_uuencoded(part.body, 1, budget);
+      if (!files.empty()) cache.decoded_storage = std::move(files.front().bytes);
+      cache.decoded = cache.decoded_storage;
+      break;
+    }
+    default:  // identity encodings: the raw body is the content, no copy
+      cache.decoded = part.body;
+      if (cache.decoded.size() > budget) {
+        stats.truncated = true;
+        cache.decoded = cache.decoded.substr(0, budget);
+      }
+      break;
+  }
+  if (stats.truncated) {
+    s.add_anomaly(AnomalyKind::kDecodedSizeLimit, id, 0, {}, part.body.size(), budget);
+  }
+  s.total_decoded += cache.decoded.size();
+  return cache.decoded;
+}
+
+std::string_view ParsedMessage::text(PartId id) const {
+  State& s = *state_;
+  const Part& part = s.parts.at(id);
+  if (!part.is_text() || !part.is_leaf()) return {};
+  PartCache& cache = s.caches[id];
+  if (cache.text_done) return cache.text;
+  cache.text_done = true;
+  const std::string_view bytes = decoded(id);
+  if (std::memchr(bytes.data(), '\0', bytes.size()) != nullptr) {
+    s.add_anomaly(AnomalyKind::kNulByte, id, 0, "text");
+  }
+  // Fast path: most mail is ASCII or UTF-8 declared as such; the decoded view is the text.
+  if (charset_is_utf8_compatible(part.charset) && parse::is_valid_utf8(bytes)) {
+    cache.text = bytes;
+    return cache.text;
+  }
+  const parse::CharsetConversion conv =
+      parse::convert_to_utf8(bytes, part.charset, cache.text_storage);
+  cache.text = cache.text_storage;
+  if (conv.declared_unknown) {
+    s.add_anomaly(AnomalyKind::kUnknownCharset, id, 0, part.charset);
+  } else if (part.charset.empty()) {
+    s.add_anomaly(AnomalyKind::kUndeclared8bit, id, 0, conv.charset_used);
+  } else if (conv.invalid_bytes) {
+    s.add_anomaly(AnomalyKind::kCharsetMismatch, id, 0, part.charset);
+  }
+  return cache.text;
+}
+
+const HtmlContent* ParsedMessage::html(PartId id) const {
+  State& s = *state_;
+  const Part& part = s.parts.at(id);
+  if (!part.is_text() || part.media_subtype != "html" || !part.is_leaf()) return nullptr;
+  PartCache& cache = s.caches[id];
+  if (!cache.html_done) {
+    cache.html_done = true;
+    cache.html = parse::extract_html(text(id), s.limits);
+    for (Url& u : cache.html->links) u.part = id;
+    if (cache.html->truncated) {
+      s.add_anomaly(AnomalyKind::kHtmlSizeLimit, id, 0, {}, text(id).size(), s.limits.max_html_bytes);
+    }
+  }
+  return &*cache.html;
+}
+
+const PartHashes& ParsedMessage::hashes(PartId id) const {
+  PartCache& cache = state_->caches.at(id);
+  if (!cache.hashes) cache.hashes = hash_all(decoded(id));
+  return *cache.hashes;
+}
+
+std::span<const Url> ParsedMessage::urls() const {
+  State& s = *state_;
+  if (s.urls_done) return s.urls;
+  s.urls_done = true;
+  const std::size_t max = s.limits.max_urls;
+  bool over = false;
+  auto add = [&](Url url) {
+    if (s.urls.size() >= max) {
+      over = true;
+      return;
+    }
+    s.urls.push_back(std::move(url));
+  };
+  auto add_from_text = [&](std::string_view text, PartId id) {
+    for (const std::string& raw : parse::find_urls_in_text(text, max)) {
+      Url u = parse::normalize_url(raw, UrlSource::kText);
+      u.part = id;
+      add(std::move(u));
+    }
+  };
+  for (const Part& part : s.parts) {
+    if (!part.is_leaf() || !part.is_text()) continue;
+    if (const HtmlContent* h = html(part.id)) {
+      for (const Url& u : h->links) add(u);
+      add_from_text(h->visible_text, part.id);
+    } else if (part.media_subtype == "plain" || part.media_subtype == "enriched") {
+      add_from_text(text(part.id), part.id);
+    }
+  }
+  if (over) s.add_anomaly(AnomalyKind::kUrlLimit, kNoPart, 0, {}, max + 1, max);
+  return s.urls;
+}
+
+std::span<const EmbeddedFile> ParsedMessage::embedded_files() const {
+  State& s = *state_;
+  if (s.embedded_done) return s.embedded;
+  s.embedded_done = true;
+  for (const Part& part : s.parts) {
+    if (!part.is_leaf() || !part.is_text() || part.transfer_encoding == TransferEncoding::kUuencode) {
+      continue;
+    }
+    const std::string_view bytes = decoded(part.id);
+    if (bytes.find("begin ") == std::string_view::npos) continue;
+    for (parse::UuencodedFile& f : parse::find_uuencoded(bytes, s.limits.max_uuencode_blocks,
+                                                         s.limits.max_part_decoded_bytes)) {
+      s.add_anomaly(AnomalyKind::kUuencodeInText, part.id, f.begin_offset, f.filename);
+      s.embedded.push_back(EmbeddedFile{part.id, std::move(f.filename), f.bytes.size(),
+                                        hash_all(f.bytes), f.complete});
+    }
+  }
+  return s.embedded;
+}
+
+void ParsedMessage::decode_all() const {
+  for (const Part& part : state_->parts) {
+    if (!part.is_leaf()) continue;
+    decoded(part.id);
+    if (part.is_text()) text(part.id);
+    if (!part.is_text() || part.is_attachment()) hashes(part.id);
+  }
+  urls();
+  embedded_files();
+}
+
+}  // namespace vigie

@@ -1,0 +1,164 @@
+// Directory walk, Maildir layout, mbox splitting.
+#include "service/intake/message_source.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <system_error>
+
+namespace vigie::service {
+namespace fs = std::filesystem;
+namespace {
+
+bool is_maildir(const fs::path& dir) {
+  std::error_code ec;
+  return fs::is_directory(dir / "cur", ec) && fs::is_directory(dir / "new", ec);
+}
+
+void walk(const fs::path& dir, std::vector<InputFile>& out, std::vector<std::string>& errors,
+          int depth) {
+  // Symlink loops and absurd trees: directories are followed to a fixed depth only.
+  constexpr int kMaxDepth = 64;
+  if (depth > kMaxDepth) {
+    errors.push_back(dir.string() + ": directory nesting deeper than 64, not followed");
+    return;
+  }
+  std::error_code ec;
+  fs::directory_iterator it(dir, fs::directory_options::none, ec);
+  if (ec) {
+    errors.push_back(dir.string() + ": " + ec.message());
+    return;
+  }
+  const bool maildir = is_maildir(dir);
+  std::vector<fs::directory_entry> entries;
+  for (; it != fs::directory_iterator(); it.increment(ec)) {
+    if (ec) {
+      errors.push_back(dir.string() + ": " + ec.message());
+      break;
+    }
+    entries.push_back(*it);
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const auto& a, const auto& b) { return a.path() < b.path(); });
+  for (const fs::directory_entry& entry : entries) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_directory(ec)) {
+      // In a Maildir, tmp/ holds messages still being written; Maildir++ subfolders start with '.'.
+      if (maildir && name == "tmp") continue;
+      walk(entry.path(), out, errors, depth + 1);
+    } else if (entry.is_regular_file(ec)) {
+      // Maildir top-level files (dovecot indexes, subscriptions) are not messages.
+      if (maildir) continue;
+      out.push_back(InputFile{entry.path().string()});
+    }
+  }
+}
+
+// Reads one mbox "From " separated stream, calling back per message.
+std::size_t split_mbox(std::istream& in, const std::string& path, std::uint64_t max_bytes,
+                       const MessageCallback& on_message) {
+  std::size_t count = 0;
+  std::string current;
+  bool over = false;
+  bool started = false;
+  auto flush = [&] {
+    if (!started) return;
+    ++count;
+    on_message(InputMessage{path + ":" + std::to_string(count),
+                            std::make_shared<const std::string>(std::move(current))});
+    current.clear();
+    over = false;
+  };
+  std::string line;
+  bool previous_blank = true;
+  while (std::getline(in, line)) {
+    const bool had_newline = !in.eof();
+    if (line.starts_with("From ") && previous_blank) {
+      flush();
+      started = true;
+      previous_blank = false;
+      continue;  // the separator line is not part of the message
+    }
+    started = true;
+    std::string_view content = line;
+    // mboxrd: ">From ", ">>From "... had one '>' added on delivery.
+    const std::size_t gt = content.find_first_not_of('>');
+    if (gt != 0 && gt != std::string_view::npos && content.substr(gt).starts_with("From ")) {
+      content.remove_prefix(1);
+    }
+    previous_blank = content.empty() || content == "\r";
+    if (!over) {
+      current.append(content);
+      if (had_newline) current.push_back('\n');
+      if (current.size() > max_bytes) {
+        over = true;  // keep max_bytes + 1 so the parser records the message as too large
+        current.resize(max_bytes + 1);
+      }
+    }
+  }
+  flush();
+  return count;
+}
+
+}  // namespace
+
+std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths,
+                                      std::vector<std::string>& errors) {
+  std::vector<InputFile> out;
+  for (const std::string& p : paths) {
+    if (p == "-") {
+      out.push_back(InputFile{p});
+      continue;
+    }
+    std::error_code ec;
+    const fs::file_status status = fs::status(p, ec);
+    if (ec || !fs::exists(status)) {
+      errors.push_back(p + ": " + (ec ? ec.message() : "no such file or directory"));
+    } else if (fs::is_directory(status)) {
+      walk(p, out, errors, 0);
+    } else {
+      out.push_back(InputFile{p});
+    }
+  }
+  return out;
+}
+
+Result<std::size_t> read_messages(const InputFile& input, std::uint64_t max_message_bytes,
+                                  const MessageCallback& on_message) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (input.path != "-") {
+    file.open(input.path, std::ios::binary);
+    if (!file) return fail(Error::io(input.path + ": " + std::strerror(errno)));
+    in = &file;
+  }
+  char head[5] = {};
+  in->read(head, sizeof head);
+  const std::streamsize got = in->gcount();
+  const bool mbox = got == 5 && std::memcmp(head, "From ", 5) == 0;
+  if (mbox) {
+    std::string separator_rest;
+    std::getline(*in, separator_rest);  // the first line is a separator, not message content
+    const std::size_t n = split_mbox(*in, input.path, max_message_bytes, on_message);
+    if (in->bad()) return fail(Error::io(input.path + ": read error"));
+    return n;
+  }
+  // A single message: read at most max_message_bytes + 1 bytes.
+  auto bytes = std::make_shared<std::string>(head, static_cast<std::size_t>(got));
+  constexpr std::size_t kChunk = 1 << 16;
+  while (*in && bytes->size() <= max_message_bytes) {
+    const std::size_t want = std::min<std::uint64_t>(kChunk, max_message_bytes + 1 - bytes->size());
+    const std::size_t old = bytes->size();
+    bytes->resize(old + want);
+    in->read(bytes->data() + old, static_cast<std::streamsize>(want));
+    bytes->resize(old + static_cast<std::size_t>(in->gcount()));
+  }
+  if (in->bad()) return fail(Error::io(input.path + ": read error"));
+  on_message(InputMessage{input.path, std::move(bytes)});
+  return std::size_t{1};
+}
+
+}  // namespace vigie::service

@@ -1,0 +1,39 @@
+// Intake for archives: turns command-line paths into messages. Owns the walk of directories
+// (recursive; Maildir folders read through cur/ and new/ only, tmp/ skipped as it holds messages
+// still being delivered), mbox splitting (mboxrd ">From " unescaping) and stdin ("-").
+// Messages are read one at a time so an archive of any size is scanned in bounded memory; a
+// message over max_message_bytes is kept up to the limit (plus one byte, so the parser records it
+// as too large) and the rest skipped, never silently dropped.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "vigie/result.h"
+
+namespace vigie::service {
+
+struct InputFile {
+  std::string path;  // "-" for standard input
+};
+
+struct InputMessage {
+  std::string label;  // path, or path:N for the N-th message (1-based) of an mbox
+  std::shared_ptr<const std::string> bytes;
+};
+
+// Expands paths into the files to read, in a stable (sorted) order. Paths that cannot be read are
+// reported in `errors` as "path: reason" and skipped.
+std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths,
+                                      std::vector<std::string>& errors);
+
+using MessageCallback = std::function<void(InputMessage&&)>;
+
+// Reads every message of one input (a single message, or an mbox when the file starts with
+// "From "), calling `on_message` for each, in order. Fails only on I/O errors.
+Result<std::size_t> read_messages(const InputFile& input, std::uint64_t max_message_bytes,
+                                  const MessageCallback& on_message);
+
+}  // namespace vigie::service

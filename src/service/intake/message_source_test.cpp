@@ -1,0 +1,89 @@
+#include "service/intake/message_source.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace vigie::service {
+namespace {
+namespace fs = std::filesystem;
+
+class MessageSourceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() / ("vigie_intake_" + std::to_string(::getpid()));
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+  }
+  void TearDown() override { fs::remove_all(root_); }
+  void write(const fs::path& rel, std::string_view content) {
+    fs::create_directories((root_ / rel).parent_path());
+    std::ofstream(root_ / rel, std::ios::binary) << content;
+  }
+  std::vector<InputMessage> read_all(const fs::path& p, std::uint64_t max = 1 << 20) {
+    std::vector<InputMessage> out;
+    const auto r = read_messages(InputFile{p.string()}, max, [&](InputMessage&& m) { out.push_back(std::move(m)); });
+    EXPECT_TRUE(r);
+    return out;
+  }
+  fs::path root_;
+};
+
+TEST_F(MessageSourceTest, WalksDirectoriesSortedAndSkipsMaildirTmp) {
+  write("b.eml", "Subject: b\n\nb\n");
+  write("a/a.eml", "Subject: a\n\na\n");
+  write("box/cur/1", "Subject: 1\n\n1\n");
+  write("box/new/2", "Subject: 2\n\n2\n");
+  write("box/tmp/partial", "Subj");
+  write("box/dovecot.index", "binary");
+  std::vector<std::string> errors;
+  const auto files = collect_inputs({root_.string()}, errors);
+  EXPECT_TRUE(errors.empty());
+  std::vector<std::string> names;
+  for (const auto& f : files) names.push_back(fs::relative(f.path, root_).string());
+  EXPECT_EQ(names, (std::vector<std::string>{"a/a.eml", "b.eml", "box/cur/1", "box/new/2"}));
+}
+
+TEST_F(MessageSourceTest, MissingPathIsReported) {
+  std::vector<std::string> errors;
+  const auto files = collect_inputs({(root_ / "nope").string()}, errors);
+  EXPECT_TRUE(files.empty());
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("no such file"), std::string::npos);
+}
+
+TEST_F(MessageSourceTest, SplitsMboxAndUnescapesFromLines) {
+  write("box.mbox",
+        "From a@example.org Tue Jul  1 10:52:37 2003\nSubject: one\n\n>From the start\nbody\n\n"
+        "From b@example.org Tue Jul  1 10:53:00 2003\nSubject: two\n\nsecond\n");
+  const auto msgs = read_all(root_ / "box.mbox");
+  ASSERT_EQ(msgs.size(), 2u);
+  EXPECT_EQ(*msgs[0].bytes, "Subject: one\n\nFrom the start\nbody\n\n");
+  EXPECT_EQ(*msgs[1].bytes, "Subject: two\n\nsecond\n");
+  EXPECT_EQ(msgs[1].label, (root_ / "box.mbox").string() + ":2");
+}
+
+TEST_F(MessageSourceTest, SingleMessageOverLimitIsKeptToLimitPlusOne) {
+  write("big.eml", "Subject: big\n\n" + std::string(1000, 'x'));
+  const auto msgs = read_all(root_ / "big.eml", 100);
+  ASSERT_EQ(msgs.size(), 1u);
+  EXPECT_EQ(msgs[0].bytes->size(), 101u);
+}
+
+TEST_F(MessageSourceTest, MboxMessageOverLimitIsCut) {
+  write("big.mbox", "From x\nSubject: a\n\n" + std::string(1000, 'y') + "\n\nFrom y\nSubject: b\n\nz\n");
+  const auto msgs = read_all(root_ / "big.mbox", 100);
+  ASSERT_EQ(msgs.size(), 2u);
+  EXPECT_EQ(msgs[0].bytes->size(), 101u);
+  EXPECT_EQ(*msgs[1].bytes, "Subject: b\n\nz\n");
+}
+
+TEST_F(MessageSourceTest, UnreadableFileIsAnIoError) {
+  const auto r = read_messages(InputFile{(root_ / "missing.eml").string()}, 100, [](InputMessage&&) {});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kIo);
+}
+
+}  // namespace
+}  // namespace vigie::service

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# End-to-end: the vigie binary on the bundled examples. Checks output fields, verdicts, exit codes
+# and error messages the way an operator would see them.
+# Usage: cli_test.sh VIGIE_BINARY SOURCE_DIR
+set -u
+vigie=$1
+src=$2
+examples=$src/examples
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+passes=0
+check() {  # check NAME COMMAND...: the command must succeed
+  local name=$1; shift
+  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $name"; failures=$((failures + 1)); fi
+}
+py() { python3 -c "$1" "${@:2}"; }
+
+# scan: one JSON object per message, in path order, with the documented fields.
+"$vigie" scan --no-progress "$examples" > "$tmp/scan.jsonl"; rc=$?
+check "scan exits 0" test "$rc" -eq 0
+check "scan emits one line per example" test "$(wc -l < "$tmp/scan.jsonl")" -eq "$(ls "$examples" | wc -l)"
+check "scan fields and verdicts" py '
+import json, sys
+rows = {r["file"].rsplit("/", 1)[-1]: r for r in map(json.loads, open(sys.argv[1]))}
+for r in rows.values():
+    for k in ("file", "message_id", "from", "subject", "parse", "findings", "verdict", "elapsed_us"):
+        assert k in r, (k, r["file"])
+    assert set(r["parse"]) >= {"parts", "anomalies"}
+    assert set(r["verdict"]) >= {"action", "score"}
+b = rows["benign.eml"]
+assert b["verdict"]["action"] == "accept" and b["findings"] == [], b
+assert b["subject"] == "Réunion du comité de pilotage — jeudi", b["subject"]
+s = rows["spear-phishing-ministry.eml"]
+ids = {f["id"] for f in s["findings"]}
+assert {"MULTIPLE_FROM", "ENCODED_WORD_ADDRESS_TRICK", "BOUNDARY_TRICK"} <= ids, ids
+assert s["verdict"]["action"] in ("quarantine", "reject"), s["verdict"]
+assert all(f["explanation"]["fr"] and f["explanation"]["en"] for f in s["findings"])
+assert "T1566" in next(f for f in s["findings"] if f["id"] == "MULTIPLE_FROM")["attack"]
+m = rows["malformed.eml"]
+assert "MALFORMED_STRUCTURE" in {f["id"] for f in m["findings"]}, m["findings"]
+' "$tmp/scan.jsonl"
+
+# parse --json: attachment name (RFC 2231 continuations, UTF-8), hashes, URLs.
+"$vigie" parse --json "$examples/attachment.eml" > "$tmp/parse.json"
+check "parse --json attachment" py '
+import json, sys, hashlib
+p = json.load(open(sys.argv[1]))
+att = [x for x in p["parts"] if x.get("filename")]
+assert len(att) == 1, att
+a = att[0]
+assert a["filename"] == "Ordre du jour — réunion.pdf", a["filename"]
+assert a["type"] == "application/pdf" and a["encoding"] == "base64"
+assert len(a["sha256"]) == 64 and a["size"] > 100
+assert p["from"][0]["address"] == "jp.dupont@partenaire-exemple.eu"
+assert p["received"][0]["ip"] == "198.51.100.14", p["received"]
+assert "Château" in p["text"][0]["text"], p["text"]
+' "$tmp/parse.json"
+
+"$vigie" parse --json "$examples/spear-phishing-ministry.eml" > "$tmp/spear.json"
+check "parse --json HTML facts" py '
+import json, sys
+p = json.load(open(sys.argv[1]))
+hosts = {u.get("host") for u in p["urls"]}
+assert "interieur-gouv.fr.cabinet-ministre.info" in hosts, hosts
+assert "webhook.example.net" in hosts, hosts
+h = p["html"][0]
+assert h["forms"][0]["password"] is True
+assert any(x["reason"] for x in h["hidden"]), h["hidden"]
+assert "nested_boundary_prefix" in {a["kind"] for a in p["anomalies"]}
+' "$tmp/spear.json"
+
+# stdin, text format, French explanations, parallel jobs give the same records.
+"$vigie" scan --format text --lang fr - < "$examples/spear-phishing-ministry.eml" > "$tmp/text.txt"
+check "text format in French" grep -q "plusieurs en-têtes From" "$tmp/text.txt"
+check "text format verdict line" grep -qE "verdict: (QUARANTINE|REJECT)" "$tmp/text.txt"
+"$vigie" scan --no-progress -j 1 "$examples" | py 'import json,sys; print(sorted((r["file"], r["verdict"]["action"]) for r in map(json.loads, sys.stdin)))' > "$tmp/j1"
+"$vigie" scan --no-progress -j 2 "$examples" | py 'import json,sys; print(sorted((r["file"], r["verdict"]["action"]) for r in map(json.loads, sys.stdin)))' > "$tmp/j2"
+check "-j 2 equals -j 1" cmp -s "$tmp/j1" "$tmp/j2"
+
+# mbox: every message scanned and labelled.
+{ for f in "$examples"/*.eml; do echo "From sender@example.org Mon Nov 16 07:00:00 2026"; cat "$f"; echo; done; } > "$tmp/all.mbox"
+"$vigie" scan --no-progress "$tmp/all.mbox" > "$tmp/mbox.jsonl"
+check "mbox split" test "$(wc -l < "$tmp/mbox.jsonl")" -eq "$(ls "$examples" | wc -l)"
+check "mbox labels" grep -q 'all.mbox:2' "$tmp/mbox.jsonl"
+
+# Errors: unreadable path → exit 1 with the path named; usage → exit 2; bad config → exit 2.
+"$vigie" scan --no-progress "$tmp/does-not-exist" "$examples/benign.eml" > "$tmp/out" 2> "$tmp/err"; rc=$?
+check "missing path exit 1" test "$rc" -eq 1
+check "missing path named" grep -q "does-not-exist" "$tmp/err"
+check "other paths still scanned" test "$(wc -l < "$tmp/out")" -eq 1
+"$vigie" scan > /dev/null 2>&1; rc=$?
+check "usage error exit 2" test "$rc" -eq 2
+printf '[limits]\nmax_parts = "x"\n' > "$tmp/bad.toml"
+"$vigie" config check "$tmp/bad.toml" 2> "$tmp/cfgerr"; rc=$?
+check "config check exit 2" test "$rc" -eq 2
+check "config check file:line key" grep -q "bad.toml:2:.*limits.max_parts" "$tmp/cfgerr"
+printf '[limits]\nmax_parts = 3\n' > "$tmp/good.toml"
+check "config check ok" "$vigie" config check "$tmp/good.toml"
+
+echo "$passes passed, $failures failed"
+test "$failures" -eq 0
