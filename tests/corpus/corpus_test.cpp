@@ -59,7 +59,9 @@ TEST(CorpusTest, EveryMessageParsesIntoASaneStructure) {
       if (p.is_leaf()) {
         ++leaves;
         EXPECT_LE(m->decoded(p.id).size(), limits.max_part_decoded_bytes) << name;
-        if (p.is_text()) EXPECT_TRUE(parse::is_valid_utf8(m->text(p.id))) << name << " part " << p.id;
+        if (p.is_text()) {
+          EXPECT_TRUE(parse::is_valid_utf8(m->text(p.id))) << name << " part " << p.id;
+        }
       }
     }
     for (const Url& u : m->urls()) {

@@ -29,8 +29,10 @@ struct UuencodedFile {
   std::uint32_t mode = 0;        // octal permission bits as written
   std::string bytes;             // decoded content
   std::size_t begin_offset = 0;  // offset of "begin" in the input text
-  std::size_t end_offset = 0;    // offset just past "end" (or end of input when unterminated)
+  std::size_t end_offset = 0;    // offset just past "end" (when unterminated: end of input, or
+                                 // the start of the next "begin" line, which starts a new block)
   bool complete = false;         // "end" line found
+  bool truncated = false;        // max_bytes reached inside this block; bytes holds a prefix
 };
 
 // Finds "begin NNN name" ... "end" blocks (uuencode) in a text body, decodes them. At most

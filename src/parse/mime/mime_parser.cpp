@@ -258,6 +258,10 @@ class MimeBuilder {
       }
     } else if (type_name) {
       part.filename = *type_name;
+    } else if (const std::string* n = find_parameter(part.disposition_parameters, "name")) {
+      part.filename = *n;  // swapped parameter names, accepted by Outlook and Thunderbird
+    } else if (const std::string* f = find_parameter(part.content_type_parameters, "filename")) {
+      part.filename = *f;
     }
     if (content_id) part.content_id = std::string(trim(content_id->value));
   }

@@ -34,7 +34,7 @@ class MimeParserTest : public ::testing::TestWithParam<bool> {
 };
 
 INSTANTIATE_TEST_SUITE_P(LineEndings, MimeParserTest, ::testing::Values(false, true),
-                         [](const auto& info) { return info.param ? "CRLF" : "LF"; });
+                         [](const ::testing::TestParamInfo<bool>& param_info) { return param_info.param ? "CRLF" : "LF"; });
 
 TEST_P(MimeParserTest, SinglePartDefaultsToTextPlain) {
   auto m = parse("Subject: hi\n\nhello\n");
@@ -220,9 +220,11 @@ TEST_P(MimeParserTest, FilenameFromContentTypeNameAndConflict) {
       "Content-Type: multipart/mixed; boundary=b\n\n--b\n"
       "Content-Type: application/octet-stream; name=\"invoice.pdf\"\n"
       "Content-Disposition: attachment; filename=\"invoice.pdf.exe\"\n\nMZ\n--b\n"
-      "Content-Type: application/octet-stream; name=\"only-name.zip\"\n\nPK\n--b--\n");
+      "Content-Type: application/octet-stream; name=\"only-name.zip\"\n\nPK\n--b\n"
+      "Content-Type: application/msword\nContent-Disposition: attachment; name=\"swapped.doc\"\n\nD\n--b--\n");
   EXPECT_EQ(m->part(1).filename, "invoice.pdf.exe");
   EXPECT_EQ(m->part(2).filename, "only-name.zip");
+  EXPECT_EQ(m->part(3).filename, "swapped.doc");
   EXPECT_TRUE(has(*m, AnomalyKind::kFilenameConflict));
 }
 
