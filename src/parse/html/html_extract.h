@@ -14,8 +14,8 @@ namespace vigie::parse {
 
 // Extracts visible text, links (href/src/action/srcset/meta refresh/CSS url()/...), forms,
 // scripts and hidden text from UTF-8 HTML. Input beyond limits.max_html_bytes is cut (truncated
-// flag set). URLs in the result carry raw values and source; they are normalised by the caller
-// through normalize_url so that one place owns URL normalisation.
+// flag set). Each URL carries its raw value and source and is filled by normalize_url
+// (parse/url), the one place that owns URL normalisation; anchor_text is set for <a>/<area>.
 HtmlContent extract_html(std::string_view utf8_html, const Limits& limits);
 
 }  // namespace vigie::parse
