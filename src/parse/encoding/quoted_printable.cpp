@@ -50,6 +50,14 @@ bool is_blank(char c) { return c == ' ' || c == '\t'; }
 // byte for 3, a line ending is copied), so 8-byte block stores cannot overflow. Plain text is
 // copied 8 bytes per step until a SWAR test finds '=' or '\n', so the per-byte work is confined to
 // escapes and line ends (no per-line call, unlike a memchr-per-line loop).
+// Length of the literal group that starts at a bad '=': the '=' and up to two following bytes,
+// stopping before a line ending.
+std::size_t literal_group_length(const char* p, const char* end) {
+  std::size_t n = 1;
+  while (n < 3 && p + n < end && p[n] != '\r' && p[n] != '\n') ++n;
+  return n;
+}
+
 char* decode_unchecked(const char* p, const char* const end, char* d, std::uint64_t& invalid) {
   // Output before `keep` is data that §6.7 rule 3 stripping must not touch (escapes, text before a
   // soft break, previous lines); literal blanks after it are stripped if a line end follows.
@@ -109,10 +117,13 @@ char* decode_unchecked(const char* p, const char* const end, char* d, std::uint6
       p = q == end ? end : q + (*q == '\r' ? 2 : 1);
       continue;
     }
-    // §6.7 note (2): an '=' not followed by two hex digits is kept literally, as clients do.
+    // §6.7 note (2): an '=' not followed by two hex digits is kept literally. Like Thunderbird
+    // (mime_decode_qp_buffer) and GMime, the whole three-byte group is copied, so the bytes after
+    // a bad '=' are never re-read as the start of another escape or of a soft line break.
     ++invalid;
-    *d++ = '=';
-    ++p;
+    const std::size_t group = literal_group_length(p, end);
+    for (std::size_t i = 0; i < group; ++i) *d++ = p[i];
+    p += group;
   }
 }
 
@@ -135,8 +146,12 @@ bool decode_line_checked(const char* p, const char* content_end, char*& dst, con
       p += 3;
     } else {
       ++invalid;
-      *dst++ = '=';
-      ++p;
+      const std::size_t group = literal_group_length(p, content_end);
+      for (std::size_t i = 0; i < group; ++i) {
+        if (dst == dst_end) return false;
+        *dst++ = p[i];
+      }
+      p += group;
     }
   }
   return true;

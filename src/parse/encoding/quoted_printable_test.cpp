@@ -30,21 +30,29 @@ std::string reference_qp(std::string_view in, std::uint64_t* invalid) {
     const bool crlf = nl != std::string_view::npos && !line.empty() && line.back() == '\r';
     if (crlf) line.remove_suffix(1);
     while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
-    const bool soft = !line.empty() && line.back() == '=';
-    if (soft) line.remove_suffix(1);
-    for (std::size_t i = 0; i < line.size(); ++i) {
-      auto hex = [](char c) {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        return -1;
-      };
-      if (line[i] == '=' && i + 2 < line.size() && hex(line[i + 1]) >= 0 && hex(line[i + 2]) >= 0) {
+    auto hex = [](char c) {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      return -1;
+    };
+    bool soft = false;
+    for (std::size_t i = 0; i < line.size();) {
+      if (line[i] != '=') {
+        out.push_back(line[i++]);
+      } else if (i + 2 < line.size() && hex(line[i + 1]) >= 0 && hex(line[i + 2]) >= 0) {
         out.push_back(static_cast<char>(hex(line[i + 1]) * 16 + hex(line[i + 2])));
-        i += 2;
+        i += 3;
+      } else if (i + 1 == line.size()) {
+        soft = true;  // '=' then only (stripped) blanks: soft line break
+        break;
       } else {
-        if (line[i] == '=') ++*invalid;
-        out.push_back(line[i]);
+        // A bad '=' and up to two following bytes (not a CR) are copied as one literal group.
+        ++*invalid;
+        std::size_t n = 1;
+        while (n < 3 && i + n < line.size() && line[i + n] != '\r') ++n;
+        out.append(line.substr(i, n));
+        i += n;
       }
     }
     if (nl == std::string_view::npos) break;
@@ -125,8 +133,11 @@ TEST(QuotedPrintableTest, InvalidEscapesKeptLiterallyAndCounted) {
   EXPECT_EQ(s.invalid, 1u);
   EXPECT_EQ(qp("x=G1=41", &s), "x=G1A");
   EXPECT_EQ(s.invalid, 1u);
-  // "==41": the first '=' is invalid, the second starts a valid escape.
-  EXPECT_EQ(qp("==41", &s), "=A");
+  // "==41": the bad group "==4" is copied whole, as Thunderbird and GMime do; the second '=' is
+  // not re-read as an escape.
+  EXPECT_EQ(qp("==41", &s), "==41");
+  // A run of '=' at the end of a line is literal text, not a soft break (hard-ham-1/00005).
+  EXPECT_EQ(qp("======\nx", &s), "======\nx");
   EXPECT_EQ(s.invalid, 1u);
 }
 

@@ -252,7 +252,7 @@ std::optional<DateTime> parse_date(std::string_view raw_value) {
   }
   if (k >= n) return std::nullopt;
 
-  std::string_view day_tok, month_tok, year_tok, time_tok;
+  std::string_view day_tok, year_tok, time_tok;
   int month = -1;
   if (all_digits(tok[k])) {
     // RFC order: day month year time.
