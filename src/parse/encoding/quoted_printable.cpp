@@ -127,11 +127,17 @@ char* decode_unchecked(const char* p, const char* const end, char* d, std::uint6
   }
 }
 
-// Bounded decoder for the part of the body where max_out may be reached: one line at a time,
-// byte by byte with a check per output byte. Returns false when the output filled up.
+// Bounded decoder for the part of the body where max_out may be reached: one line at a time
+// (content_end excludes the line ending and trailing blanks), byte by byte with a check per output
+// byte. Returns false when the output filled up. Sets soft_break when the line ends in a '=' that
+// starts no escape or literal group (§6.7 rule 5).
 bool decode_line_checked(const char* p, const char* content_end, char*& dst, const char* dst_end,
-                         std::uint64_t& invalid) {
+                         std::uint64_t& invalid, bool& soft_break) {
   while (p < content_end) {
+    if (*p == '=' && p + 1 == content_end) {
+      soft_break = true;
+      return true;
+    }
     if (dst == dst_end) return false;
     if (*p != '=') {
       *dst++ = *p++;
@@ -189,11 +195,9 @@ DecodeStats decode_quoted_printable(std::string_view in, std::string& out, std::
     const char* content_end = crlf ? nl - 1 : line_end;
     // §6.7 rule 3: whitespace at the end of an encoded line is transport padding, not data.
     while (content_end > p && is_blank(content_end[-1])) --content_end;
-    // §6.7 rule 5: a final '=' is a soft line break (an escape needs two more characters).
-    const bool soft_break = content_end > p && content_end[-1] == '=';
-    if (soft_break) --content_end;
+    bool soft_break = false;
+    bool fits = decode_line_checked(p, content_end, dst, dst_end, stats.invalid, soft_break);
     const std::size_t terminator = soft_break || !nl ? 0 : (crlf ? 2 : 1);
-    bool fits = decode_line_checked(p, content_end, dst, dst_end, stats.invalid);
     for (const char c : std::string_view("\r\n").substr(2 - terminator)) {
       if (!fits || dst == dst_end) {
         fits = false;

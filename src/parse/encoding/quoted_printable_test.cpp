@@ -136,9 +136,10 @@ TEST(QuotedPrintableTest, InvalidEscapesKeptLiterallyAndCounted) {
   // "==41": the bad group "==4" is copied whole, as Thunderbird and GMime do; the second '=' is
   // not re-read as an escape.
   EXPECT_EQ(qp("==41", &s), "==41");
+  EXPECT_EQ(s.invalid, 1u);
   // A run of '=' at the end of a line is literal text, not a soft break (hard-ham-1/00005).
   EXPECT_EQ(qp("======\nx", &s), "======\nx");
-  EXPECT_EQ(s.invalid, 1u);
+  EXPECT_EQ(s.invalid, 2u);
 }
 
 TEST(QuotedPrintableTest, LoneEqualsAtEndDropped) {
