@@ -57,12 +57,35 @@ void walk(const fs::path& dir, std::vector<InputFile>& out, std::vector<std::str
   }
 }
 
+// Reads one line into `line` (without its '\n'), keeping at most `max` bytes of it so that a
+// file with no line breaks cannot exhaust memory. Returns false when the input is exhausted.
+bool read_line(std::istream& in, std::string& line, std::size_t max, bool& newline) {
+  line.clear();
+  newline = false;
+  char buf[1 << 14];
+  bool any = false;
+  while (true) {
+    in.getline(buf, sizeof buf);
+    const auto n = static_cast<std::size_t>(in.gcount());
+    if (in.fail() && !in.eof() && n == sizeof buf - 1) {  // buffer full, the line goes on
+      in.clear();
+      line.append(buf, std::min(n, max - std::min(max, line.size())));
+      any = true;
+      continue;
+    }
+    if (n == 0 && in.eof()) return any;
+    newline = !in.eof();
+    const std::size_t stored = newline ? n - 1 : n;
+    line.append(buf, std::min(stored, max - std::min(max, line.size())));
+    return true;
+  }
+}
+
 // Reads one mbox "From " separated stream, calling back per message.
 std::size_t split_mbox(std::istream& in, const std::string& path, std::uint64_t max_bytes,
                        const MessageCallback& on_message) {
   std::size_t count = 0;
   std::string current;
-  bool over = false;
   bool started = false;
   auto flush = [&] {
     if (!started) return;
@@ -70,12 +93,13 @@ std::size_t split_mbox(std::istream& in, const std::string& path, std::uint64_t 
     on_message(InputMessage{path + ":" + std::to_string(count),
                             std::make_shared<const std::string>(std::move(current))});
     current.clear();
-    over = false;
   };
+  // Keep max_bytes + 1 so that the parser records an oversized message as too large.
+  const std::size_t keep = static_cast<std::size_t>(max_bytes) + 1;
   std::string line;
+  bool newline = false;
   bool previous_blank = true;
-  while (std::getline(in, line)) {
-    const bool had_newline = !in.eof();
+  while (read_line(in, line, keep, newline)) {
     if (line.starts_with("From ") && previous_blank) {
       flush();
       started = true;
@@ -90,13 +114,9 @@ std::size_t split_mbox(std::istream& in, const std::string& path, std::uint64_t 
       content.remove_prefix(1);
     }
     previous_blank = content.empty() || content == "\r";
-    if (!over) {
-      current.append(content);
-      if (had_newline) current.push_back('\n');
-      if (current.size() > max_bytes) {
-        over = true;  // keep max_bytes + 1 so the parser records the message as too large
-        current.resize(max_bytes + 1);
-      }
+    if (current.size() < keep) {
+      current.append(content.substr(0, keep - current.size()));
+      if (newline && current.size() < keep) current.push_back('\n');
     }
   }
   flush();
@@ -141,7 +161,8 @@ Result<std::size_t> read_messages(const InputFile& input, std::uint64_t max_mess
   const bool mbox = got == 5 && std::memcmp(head, "From ", 5) == 0;
   if (mbox) {
     std::string separator_rest;
-    std::getline(*in, separator_rest);  // the first line is a separator, not message content
+    bool newline = false;
+    read_line(*in, separator_rest, 1024, newline);  // the first line is a separator, not content
     const std::size_t n = split_mbox(*in, input.path, max_message_bytes, on_message);
     if (in->bad()) return fail(Error::io(input.path + ": read error"));
     return n;

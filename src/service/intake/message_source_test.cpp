@@ -79,6 +79,14 @@ TEST_F(MessageSourceTest, MboxMessageOverLimitIsCut) {
   EXPECT_EQ(*msgs[1].bytes, "Subject: b\n\nz\n");
 }
 
+TEST_F(MessageSourceTest, MboxLineWithoutBreakIsBounded) {
+  write("oneline.mbox", "From x\nSubject: a\n\n" + std::string(100000, 'z'));
+  const auto msgs = read_all(root_ / "oneline.mbox", 1000);
+  ASSERT_EQ(msgs.size(), 1u);
+  EXPECT_EQ(msgs[0].bytes->size(), 1001u);
+  EXPECT_TRUE(msgs[0].bytes->starts_with("Subject: a\n\nzzz"));
+}
+
 TEST_F(MessageSourceTest, UnreadableFileIsAnIoError) {
   const auto r = read_messages(InputFile{(root_ / "missing.eml").string()}, 100, [](InputMessage&&) {});
   ASSERT_FALSE(r);
