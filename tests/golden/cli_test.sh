@@ -98,5 +98,27 @@ check "config check file:line key" grep -q "bad.toml:2:.*limits.max_parts" "$tmp
 printf '[limits]\nmax_parts = 3\n' > "$tmp/good.toml"
 check "config check ok" "$vigie" config check "$tmp/good.toml"
 
+# Golden parse output: `vigie parse --json` of every example against tests/golden/expected/.
+# A mismatch leaves NAME.json.failed beside the expected file; VIGIE_UPDATE_GOLDEN=1 rewrites them.
+golden=$src/tests/golden/expected
+fixtures=0
+for eml in "$examples"/*.eml; do
+  name=$(basename "$eml" .eml)
+  fixtures=$((fixtures + 1))
+  "$vigie" parse --json "$eml" > "$tmp/$name.json"
+  if [ "${VIGIE_UPDATE_GOLDEN:-0}" = 1 ]; then
+    cp "$tmp/$name.json" "$golden/$name.json"
+  fi
+  if cmp -s "$tmp/$name.json" "$golden/$name.json"; then
+    passes=$((passes + 1)); rm -f "$golden/$name.json.failed"
+  else
+    echo "FAIL: golden $name (see $golden/$name.json.failed)"
+    cp "$tmp/$name.json" "$golden/$name.json.failed"
+    diff -u "$golden/$name.json" "$tmp/$name.json" | head -20
+    failures=$((failures + 1))
+  fi
+done
+check "golden fixtures found" test "$fixtures" -gt 0
+
 echo "$passes passed, $failures failed"
 test "$failures" -eq 0
