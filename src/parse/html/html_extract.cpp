@@ -1,22 +1,47 @@
 // HTML → visible text, hidden text, links, forms and script indicators. This file owns the single
-// pass over an HTML part: gumbo builds the tree exactly as the HTML Standard's tree construction
-// (§13.2.6) does, so misnested and unclosed markup recovers the way the reader's client shows it;
-// then one iterative walk applies the CSS properties that decide visibility from inline style
-// attributes and legacy presentational attributes (bgcolor, <font color>, hidden), inherited down
-// the tree as CSS inheritance would, and collects every URL-bearing attribute. Stylesheets in
-// <style> are not applied (only their url() references are collected): mail clients strip or
-// rewrite them, and inline styles are what hiding tricks use.
+// pass over an HTML part: vigie's own WHATWG tokenizer (html_tokenizer.h, §13.2.5) feeds a light
+// tree builder that keeps only the stack of open elements, the list of active formatting elements
+// and the insertion mode — never a tree. Each element is "entered" when it is pushed (its links,
+// form data and computed visibility style, inherited from the element below it, as CSS
+// inheritance would) and "left" when it is popped (line breaks of blocks, cell separators), so
+// the output is produced while parsing, in document order, in bounded memory.
 //
-// Two defences against hostile markup live here because gumbo has none:
-//  * nesting depth: gumbo's "has an element in scope" checks scan the stack of open elements on
-//    every start tag, so N nested <div>s cost O(N²) (40k divs: seconds). A cheap pre-scan bounds
-//    the nesting at Limits::max_html_depth by turning deeper start tags into void <wbr> elements
-//    that keep their attributes (so links are still found), much as Chromium stops nesting at 512;
-//  * memory: gumbo allocates from a size-class arena freed at once, so there is no per-node
-//    free() and no recursive gumbo_destroy_output (its destroy_node recurses over the tree).
+// What the builder implements of tree construction (§13.2.6), because it changes what is seen:
+//  * in body (§13.2.6.4.7): implied end tags (p closed by block starts, li/dd/dt, option,
+//    optgroup, rb/rt/rp, headings), end tags popping to the nearest matching element in scope and
+//    ignored otherwise, "any other end tag", </br> as <br>, </p> without p, forms and the form
+//    element pointer, the frameset-ok flag, PLAINTEXT/RCDATA/RAWTEXT/script switches;
+//  * the table modes (§13.2.6.4.9-.15): implied tbody/tr, cells closing cells, stray table tags
+//    ignored outside tables; the select modes (.16-.17); frameset (.20); foreign content (.2.6.5)
+//    with its break-out tags and integration points, which decides where CDATA is allowed;
+//  * active formatting elements (§13.2.4.3) with Noah's Ark and reconstruction, so that a <font
+//    color> or <a href> closed implicitly by a block reopens as in browsers (and a reopened <a>
+//    yields its link again, as the DOM does).
+// Approximations, chosen because they do not change text order or link sets in practice:
+//  * the adoption agency (§13.2.6.4.7 "adoption agency algorithm") is simulated on the stack:
+//    with no furthest block it pops to the formatting element; with one, it removes the
+//    formatting element, drops the non-formatting elements between them and reopens a clone of
+//    the formatting element just above the furthest block. Formatting elements between the two
+//    are kept rather than cloned, and the furthest block keeps the style it inherited from the
+//    formatting element (the DOM moves it out);
+//  * foster parenting (§13.2.6.1): content misplaced in a table is handled at the current node
+//    rather than moved before the table, so its text keeps its position and the table's style;
+//  * attributes of a second <html>/<body> start tag apply from that point on, not retroactively;
+//  * template contents are read as body content; head-only modes are folded into body (no
+//    element can end up in <head> whose text would render anyway);
+//  * quirks mode (§13.2.6.4.1) is decided on a shortened list of public identifiers; it only
+//    decides whether <table> closes an open <p>.
+//
+// Visibility: inline style attributes and legacy presentational attributes (bgcolor, <font
+// color>, hidden) are applied and inherited; stylesheets in <style> are not applied (only their
+// url() references are collected): mail clients strip or rewrite them, and inline styles are
+// what hiding tricks use.
+//
+// Bounds: nesting deeper than Limits::max_html_depth makes further start tags void (attributes
+// kept, so links are still found), as Chromium stops nesting at 512; scope checks walk at most
+// that deep and are skipped when a per-tag counter says the element is not open; input past
+// kMaxHtmlElements start tags or max_html_bytes is cut (truncated=true).
 #include "parse/html/html_extract.h"
-
-#include <gumbo.h>
 
 #include <algorithm>
 #include <array>
@@ -24,9 +49,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "parse/html/html_tokenizer.h"
 #include "parse/url/url.h"
 
 namespace vigie::parse {
@@ -38,16 +65,18 @@ constexpr std::size_t kMaxHidden = 1000;
 constexpr std::size_t kMaxHiddenTextBytes = 300;
 constexpr std::size_t kMaxAnchorTextBytes = 256;
 constexpr std::size_t kMaxTitleBytes = 1024;
-// Start tags handed to gumbo at most: its tree costs ~400 bytes and ~3 µs per element, so 8 MiB of
-// "<b>" would need over 1 GiB. Legitimate mail stays far below (a 1 MB newsletter: ~20k elements).
-// Input past this point is cut like input past max_html_bytes (truncated=true).
+// Start tags read at most; past this point the input is cut like input past max_html_bytes
+// (truncated=true). Legitimate mail stays far below (a 1 MB newsletter: ~20k elements).
 constexpr std::size_t kMaxHtmlElements = 300000;
+// Active formatting elements kept at most (the oldest go first): reconstruction cost per text.
+constexpr std::size_t kMaxFormattingElements = 128;
+// Bytes of already-written text that foster-parented text may be inserted in front of, in total
+// (each insertion moves the table's text); past it, foster text is written after the table.
+constexpr std::size_t kMaxFosterMoveBytes = 64u << 20;
 // Colours closer than this on every channel are unreadable against each other (#fefefe on #fff).
 constexpr int kSameColourTolerance = 10;
 // Offsets at or beyond this many pixels off-screen hide content (left:-9999px and friends).
 constexpr double kOffscreenPixels = -500;
-// Attribute gumbo sees on start tags flattened by the depth guard, carrying the original name.
-constexpr const char kFlattenedTagAttr[] = "vigie-t";
 
 constexpr char ascii_lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
@@ -71,301 +100,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// ---- Arena for gumbo ------------------------------------------------------------------------
-
-// Size-class allocator for gumbo: blocks are carved from large chunks and recycled through
-// per-class free lists (gumbo frees every token's temporary buffers, so without reuse memory would
-// grow with everything ever allocated rather than with the live tree). All chunks go at once when
-// the arena dies, which also replaces gumbo_destroy_output.
-class Arena {
- public:
-  Arena() = default;
-  Arena(const Arena&) = delete;
-  Arena& operator=(const Arena&) = delete;
-
-  void* allocate(std::size_t size) {
-    // Classes: multiples of 16 bytes up to 1 KiB (gumbo's nodes, attributes and short strings
-    // waste little), then powers of two (vectors and buffers that grow by doubling anyway).
-    const std::size_t need = (size + kHeader + 15) & ~std::size_t{15};
-    unsigned cls;
-    std::size_t bytes;
-    if (need <= kSmallLimit) {
-      cls = static_cast<unsigned>(need / 16);
-      bytes = need;
-    } else {
-      unsigned shift = 11;
-      while ((std::size_t{1} << shift) < need) ++shift;
-      cls = kSmallClasses + shift;
-      bytes = std::size_t{1} << shift;
-    }
-    Block* block = free_[cls];
-    if (block != nullptr) {
-      free_[cls] = block->next;
-    } else {
-      block = static_cast<Block*>(carve(bytes));
-    }
-    block->cls = cls;
-    return reinterpret_cast<char*>(block) + kHeader;
-  }
-  void release(void* p) {
-    if (p == nullptr) return;
-    auto* block = reinterpret_cast<Block*>(static_cast<char*>(p) - kHeader);
-    block->next = free_[block->cls];
-    free_[block->cls] = block;
-  }
-  // Forgets every allocation but keeps up to kRetainBytes of chunks for the next parse: a fresh
-  // arena per call would page-fault its memory in again each time (slower than malloc's reuse).
-  void reset() {
-    free_.fill(nullptr);
-    std::size_t kept = 0;
-    std::size_t keep = 0;
-    while (keep < chunks_.size() && kept + chunks_[keep].size <= kRetainBytes) kept += chunks_[keep++].size;
-    chunks_.resize(keep);
-    current_ = SIZE_MAX;
-    cursor_ = nullptr;
-    left_ = 0;
-  }
-  static void* gumbo_allocate(void* self, std::size_t size) {
-    return static_cast<Arena*>(self)->allocate(size);
-  }
-  static void gumbo_free(void* self, void* p) { static_cast<Arena*>(self)->release(p); }
-
- private:
-  struct Block {
-    unsigned cls;
-    Block* next;
-  };
-  static constexpr std::size_t kHeader = 16;  // keeps the 16-byte alignment malloc gives
-  static_assert(sizeof(Block) <= kHeader);
-  static constexpr std::size_t kSmallLimit = 1024;
-  static constexpr unsigned kSmallClasses = kSmallLimit / 16 + 1;
-  static constexpr unsigned kClasses = kSmallClasses + 64;
-
-  void* carve(std::size_t size) {
-    while (size > left_) {
-      // Move to the next retained chunk that fits, else add one at the end.
-      ++current_;
-      if (current_ >= chunks_.size()) {
-        const std::size_t bytes = std::max(size, kChunkBytes);
-        chunks_.push_back(Chunk{std::make_unique_for_overwrite<char[]>(bytes), bytes});
-      }
-      cursor_ = chunks_[current_].data.get();
-      left_ = chunks_[current_].size;
-    }
-    void* p = cursor_;
-    cursor_ += size;
-    left_ -= size;
-    return p;
-  }
-  struct Chunk {
-    std::unique_ptr<char[]> data;
-    std::size_t size;
-  };
-  static constexpr std::size_t kChunkBytes = 256u << 10;
-  static constexpr std::size_t kRetainBytes = 16u << 20;
-  std::array<Block*, kClasses> free_{};
-  std::vector<Chunk> chunks_;
-  std::size_t current_ = SIZE_MAX;  // chunk being carved (SIZE_MAX + 1 wraps to the first)
-  char* cursor_ = nullptr;
-  std::size_t left_ = 0;
-};
-
-// ---- Nesting guard (pre-scan) ---------------------------------------------------------------
-
-bool is_void_element(std::string_view name) {
-  static constexpr std::string_view kVoid[] = {"area", "base",  "br",   "col",   "embed",
-                                               "hr",   "img",   "input", "link", "meta",
-                                               "param", "source", "track", "wbr", "keygen"};
-  for (const std::string_view v : kVoid) {
-    if (iequals(name, v)) return true;
-  }
-  return false;
-}
-// Elements whose content the tokenizer reads as text up to their end tag (HTML §13.2.5).
-bool is_raw_text_element(std::string_view name) {
-  static constexpr std::string_view kRaw[] = {"script", "style",   "textarea", "title", "xmp",
-                                              "iframe", "noembed", "noframes"};
-  for (const std::string_view v : kRaw) {
-    if (iequals(name, v)) return true;
-  }
-  return false;
-}
-// Elements that an identical start tag closes implicitly (HTML §13.2.6.4.7 "in body"), so a run
-// of them does not nest.
-bool is_self_closing_sibling(std::string_view name) {
-  static constexpr std::string_view kAuto[] = {"p",  "li", "dt", "dd", "option", "optgroup", "tr",
-                                               "td", "th", "tbody", "thead", "tfoot", "a",
-                                               "rb", "rt", "rp", "nobr", "button", "form"};
-  for (const std::string_view v : kAuto) {
-    if (iequals(name, v)) return true;
-  }
-  return false;
-}
-
-// HTML §13.2.4.2 "has an element in scope" boundaries (HTML namespace part, plus foreign roots).
-bool is_scope_boundary(std::string_view name) {
-  static constexpr std::string_view kBoundary[] = {"applet", "caption", "html",     "table", "td",
-                                                   "th",     "marquee", "object", "template",
-                                                   "svg",    "math"};
-  for (const std::string_view v : kBoundary) {
-    if (iequals(name, v)) return true;
-  }
-  return false;
-}
-// HTML §13.2.4.3 "special" category (the part that nests in body content).
-bool is_special_element(std::string_view name) {
-  static constexpr std::string_view kSpecial[] = {
-      "address", "applet",  "article",  "aside",   "blockquote", "body",    "button",  "caption",
-      "center",  "dd",      "details",  "dir",     "div",        "dl",      "dt",      "fieldset",
-      "figcaption", "figure", "footer", "form",    "frameset",   "h1",      "h2",      "h3",
-      "h4",      "h5",      "h6",       "header",  "hgroup",     "html",    "iframe",  "li",
-      "listing", "main",    "marquee",  "menu",    "nav",        "noembed", "noframes", "noscript",
-      "object",  "ol",      "p",        "plaintext", "pre",      "section", "select",  "summary",
-      "table",   "tbody",   "td",       "template", "textarea",  "tfoot",   "th",      "thead",
-      "tr",      "ul",      "xmp",      "svg",     "math"};
-  for (const std::string_view v : kSpecial) {
-    if (iequals(name, v)) return true;
-  }
-  return false;
-}
-
-std::size_t find_ci(std::string_view hay, std::string_view needle, std::size_t from) {
-  while (from < hay.size()) {
-    const void* hit = std::memchr(hay.data() + from, '<', hay.size() - from);
-    if (hit == nullptr) return std::string_view::npos;
-    const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(hit) - hay.data());
-    if (istarts_with(hay.substr(at), needle)) return at;
-    from = at + 1;
-  }
-  return std::string_view::npos;
-}
-
-// Approximates the tree builder's stack of open elements with a tokenizer-lite scan; start tags
-// that would nest deeper than max_depth become "<wbr vigie-t=NAME ...>" (void, attributes kept).
-// The approximation only matters past the bound, where exactness is not promised. Also stops at
-// the kMaxHtmlElements-th start tag: cut is set to where the input must end (else html.size()).
-// Returns false (and leaves out untouched) when nothing had to be flattened.
-bool guard_nesting(std::string_view html, std::uint32_t max_depth, std::string& out, std::size_t& cut) {
-  struct Open {
-    std::string_view name;
-    bool special;
-    bool boundary;
-  };
-  std::vector<Open> stack;
-  stack.reserve(64);
-  std::size_t copied = 0;  // html[0, copied) already in out
-  bool rewritten = false;
-  std::uint32_t foreign = 0;  // open <svg>/<math>: there '/>' really closes
-  std::size_t i = 0;
-  std::size_t n = html.size();
-  std::size_t elements = 0;
-  cut = n;
-  while (i < n) {
-    const void* hit = std::memchr(html.data() + i, '<', n - i);
-    if (hit == nullptr) break;
-    const std::size_t lt = static_cast<std::size_t>(static_cast<const char*>(hit) - html.data());
-    i = lt + 1;
-    if (i >= n) break;
-    const char c = html[i];
-    if (c == '!') {
-      if (html.substr(i).starts_with("!--")) {
-        const std::size_t end = html.find("-->", i + 3);
-        i = end == std::string_view::npos ? n : end + 3;
-      } else {
-        const std::size_t end = html.find('>', i);
-        i = end == std::string_view::npos ? n : end + 1;
-      }
-      continue;
-    }
-    if (c == '?') {
-      const std::size_t end = html.find('>', i);
-      i = end == std::string_view::npos ? n : end + 1;
-      continue;
-    }
-    const bool end_tag = c == '/';
-    const std::size_t name_start = end_tag ? i + 1 : i;
-    if (name_start >= n || (ascii_lower(html[name_start]) < 'a' || ascii_lower(html[name_start]) > 'z'))
-      continue;
-    std::size_t name_end = name_start;
-    while (name_end < n && !is_html_space(html[name_end]) && html[name_end] != '/' && html[name_end] != '>')
-      ++name_end;
-    const std::string_view name = html.substr(name_start, name_end - name_start);
-    // Find the tag's '>' honouring quoted attribute values.
-    std::size_t p = name_end;
-    char quote = 0;
-    bool after_equals = false;
-    while (p < n) {
-      const char d = html[p];
-      if (quote != 0) {
-        if (d == quote) quote = 0;
-      } else if (d == '>') {
-        break;
-      } else if (d == '=') {
-        after_equals = true;
-      } else if ((d == '"' || d == '\'') && after_equals) {
-        quote = d;
-        after_equals = false;
-      } else if (!is_html_space(d)) {
-        after_equals = false;
-      }
-      ++p;
-    }
-    const std::size_t tag_end = p < n ? p + 1 : n;
-    i = tag_end;
-    if (end_tag) {
-      // Pop to the nearest open element of that name, looking only a little way down (linear),
-      // and not across what the tree builder would not cross (HTML §13.2.6.4.7: "any other end
-      // tag" stops at a special element; special end tags need the element in scope), so that
-      // stray end tags cannot make this count shallower than gumbo's real stack.
-      const bool special_name = is_special_element(name);
-      const std::size_t lowest = stack.size() > 64 ? stack.size() - 64 : 0;
-      for (std::size_t k = stack.size(); k > lowest; --k) {
-        const std::string_view open_name = stack[k - 1].name;
-        if (!iequals(open_name, name)) {
-          if (stack[k - 1].boundary || (!special_name && stack[k - 1].special)) break;
-          continue;
-        }
-        for (std::size_t j = k - 1; j < stack.size(); ++j) {
-          if (iequals(stack[j].name, "svg") || iequals(stack[j].name, "math")) --foreign;
-        }
-        stack.resize(k - 1);
-        break;
-      }
-      continue;
-    }
-    if (is_raw_text_element(name)) {
-      std::string closing = "</";
-      closing.append(name);
-      const std::size_t close = find_ci(html, closing, tag_end);
-      i = close == std::string_view::npos ? n : close;
-      continue;
-    }
-    if (++elements > kMaxHtmlElements) {
-      cut = n = lt;
-      break;
-    }
-    if (iequals(name, "plaintext")) break;  // the rest of the input is text
-    const bool self_closed = tag_end >= 2 && html[tag_end - 2] == '/' && foreign > 0;
-    if (is_void_element(name) || self_closed) continue;
-    if (is_self_closing_sibling(name) && !stack.empty() && iequals(stack.back().name, name)) continue;
-    if (stack.size() < max_depth) {
-      if (iequals(name, "svg") || iequals(name, "math")) ++foreign;
-      stack.push_back(Open{name, is_special_element(name), is_scope_boundary(name)});
-      continue;
-    }
-    if (!rewritten) {
-      out.reserve(html.size() + html.size() / 8);
-      rewritten = true;
-    }
-    out.append(html.substr(copied, lt - copied));
-    out.append("<wbr ").append(kFlattenedTagAttr).append("=\"");
-    if (name.find('"') == std::string_view::npos) out.append(name);
-    out.push_back('"');
-    copied = name_end;
-  }
-  if (rewritten) out.append(html.substr(copied, cut - copied));
-  return rewritten;
-}
 
 // ---- Colours --------------------------------------------------------------------------------
 
@@ -816,107 +550,1630 @@ void line_break(std::string& out) {
   if (!out.empty() && out.back() != '\n') out.push_back('\n');
 }
 
-// ---- Tag classes ----------------------------------------------------------------------------
+// ---- Element names ---------------------------------------------------------------------------
 
-struct TagTable {
-  std::array<bool, GUMBO_TAG_LAST + 1> block{};
-  std::array<bool, GUMBO_TAG_LAST + 1> not_rendered{};
-  std::array<bool, GUMBO_TAG_LAST + 1> cell{};
-  TagTable() {
-    // CSS display:block (and list-item, table rows, ...) in the HTML §15.3 UA stylesheet.
-    for (const GumboTag t :
-         {GUMBO_TAG_ADDRESS, GUMBO_TAG_ARTICLE, GUMBO_TAG_ASIDE, GUMBO_TAG_BLOCKQUOTE,
-          GUMBO_TAG_BODY, GUMBO_TAG_BR, GUMBO_TAG_CAPTION, GUMBO_TAG_CENTER, GUMBO_TAG_DD,
-          GUMBO_TAG_DETAILS, GUMBO_TAG_DIR, GUMBO_TAG_DIV, GUMBO_TAG_DL,
-          GUMBO_TAG_DT, GUMBO_TAG_FIELDSET, GUMBO_TAG_FIGCAPTION, GUMBO_TAG_FIGURE,
-          GUMBO_TAG_FOOTER, GUMBO_TAG_FORM, GUMBO_TAG_H1, GUMBO_TAG_H2, GUMBO_TAG_H3,
-          GUMBO_TAG_H4, GUMBO_TAG_H5, GUMBO_TAG_H6, GUMBO_TAG_HEADER, GUMBO_TAG_HGROUP,
-          GUMBO_TAG_HR, GUMBO_TAG_LI, GUMBO_TAG_MAIN, GUMBO_TAG_MENU, GUMBO_TAG_NAV,
-          GUMBO_TAG_OL, GUMBO_TAG_P, GUMBO_TAG_PRE, GUMBO_TAG_SECTION, GUMBO_TAG_SUMMARY,
-          GUMBO_TAG_TABLE, GUMBO_TAG_TR, GUMBO_TAG_UL, GUMBO_TAG_LEGEND, GUMBO_TAG_LISTING,
-          GUMBO_TAG_PLAINTEXT, GUMBO_TAG_XMP, GUMBO_TAG_OPTION, GUMBO_TAG_TEXTAREA,
-          GUMBO_TAG_THEAD, GUMBO_TAG_TBODY, GUMBO_TAG_TFOOT}) {
-      block[t] = true;
-    }
-    // Content never rendered as text (HTML §15.3.1 display:none elements, raw text fallbacks).
-    for (const GumboTag t :
-         {GUMBO_TAG_HEAD, GUMBO_TAG_SCRIPT, GUMBO_TAG_STYLE, GUMBO_TAG_TEMPLATE, GUMBO_TAG_TITLE,
-          GUMBO_TAG_IFRAME, GUMBO_TAG_NOEMBED, GUMBO_TAG_NOFRAMES, GUMBO_TAG_BASE,
-          GUMBO_TAG_LINK, GUMBO_TAG_META, GUMBO_TAG_DATALIST, GUMBO_TAG_PARAM}) {
-      not_rendered[t] = true;
-    }
-    cell[GUMBO_TAG_TD] = true;
-    cell[GUMBO_TAG_TH] = true;
-  }
+enum class Tag : std::uint8_t {
+  kUnknown, kA, kAddress, kAnnotationXml, kApplet, kArea, kArticle, kAside, kAudio, kB, kBase,
+  kBasefont, kBgsound, kBig, kBlockquote, kBody, kBr, kButton, kCaption, kCenter, kCode, kCol,
+  kColgroup, kDatalist, kDd, kDesc, kDetails, kDialog, kDir, kDiv, kDl, kDt, kEm, kEmbed,
+  kFieldset, kFigcaption, kFigure, kFont, kFooter, kForeignObject, kForm, kFrame, kFrameset, kH1,
+  kH2, kH3, kH4, kH5, kH6, kHead, kHeader, kHgroup, kHr, kHtml, kI, kIframe, kImage, kImg, kInput,
+  kKeygen, kLegend, kLi, kLink, kListing, kMain, kMalignmark, kMarquee, kMath, kMenu, kMeta,
+  kMglyph, kMi, kMn, kMo, kMs, kMtext, kNav, kNobr, kNoembed, kNoframes, kNoscript, kObject, kOl,
+  kOptgroup, kOption, kP, kParam, kPlaintext, kPre, kRb, kRp, kRt, kRtc, kRuby, kS, kScript,
+  kSearch, kSection, kSelect, kSmall, kSource, kSpan, kStrike, kStrong, kStyle, kSub, kSummary,
+  kSup, kSvg, kTable, kTbody, kTd, kTemplate, kTextarea, kTfoot, kTh, kThead, kTitle, kTr, kTrack,
+  kTt, kU, kUl, kVar, kVideo, kWbr, kXmp, kCount
 };
-const TagTable& tags() {
-  static const TagTable table;
-  return table;
+constexpr std::size_t kTagCount = static_cast<std::size_t>(Tag::kCount);
+
+struct TagName {
+  std::string_view name;
+  Tag tag;
+};
+// Sorted by name for binary search (checked at startup in debug builds by tag_of's callers' tests).
+constexpr TagName kTagNames[] = {
+    {"a", Tag::kA}, {"address", Tag::kAddress}, {"annotation-xml", Tag::kAnnotationXml},
+    {"applet", Tag::kApplet}, {"area", Tag::kArea}, {"article", Tag::kArticle},
+    {"aside", Tag::kAside}, {"audio", Tag::kAudio}, {"b", Tag::kB}, {"base", Tag::kBase},
+    {"basefont", Tag::kBasefont}, {"bgsound", Tag::kBgsound}, {"big", Tag::kBig},
+    {"blockquote", Tag::kBlockquote}, {"body", Tag::kBody}, {"br", Tag::kBr},
+    {"button", Tag::kButton}, {"caption", Tag::kCaption}, {"center", Tag::kCenter},
+    {"code", Tag::kCode}, {"col", Tag::kCol}, {"colgroup", Tag::kColgroup},
+    {"datalist", Tag::kDatalist}, {"dd", Tag::kDd}, {"desc", Tag::kDesc},
+    {"details", Tag::kDetails}, {"dialog", Tag::kDialog}, {"dir", Tag::kDir}, {"div", Tag::kDiv},
+    {"dl", Tag::kDl}, {"dt", Tag::kDt}, {"em", Tag::kEm}, {"embed", Tag::kEmbed},
+    {"fieldset", Tag::kFieldset}, {"figcaption", Tag::kFigcaption}, {"figure", Tag::kFigure},
+    {"font", Tag::kFont}, {"footer", Tag::kFooter}, {"foreignobject", Tag::kForeignObject},
+    {"form", Tag::kForm}, {"frame", Tag::kFrame}, {"frameset", Tag::kFrameset}, {"h1", Tag::kH1},
+    {"h2", Tag::kH2}, {"h3", Tag::kH3}, {"h4", Tag::kH4}, {"h5", Tag::kH5}, {"h6", Tag::kH6},
+    {"head", Tag::kHead}, {"header", Tag::kHeader}, {"hgroup", Tag::kHgroup}, {"hr", Tag::kHr},
+    {"html", Tag::kHtml}, {"i", Tag::kI}, {"iframe", Tag::kIframe}, {"image", Tag::kImage},
+    {"img", Tag::kImg}, {"input", Tag::kInput}, {"keygen", Tag::kKeygen},
+    {"legend", Tag::kLegend}, {"li", Tag::kLi}, {"link", Tag::kLink}, {"listing", Tag::kListing},
+    {"main", Tag::kMain}, {"malignmark", Tag::kMalignmark}, {"marquee", Tag::kMarquee},
+    {"math", Tag::kMath}, {"menu", Tag::kMenu}, {"meta", Tag::kMeta}, {"mglyph", Tag::kMglyph},
+    {"mi", Tag::kMi}, {"mn", Tag::kMn}, {"mo", Tag::kMo}, {"ms", Tag::kMs}, {"mtext", Tag::kMtext},
+    {"nav", Tag::kNav}, {"nobr", Tag::kNobr}, {"noembed", Tag::kNoembed},
+    {"noframes", Tag::kNoframes}, {"noscript", Tag::kNoscript}, {"object", Tag::kObject},
+    {"ol", Tag::kOl}, {"optgroup", Tag::kOptgroup}, {"option", Tag::kOption}, {"p", Tag::kP},
+    {"param", Tag::kParam}, {"plaintext", Tag::kPlaintext}, {"pre", Tag::kPre}, {"rb", Tag::kRb},
+    {"rp", Tag::kRp}, {"rt", Tag::kRt}, {"rtc", Tag::kRtc}, {"ruby", Tag::kRuby}, {"s", Tag::kS},
+    {"script", Tag::kScript}, {"search", Tag::kSearch}, {"section", Tag::kSection},
+    {"select", Tag::kSelect}, {"small", Tag::kSmall}, {"source", Tag::kSource},
+    {"span", Tag::kSpan}, {"strike", Tag::kStrike}, {"strong", Tag::kStrong},
+    {"style", Tag::kStyle}, {"sub", Tag::kSub}, {"summary", Tag::kSummary}, {"sup", Tag::kSup},
+    {"svg", Tag::kSvg}, {"table", Tag::kTable}, {"tbody", Tag::kTbody}, {"td", Tag::kTd},
+    {"template", Tag::kTemplate}, {"textarea", Tag::kTextarea}, {"tfoot", Tag::kTfoot},
+    {"th", Tag::kTh}, {"thead", Tag::kThead}, {"title", Tag::kTitle}, {"tr", Tag::kTr},
+    {"track", Tag::kTrack}, {"tt", Tag::kTt}, {"u", Tag::kU}, {"ul", Tag::kUl}, {"var", Tag::kVar},
+    {"video", Tag::kVideo}, {"wbr", Tag::kWbr}, {"xmp", Tag::kXmp},
+};
+
+Tag tag_of(std::string_view name) {
+  const auto* it = std::lower_bound(std::begin(kTagNames), std::end(kTagNames), name,
+                                    [](const TagName& t, std::string_view n) { return t.name < n; });
+  return it != std::end(kTagNames) && it->name == name ? it->tag : Tag::kUnknown;
 }
 
-// ---- The walk -------------------------------------------------------------------------------
+std::uint64_t name_hash(std::string_view name) {
+  std::uint64_t h = 1469598103934665603ull;  // FNV-1a: tells unknown element names apart
+  for (const char c : name) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  return h;
+}
 
-struct Frame {
-  const GumboNode* node;
-  Style style;
-  std::uint32_t next_child = 0;
-  std::uint32_t depth = 0;
-  std::int32_t hidden_group = -1;  // index in hidden entries this subtree's hidden text goes to
-  std::int32_t link = -1;          // <a> whose anchor text this subtree feeds
-  std::int32_t form = -1;          // innermost <form>
+enum TagFlag : std::uint32_t {
+  kSpecial = 1u << 0,       // §13.2.4.3 "special" category (HTML namespace part)
+  kBlock = 1u << 1,         // display:block and friends in the §15.3 UA stylesheet
+  kNotRendered = 1u << 2,   // §15.3.1 display:none elements and raw text fallbacks
+  kVoid = 1u << 3,          // §13.1.2 void elements
+  kFormatting = 1u << 4,    // §13.2.4.3 formatting elements
+  kClosesP = 1u << 5,       // in body: "if the stack has a p element in button scope, close it"
+  kScopeBoundary = 1u << 6, // §13.2.4.2 default scope, HTML part
+  kImpliedEnd = 1u << 7,    // §13.2.6.3 generate implied end tags
+  kHeading = 1u << 8,
+  kBreaksOut = 1u << 9,     // §13.2.6.5: start tags that leave foreign content
+  kRawText = 1u << 10,      // contents read by the tokenizer as text (never flattened)
+};
+
+constexpr std::array<std::uint32_t, kTagCount> make_tag_flags() {
+  std::array<std::uint32_t, kTagCount> f{};
+  const auto set = [&f](std::initializer_list<Tag> tags, std::uint32_t flag) {
+    for (const Tag t : tags) f[static_cast<std::size_t>(t)] |= flag;
+  };
+  set({Tag::kAddress, Tag::kApplet, Tag::kArea, Tag::kArticle, Tag::kAside, Tag::kBase,
+       Tag::kBasefont, Tag::kBgsound, Tag::kBlockquote, Tag::kBody, Tag::kBr, Tag::kButton,
+       Tag::kCaption, Tag::kCenter, Tag::kCol, Tag::kColgroup, Tag::kDd, Tag::kDetails, Tag::kDialog,
+       Tag::kDir, Tag::kDiv, Tag::kDl, Tag::kDt, Tag::kEmbed, Tag::kFieldset, Tag::kFigcaption,
+       Tag::kFigure, Tag::kFooter, Tag::kForm, Tag::kFrame, Tag::kFrameset, Tag::kH1, Tag::kH2,
+       Tag::kH3, Tag::kH4, Tag::kH5, Tag::kH6, Tag::kHead, Tag::kHeader, Tag::kHgroup, Tag::kHr,
+       Tag::kHtml, Tag::kIframe, Tag::kImg, Tag::kInput, Tag::kKeygen, Tag::kLi, Tag::kLink,
+       Tag::kListing, Tag::kMain, Tag::kMarquee, Tag::kMenu, Tag::kMeta, Tag::kNav, Tag::kNoembed,
+       Tag::kNoframes, Tag::kNoscript, Tag::kObject, Tag::kOl, Tag::kP, Tag::kParam,
+       Tag::kPlaintext, Tag::kPre, Tag::kScript, Tag::kSearch, Tag::kSection, Tag::kSelect,
+       Tag::kSource, Tag::kStyle, Tag::kSummary, Tag::kTable, Tag::kTbody, Tag::kTd, Tag::kTemplate,
+       Tag::kTextarea, Tag::kTfoot, Tag::kTh, Tag::kThead, Tag::kTitle, Tag::kTr, Tag::kTrack,
+       Tag::kUl, Tag::kWbr, Tag::kXmp},
+      kSpecial);
+  // The blocks of the former gumbo walk (its TagTable), kept so that line breaks do not move.
+  set({Tag::kAddress, Tag::kArticle, Tag::kAside, Tag::kBlockquote, Tag::kBody, Tag::kBr,
+       Tag::kCaption, Tag::kCenter, Tag::kDd, Tag::kDetails, Tag::kDir, Tag::kDiv, Tag::kDl, Tag::kDt,
+       Tag::kFieldset, Tag::kFigcaption, Tag::kFigure, Tag::kFooter, Tag::kForm, Tag::kH1, Tag::kH2,
+       Tag::kH3, Tag::kH4, Tag::kH5, Tag::kH6, Tag::kHeader, Tag::kHgroup, Tag::kHr, Tag::kLi,
+       Tag::kMain, Tag::kMenu, Tag::kNav, Tag::kOl, Tag::kP, Tag::kPre, Tag::kSection, Tag::kSummary,
+       Tag::kTable, Tag::kTr, Tag::kUl, Tag::kLegend, Tag::kListing, Tag::kPlaintext, Tag::kXmp,
+       Tag::kOption, Tag::kTextarea, Tag::kThead, Tag::kTbody, Tag::kTfoot},
+      kBlock);
+  set({Tag::kHead, Tag::kScript, Tag::kStyle, Tag::kTemplate, Tag::kTitle, Tag::kIframe,
+       Tag::kNoembed, Tag::kNoframes, Tag::kBase, Tag::kLink, Tag::kMeta, Tag::kDatalist, Tag::kParam},
+      kNotRendered);
+  set({Tag::kArea, Tag::kBase, Tag::kBasefont, Tag::kBgsound, Tag::kBr, Tag::kCol, Tag::kEmbed,
+       Tag::kFrame, Tag::kHr, Tag::kImg, Tag::kInput, Tag::kKeygen, Tag::kLink, Tag::kMeta,
+       Tag::kParam, Tag::kSource, Tag::kTrack, Tag::kWbr},
+      kVoid);
+  set({Tag::kA, Tag::kB, Tag::kBig, Tag::kCode, Tag::kEm, Tag::kFont, Tag::kI, Tag::kNobr, Tag::kS,
+       Tag::kSmall, Tag::kStrike, Tag::kStrong, Tag::kTt, Tag::kU},
+      kFormatting);
+  set({Tag::kAddress, Tag::kArticle, Tag::kAside, Tag::kBlockquote, Tag::kCenter, Tag::kDetails,
+       Tag::kDialog, Tag::kDir, Tag::kDiv, Tag::kDl, Tag::kFieldset, Tag::kFigcaption, Tag::kFigure,
+       Tag::kFooter, Tag::kHeader, Tag::kHgroup, Tag::kMain, Tag::kMenu, Tag::kNav, Tag::kOl, Tag::kP,
+       Tag::kSearch, Tag::kSection, Tag::kSummary, Tag::kUl},
+      kClosesP);
+  set({Tag::kApplet, Tag::kCaption, Tag::kHtml, Tag::kTable, Tag::kTd, Tag::kTh, Tag::kMarquee,
+       Tag::kObject, Tag::kTemplate},
+      kScopeBoundary);
+  set({Tag::kDd, Tag::kDt, Tag::kLi, Tag::kOptgroup, Tag::kOption, Tag::kP, Tag::kRb, Tag::kRp,
+       Tag::kRt, Tag::kRtc},
+      kImpliedEnd);
+  set({Tag::kH1, Tag::kH2, Tag::kH3, Tag::kH4, Tag::kH5, Tag::kH6}, kHeading);
+  set({Tag::kB, Tag::kBig, Tag::kBlockquote, Tag::kBody, Tag::kBr, Tag::kCenter, Tag::kCode, Tag::kDd,
+       Tag::kDiv, Tag::kDl, Tag::kDt, Tag::kEm, Tag::kEmbed, Tag::kH1, Tag::kH2, Tag::kH3, Tag::kH4,
+       Tag::kH5, Tag::kH6, Tag::kHead, Tag::kHr, Tag::kI, Tag::kImg, Tag::kLi, Tag::kListing,
+       Tag::kMenu, Tag::kMeta, Tag::kNobr, Tag::kOl, Tag::kP, Tag::kPre, Tag::kRuby, Tag::kS,
+       Tag::kSmall, Tag::kSpan, Tag::kStrong, Tag::kStrike, Tag::kSub, Tag::kSup, Tag::kTable,
+       Tag::kTt, Tag::kU, Tag::kUl, Tag::kVar},
+      kBreaksOut);
+  set({Tag::kTitle, Tag::kTextarea, Tag::kStyle, Tag::kXmp, Tag::kIframe, Tag::kNoembed,
+       Tag::kNoframes, Tag::kScript, Tag::kPlaintext},
+      kRawText);
+  return f;
+}
+constexpr std::array<std::uint32_t, kTagCount> kTagFlags = make_tag_flags();
+
+constexpr bool has(Tag t, std::uint32_t flag) {
+  return (kTagFlags[static_cast<std::size_t>(t)] & flag) != 0;
+}
+
+enum class Ns : std::uint8_t { kHtml, kSvg, kMathml };
+
+// ---- Attributes that matter --------------------------------------------------------------------
+
+// The attributes the walk reads, picked out of a start tag once (first occurrence wins, as the
+// tokenizer already dropped duplicates).
+struct ElementAttributes {
+  std::string_view href, src, srcset, style, action, formaction, http_equiv, content, type, method,
+      background, poster, data, cite, bgcolor, colour, text, face, size, encoding;
+  std::uint32_t handlers = 0;  // on* attributes
+  bool hidden = false;
+  bool has_colour = false;     // font break-out (§13.2.6.5) needs presence, not value
+  bool has_face = false;
+  bool has_size = false;
+};
+
+ElementAttributes pick_attributes(std::span<const HtmlAttribute> attributes) {
+  ElementAttributes a;
+  for (const HtmlAttribute& attr : attributes) {
+    const std::string_view nm = attr.name;
+    const std::string_view v = attr.value;
+    if (nm.size() > 2 && nm[0] == 'o' && nm[1] == 'n') {
+      ++a.handlers;
+      continue;
+    }
+    switch (nm.size()) {
+      case 3:
+        if (nm == "src") a.src = v;
+        break;
+      case 4:
+        if (nm == "href") a.href = v;
+        else if (nm == "type") a.type = v;
+        else if (nm == "data") a.data = v;
+        else if (nm == "cite") a.cite = v;
+        else if (nm == "text") a.text = v;
+        else if (nm == "face") { a.face = v; a.has_face = true; }
+        else if (nm == "size") { a.size = v; a.has_size = true; }
+        break;
+      case 5:
+        if (nm == "style") a.style = v;
+        else if (nm == "color") { a.colour = v; a.has_colour = true; }
+        break;
+      case 6:
+        if (nm == "srcset") a.srcset = v;
+        else if (nm == "action") a.action = v;
+        else if (nm == "method") a.method = v;
+        else if (nm == "poster") a.poster = v;
+        else if (nm == "hidden") a.hidden = true;
+        break;
+      case 7:
+        if (nm == "content") a.content = v;
+        else if (nm == "bgcolor") a.bgcolor = v;
+        break;
+      case 8:
+        if (nm == "encoding") a.encoding = v;
+        break;
+      case 10:
+        if (nm == "http-equiv") a.http_equiv = v;
+        else if (nm == "formaction") a.formaction = v;
+        else if (nm == "background") a.background = v;
+        break;
+      default:
+        break;
+    }
+  }
+  return a;
+}
+
+// Copies the views of a that do not point into input into storage (reserved once, so the views
+// stay put), for attributes that must outlive the token (active formatting elements).
+void keep_attributes(ElementAttributes& a, std::string_view input, std::unique_ptr<std::string>& storage) {
+  std::string_view* fields[] = {&a.href,   &a.src,        &a.srcset, &a.style,   &a.action,
+                                &a.formaction, &a.http_equiv, &a.content, &a.type, &a.method,
+                                &a.background, &a.poster, &a.data, &a.cite, &a.bgcolor,
+                                &a.colour, &a.text, &a.face, &a.size, &a.encoding};
+  const auto inside = [&](std::string_view v) {
+    return v.empty() || (v.data() >= input.data() && v.data() + v.size() <= input.data() + input.size());
+  };
+  std::size_t need = 0;
+  for (std::string_view* f : fields) {
+    if (!inside(*f)) need += f->size();
+  }
+  if (need == 0) return;
+  storage = std::make_unique<std::string>();
+  storage->reserve(need);
+  for (std::string_view* f : fields) {
+    if (inside(*f)) continue;
+    const std::size_t at = storage->size();
+    storage->append(*f);
+    *f = std::string_view(*storage).substr(at, f->size());
+  }
+}
+
+bool same_attributes(const ElementAttributes& x, const ElementAttributes& y) {
+  return x.href == y.href && x.src == y.src && x.style == y.style && x.colour == y.colour &&
+         x.bgcolor == y.bgcolor && x.face == y.face && x.size == y.size && x.hidden == y.hidden &&
+         x.handlers == y.handlers && x.background == y.background && x.cite == y.cite;
+}
+
+// ---- The builder -------------------------------------------------------------------------------
+
+// An open element and what its subtree inherits (the former walk's frame).
+struct Element {
+  Tag tag = Tag::kHtml;
+  Ns ns = Ns::kHtml;
+  bool formatting = false;   // has an entry in the list of active formatting elements
   bool not_rendered = false;
-  bool entered = false;
   bool block = false;
   bool cell = false;
   bool title = false;
   bool style_element = false;
+  std::uint64_t hash = 0;    // name hash of an unknown element (end tags match by it)
+  std::uint32_t id = 0;
+  std::uint32_t depth = 0;   // html is 1, as in the DOM walk
+  Style style;
+  std::int32_t hidden_group = -1;  // index in hidden entries this subtree's hidden text goes to
+  std::int32_t link = -1;          // <a> whose anchor text this subtree feeds
+  std::int32_t form = -1;          // innermost <form>
+  std::int32_t sink = -1;          // foster-parented subtree: table record whose foster text it feeds
+  std::int32_t table_record = -1;  // <table>: its record in tables_
 };
 
-class Extractor {
+// A table being read: where its text starts in the string it is written to, and the text
+// foster-parented out of it (§13.2.6.1), which goes before the table when the table closes.
+struct TableRecord {
+  std::int32_t sink = -1;  // -1: visible_text; else another table's foster text
+  std::size_t position = 0;
+  std::string foster;
+};
+
+struct FormattingEntry {
+  bool marker = false;
+  Tag tag = Tag::kUnknown;
+  bool in_stack = false;
+  std::uint32_t element_id = 0;
+  ElementAttributes attributes;
+  std::unique_ptr<std::string> storage;  // decoded values (heap: moving the entry keeps views)
+};
+
+enum class Mode : std::uint8_t {
+  kInBody, kInTable, kInTableBody, kInRow, kInCell, kInCaption, kInColumnGroup, kInSelect,
+  kInSelectInTable, kInFrameset,
+};
+
+enum class Scope : std::uint8_t { kDefault, kButton, kListItem, kTable, kSelect };
+
+class Builder {
  public:
-  Extractor(const Limits& limits, HtmlContent& out) : limits_(limits), out_(out) {
-    out_.visible_text.reserve(4096);
+  Builder(std::string_view input, const Limits& limits, HtmlContent& out)
+      : input_(input), tokenizer_(input), limits_(limits), out_(out) {
+    out_.visible_text.reserve(std::min<std::size_t>(input.size() / 2 + 64, 1u << 20));
+    stack_.reserve(64);
+    flatten_at_ = std::max<std::uint32_t>(limits.max_html_depth, 8) + 2;
+    // The DOM always has html and body; head content is folded into body (see the file comment).
+    Element html;
+    html.tag = Tag::kHtml;
+    html.id = next_id_++;
+    html.depth = 1;
+    push(html);
+    Element body = child_of(stack_.back());
+    body.tag = Tag::kBody;
+    push(body);
+    enter(stack_.back(), ElementAttributes{});
   }
 
-  void run(const GumboNode* root) {
-    std::vector<Frame> stack;
-    stack.reserve(256);
-    Frame top{};
-    top.node = root;
-    stack.push_back(top);
-    while (!stack.empty()) {
-      Frame& f = stack.back();
-      const GumboNode* node = f.node;
-      if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE &&
-          node->type != GUMBO_NODE_DOCUMENT) {
-        text(f);
-        stack.pop_back();
-        continue;
+  void run() {
+    HtmlToken token;
+    std::size_t elements = 0;
+    while (tokenizer_.next(token)) {
+      switch (token.kind) {
+        case HtmlTokenKind::kCharacters:
+          characters(token.data);
+          break;
+        case HtmlTokenKind::kStartTag:
+          if (++elements > kMaxHtmlElements) {
+            out_.truncated = true;
+            finish();
+            return;
+          }
+          start_tag(token);
+          break;
+        case HtmlTokenKind::kEndTag:
+          end_tag(token.data);
+          break;
+        case HtmlTokenKind::kDoctype:
+          doctype(token);
+          break;
+        case HtmlTokenKind::kComment:
+        case HtmlTokenKind::kEndOfFile:
+          break;
       }
-      if (!f.entered) {
-        f.entered = true;
-        if (node->type != GUMBO_NODE_DOCUMENT) enter(f);
-      }
-      const GumboVector& children =
-          node->type == GUMBO_NODE_DOCUMENT ? node->v.document.children : node->v.element.children;
-      if (f.next_child < children.length) {
-        const auto* child = static_cast<const GumboNode*>(children.data[f.next_child++]);
-        Frame next{};
-        next.node = child;
-        next.style = f.style;
-        next.depth = f.depth + 1;
-        next.hidden_group = f.hidden_group;
-        next.link = f.link;
-        next.form = f.form;
-        next.not_rendered = f.not_rendered;
-        next.title = f.title;
-        next.style_element = f.style_element;
-        stack.push_back(next);  // may reallocate: f is not used after this
-        continue;
-      }
-      leave(f);
-      stack.pop_back();
+      if (token.kind != HtmlTokenKind::kDoctype && token.kind != HtmlTokenKind::kComment) seen_token_ = true;
+      tokenizer_.set_cdata_allowed(stack_.back().ns != Ns::kHtml);
     }
+    finish();
+  }
+
+ private:
+  // ---- Stack primitives
+
+  Element child_of(const Element& parent) {
+    Element e;
+    e.style = parent.style;
+    e.hidden_group = parent.hidden_group;
+    e.link = parent.link;
+    e.form = parent.form;
+    e.sink = parent.sink;
+    e.not_rendered = parent.not_rendered;
+    e.title = parent.title;
+    e.style_element = parent.style_element;
+    e.depth = parent.depth + 1;
+    e.id = next_id_++;
+    return e;
+  }
+
+  void push(const Element& e) {
+    stack_.push_back(e);
+    ++counts_[static_cast<std::size_t>(e.tag)];
+  }
+
+  bool is(const Element& e, Tag tag) const { return e.tag == tag && e.ns == Ns::kHtml; }
+
+  // Removes stack_[i] (the top when i is the last index), leaving it.
+  void remove_at(std::size_t i) {
+    leave(stack_[i]);
+    if (stack_[i].formatting) {
+      for (FormattingEntry& f : formatting_) {
+        if (!f.marker && f.element_id == stack_[i].id) f.in_stack = false;
+      }
+    }
+    --counts_[static_cast<std::size_t>(stack_[i].tag)];
+    stack_.erase(stack_.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+  void pop() {
+    if (stack_.size() > 2) remove_at(stack_.size() - 1);  // html and body stay
+  }
+  // Pops until an HTML element with this tag has been popped (callers checked it is open).
+  void pop_until(Tag tag) {
+    while (stack_.size() > 2) {
+      const bool last = is(stack_.back(), tag);
+      pop();
+      if (last) return;
+    }
+  }
+  void pop_until_heading() {
+    while (stack_.size() > 2) {
+      const bool last = has(stack_.back().tag, kHeading) && stack_.back().ns == Ns::kHtml;
+      pop();
+      if (last) return;
+    }
+  }
+
+  // §13.2.4.2 "has an element in the specific scope".
+  bool boundary(const Element& e, Scope scope) const {
+    if (e.ns == Ns::kMathml) {
+      return scope != Scope::kTable && scope != Scope::kSelect &&
+             (e.tag == Tag::kMi || e.tag == Tag::kMo || e.tag == Tag::kMn || e.tag == Tag::kMs ||
+              e.tag == Tag::kMtext || e.tag == Tag::kAnnotationXml);
+    }
+    if (e.ns == Ns::kSvg) {
+      return scope != Scope::kTable && scope != Scope::kSelect &&
+             (e.tag == Tag::kForeignObject || e.tag == Tag::kDesc || e.tag == Tag::kTitle);
+    }
+    switch (scope) {
+      case Scope::kDefault:
+        return has(e.tag, kScopeBoundary);
+      case Scope::kButton:
+        return has(e.tag, kScopeBoundary) || e.tag == Tag::kButton;
+      case Scope::kListItem:
+        return has(e.tag, kScopeBoundary) || e.tag == Tag::kOl || e.tag == Tag::kUl;
+      case Scope::kTable:
+        return e.tag == Tag::kHtml || e.tag == Tag::kTable || e.tag == Tag::kTemplate;
+      case Scope::kSelect:
+        return e.tag != Tag::kOptgroup && e.tag != Tag::kOption;
+    }
+    return true;
+  }
+  bool in_scope(Tag tag, Scope scope = Scope::kDefault) const {
+    if (counts_[static_cast<std::size_t>(tag)] == 0) return false;
+    for (std::size_t i = stack_.size(); i-- > 0;) {
+      if (is(stack_[i], tag)) return true;
+      if (boundary(stack_[i], scope)) return false;
+    }
+    return false;
+  }
+  bool heading_in_scope() const {
+    for (std::size_t i = stack_.size(); i-- > 0;) {
+      if (has(stack_[i].tag, kHeading) && stack_[i].ns == Ns::kHtml) return true;
+      if (boundary(stack_[i], Scope::kDefault)) return false;
+    }
+    return false;
+  }
+
+  // §13.2.6.3.
+  void generate_implied_end_tags(Tag except = Tag::kUnknown) {
+    while (stack_.size() > 2 && stack_.back().ns == Ns::kHtml && has(stack_.back().tag, kImpliedEnd) &&
+           stack_.back().tag != except) {
+      pop();
+    }
+  }
+  // "Close a p element".
+  void close_p() {
+    generate_implied_end_tags(Tag::kP);
+    pop_until(Tag::kP);
+  }
+  void close_p_in_button_scope() {
+    if (in_scope(Tag::kP, Scope::kButton)) close_p();
+  }
+  void clear_to_context(std::initializer_list<Tag> context) {
+    while (stack_.size() > 2) {
+      const Element& e = stack_.back();
+      bool stop = e.tag == Tag::kHtml || e.tag == Tag::kTemplate;
+      for (const Tag t : context) stop = stop || (e.tag == t && e.ns == Ns::kHtml);
+      if (stop) return;
+      pop();
+    }
+  }
+
+  // §13.2.4.1 "reset the insertion mode appropriately".
+  void reset_mode() {
+    for (std::size_t i = stack_.size(); i-- > 0;) {
+      const Element& e = stack_[i];
+      if (e.ns != Ns::kHtml) continue;
+      switch (e.tag) {
+        case Tag::kSelect: {
+          mode_ = Mode::kInSelect;
+          for (std::size_t j = i; j-- > 0;) {
+            if (stack_[j].tag == Tag::kTemplate) break;
+            if (stack_[j].tag == Tag::kTable) {
+              mode_ = Mode::kInSelectInTable;
+              break;
+            }
+          }
+          return;
+        }
+        case Tag::kTd:
+        case Tag::kTh:
+          mode_ = Mode::kInCell;
+          return;
+        case Tag::kTr:
+          mode_ = Mode::kInRow;
+          return;
+        case Tag::kTbody:
+        case Tag::kThead:
+        case Tag::kTfoot:
+          mode_ = Mode::kInTableBody;
+          return;
+        case Tag::kCaption:
+          mode_ = Mode::kInCaption;
+          return;
+        case Tag::kColgroup:
+          mode_ = Mode::kInColumnGroup;
+          return;
+        case Tag::kTable:
+          mode_ = Mode::kInTable;
+          return;
+        case Tag::kFrameset:
+          mode_ = Mode::kInFrameset;
+          return;
+        case Tag::kTemplate:
+        case Tag::kBody:
+        case Tag::kHtml:
+          mode_ = Mode::kInBody;
+          return;
+        default:
+          break;
+      }
+    }
+    mode_ = Mode::kInBody;
+  }
+
+  // ---- Active formatting elements (§13.2.4.3)
+
+  std::size_t last_marker() const {  // index after the last marker
+    for (std::size_t i = formatting_.size(); i-- > 0;) {
+      if (formatting_[i].marker) return i + 1;
+    }
+    return 0;
+  }
+  void push_marker() {
+    FormattingEntry m;
+    m.marker = true;
+    formatting_.push_back(std::move(m));
+  }
+  void clear_to_last_marker() {
+    while (!formatting_.empty()) {
+      const bool marker = formatting_.back().marker;
+      formatting_.pop_back();
+      if (marker) return;
+    }
+  }
+  void push_formatting(std::size_t stack_index, Tag tag, const ElementAttributes& attributes) {
+    // Noah's Ark clause: at most three identical entries after the last marker.
+    std::size_t same = 0;
+    std::size_t earliest = 0;
+    for (std::size_t i = formatting_.size(); i-- > last_marker();) {
+      if (formatting_[i].tag == tag && same_attributes(formatting_[i].attributes, attributes)) {
+        ++same;
+        earliest = i;
+      }
+    }
+    if (same >= 3) formatting_.erase(formatting_.begin() + static_cast<std::ptrdiff_t>(earliest));
+    if (formatting_.size() >= kMaxFormattingElements) formatting_.erase(formatting_.begin());
+    FormattingEntry e;
+    e.tag = tag;
+    e.in_stack = true;
+    e.element_id = stack_[stack_index].id;
+    e.attributes = attributes;
+    keep_attributes(e.attributes, input_, e.storage);
+    stack_[stack_index].formatting = true;
+    formatting_.push_back(std::move(e));
+  }
+  // "Reconstruct the active formatting elements".
+  void reconstruct() {
+    if (formatting_.empty()) return;
+    if (formatting_.back().marker || formatting_.back().in_stack) return;
+    std::size_t i = formatting_.size() - 1;
+    while (i > 0 && !formatting_[i - 1].marker && !formatting_[i - 1].in_stack) --i;
+    while (i < formatting_.size()) {
+      FormattingEntry& e = formatting_[i];
+      const long at = insert(e.tag, Ns::kHtml, 0, e.attributes);
+      if (at < 0) {  // too deep to reopen: forget it
+        formatting_.erase(formatting_.begin() + static_cast<std::ptrdiff_t>(i));
+        continue;
+      }
+      stack_[static_cast<std::size_t>(at)].formatting = true;
+      formatting_[i].element_id = stack_[static_cast<std::size_t>(at)].id;
+      formatting_[i].in_stack = true;
+      ++i;
+    }
+  }
+  long find_formatting(Tag tag) const {
+    for (std::size_t i = formatting_.size(); i-- > 0;) {
+      if (formatting_[i].marker) return -1;
+      if (formatting_[i].tag == tag) return static_cast<long>(i);
+    }
+    return -1;
+  }
+  long stack_index_of(std::uint32_t id) const {
+    for (std::size_t i = stack_.size(); i-- > 0;) {
+      if (stack_[i].id == id) return static_cast<long>(i);
+    }
+    return -1;
+  }
+
+  // The adoption agency algorithm, simulated on the stack (see the file comment). Returns false
+  // when the caller must run "any other end tag" instead.
+  bool adoption_agency(Tag tag) {
+    if (is(stack_.back(), tag) && !stack_.back().formatting) {
+      pop();
+      return true;
+    }
+    for (int outer = 0; outer < 8; ++outer) {
+      const long fi = find_formatting(tag);
+      if (fi < 0) return outer > 0;
+      if (!formatting_[static_cast<std::size_t>(fi)].in_stack) {
+        formatting_.erase(formatting_.begin() + fi);
+        return true;
+      }
+      const long si = stack_index_of(formatting_[static_cast<std::size_t>(fi)].element_id);
+      if (si < 0) {
+        formatting_.erase(formatting_.begin() + fi);
+        return true;
+      }
+      for (std::size_t k = stack_.size(); k-- > static_cast<std::size_t>(si) + 1;) {
+        if (boundary(stack_[k], Scope::kDefault)) return true;  // not in scope: ignore the tag
+      }
+      std::size_t fb = 0;
+      for (std::size_t k = static_cast<std::size_t>(si) + 1; k < stack_.size(); ++k) {
+        if (has(stack_[k].tag, kSpecial) || stack_[k].ns != Ns::kHtml) {
+          fb = k;
+          break;
+        }
+      }
+      if (fb == 0) {
+        while (stack_.size() > static_cast<std::size_t>(si)) pop();
+        formatting_.erase(formatting_.begin() + fi);
+        return true;
+      }
+      // Furthest block: drop what is between that is not a formatting element, remove the
+      // formatting element, and reopen its clone just above the furthest block.
+      for (std::size_t k = fb; k-- > static_cast<std::size_t>(si) + 1;) {
+        if (!stack_[k].formatting) {
+          remove_at(k);
+          --fb;
+        }
+      }
+      FormattingEntry entry = std::move(formatting_[static_cast<std::size_t>(fi)]);
+      formatting_.erase(formatting_.begin() + fi);
+      remove_at(static_cast<std::size_t>(si));
+      --fb;
+      Element clone = child_of(stack_[fb]);
+      clone.tag = entry.tag;
+      clone.formatting = true;
+      stack_.insert(stack_.begin() + static_cast<std::ptrdiff_t>(fb) + 1, clone);
+      ++counts_[static_cast<std::size_t>(clone.tag)];
+      enter(stack_[fb + 1], entry.attributes);
+      entry.element_id = clone.id;
+      entry.in_stack = true;
+      formatting_.insert(formatting_.begin() + fi, std::move(entry));
+    }
+    return true;
+  }
+
+  // ---- Insertion
+
+  // Creates an element as a child of the current node and enters it. Returns its stack index, or
+  // -1 when it was not kept open (void, or flattened past the depth bound).
+  long insert(Tag tag, Ns ns, std::uint64_t hash, const ElementAttributes& attributes,
+              bool void_element = false) {
+    Element e = child_of(stack_.back());
+    e.tag = tag;
+    e.ns = ns;
+    e.hash = hash;
+    if (fostering_ && table_like(stack_.back())) e.sink = foster_target();
+    if (tag == Tag::kTable && ns == Ns::kHtml && stack_.size() < flatten_at_) {
+      TableRecord record;
+      record.sink = e.sink;
+      record.position = sink(e).size();
+      tables_.push_back(std::move(record));
+      e.table_record = static_cast<std::int32_t>(tables_.size()) - 1;
+    }
+    const bool flatten = !void_element && !has(tag, kRawText) && stack_.size() >= flatten_at_;
+    if (void_element || flatten) {
+      enter(e, attributes);
+      leave(e);
+      return -1;
+    }
+    push(e);
+    enter(stack_.back(), attributes);
+    return static_cast<long>(stack_.size()) - 1;
+  }
+  long insert_html(Tag tag, const ElementAttributes& attributes, std::uint64_t hash = 0) {
+    return insert(tag, Ns::kHtml, hash, attributes, has(tag, kVoid));
+  }
+
+  // ---- Tokens
+
+  void doctype(const HtmlToken& t) {
+    if (seen_token_ || doctype_seen_) return;
+    doctype_seen_ = true;
+    // §13.2.6.4.1, shortened: the identifiers mail actually carries.
+    quirks_ = t.force_quirks || t.data != "html";
+    if (!quirks_ && t.has_public_id) {
+      const std::string_view id = t.public_id;
+      const bool strictish = istarts_with(id, "-//W3C//DTD XHTML") ||
+                             istarts_with(id, "-//W3C//DTD HTML 4.01//") ||
+                             istarts_with(id, "-//W3C//DTD HTML 4.0//") ||
+                             ((istarts_with(id, "-//W3C//DTD HTML 4.01 Transitional//") ||
+                               istarts_with(id, "-//W3C//DTD HTML 4.01 Frameset//")) &&
+                              t.has_system_id);
+      quirks_ = !strictish;
+    }
+  }
+
+  static bool all_space(std::string_view s) {
+    for (const char c : s) {
+      if (!is_html_space(c)) return false;
+    }
+    return true;
+  }
+
+  void characters(std::string_view t) {
+    const Element& current = stack_.back();
+    if (current.ns != Ns::kHtml && !integration_point(current)) {
+      if (!all_space(t)) frameset_ok_ = false;
+      text(t);
+      return;
+    }
+    switch (mode_) {
+      case Mode::kInFrameset:
+        return;  // only whitespace would be inserted, and it is not rendered
+      case Mode::kInColumnGroup:
+        if (all_space(t)) {
+          text(t);
+          return;
+        }
+        if (is(current, Tag::kColgroup)) {
+          pop();
+          mode_ = Mode::kInTable;
+        }
+        break;
+      case Mode::kInTable:
+      case Mode::kInTableBody:
+      case Mode::kInRow:
+        // §13.2.6.4.10 in table text: whitespace stays; other text is foster-parented (here:
+        // kept at the current node, see the file comment).
+        if (all_space(t)) {
+          text(t);
+          return;
+        }
+        break;
+      case Mode::kInSelect:
+      case Mode::kInSelectInTable:
+        text(t);
+        return;
+      default:
+        break;
+    }
+    const bool raw = has(current.tag, kRawText) && current.tag != Tag::kPlaintext;
+    if (!raw) {
+      reconstruct();
+      if (frameset_ok_ && !all_space(t)) frameset_ok_ = false;
+    }
+    if (!raw && table_mode() && table_like(stack_.back())) {
+      // §13.2.6.4.10 non-whitespace table text: foster-parented, i.e. placed before the table.
+      const std::int32_t saved = stack_.back().sink;
+      stack_.back().sink = foster_target();
+      text(t);
+      stack_.back().sink = saved;
+      return;
+    }
+    text(t);
+  }
+
+  bool table_mode() const {
+    return mode_ == Mode::kInTable || mode_ == Mode::kInTableBody || mode_ == Mode::kInRow;
+  }
+  bool table_like(const Element& e) const {
+    return e.ns == Ns::kHtml && (e.tag == Tag::kTable || e.tag == Tag::kTbody || e.tag == Tag::kTfoot ||
+                                 e.tag == Tag::kThead || e.tag == Tag::kTr);
+  }
+  // The record of the last table in the stack (the foster parent's table), or -1.
+  std::int32_t foster_target() const {
+    for (std::size_t i = stack_.size(); i-- > 0;) {
+      if (is(stack_[i], Tag::kTable)) return stack_[i].table_record;
+    }
+    return -1;
+  }
+  std::string& sink(const Element& f) {
+    return f.sink >= 0 ? tables_[static_cast<std::size_t>(f.sink)].foster : out_.visible_text;
+  }
+
+  bool integration_point(const Element& e) const {
+    if (e.ns == Ns::kSvg) return e.tag == Tag::kForeignObject || e.tag == Tag::kDesc || e.tag == Tag::kTitle;
+    if (e.ns == Ns::kMathml) {
+      return e.tag == Tag::kMi || e.tag == Tag::kMo || e.tag == Tag::kMn || e.tag == Tag::kMs ||
+             e.tag == Tag::kMtext;
+    }
+    return false;
+  }
+
+  void start_tag(const HtmlToken& t) {
+    Tag tag = tag_of(t.data);
+    if (tag == Tag::kImage) tag = Tag::kImg;  // §13.2.6.4.7 "image": parse error, treat as img
+    const std::uint64_t hash = tag == Tag::kUnknown ? name_hash(t.data) : 0;
+    const ElementAttributes a = pick_attributes(t.attributes);
+    const Element& current = stack_.back();
+    if (current.ns != Ns::kHtml) {
+      const bool html_rules =
+          (integration_point(current) && !(current.ns == Ns::kMathml && (tag == Tag::kMglyph || tag == Tag::kMalignmark))) ||
+          (current.ns == Ns::kMathml && current.tag == Tag::kAnnotationXml && tag == Tag::kSvg) ||
+          (current.ns == Ns::kMathml && current.tag == Tag::kAnnotationXml &&
+           (iequals(a.encoding, "text/html") || iequals(a.encoding, "application/xhtml+xml")));
+      if (!html_rules) {
+        const bool breaks_out = has(tag, kBreaksOut) || (tag == Tag::kFont && (a.has_colour || a.has_face || a.has_size));
+        if (!breaks_out) {
+          // §13.2.6.5 any other start tag: an element in the current node's namespace.
+          const Ns ns = tag == Tag::kSvg ? Ns::kSvg : (tag == Tag::kMath ? Ns::kMathml : current.ns);
+          const long at = insert(tag, ns, hash, a);
+          if (at >= 0 && t.self_closing) pop();
+          return;
+        }
+        while (stack_.size() > 2 && stack_.back().ns != Ns::kHtml && !integration_point(stack_.back())) pop();
+      }
+    }
+    html_start_tag(tag, hash, a, t);
+  }
+
+  void html_start_tag(Tag tag, std::uint64_t hash, const ElementAttributes& a, const HtmlToken& t) {
+    switch (mode_) {
+      case Mode::kInFrameset:
+        if (tag == Tag::kFrameset) {
+          insert_html(tag, a);
+        } else if (tag == Tag::kFrame) {
+          insert_html(tag, a);
+        } else if (tag == Tag::kNoframes) {
+          raw_text_element(tag, a, HtmlTextState::kRawtext);
+        }
+        return;
+      case Mode::kInSelect:
+      case Mode::kInSelectInTable:
+        if (mode_ == Mode::kInSelectInTable &&
+            (tag == Tag::kCaption || tag == Tag::kTable || tag == Tag::kTbody || tag == Tag::kTfoot ||
+             tag == Tag::kThead || tag == Tag::kTr || tag == Tag::kTd || tag == Tag::kTh)) {
+          pop_until(Tag::kSelect);
+          reset_mode();
+          html_start_tag(tag, hash, a, t);
+          return;
+        }
+        in_select_start(tag, hash, a, t);
+        return;
+      case Mode::kInTable:
+      case Mode::kInTableBody:
+      case Mode::kInRow:
+        if (table_start(tag, hash, a, t)) return;
+        if (table_like(stack_.back()) && tag != Tag::kStyle && tag != Tag::kScript && tag != Tag::kTemplate &&
+            tag != Tag::kInput) {
+          // "Anything else": in body rules with foster parenting (§13.2.6.1).
+          fostering_ = true;
+          in_body_start(tag, hash, a, t);
+          fostering_ = false;
+          return;
+        }
+        break;
+      case Mode::kInCell:
+      case Mode::kInCaption:
+        if (tag == Tag::kCaption || tag == Tag::kCol || tag == Tag::kColgroup || tag == Tag::kTbody ||
+            tag == Tag::kTd || tag == Tag::kTfoot || tag == Tag::kTh || tag == Tag::kThead ||
+            tag == Tag::kTr) {
+          if (mode_ == Mode::kInCell) {
+            if (!in_scope(Tag::kTd, Scope::kTable) && !in_scope(Tag::kTh, Scope::kTable)) return;
+            close_cell();
+          } else {
+            if (!in_scope(Tag::kCaption, Scope::kTable)) return;
+            generate_implied_end_tags();
+            pop_until(Tag::kCaption);
+            clear_to_last_marker();
+            mode_ = Mode::kInTable;
+          }
+          html_start_tag(tag, hash, a, t);
+          return;
+        }
+        break;
+      case Mode::kInColumnGroup:
+        if (tag == Tag::kCol) {
+          insert_html(tag, a);
+          return;
+        }
+        if (tag == Tag::kTemplate) break;
+        if (!is(stack_.back(), Tag::kColgroup)) return;
+        pop();
+        mode_ = Mode::kInTable;
+        html_start_tag(tag, hash, a, t);
+        return;
+      case Mode::kInBody:
+        break;
+    }
+    in_body_start(tag, hash, a, t);
+  }
+
+  void close_cell() {
+    generate_implied_end_tags();
+    while (stack_.size() > 2) {
+      const bool cell = is(stack_.back(), Tag::kTd) || is(stack_.back(), Tag::kTh);
+      pop();
+      if (cell) break;
+    }
+    clear_to_last_marker();
+    mode_ = Mode::kInRow;
+  }
+
+  // §13.2.6.4.9 in table, .13 in table body, .14 in row. Returns false for "anything else"
+  // (processed with the in body rules).
+  bool table_start(Tag tag, std::uint64_t hash, const ElementAttributes& a, const HtmlToken& t) {
+    if (mode_ == Mode::kInRow) {
+      if (tag == Tag::kTd || tag == Tag::kTh) {
+        clear_to_context({Tag::kTr});
+        if (insert_html(tag, a) >= 0) {
+          push_marker();
+          mode_ = Mode::kInCell;
+        }
+        return true;
+      }
+      if (tag == Tag::kCaption || tag == Tag::kCol || tag == Tag::kColgroup || tag == Tag::kTbody ||
+          tag == Tag::kTfoot || tag == Tag::kThead || tag == Tag::kTr) {
+        if (!in_scope(Tag::kTr, Scope::kTable)) return true;
+        clear_to_context({Tag::kTr});
+        pop();
+        mode_ = Mode::kInTableBody;
+        html_start_tag(tag, hash, a, t);
+        return true;
+      }
+    }
+    if (mode_ == Mode::kInTableBody) {
+      if (tag == Tag::kTr) {
+        clear_to_context({Tag::kTbody, Tag::kTfoot, Tag::kThead});
+        if (insert_html(tag, a) >= 0) mode_ = Mode::kInRow;
+        return true;
+      }
+      if (tag == Tag::kTd || tag == Tag::kTh) {
+        clear_to_context({Tag::kTbody, Tag::kTfoot, Tag::kThead});
+        if (insert_html(Tag::kTr, ElementAttributes{}) >= 0) {
+          mode_ = Mode::kInRow;
+          html_start_tag(tag, hash, a, t);
+        }
+        return true;
+      }
+      if (tag == Tag::kCaption || tag == Tag::kCol || tag == Tag::kColgroup || tag == Tag::kTbody ||
+          tag == Tag::kTfoot || tag == Tag::kThead) {
+        if (!in_scope(Tag::kTbody, Scope::kTable) && !in_scope(Tag::kThead, Scope::kTable) &&
+            !in_scope(Tag::kTfoot, Scope::kTable)) {
+          return true;
+        }
+        clear_to_context({Tag::kTbody, Tag::kTfoot, Tag::kThead});
+        pop();
+        mode_ = Mode::kInTable;
+        html_start_tag(tag, hash, a, t);
+        return true;
+      }
+    }
+    // In table.
+    switch (tag) {
+      case Tag::kCaption:
+        clear_to_context({Tag::kTable});
+        push_marker();
+        if (insert_html(tag, a) >= 0) mode_ = Mode::kInCaption;
+        return true;
+      case Tag::kColgroup:
+        clear_to_context({Tag::kTable});
+        if (insert_html(tag, a) >= 0) mode_ = Mode::kInColumnGroup;
+        return true;
+      case Tag::kCol:
+        clear_to_context({Tag::kTable});
+        if (insert_html(Tag::kColgroup, ElementAttributes{}) >= 0) {
+          mode_ = Mode::kInColumnGroup;
+          html_start_tag(tag, hash, a, t);
+        }
+        return true;
+      case Tag::kTbody:
+      case Tag::kTfoot:
+      case Tag::kThead:
+        clear_to_context({Tag::kTable});
+        if (insert_html(tag, a) >= 0) mode_ = Mode::kInTableBody;
+        return true;
+      case Tag::kTd:
+      case Tag::kTh:
+      case Tag::kTr:
+        clear_to_context({Tag::kTable});
+        if (insert_html(Tag::kTbody, ElementAttributes{}) >= 0) {
+          mode_ = Mode::kInTableBody;
+          html_start_tag(tag, hash, a, t);
+        }
+        return true;
+      case Tag::kTable:
+        if (!in_scope(Tag::kTable, Scope::kTable)) return true;
+        pop_until(Tag::kTable);
+        reset_mode();
+        html_start_tag(tag, hash, a, t);
+        return true;
+      case Tag::kStyle:
+      case Tag::kScript:
+      case Tag::kTemplate:
+        return false;  // in head rules, same as in body for what we keep
+      case Tag::kInput:
+        if (!iequals(trim(a.type), "hidden")) return false;
+        insert_html(tag, a);
+        return true;
+      case Tag::kForm:
+        if (form_open_) return true;
+        if (insert_html(tag, a) >= 0) {
+          form_open_ = true;
+          pop();
+        }
+        return true;
+      default:
+        return false;  // foster parenting, approximated at the current node
+    }
+  }
+
+  // §13.2.6.4.16 in select.
+  void in_select_start(Tag tag, std::uint64_t hash, const ElementAttributes& a, const HtmlToken& t) {
+    switch (tag) {
+      case Tag::kHtml:
+        return;
+      case Tag::kOption:
+        if (is(stack_.back(), Tag::kOption)) pop();
+        insert_html(tag, a);
+        return;
+      case Tag::kOptgroup:
+      case Tag::kHr:
+        if (is(stack_.back(), Tag::kOption)) pop();
+        if (is(stack_.back(), Tag::kOptgroup)) pop();
+        insert_html(tag, a);
+        return;
+      case Tag::kSelect:
+        if (in_scope(Tag::kSelect, Scope::kSelect)) {
+          pop_until(Tag::kSelect);
+          reset_mode();
+        }
+        return;
+      case Tag::kInput:
+      case Tag::kKeygen:
+      case Tag::kTextarea:
+        if (!in_scope(Tag::kSelect, Scope::kSelect)) return;
+        pop_until(Tag::kSelect);
+        reset_mode();
+        html_start_tag(tag, hash, a, t);
+        return;
+      case Tag::kScript:
+      case Tag::kTemplate:
+        in_body_start(tag, hash, a, t);
+        return;
+      default:
+        return;  // parse error, ignored
+    }
+  }
+
+  void raw_text_element(Tag tag, const ElementAttributes& a, HtmlTextState state) {
+    if (insert_html(tag, a) >= 0) tokenizer_.set_text_state(state);
+  }
+
+  void merge_root_attributes(std::size_t index, const HtmlToken& t, std::vector<std::string>& seen) {
+    // §13.2.6.4.7 "html"/"body": attributes not already on the element are added to it.
+    std::vector<HtmlAttribute> fresh;
+    for (const HtmlAttribute& attr : t.attributes) {
+      if (std::find(seen.begin(), seen.end(), attr.name) != seen.end()) continue;
+      seen.emplace_back(attr.name);
+      fresh.push_back(attr);
+    }
+    if (fresh.empty()) return;
+    const ElementAttributes a = pick_attributes(fresh);
+    enter(stack_[index], a);
+  }
+
+  // §13.2.6.4.7 in body (with the in head rules for head elements folded in).
+  void in_body_start(Tag tag, std::uint64_t hash, const ElementAttributes& a, const HtmlToken& t) {
+    switch (tag) {
+      case Tag::kHtml:
+        merge_root_attributes(0, t, html_attributes_);
+        return;
+      case Tag::kBody:
+        frameset_ok_ = false;
+        merge_root_attributes(1, t, body_attributes_);
+        return;
+      case Tag::kHead:
+      case Tag::kCaption:
+      case Tag::kCol:
+      case Tag::kColgroup:
+      case Tag::kFrame:
+      case Tag::kTbody:
+      case Tag::kTd:
+      case Tag::kTfoot:
+      case Tag::kTh:
+      case Tag::kThead:
+      case Tag::kTr:
+        return;  // parse error, ignored
+      case Tag::kFrameset:
+        if (!frameset_ok_) return;
+        while (stack_.size() > 2) pop();
+        if (insert_html(tag, a) >= 0) mode_ = Mode::kInFrameset;
+        return;
+      case Tag::kBase:
+      case Tag::kBasefont:
+      case Tag::kBgsound:
+      case Tag::kLink:
+      case Tag::kMeta:
+        insert_html(tag, a);
+        return;
+      case Tag::kTitle:
+        raw_text_element(tag, a, HtmlTextState::kRcdata);
+        return;
+      case Tag::kStyle:
+      case Tag::kNoframes:
+        raw_text_element(tag, a, HtmlTextState::kRawtext);
+        return;
+      case Tag::kScript:
+        raw_text_element(tag, a, HtmlTextState::kScriptData);
+        return;
+      case Tag::kTemplate:
+        push_marker();
+        insert_html(tag, a);
+        return;
+      case Tag::kH1:
+      case Tag::kH2:
+      case Tag::kH3:
+      case Tag::kH4:
+      case Tag::kH5:
+      case Tag::kH6:
+        close_p_in_button_scope();
+        if (has(stack_.back().tag, kHeading) && stack_.back().ns == Ns::kHtml) pop();
+        insert_html(tag, a);
+        return;
+      case Tag::kPre:
+      case Tag::kListing:
+        close_p_in_button_scope();
+        frameset_ok_ = false;
+        insert_html(tag, a);
+        return;
+      case Tag::kForm:
+        if (form_open_ && counts_[static_cast<std::size_t>(Tag::kTemplate)] == 0) return;
+        close_p_in_button_scope();
+        if (insert_html(tag, a) >= 0 && counts_[static_cast<std::size_t>(Tag::kTemplate)] == 0) form_open_ = true;
+        return;
+      case Tag::kLi:
+      case Tag::kDd:
+      case Tag::kDt: {
+        frameset_ok_ = false;
+        for (std::size_t i = stack_.size(); i-- > 2;) {
+          const Element& node = stack_[i];
+          const bool match = node.ns == Ns::kHtml &&
+                             (tag == Tag::kLi ? node.tag == Tag::kLi : (node.tag == Tag::kDd || node.tag == Tag::kDt));
+          if (match) {
+            const Tag found = node.tag;
+            generate_implied_end_tags(found);
+            pop_until(found);
+            break;
+          }
+          if (node.ns == Ns::kHtml && has(node.tag, kSpecial) && node.tag != Tag::kAddress &&
+              node.tag != Tag::kDiv && node.tag != Tag::kP) {
+            break;
+          }
+        }
+        close_p_in_button_scope();
+        insert_html(tag, a);
+        return;
+      }
+      case Tag::kPlaintext:
+        close_p_in_button_scope();
+        raw_text_element(tag, a, HtmlTextState::kPlaintext);
+        return;
+      case Tag::kButton:
+        if (in_scope(Tag::kButton)) {
+          generate_implied_end_tags();
+          pop_until(Tag::kButton);
+        }
+        reconstruct();
+        frameset_ok_ = false;
+        insert_html(tag, a);
+        return;
+      case Tag::kA: {
+        const long fi = find_formatting(Tag::kA);
+        if (fi >= 0) {
+          const std::uint32_t id = formatting_[static_cast<std::size_t>(fi)].element_id;
+          adoption_agency(Tag::kA);
+          for (std::size_t i = 0; i < formatting_.size(); ++i) {
+            if (!formatting_[i].marker && formatting_[i].element_id == id) {
+              formatting_.erase(formatting_.begin() + static_cast<std::ptrdiff_t>(i));
+              break;
+            }
+          }
+          const long si = stack_index_of(id);
+          if (si >= 2) remove_at(static_cast<std::size_t>(si));
+        }
+        reconstruct();
+        const long at = insert_html(tag, a);
+        if (at >= 0) push_formatting(static_cast<std::size_t>(at), tag, a);
+        return;
+      }
+      case Tag::kNobr:
+        reconstruct();
+        if (in_scope(Tag::kNobr)) {
+          adoption_agency(Tag::kNobr);
+          reconstruct();
+        }
+        [[fallthrough]];
+      case Tag::kB:
+      case Tag::kBig:
+      case Tag::kCode:
+      case Tag::kEm:
+      case Tag::kFont:
+      case Tag::kI:
+      case Tag::kS:
+      case Tag::kSmall:
+      case Tag::kStrike:
+      case Tag::kStrong:
+      case Tag::kTt:
+      case Tag::kU: {
+        if (tag != Tag::kNobr) reconstruct();
+        const long at = insert_html(tag, a);
+        if (at >= 0) push_formatting(static_cast<std::size_t>(at), tag, a);
+        return;
+      }
+      case Tag::kApplet:
+      case Tag::kMarquee:
+      case Tag::kObject:
+        reconstruct();
+        frameset_ok_ = false;
+        if (insert_html(tag, a) >= 0) push_marker();
+        return;
+      case Tag::kTable:
+        if (!quirks_) close_p_in_button_scope();
+        frameset_ok_ = false;
+        if (insert_html(tag, a) >= 0) mode_ = Mode::kInTable;
+        return;
+      case Tag::kArea:
+      case Tag::kBr:
+      case Tag::kEmbed:
+      case Tag::kImg:
+      case Tag::kKeygen:
+      case Tag::kWbr:
+        reconstruct();
+        frameset_ok_ = false;
+        insert_html(tag, a);
+        return;
+      case Tag::kInput:
+        reconstruct();
+        if (!iequals(trim(a.type), "hidden")) frameset_ok_ = false;
+        insert_html(tag, a);
+        return;
+      case Tag::kParam:
+      case Tag::kSource:
+      case Tag::kTrack:
+        insert_html(tag, a);
+        return;
+      case Tag::kHr:
+        close_p_in_button_scope();
+        frameset_ok_ = false;
+        insert_html(tag, a);
+        return;
+      case Tag::kTextarea:
+        frameset_ok_ = false;
+        raw_text_element(tag, a, HtmlTextState::kRcdata);
+        return;
+      case Tag::kXmp:
+        close_p_in_button_scope();
+        reconstruct();
+        frameset_ok_ = false;
+        raw_text_element(tag, a, HtmlTextState::kRawtext);
+        return;
+      case Tag::kIframe:
+        frameset_ok_ = false;
+        raw_text_element(tag, a, HtmlTextState::kRawtext);
+        return;
+      case Tag::kNoembed:
+        raw_text_element(tag, a, HtmlTextState::kRawtext);
+        return;
+      case Tag::kSelect:
+        reconstruct();
+        frameset_ok_ = false;
+        if (insert_html(tag, a) >= 0) {
+          mode_ = (mode_ == Mode::kInTable || mode_ == Mode::kInTableBody || mode_ == Mode::kInRow ||
+                   mode_ == Mode::kInCell || mode_ == Mode::kInCaption)
+                      ? Mode::kInSelectInTable
+                      : Mode::kInSelect;
+        }
+        return;
+      case Tag::kOptgroup:
+      case Tag::kOption:
+        if (is(stack_.back(), Tag::kOption)) pop();
+        reconstruct();
+        insert_html(tag, a);
+        return;
+      case Tag::kRb:
+      case Tag::kRtc:
+        if (in_scope(Tag::kRuby)) generate_implied_end_tags();
+        insert_html(tag, a);
+        return;
+      case Tag::kRp:
+      case Tag::kRt:
+        if (in_scope(Tag::kRuby)) generate_implied_end_tags(Tag::kRtc);
+        insert_html(tag, a);
+        return;
+      case Tag::kMath:
+      case Tag::kSvg: {
+        reconstruct();
+        const long at = insert(tag, tag == Tag::kSvg ? Ns::kSvg : Ns::kMathml, 0, a);
+        if (at >= 0 && t.self_closing) pop();
+        return;
+      }
+      default:
+        if (has(tag, kClosesP)) {
+          close_p_in_button_scope();
+          insert_html(tag, a);
+          return;
+        }
+        // Any other start tag (noscript included: scripting is off in a mail reader).
+        reconstruct();
+        insert_html(tag, a, hash);
+        return;
+    }
+  }
+
+  bool matches(const Element& e, Tag tag, std::uint64_t hash) const {
+    return e.tag == tag && (tag != Tag::kUnknown || e.hash == hash);
+  }
+
+  void end_tag(std::string_view name) {
+    const Tag tag = tag_of(name);
+    const std::uint64_t hash = tag == Tag::kUnknown ? name_hash(name) : 0;
+    if (is(stack_.back(), tag) && has(tag, kRawText) && tag != Tag::kPlaintext) {
+      pop();  // §13.2.6.4.8 "text": the end tag the tokenizer found closes the raw text element
+      return;
+    }
+    if (stack_.back().ns != Ns::kHtml) {
+      // §13.2.6.5 end tags in foreign content.
+      if (tag == Tag::kBr || tag == Tag::kP) {
+        while (stack_.size() > 2 && stack_.back().ns != Ns::kHtml && !integration_point(stack_.back())) pop();
+      } else {
+        for (std::size_t i = stack_.size(); i-- > 2;) {
+          if (matches(stack_[i], tag, hash) && stack_[i].ns != Ns::kHtml) {
+            while (stack_.size() > i) pop();
+            return;
+          }
+          if (stack_[i - 1].ns == Ns::kHtml) break;
+        }
+      }
+    }
+    html_end_tag(tag, hash);
+  }
+
+  void html_end_tag(Tag tag, std::uint64_t hash) {
+    switch (mode_) {
+      case Mode::kInFrameset:
+        if (tag == Tag::kFrameset && is(stack_.back(), Tag::kFrameset)) pop();
+        return;
+      case Mode::kInSelect:
+      case Mode::kInSelectInTable:
+        if (mode_ == Mode::kInSelectInTable &&
+            (tag == Tag::kCaption || tag == Tag::kTable || tag == Tag::kTbody || tag == Tag::kTfoot ||
+             tag == Tag::kThead || tag == Tag::kTr || tag == Tag::kTd || tag == Tag::kTh)) {
+          if (!in_scope(tag, Scope::kTable)) return;
+          pop_until(Tag::kSelect);
+          reset_mode();
+          html_end_tag(tag, hash);
+          return;
+        }
+        switch (tag) {
+          case Tag::kOptgroup:
+            if (is(stack_.back(), Tag::kOption) && stack_.size() > 3 && is(stack_[stack_.size() - 2], Tag::kOptgroup)) pop();
+            if (is(stack_.back(), Tag::kOptgroup)) pop();
+            return;
+          case Tag::kOption:
+            if (is(stack_.back(), Tag::kOption)) pop();
+            return;
+          case Tag::kSelect:
+            if (!in_scope(Tag::kSelect, Scope::kSelect)) return;
+            pop_until(Tag::kSelect);
+            reset_mode();
+            return;
+          case Tag::kTemplate:
+            break;
+          default:
+            return;
+        }
+        break;
+      case Mode::kInTable:
+      case Mode::kInTableBody:
+      case Mode::kInRow:
+        if (table_end(tag)) return;
+        break;
+      case Mode::kInCell:
+        if (tag == Tag::kTd || tag == Tag::kTh) {
+          if (!in_scope(tag, Scope::kTable)) return;
+          generate_implied_end_tags();
+          pop_until(tag);
+          clear_to_last_marker();
+          mode_ = Mode::kInRow;
+          return;
+        }
+        if (tag == Tag::kBody || tag == Tag::kCaption || tag == Tag::kCol || tag == Tag::kColgroup ||
+            tag == Tag::kHtml) {
+          return;
+        }
+        if (tag == Tag::kTable || tag == Tag::kTbody || tag == Tag::kTfoot || tag == Tag::kThead ||
+            tag == Tag::kTr) {
+          if (!in_scope(tag, Scope::kTable)) return;
+          close_cell();
+          html_end_tag(tag, hash);
+          return;
+        }
+        break;
+      case Mode::kInCaption:
+        if (tag == Tag::kCaption || tag == Tag::kTable) {
+          if (!in_scope(Tag::kCaption, Scope::kTable)) return;
+          generate_implied_end_tags();
+          pop_until(Tag::kCaption);
+          clear_to_last_marker();
+          mode_ = Mode::kInTable;
+          if (tag == Tag::kTable) html_end_tag(tag, hash);
+          return;
+        }
+        if (tag == Tag::kBody || tag == Tag::kCol || tag == Tag::kColgroup || tag == Tag::kHtml ||
+            tag == Tag::kTbody || tag == Tag::kTd || tag == Tag::kTfoot || tag == Tag::kTh ||
+            tag == Tag::kThead || tag == Tag::kTr) {
+          return;
+        }
+        break;
+      case Mode::kInColumnGroup:
+        if (tag == Tag::kColgroup) {
+          if (is(stack_.back(), Tag::kColgroup)) {
+            pop();
+            mode_ = Mode::kInTable;
+          }
+          return;
+        }
+        if (tag == Tag::kCol) return;
+        if (tag == Tag::kTemplate) break;
+        if (!is(stack_.back(), Tag::kColgroup)) return;
+        pop();
+        mode_ = Mode::kInTable;
+        html_end_tag(tag, hash);
+        return;
+      case Mode::kInBody:
+        break;
+    }
+    in_body_end(tag, hash);
+  }
+
+  // §13.2.6.4.9/.13/.14 end tags; false for "anything else".
+  bool table_end(Tag tag) {
+    if (mode_ == Mode::kInRow) {
+      if (tag == Tag::kTr) {
+        if (!in_scope(Tag::kTr, Scope::kTable)) return true;
+        clear_to_context({Tag::kTr});
+        pop();
+        mode_ = Mode::kInTableBody;
+        return true;
+      }
+      if (tag == Tag::kTable || tag == Tag::kTbody || tag == Tag::kTfoot || tag == Tag::kThead) {
+        if (tag != Tag::kTable && !in_scope(tag, Scope::kTable)) return true;
+        if (!in_scope(Tag::kTr, Scope::kTable)) return true;
+        clear_to_context({Tag::kTr});
+        pop();
+        mode_ = Mode::kInTableBody;
+        html_end_tag(tag, 0);
+        return true;
+      }
+      if (tag == Tag::kTd || tag == Tag::kTh) return true;
+    }
+    if (mode_ == Mode::kInTableBody) {
+      if (tag == Tag::kTbody || tag == Tag::kTfoot || tag == Tag::kThead) {
+        if (!in_scope(tag, Scope::kTable)) return true;
+        clear_to_context({Tag::kTbody, Tag::kTfoot, Tag::kThead});
+        pop();
+        mode_ = Mode::kInTable;
+        return true;
+      }
+      if (tag == Tag::kTable) {
+        if (!in_scope(Tag::kTbody, Scope::kTable) && !in_scope(Tag::kThead, Scope::kTable) &&
+            !in_scope(Tag::kTfoot, Scope::kTable)) {
+          return true;
+        }
+        clear_to_context({Tag::kTbody, Tag::kTfoot, Tag::kThead});
+        pop();
+        mode_ = Mode::kInTable;
+        html_end_tag(tag, 0);
+        return true;
+      }
+      if (tag == Tag::kTd || tag == Tag::kTh || tag == Tag::kTr) return true;
+    }
+    switch (tag) {
+      case Tag::kTable:
+        if (!in_scope(Tag::kTable, Scope::kTable)) return true;
+        pop_until(Tag::kTable);
+        reset_mode();
+        return true;
+      case Tag::kBody:
+      case Tag::kCaption:
+      case Tag::kCol:
+      case Tag::kColgroup:
+      case Tag::kHtml:
+      case Tag::kTbody:
+      case Tag::kTd:
+      case Tag::kTfoot:
+      case Tag::kTh:
+      case Tag::kThead:
+      case Tag::kTr:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  void in_body_end(Tag tag, std::uint64_t hash) {
+    switch (tag) {
+      case Tag::kBody:
+      case Tag::kHtml:
+      case Tag::kHead:
+        return;  // "after body" sends everything that follows back to in body
+      case Tag::kTemplate:
+        if (counts_[static_cast<std::size_t>(Tag::kTemplate)] == 0) return;
+        generate_implied_end_tags();
+        pop_until(Tag::kTemplate);
+        clear_to_last_marker();
+        reset_mode();
+        return;
+      case Tag::kForm: {
+        const bool was_open = form_open_;
+        form_open_ = false;
+        if (!was_open || !in_scope(Tag::kForm)) return;
+        generate_implied_end_tags();
+        for (std::size_t i = stack_.size(); i-- > 2;) {
+          if (is(stack_[i], Tag::kForm)) {
+            remove_at(i);  // the form only: its still-open children stay (§13.2.6.4.7)
+            break;
+          }
+        }
+        return;
+      }
+      case Tag::kP:
+        if (!in_scope(Tag::kP, Scope::kButton)) {
+          // "</p>" without an open p: an empty p element.
+          insert_html(Tag::kP, ElementAttributes{});
+          close_p();
+          return;
+        }
+        close_p();
+        return;
+      case Tag::kLi:
+        if (!in_scope(Tag::kLi, Scope::kListItem)) return;
+        generate_implied_end_tags(Tag::kLi);
+        pop_until(Tag::kLi);
+        return;
+      case Tag::kDd:
+      case Tag::kDt:
+        if (!in_scope(tag)) return;
+        generate_implied_end_tags(tag);
+        pop_until(tag);
+        return;
+      case Tag::kH1:
+      case Tag::kH2:
+      case Tag::kH3:
+      case Tag::kH4:
+      case Tag::kH5:
+      case Tag::kH6:
+        if (!heading_in_scope()) return;
+        generate_implied_end_tags();
+        pop_until_heading();
+        return;
+      case Tag::kA:
+      case Tag::kB:
+      case Tag::kBig:
+      case Tag::kCode:
+      case Tag::kEm:
+      case Tag::kFont:
+      case Tag::kI:
+      case Tag::kNobr:
+      case Tag::kS:
+      case Tag::kSmall:
+      case Tag::kStrike:
+      case Tag::kStrong:
+      case Tag::kTt:
+      case Tag::kU:
+        if (adoption_agency(tag)) return;
+        any_other_end_tag(tag, hash);
+        return;
+      case Tag::kApplet:
+      case Tag::kMarquee:
+      case Tag::kObject:
+        if (!in_scope(tag)) return;
+        generate_implied_end_tags();
+        pop_until(tag);
+        clear_to_last_marker();
+        return;
+      case Tag::kBr:
+        // "</br>": parse error, treated as "<br>".
+        reconstruct();
+        frameset_ok_ = false;
+        insert_html(Tag::kBr, ElementAttributes{});
+        return;
+      default:
+        if (has(tag, kSpecial) && tag != Tag::kUnknown &&
+            (has(tag, kClosesP) || tag == Tag::kButton || tag == Tag::kListing || tag == Tag::kPre)) {
+          if (!in_scope(tag)) return;
+          generate_implied_end_tags();
+          pop_until(tag);
+          return;
+        }
+        any_other_end_tag(tag, hash);
+        return;
+    }
+  }
+
+  void any_other_end_tag(Tag tag, std::uint64_t hash) {
+    for (std::size_t i = stack_.size(); i-- > 2;) {
+      const Element& node = stack_[i];
+      if (node.ns == Ns::kHtml && matches(node, tag, hash)) {
+        generate_implied_end_tags(tag);
+        while (stack_.size() > i) pop();
+        return;
+      }
+      if (node.ns == Ns::kHtml && has(node.tag, kSpecial)) return;
+    }
+  }
+
+  void finish() {
+    while (stack_.size() > 2) pop();
+    leave(stack_[1]);
+    leave(stack_[0]);
     finish_text(out_.visible_text, out_.visible_text.size());
     finish_text(out_.title, kMaxTitleBytes);
     // Hidden groups that collected no text (an empty display:none tracking div) are noise.
@@ -925,20 +2182,18 @@ class Extractor {
     for (Url& u : out_.links) finish_text(u.anchor_text, kMaxAnchorTextBytes);
   }
 
- private:
+  // ---- What elements mean for the output (the former DOM walk)
+
   void add_link(std::string_view raw, UrlSource source) {
     raw = trim(raw);
     if (raw.empty() || out_.links.size() >= limits_.max_urls) return;
     out_.links.push_back(normalize_url(raw, source));
   }
 
-  void text(const Frame& f) {
-    if (f.node->type == GUMBO_NODE_COMMENT) return;
-    const char* data = f.node->v.text.text;
-    if (data == nullptr) return;
-    const std::string_view t(data, std::strlen(data));
+  void text(std::string_view t) {
+    const Element& f = stack_.back();
     if (f.style_element) {
-      for_each_css_url(t, [&](std::string_view u) { add_link(u, UrlSource::kCssUrl); });
+      css_.append(t);
       return;
     }
     if (f.title) {
@@ -947,159 +2202,123 @@ class Extractor {
     }
     if (f.not_rendered) return;
     if (f.hidden_group >= 0) {
-      append_collapsed(out_.hidden[f.hidden_group].text, t, kMaxHiddenTextBytes);
+      append_collapsed(out_.hidden[static_cast<std::size_t>(f.hidden_group)].text, t, kMaxHiddenTextBytes);
       return;
     }
     if (f.style.reason() != nullptr) return;  // hidden, but the hidden list is full
-    append_collapsed(out_.visible_text, t, SIZE_MAX);
-    if (f.link >= 0) append_collapsed(out_.links[f.link].anchor_text, t, kMaxAnchorTextBytes);
+    append_collapsed(sink(f), t, SIZE_MAX);
+    if (f.link >= 0) append_collapsed(out_.links[static_cast<std::size_t>(f.link)].anchor_text, t, kMaxAnchorTextBytes);
   }
 
-  void enter(Frame& f) {
-    const GumboElement& el = f.node->v.element;
-    GumboTag tag = el.tag;
-    const bool html_ns = el.tag_namespace == GUMBO_NAMESPACE_HTML;
+  void enter(Element& f, const ElementAttributes& a) {
+    const Tag tag = f.tag;
+    const bool html_ns = f.ns == Ns::kHtml;
     const bool style_allowed = f.depth <= limits_.max_html_depth;
-
-    // One pass over the attributes: gumbo_get_attribute would rescan them per name.
-    std::string_view href, src, srcset, style, action, formaction, http_equiv, content, type,
-        method, background, poster, data, cite, bgcolor, colour, text_attr, flattened;
-    bool has_hidden_attr = false;
-    for (unsigned i = 0; i < el.attributes.length; ++i) {
-      const auto* a = static_cast<const GumboAttribute*>(el.attributes.data[i]);
-      const char* name = a->name;
-      const std::string_view value(a->value);
-      if ((name[0] == 'o' || name[0] == 'O') && (name[1] == 'n' || name[1] == 'N') && name[2] != '\0') {
-        ++out_.event_handler_count;
-        continue;
-      }
-      const std::string_view nm(name);
-      if (nm == "href") href = value;
-      else if (nm == "src") src = value;
-      else if (nm == "srcset") srcset = value;
-      else if (nm == "style") style = value;
-      else if (nm == "action") action = value;
-      else if (nm == "formaction") formaction = value;
-      else if (nm == "http-equiv") http_equiv = value;
-      else if (nm == "content") content = value;
-      else if (nm == "type") type = value;
-      else if (nm == "method") method = value;
-      else if (nm == "background") background = value;
-      else if (nm == "poster") poster = value;
-      else if (nm == "data") data = value;
-      else if (nm == "cite") cite = value;
-      else if (nm == "bgcolor") bgcolor = value;
-      else if (nm == "color") colour = value;
-      else if (nm == "text") text_attr = value;
-      else if (nm == "hidden") has_hidden_attr = true;
-      else if (nm == kFlattenedTagAttr) flattened = value;
-    }
-    if (tag == GUMBO_TAG_WBR && !flattened.empty()) {
-      tag = gumbo_tagn_enum(flattened.data(), static_cast<unsigned>(flattened.size()));
-    }
+    out_.event_handler_count += a.handlers;
 
     // Links (HTML §4.6 and the element index: every attribute whose value is a URL).
     switch (tag) {
-      case GUMBO_TAG_A:
-      case GUMBO_TAG_AREA:
-        if (!trim(href).empty() && out_.links.size() < limits_.max_urls) {
-          add_link(href, UrlSource::kHref);
+      case Tag::kA:
+      case Tag::kArea:
+        if (!trim(a.href).empty() && out_.links.size() < limits_.max_urls) {
+          add_link(a.href, UrlSource::kHref);
           f.link = static_cast<std::int32_t>(out_.links.size()) - 1;
         }
         break;
-      case GUMBO_TAG_LINK:
-      case GUMBO_TAG_BASE:
-        add_link(href, UrlSource::kOtherAttribute);
+      case Tag::kLink:
+      case Tag::kBase:
+        add_link(a.href, UrlSource::kOtherAttribute);
         break;
-      case GUMBO_TAG_IMG:
-      case GUMBO_TAG_SOURCE:
-        add_link(src, UrlSource::kSrc);
-        for_each_srcset_url(srcset, [&](std::string_view u) { add_link(u, UrlSource::kSrcset); });
+      case Tag::kImg:
+      case Tag::kSource:
+        add_link(a.src, UrlSource::kSrc);
+        for_each_srcset_url(a.srcset, [&](std::string_view u) { add_link(u, UrlSource::kSrcset); });
         break;
-      case GUMBO_TAG_IFRAME:
-      case GUMBO_TAG_FRAME:
-      case GUMBO_TAG_SCRIPT:
-      case GUMBO_TAG_EMBED:
-      case GUMBO_TAG_VIDEO:
-      case GUMBO_TAG_AUDIO:
-      case GUMBO_TAG_TRACK:
-        add_link(src, UrlSource::kSrc);
+      case Tag::kIframe:
+      case Tag::kFrame:
+      case Tag::kScript:
+      case Tag::kEmbed:
+      case Tag::kVideo:
+      case Tag::kAudio:
+      case Tag::kTrack:
+        add_link(a.src, UrlSource::kSrc);
         break;
-      case GUMBO_TAG_INPUT:
-        add_link(src, UrlSource::kSrc);
-        add_link(formaction, UrlSource::kFormAction);
+      case Tag::kInput:
+        add_link(a.src, UrlSource::kSrc);
+        add_link(a.formaction, UrlSource::kFormAction);
         break;
-      case GUMBO_TAG_BUTTON:
-        add_link(formaction, UrlSource::kFormAction);
+      case Tag::kButton:
+        add_link(a.formaction, UrlSource::kFormAction);
         break;
-      case GUMBO_TAG_FORM:
-        add_link(action, UrlSource::kFormAction);
+      case Tag::kForm:
+        add_link(a.action, UrlSource::kFormAction);
         break;
-      case GUMBO_TAG_OBJECT:
-        add_link(data, UrlSource::kOtherAttribute);
+      case Tag::kObject:
+        add_link(a.data, UrlSource::kOtherAttribute);
         break;
-      case GUMBO_TAG_META:
-        if (iequals(trim(http_equiv), "refresh")) add_link(meta_refresh_url(content), UrlSource::kMetaRefresh);
+      case Tag::kMeta:
+        if (iequals(trim(a.http_equiv), "refresh")) add_link(meta_refresh_url(a.content), UrlSource::kMetaRefresh);
         break;
       default:
         break;
     }
-    add_link(background, UrlSource::kOtherAttribute);
-    add_link(poster, UrlSource::kOtherAttribute);
-    add_link(cite, UrlSource::kOtherAttribute);
-    if (!style.empty()) {
-      for_each_css_url(style, [&](std::string_view u) { add_link(u, UrlSource::kCssUrl); });
+    add_link(a.background, UrlSource::kOtherAttribute);
+    add_link(a.poster, UrlSource::kOtherAttribute);
+    add_link(a.cite, UrlSource::kOtherAttribute);
+    if (!a.style.empty()) {
+      for_each_css_url(a.style, [&](std::string_view u) { add_link(u, UrlSource::kCssUrl); });
     }
 
     // Forms.
-    if (tag == GUMBO_TAG_FORM && out_.forms.size() < kMaxForms) {
+    if (tag == Tag::kForm && out_.forms.size() < kMaxForms) {
       HtmlForm form;
-      form.action = std::string(trim(action));
-      form.method = std::string(trim(method));
+      form.action = std::string(trim(a.action));
+      form.method = std::string(trim(a.method));
       for (char& c : form.method) c = ascii_lower(c);
       out_.forms.push_back(std::move(form));
       f.form = static_cast<std::int32_t>(out_.forms.size()) - 1;
     }
-    if (tag == GUMBO_TAG_INPUT || tag == GUMBO_TAG_TEXTAREA || tag == GUMBO_TAG_SELECT) {
+    if (tag == Tag::kInput || tag == Tag::kTextarea || tag == Tag::kSelect) {
       // A control outside any <form> subtree still belongs to the last form opened (HTML's form
-      // element pointer, e.g. a <form> foster-parented out of a table).
+      // element pointer, e.g. a <form> emptied by a table).
       const std::int32_t form = f.form >= 0 ? f.form : static_cast<std::int32_t>(out_.forms.size()) - 1;
-      const bool hidden_input = tag == GUMBO_TAG_INPUT && iequals(trim(type), "hidden");
+      const bool hidden_input = tag == Tag::kInput && iequals(trim(a.type), "hidden");
       if (form >= 0 && !hidden_input) {
-        ++out_.forms[form].input_count;
-        if (tag == GUMBO_TAG_INPUT && iequals(trim(type), "password")) out_.forms[form].has_password_input = true;
+        HtmlForm& owner = out_.forms[static_cast<std::size_t>(form)];
+        ++owner.input_count;
+        if (tag == Tag::kInput && iequals(trim(a.type), "password")) owner.has_password_input = true;
       }
     }
 
-    if (tag == GUMBO_TAG_SCRIPT) ++out_.script_count;
-    if (tag == GUMBO_TAG_STYLE) f.style_element = true;
-    if (tag == GUMBO_TAG_TITLE && html_ns) f.title = true;
-    if (tags().not_rendered[tag] || f.node->type == GUMBO_NODE_TEMPLATE) f.not_rendered = true;
-    f.block = tags().block[tag] && html_ns;
-    f.cell = tags().cell[tag] && html_ns;
+    if (tag == Tag::kScript) ++out_.script_count;
+    if (tag == Tag::kStyle) f.style_element = true;
+    if (tag == Tag::kTitle && html_ns) f.title = true;
+    if (has(tag, kNotRendered)) f.not_rendered = true;
+    f.block = has(tag, kBlock) && html_ns;
+    f.cell = (tag == Tag::kTd || tag == Tag::kTh) && html_ns;
     if (f.block) break_line(f);
     if (f.cell) separate(f);
 
     // Visibility: inline style and presentational attributes, unless past the depth limit.
     if (style_allowed) {
       const char* before = f.style.reason();
-      if (!bgcolor.empty()) {
-        const std::int32_t c = parse_legacy_colour(bgcolor);
+      if (!a.bgcolor.empty()) {
+        const std::int32_t c = parse_legacy_colour(a.bgcolor);
         if (c >= 0) f.style.background = c;
       }
-      if (tag == GUMBO_TAG_FONT && !colour.empty()) {
-        const std::int32_t c = parse_legacy_colour(colour);
+      if (tag == Tag::kFont && !a.colour.empty()) {
+        const std::int32_t c = parse_legacy_colour(a.colour);
         if (c != kUnknownColour) f.style.colour = c;
       }
-      if (tag == GUMBO_TAG_BODY && !text_attr.empty()) {
-        const std::int32_t c = parse_legacy_colour(text_attr);
+      if (tag == Tag::kBody && !a.text.empty()) {
+        const std::int32_t c = parse_legacy_colour(a.text);
         if (c != kUnknownColour) f.style.colour = c;
       }
       bool display_set = false;
       const char* hard_before = f.style.hard_reason;
-      if (!style.empty()) apply_inline_style(style, f.style, display_set);
+      if (!a.style.empty()) apply_inline_style(a.style, f.style, display_set);
       // HTML §15.3.1: [hidden] is display:none in the UA stylesheet, so an inline display wins.
-      if (has_hidden_attr && !display_set && f.style.hard_reason == hard_before && hard_before == nullptr) {
+      if (a.hidden && !display_set && f.style.hard_reason == hard_before && hard_before == nullptr) {
         f.style.hard_reason = "hidden-attribute";
       }
       const char* after = f.style.reason();
@@ -1116,29 +2335,74 @@ class Extractor {
     }
   }
 
-  void leave(Frame& f) {
-    if (f.node->type == GUMBO_NODE_DOCUMENT) return;
+  void leave(const Element& f) {
     if (f.block) break_line(f);
     if (f.cell) separate(f);
+    if (f.table_record >= 0) splice_foster_text(static_cast<std::size_t>(f.table_record));
     if (f.title && !title_done_ && !out_.title.empty()) title_done_ = true;
+    if (f.tag == Tag::kStyle && !css_.empty()) {
+      for_each_css_url(css_, [&](std::string_view u) { add_link(u, UrlSource::kCssUrl); });
+      css_.clear();
+    }
   }
 
-  void break_line(const Frame& f) {
-    if (f.not_rendered || f.style.reason() != nullptr) {
-      if (f.hidden_group >= 0) append_collapsed(out_.hidden[f.hidden_group].text, " ", kMaxHiddenTextBytes);
+  // The table closed: its foster-parented text goes where the table started. Each splice moves
+  // the table's own text once; kMaxFosterMoveBytes bounds that work for hostile input, past which
+  // foster text is appended after the table instead.
+  void splice_foster_text(std::size_t index) {
+    TableRecord& r = tables_[index];
+    if (r.foster.empty()) return;
+    std::string& target = r.sink >= 0 ? tables_[static_cast<std::size_t>(r.sink)].foster : out_.visible_text;
+    const std::size_t position = std::min(r.position, target.size());
+    std::string text = std::move(r.foster);
+    r.foster.clear();
+    if (!text.empty() && text.back() != '\n' && text.back() != ' ') text.push_back(' ');
+    foster_moved_ += target.size() - position;
+    if (foster_moved_ > kMaxFosterMoveBytes) {
+      append_collapsed(target, text, SIZE_MAX);
       return;
     }
-    line_break(out_.visible_text);
-    if (f.link >= 0) append_collapsed(out_.links[f.link].anchor_text, " ", kMaxAnchorTextBytes);
+    if (position > 0 && target[position - 1] != ' ' && target[position - 1] != '\n') text.insert(text.begin(), ' ');
+    target.insert(position, text);
   }
 
-  void separate(const Frame& f) {
+  void break_line(const Element& f) {
+    if (f.not_rendered || f.style.reason() != nullptr) {
+      if (f.hidden_group >= 0) {
+        append_collapsed(out_.hidden[static_cast<std::size_t>(f.hidden_group)].text, " ", kMaxHiddenTextBytes);
+      }
+      return;
+    }
+    line_break(sink(f));
+    if (f.link >= 0) append_collapsed(out_.links[static_cast<std::size_t>(f.link)].anchor_text, " ", kMaxAnchorTextBytes);
+  }
+
+  void separate(const Element& f) {
     if (f.not_rendered || f.style.reason() != nullptr) return;
-    append_collapsed(out_.visible_text, " ", SIZE_MAX);
+    append_collapsed(sink(f), " ", SIZE_MAX);
   }
 
+  std::string_view input_;
+  HtmlTokenizer tokenizer_;
   const Limits& limits_;
   HtmlContent& out_;
+  std::vector<Element> stack_;
+  std::array<std::uint32_t, kTagCount> counts_{};
+  std::vector<FormattingEntry> formatting_;
+  std::vector<std::string> html_attributes_;
+  std::vector<std::string> body_attributes_;
+  std::string css_;  // text of the open <style>, read for url() when it closes
+  std::vector<TableRecord> tables_;
+  std::size_t foster_moved_ = 0;
+  bool fostering_ = false;
+  std::uint32_t next_id_ = 1;
+  std::size_t flatten_at_ = 0;
+  Mode mode_ = Mode::kInBody;
+  bool quirks_ = true;  // no DOCTYPE: quirks mode (§13.2.6.4.1)
+  bool doctype_seen_ = false;
+  bool seen_token_ = false;
+  bool frameset_ok_ = true;
+  bool form_open_ = false;  // the form element pointer is set
   bool title_done_ = false;
 };
 
@@ -1148,33 +2412,13 @@ HtmlContent extract_html(std::string_view utf8_html, const Limits& limits) {
   HtmlContent out;
   if (utf8_html.size() > limits.max_html_bytes) {
     std::size_t cut = static_cast<std::size_t>(limits.max_html_bytes);
-    // Do not hand gumbo half a UTF-8 sequence.
+    // Do not cut a UTF-8 sequence in half.
     while (cut > 0 && (static_cast<unsigned char>(utf8_html[cut]) & 0xC0) == 0x80) --cut;
     utf8_html = utf8_html.substr(0, cut);
     out.truncated = true;
   }
-  std::string flattened;
-  std::size_t cut = utf8_html.size();
-  const bool rewritten =
-      guard_nesting(utf8_html, std::max<std::uint32_t>(limits.max_html_depth, 8), flattened, cut);
-  if (cut < utf8_html.size()) out.truncated = true;
-  utf8_html = rewritten ? std::string_view(flattened) : utf8_html.substr(0, cut);
-
-  // One arena per thread, reused: extract_html is not re-entered on a thread.
-  thread_local Arena arena;
-  arena.reset();
-  GumboOptions options = kGumboDefaultOptions;
-  options.allocator = &Arena::gumbo_allocate;
-  options.deallocator = &Arena::gumbo_free;
-  options.userdata = &arena;
-  options.max_errors = 0;  // parse errors are not used; recording them costs time and memory
-  GumboOutput* output = gumbo_parse_with_options(&options, utf8_html.data(), utf8_html.size());
-  if (output == nullptr) return out;
-  Extractor extractor(limits, out);
-  extractor.run(output->document);
-  arena.reset();  // give back what this parse needed beyond the retained chunks
-  // No gumbo_destroy_output: its destroy_node recurses over the tree, and the arena owns it all
-  // (released by the next reset()).
+  Builder builder(utf8_html, limits, out);
+  builder.run();
   return out;
 }
 
