@@ -14,6 +14,7 @@ runtime_and_build=(
   nlohmann-json3-dev  # JSON output
   libssl-dev          # MD5/SHA-1/SHA-256 of attachments
   libcli11-dev        # command-line parsing
+  libyaml-cpp-dev     # recorded DNS zones (--dns-zone) in the RFC 7208 suite's YAML layout
 )
 test_only=(
   libgtest-dev libgmock-dev   # unit tests

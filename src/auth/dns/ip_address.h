@@ -1,0 +1,39 @@
+// An IPv4 or IPv6 address as the DNS and SPF code handle it: parsed with inet_pton (so only the
+// canonical textual forms are accepted — no "1.2.3", no leading zeros, as RFC 7208 §5.6 requires
+// for ip4-network), compared by prefix, and printed with inet_ntop (RFC 5952 form for IPv6).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace vigie::auth::dns {
+
+enum class IpFamily : std::uint8_t { kV4, kV6 };
+
+struct IpAddress {
+  IpFamily family = IpFamily::kV4;
+  // Network byte order; an IPv4 address uses the first 4 bytes and leaves the rest zero.
+  std::array<std::uint8_t, 16> bytes{};
+
+  // Dotted-quad IPv4 or any IPv6 text form inet_pton accepts; nullopt otherwise.
+  static std::optional<IpAddress> parse(std::string_view text);
+  static std::optional<IpAddress> parse_v4(std::string_view text);
+  static std::optional<IpAddress> parse_v6(std::string_view text);
+
+  bool is_v4() const { return family == IpFamily::kV4; }
+  // ::ffff:a.b.c.d — RFC 7208 §5 says such a client MUST be treated as IPv4.
+  bool is_v4_mapped() const;
+  // The IPv4 address inside an IPv4-mapped IPv6 address; any other address unchanged.
+  IpAddress unmapped() const;
+  // True when the first prefix_length bits equal those of network (same family required).
+  bool in_network(const IpAddress& network, unsigned prefix_length) const;
+  // inet_ntop text: "192.0.2.1", "2001:db8::1".
+  std::string to_string() const;
+
+  friend bool operator==(const IpAddress&, const IpAddress&) = default;
+};
+
+}  // namespace vigie::auth::dns

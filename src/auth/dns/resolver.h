@@ -1,0 +1,88 @@
+// The DNS interface of the auth code (SPF now; DKIM and DMARC later). Every DNS access of the
+// authentication checks goes through Resolver, so the same check_host() runs over recorded DNS
+// (RecordedResolver: tests, and analysts replaying an old message with --dns-zone) and, later,
+// over live DNS.
+//
+// Why a synchronous call. SPF evaluation (RFC 7208 §4.6) is a chain in which every query depends
+// on the answer to the previous one (the TXT record decides the include, the include's record
+// decides the next query...), so a single check gains nothing from overlapping its own queries,
+// and RFC 7208 §4.6.4 caps it at a few dozen queries anyway. vigie scans one message per worker
+// thread, so throughput comes from running many messages at once, not from one message's lookups.
+// A libunbound resolver implements lookup() with ub_resolve() (blocking, under its own timeout,
+// retry and cache settings) or with ub_resolve_async() + ub_wait() on the calling thread; either
+// way a lookup that does not finish within its deadline returns DnsStatus::kTempError, which is
+// exactly what RFC 7208 §2.6.6/§5 wants for a timeout. Should the engine ever need thousands of
+// concurrent checks on few threads, the SPF evaluator can become a resumable state machine over
+// this same answer type; the DnsAnswer/DnsStatus vocabulary below was chosen so that nothing else
+// would change.
+//
+// What belongs here and what does not. The resolver follows CNAME chains (as a recursive resolver
+// does) and reports one of four outcomes; it does not count lookups: the RFC 7208 §4.6.4 limits
+// (10 DNS-querying terms, 2 void lookups, 10 MX/PTR names) are SPF rules and live in the SPF code.
+// A per-message budget for a live resolver (total queries, total time) will sit in that resolver.
+//
+// Thread safety: lookup() is const and implementations must allow concurrent calls.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/dns/ip_address.h"
+
+namespace vigie::auth::dns {
+
+enum class RecordType : std::uint8_t { kA, kAaaa, kTxt, kMx, kPtr, kCname };
+
+// "A", "AAAA", "TXT", "MX", "PTR", "CNAME".
+std::string_view to_string(RecordType type);
+
+enum class DnsStatus : std::uint8_t {
+  kRecords,    // RCODE 0 with at least one record of the asked type
+  kNoData,     // RCODE 0, the name exists but has no record of that type
+  kNxDomain,   // RCODE 3, the name does not exist
+  kTempError,  // timeout, SERVFAIL, other RCODE, CNAME loop: the answer is unknown for now
+};
+
+std::string_view to_string(DnsStatus status);
+
+// One resource record. Only the fields of its type are meaningful.
+struct DnsRecord {
+  RecordType type = RecordType::kA;
+  // TXT: the character-strings of the record, in order and not joined (RFC 7208 §3.3 joins them
+  // without separator; other users, e.g. DKIM, have their own rules).
+  std::vector<std::string> strings;
+  IpAddress address;              // A, AAAA
+  std::uint16_t preference = 0;   // MX
+  std::string name;               // MX exchange, PTR target, CNAME target; no trailing dot
+};
+
+struct DnsAnswer {
+  DnsStatus status = DnsStatus::kNxDomain;
+  std::vector<DnsRecord> records;  // non-empty exactly when status == kRecords
+  std::string detail;              // why, for kTempError ("timeout", "CNAME loop at ...")
+
+  static DnsAnswer nxdomain() { return {DnsStatus::kNxDomain, {}, {}}; }
+  static DnsAnswer no_data() { return {DnsStatus::kNoData, {}, {}}; }
+  static DnsAnswer temp_error(std::string why) { return {DnsStatus::kTempError, {}, std::move(why)}; }
+};
+
+class Resolver {
+ public:
+  virtual ~Resolver() = default;
+
+  // Records of `type` at `name` (case-insensitive, with or without the trailing root dot), CNAMEs
+  // followed unless type is kCname itself. Never throws for any name, however malformed: a name
+  // that cannot be queried is kNxDomain.
+  virtual DnsAnswer lookup(std::string_view name, RecordType type) const = 0;
+
+ protected:
+  Resolver() = default;
+  Resolver(const Resolver&) = default;
+  Resolver(Resolver&&) = default;
+  Resolver& operator=(const Resolver&) = default;
+  Resolver& operator=(Resolver&&) = default;
+};
+
+}  // namespace vigie::auth::dns
