@@ -1,0 +1,121 @@
+#include "auth/spf/spf.h"
+
+#include <gtest/gtest.h>
+
+#include "auth/dns/recorded_resolver.h"
+
+namespace vigie::auth::spf {
+namespace {
+
+dns::RecordedResolver zone(std::string_view yaml) {
+  auto loaded = dns::RecordedResolver::from_string(yaml);
+  EXPECT_TRUE(loaded.has_value()) << (loaded ? "" : loaded.error().message);
+  return loaded ? std::move(*loaded) : dns::RecordedResolver(dns::RecordedResolver::Zone{});
+}
+
+dns::IpAddress ip(const char* text) { return *dns::IpAddress::parse(text); }
+
+TEST(SpfCheckHostTest, PassWithReasonAndCounters) {
+  const auto z = zone(
+      "example.com:\n  - TXT: v=spf1 a:nothing.example.com mx -all\n"
+      "  - MX: [10, mx.example.com]\n"
+      "mx.example.com:\n  - A: 192.0.2.10\n");
+  const SpfOutcome out = check_mail_from(z, ip("192.0.2.10"), "alice@example.com", "mx.example.org");
+  EXPECT_EQ(out.result, SpfResult::kPass);
+  EXPECT_EQ(out.reason, "'mx' matched in the SPF record of example.com");
+  EXPECT_EQ(out.explanation, "");
+  EXPECT_EQ(out.dns_terms, 2u);
+  EXPECT_EQ(out.void_lookups, 1u);
+}
+
+TEST(SpfCheckHostTest, FailCarriesExpandedExplanation) {
+  const auto z = zone(
+      "example.com:\n  - TXT: v=spf1 -all exp=why.%{d}\n"
+      "why.example.com:\n  - TXT: [ '%{c} may not send for %{o}', ' (%{l}) at %{t}' ]\n");
+  SpfOptions options;
+  options.timestamp = 1234;
+  const SpfOutcome out =
+      check_mail_from(z, ip("2001:db8::1"), "bob@example.com", "helo.example.org", options);
+  EXPECT_EQ(out.result, SpfResult::kFail);
+  EXPECT_EQ(out.explanation, "2001:db8::1 may not send for example.com (bob) at 1234");
+}
+
+TEST(SpfCheckHostTest, DefaultExplanationIsExpanded) {
+  const auto z = zone("example.com:\n  - TXT: v=spf1 -all\n");
+  const SpfOutcome out = check_mail_from(z, ip("192.0.2.1"), "bob@example.com", "h.example");
+  EXPECT_EQ(out.explanation, "192.0.2.1 is not authorized to send mail for example.com");
+}
+
+TEST(SpfCheckHostTest, Ipv4MappedClientIsIpv4) {
+  const auto z = zone("example.com:\n  - TXT: v=spf1 ip6:::ffff:192.0.2.1 ip4:192.0.2.0/24 -all\n");
+  const SpfOutcome out = check_mail_from(z, ip("::ffff:192.0.2.1"), "a@example.com", "h.example");
+  EXPECT_EQ(out.result, SpfResult::kPass);
+  EXPECT_EQ(out.reason, "'ip4:192.0.2.0/24' matched in the SPF record of example.com");
+}
+
+TEST(SpfCheckHostTest, NullSenderChecksPostmasterAtHelo) {
+  const auto z = zone(
+      "helo.example.com:\n  - TXT: v=spf1 -all exp=e.example.com\n"
+      "e.example.com:\n  - TXT: '%{s} via %{h}'\n");
+  const SpfOutcome out = check_mail_from(z, ip("192.0.2.1"), "", "helo.example.com");
+  EXPECT_EQ(out.result, SpfResult::kFail);
+  EXPECT_EQ(out.explanation, "postmaster@helo.example.com via helo.example.com");
+  EXPECT_EQ(check_helo(z, ip("192.0.2.1"), "helo.example.com").result, SpfResult::kFail);
+  EXPECT_EQ(check_helo(z, ip("192.0.2.1"), "localhost").result, SpfResult::kNone);
+}
+
+TEST(SpfCheckHostTest, SelfIncludeStopsAtTheTermLimit) {
+  const auto z = zone("loop.example.com:\n  - TXT: v=spf1 include:loop.example.com -all\n");
+  const SpfOutcome out = check_mail_from(z, ip("192.0.2.1"), "a@loop.example.com", "h.example");
+  EXPECT_EQ(out.result, SpfResult::kPermError);
+  EXPECT_EQ(out.reason, "more than 10 DNS-querying terms (RFC 7208 §4.6.4)");
+  EXPECT_EQ(out.dns_terms, 11u);
+}
+
+TEST(SpfCheckHostTest, LimitsAreOptions) {
+  const auto z = zone("example.com:\n  - TXT: v=spf1 a:x.example.com a:y.example.com -all\n");
+  SpfOptions options;
+  options.max_void_lookups = 1;
+  const SpfOutcome out = check_mail_from(z, ip("192.0.2.1"), "a@example.com", "h", options);
+  EXPECT_EQ(out.result, SpfResult::kPermError);
+  EXPECT_EQ(out.reason, "more than 1 void DNS lookups (RFC 7208 §4.6.4), last y.example.com");
+}
+
+TEST(SpfCheckHostTest, TooManyMxRecords) {
+  std::string yaml = "example.com:\n  - TXT: v=spf1 mx -all\n";
+  for (int i = 0; i < 11; ++i) yaml += "  - MX: [" + std::to_string(i) + ", mx.example.com]\n";
+  const auto z = zone(yaml);
+  const SpfOutcome out = check_mail_from(z, ip("192.0.2.1"), "a@example.com", "h");
+  EXPECT_EQ(out.result, SpfResult::kPermError);
+  EXPECT_EQ(out.reason, "example.com has 11 MX records, more than 10 (RFC 7208 §4.6.4)");
+}
+
+TEST(SpfCheckHostTest, TempErrorNamesTheLookup) {
+  const auto z = zone("example.com:\n  - TXT: v=spf1 exists:slow.example.com -all\n"
+                      "slow.example.com:\n  - TIMEOUT\n");
+  const SpfOutcome out = check_mail_from(z, ip("192.0.2.1"), "a@example.com", "h");
+  EXPECT_EQ(out.result, SpfResult::kTempError);
+  EXPECT_EQ(out.reason,
+            "DNS lookup for slow.example.com failed: timeout (recorded) at slow.example.com");
+}
+
+TEST(SpfCheckHostTest, ValidatedNamePrefersTheCheckedDomain) {
+  const auto z = zone(
+      "example.com:\n  - TXT: v=spf1 -all exp=e.example.com\n"
+      "e.example.com:\n  - TXT: 'from %{p}'\n"
+      "1.2.0.192.in-addr.arpa:\n  - PTR: other.example.net\n  - PTR: mx.example.com\n"
+      "other.example.net:\n  - A: 192.0.2.1\n"
+      "mx.example.com:\n  - A: 192.0.2.1\n");
+  EXPECT_EQ(check_mail_from(z, ip("192.0.2.1"), "a@example.com", "h").explanation,
+            "from mx.example.com");
+}
+
+TEST(SpfCheckHostTest, ResultNames) {
+  EXPECT_EQ(to_string(SpfResult::kNone), "none");
+  EXPECT_EQ(to_string(SpfResult::kSoftFail), "softfail");
+  EXPECT_EQ(to_string(SpfResult::kTempError), "temperror");
+  EXPECT_EQ(to_string(SpfResult::kPermError), "permerror");
+}
+
+}  // namespace
+}  // namespace vigie::auth::spf
