@@ -24,8 +24,10 @@
 //    the formatting element just above the furthest block. Formatting elements between the two
 //    are kept rather than cloned, and the furthest block keeps the style it inherited from the
 //    formatting element (the DOM moves it out);
-//  * foster parenting (§13.2.6.1): content misplaced in a table is handled at the current node
-//    rather than moved before the table, so its text keeps its position and the table's style;
+//  * foster parenting (§13.2.6.1): text and elements misplaced in a table take the style of the
+//    table's parent and their text is spliced in front of the table when the table closes (as
+//    the DOM places them); their elements stay on the stack above the table (the DOM has them
+//    there too), so only where a later end tag lands can differ;
 //  * attributes of a second <html>/<body> start tag apply from that point on, not retroactively;
 //  * template contents are read as body content; head-only modes are folded into body (no
 //    element can end up in <head> whose text would render anyway);
@@ -509,6 +511,32 @@ std::string_view meta_refresh_url(std::string_view content) {
 void append_collapsed(std::string& out, std::string_view text, std::size_t cap) {
   bool pending_space = !out.empty() && out.back() == ' ';
   if (pending_space) out.pop_back();
+  if (cap == SIZE_MAX) {
+    // Uncapped (visible text, the hot path): copy runs of ordinary bytes at once.
+    const std::size_t n = text.size();
+    std::size_t i = 0;
+    while (i < n) {
+      const char c = text[i];
+      if (is_html_space(c) || c == '\v') {
+        pending_space = true;
+        ++i;
+        continue;
+      }
+      if (c == '\xC2' && i + 1 < n && text[i + 1] == '\xA0') {
+        pending_space = true;
+        i += 2;
+        continue;
+      }
+      std::size_t j = i + 1;
+      while (j < n && !is_html_space(text[j]) && text[j] != '\v' && text[j] != '\xC2') ++j;
+      if (pending_space && !out.empty() && out.back() != '\n') out.push_back(' ');
+      pending_space = false;
+      out.append(text.substr(i, j - i));
+      i = j;
+    }
+    if (pending_space && !out.empty() && out.back() != '\n') out.push_back(' ');
+    return;
+  }
   for (std::size_t i = 0; i < text.size() && out.size() < cap; ++i) {
     const char c = text[i];
     if (is_html_space(c) || c == '\v') {
@@ -1214,11 +1242,12 @@ class Builder {
   // -1 when it was not kept open (void, or flattened past the depth bound).
   long insert(Tag tag, Ns ns, std::uint64_t hash, const ElementAttributes& attributes,
               bool void_element = false) {
-    Element e = child_of(stack_.back());
+    const bool fostered = fostering_ && table_like(stack_.back());
+    Element e = child_of(stack_[fostered ? foster_parent() : stack_.size() - 1]);
     e.tag = tag;
     e.ns = ns;
     e.hash = hash;
-    if (fostering_ && table_like(stack_.back())) e.sink = foster_target();
+    if (fostered) e.sink = foster_target();
     if (tag == Tag::kTable && ns == Ns::kHtml && stack_.size() < flatten_at_) {
       TableRecord record;
       record.sink = e.sink;
@@ -1309,14 +1338,22 @@ class Builder {
       if (frameset_ok_ && !all_space(t)) frameset_ok_ = false;
     }
     if (!raw && table_mode() && table_like(stack_.back())) {
-      // §13.2.6.4.10 non-whitespace table text: foster-parented, i.e. placed before the table.
-      const std::int32_t saved = stack_.back().sink;
-      stack_.back().sink = foster_target();
-      text(t);
-      stack_.back().sink = saved;
+      // §13.2.6.4.10 non-whitespace table text: foster-parented, i.e. placed before the table,
+      // as a child of the table's parent (whose style it has).
+      Element fostered = stack_[foster_parent()];
+      fostered.sink = foster_target();
+      text(fostered, t);
       return;
     }
-    text(t);
+    text(stack_.back(), t);
+  }
+
+  // Index of the foster parent (§13.2.6.1): the element below the last table in the stack.
+  std::size_t foster_parent() const {
+    for (std::size_t i = stack_.size(); i-- > 1;) {
+      if (is(stack_[i], Tag::kTable)) return i - 1;
+    }
+    return stack_.size() - 1;
   }
 
   bool table_mode() const {
@@ -2190,8 +2227,8 @@ class Builder {
     out_.links.push_back(normalize_url(raw, source));
   }
 
-  void text(std::string_view t) {
-    const Element& f = stack_.back();
+  void text(std::string_view t) { text(stack_.back(), t); }
+  void text(const Element& f, std::string_view t) {
     if (f.style_element) {
       css_.append(t);
       return;
