@@ -1437,9 +1437,9 @@ class Builder {
       case Mode::kInTableBody:
       case Mode::kInRow:
         if (table_start(tag, hash, a, t)) return;
-        if (table_like(stack_.back()) && tag != Tag::kStyle && tag != Tag::kScript && tag != Tag::kTemplate &&
-            tag != Tag::kInput) {
-          // "Anything else": in body rules with foster parenting (§13.2.6.1).
+        if (tag != Tag::kStyle && tag != Tag::kScript && tag != Tag::kTemplate) {
+          // "Anything else": in body rules with foster parenting enabled (§13.2.6.1); it applies
+          // to whatever ends up inserted while a table element is the current node.
           fostering_ = true;
           in_body_start(tag, hash, a, t);
           fostering_ = false;
