@@ -16,6 +16,8 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
+#include <string>
+#include <unordered_map>
 
 namespace vigie::parse {
 namespace {
@@ -628,9 +630,17 @@ std::string registrable_domain(std::string_view host_ascii) {
   if (host_ascii.empty() || ends_in_a_number(host_ascii)) return {};
   const psl_ctx_t* psl = psl_builtin();
   if (psl == nullptr) return {};
+  // Mail repeats the same few hosts (tracking, images, the sender's site); a per-thread memo
+  // saves the suffix-list walk. Cleared when full so hostile mail cannot grow it without bound.
+  constexpr std::size_t kMaxMemo = 4096;
+  thread_local std::unordered_map<std::string, std::string> memo;
   const std::string host(host_ascii);  // libpsl wants a NUL-terminated string
+  if (const auto hit = memo.find(host); hit != memo.end()) return hit->second;
   const char* domain = psl_registrable_domain(psl, host.c_str());
-  return domain == nullptr ? std::string() : std::string(domain);
+  std::string result = domain == nullptr ? std::string() : std::string(domain);
+  if (memo.size() >= kMaxMemo) memo.clear();
+  memo.emplace(host, result);
+  return result;
 }
 
 Url normalize_url(std::string_view raw, UrlSource source) {
