@@ -42,7 +42,8 @@
 // Bounds: nesting deeper than Limits::max_html_depth makes further start tags void (attributes
 // kept, so links are still found), as Chromium stops nesting at 512; scope checks walk at most
 // that deep and are skipped when a per-tag counter says the element is not open; input past
-// kMaxHtmlElements start tags or max_html_bytes is cut (truncated=true).
+// kMaxHtmlElements start tags or max_html_bytes is cut (truncated=true); reconstruction of
+// formatting elements and foster-text splicing have budgets of their own.
 #include "parse/html/html_extract.h"
 
 #include <algorithm>
@@ -71,7 +72,11 @@ constexpr std::size_t kMaxTitleBytes = 1024;
 // (truncated=true). Legitimate mail stays far below (a 1 MB newsletter: ~20k elements).
 constexpr std::size_t kMaxHtmlElements = 300000;
 // Active formatting elements kept at most (the oldest go first): reconstruction cost per text.
-constexpr std::size_t kMaxFormattingElements = 128;
+constexpr std::size_t kMaxFormattingElements = 64;
+// Elements reopened by reconstruction at most per part: "<div><font a=N></div>" repeated makes
+// every start tag reopen every earlier font (browsers too), quadratic without a bound. Past it,
+// formatting elements closed implicitly stay closed.
+constexpr std::size_t kMaxReconstructedElements = kMaxHtmlElements;
 // Bytes of already-written text that foster-parented text may be inserted in front of, in total
 // (each insertion moves the table's text); past it, foster text is written after the table.
 constexpr std::size_t kMaxFosterMoveBytes = 64u << 20;
@@ -1148,6 +1153,7 @@ class Builder {
   void reconstruct() {
     if (formatting_.empty()) return;
     if (formatting_.back().marker || formatting_.back().in_stack) return;
+    if (reconstructed_ >= kMaxReconstructedElements) return;
     std::size_t i = formatting_.size() - 1;
     while (i > 0 && !formatting_[i - 1].marker && !formatting_[i - 1].in_stack) --i;
     while (i < formatting_.size()) {
@@ -1157,6 +1163,7 @@ class Builder {
         formatting_.erase(formatting_.begin() + static_cast<std::ptrdiff_t>(i));
         continue;
       }
+      ++reconstructed_;
       stack_[static_cast<std::size_t>(at)].formatting = true;
       formatting_[i].element_id = stack_[static_cast<std::size_t>(at)].id;
       formatting_[i].in_stack = true;
@@ -2431,6 +2438,7 @@ class Builder {
   std::string css_;  // text of the open <style>, read for url() when it closes
   std::vector<TableRecord> tables_;
   std::size_t foster_moved_ = 0;
+  std::size_t reconstructed_ = 0;
   bool fostering_ = false;
   std::uint32_t next_id_ = 1;
   std::size_t flatten_at_ = 0;
