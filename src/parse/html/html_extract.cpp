@@ -28,7 +28,9 @@
 //    table's parent and their text is spliced in front of the table when the table closes (as
 //    the DOM places them); their elements stay on the stack above the table (the DOM has them
 //    there too), so only where a later end tag lands can differ;
-//  * attributes of a second <html>/<body> start tag apply from that point on, not retroactively;
+//  * attributes of a second <html> start tag apply from that point on, not retroactively; for
+//    <body> (whose bgcolor/text/style decide what is hidden) the part is read a second time with
+//    them applied from the start, as the DOM has them;
 //  * template contents are read as body content; head-only modes are folded into body (no
 //    element can end up in <head> whose text would render anyway);
 //  * quirks mode (§13.2.6.4.1) is decided on a shortened list of public identifiers; it only
@@ -885,7 +887,9 @@ enum class Scope : std::uint8_t { kDefault, kButton, kListItem, kTable, kSelect 
 
 class Builder {
  public:
-  Builder(std::string_view input, const Limits& limits, HtmlContent& out)
+  // preset_body: attributes the body element has from the start (see extract_html).
+  Builder(std::string_view input, const Limits& limits, HtmlContent& out,
+          std::span<const HtmlAttribute> preset_body = {})
       : input_(input), tokenizer_(input), limits_(limits), out_(out) {
     out_.visible_text.reserve(std::min<std::size_t>(input.size() / 2 + 64, 1u << 20));
     stack_.reserve(64);
@@ -899,8 +903,15 @@ class Builder {
     Element body = child_of(stack_.back());
     body.tag = Tag::kBody;
     push(body);
-    enter(stack_.back(), ElementAttributes{});
+    for (const HtmlAttribute& a : preset_body) body_attributes_.emplace_back(a.name);
+    enter(stack_.back(), pick_attributes(preset_body));
   }
+
+  // A <body> start tag came after body content and brought attributes that change visibility:
+  // the DOM applies them to everything in body, including what was already read, so
+  // extract_html reads the part again with them (late_body_attributes) set from the start.
+  bool needs_second_pass() const { return late_body_style_; }
+  const std::vector<std::pair<std::string, std::string>>& late_body_attributes() const { return merged_body_; }
 
   void run() {
     HtmlToken token;
@@ -1303,6 +1314,7 @@ class Builder {
   }
 
   void characters(std::string_view t) {
+    if (!body_content_ && !all_space(t)) body_content_ = true;
     const Element& current = stack_.back();
     if (current.ns != Ns::kHtml && !integration_point(current)) {
       if (!all_space(t)) frameset_ok_ = false;
@@ -1395,6 +1407,11 @@ class Builder {
     if (tag == Tag::kImage) tag = Tag::kImg;  // §13.2.6.4.7 "image": parse error, treat as img
     const std::uint64_t hash = tag == Tag::kUnknown ? name_hash(t.data) : 0;
     const ElementAttributes a = pick_attributes(t.attributes);
+    if (!body_content_ && tag != Tag::kHtml && tag != Tag::kHead && tag != Tag::kBody && tag != Tag::kTitle &&
+        tag != Tag::kMeta && tag != Tag::kLink && tag != Tag::kBase && tag != Tag::kStyle &&
+        tag != Tag::kScript && tag != Tag::kTemplate && tag != Tag::kNoscript) {
+      body_content_ = true;
+    }
     const Element& current = stack_.back();
     if (current.ns != Ns::kHtml) {
       const bool html_rules =
@@ -1660,6 +1677,12 @@ class Builder {
     }
     if (fresh.empty()) return;
     const ElementAttributes a = pick_attributes(fresh);
+    if (index == 1) {
+      for (const HtmlAttribute& attr : fresh) merged_body_.emplace_back(attr.name, attr.value);
+      if (body_content_ && (!a.bgcolor.empty() || !a.text.empty() || !a.style.empty() || a.hidden)) {
+        late_body_style_ = true;
+      }
+    }
     enter(stack_[index], a);
   }
 
@@ -2400,13 +2423,15 @@ class Builder {
     const std::size_t position = std::min(r.position, target.size());
     std::string text = std::move(r.foster);
     r.foster.clear();
-    if (!text.empty() && text.back() != '\n' && text.back() != ' ') text.push_back(' ');
     foster_moved_ += target.size() - position;
     if (foster_moved_ > kMaxFosterMoveBytes) {
       append_collapsed(target, text, SIZE_MAX);
       return;
     }
-    if (position > 0 && target[position - 1] != ' ' && target[position - 1] != '\n') text.insert(text.begin(), ' ');
+    // The table that follows is a block: the foster text ends a line.
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    if (!text.empty() && text.back() != '\n') text.push_back('\n');
+    if (position < target.size() && target[position] == '\n') text.pop_back();
     target.insert(position, text);
   }
 
@@ -2439,6 +2464,9 @@ class Builder {
   std::vector<TableRecord> tables_;
   std::size_t foster_moved_ = 0;
   std::size_t reconstructed_ = 0;
+  std::vector<std::pair<std::string, std::string>> merged_body_;
+  bool body_content_ = false;     // something was read into body (text or a body element)
+  bool late_body_style_ = false;  // see needs_second_pass()
   bool fostering_ = false;
   std::uint32_t next_id_ = 1;
   std::size_t flatten_at_ = 0;
@@ -2462,8 +2490,20 @@ HtmlContent extract_html(std::string_view utf8_html, const Limits& limits) {
     utf8_html = utf8_html.substr(0, cut);
     out.truncated = true;
   }
+  const bool truncated = out.truncated;
   Builder builder(utf8_html, limits, out);
   builder.run();
+  if (builder.needs_second_pass()) {
+    // At most once, and only for the rare part whose <body bgcolor/text/style> follows content
+    // (a known hiding trick: white text before <body bgcolor=white>).
+    std::vector<HtmlAttribute> preset;
+    for (const auto& [name, value] : builder.late_body_attributes()) preset.push_back(HtmlAttribute{name, value});
+    HtmlContent again;
+    again.truncated = truncated;
+    Builder second(utf8_html, limits, again, preset);
+    second.run();
+    return again;
+  }
   return out;
 }
 

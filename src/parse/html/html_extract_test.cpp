@@ -395,5 +395,36 @@ TEST(HtmlExtractTest, LinkCountBoundedByMaxUrls) {
   EXPECT_EQ(extract_html(html, limits).links.size(), 10u);
 }
 
+TEST(HtmlExtractTest, LateBodyAttributesApplyToEarlierText) {
+  // The DOM has one body: a later <body bgcolor> colours text read before it (a hiding trick).
+  const HtmlContent c = extract(
+      "<html><font color='#FFFFFF'>hidden words</font><body bgcolor=#ffffff onload=x()><p>shown</p></body>");
+  EXPECT_EQ(c.visible_text, "shown");
+  ASSERT_EQ(c.hidden.size(), 1u);
+  EXPECT_EQ(c.hidden[0].reason, "same-colour");
+  EXPECT_EQ(c.hidden[0].text, "hidden words");
+  EXPECT_EQ(c.event_handler_count, 1u);
+}
+
+TEST(HtmlExtractTest, TextMisplacedInTableIsFosterParented) {
+  // §13.2.6.1: text and inline elements directly in a table go before it, outside its style.
+  const HtmlContent c = extract(
+      "<table bgcolor=black><tr><td>cell</td></tr>loose <font color=black>words</font></table>after");
+  EXPECT_EQ(c.visible_text, "loose words\ncell\nafter");
+  EXPECT_TRUE(c.hidden.empty());
+  EXPECT_EQ(extract("<table><tr><td>a</td></tr><p>b<center>c</table>").visible_text, "b\nc\na");
+}
+
+TEST(HtmlExtractTest, FormattingElementsReopenAfterBlocks) {
+  // §13.2.4.3 reconstruction: the <font> closed by </p> applies to the next paragraph too.
+  const HtmlContent c = extract("<div style='background:#fff'><p><font color=#fff>a</p><p>b</p></div>");
+  EXPECT_EQ(c.visible_text, "");
+  ASSERT_EQ(c.hidden.size(), 2u);
+  EXPECT_EQ(c.hidden[1].text, "b");
+  // A reopened <a> is a link again, as in the DOM.
+  EXPECT_EQ(raws(extract("<p><a href='http://x.example/'>x</p>y")),
+            (Strings{"http://x.example/", "http://x.example/"}));
+}
+
 }  // namespace
 }  // namespace vigie::parse
