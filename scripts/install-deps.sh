@@ -7,7 +7,6 @@ export DEBIAN_FRONTEND=noninteractive
 runtime_and_build=(
   build-essential cmake ninja-build pkg-config
   libicu-dev          # charset conversion, IDNA (UTS #46)
-  libgumbo-dev        # HTML5 tokenizer + tree builder
   libpsl-dev          # public suffix list: registrable domains
   libtomlplusplus-dev # configuration
   libexpected-dev     # tl::expected (Result<T>)
@@ -18,7 +17,8 @@ runtime_and_build=(
 )
 test_only=(
   libgtest-dev libgmock-dev   # unit tests
-  libgmime-3.0-dev            # reference parser for the differential test and benchmark
+  libgmime-3.0-dev            # reference MIME parser for the differential test and benchmark
+  libgumbo-dev                # reference HTML5 parser for the HTML differential test
   clang libclang-rt-14-dev    # libFuzzer + ASan/UBSan
   python3                     # Python email reference in bench/
 )
