@@ -38,13 +38,14 @@ std::string normalize_name(std::string_view name) {
 
 class Loader {
  public:
-  explicit Loader(std::string_view source) : source_(source) {}
+  // first_line: where the document starts in the file (node marks count from there).
+  Loader(std::string_view source, int first_line) : source_(source), first_line_(first_line) {}
 
   tl::unexpected<Error> error(const YAML::Node& at, const std::string& message) const {
     return fail(Error::config(where(at) + ": " + message));
   }
   std::string where(const YAML::Node& at) const {
-    return std::string(source_) + ":" + std::to_string(at.Mark().line + 1);
+    return std::string(source_) + ":" + std::to_string(first_line_ + at.Mark().line + 1);
   }
 
   Result<Zone> zone_of_document(const YAML::Node& document) const {
@@ -204,16 +205,96 @@ class Loader {
   }
 
   std::string_view source_;
+  int first_line_ = 0;
 };
 
-Result<std::vector<YAML::Node>> parse_documents(std::string_view yaml, std::string_view source) {
-  try {
-    return YAML::LoadAll(std::string(yaml));
-  } catch (const YAML::ParserException& e) {
-    // e.mark is 0-based; e.msg is yaml-cpp's description without the position prefix.
-    return fail(Error::config(std::string(source) + ":" + std::to_string(e.mark.line + 1) +
-                              ": malformed YAML: " + e.msg));
+// One YAML document of a file: its text and the 0-based line where it starts.
+struct DocumentText {
+  std::string_view text;
+  int first_line = 0;
+};
+
+// A line that only holds a document marker: "---" or "..." followed by nothing, a space or a tab.
+bool is_document_marker(std::string_view line, std::string_view marker) {
+  if (line.substr(0, 3) != marker) return false;
+  return line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r';
+}
+
+// Text with something besides blank lines, comments and directives.
+bool has_content(std::string_view text) {
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    const std::size_t first = line.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos || line[first] == '#' || line[first] == '%') continue;
+    if (is_document_marker(line, "---") &&
+        line.find_first_not_of(" \t\r", 3) == std::string_view::npos) {
+      continue;
+    }
+    if (is_document_marker(line, "...")) continue;
+    return true;
   }
+  return false;
+}
+
+// Splits a stream at "---" lines. yaml-cpp 0.7 (Debian 12) has YAML::LoadAll loop forever, allocating,
+// on some malformed streams (a stray ',' is enough: jbeder/yaml-cpp#1040, fixed upstream by #1319 in
+// 0.8.x), so documents are cut here — a "---" line always starts a document (YAML 1.2 §9.1, a
+// forbidden line inside any scalar) — and each is parsed with YAML::Load, which does not loop.
+std::vector<DocumentText> split_documents(std::string_view yaml) {
+  std::vector<DocumentText> documents;
+  DocumentText current{yaml.substr(0, 0), 0};
+  std::size_t current_begin = 0;
+  std::size_t start = 0;
+  int line_number = 0;
+  while (start < yaml.size()) {
+    std::size_t end = yaml.find('\n', start);
+    if (end == std::string_view::npos) end = yaml.size();
+    const std::size_t next = end + 1;
+    const std::string_view line = yaml.substr(start, end - start);
+    if (is_document_marker(line, "---") && start != current_begin) {
+      current.text = yaml.substr(current_begin, start - current_begin);
+      documents.push_back(current);
+      current = DocumentText{{}, line_number};
+      current_begin = start;
+    }
+    start = next;
+    ++line_number;
+  }
+  current.text = yaml.substr(current_begin);
+  documents.push_back(current);
+  // A preamble of comments (or an empty file) is not a document.
+  std::erase_if(documents, [](const DocumentText& d) { return !has_content(d.text); });
+  return documents;
+}
+
+struct ParsedDocument {
+  YAML::Node node;
+  int first_line = 0;
+};
+
+Result<std::vector<ParsedDocument>> parse_documents(std::string_view yaml, std::string_view source) {
+  std::vector<ParsedDocument> nodes;
+  for (const DocumentText& document : split_documents(yaml)) {
+    const std::string at_start =
+        std::string(source) + ":" + std::to_string(document.first_line + 1) + ": ";
+    try {
+      YAML::Node node = YAML::Load(std::string(document.text));
+      // yaml-cpp 0.7 also reads some garbage (",a: 1") as an empty document; text that has content
+      // but parses to nothing is malformed.
+      if (node.IsNull()) return fail(Error::config(at_start + "malformed YAML: no document found"));
+      nodes.push_back({std::move(node), document.first_line});
+    } catch (const YAML::ParserException& e) {
+      // e.mark is 0-based within the document; e.msg is the description without the position.
+      return fail(Error::config(std::string(source) + ":" +
+                                std::to_string(document.first_line + e.mark.line + 1) +
+                                ": malformed YAML: " + e.msg));
+    }
+  }
+  return nodes;
 }
 
 Result<std::string> read_file(const std::string& path) {
@@ -237,11 +318,10 @@ Result<std::vector<RecordedResolver>> RecordedResolver::all_from_string(std::str
                                                                         std::string_view source) {
   auto documents = parse_documents(yaml, source);
   if (!documents) return fail(std::move(documents.error()));
-  const Loader loader(source);
   std::vector<RecordedResolver> zones;
   zones.reserve(documents->size());
   for (const auto& document : *documents) {
-    auto zone = loader.zone_of_document(document);
+    auto zone = Loader(source, document.first_line).zone_of_document(document.node);
     if (!zone) return fail(std::move(zone.error()));
     zones.emplace_back(std::move(*zone));
   }
@@ -254,11 +334,13 @@ Result<RecordedResolver> RecordedResolver::from_string(std::string_view yaml,
   if (!documents) return fail(std::move(documents.error()));
   if (documents->empty()) return RecordedResolver(Zone{});
   if (documents->size() > 1) {
-    return fail(Error::config(Loader(source).where((*documents)[1]) +
+    const ParsedDocument& second = (*documents)[1];
+    return fail(Error::config(Loader(source, second.first_line).where(second.node) +
                               ": a zone file holds one YAML document, this one has " +
                               std::to_string(documents->size())));
   }
-  auto zone = Loader(source).zone_of_document(documents->front());
+  const ParsedDocument& only = documents->front();
+  auto zone = Loader(source, only.first_line).zone_of_document(only.node);
   if (!zone) return fail(std::move(zone.error()));
   return RecordedResolver(std::move(*zone));
 }

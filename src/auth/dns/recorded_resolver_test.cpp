@@ -149,6 +149,27 @@ TEST(RecordedResolverTest, MalformedYamlIsAnErrorWithItsLine) {
   EXPECT_EQ(message.rfind("zone.yml:4: malformed YAML: ", 0), 0u) << message;
 }
 
+TEST(RecordedResolverTest, MalformedStreamsFailInsteadOfLooping) {
+  // yaml-cpp 0.7's LoadAll loops forever on these (jbeder/yaml-cpp#1040).
+  EXPECT_EQ(error_of(",\n"), "zone.yml:1: malformed YAML: no document found");
+  auto zones = RecordedResolver::all_from_string("# header\n---\n,a.example: [\n", "suite.yml");
+  ASSERT_FALSE(zones.has_value());
+  EXPECT_EQ(zones.error().message, "suite.yml:2: malformed YAML: no document found");
+}
+
+TEST(RecordedResolverTest, CommentsOnlyIsAnEmptyZone) {
+  auto loaded = RecordedResolver::from_string("# nothing recorded\n\n");
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_EQ(loaded->name_count(), 0u);
+}
+
+TEST(RecordedResolverTest, LinesCountAcrossDocuments) {
+  auto zones = RecordedResolver::all_from_string(
+      "# suite\n---\na.example: []\n---\nb.example:\n  - A: nope\n", "suite.yml");
+  ASSERT_FALSE(zones.has_value());
+  EXPECT_EQ(zones.error().message, "suite.yml:6: A of 'b.example': 'nope' is not an IPv4 address");
+}
+
 TEST(RecordedResolverTest, LoadsEveryDocumentForSuiteFiles) {
   auto zones = RecordedResolver::all_from_string(
       "tests: {}\nzonedata:\n  a.example: [ {A: 192.0.2.1} ]\n---\nzonedata:\n"
