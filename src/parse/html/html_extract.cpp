@@ -1314,8 +1314,8 @@ class Builder {
   }
 
   void characters(std::string_view t) {
-    if (!body_content_ && !all_space(t)) body_content_ = true;
     const Element& current = stack_.back();
+    if (!body_content_ && !has(current.tag, kRawText) && !all_space(t)) body_content_ = true;
     if (current.ns != Ns::kHtml && !integration_point(current)) {
       if (!all_space(t)) frameset_ok_ = false;
       text(t);
@@ -1667,6 +1667,19 @@ class Builder {
     if (insert_html(tag, a) >= 0) tokenizer_.set_text_state(state);
   }
 
+  // Would these body attributes make anything hidden (colours, display, visibility...)?
+  static bool changes_visibility(const ElementAttributes& a) {
+    if (a.hidden) return true;
+    if (!a.bgcolor.empty() && parse_legacy_colour(a.bgcolor) != kUnknownColour) return true;
+    if (!a.text.empty() && parse_legacy_colour(a.text) != kUnknownColour) return true;
+    if (a.style.empty()) return false;
+    Style st;
+    bool display_set = false;
+    apply_inline_style(a.style, st, display_set);
+    return st.hard_reason != nullptr || st.visibility_hidden || st.font_zero || st.colour != kUnknownColour ||
+           st.background != kUnknownColour;
+  }
+
   void merge_root_attributes(std::size_t index, const HtmlToken& t, std::vector<std::string>& seen) {
     // §13.2.6.4.7 "html"/"body": attributes not already on the element are added to it.
     std::vector<HtmlAttribute> fresh;
@@ -1679,9 +1692,7 @@ class Builder {
     const ElementAttributes a = pick_attributes(fresh);
     if (index == 1) {
       for (const HtmlAttribute& attr : fresh) merged_body_.emplace_back(attr.name, attr.value);
-      if (body_content_ && (!a.bgcolor.empty() || !a.text.empty() || !a.style.empty() || a.hidden)) {
-        late_body_style_ = true;
-      }
+      if (body_content_ && changes_visibility(a)) late_body_style_ = true;
     }
     enter(stack_[index], a);
   }
