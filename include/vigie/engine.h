@@ -1,6 +1,6 @@
 // The engine: runs the scan pipeline on one message.
 //
-//   raw bytes + Envelope → ParsedMessage → analyzers (registry) → findings → Verdict
+//   raw bytes + Envelope → ParsedMessage → authentication → analyzers (registry) → Verdict
 //
 // An Engine is built once from a Config and is immutable afterwards: scan() is const and may be
 // called from many threads at once, each scan owning its own ParsedMessage.
@@ -12,12 +12,16 @@
 #include <string>
 #include <vector>
 
+#include "vigie/auth.h"
 #include "vigie/config.h"
 #include "vigie/finding.h"
 #include "vigie/message.h"
 #include "vigie/verdict.h"
 
 namespace vigie {
+namespace auth::dns {
+class Resolver;
+}
 
 // What the MTA (or the operator, for an archive) knows about the delivery, not in the message.
 struct Envelope {
@@ -32,10 +36,12 @@ struct Envelope {
 struct ScanContext {
   const Envelope& envelope;
   const Config& config;
+  const AuthResults& auth;
 };
 
 struct ScanResult {
   std::unique_ptr<ParsedMessage> message;
+  AuthResults auth;
   std::vector<Finding> findings;
   Verdict verdict;
   std::uint64_t elapsed_us = 0;
@@ -43,12 +49,15 @@ struct ScanResult {
 
 class Engine {
  public:
-  explicit Engine(Config config);
+  // Without a resolver, authentication does no lookup and reports "none" with the reason.
+  explicit Engine(Config config, std::shared_ptr<const auth::dns::Resolver> resolver = nullptr);
+  ~Engine();
   const Config& config() const { return config_; }
   ScanResult scan(std::shared_ptr<const std::string> bytes, const Envelope& envelope) const;
 
  private:
   Config config_;
+  std::shared_ptr<const auth::dns::Resolver> resolver_;
 };
 
 }  // namespace vigie

@@ -13,6 +13,11 @@ struct ScanOptions {
   std::string config_path;
   unsigned jobs = 0;             // 0: one per core
   bool progress = true;
+  // Envelope and DNS for sender authentication.
+  std::string dns_zone;  // recorded DNS (YAML zonedata)
+  bool live_dns = false;
+  std::string dns_server;
+  std::string client_ip, helo, mail_from;
 };
 
 struct ParseOptions {

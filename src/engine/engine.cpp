@@ -1,25 +1,30 @@
-// The scan pipeline: parse (fully decoded, so every anomaly is known), run every enabled analyzer,
-// then decide. An analyzer that throws is a bug in that analyzer: it becomes an ANALYZER_ERROR
-// finding naming it and the scan goes on, so one bad detector never loses a message.
+// The scan pipeline: parse (fully decoded, so every anomaly is known), authenticate the sender, run
+// every enabled analyzer, then decide. An analyzer that throws is a bug in that analyzer: it
+// becomes an ANALYZER_ERROR finding naming it and the scan goes on, so one bad detector never loses
+// a message.
 #include <algorithm>
 #include <chrono>
 #include <exception>
 
 #include "analyzers/analyzer.h"
+#include "auth/stage/authenticate.h"
 #include "verdict/scoring.h"
 #include "vigie/engine.h"
 
 namespace vigie {
 
-Engine::Engine(Config config) : config_(std::move(config)) {}
+Engine::Engine(Config config, std::shared_ptr<const auth::dns::Resolver> resolver)
+    : config_(std::move(config)), resolver_(std::move(resolver)) {}
+Engine::~Engine() = default;
 
 ScanResult Engine::scan(std::shared_ptr<const std::string> bytes, const Envelope& envelope) const {
   const auto start = std::chrono::steady_clock::now();
   ScanResult result;
   result.message = ParsedMessage::parse(std::move(bytes), config_.limits);
   result.message->decode_all();
+  result.auth = auth::authenticate(*result.message, envelope, resolver_.get());
 
-  const ScanContext context{envelope, config_};
+  const ScanContext context{envelope, config_, result.auth};
   analyzers::FindingSink sink(result.findings);
   const auto& disabled = config_.analyzers.disabled;
   for (const analyzers::AnalyzerDescriptor* analyzer : analyzers::registry()) {

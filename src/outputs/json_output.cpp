@@ -112,6 +112,12 @@ json scan_to_json(const ScanResult& result, std::string_view label) {
   j["from"] = from.mailboxes.empty() ? json(nullptr) : json(from.mailboxes.front().address());
   j["subject"] = m.subject();
   j["parse"] = {{"parts", m.parts().size()}, {"anomalies", anomalies_json(m)}};
+  const SpfAuthResult& spf = result.auth.spf;
+  json spf_json = {{"result", spf.result}, {"reason", spf.reason}};
+  if (!spf.domain.empty()) spf_json["domain"] = spf.domain;
+  if (!spf.identity.empty()) spf_json["identity"] = spf.identity;
+  if (!spf.explanation.empty()) spf_json["explanation"] = spf.explanation;
+  j["auth"] = {{"spf", std::move(spf_json)}};
   json findings = json::array();
   for (const Finding& f : result.findings) {
     json evidence = json::array();

@@ -31,6 +31,8 @@ std::string scan_to_text(const ScanResult& result, std::string_view label, Langu
          format_score(result.verdict.score) + ")\n";
   out += "  from:    " + (from.mailboxes.empty() ? std::string("-") : from.mailboxes.front().address()) + "\n";
   out += "  subject: " + excerpt(m.subject(), 120) + "\n";
+  out += "  spf:     " + result.auth.spf.result +
+         (result.auth.spf.domain.empty() ? "" : " (" + result.auth.spf.domain + ")") + "\n";
   out += "  parts:   " + std::to_string(m.parts().size()) + ", anomalies: " +
          std::to_string(m.anomalies().size()) + "\n";
   for (const Finding& f : result.findings) {

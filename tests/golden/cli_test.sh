@@ -78,6 +78,20 @@ check "text format verdict line" grep -qE "verdict: (QUARANTINE|REJECT)" "$tmp/t
 "$vigie" scan --no-progress -j 2 "$examples" | py 'import json,sys; print(sorted((r["file"], r["verdict"]["action"]) for r in map(json.loads, sys.stdin)))' > "$tmp/j2"
 check "-j 2 equals -j 1" cmp -s "$tmp/j1" "$tmp/j2"
 
+# Sender authentication against recorded DNS: SPF pass from the listed IP, fail from another, and
+# "none" with a reason when no DNS source is given.
+spf_of() { "$vigie" scan "$@" | py 'import json,sys; r=json.load(sys.stdin)["auth"]["spf"]; print(r["result"], r.get("domain", ""))'; }
+check "spf pass" test "$(spf_of --dns-zone "$src/tests/golden/zone.yaml" --client-ip 192.0.2.25 "$examples/benign.eml")" = "pass mairie-exemple.fr"
+check "spf fail" test "$(spf_of --dns-zone "$src/tests/golden/zone.yaml" --client-ip 203.0.113.9 "$examples/benign.eml")" = "fail mairie-exemple.fr"
+check "spf none without DNS" test "$(spf_of --client-ip 192.0.2.25 "$examples/benign.eml")" = "none "
+"$vigie" scan --dns "$examples/benign.eml" > /dev/null 2> "$tmp/dnserr"; rc=$?
+check "live DNS not implemented: exit 2" test "$rc" -eq 2
+check "live DNS not implemented: said" grep -q "not implemented" "$tmp/dnserr"
+printf 'example.com:\n  - BOGUS: 1\n' > "$tmp/badzone.yaml"
+"$vigie" scan --dns-zone "$tmp/badzone.yaml" "$examples/benign.eml" > /dev/null 2> "$tmp/zoneerr"; rc=$?
+check "bad zone: exit 2" test "$rc" -eq 2
+check "bad zone: file:line" grep -q "badzone.yaml:2" "$tmp/zoneerr"
+
 # mbox: every message scanned and labelled.
 { for f in "$examples"/*.eml; do echo "From sender@example.org Mon Nov 16 07:00:00 2026"; cat "$f"; echo; done; } > "$tmp/all.mbox"
 "$vigie" scan --no-progress "$tmp/all.mbox" > "$tmp/mbox.jsonl"

@@ -8,7 +8,7 @@
 // reason in SpfOutcome::reason for analysts. All DNS goes through the Resolver; every RFC 7208 §4.6.4
 // limit is enforced here, per check_host() call including its includes and redirects.
 //
-// Not wired into the CLI or the scan pipeline yet.
+// The scan pipeline calls it through src/auth/stage (authenticate()).
 #pragma once
 
 #include <cstdint>
