@@ -56,7 +56,8 @@ struct HiddenText {
 
 struct HtmlContent {
   std::string visible_text;   // what a browser shows, whitespace-collapsed, block elements → '\n'
-  std::vector<Url> links;     // every URL-bearing attribute and CSS url()
+  std::vector<Url> links;     // every URL-bearing attribute and CSS url(); in a ParsedMessage
+                              // they are moved to ParsedMessage::urls()
   std::vector<HtmlForm> forms;
   std::vector<HiddenText> hidden;
   std::uint32_t script_count = 0;         // <script> elements (never executed)

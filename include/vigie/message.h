@@ -126,7 +126,8 @@ class ParsedMessage {
   std::string_view decoded(PartId id) const;
   // UTF-8 text of a text/* leaf (charset-converted); empty for non-text parts.
   std::string_view text(PartId id) const;
-  // Visible text, links, forms of a text/html leaf; nullptr for other parts.
+  // Visible text, forms and hidden text of a text/html leaf; nullptr for other parts. Its links
+  // are in urls() (tagged with the part), so HtmlContent::links is empty here.
   const HtmlContent* html(PartId id) const;
   const PartHashes& hashes(PartId id) const;
   // Every URL of every text part, normalised, in document order (at most limits.max_urls).
@@ -142,6 +143,8 @@ class ParsedMessage {
 
  private:
   explicit ParsedMessage(std::unique_ptr<State> state);
+  // Extracts HTML and URLs of every text leaf once, in document order.
+  void extract_content() const;
   std::unique_ptr<State> state_;
 };
 

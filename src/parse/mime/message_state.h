@@ -19,8 +19,7 @@ struct PartCache {
   bool text_done = false;
   std::string text_storage;          // used only when conversion changed the bytes
   std::string_view text;
-  std::optional<HtmlContent> html;
-  bool html_done = false;
+  std::optional<HtmlContent> html;  // filled by ParsedMessage::extract_content()
   std::optional<PartHashes> hashes;
 };
 
@@ -35,7 +34,7 @@ struct ParsedMessage::State {
   std::vector<Anomaly> anomalies;
   std::vector<PartCache> caches;  // one per part; sized once parsing is finished
   std::uint64_t total_decoded = 0;
-  bool urls_done = false;
+  bool content_done = false;  // HTML extracted and URLs collected (extract_content)
   std::vector<Url> urls;
   bool embedded_done = false;
   std::vector<EmbeddedFile> embedded;

@@ -37,6 +37,13 @@ PartHashes hash_all(std::string_view data) {
                     hex_digest(EVP_sha256(), data)};
 }
 
+// A uuencoded block starts with a "begin " line. memmem on "\nbegin " is much faster than
+// std::string_view::find, which stops at every 'b' of ordinary text.
+bool has_line_starting_with_begin(std::string_view text) {
+  return text.starts_with("begin ") ||
+         memmem(text.data(), text.size(), "\nbegin ", 7) != nullptr;
+}
+
 bool charset_is_utf8_compatible(std::string_view charset) {
   return charset.empty() || charset == "utf-8" || charset == "us-ascii" || charset == "utf8" ||
          charset == "ascii";
@@ -211,19 +218,10 @@ std::string_view ParsedMessage::text(PartId id) const {
 }
 
 const HtmlContent* ParsedMessage::html(PartId id) const {
-  State& s = *state_;
-  const Part& part = s.parts.at(id);
+  const Part& part = state_->parts.at(id);
   if (!part.is_text() || part.media_subtype != "html" || !part.is_leaf()) return nullptr;
-  PartCache& cache = s.caches[id];
-  if (!cache.html_done) {
-    cache.html_done = true;
-    cache.html = parse::extract_html(text(id), s.limits);
-    for (Url& u : cache.html->links) u.part = id;
-    if (cache.html->truncated) {
-      s.add_anomaly(AnomalyKind::kHtmlSizeLimit, id, 0, {}, text(id).size(), s.limits.max_html_bytes);
-    }
-  }
-  return &*cache.html;
+  extract_content();
+  return &*state_->caches[id].html;
 }
 
 const PartHashes& ParsedMessage::hashes(PartId id) const {
@@ -233,12 +231,17 @@ const PartHashes& ParsedMessage::hashes(PartId id) const {
 }
 
 std::span<const Url> ParsedMessage::urls() const {
+  extract_content();
+  return state_->urls;
+}
+
+void ParsedMessage::extract_content() const {
   State& s = *state_;
-  if (s.urls_done) return s.urls;
-  s.urls_done = true;
+  if (s.content_done) return;
+  s.content_done = true;
   const std::size_t max = s.limits.max_urls;
   bool over = false;
-  auto add = [&](Url url) {
+  auto add = [&](Url&& url) {
     if (s.urls.size() >= max) {
       over = true;
       return;
@@ -254,15 +257,25 @@ std::span<const Url> ParsedMessage::urls() const {
   };
   for (const Part& part : s.parts) {
     if (!part.is_leaf() || !part.is_text()) continue;
-    if (const HtmlContent* h = html(part.id)) {
-      for (const Url& u : h->links) add(u);
-      add_from_text(h->visible_text, part.id);
+    if (part.media_subtype == "html") {
+      PartCache& cache = s.caches[part.id];
+      cache.html = parse::extract_html(text(part.id), s.limits);
+      if (cache.html->truncated) {
+        s.add_anomaly(AnomalyKind::kHtmlSizeLimit, part.id, 0, {}, text(part.id).size(),
+                      s.limits.max_html_bytes);
+      }
+      // Moved, not copied: the message's links live in one list, each tagged with its part.
+      for (Url& u : cache.html->links) {
+        u.part = part.id;
+        add(std::move(u));
+      }
+      cache.html->links.clear();
+      add_from_text(cache.html->visible_text, part.id);
     } else if (part.media_subtype == "plain" || part.media_subtype == "enriched") {
       add_from_text(text(part.id), part.id);
     }
   }
   if (over) s.add_anomaly(AnomalyKind::kUrlLimit, kNoPart, 0, {}, max + 1, max);
-  return s.urls;
 }
 
 std::span<const EmbeddedFile> ParsedMessage::embedded_files() const {
@@ -274,7 +287,7 @@ std::span<const EmbeddedFile> ParsedMessage::embedded_files() const {
       continue;
     }
     const std::string_view bytes = decoded(part.id);
-    if (bytes.find("begin ") == std::string_view::npos) continue;
+    if (!has_line_starting_with_begin(bytes)) continue;
     for (parse::UuencodedFile& f : parse::find_uuencoded(bytes, s.limits.max_uuencode_blocks,
                                                          s.limits.max_part_decoded_bytes)) {
       s.add_anomaly(AnomalyKind::kUuencodeInText, part.id, f.begin_offset, f.filename);
