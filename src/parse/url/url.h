@@ -25,4 +25,10 @@ std::vector<std::string> find_urls_in_text(std::string_view text, std::size_t ma
 // an IP literal or empty.
 std::string registrable_domain(std::string_view host_ascii);
 
+namespace detail {
+// normalize_url without its fast path for common http(s) URLs: the reference the fast path is
+// tested against. Same result as normalize_url for every input; slower.
+Url normalize_url_general(std::string_view raw, UrlSource source);
+}  // namespace detail
+
 }  // namespace vigie::parse

@@ -306,5 +306,132 @@ TEST(UrlTest, RespectsMaxUrls) {
   EXPECT_EQ(find_urls_in_text(text, 0).size(), 0u);
 }
 
+// ---- Fast path equivalence -------------------------------------------------------------------
+
+void expect_same_url(const Url& fast, const Url& general, const std::string& input) {
+  SCOPED_TRACE("input: " + input);
+  EXPECT_EQ(fast.raw, general.raw);
+  EXPECT_EQ(fast.normalized, general.normalized);
+  EXPECT_EQ(fast.scheme, general.scheme);
+  EXPECT_EQ(fast.host_ascii, general.host_ascii);
+  EXPECT_EQ(fast.host_unicode, general.host_unicode);
+  EXPECT_EQ(fast.registrable_domain, general.registrable_domain);
+  EXPECT_EQ(fast.userinfo, general.userinfo);
+  EXPECT_EQ(fast.port, general.port);
+  EXPECT_EQ(fast.host_is_ip, general.host_is_ip);
+  EXPECT_EQ(fast.valid, general.valid);
+  EXPECT_EQ(fast.source, general.source);
+  EXPECT_EQ(fast.part, general.part);
+  EXPECT_EQ(fast.anchor_text, general.anchor_text);
+}
+
+// Inputs at and around every boundary of the fast path's shape (scheme, slashes, host bytes,
+// "xn--", IPv4 number forms, port, userinfo, brackets, escapes, dot segments, backslashes), plus
+// the shapes it must leave to the general path.
+const std::vector<std::string>& varied_urls() {
+  static const std::vector<std::string> urls = [] {
+    std::vector<std::string> v = {
+        "http://example.com", "https://example.com/", "HTTP://EXAMPLE.COM/A/B?C=D#E",
+        "HtTpS://Www.Example.Co.Uk:443/", "http://example.com:80/x", "http://example.com:8080/x",
+        "https://example.com:80/", "https://example.com:443", "http://example.com:/x",
+        "http://example.com:0/", "http://example.com:65535/", "http://example.com:65536/",
+        "http://example.com:99999999999999999999/", "http://example.com:8a/", "http://example.com::80/",
+        "http://example.com?q", "http://example.com#f", "http://example.com?#", "http://example.com/?a#b?c",
+        "http://example.com/p#frag/../x", "http://example.com/p?q=/../x", "http:example.com/x",
+        "http:/example.com/x", "http:///example.com/x", "http:\\\\example.com\\x\\y",
+        "http:/\\/example.com/x", "https://example.com\\path", "http://example.com/a\\b",
+        "http://example.com/a/./b", "http://example.com/a/../b", "http://example.com/a/.",
+        "http://example.com/a/..", "http://example.com/.hidden", "http://example.com/a.b/c.d",
+        "http://example.com/a/%2e/b", "http://example.com/a/%2E%2E/b", "http://example.com/a%2fb",
+        "http://example.com/%7euser/%41%42", "http://example.com/%7Euser?x=%7e%2F%zz%4", "http://example.com/%",
+        "http://example.com/a%", "http://example.com/a%4", "http://example.com/a%41", "http://example.com/%%41",
+        "http://example.com/sp ace", "http://example.com/caf\xC3\xA9?q=\xC3\xA9#\xC3\xA9",
+        "http://ex%41mple.com/", "http://ex%2Eample.com/", "http://%65xample.com/", "http://ex ample.com/",
+        "http://user@example.com/", "http://user:pass@example.com:8080/", "http://paypal.com@evil.example/",
+        "http://a@b@c.example/", "http://@example.com/", "http://example.com@/",
+        "http://xn--nxasmq6b.com/", "http://XN--NXASMQ6B.COM/", "http://axn--b.com/", "http://a.xn--b.com/",
+        "http://xn--.com/", "http://xn--a.com/", "http://xn--zz-zzz.example/", "http://bücher.example/",
+        "http://BÜCHER.example/", "http://faß.de/", "http://ｅｘａｍｐｌｅ．ｃｏｍ/", "http://例え.テスト/",
+        "http://пример.рф/путь", "http://\xE2\x80\x8D.example/", "http://a\xC2\xAD" "b.example/",
+        "http://\xFF\xFE.example/", "http://127.0.0.1/", "http://127.1/", "http://0x7f.1/",
+        "http://0177.0.0.1/", "http://2130706433/", "http://0x7f000001/", "http://256.256.256.256/",
+        "http://1.2.3.4.5/", "http://1.2.3.4./", "http://1.2.3/", "http://example.123/", "http://example.0x1f/",
+        "http://example.0X1F/", "http://123.example/", "http://0x/", "http://09/", "http://4294967296/",
+        "http://[::1]/", "http://[::1]:8080/x", "http://[2001:DB8::1]/", "http://[::ffff:192.168.0.1]/",
+        "http://[1:2:3:4:5:6:7:8]/", "http://[::1/", "http://[zz]/", "http://[]/", "http://example.com./",
+        "http://example.com../", "http://.example.com/", "http://a..b.example/", "http://under_score.example/",
+        "http://-dash-.example/", "http://a-.example/", "http://com/", "http://co.uk/", "http://localhost/",
+        "http://a/", "http://A/", "http://1/", "http://./", "http:///", "http://", "http:", "https:",
+        "http://?q", "http://#f", "http://:80/", "http:// example.com/", "http://exa<mple.com/",
+        "http://exa|mple.com/", "http://exa^mple.com/", "http://exa%mple.com/",
+        "http://blogspot.com/", "http://foo.blogspot.com/", "http://www.city.kawasaki.jp/",
+        "http://foo.bar.github.io/x", "https://s3.amazonaws.com/bucket/key",
+        "www.example.com", "WWW.Example.com/a?b", "www.example.com:8080/x", "www.", "www./x",
+        "www.bücher.example", "www.example.com\\x", "www.127.0.0.1", "www.xn--nxasmq6b.com",
+        "  \t http://example.com/a\tb\nc\r \x01", "\x1f\x20http://exa\nmple.com/", "http://example.com/\t",
+        "\t\n\r", "", " ", "//example.com/x", "\\\\example.com\\x", "/relative/path", "relative?x#y",
+        "#frag", "?q", "mailto:joe@example.com", "MAILTO:Joe@Example.COM?subject=hi%20there",
+        "data:text/html;base64,PGI+", "data:,hello%20world", "javascript:alert(1)",
+        "JavaScript:void(0)", "tel:+1-555-0100", "cid:part1@example", "ftp://ftp.example.com/pub/",
+        "ftp://user:pw@ftp.example.com:2121/", "ftp://example.com:21/", "file:///C:/x", "file://C:/x",
+        "file:///etc/passwd", "file:relative", "file://host/share", "ws://example.com:80/", "wss://example.com/",
+        "foo://example.com/x", "foo://Example.COM:99/x", "git+ssh://git@example.com/repo",
+        "1http://example.com/", "h:ttp", "httpx://example.com/", "htt://example.com/", "https1://x.example/",
+        "http ://example.com/", "http\t://example.com/",
+    };
+    // A cross product of common pieces reaches shapes a hand-written list misses.
+    const std::vector<std::string> schemes = {"http://", "https://", "HTTPS://", "http:\\\\", "www."};
+    const std::vector<std::string> hosts = {"example.com", "Sub.Example.CO.UK", "xn--bcher-kva.example",
+                                            "bücher.example", "10.0.0.1", "user@host.example",
+                                            "[::1]", "host.example:8443", "h%41st.example"};
+    const std::vector<std::string> tails = {"", "/", "/a/b.html?x=1&y=%7E#top", "/a/../b", "\\a\\b",
+                                            "?q=%2f%41", "/%2e/x"};
+    for (const auto& scheme : schemes) {
+      for (const auto& host : hosts) {
+        for (const auto& tail : tails) v.push_back(scheme + host + tail);
+      }
+    }
+    return v;
+  }();
+  return urls;
+}
+
+TEST(UrlTest, FastPathGivesSameResultAsGeneralPath) {
+  ASSERT_GE(varied_urls().size(), 200u);
+  for (const std::string& input : varied_urls()) {
+    for (const UrlSource source : {UrlSource::kText, UrlSource::kHref}) {
+      expect_same_url(normalize_url(input, source), detail::normalize_url_general(input, source), input);
+    }
+  }
+}
+
+TEST(UrlTest, FastPathMatchesGeneralPathOnLongAndEscapedPaths) {
+  std::string path;
+  for (int i = 0; i < 2000; ++i) path += (i % 7 == 0) ? "%7e" : (i % 11 == 0 ? "%2F" : "ab/");
+  for (const std::string& input :
+       {"http://example.com/" + path, "https://example.com/?" + path + "#" + path,
+        "data:image/png;base64," + std::string(300000, 'A')}) {
+    expect_same_url(normalize_url(input, UrlSource::kHref),
+                    detail::normalize_url_general(input, UrlSource::kHref), input.substr(0, 60));
+  }
+}
+
+TEST(UrlTest, RegistrableDomainMemoStaysCorrectPastItsCapacity) {
+  // More distinct hosts than the memo has slots, twice over: evictions and hits must both give the
+  // suffix list's answer.
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 10000; ++i) {
+      const std::string site = "site" + std::to_string(i) + ".co.uk";
+      ASSERT_EQ(registrable_domain("www." + site), site);
+      ASSERT_EQ(registrable_domain(site), site);
+    }
+  }
+  const std::string long_host = std::string(300, 'a') + ".example.com";  // longer than memoised
+  EXPECT_EQ(registrable_domain(long_host), "example.com");
+  EXPECT_EQ(registrable_domain(long_host), "example.com");
+  EXPECT_EQ(registrable_domain("co.uk"), "");
+  EXPECT_EQ(registrable_domain("co.uk"), "");
+}
+
 }  // namespace
 }  // namespace vigie::parse
