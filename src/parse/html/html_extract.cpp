@@ -58,18 +58,21 @@
 #include <string>
 #include <vector>
 
+#include "parse/html/html_ascii.h"
+#include "parse/html/html_links.h"
+#include "parse/html/html_output.h"
+#include "parse/html/html_style.h"
 #include "parse/html/html_tokenizer.h"
 #include "parse/url/url.h"
 
 namespace vigie::parse {
+
+// Tree-independent pieces shared with the test-only gumbo reference (tests/html_reference), so
+// that the differential test between the two measures the tree building only.
+using namespace html;
+
 namespace {
 
-// Output bounds: a hostile part can hold millions of links or hidden spans.
-constexpr std::size_t kMaxForms = 1000;
-constexpr std::size_t kMaxHidden = 1000;
-constexpr std::size_t kMaxHiddenTextBytes = 300;
-constexpr std::size_t kMaxAnchorTextBytes = 256;
-constexpr std::size_t kMaxTitleBytes = 1024;
 // Start tags read at most; past this point the input is cut like input past max_html_bytes
 // (truncated=true). Legitimate mail stays far below (a 1 MB newsletter: ~20k elements).
 constexpr std::size_t kMaxHtmlElements = 300000;
@@ -82,508 +85,6 @@ constexpr std::size_t kMaxReconstructedElements = kMaxHtmlElements;
 // Bytes of already-written text that foster-parented text may be inserted in front of, in total
 // (each insertion moves the table's text); past it, foster text is written after the table.
 constexpr std::size_t kMaxFosterMoveBytes = 64u << 20;
-// Colours closer than this on every channel are unreadable against each other (#fefefe on #fff).
-constexpr int kSameColourTolerance = 10;
-// Offsets at or beyond this many pixels off-screen hide content (left:-9999px and friends).
-constexpr double kOffscreenPixels = -500;
-
-constexpr char ascii_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
-}
-constexpr bool is_html_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
-bool istarts_with(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
-}
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_html_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_html_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-
-// ---- Colours --------------------------------------------------------------------------------
-
-constexpr std::int32_t kUnknownColour = -1;
-constexpr std::int32_t kTransparent = -2;
-
-struct NamedColour {
-  std::string_view name;
-  std::int32_t rgb;
-};
-// CSS Color 4 §6.1 named colours most used in mail, all the near-whites and near-blacks included
-// (hiding uses white-ish text on white-ish backgrounds).
-constexpr NamedColour kNamedColours[] = {
-    {"white", 0xffffff},        {"black", 0x000000},       {"red", 0xff0000},
-    {"green", 0x008000},        {"blue", 0x0000ff},        {"yellow", 0xffff00},
-    {"gray", 0x808080},         {"grey", 0x808080},        {"silver", 0xc0c0c0},
-    {"maroon", 0x800000},       {"purple", 0x800080},      {"fuchsia", 0xff00ff},
-    {"magenta", 0xff00ff},      {"lime", 0x00ff00},        {"olive", 0x808000},
-    {"navy", 0x000080},         {"teal", 0x008080},        {"aqua", 0x00ffff},
-    {"cyan", 0x00ffff},         {"orange", 0xffa500},      {"snow", 0xfffafa},
-    {"ivory", 0xfffff0},        {"whitesmoke", 0xf5f5f5},  {"ghostwhite", 0xf8f8ff},
-    {"floralwhite", 0xfffaf0},  {"azure", 0xf0ffff},       {"mintcream", 0xf5fffa},
-    {"honeydew", 0xf0fff0},     {"seashell", 0xfff5ee},    {"linen", 0xfaf0e6},
-    {"oldlace", 0xfdf5e6},      {"aliceblue", 0xf0f8ff},   {"lavenderblush", 0xfff0f5},
-    {"beige", 0xf5f5dc},        {"cornsilk", 0xfff8dc},    {"lightyellow", 0xffffe0},
-    {"gainsboro", 0xdcdcdc},    {"lightgray", 0xd3d3d3},   {"lightgrey", 0xd3d3d3},
-    {"darkgray", 0xa9a9a9},     {"darkgrey", 0xa9a9a9},    {"dimgray", 0x696969},
-    {"dimgrey", 0x696969},      {"pink", 0xffc0cb},        {"brown", 0xa52a2a},
-    {"gold", 0xffd700},         {"orangered", 0xff4500},   {"darkred", 0x8b0000},
-    {"darkblue", 0x00008b},     {"darkgreen", 0x006400},   {"lightblue", 0xadd8e6},
-    {"skyblue", 0x87ceeb},      {"steelblue", 0x4682b4},   {"royalblue", 0x4169e1},
-    {"midnightblue", 0x191970}, {"crimson", 0xdc143c},     {"tomato", 0xff6347},
-    {"coral", 0xff7f50},        {"salmon", 0xfa8072},      {"violet", 0xee82ee},
-    {"indigo", 0x4b0082},       {"khaki", 0xf0e68c},       {"tan", 0xd2b48c},
-    {"chocolate", 0xd2691e},    {"darkorange", 0xff8c00},  {"lightgreen", 0x90ee90},
-    {"darkslategray", 0x2f4f4f}, {"darkslategrey", 0x2f4f4f}, {"slategray", 0x708090},
-};
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  c = ascii_lower(c);
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-std::int32_t parse_hex_colour(std::string_view hex) {
-  for (const char c : hex) {
-    if (hex_digit(c) < 0) return kUnknownColour;
-  }
-  const auto nib = [&](std::size_t i) { return hex_digit(hex[i]); };
-  switch (hex.size()) {
-    case 3:
-    case 4:
-      if (hex.size() == 4 && nib(3) == 0) return kTransparent;
-      return (nib(0) * 17) << 16 | (nib(1) * 17) << 8 | nib(2) * 17;
-    case 6:
-    case 8:
-      if (hex.size() == 8 && nib(6) == 0 && nib(7) == 0) return kTransparent;
-      return (nib(0) << 20) | (nib(1) << 16) | (nib(2) << 12) | (nib(3) << 8) | (nib(4) << 4) | nib(5);
-    default:
-      return kUnknownColour;
-  }
-}
-
-// rgb()/rgba() in both the legacy comma syntax and the CSS Color 4 space syntax.
-std::int32_t parse_rgb_function(std::string_view args) {
-  double values[4] = {0, 0, 0, 1};
-  int count = 0;
-  std::size_t i = 0;
-  while (i < args.size() && count < 4) {
-    while (i < args.size() && (is_html_space(args[i]) || args[i] == ',' || args[i] == '/')) ++i;
-    if (i >= args.size()) break;
-    char* end = nullptr;
-    const std::string number(args.substr(i, std::min<std::size_t>(32, args.size() - i)));
-    double v = std::strtod(number.c_str(), &end);
-    const std::size_t used = static_cast<std::size_t>(end - number.c_str());
-    if (used == 0) return kUnknownColour;
-    i += used;
-    if (i < args.size() && args[i] == '%') {
-      v = count < 3 ? v * 255.0 / 100.0 : v / 100.0;
-      ++i;
-    }
-    values[count++] = v;
-  }
-  if (count < 3) return kUnknownColour;
-  if (count == 4 && values[3] <= 0) return kTransparent;
-  const auto channel = [](double v) { return static_cast<std::int32_t>(std::clamp(v, 0.0, 255.0) + 0.5); };
-  return channel(values[0]) << 16 | channel(values[1]) << 8 | channel(values[2]);
-}
-
-std::int32_t parse_css_colour(std::string_view value) {
-  value = trim(value);
-  if (value.empty()) return kUnknownColour;
-  if (value[0] == '#') return parse_hex_colour(value.substr(1));
-  if (istarts_with(value, "rgb")) {
-    const std::size_t open = value.find('(');
-    const std::size_t close = value.rfind(')');
-    if (open == std::string_view::npos || close == std::string_view::npos || close < open)
-      return kUnknownColour;
-    return parse_rgb_function(value.substr(open + 1, close - open - 1));
-  }
-  if (iequals(value, "transparent")) return kTransparent;
-  for (const NamedColour& named : kNamedColours) {
-    if (iequals(value, named.name)) return named.rgb;
-  }
-  return kUnknownColour;
-}
-
-// HTML §2.3.6 legacy colour values (bgcolor=, <font color=>) also accept hex without '#'. The
-// full legacy algorithm's oddities ("chucknorris" is red) are not reproduced.
-std::int32_t parse_legacy_colour(std::string_view value) {
-  value = trim(value);
-  const std::int32_t css = parse_css_colour(value);
-  if (css != kUnknownColour) return css;
-  if (value.size() == 3 || value.size() == 6) return parse_hex_colour(value);
-  return kUnknownColour;
-}
-
-bool colours_close(std::int32_t a, std::int32_t b) {
-  for (int shift = 0; shift <= 16; shift += 8) {
-    if (std::abs(((a >> shift) & 0xff) - ((b >> shift) & 0xff)) > kSameColourTolerance) return false;
-  }
-  return true;
-}
-
-// ---- Inline style ---------------------------------------------------------------------------
-
-// Visibility-relevant computed style, inherited down the tree.
-struct Style {
-  const char* hard_reason = nullptr;  // display:none, opacity:0, clipping: descendants cannot undo
-  bool visibility_hidden = false;     // CSS 2 §11.2: inherited, a descendant may set visible
-  bool font_zero = false;             // inherited; an absolute font-size on a descendant undoes it
-  std::int32_t colour = kUnknownColour;
-  std::int32_t background = kUnknownColour;
-
-  const char* reason() const {
-    if (hard_reason != nullptr) return hard_reason;
-    if (visibility_hidden) return "visibility:hidden";
-    if (font_zero) return "font-size:0";
-    if (colour == kTransparent) return "color:transparent";
-    if (colour >= 0 && background >= 0 && colours_close(colour, background)) return "same-colour";
-    return nullptr;
-  }
-};
-
-// A CSS <length> or number: value and unit (lowercase, possibly empty).
-struct Length {
-  bool ok = false;
-  double value = 0;
-  std::string_view unit;
-};
-
-Length parse_length(std::string_view v) {
-  v = trim(v);
-  Length out;
-  if (v.empty()) return out;
-  const std::string number(v.substr(0, std::min<std::size_t>(32, v.size())));
-  char* end = nullptr;
-  out.value = std::strtod(number.c_str(), &end);
-  const std::size_t used = static_cast<std::size_t>(end - number.c_str());
-  if (used == 0) return out;
-  out.ok = true;
-  out.unit = trim(v.substr(used));
-  return out;
-}
-
-bool is_relative_font_unit(std::string_view unit) {
-  return iequals(unit, "em") || iequals(unit, "%") || iequals(unit, "ex") || iequals(unit, "ch");
-}
-
-// Pixels for an absolute length, used only to decide "far off-screen".
-double to_pixels(const Length& l) {
-  if (iequals(l.unit, "pt")) return l.value * 4.0 / 3.0;
-  if (iequals(l.unit, "em") || iequals(l.unit, "rem")) return l.value * 16.0;
-  if (iequals(l.unit, "in")) return l.value * 96.0;
-  if (iequals(l.unit, "cm")) return l.value * 96.0 / 2.54;
-  return l.value;
-}
-
-// Strips a trailing "!important" (inline declarations win over stylesheets either way here).
-std::string_view strip_important(std::string_view value) {
-  value = trim(value);
-  const std::size_t bang = value.rfind('!');
-  if (bang != std::string_view::npos && iequals(trim(value.substr(bang + 1)), "important")) {
-    value = trim(value.substr(0, bang));
-  }
-  return value;
-}
-
-// First colour token of a `background` shorthand, or unknown (an image makes the colour moot).
-std::int32_t background_shorthand_colour(std::string_view value) {
-  const std::int32_t whole = parse_css_colour(value);
-  if (whole != kUnknownColour) return whole;
-  std::size_t i = 0;
-  while (i < value.size()) {
-    while (i < value.size() && is_html_space(value[i])) ++i;
-    std::size_t j = i;
-    int depth = 0;
-    while (j < value.size() && (depth > 0 || !is_html_space(value[j]))) {
-      if (value[j] == '(') ++depth;
-      if (value[j] == ')') --depth;
-      ++j;
-    }
-    const std::string_view token = value.substr(i, j - i);
-    if (istarts_with(token, "url(")) return kUnknownColour;
-    const std::int32_t c = parse_css_colour(token);
-    if (c != kUnknownColour) return c;
-    i = j;
-  }
-  return kUnknownColour;
-}
-
-// Applies the declarations of a style attribute (CSS Style Attributes §3: a declaration list)
-// to st. Later declarations win, as in the cascade. display_set reports an explicit display
-// value other than none (it overrides the UA rule for the hidden attribute).
-void apply_inline_style(std::string_view css, Style& st, bool& display_set) {
-  bool zero_max_height = false;
-  bool zero_size = false;
-  bool overflow_hidden = false;
-  bool positioned = false;
-  bool far_offset = false;
-  const char* hard = nullptr;
-  std::size_t i = 0;
-  while (i < css.size()) {
-    // A declaration ends at ';' outside parentheses and quotes (url(data:a;b) is one value).
-    std::size_t j = i;
-    int depth = 0;
-    char quote = 0;
-    while (j < css.size()) {
-      const char c = css[j];
-      if (quote != 0) {
-        if (c == quote) quote = 0;
-      } else if (c == '"' || c == '\'') {
-        quote = c;
-      } else if (c == '(') {
-        ++depth;
-      } else if (c == ')') {
-        depth = depth > 0 ? depth - 1 : 0;
-      } else if (c == ';' && depth == 0) {
-        break;
-      }
-      ++j;
-    }
-    const std::string_view decl = css.substr(i, j - i);
-    i = j + 1;
-    const std::size_t colon = decl.find(':');
-    if (colon == std::string_view::npos) continue;
-    const std::string_view property = trim(decl.substr(0, colon));
-    const std::string_view value = strip_important(decl.substr(colon + 1));
-    if (iequals(property, "display")) {
-      if (iequals(value, "none")) {
-        hard = "display:none";
-        display_set = false;
-      } else {
-        hard = nullptr;
-        display_set = true;
-      }
-    } else if (iequals(property, "visibility")) {
-      if (iequals(value, "hidden") || iequals(value, "collapse")) st.visibility_hidden = true;
-      if (iequals(value, "visible")) st.visibility_hidden = false;
-    } else if (iequals(property, "font-size")) {
-      const Length l = parse_length(value);
-      if (l.ok && l.value <= 0) {
-        st.font_zero = true;
-      } else if (l.ok && !is_relative_font_unit(l.unit)) {
-        st.font_zero = false;  // an absolute size does not depend on the zero-sized parent
-      } else if (!l.ok && !value.empty() && !iequals(value, "inherit") && !iequals(value, "smaller")) {
-        st.font_zero = false;  // keywords: small, medium, large...
-      }
-    } else if (iequals(property, "opacity")) {
-      const Length l = parse_length(value);
-      if (l.ok && l.value <= 0) hard = "opacity:0";
-    } else if (iequals(property, "max-height")) {
-      const Length l = parse_length(value);
-      zero_max_height = l.ok && l.value <= 0;
-    } else if (iequals(property, "height") || iequals(property, "width")) {
-      const Length l = parse_length(value);
-      if (l.ok && l.value <= 0) zero_size = true;
-    } else if (iequals(property, "overflow") || iequals(property, "overflow-y") ||
-               iequals(property, "overflow-x")) {
-      overflow_hidden = istarts_with(value, "hidden") || istarts_with(value, "clip");
-    } else if (iequals(property, "color")) {
-      const std::int32_t c = parse_css_colour(value);
-      if (c != kUnknownColour) st.colour = c;
-    } else if (iequals(property, "background-color")) {
-      const std::int32_t c = parse_css_colour(value);
-      if (c >= 0) st.background = c;  // transparent shows the inherited background
-    } else if (iequals(property, "background")) {
-      const std::int32_t c = background_shorthand_colour(value);
-      if (c >= 0) st.background = c;
-      if (c == kUnknownColour) st.background = kUnknownColour;
-    } else if (iequals(property, "position")) {
-      positioned = iequals(value, "absolute") || iequals(value, "fixed");
-    } else if (iequals(property, "left") || iequals(property, "top")) {
-      const Length l = parse_length(value);
-      if (l.ok && to_pixels(l) <= kOffscreenPixels) far_offset = true;
-    } else if (iequals(property, "text-indent") || iequals(property, "margin-left")) {
-      const Length l = parse_length(value);
-      if (l.ok && to_pixels(l) <= kOffscreenPixels) hard = hard ? hard : "off-screen";
-    }
-  }
-  if (hard == nullptr && zero_max_height && overflow_hidden) hard = "max-height:0";
-  if (hard == nullptr && zero_size && overflow_hidden) hard = "zero-size";
-  if (hard == nullptr && positioned && far_offset) hard = "off-screen";
-  if (hard != nullptr && st.hard_reason == nullptr) st.hard_reason = hard;
-}
-
-// ---- URL helpers ----------------------------------------------------------------------------
-
-// CSS url(...) tokens (CSS Syntax §4.3.6, quoted or not) and @import "..." strings.
-template <typename F>
-void for_each_css_url(std::string_view css, F&& emit) {
-  std::size_t i = 0;
-  while (i < css.size()) {
-    const void* hit = std::memchr(css.data() + i, '(', css.size() - i);
-    if (hit == nullptr) break;
-    const std::size_t open = static_cast<std::size_t>(static_cast<const char*>(hit) - css.data());
-    i = open + 1;
-    if (open < 3 || !iequals(css.substr(open - 3, 3), "url")) continue;
-    std::size_t p = open + 1;
-    while (p < css.size() && is_html_space(css[p])) ++p;
-    std::size_t start = p;
-    std::size_t end;
-    if (p < css.size() && (css[p] == '"' || css[p] == '\'')) {
-      start = p + 1;
-      end = css.find(css[p], start);
-      if (end == std::string_view::npos) end = css.size();
-    } else {
-      end = css.find(')', p);
-      if (end == std::string_view::npos) end = css.size();
-    }
-    const std::string_view url = trim(css.substr(start, end - start));
-    if (!url.empty()) emit(url);
-    i = end;
-  }
-  for (std::size_t at = css.find('@'); at != std::string_view::npos; at = css.find('@', at + 1)) {
-    if (!istarts_with(css.substr(at), "@import")) continue;
-    std::size_t p = at + 7;
-    while (p < css.size() && is_html_space(css[p])) ++p;
-    if (p < css.size() && (css[p] == '"' || css[p] == '\'')) {
-      const std::size_t end = css.find(css[p], p + 1);
-      const std::string_view url =
-          trim(css.substr(p + 1, (end == std::string_view::npos ? css.size() : end) - p - 1));
-      if (!url.empty()) emit(url);
-    }
-  }
-}
-
-// HTML §4.8.4.3.10 "parse a srcset attribute": candidates split on commas, a URL is a run of
-// non-whitespace, descriptors (which may contain commas inside parentheses) follow.
-template <typename F>
-void for_each_srcset_url(std::string_view srcset, F&& emit) {
-  std::size_t p = 0;
-  const std::size_t n = srcset.size();
-  while (p < n) {
-    while (p < n && (is_html_space(srcset[p]) || srcset[p] == ',')) ++p;
-    if (p >= n) break;
-    const std::size_t start = p;
-    while (p < n && !is_html_space(srcset[p])) ++p;
-    std::string_view url = srcset.substr(start, p - start);
-    if (!url.empty() && url.back() == ',') {
-      while (!url.empty() && url.back() == ',') url.remove_suffix(1);
-    } else {
-      bool in_parens = false;
-      while (p < n) {
-        const char c = srcset[p++];
-        if (c == '(') in_parens = true;
-        if (c == ')') in_parens = false;
-        if (c == ',' && !in_parens) break;
-      }
-    }
-    if (!url.empty()) emit(url);
-  }
-}
-
-// HTML §4.2.5.3 "shared declarative refresh steps": "N; url=...", "N, URL='...'", "N ...".
-std::string_view meta_refresh_url(std::string_view content) {
-  std::size_t p = 0;
-  const std::size_t n = content.size();
-  while (p < n && is_html_space(content[p])) ++p;
-  while (p < n && ((content[p] >= '0' && content[p] <= '9') || content[p] == '.')) ++p;
-  while (p < n && is_html_space(content[p])) ++p;
-  if (p < n && (content[p] == ';' || content[p] == ',')) ++p;
-  while (p < n && is_html_space(content[p])) ++p;
-  if (p >= n) return {};
-  if (istarts_with(content.substr(p), "url")) {
-    std::size_t q = p + 3;
-    while (q < n && is_html_space(content[q])) ++q;
-    if (q < n && content[q] == '=') {
-      ++q;
-      while (q < n && is_html_space(content[q])) ++q;
-      p = q;
-    }
-  }
-  if (p < n && (content[p] == '"' || content[p] == '\'')) {
-    const char quote = content[p];
-    const std::size_t end = content.find(quote, p + 1);
-    return trim(content.substr(p + 1, (end == std::string_view::npos ? n : end) - p - 1));
-  }
-  return trim(content.substr(p));
-}
-
-// ---- Text accumulation ----------------------------------------------------------------------
-
-// Appends text with whitespace runs (and NBSP, U+00A0) collapsed to one space, no leading space
-// on a line, stopping at cap bytes (the final cut is moved back to a UTF-8 boundary).
-void append_collapsed(std::string& out, std::string_view text, std::size_t cap) {
-  bool pending_space = !out.empty() && out.back() == ' ';
-  if (pending_space) out.pop_back();
-  if (cap == SIZE_MAX) {
-    // Uncapped (visible text, the hot path): copy runs of ordinary bytes at once.
-    const std::size_t n = text.size();
-    std::size_t i = 0;
-    while (i < n) {
-      const char c = text[i];
-      if (is_html_space(c) || c == '\v') {
-        pending_space = true;
-        ++i;
-        continue;
-      }
-      if (c == '\xC2' && i + 1 < n && text[i + 1] == '\xA0') {
-        pending_space = true;
-        i += 2;
-        continue;
-      }
-      std::size_t j = i + 1;
-      while (j < n && !is_html_space(text[j]) && text[j] != '\v' && text[j] != '\xC2') ++j;
-      if (pending_space && !out.empty() && out.back() != '\n') out.push_back(' ');
-      pending_space = false;
-      out.append(text.substr(i, j - i));
-      i = j;
-    }
-    if (pending_space && !out.empty() && out.back() != '\n') out.push_back(' ');
-    return;
-  }
-  for (std::size_t i = 0; i < text.size() && out.size() < cap; ++i) {
-    const char c = text[i];
-    if (is_html_space(c) || c == '\v') {
-      pending_space = true;
-      continue;
-    }
-    if (c == '\xC2' && i + 1 < text.size() && text[i + 1] == '\xA0') {
-      pending_space = true;
-      ++i;
-      continue;
-    }
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0xC0) {
-      // Only start a multi-byte character that fits whole under the cap.
-      const std::size_t length = byte >= 0xF0 ? 4 : (byte >= 0xE0 ? 3 : 2);
-      if (out.size() + length + (pending_space ? 1 : 0) > cap) break;
-    }
-    if (pending_space && !out.empty() && out.back() != '\n') out.push_back(' ');
-    pending_space = false;
-    out.push_back(c);
-  }
-  if (pending_space && !out.empty() && out.back() != '\n' && out.size() < cap) out.push_back(' ');
-}
-
-void cut_at_utf8_boundary(std::string& s, std::size_t cap) {
-  if (s.size() <= cap) return;
-  std::size_t end = cap;
-  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
-  s.resize(end);
-}
-
-void finish_text(std::string& s, std::size_t cap) {
-  cut_at_utf8_boundary(s, cap);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n')) s.pop_back();
-}
-
-void line_break(std::string& out) {
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  if (!out.empty() && out.back() != '\n') out.push_back('\n');
-}
 
 // ---- Element names ---------------------------------------------------------------------------
 
@@ -738,6 +239,13 @@ constexpr std::array<std::uint32_t, kTagCount> kTagFlags = make_tag_flags();
 constexpr bool has(Tag t, std::uint32_t flag) {
   return (kTagFlags[static_cast<std::size_t>(t)] & flag) != 0;
 }
+
+// What each element does with its URL attributes (html_links.h), looked up by name at compile time.
+constexpr std::array<LinkElement, kTagCount> kLinkElements = [] {
+  std::array<LinkElement, kTagCount> kinds{};
+  for (const TagName& t : kTagNames) kinds[static_cast<std::size_t>(t.tag)] = link_element(t.name);
+  return kinds;
+}();
 
 enum class Ns : std::uint8_t { kHtml, kSvg, kMathml };
 
@@ -2252,12 +1760,7 @@ class Builder {
     while (stack_.size() > 2) pop();
     leave(stack_[1]);
     leave(stack_[0]);
-    finish_text(out_.visible_text, out_.visible_text.size());
-    finish_text(out_.title, kMaxTitleBytes);
-    // Hidden groups that collected no text (an empty display:none tracking div) are noise.
-    std::erase_if(out_.hidden, [](const HiddenText& h) { return h.text.empty(); });
-    for (HiddenText& h : out_.hidden) finish_text(h.text, kMaxHiddenTextBytes);
-    for (Url& u : out_.links) finish_text(u.anchor_text, kMaxAnchorTextBytes);
+    finish_content(out_);
   }
 
   // ---- What elements mean for the output (the former DOM walk)
@@ -2294,78 +1797,20 @@ class Builder {
     const bool style_allowed = f.depth <= limits_.max_html_depth;
     out_.event_handler_count += a.handlers;
 
-    // Links (HTML §4.6 and the element index: every attribute whose value is a URL).
-    switch (tag) {
-      case Tag::kA:
-      case Tag::kArea:
-        if (!trim(a.href).empty() && out_.links.size() < limits_.max_urls) {
-          add_link(a.href, UrlSource::kHref);
-          f.link = static_cast<std::int32_t>(out_.links.size()) - 1;
-        }
-        break;
-      case Tag::kLink:
-      case Tag::kBase:
-        add_link(a.href, UrlSource::kOtherAttribute);
-        break;
-      case Tag::kImg:
-      case Tag::kSource:
-        add_link(a.src, UrlSource::kSrc);
-        for_each_srcset_url(a.srcset, [&](std::string_view u) { add_link(u, UrlSource::kSrcset); });
-        break;
-      case Tag::kIframe:
-      case Tag::kFrame:
-      case Tag::kScript:
-      case Tag::kEmbed:
-      case Tag::kVideo:
-      case Tag::kAudio:
-      case Tag::kTrack:
-        add_link(a.src, UrlSource::kSrc);
-        break;
-      case Tag::kInput:
-        add_link(a.src, UrlSource::kSrc);
-        add_link(a.formaction, UrlSource::kFormAction);
-        break;
-      case Tag::kButton:
-        add_link(a.formaction, UrlSource::kFormAction);
-        break;
-      case Tag::kForm:
-        add_link(a.action, UrlSource::kFormAction);
-        break;
-      case Tag::kObject:
-        add_link(a.data, UrlSource::kOtherAttribute);
-        break;
-      case Tag::kMeta:
-        if (iequals(trim(a.http_equiv), "refresh")) add_link(meta_refresh_url(a.content), UrlSource::kMetaRefresh);
-        break;
-      default:
-        break;
+    // Links. The anchor's href is added here because its anchor text is tied to it.
+    const LinkElement link_kind = kLinkElements[static_cast<std::size_t>(tag)];
+    if (link_kind == LinkElement::kAnchor && !trim(a.href).empty() && out_.links.size() < limits_.max_urls) {
+      add_link(a.href, UrlSource::kHref);
+      f.link = static_cast<std::int32_t>(out_.links.size()) - 1;
     }
-    add_link(a.background, UrlSource::kOtherAttribute);
-    add_link(a.poster, UrlSource::kOtherAttribute);
-    add_link(a.cite, UrlSource::kOtherAttribute);
-    if (!a.style.empty()) {
-      for_each_css_url(a.style, [&](std::string_view u) { add_link(u, UrlSource::kCssUrl); });
-    }
+    for_each_attribute_url(link_kind,
+                           UrlAttributes{a.href, a.src, a.srcset, a.style, a.action, a.formaction,
+                                         a.http_equiv, a.content, a.background, a.poster, a.data, a.cite},
+                           [&](std::string_view raw, UrlSource source) { add_link(raw, source); });
 
-    // Forms.
-    if (tag == Tag::kForm && out_.forms.size() < kMaxForms) {
-      HtmlForm form;
-      form.action = std::string(trim(a.action));
-      form.method = std::string(trim(a.method));
-      for (char& c : form.method) c = ascii_lower(c);
-      out_.forms.push_back(std::move(form));
-      f.form = static_cast<std::int32_t>(out_.forms.size()) - 1;
-    }
+    if (tag == Tag::kForm) f.form = open_form(out_, a.action, a.method, f.form);
     if (tag == Tag::kInput || tag == Tag::kTextarea || tag == Tag::kSelect) {
-      // A control outside any <form> subtree still belongs to the last form opened (HTML's form
-      // element pointer, e.g. a <form> emptied by a table).
-      const std::int32_t form = f.form >= 0 ? f.form : static_cast<std::int32_t>(out_.forms.size()) - 1;
-      const bool hidden_input = tag == Tag::kInput && iequals(trim(a.type), "hidden");
-      if (form >= 0 && !hidden_input) {
-        HtmlForm& owner = out_.forms[static_cast<std::size_t>(form)];
-        ++owner.input_count;
-        if (tag == Tag::kInput && iequals(trim(a.type), "password")) owner.has_password_input = true;
-      }
+      count_form_control(out_, f.form, tag == Tag::kInput, a.type);
     }
 
     if (tag == Tag::kScript) ++out_.script_count;
@@ -2380,36 +1825,10 @@ class Builder {
     // Visibility: inline style and presentational attributes, unless past the depth limit.
     if (style_allowed) {
       const char* before = f.style.reason();
-      if (!a.bgcolor.empty()) {
-        const std::int32_t c = parse_legacy_colour(a.bgcolor);
-        if (c >= 0) f.style.background = c;
-      }
-      if (tag == Tag::kFont && !a.colour.empty()) {
-        const std::int32_t c = parse_legacy_colour(a.colour);
-        if (c != kUnknownColour) f.style.colour = c;
-      }
-      if (tag == Tag::kBody && !a.text.empty()) {
-        const std::int32_t c = parse_legacy_colour(a.text);
-        if (c != kUnknownColour) f.style.colour = c;
-      }
-      bool display_set = false;
-      const char* hard_before = f.style.hard_reason;
-      if (!a.style.empty()) apply_inline_style(a.style, f.style, display_set);
-      // HTML §15.3.1: [hidden] is display:none in the UA stylesheet, so an inline display wins.
-      if (a.hidden && !display_set && f.style.hard_reason == hard_before && hard_before == nullptr) {
-        f.style.hard_reason = "hidden-attribute";
-      }
-      const char* after = f.style.reason();
-      if (after == nullptr) {
-        f.hidden_group = -1;
-      } else if (before == nullptr && !f.not_rendered) {
-        if (out_.hidden.size() < kMaxHidden) {
-          out_.hidden.push_back(HiddenText{after, {}});
-          f.hidden_group = static_cast<std::int32_t>(out_.hidden.size()) - 1;
-        } else {
-          f.hidden_group = -1;
-        }
-      }
+      apply_element_style(StyleAttributes{a.bgcolor, tag == Tag::kFont ? a.colour : std::string_view(),
+                                          tag == Tag::kBody ? a.text : std::string_view(), a.style, a.hidden},
+                          f.style);
+      f.hidden_group = hidden_group_after_style(out_, f.hidden_group, before, f.style.reason(), f.not_rendered);
     }
   }
 
@@ -2494,13 +1913,7 @@ class Builder {
 
 HtmlContent extract_html(std::string_view utf8_html, const Limits& limits) {
   HtmlContent out;
-  if (utf8_html.size() > limits.max_html_bytes) {
-    std::size_t cut = static_cast<std::size_t>(limits.max_html_bytes);
-    // Do not cut a UTF-8 sequence in half.
-    while (cut > 0 && (static_cast<unsigned char>(utf8_html[cut]) & 0xC0) == 0x80) --cut;
-    utf8_html = utf8_html.substr(0, cut);
-    out.truncated = true;
-  }
+  utf8_html = cut_to_limit(utf8_html, limits, out);
   const bool truncated = out.truncated;
   Builder builder(utf8_html, limits, out);
   builder.run();
