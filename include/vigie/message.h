@@ -136,7 +136,9 @@ class ParsedMessage {
   std::span<const EmbeddedFile> embedded_files() const;
   // All anomalies recorded so far (parsing, plus any lazy decoding already done).
   std::span<const Anomaly> anomalies() const;
-  // Forces every lazy computation (decode, text, HTML, hashes, URLs), so anomalies() is complete.
+  // Forces every lazy computation that can record an anomaly (decode, text, HTML, URLs, uuencoded
+  // files), so anomalies() is complete. Hashes stay lazy: they record nothing and are computed for
+  // the parts someone asks about.
   void decode_all() const;
 
   struct State;  // implementation detail (src/parse/mime)

@@ -303,7 +303,6 @@ void ParsedMessage::decode_all() const {
     if (!part.is_leaf()) continue;
     decoded(part.id);
     if (part.is_text()) text(part.id);
-    if (!part.is_text() || part.is_attachment()) hashes(part.id);
   }
   urls();
   embedded_files();
