@@ -41,14 +41,9 @@ inline constexpr PartId kNoPart = 0xffffffffu;
   X(kUnknownCharset, "unknown_charset", "declared charset unknown; detected or assumed")     \
   X(kCharsetMismatch, "charset_mismatch", "bytes are not valid in the declared charset")      \
   X(kUndeclared8bit, "undeclared_8bit", "8-bit text without a declared charset")              \
-  X(kEncodedWordMalformed, "encoded_word_malformed", "malformed RFC 2047 encoded-word")       \
-  X(kEncodedWordInAddress, "encoded_word_in_address",                                          \
-    "encoded-word hides characters of an address (e.g. an @ or a second address)")            \
-  X(kAddressSyntax, "address_syntax", "address list that does not follow RFC 5322")           \
   X(kUuencodeInText, "uuencode_in_text", "uuencoded file inside a text part")                 \
   X(kFilenameConflict, "filename_conflict",                                                    \
-    "file name differs between Content-Disposition and Content-Type name")                    \
-  X(kTruncatedMessage, "truncated", "message ends inside a part or header")
+    "file name differs between Content-Disposition and Content-Type name")
 
 enum class AnomalyKind : std::uint8_t {
 #define VIGIE_X(id, name, doc) id,

@@ -52,7 +52,6 @@ void analyze(const ParsedMessage& message, const ScanContext& /*context*/, Findi
       case AnomalyKind::kInvalidContentType:
       case AnomalyKind::kUnknownTransferEncoding:
       case AnomalyKind::kNulByte:
-      case AnomalyKind::kTruncatedMessage:
         malformed.push_back(anomaly_evidence(a));
         break;
       default:  // charset and encoding leniencies: common in legitimate mail, not a signal
