@@ -3,6 +3,7 @@
 // Only src/parse/mime reads or writes it.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,6 +39,15 @@ struct ParsedMessage::State {
   std::vector<Url> urls;
   bool embedded_done = false;
   std::vector<EmbeddedFile> embedded;
+
+  // What one more decode may produce: the per-part limit, or less when the per-message total is
+  // nearly spent.
+  std::uint64_t decode_budget() const {
+    const std::uint64_t total_left = total_decoded >= limits.max_total_decoded_bytes
+                                         ? 0
+                                         : limits.max_total_decoded_bytes - total_decoded;
+    return std::min<std::uint64_t>(total_left, limits.max_part_decoded_bytes);
+  }
 
   void add_anomaly(AnomalyKind kind, PartId part, std::uint64_t offset = 0,
                    std::string detail = {}, std::uint64_t observed = 0, std::uint64_t limit = 0) {

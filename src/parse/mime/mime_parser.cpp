@@ -344,7 +344,7 @@ class MimeBuilder {
         part.transfer_encoding == TransferEncoding::kQuotedPrintable) {
       // RFC 2046 §5.2.1 forbids encoding message/rfc822, but mailers do it and clients decode it.
       auto decoded = std::make_unique<std::string>();
-      const std::uint64_t budget = remaining_decode_budget();
+      const std::uint64_t budget = s_.decode_budget();
       const parse::DecodeStats stats =
           part.transfer_encoding == TransferEncoding::kBase64
               ? parse::decode_base64(part.body, *decoded, budget)
@@ -359,13 +359,6 @@ class MimeBuilder {
       inner = *s_.nested_sources.back();
     }
     parse_entity(inner, inner_source, id, depth + 1, false);
-  }
-
-  std::uint64_t remaining_decode_budget() const {
-    const std::uint64_t total_left = s_.total_decoded >= s_.limits.max_total_decoded_bytes
-                                         ? 0
-                                         : s_.limits.max_total_decoded_bytes - s_.total_decoded;
-    return std::min<std::uint64_t>(total_left, s_.limits.max_part_decoded_bytes);
   }
 
   ParsedMessage::State& s_;

@@ -147,10 +147,7 @@ std::string_view ParsedMessage::decoded(PartId id) const {
   if (cache.decoded_done) return cache.decoded;
   cache.decoded_done = true;
   const Part& part = s.parts[id];
-  const std::uint64_t total_left = s.total_decoded >= s.limits.max_total_decoded_bytes
-                                       ? 0
-                                       : s.limits.max_total_decoded_bytes - s.total_decoded;
-  const std::uint64_t budget = std::min<std::uint64_t>(total_left, s.limits.max_part_decoded_bytes);
+  const std::uint64_t budget = s.decode_budget();
   parse::DecodeStats stats;
   switch (part.transfer_encoding) {
     case TransferEncoding::kBase64:
