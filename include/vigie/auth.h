@@ -1,9 +1,12 @@
 // Sender authentication results attached to a scan. Results use the RFC 8601 result names
-// ("pass", "fail", "softfail", "neutral", "none", "temperror", "permerror") so that they can be
-// written into Authentication-Results unchanged. `reason` says in plain English why, for analysts.
+// ("pass", "fail", "softfail", "neutral", "none", "policy", "temperror", "permerror") so that they
+// can be written into Authentication-Results unchanged. `reason` says in plain English why, for
+// analysts.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace vigie {
 
@@ -15,8 +18,69 @@ struct SpfAuthResult {
   std::string reason;
 };
 
+// Why a DKIM signature did not pass, so that analysts (and findings) can tell a message altered in
+// transit (body hash) from a forged or broken signature.
+enum class DkimFailure : std::uint8_t {
+  kNone,           // passed
+  kSyntax,         // malformed DKIM-Signature (permerror)
+  kUnsupported,    // unknown algorithm, canonicalisation, query method or version (neutral/permerror)
+  kExpired,        // x= in the past
+  kFuture,         // t= in the future beyond the allowed skew
+  kNoKey,          // no key record at selector._domainkey.domain (permerror)
+  kKeyRevoked,     // empty p= (RFC 6376 §3.6.1)
+  kKeyInvalid,     // key record malformed, wrong k=, h= or s= not allowing this signature
+  kKeyTooSmall,    // RSA key under 1024 bits (RFC 8301 §3.2)
+  kWeakAlgorithm,  // rsa-sha1: verified but not accepted (RFC 8301 §3.1)
+  kBodyHash,       // the body was changed after signing (bh= mismatch)
+  kSignature,      // the signed headers were changed, or the signature is forged
+  kDnsError,       // key lookup timed out or failed (temperror)
+};
+
+struct DkimAuthResult {
+  std::string result = "none";  // pass, fail, neutral, policy, temperror, permerror
+  DkimFailure failure = DkimFailure::kNone;
+  std::string domain;       // d=
+  std::string selector;     // s=
+  std::string algorithm;    // a=, as written ("rsa-sha256", "ed25519-sha256", "rsa-sha1")
+  std::string identity;     // i= (defaults to "@" + d=)
+  std::string header_b;     // first 12 characters of b=, for RFC 8601 header.b
+  unsigned key_bits = 0;    // RSA modulus size (256 for Ed25519), 0 when no key was read
+  // l= present: the signature covers only the first body_length bytes of the canonical body.
+  bool body_length_limited = false;
+  std::uint64_t body_length = 0;
+  std::uint64_t unsigned_body_bytes = 0;  // canonical body bytes after l=: appended, unsigned
+  std::vector<std::string> signed_headers;  // h=, lowercase, in order
+  std::string reason;
+};
+
+struct DmarcAuthResult {
+  std::string result = "none";  // pass, fail, none, temperror, permerror
+  std::string policy;           // the applied policy: "none", "quarantine", "reject" (p= or sp=)
+  std::string disposition = "none";  // what the policy asks for this message, after pct= and ARC
+  std::string from_domain;      // RFC5322.From domain
+  std::string record_domain;    // where the record was found (from_domain or its org domain)
+  std::string organizational_domain;
+  bool spf_aligned = false;
+  bool dkim_aligned = false;
+  unsigned pct = 100;
+  bool arc_override = false;    // fail overridden because a trusted ARC sealer vouched for it
+  std::string reason;
+};
+
+struct ArcAuthResult {
+  std::string result = "none";  // none, pass, fail (RFC 8617 chain validation status)
+  unsigned instance = 0;        // highest instance seen (i=) when the chain passes
+  unsigned failed_instance = 0; // first instance that failed, 0 when none failed
+  unsigned oldest_pass = 0;     // oldest instance whose AMS still verifies (RFC 8617 §5.2)
+  std::string sealer;           // d= of the newest ARC-Seal
+  std::string reason;
+};
+
 struct AuthResults {
   SpfAuthResult spf;
+  std::vector<DkimAuthResult> dkim;  // one per DKIM-Signature, in header order
+  DmarcAuthResult dmarc;
+  ArcAuthResult arc;
 };
 
 }  // namespace vigie
