@@ -1,8 +1,10 @@
 // Configuration: typed structs with built-in defaults, so every command works without a file.
 // load_config() reads TOML and rejects unknown keys and wrong types with "file:line:column: key:
-// message" errors. Later stages add sections (organisation, policy lists, DNS).
+// message" errors. The [organisation] and [[people]] sections describe who vigie protects: the
+// look-alike, impersonation and first-contact detectors read them.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,20 +20,73 @@ struct PolicyConfig {
   double warn_at = 7;
   double quarantine_at = 12;
   double reject_at = 20;
+  // The strongest action vigie may take ("monitor mode" sites set tag or warn).
+  Action max_action = Action::kReject;
+  // Finding id → least action when that finding is present, whatever the score
+  // (e.g. DMARC_FAIL_PROTECTED_DOMAIN = quarantine).
+  std::map<std::string, Action, std::less<>> finding_actions;
 };
 
 struct AnalyzerConfig {
   std::vector<std::string> disabled;  // analyzer names not run
+  // Analyzer name → multiplier of the scores of its findings (1 when absent).
+  std::map<std::string, double, std::less<>> weights;
+  // Finding id → score replacing the catalog's default.
+  std::map<std::string, double, std::less<>> scores;
+};
+
+// A person whose name or address attackers would borrow.
+struct ProtectedPerson {
+  std::string name;                             // "Jeanne Dupont"
+  std::vector<std::string> aliases;             // other spellings: "J. Dupont", "Dupont Jeanne"
+  std::vector<std::string> addresses;           // official addresses, lowercase
+  // Addresses outside the organisation known to be this person (a configured personal mailbox):
+  // mail from them is not impersonation.
+  std::vector<std::string> personal_addresses;
+  std::string role;                             // "director", "minister"...: evidence only
+};
+
+struct OrganisationConfig {
+  std::string name;                             // as it appears in display names
+  std::vector<std::string> aliases;             // acronyms and other names of the organisation
+  std::vector<std::string> protected_domains;   // our own domains, lowercase, no trailing dot
+  std::vector<std::string> partner_domains;     // legitimate correspondents' domains
+  std::vector<std::string> internal_networks;   // CIDR ranges of our own hosts
+  std::vector<ProtectedPerson> people;
+  bool empty() const { return protected_domains.empty() && people.empty() && name.empty(); }
+};
+
+// Data files of the detectors. The shipped lists are read from data_dir; the others add to them.
+struct ListsConfig {
+  std::string data_dir;                         // empty: the built-in default (see data_dir())
+  std::vector<std::string> brands;              // extra brand / supplier lists
+  std::vector<std::string> link_categories;     // extra link-category lists
+  std::vector<std::string> lures;               // extra lure-phrase lists
+};
+
+// Sender history for first-contact detection (SQLite).
+struct HistoryConfig {
+  std::string path;                             // empty: no history, no first-contact findings
+  unsigned retention_days = 400;
 };
 
 struct Config {
   Limits limits;
   PolicyConfig policy;
   AnalyzerConfig analyzers;
+  OrganisationConfig organisation;
+  ListsConfig lists;
+  HistoryConfig history;
   std::string source;  // file it was read from, empty for built-in defaults
 };
 
-// Reads and validates a TOML configuration file over the built-in defaults.
+// Reads and validates a TOML configuration file over the built-in defaults. Relative list and
+// history paths are resolved against the configuration file's directory.
 Result<Config> load_config(const std::string& path);
+
+// Where the shipped data files are: lists.data_dir if set, else $VIGIE_DATA_DIR, else the
+// directory chosen at build time (the source tree's data/ for a build tree, share/vigie once
+// installed).
+std::string data_dir(const Config& config);
 
 }  // namespace vigie

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -47,17 +48,38 @@ struct ScanResult {
   std::uint64_t elapsed_us = 0;
 };
 
+namespace analyzers {
+struct AnalyzerDescriptor;
+class AnalyzerState;
+}  // namespace analyzers
+
+// A configuration the engine cannot start with (an analyzer's list is unreadable or invalid).
+class EngineConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class Engine {
  public:
   // Without a resolver, authentication does no lookup and reports "none" with the reason.
+  // Prepares every enabled analyzer (loading its lists); throws EngineConfigError, naming the
+  // analyzer and the file:line at fault, when one cannot start.
   explicit Engine(Config config, std::shared_ptr<const auth::dns::Resolver> resolver = nullptr);
   ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
   const Config& config() const { return config_; }
   ScanResult scan(std::shared_ptr<const std::string> bytes, const Envelope& envelope) const;
 
  private:
+  struct EnabledAnalyzer {
+    const analyzers::AnalyzerDescriptor* descriptor;
+    std::shared_ptr<const analyzers::AnalyzerState> state;
+    double weight;
+  };
   Config config_;
   std::shared_ptr<const auth::dns::Resolver> resolver_;
+  std::vector<EnabledAnalyzer> analyzers_;
 };
 
 }  // namespace vigie

@@ -21,7 +21,11 @@ struct Evidence {
 
 struct Finding {
   std::string id;                   // stable UPPER_SNAKE identifier from the catalog
-  double score = 0;                 // contribution to the verdict
+  std::string analyzer;             // the analyzer that emitted it
+  // How sure the analyzer is, 0..1: a look-alike at edit distance 1 of a protected domain is surer
+  // than one at distance 2. The contribution below is already multiplied by it.
+  double confidence = 1;
+  double score = 0;                 // contribution to the verdict: catalog score × weight × confidence
   std::vector<std::string> attack;  // MITRE ATT&CK technique ids, may be empty
   std::vector<Evidence> evidence;
   LocalizedText explanation;

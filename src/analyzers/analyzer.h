@@ -1,19 +1,25 @@
 // The analyzer contract. An analyzer reads the parsed message and the scan context and emits
 // findings into a sink; it never sees another analyzer's state or findings, so analyzers can be
-// added, removed or reordered freely. Analyzers must be stateless (or hold only immutable state)
-// because one descriptor serves every scan on every thread.
+// added, removed or reordered freely. One descriptor serves every scan on every thread, so an
+// analyzer keeps no per-scan state: what it needs beyond the message (compiled lists, indexes of
+// the organisation profile) it builds once in prepare() from the configuration, and analyze()
+// only reads it. A prepare() error (an unreadable or invalid list) stops the engine from starting:
+// a broken list never silently disables a detector.
 //
 // Adding an analyzer: create src/analyzers/<name>/ with <name>.cpp defining
 // vigie::analyzers::<name>::descriptor(), add its findings to src/verdict/catalog.def, and add one
 // VIGIE_ANALYZER(<name>) line to src/analyzers/registry.def. See src/analyzers/parse_anomalies.
 #pragma once
 
+#include <memory>
 #include <span>
 #include <string_view>
 #include <vector>
 
 #include "verdict/catalog.h"
+#include "vigie/config.h"
 #include "vigie/engine.h"
+#include "vigie/result.h"
 #include "vigie/finding.h"
 #include "vigie/message.h"
 
@@ -22,19 +28,38 @@ namespace vigie::analyzers {
 class FindingSink {
  public:
   explicit FindingSink(std::vector<Finding>& out) : out_(out) {}
-  void emit(verdict::FindingId id, std::vector<Evidence> evidence) {
-    out_.push_back(verdict::make_finding(id, std::move(evidence)));
+  // confidence in 0..1 (clamped): how sure the analyzer is that this finding is what it says.
+  void emit(verdict::FindingId id, std::vector<Evidence> evidence, double confidence = 1) {
+    Finding f = verdict::make_finding(id, std::move(evidence));
+    f.confidence = confidence < 0 ? 0 : confidence > 1 ? 1 : confidence;
+    out_.push_back(std::move(f));
   }
 
  private:
   std::vector<Finding>& out_;
 };
 
+// The immutable per-engine state of an analyzer; each analyzer derives its own.
+class AnalyzerState {
+ public:
+  virtual ~AnalyzerState() = default;
+
+ protected:
+  AnalyzerState() = default;
+  AnalyzerState(const AnalyzerState&) = default;
+  AnalyzerState& operator=(const AnalyzerState&) = default;
+};
+
 struct AnalyzerDescriptor {
   std::string_view name;
   std::string_view description;
   std::span<const verdict::FindingId> emits;  // every id analyze() may emit
-  void (*analyze)(const ParsedMessage& message, const ScanContext& context, FindingSink& sink);
+  // Builds the state analyze() reads; nullptr for an analyzer that needs none. Errors name the
+  // file, line and entry at fault.
+  Result<std::shared_ptr<const AnalyzerState>> (*prepare)(const Config& config);
+  // `state` is what prepare() returned (nullptr without prepare()).
+  void (*analyze)(const ParsedMessage& message, const ScanContext& context,
+                  const AnalyzerState* state, FindingSink& sink);
 };
 
 // Every compiled-in analyzer, in registry.def order.

@@ -47,6 +47,17 @@ std::shared_ptr<const auth::dns::Resolver> load_zone(const std::string& path, st
   return std::make_shared<auth::dns::RecordedResolver>(std::move(**zone));
 }
 
+// The engine, or nullptr after printing why it cannot start (an analyzer's list is invalid).
+std::unique_ptr<const Engine> start_engine(const Config& config,
+                                           std::shared_ptr<const auth::dns::Resolver> resolver) {
+  try {
+    return std::make_unique<const Engine>(config, std::move(resolver));
+  } catch (const EngineConfigError& e) {
+    std::cerr << "vigie: cannot start: " << e.what() << "\n";
+    return nullptr;
+  }
+}
+
 // Output of one input file, filled by a worker and printed in input order.
 struct Slot {
   std::string text;
@@ -73,7 +84,9 @@ int run_scan(const ScanOptions& options) {
       return kExitUsage;
     }
   }
-  const Engine engine(config, resolver);
+  const std::unique_ptr<const Engine> started = start_engine(config, resolver);
+  if (!started) return kExitUsage;
+  const Engine& engine = *started;
   Envelope envelope;
   envelope.client_ip = options.client_ip;
   envelope.helo = options.helo;
@@ -201,6 +214,8 @@ int run_config_check(const std::string& path) {
     std::cerr << loaded.error().message << "\n";
     return kExitUsage;
   }
+  // Starting the engine loads and checks every list the configuration names.
+  if (!start_engine(*loaded, nullptr)) return kExitUsage;
   std::cout << path << ": ok\n";
   return kExitOk;
 }

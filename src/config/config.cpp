@@ -3,12 +3,20 @@
 // "file:line:column: key: message", all of them at once, so an operator fixes a file in one pass.
 #include <toml++/toml.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <sstream>
 
 #include "analyzers/analyzer.h"
+#include "auth/dns/ip_address.h"
+#include "verdict/catalog.h"
 #include "vigie/config.h"
+
+#ifndef VIGIE_DEFAULT_DATA_DIR
+#error "VIGIE_DEFAULT_DATA_DIR must be defined by the build (see src/config/CMakeLists.txt)"
+#endif
 
 namespace vigie {
 namespace {
@@ -39,6 +47,51 @@ class Checker {
   void number(const toml::node& node, std::string_view key, double& target) {
     if (!node.is_number()) return error(node, key, "expected a number");
     target = *node.value<double>();
+  }
+
+  void non_negative_number(const toml::node& node, std::string_view key, double& target) {
+    if (!node.is_number()) return error(node, key, "expected a number");
+    if (*node.value<double>() < 0) return error(node, key, "must not be negative");
+    target = *node.value<double>();
+  }
+
+  void string(const toml::node& node, std::string_view key, std::string& target) {
+    if (!node.is_string()) return error(node, key, "expected a string");
+    target = *node.value<std::string>();
+  }
+
+  // Every element goes through `accept`, which returns an error message or "" when it is valid.
+  void strings(const toml::node& node, std::string_view key, std::vector<std::string>& target,
+               const std::function<std::string(std::string&)>& accept = nullptr) {
+    const toml::array* list = node.as_array();
+    if (!list) return error(node, key, "expected an array of strings");
+    for (const toml::node& item : *list) {
+      std::optional<std::string> value = item.value<std::string>();
+      if (!item.is_string() || !value) {
+        error(item, key, "expected a string");
+        continue;
+      }
+      if (accept) {
+        if (const std::string problem = accept(*value); !problem.empty()) {
+          error(item, key, problem);
+          continue;
+        }
+      }
+      target.push_back(std::move(*value));
+    }
+  }
+
+  void action(const toml::node& node, std::string_view key, Action& target) {
+    const std::optional<std::string> name = node.value<std::string>();
+    if (!node.is_string() || !name) return error(node, key, "expected an action name");
+    for (const Action a : {Action::kAccept, Action::kTag, Action::kWarn, Action::kQuarantine,
+                           Action::kReject}) {
+      if (action_name(a) == *name) {
+        target = a;
+        return;
+      }
+    }
+    error(node, key, "unknown action '" + *name + "' (accept, tag, warn, quarantine, reject)");
   }
 
   const std::vector<std::string>& errors() const { return errors_; }
@@ -79,6 +132,45 @@ void read_limits(Checker& c, const toml::table& t, Limits& l) {
               });
 }
 
+bool is_analyzer(std::string_view name) {
+  for (const auto* d : analyzers::registry()) {
+    if (d->name == name) return true;
+  }
+  return false;
+}
+
+bool is_finding(std::string_view id) {
+  for (const verdict::CatalogEntry& e : verdict::catalog()) {
+    if (e.name == id) return true;
+  }
+  return false;
+}
+
+// A sub-table whose keys are names checked by `known` and whose values are read by `read`.
+template <typename Value>
+void read_named_values(Checker& c, const toml::node& n, std::string_view k,
+                       std::map<std::string, Value, std::less<>>& target,
+                       bool (*known)(std::string_view), std::string_view what,
+                       const std::function<void(const toml::node&, std::string_view, Value&)>& read) {
+  const toml::table* table = n.as_table();
+  if (!table) return c.error(n, k, "expected a table of " + std::string(what) + " names");
+  for (const auto& [name, value] : *table) {
+    const std::string full = std::string(k) + "." + std::string(name.str());
+    if (!known(name.str())) {
+      c.error(value, full, "unknown " + std::string(what) + " '" + std::string(name.str()) + "'");
+      continue;
+    }
+    Value v{};
+    read(value, full, v);
+    target.insert_or_assign(std::string(name.str()), v);
+  }
+}
+
+void read_policy_actions(Checker& c, const toml::node& n, std::string_view k, PolicyConfig& p) {
+  read_named_values<Action>(c, n, k, p.finding_actions, is_finding, "finding",
+                            [&](auto& node, auto key, Action& a) { c.action(node, key, a); });
+}
+
 void read_policy(Checker& c, const toml::table& t, PolicyConfig& p) {
   check_table(c, t, "policy",
               {
@@ -86,6 +178,8 @@ void read_policy(Checker& c, const toml::table& t, PolicyConfig& p) {
                   {"warn_at", [&](auto& n, auto k) { c.number(n, k, p.warn_at); }},
                   {"quarantine_at", [&](auto& n, auto k) { c.number(n, k, p.quarantine_at); }},
                   {"reject_at", [&](auto& n, auto k) { c.number(n, k, p.reject_at); }},
+                  {"max_action", [&](auto& n, auto k) { c.action(n, k, p.max_action); }},
+                  {"actions", [&](auto& n, auto k) { read_policy_actions(c, n, k, p); }},
               });
   if (!(p.tag_at <= p.warn_at && p.warn_at <= p.quarantine_at && p.quarantine_at <= p.reject_at)) {
     c.error(t, "policy", "thresholds must satisfy tag_at <= warn_at <= quarantine_at <= reject_at");
@@ -97,24 +191,143 @@ void read_analyzers(Checker& c, const toml::table& t, AnalyzerConfig& a) {
               {
                   {"disabled",
                    [&](const toml::node& n, std::string_view k) {
-                     const toml::array* list = n.as_array();
-                     if (!list) return c.error(n, k, "expected an array of analyzer names");
-                     for (const toml::node& item : *list) {
-                       const auto name = item.value<std::string>();
-                       if (!name) {
-                         c.error(item, k, "expected a string");
-                         continue;
-                       }
-                       bool known = false;
-                       for (const auto* d : analyzers::registry()) known |= d->name == *name;
-                       if (!known) {
-                         c.error(item, k, "unknown analyzer '" + *name + "'");
-                         continue;
-                       }
-                       a.disabled.push_back(*name);
-                     }
+                     c.strings(n, k, a.disabled, [](std::string& name) -> std::string {
+                       return is_analyzer(name) ? "" : "unknown analyzer '" + name + "'";
+                     });
+                   }},
+                  {"weights",
+                   [&](const toml::node& n, std::string_view k) {
+                     read_named_values<double>(
+                         c, n, k, a.weights, is_analyzer, "analyzer",
+                         [&](auto& node, auto key, double& w) { c.non_negative_number(node, key, w); });
+                   }},
+                  {"scores",
+                   [&](const toml::node& n, std::string_view k) {
+                     read_named_values<double>(
+                         c, n, k, a.scores, is_finding, "finding",
+                         [&](auto& node, auto key, double& s) { c.number(node, key, s); });
                    }},
               });
+}
+
+// Domains are compared lowercase and without the root dot; anything that is not a host name is
+// refused rather than silently never matching.
+std::string accept_domain(std::string& domain) {
+  for (char& ch : domain) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (!domain.empty() && domain.back() == '.') domain.pop_back();
+  if (domain.empty() || domain.size() > 253) return "not a domain name";
+  for (const char ch : domain) {
+    const bool ok = std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '.' ||
+                    static_cast<unsigned char>(ch) >= 0x80;
+    if (!ok) return "'" + domain + "' is not a domain name";
+  }
+  if (domain.find('.') == std::string::npos) return "'" + domain + "' has no dot: give a full domain";
+  return "";
+}
+
+std::string accept_address(std::string& address) {
+  for (char& ch : address) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  const std::size_t at = address.rfind('@');
+  if (at == std::string::npos || at == 0) return "'" + address + "' is not an e-mail address";
+  std::string domain = address.substr(at + 1);
+  if (const std::string problem = accept_domain(domain); !problem.empty()) {
+    return "'" + address + "' is not an e-mail address";
+  }
+  address = address.substr(0, at + 1) + domain;
+  return "";
+}
+
+std::string accept_network(std::string& network) {
+  const std::size_t slash = network.find('/');
+  const std::optional<auth::dns::IpAddress> ip =
+      auth::dns::IpAddress::parse(std::string_view(network).substr(0, slash));
+  if (!ip) return "'" + network + "' is not an IP address or CIDR network";
+  if (slash != std::string::npos) {
+    const std::string bits = network.substr(slash + 1);
+    const unsigned max = ip->family == auth::dns::IpFamily::kV4 ? 32 : 128;
+    char* end = nullptr;
+    const unsigned long n = std::strtoul(bits.c_str(), &end, 10);
+    if (bits.empty() || *end != '\0' || n > max) {
+      return "'" + network + "' has an invalid prefix length";
+    }
+  }
+  return "";
+}
+
+std::string accept_name(std::string& name) {
+  return name.find_first_not_of(" \t") == std::string::npos ? "must not be empty" : "";
+}
+
+void read_organisation(Checker& c, const toml::table& t, OrganisationConfig& o) {
+  check_table(c, t, "organisation",
+              {
+                  {"name", [&](auto& n, auto k) { c.string(n, k, o.name); }},
+                  {"aliases", [&](auto& n, auto k) { c.strings(n, k, o.aliases, accept_name); }},
+                  {"protected_domains",
+                   [&](auto& n, auto k) { c.strings(n, k, o.protected_domains, accept_domain); }},
+                  {"partner_domains",
+                   [&](auto& n, auto k) { c.strings(n, k, o.partner_domains, accept_domain); }},
+                  {"internal_networks",
+                   [&](auto& n, auto k) { c.strings(n, k, o.internal_networks, accept_network); }},
+              });
+}
+
+void read_people(Checker& c, const toml::node& node, OrganisationConfig& o) {
+  const toml::array* list = node.as_array();
+  if (!list || !list->is_array_of_tables()) {
+    return c.error(node, "people", "expected [[people]] tables");
+  }
+  for (const toml::node& item : *list) {
+    ProtectedPerson person;
+    check_table(c, *item.as_table(), "people",
+                {
+                    {"name", [&](auto& n, auto k) { c.string(n, k, person.name); }},
+                    {"aliases", [&](auto& n, auto k) { c.strings(n, k, person.aliases, accept_name); }},
+                    {"addresses",
+                     [&](auto& n, auto k) { c.strings(n, k, person.addresses, accept_address); }},
+                    {"personal_addresses",
+                     [&](auto& n, auto k) {
+                       c.strings(n, k, person.personal_addresses, accept_address);
+                     }},
+                    {"role", [&](auto& n, auto k) { c.string(n, k, person.role); }},
+                });
+    if (person.name.find_first_not_of(" \t") == std::string::npos) {
+      c.error(item, "people.name", "every person needs a name");
+    }
+    o.people.push_back(std::move(person));
+  }
+}
+
+void read_lists(Checker& c, const toml::table& t, ListsConfig& l) {
+  check_table(c, t, "lists",
+              {
+                  {"data_dir", [&](auto& n, auto k) { c.string(n, k, l.data_dir); }},
+                  {"brands", [&](auto& n, auto k) { c.strings(n, k, l.brands); }},
+                  {"link_categories", [&](auto& n, auto k) { c.strings(n, k, l.link_categories); }},
+                  {"lures", [&](auto& n, auto k) { c.strings(n, k, l.lures); }},
+              });
+}
+
+void read_history(Checker& c, const toml::table& t, HistoryConfig& h) {
+  check_table(c, t, "history",
+              {
+                  {"path", [&](auto& n, auto k) { c.string(n, k, h.path); }},
+                  {"retention_days",
+                   [&](auto& n, auto k) { c.unsigned_integer(n, k, h.retention_days); }},
+              });
+}
+
+// Paths in the file are relative to the file, not to wherever vigie was started.
+void resolve_paths(const std::string& config_path, Config& config) {
+  const std::filesystem::path base = std::filesystem::path(config_path).parent_path();
+  const auto resolve = [&](std::string& p) {
+    if (!p.empty() && std::filesystem::path(p).is_relative()) p = (base / p).lexically_normal().string();
+  };
+  resolve(config.lists.data_dir);
+  for (std::string& p : config.lists.brands) resolve(p);
+  for (std::string& p : config.lists.link_categories) resolve(p);
+  for (std::string& p : config.lists.lures) resolve(p);
+  resolve(config.history.path);
 }
 
 }  // namespace
@@ -135,7 +348,9 @@ Result<Config> load_config(const std::string& path) {
   for (const auto& [key, node] : root) {
     const toml::table* table = node.as_table();
     const std::string name(key.str());
-    if (!table) {
+    if (name == "people") {
+      read_people(checker, node, config.organisation);
+    } else if (!table) {
       checker.error(node, name, "expected a [section]");
     } else if (name == "limits") {
       read_limits(checker, *table, config.limits);
@@ -143,6 +358,12 @@ Result<Config> load_config(const std::string& path) {
       read_policy(checker, *table, config.policy);
     } else if (name == "analyzers") {
       read_analyzers(checker, *table, config.analyzers);
+    } else if (name == "organisation") {
+      read_organisation(checker, *table, config.organisation);
+    } else if (name == "lists") {
+      read_lists(checker, *table, config.lists);
+    } else if (name == "history") {
+      read_history(checker, *table, config.history);
     } else {
       checker.error(node, name, "unknown section");
     }
@@ -152,7 +373,14 @@ Result<Config> load_config(const std::string& path) {
     for (const std::string& e : checker.errors()) all += (all.empty() ? "" : "\n") + e;
     return fail(Error::config(all));
   }
+  resolve_paths(path, config);
   return config;
+}
+
+std::string data_dir(const Config& config) {
+  if (!config.lists.data_dir.empty()) return config.lists.data_dir;
+  if (const char* from_env = std::getenv("VIGIE_DATA_DIR"); from_env && *from_env) return from_env;
+  return VIGIE_DEFAULT_DATA_DIR;
 }
 
 }  // namespace vigie

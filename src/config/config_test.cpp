@@ -64,5 +64,96 @@ TEST(ConfigTest, SyntaxErrorAndMissingFile) {
   EXPECT_FALSE(load_config("/nonexistent/vigie.toml"));
 }
 
+TEST(ConfigTest, ReadsOrganisationPeopleListsAndHistory) {
+  const auto path = write_temp("org.toml", R"(
+[organisation]
+name = "Ministère de l'Exemple"
+aliases = ["MinEx"]
+protected_domains = ["Exemple.GOUV.fr.", "minex.fr"]
+partner_domains = ["partenaire.fr"]
+internal_networks = ["10.0.0.0/8", "2001:db8::/32", "192.0.2.1"]
+
+[[people]]
+name = "Jeanne Dupont"
+aliases = ["J. Dupont"]
+addresses = ["Jeanne.Dupont@exemple.gouv.fr"]
+personal_addresses = ["jeanne.dupont@gmail.com"]
+role = "directrice"
+
+[[people]]
+name = "Paul Martin"
+
+[lists]
+brands = ["extra/brands.tsv"]
+
+[history]
+path = "state/history.sqlite"
+retention_days = 30
+
+[policy]
+max_action = "quarantine"
+actions = { MULTIPLE_FROM = "warn" }
+
+[analyzers]
+weights = { parse_anomalies = 0.5 }
+scores = { MALFORMED_STRUCTURE = 0.25 }
+)");
+  const Result<Config> c = load_config(path);
+  ASSERT_TRUE(c) << c.error().message;
+  const OrganisationConfig& o = c->organisation;
+  EXPECT_EQ(o.name, "Ministère de l'Exemple");
+  EXPECT_EQ(o.protected_domains, (std::vector<std::string>{"exemple.gouv.fr", "minex.fr"}));
+  EXPECT_EQ(o.internal_networks.size(), 3u);
+  ASSERT_EQ(o.people.size(), 2u);
+  EXPECT_EQ(o.people[0].addresses, std::vector<std::string>{"jeanne.dupont@exemple.gouv.fr"});
+  EXPECT_EQ(o.people[0].personal_addresses, std::vector<std::string>{"jeanne.dupont@gmail.com"});
+  EXPECT_EQ(o.people[1].name, "Paul Martin");
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  EXPECT_EQ(c->lists.brands, std::vector<std::string>{(dir / "extra/brands.tsv").string()});
+  EXPECT_EQ(c->history.path, (dir / "state/history.sqlite").string());
+  EXPECT_EQ(c->history.retention_days, 30u);
+  EXPECT_EQ(c->policy.max_action, Action::kQuarantine);
+  EXPECT_EQ(c->policy.finding_actions.at("MULTIPLE_FROM"), Action::kWarn);
+  EXPECT_EQ(c->analyzers.weights.at("parse_anomalies"), 0.5);
+  EXPECT_EQ(c->analyzers.scores.at("MALFORMED_STRUCTURE"), 0.25);
+}
+
+TEST(ConfigTest, OrganisationErrorsNameTheEntry) {
+  const auto path = write_temp("org_bad.toml", R"(
+[organisation]
+protected_domains = ["exemple gouv fr", 3, "localhost"]
+internal_networks = ["10.0.0.0/33", "not-an-ip"]
+[[people]]
+addresses = ["nobody"]
+[policy]
+max_action = "delete"
+actions = { NO_SUCH_FINDING = "tag" }
+[analyzers]
+weights = { ghost = 2 }
+)");
+  const Result<Config> c = load_config(path);
+  ASSERT_FALSE(c);
+  const std::string& m = c.error().message;
+  EXPECT_NE(m.find(":3:"), std::string::npos) << m;
+  EXPECT_NE(m.find("organisation.protected_domains: 'exemple gouv fr' is not a domain name"),
+            std::string::npos) << m;
+  EXPECT_NE(m.find("organisation.protected_domains: expected a string"), std::string::npos) << m;
+  EXPECT_NE(m.find("'localhost' has no dot"), std::string::npos) << m;
+  EXPECT_NE(m.find("'10.0.0.0/33' has an invalid prefix length"), std::string::npos) << m;
+  EXPECT_NE(m.find("'not-an-ip' is not an IP address"), std::string::npos) << m;
+  EXPECT_NE(m.find("people.addresses: 'nobody' is not an e-mail address"), std::string::npos) << m;
+  EXPECT_NE(m.find("every person needs a name"), std::string::npos) << m;
+  EXPECT_NE(m.find("unknown action 'delete'"), std::string::npos) << m;
+  EXPECT_NE(m.find("unknown finding 'NO_SUCH_FINDING'"), std::string::npos) << m;
+  EXPECT_NE(m.find("unknown analyzer 'ghost'"), std::string::npos) << m;
+}
+
+TEST(ConfigTest, DataDirPrefersConfigThenEnvironment) {
+  Config c;
+  EXPECT_FALSE(data_dir(c).empty());
+  c.lists.data_dir = "/opt/vigie-data";
+  EXPECT_EQ(data_dir(c), "/opt/vigie-data");
+}
+
 }  // namespace
 }  // namespace vigie

@@ -1,7 +1,7 @@
 // The scan pipeline: parse (fully decoded, so every anomaly is known), authenticate the sender, run
-// every enabled analyzer, then decide. An analyzer that throws is a bug in that analyzer: it
-// becomes an ANALYZER_ERROR finding naming it and the scan goes on, so one bad detector never loses
-// a message.
+// every enabled analyzer, weigh its findings, then decide. An analyzer that throws is a bug in that
+// analyzer: it becomes an ANALYZER_ERROR finding naming it and the scan goes on, so one bad detector
+// never loses a message.
 #include <algorithm>
 #include <chrono>
 #include <exception>
@@ -14,7 +14,26 @@
 namespace vigie {
 
 Engine::Engine(Config config, std::shared_ptr<const auth::dns::Resolver> resolver)
-    : config_(std::move(config)), resolver_(std::move(resolver)) {}
+    : config_(std::move(config)), resolver_(std::move(resolver)) {
+  const auto& disabled = config_.analyzers.disabled;
+  for (const analyzers::AnalyzerDescriptor* analyzer : analyzers::registry()) {
+    if (std::find(disabled.begin(), disabled.end(), analyzer->name) != disabled.end()) continue;
+    EnabledAnalyzer enabled{analyzer, nullptr, 1.0};
+    if (const auto w = config_.analyzers.weights.find(analyzer->name);
+        w != config_.analyzers.weights.end()) {
+      enabled.weight = w->second;
+    }
+    if (analyzer->prepare != nullptr) {
+      Result<std::shared_ptr<const analyzers::AnalyzerState>> state = analyzer->prepare(config_);
+      if (!state) {
+        throw EngineConfigError("analyzer " + std::string(analyzer->name) + ": " +
+                                state.error().message);
+      }
+      enabled.state = std::move(*state);
+    }
+    analyzers_.push_back(std::move(enabled));
+  }
+}
 Engine::~Engine() = default;
 
 ScanResult Engine::scan(std::shared_ptr<const std::string> bytes, const Envelope& envelope) const {
@@ -26,14 +45,21 @@ ScanResult Engine::scan(std::shared_ptr<const std::string> bytes, const Envelope
 
   const ScanContext context{envelope, config_, result.auth};
   analyzers::FindingSink sink(result.findings);
-  const auto& disabled = config_.analyzers.disabled;
-  for (const analyzers::AnalyzerDescriptor* analyzer : analyzers::registry()) {
-    if (std::find(disabled.begin(), disabled.end(), analyzer->name) != disabled.end()) continue;
+  for (const EnabledAnalyzer& analyzer : analyzers_) {
+    const std::size_t first = result.findings.size();
     try {
-      analyzer->analyze(*result.message, context, sink);
+      analyzer.descriptor->analyze(*result.message, context, analyzer.state.get(), sink);
     } catch (const std::exception& e) {
       sink.emit(verdict::FindingId::ANALYZER_ERROR,
-                {Evidence{"analyzer:" + std::string(analyzer->name), e.what()}});
+                {Evidence{"analyzer:" + std::string(analyzer.descriptor->name), e.what()}});
+    }
+    for (std::size_t i = first; i < result.findings.size(); ++i) {
+      Finding& f = result.findings[i];
+      f.analyzer = std::string(analyzer.descriptor->name);
+      if (const auto s = config_.analyzers.scores.find(f.id); s != config_.analyzers.scores.end()) {
+        f.score = s->second;
+      }
+      f.score *= analyzer.weight * f.confidence;
     }
   }
   result.verdict = verdict::decide(result.findings, config_.policy);

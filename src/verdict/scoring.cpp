@@ -1,4 +1,5 @@
-// Policy → action. Kept deliberately simple here; weights and confidences refine it later.
+// Policy → action: thresholds on the summed score (findings arrive already weighted by the engine),
+// raised by any finding the policy maps to a least action, capped by the policy's max_action.
 #include "verdict/scoring.h"
 
 #include <algorithm>
@@ -43,6 +44,16 @@ Verdict decide(std::span<const Finding> findings, const PolicyConfig& policy) {
   } else if (v.score >= policy.tag_at) {
     v.action = Action::kTag;
   }
+  for (const Finding& f : findings) {
+    const auto forced = policy.finding_actions.find(f.id);
+    if (forced == policy.finding_actions.end() || forced->second <= v.action) continue;
+    v.action = forced->second;
+    // The finding that decided the action is the first reason, whatever its score.
+    std::erase(v.reasons, f.id);
+    if (v.reasons.size() == kMaxReasons) v.reasons.pop_back();
+    v.reasons.insert(v.reasons.begin(), f.id);
+  }
+  v.action = std::min(v.action, policy.max_action);
   return v;
 }
 

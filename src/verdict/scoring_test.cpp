@@ -41,5 +41,18 @@ TEST(ScoringTest, ReasonsAreRankedDedupedAndCapped) {
   EXPECT_EQ(action_name(v.action), "reject");
 }
 
+TEST(ScoringTest, FindingActionsRaiseAndMaxActionCaps) {
+  PolicyConfig p;
+  p.finding_actions.emplace("SPOOF", Action::kQuarantine);
+  const Verdict raised = decide(std::vector{finding("OTHER", 5), finding("SPOOF", 0.5)}, p);
+  EXPECT_EQ(raised.action, Action::kQuarantine);
+  EXPECT_EQ(raised.reasons.front(), "SPOOF");
+  EXPECT_EQ(decide(std::vector{finding("OTHER", 5)}, p).action, Action::kTag);
+
+  p.max_action = Action::kWarn;
+  EXPECT_EQ(decide(std::vector{finding("SPOOF", 0.5)}, p).action, Action::kWarn);
+  EXPECT_EQ(decide(std::vector{finding("OTHER", 50)}, p).action, Action::kWarn);
+}
+
 }  // namespace
 }  // namespace vigie::verdict

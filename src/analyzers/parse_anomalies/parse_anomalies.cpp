@@ -20,7 +20,8 @@ Evidence anomaly_evidence(const Anomaly& a) {
   return Evidence{std::move(location), std::move(value)};
 }
 
-void analyze(const ParsedMessage& message, const ScanContext& /*context*/, FindingSink& sink) {
+void analyze(const ParsedMessage& message, const ScanContext& /*context*/,
+             const AnalyzerState* /*state*/, FindingSink& sink) {
   std::vector<Evidence> multiple_from, duplicates, boundary, conflicting, limits, malformed;
   for (const Anomaly& a : message.anomalies()) {
     switch (a.kind) {
@@ -99,6 +100,7 @@ const AnalyzerDescriptor& descriptor() {
       "parse_anomalies",
       "Parser anomalies that let a filter and a mail client see different messages",
       kEmits,
+      nullptr,
       &analyze,
   };
   return kDescriptor;
