@@ -81,6 +81,8 @@ struct AuthResults {
   std::vector<DkimAuthResult> dkim;  // one per DKIM-Signature, in header order
   DmarcAuthResult dmarc;
   ArcAuthResult arc;
+  // The RFC 8601 Authentication-Results header value summarising the above, for the MTA to add.
+  std::string authentication_results;
 };
 
 }  // namespace vigie

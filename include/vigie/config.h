@@ -70,6 +70,16 @@ struct HistoryConfig {
   unsigned retention_days = 400;
 };
 
+// Sender authentication settings.
+struct AuthConfig {
+  // The authserv-id of the Authentication-Results header vigie writes (RFC 8601 §2.5): the name
+  // of this administrative domain's mail gateway.
+  std::string authserv_id = "vigie";
+  // ARC sealers (d= of the ARC-Seal, lowercase) whose valid chains may override a DMARC fail:
+  // mailing lists and forwarders the organisation trusts (RFC 7489 §7.2.1, RFC 8617 §7.2).
+  std::vector<std::string> trusted_arc_sealers;
+};
+
 struct Config {
   Limits limits;
   PolicyConfig policy;
@@ -77,6 +87,7 @@ struct Config {
   OrganisationConfig organisation;
   ListsConfig lists;
   HistoryConfig history;
+  AuthConfig auth;
   std::string source;  // file it was read from, empty for built-in defaults
 };
 

@@ -31,6 +31,9 @@ struct Envelope {
   std::string mail_from;
   std::vector<std::string> recipients;
   std::string queue_id;
+  // When the message was received (unix seconds), for signature expiry (DKIM x=); 0: now. An
+  // analyst replaying an archived message sets it to the time of delivery.
+  std::int64_t received_at = 0;
 };
 
 // Read-only inputs every analyzer gets besides the message.

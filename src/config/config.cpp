@@ -317,6 +317,22 @@ void read_history(Checker& c, const toml::table& t, HistoryConfig& h) {
               });
 }
 
+void read_auth(Checker& c, const toml::table& t, AuthConfig& a) {
+  check_table(c, t, "auth",
+              {
+                  {"authserv_id",
+                   [&](auto& n, auto k) {
+                     c.string(n, k, a.authserv_id);
+                     if (a.authserv_id.find_first_of(" \t;()\"") != std::string::npos ||
+                         a.authserv_id.empty()) {
+                       c.error(n, k, "must be a host name (no spaces, ';', parentheses or quotes)");
+                     }
+                   }},
+                  {"trusted_arc_sealers",
+                   [&](auto& n, auto k) { c.strings(n, k, a.trusted_arc_sealers, accept_domain); }},
+              });
+}
+
 // Paths in the file are relative to the file, not to wherever vigie was started.
 void resolve_paths(const std::string& config_path, Config& config) {
   const std::filesystem::path base = std::filesystem::path(config_path).parent_path();
@@ -364,6 +380,8 @@ Result<Config> load_config(const std::string& path) {
       read_lists(checker, *table, config.lists);
     } else if (name == "history") {
       read_history(checker, *table, config.history);
+    } else if (name == "auth") {
+      read_auth(checker, *table, config.auth);
     } else {
       checker.error(node, name, "unknown section");
     }

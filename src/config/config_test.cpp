@@ -94,6 +94,10 @@ retention_days = 30
 max_action = "quarantine"
 actions = { MULTIPLE_FROM = "warn" }
 
+[auth]
+authserv_id = "mx.exemple.gouv.fr"
+trusted_arc_sealers = ["Lists.Partenaire.fr"]
+
 [analyzers]
 weights = { parse_anomalies = 0.5 }
 scores = { MALFORMED_STRUCTURE = 0.25 }
@@ -116,6 +120,8 @@ scores = { MALFORMED_STRUCTURE = 0.25 }
   EXPECT_EQ(c->policy.finding_actions.at("MULTIPLE_FROM"), Action::kWarn);
   EXPECT_EQ(c->analyzers.weights.at("parse_anomalies"), 0.5);
   EXPECT_EQ(c->analyzers.scores.at("MALFORMED_STRUCTURE"), 0.25);
+  EXPECT_EQ(c->auth.authserv_id, "mx.exemple.gouv.fr");
+  EXPECT_EQ(c->auth.trusted_arc_sealers, std::vector<std::string>{"lists.partenaire.fr"});
 }
 
 TEST(ConfigTest, OrganisationErrorsNameTheEntry) {
@@ -130,6 +136,8 @@ max_action = "delete"
 actions = { NO_SUCH_FINDING = "tag" }
 [analyzers]
 weights = { ghost = 2 }
+[auth]
+authserv_id = "mx; evil"
 )");
   const Result<Config> c = load_config(path);
   ASSERT_FALSE(c);
@@ -146,6 +154,7 @@ weights = { ghost = 2 }
   EXPECT_NE(m.find("unknown action 'delete'"), std::string::npos) << m;
   EXPECT_NE(m.find("unknown finding 'NO_SUCH_FINDING'"), std::string::npos) << m;
   EXPECT_NE(m.find("unknown analyzer 'ghost'"), std::string::npos) << m;
+  EXPECT_NE(m.find("auth.authserv_id: must be a host name"), std::string::npos) << m;
 }
 
 TEST(ConfigTest, DataDirPrefersConfigThenEnvironment) {

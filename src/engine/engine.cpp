@@ -41,7 +41,7 @@ ScanResult Engine::scan(std::shared_ptr<const std::string> bytes, const Envelope
   ScanResult result;
   result.message = ParsedMessage::parse(std::move(bytes), config_.limits);
   result.message->decode_all();
-  result.auth = auth::authenticate(*result.message, envelope, resolver_.get());
+  result.auth = auth::authenticate(*result.message, envelope, resolver_.get(), config_.auth);
 
   const ScanContext context{envelope, config_, result.auth};
   analyzers::FindingSink sink(result.findings);

@@ -117,7 +117,38 @@ json scan_to_json(const ScanResult& result, std::string_view label) {
   if (!spf.domain.empty()) spf_json["domain"] = spf.domain;
   if (!spf.identity.empty()) spf_json["identity"] = spf.identity;
   if (!spf.explanation.empty()) spf_json["explanation"] = spf.explanation;
-  j["auth"] = {{"spf", std::move(spf_json)}};
+  json dkim_json = json::array();
+  for (const DkimAuthResult& d : result.auth.dkim) {
+    json one = {{"domain", d.domain},       {"selector", d.selector}, {"algorithm", d.algorithm},
+                {"result", d.result},       {"reason", d.reason}};
+    if (d.body_length_limited) {
+      one["body_length"] = d.body_length;
+      one["unsigned_body_bytes"] = d.unsigned_body_bytes;
+    }
+    dkim_json.push_back(std::move(one));
+  }
+  const DmarcAuthResult& dmarc = result.auth.dmarc;
+  json dmarc_json = {{"result", dmarc.result},
+                     {"policy", dmarc.policy},
+                     {"disposition", dmarc.disposition},
+                     {"from_domain", dmarc.from_domain},
+                     {"reason", dmarc.reason}};
+  if (!dmarc.record_domain.empty()) {
+    dmarc_json["record_domain"] = dmarc.record_domain;
+    dmarc_json["spf_aligned"] = dmarc.spf_aligned;
+    dmarc_json["dkim_aligned"] = dmarc.dkim_aligned;
+    dmarc_json["pct"] = dmarc.pct;
+    if (dmarc.arc_override) dmarc_json["arc_override"] = true;
+  }
+  const ArcAuthResult& arc = result.auth.arc;
+  json arc_json = {{"result", arc.result}, {"instance", arc.instance}, {"reason", arc.reason}};
+  if (arc.failed_instance != 0) arc_json["failed_instance"] = arc.failed_instance;
+  if (!arc.sealer.empty()) arc_json["sealer"] = arc.sealer;
+  j["auth"] = {{"spf", std::move(spf_json)},
+               {"dkim", std::move(dkim_json)},
+               {"dmarc", std::move(dmarc_json)},
+               {"arc", std::move(arc_json)},
+               {"authentication_results", result.auth.authentication_results}};
   json findings = json::array();
   for (const Finding& f : result.findings) {
     json evidence = json::array();

@@ -2,11 +2,63 @@
 // check. Every missing input becomes result "none" with a reason rather than a guess.
 #include "auth/stage/authenticate.h"
 
+#include "auth/dmarc/dmarc.h"
 #include "auth/dns/ip_address.h"
 #include "auth/spf/spf.h"
+#include "auth/stage/authentication_results.h"
 
 namespace vigie::auth {
 namespace {
+
+constexpr std::string_view kNoDns = "no DNS source: give --dns-zone FILE, --dns or --dns-server";
+
+// RFC 7489 §6.6.1: DMARC applies to the single author domain of the From header.
+struct FromDomain {
+  std::string domain;
+  std::string problem;
+};
+
+FromDomain from_domain(const ParsedMessage& message) {
+  FromDomain out;
+  const AddressList from = message.addresses("From");
+  std::string domain;
+  for (const Mailbox& m : from.mailboxes) {
+    std::string d = m.domain;
+    for (char& c : d) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (d.empty()) continue;
+    if (!domain.empty() && d != domain) {
+      out.problem = "the From header names authors in several domains";
+      return out;
+    }
+    domain = std::move(d);
+  }
+  if (domain.empty()) {
+    out.problem = from.mailboxes.empty() ? "no From address" : "the From address has no domain";
+  }
+  out.domain = std::move(domain);
+  return out;
+}
+
+DmarcAuthResult check_dmarc(const ParsedMessage& message, const AuthResults& results,
+                            const dns::Resolver* resolver, const AuthConfig& config) {
+  const FromDomain from = from_domain(message);
+  if (resolver == nullptr) {
+    DmarcAuthResult out;
+    out.from_domain = from.domain;
+    out.reason = std::string(kNoDns);
+    return out;
+  }
+  const std::string message_id = message.message_id();
+  dmarc::DmarcInputs inputs;
+  inputs.from_domain = from.domain;
+  inputs.from_problem = from.problem;
+  inputs.spf = &results.spf;
+  inputs.dkim = results.dkim;
+  inputs.arc = &results.arc;
+  inputs.trusted_arc_sealers = config.trusted_arc_sealers;
+  inputs.sample_key = message_id;
+  return dmarc::evaluate(*resolver, inputs);
+}
 
 // The reverse-path as the receiving MTA recorded it in Return-Path (RFC 5321 §4.4).
 std::optional<std::string> return_path(const ParsedMessage& message) {
@@ -19,7 +71,7 @@ SpfAuthResult check_spf(const ParsedMessage& message, const Envelope& envelope,
                         const dns::Resolver* resolver) {
   SpfAuthResult out;
   if (resolver == nullptr) {
-    out.reason = "no DNS source: give --dns-zone FILE (live DNS is not implemented yet)";
+    out.reason = kNoDns;
     return out;
   }
   if (envelope.client_ip.empty()) {
@@ -57,9 +109,14 @@ SpfAuthResult check_spf(const ParsedMessage& message, const Envelope& envelope,
 }  // namespace
 
 AuthResults authenticate(const ParsedMessage& message, const Envelope& envelope,
-                         const dns::Resolver* resolver) {
+                         const dns::Resolver* resolver, const AuthConfig& config) {
   AuthResults results;
   results.spf = check_spf(message, envelope, resolver);
+  results.dmarc = check_dmarc(message, results, resolver, config);
+  // Without DNS no method ran: the header says so rather than report unevaluated "none"s.
+  results.authentication_results =
+      resolver == nullptr ? config.authserv_id + "; none"
+                          : authentication_results_header(config.authserv_id, results);
   return results;
 }
 

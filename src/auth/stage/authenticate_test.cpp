@@ -15,6 +15,8 @@ mail.mairie-exemple.fr:
   - A: 192.0.2.25
 slow.example:
   - TIMEOUT
+_dmarc.mairie-exemple.fr:
+  - TXT: v=DMARC1; p=quarantine
 )";
 
 Envelope envelope(std::string client_ip, std::string mail_from = {}, std::string helo = {}) {
@@ -81,6 +83,39 @@ TEST_F(AuthenticateTest, MissingInputsGiveNoneWithAReason) {
   EXPECT_NE(run(msg, envelope("not-an-ip")).spf.reason.find("not an IPv4"),
             std::string::npos);
   EXPECT_EQ(run("\nx\n", envelope("192.0.2.25")).spf.result, "none");
+}
+
+TEST_F(AuthenticateTest, DmarcUsesTheFromDomainAndSpfAlignment) {
+  ASSERT_TRUE(zone_);
+  const AuthResults aligned = run("From: Claire <claire@Mairie-Exemple.fr>\n\nx\n",
+                                  envelope("192.0.2.25", "bounce@mairie-exemple.fr"));
+  EXPECT_EQ(aligned.dmarc.result, "pass");
+  EXPECT_EQ(aligned.dmarc.from_domain, "mairie-exemple.fr");
+  EXPECT_TRUE(aligned.dmarc.spf_aligned);
+  EXPECT_NE(aligned.authentication_results.find("dmarc=pass"), std::string::npos);
+
+  const AuthResults spoofed = run("From: Claire <claire@mairie-exemple.fr>\n\nx\n",
+                                  envelope("203.0.113.9", "x@attacker.example"));
+  EXPECT_EQ(spoofed.dmarc.result, "fail");
+  EXPECT_EQ(spoofed.dmarc.disposition, "quarantine");
+  EXPECT_EQ(spoofed.authentication_results.rfind("vigie; spf=", 0), 0u)
+      << spoofed.authentication_results;
+}
+
+TEST_F(AuthenticateTest, DmarcNeedsOneAuthorDomain) {
+  ASSERT_TRUE(zone_);
+  const AuthResults r = run("From: a@mairie-exemple.fr, b@attacker.example\n\nx\n",
+                            envelope("192.0.2.25", "a@mairie-exemple.fr"));
+  EXPECT_EQ(r.dmarc.result, "permerror");
+  EXPECT_NE(r.dmarc.reason.find("several domains"), std::string::npos);
+  EXPECT_EQ(run("Subject: no author\n\nx\n", envelope("192.0.2.25")).dmarc.result, "permerror");
+}
+
+TEST_F(AuthenticateTest, WithoutDnsNothingRuns) {
+  const AuthResults r = run("From: a@mairie-exemple.fr\n\nx\n", envelope("192.0.2.25"), false);
+  EXPECT_EQ(r.dmarc.result, "none");
+  EXPECT_NE(r.dmarc.reason.find("no DNS source"), std::string::npos);
+  EXPECT_EQ(r.authentication_results, "vigie; none");
 }
 
 }  // namespace
