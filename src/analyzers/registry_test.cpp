@@ -2,6 +2,10 @@
 // explanations present.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "analyzers/analyzer.h"
@@ -38,6 +42,33 @@ TEST(RegistryTest, MakeFindingCopiesCatalogAndSplitsTechniques) {
   EXPECT_EQ(f.attack, (std::vector<std::string>{"T1566", "T1656", "T1036"}));
   EXPECT_FALSE(f.explanation.fr.empty());
   ASSERT_EQ(f.evidence.size(), 1u);
+}
+
+// Every technique the catalog cites exists, unrevoked, in the shipped ATT&CK release, so a typo
+// or a retired id never reaches an analyst.
+TEST(RegistryTest, CatalogTechniquesExistInAttack) {
+  const std::filesystem::path bundle =
+      std::filesystem::path(VIGIE_SOURCE_DIR) / "../shared/attack/enterprise-attack-core.json";
+  if (!std::filesystem::exists(bundle)) GTEST_SKIP() << "no ATT&CK bundle at " << bundle;
+  std::ifstream in(bundle);
+  const nlohmann::json data = nlohmann::json::parse(in);
+  std::set<std::string> live;
+  for (const auto& object : data.at("objects")) {
+    if (object.value("type", "") != "attack-pattern" || object.value("revoked", false) ||
+        object.value("x_mitre_deprecated", false)) {
+      continue;
+    }
+    for (const auto& ref : object.value("external_references", nlohmann::json::array())) {
+      if (ref.value("source_name", "") == "mitre-attack") live.insert(ref.value("external_id", ""));
+    }
+  }
+  ASSERT_GT(live.size(), 500u);
+  for (const verdict::CatalogEntry& e : verdict::catalog()) {
+    const Finding f = verdict::make_finding(e.id, {});
+    for (const std::string& technique : f.attack) {
+      EXPECT_TRUE(live.count(technique)) << e.name << " cites " << technique;
+    }
+  }
 }
 
 }  // namespace

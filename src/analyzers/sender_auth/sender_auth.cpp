@@ -1,0 +1,114 @@
+// sender_auth: turns the authentication results (SPF, DKIM, DMARC, ARC) into findings an analyst
+// and a reader understand. The strongest signal is a From address in one of our own protected
+// domains that fails authentication: someone is writing as us. A DNS failure (temperror) is
+// reported with no score, since an unanswered query proves nothing about the sender.
+#include <algorithm>
+#include <string>
+
+#include "analyzers/analyzer.h"
+#include "auth/dmarc/dmarc.h"
+
+namespace vigie::analyzers::sender_auth {
+namespace {
+
+using verdict::FindingId;
+
+bool is_protected(std::string_view domain, const OrganisationConfig& organisation) {
+  if (domain.empty()) return false;
+  for (const std::string& p : organisation.protected_domains) {
+    if (domain == p) return true;
+    if (domain.size() > p.size() && domain.ends_with(p) && domain[domain.size() - p.size() - 1] == '.') {
+      return true;
+    }
+  }
+  return false;
+}
+
+double dmarc_confidence(const std::string& disposition) {
+  if (disposition == "reject") return 1;
+  if (disposition == "quarantine") return 0.75;
+  return 0.35;  // p=none: the owner publishes DMARC but has not yet asked receivers to act
+}
+
+void check_spoofing(const AuthResults& auth, const ScanContext& context, FindingSink& sink) {
+  const DmarcAuthResult& dmarc = auth.dmarc;
+  const bool ours = is_protected(dmarc.from_domain, context.config.organisation);
+  const bool dkim_pass_for_from = std::any_of(auth.dkim.begin(), auth.dkim.end(), [&](const DkimAuthResult& d) {
+    return d.result == "pass" && auth::dmarc::organizational_domain(d.domain) ==
+                                     auth::dmarc::organizational_domain(dmarc.from_domain);
+  });
+  if (dmarc.result == "fail" && !dmarc.arc_override) {
+    std::vector<Evidence> evidence{{"header:From", dmarc.from_domain},
+                                   {"dmarc", "p=" + dmarc.policy + " disposition=" + dmarc.disposition},
+                                   {"auth", dmarc.reason}};
+    if (ours) {
+      sink.emit(FindingId::SPOOFED_PROTECTED_DOMAIN, std::move(evidence));
+    } else {
+      sink.emit(FindingId::DMARC_FAIL, std::move(evidence), dmarc_confidence(dmarc.disposition));
+    }
+    return;
+  }
+  // A protected domain without a DMARC record (or with p=none) still must not be sent from
+  // elsewhere: an SPF fail with no DKIM signature of ours is the same spoofing.
+  if (ours && dmarc.result != "pass" && auth.spf.result == "fail" && !dkim_pass_for_from) {
+    sink.emit(FindingId::SPOOFED_PROTECTED_DOMAIN,
+              {{"header:From", dmarc.from_domain}, {"spf", auth.spf.domain + ": " + auth.spf.reason}},
+              0.8);
+  }
+}
+
+void analyze(const ParsedMessage& /*message*/, const ScanContext& context,
+             const AnalyzerState* /*state*/, FindingSink& sink) {
+  const AuthResults& auth = context.auth;
+  check_spoofing(auth, context, sink);
+
+  if (auth.spf.result == "fail" || auth.spf.result == "softfail") {
+    sink.emit(FindingId::SPF_FAIL, {{"spf", auth.spf.domain + ": " + auth.spf.reason}},
+              auth.spf.result == "fail" ? 1 : 0.4);
+  }
+  for (const DkimAuthResult& d : auth.dkim) {
+    const std::string who = "d=" + d.domain + " s=" + d.selector;
+    if (d.result == "pass" && d.body_length_limited && d.unsigned_body_bytes > 0) {
+      sink.emit(FindingId::DKIM_UNSIGNED_CONTENT,
+                {{"dkim", who + " l=" + std::to_string(d.body_length)},
+                 {"body", std::to_string(d.unsigned_body_bytes) + " bytes after the signed length"}});
+    }
+    if (d.failure == DkimFailure::kBodyHash) {
+      sink.emit(FindingId::DKIM_BODY_ALTERED, {{"dkim", who + ": " + d.reason}});
+    } else if (d.failure == DkimFailure::kWeakAlgorithm || d.failure == DkimFailure::kKeyTooSmall) {
+      sink.emit(FindingId::DKIM_WEAK_SIGNATURE, {{"dkim", who + ": " + d.reason}});
+    }
+  }
+  if (auth.arc.result == "fail") {
+    sink.emit(FindingId::ARC_CHAIN_BROKEN,
+              {{"arc", "instance " + std::to_string(auth.arc.failed_instance) + ": " + auth.arc.reason}});
+  }
+  std::vector<Evidence> temporary;
+  if (auth.spf.result == "temperror") temporary.push_back({"spf", auth.spf.reason});
+  if (auth.dmarc.result == "temperror") temporary.push_back({"dmarc", auth.dmarc.reason});
+  for (const DkimAuthResult& d : auth.dkim) {
+    if (d.result == "temperror") temporary.push_back({"dkim", "d=" + d.domain + ": " + d.reason});
+  }
+  if (!temporary.empty()) sink.emit(FindingId::AUTH_TEMPORARY_ERROR, std::move(temporary));
+}
+
+constexpr FindingId kEmits[] = {
+    FindingId::SPOOFED_PROTECTED_DOMAIN, FindingId::DMARC_FAIL,          FindingId::SPF_FAIL,
+    FindingId::DKIM_UNSIGNED_CONTENT,    FindingId::DKIM_BODY_ALTERED,   FindingId::DKIM_WEAK_SIGNATURE,
+    FindingId::ARC_CHAIN_BROKEN,         FindingId::AUTH_TEMPORARY_ERROR,
+};
+
+}  // namespace
+
+const AnalyzerDescriptor& descriptor() {
+  static const AnalyzerDescriptor kDescriptor{
+      "sender_auth",
+      "Sender authentication failures: spoofing of our domains, DMARC/SPF fails, unsigned content",
+      kEmits,
+      nullptr,
+      &analyze,
+  };
+  return kDescriptor;
+}
+
+}  // namespace vigie::analyzers::sender_auth
