@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "vigie/finding.h"
+
 namespace vigie {
 
 enum class Action { kAccept, kTag, kWarn, kQuarantine, kReject };
@@ -14,6 +16,9 @@ struct Verdict {
   Action action = Action::kAccept;
   double score = 0;
   std::vector<std::string> reasons;  // finding ids, highest contribution first
+  // The short warning for the reader, inserted at the top of the message by the mail-flow stage;
+  // empty when the action is accept.
+  LocalizedText banner;
 };
 
 }  // namespace vigie

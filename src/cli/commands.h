@@ -10,6 +10,7 @@ struct ScanOptions {
   std::vector<std::string> paths;
   std::string format = "jsonl";  // jsonl | text
   std::string language = "en";   // en | fr (text format)
+  bool explain = false;          // text format: evidence in context under each finding
   std::string config_path;
   unsigned jobs = 0;             // 0: one per core
   bool progress = true;

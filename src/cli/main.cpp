@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   scan_cmd->add_option("paths", scan.paths, "Inputs")->required();
   scan_cmd->add_option("--format", scan.format, "Output format")
       ->check(CLI::IsMember({"jsonl", "text"}));
+  scan_cmd->add_flag("--explain", scan.explain,
+                     "Text output: show each finding's evidence in its context in the message");
   scan_cmd->add_option("--lang", scan.language, "Language of explanations in text output")
       ->check(CLI::IsMember({"en", "fr"}));
   scan_cmd->add_option("-c,--config", scan.config_path, "Configuration file (TOML)");

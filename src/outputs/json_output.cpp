@@ -154,7 +154,9 @@ json scan_to_json(const ScanResult& result, std::string_view label) {
     json evidence = json::array();
     for (const Evidence& e : f.evidence) evidence.push_back({{"where", e.location}, {"what", e.value}});
     findings.push_back({{"id", f.id},
+                        {"analyzer", f.analyzer},
                         {"score", f.score},
+                        {"confidence", f.confidence},
                         {"attack", f.attack},
                         {"evidence", std::move(evidence)},
                         {"explanation", {{"en", f.explanation.en}, {"fr", f.explanation.fr}}}});
@@ -162,7 +164,8 @@ json scan_to_json(const ScanResult& result, std::string_view label) {
   j["findings"] = std::move(findings);
   j["verdict"] = {{"action", action_name(result.verdict.action)},
                   {"score", result.verdict.score},
-                  {"reasons", result.verdict.reasons}};
+                  {"reasons", result.verdict.reasons},
+                  {"banner", {{"en", result.verdict.banner.en}, {"fr", result.verdict.banner.fr}}}};
   j["elapsed_us"] = result.elapsed_us;
   return j;
 }

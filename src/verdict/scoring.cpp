@@ -19,6 +19,47 @@ std::string_view action_name(Action action) {
 }
 
 namespace verdict {
+namespace {
+
+// What the reader is told for each action: how worried to be and what to do; the first reason's
+// explanation follows, so the warning names the actual problem.
+LocalizedText banner_lead(Action action) {
+  switch (action) {
+    case Action::kAccept:
+      return {};
+    case Action::kTag:
+      return {"Caution: this message shows signs of a possible deception.",
+              "Prudence : ce message présente des signes d'une possible tromperie."};
+    case Action::kWarn:
+      return {"Warning: this message is probably a phishing attempt. Do not click its links, open "
+              "its attachments or reply before checking with the sender by another means.",
+              "Attention : ce message est probablement une tentative d'hameçonnage. Ne cliquez pas sur "
+              "ses liens, n'ouvrez pas ses pièces jointes et n'y répondez pas avant d'avoir vérifié "
+              "auprès de l'expéditeur par un autre moyen."};
+    case Action::kQuarantine:
+    case Action::kReject:
+      return {"Danger: this message was identified as a targeted attack. Do not act on it; report "
+              "it to your security team.",
+              "Danger : ce message a été identifié comme une attaque ciblée. N'y donnez pas suite ; "
+              "signalez-le à votre équipe de sécurité."};
+  }
+  return {};
+}
+
+LocalizedText make_banner(Action action, std::span<const Finding> findings,
+                          const std::vector<std::string>& reasons) {
+  LocalizedText banner = banner_lead(action);
+  if (banner.en.empty() || reasons.empty()) return banner;
+  for (const Finding& f : findings) {
+    if (f.id != reasons.front()) continue;
+    banner.en += " " + f.explanation.en;
+    banner.fr += " " + f.explanation.fr;
+    break;
+  }
+  return banner;
+}
+
+}  // namespace
 
 Verdict decide(std::span<const Finding> findings, const PolicyConfig& policy) {
   Verdict v;
@@ -54,6 +95,7 @@ Verdict decide(std::span<const Finding> findings, const PolicyConfig& policy) {
     v.reasons.insert(v.reasons.begin(), f.id);
   }
   v.action = std::min(v.action, policy.max_action);
+  v.banner = make_banner(v.action, findings, v.reasons);
   return v;
 }
 

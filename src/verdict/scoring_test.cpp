@@ -54,5 +54,17 @@ TEST(ScoringTest, FindingActionsRaiseAndMaxActionCaps) {
   EXPECT_EQ(decide(std::vector{finding("OTHER", 50)}, p).action, Action::kWarn);
 }
 
+TEST(ScoringTest, BannerLeadsWithTheActionAndNamesTheFirstReason) {
+  Finding spoof = finding("SPOOF", 9);
+  spoof.explanation = {"Someone writes as us.", "Quelqu'un écrit en notre nom."};
+  const Verdict v = decide(std::vector{finding("MINOR", 1), spoof}, PolicyConfig{});
+  EXPECT_EQ(v.action, Action::kWarn);
+  EXPECT_EQ(v.banner.en.rfind("Warning: ", 0), 0u) << v.banner.en;
+  EXPECT_NE(v.banner.en.find("Someone writes as us."), std::string::npos);
+  EXPECT_EQ(v.banner.fr.rfind("Attention : ", 0), 0u) << v.banner.fr;
+  EXPECT_NE(v.banner.fr.find("Quelqu'un écrit en notre nom."), std::string::npos);
+  EXPECT_TRUE(decide(std::vector{finding("MINOR", 1)}, PolicyConfig{}).banner.en.empty());
+}
+
 }  // namespace
 }  // namespace vigie::verdict

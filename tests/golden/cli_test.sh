@@ -37,6 +37,10 @@ assert {"MULTIPLE_FROM", "ENCODED_WORD_ADDRESS_TRICK", "BOUNDARY_TRICK"} <= ids,
 assert s["verdict"]["action"] in ("quarantine", "reject"), s["verdict"]
 assert all(f["explanation"]["fr"] and f["explanation"]["en"] for f in s["findings"])
 assert "T1566" in next(f for f in s["findings"] if f["id"] == "MULTIPLE_FROM")["attack"]
+assert s["verdict"]["reasons"] and s["verdict"]["banner"]["fr"].startswith("Danger"), s["verdict"]
+assert b["verdict"]["banner"] == {"en": "", "fr": ""}, b["verdict"]
+assert set(b["auth"]) == {"spf", "dkim", "dmarc", "arc", "authentication_results"}, b["auth"]
+assert b["auth"]["authentication_results"] == "vigie; none", b["auth"]
 m = rows["malformed.eml"]
 assert "MALFORMED_STRUCTURE" in {f["id"] for f in m["findings"]}, m["findings"]
 ' "$tmp/scan.jsonl"
@@ -74,6 +78,11 @@ assert "nested_boundary_prefix" in {a["kind"] for a in p["anomalies"]}
 "$vigie" scan --format text --lang fr - < "$examples/spear-phishing-ministry.eml" > "$tmp/text.txt"
 check "text format in French" grep -q "plusieurs en-têtes From" "$tmp/text.txt"
 check "text format verdict line" grep -qE "verdict: (QUARANTINE|REJECT)" "$tmp/text.txt"
+check "text format: one line per finding" test "$(grep -c '^      ' "$tmp/text.txt")" -eq 0
+check "text format: reader banner" grep -q "banner:  Danger :" "$tmp/text.txt"
+"$vigie" scan --format text --explain "$examples/spear-phishing-ministry.eml" > "$tmp/explain.txt"
+check "--explain shows the header in context" \
+  grep -q "in From: Cabinet du ministre <cabinet@interieur.gouv.fr> <secretariat@" "$tmp/explain.txt"
 "$vigie" scan --no-progress -j 1 "$examples" | py 'import json,sys; print(sorted((r["file"], r["verdict"]["action"]) for r in map(json.loads, sys.stdin)))' > "$tmp/j1"
 "$vigie" scan --no-progress -j 2 "$examples" | py 'import json,sys; print(sorted((r["file"], r["verdict"]["action"]) for r in map(json.loads, sys.stdin)))' > "$tmp/j2"
 check "-j 2 equals -j 1" cmp -s "$tmp/j1" "$tmp/j2"
