@@ -28,6 +28,8 @@
 #include <system_error>
 #include <vector>
 
+#include "vigie/config.h"
+#include "vigie/engine.h"
 #include "vigie/limits.h"
 #include "vigie/message.h"
 
@@ -38,6 +40,7 @@ namespace fs = std::filesystem;
 
 struct Options {
   std::vector<std::string> tools = {"vigie", "gmime"};
+  std::string config;  // vigie-scan: configuration file (built-in defaults when empty)
   double min_seconds = 2.0;
   int min_passes = 3;
   std::vector<fs::path> inputs;  // files or directories
@@ -131,6 +134,22 @@ PassResult vigie_decode_pass(const Corpus& corpus, const Limits& limits) {
     for (const PartId id : message->leaves()) {
       sink += message->part(id).is_text() ? message->text(id).size() : message->decoded(id).size();
     }
+  }
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  g_sink = g_sink + sink;
+  return result;
+}
+
+// The whole scan pipeline with every analyzer on (no DNS): what a deployment pays per message,
+// to set beside the parse-only "vigie" workload measured in the same run.
+PassResult vigie_scan_pass(const Corpus& corpus, const Engine& engine) {
+  PassResult result;
+  const auto start = std::chrono::steady_clock::now();
+  std::uint64_t sink = 0;
+  const Envelope envelope;
+  for (const auto& bytes : corpus.messages) {
+    const ScanResult scanned = engine.scan(bytes, envelope);
+    sink += scanned.findings.size() + static_cast<std::uint64_t>(scanned.verdict.action);
   }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   g_sink = g_sink + sink;
@@ -265,8 +284,9 @@ void run(std::string_view tool, const Corpus& corpus, const Options& options, Pa
 }
 
 int usage() {
-  std::cerr << "usage: vigie_parse_bench [--tool vigie|vigie-decode|gmime|both] [--min-seconds S]\n"
-               "                         [--min-passes N] [--list FILE] [--slowest N] [PATH...]\n"
+  std::cerr << "usage: vigie_parse_bench [--tool vigie|vigie-decode|vigie-scan|gmime|both]\n"
+               "                         [--min-seconds S] [--min-passes N] [--list FILE]\n"
+               "                         [--slowest N] [--config FILE] [PATH...]\n"
                "PATH: .eml files or directories searched recursively for *.eml\n";
   return 2;
 }
@@ -280,7 +300,7 @@ int main_impl(int argc, char** argv) {
       const std::string_view tool = argv[++i];
       if (tool == "both") {
         options.tools = {"vigie", "gmime"};
-      } else if (tool == "vigie" || tool == "vigie-decode" || tool == "gmime") {
+      } else if (tool == "vigie" || tool == "vigie-decode" || tool == "vigie-scan" || tool == "gmime") {
         options.tools = {std::string(tool)};
       } else {
         return usage();
@@ -291,6 +311,8 @@ int main_impl(int argc, char** argv) {
       options.min_passes = std::max(1, std::atoi(argv[++i]));
     } else if (arg == "--slowest" && has_value) {
       options.slowest = static_cast<std::size_t>(std::max(0, std::atoi(argv[++i])));
+    } else if (arg == "--config" && has_value) {
+      options.config = argv[++i];
     } else if (arg == "--list" && has_value) {
       options.list = argv[++i];
     } else if (arg == "--help" || arg == "-h" || arg.starts_with("--")) {
@@ -317,6 +339,18 @@ int main_impl(int argc, char** argv) {
     } else if (tool == "vigie-decode") {
       const Limits limits;
       run(tool, corpus, options, [&] { return vigie_decode_pass(corpus, limits); });
+    } else if (tool == "vigie-scan") {
+      Config config;
+      if (!options.config.empty()) {
+        Result<Config> loaded = load_config(options.config);
+        if (!loaded) {
+          std::cerr << loaded.error().message << "\n";
+          return 2;
+        }
+        config = std::move(*loaded);
+      }
+      const Engine engine(config);
+      run(tool, corpus, options, [&] { return vigie_scan_pass(corpus, engine); });
     } else {
       g_mime_init();
       std::vector<std::unique_ptr<GByteArray, ByteArrayFree>> arrays;
