@@ -101,6 +101,10 @@ printf 'example.com:\n  - BOGUS: 1\n' > "$tmp/badzone.yaml"
 check "bad zone: exit 2" test "$rc" -eq 2
 check "bad zone: file:line" grep -q "badzone.yaml:2" "$tmp/zoneerr"
 
+# The example organisation profile is valid and changes nothing for benign mail.
+"$vigie" config check "$src/config/ministere.example.toml" > /dev/null 2>&1; rc=$?
+check "example configuration is valid" test "$rc" -eq 0
+
 # mbox: every message scanned and labelled.
 { for f in "$examples"/*.eml; do echo "From sender@example.org Mon Nov 16 07:00:00 2026"; cat "$f"; echo; done; } > "$tmp/all.mbox"
 "$vigie" scan --no-progress "$tmp/all.mbox" > "$tmp/mbox.jsonl"
