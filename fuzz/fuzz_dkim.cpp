@@ -36,16 +36,19 @@ using vigie::fuzz::require;
 constexpr std::int64_t kNow = 1900000000;
 
 constexpr std::string_view kRsaKey =
-    "v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDRIYLux7ZSONfmxKszl86iZGgE43R8QRrhQ9mlv4"
+    "v=DKIM1; k=rsa; "
+    "p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDRIYLux7ZSONfmxKszl86iZGgE43R8QRrhQ9mlv4"
     "4qunduBBhhhgRRKke/T6OJnkDRXgCSHpoYjPy7LAyTRr7wmzZjGM1wqsdmGRosSJZInbhVlEqgoTkDr5eYTUpud4QZArOb"
     "UfJVC0ROh7+Ufg4m1zZdaUV4r4LYtSvHCPj4LQIDAQAB";
-constexpr std::string_view kEdKey = "v=DKIM1; k=ed25519; p=mGguep4XXOS3oyrPPHaqWgz5XeSqxG+AUEe+kpuuDxw=";
+constexpr std::string_view kEdKey =
+    "v=DKIM1; k=ed25519; p=mGguep4XXOS3oyrPPHaqWgz5XeSqxG+AUEe+kpuuDxw=";
 
 dns::RecordedResolver::Entry txt(std::string_view text) {
   dns::RecordedResolver::Entry entry;
   entry.record.type = dns::RecordType::kTxt;
   // Split as DNS carries long records, to exercise the joining.
-  for (std::size_t i = 0; i < text.size(); i += 255) entry.record.strings.emplace_back(text.substr(i, 255));
+  for (std::size_t i = 0; i < text.size(); i += 255)
+    entry.record.strings.emplace_back(text.substr(i, 255));
   return entry;
 }
 
@@ -182,7 +185,8 @@ void check_verify(const dkim::SignedMessage& message, const dns::Resolver& zone)
     consume(r.domain);
     for (const auto& h : r.signed_headers) consume(h);
   }
-  require(keys.lookups() <= options.max_signatures, "at most one key lookup per verified signature");
+  require(keys.lookups() <= options.max_signatures,
+          "at most one key lookup per verified signature");
   require(resolver.lookups() == keys.lookups(), "every lookup goes through the cache");
 
   const ArcAuthResult arc = arc::validate_arc(message, keys, kNow);
@@ -190,8 +194,8 @@ void check_verify(const dkim::SignedMessage& message, const dns::Resolver& zone)
           "ARC results are none, pass or fail");
   require(!arc.reason.empty(), "every ARC result has a reason");
   require(arc.result != "pass" ||
-              (arc.failed_instance == 0 && arc.oldest_pass >= 1 && arc.oldest_pass <= arc.instance &&
-               arc.instance <= dkim::kMaxArcInstance),
+              (arc.failed_instance == 0 && arc.oldest_pass >= 1 &&
+               arc.oldest_pass <= arc.instance && arc.instance <= dkim::kMaxArcInstance),
           "a passing chain has consistent instances");
   // Each instance has one AMS key and one AS key: at most two new names per instance.
   require(resolver.lookups() <= options.max_signatures + 2 * dkim::kMaxArcInstance,
@@ -214,7 +218,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const dns::RecordedResolver resolver(std::move(zone));
 
-  const auto parsed = ParsedMessage::parse(std::make_shared<const std::string>(message_text), Limits{});
+  const auto parsed =
+      ParsedMessage::parse(std::make_shared<const std::string>(message_text), Limits{});
   const dkim::SignedMessage message(*parsed);
   check_canonical_forms(message);
   check_verify(message, resolver);

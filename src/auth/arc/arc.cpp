@@ -28,8 +28,8 @@ using dkim::SignedMessage;
 constexpr std::size_t kMaxArcFieldSize = dkim::kMaxTagListSize;
 
 enum Member : std::uint8_t { kAar = 0, kAms = 1, kAs = 2 };
-constexpr std::array<std::string_view, 3> kMemberNames = {
-    "ARC-Authentication-Results", "ARC-Message-Signature", "ARC-Seal"};
+constexpr std::array<std::string_view, 3> kMemberNames = {"ARC-Authentication-Results",
+                                                          "ARC-Message-Signature", "ARC-Seal"};
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -111,7 +111,8 @@ tl::expected<Seal, std::string> parse_seal(std::string_view value) {
     return tl::unexpected<std::string>("d= or s= is not a valid name");
   }
   if (auto t = tags->get("t")) {
-    if (t->empty() || t->size() > 12 || t->find_first_not_of("0123456789") != std::string_view::npos) {
+    if (t->empty() || t->size() > 12 ||
+        t->find_first_not_of("0123456789") != std::string_view::npos) {
       return tl::unexpected<std::string>("t= is not a timestamp");
     }
     std::int64_t seconds = 0;
@@ -124,8 +125,8 @@ tl::expected<Seal, std::string> parse_seal(std::string_view value) {
 struct Collected {
   // sets[i - 1][member]: index of the field in the message; nullopt when absent.
   std::vector<std::array<std::optional<std::size_t>, 3>> sets;
-  bool any = false;        // at least one ARC field, well-formed or not
-  std::string error;       // structure problem found while collecting
+  bool any = false;             // at least one ARC field, well-formed or not
+  std::string error;            // structure problem found while collecting
   unsigned error_instance = 0;  // 0 when the problem belongs to no instance (unreadable i=)
 };
 
@@ -225,7 +226,8 @@ ArcAuthResult validate_arc(const SignedMessage& message, dkim::KeyCache& keys,
     }
     auto seal = parse_seal(value_of(message.fields()[*set[kAs]].text));
     if (!seal) {
-      return fail(i, "the ARC-Seal of instance " + std::to_string(i) + " is unusable: " + seal.error());
+      return fail(
+          i, "the ARC-Seal of instance " + std::to_string(i) + " is unusable: " + seal.error());
     }
     if (i == 1 && seal->cv != "none") {
       return fail(i, "the ARC-Seal of instance 1 has cv=" + seal->cv + " instead of none");
@@ -273,8 +275,8 @@ ArcAuthResult validate_arc(const SignedMessage& message, dkim::KeyCache& keys,
   for (unsigned i = n; i >= 1; --i) {
     const Seal& seal = seals[i - 1];
     if (seal.timestamp && *seal.timestamp > now_unix + options.dkim.allowed_clock_skew) {
-      return fail(i, "the ARC-Seal of instance " + std::to_string(i) + " was made in the future (t=" +
-                         std::to_string(*seal.timestamp) + ")");
+      return fail(i, "the ARC-Seal of instance " + std::to_string(i) +
+                         " was made in the future (t=" + std::to_string(*seal.timestamp) + ")");
     }
     data.assign(chain, 0, before_seal[i - 1]);
     const std::string_view seal_text = message.fields()[*collected.sets[i - 1][kAs]].text;
@@ -282,8 +284,8 @@ ArcAuthResult validate_arc(const SignedMessage& message, dkim::KeyCache& keys,
     data.resize(data.size() - 2);
     auto key = keys.key_for(seal.selector, seal.domain, seal.algorithm, {}, options.dkim);
     if (!key) {
-      return fail(i, "the ARC-Seal of instance " + std::to_string(i) + " cannot be checked: " +
-                         key.error().reason);
+      return fail(i, "the ARC-Seal of instance " + std::to_string(i) +
+                         " cannot be checked: " + key.error().reason);
     }
     if (!key->key.verify(dkim::hash_of(seal.algorithm), data, seal.signature)) {
       return fail(i, "the ARC-Seal of instance " + std::to_string(i) + " (d=" + seal.domain +

@@ -57,7 +57,8 @@ class ChainBuilder {
                         "; s=arc; " + seal_extra + "t=" + std::to_string(kNow) + "; b=";
     std::string data;
     for (const auto& previous : sets_) {
-      for (const auto& text : previous) dkim::canonicalize_header(dkim::Canon::kRelaxed, text, data);
+      for (const auto& text : previous)
+        dkim::canonicalize_header(dkim::Canon::kRelaxed, text, data);
     }
     dkim::canonicalize_header(dkim::Canon::kRelaxed, set[0], data);
     dkim::canonicalize_header(dkim::Canon::kRelaxed, set[1], data);
@@ -165,22 +166,27 @@ TEST(ArcValidateTest, StructureProblems) {
   EXPECT_EQ(r.failed_instance, 0u);
 
   // Only instance 2: instance 1 is missing.
-  r = validate(ChainBuilder(kMessage).seal("none").edit("i=1;", "i=2;").edit("i=1;", "i=2;")
-                   .edit("i=1;", "i=2;").message());
+  r = validate(ChainBuilder(kMessage)
+                   .seal("none")
+                   .edit("i=1;", "i=2;")
+                   .edit("i=1;", "i=2;")
+                   .edit("i=1;", "i=2;")
+                   .message());
   EXPECT_EQ(r.result, "fail");
   EXPECT_EQ(r.failed_instance, 1u);
 }
 
 TEST(ArcValidateTest, SealWithHeaderListIsInvalid) {
-  const ArcAuthResult r = validate(ChainBuilder(kMessage).seal("none", "relay.example.org", "h=from; ").message());
+  const ArcAuthResult r =
+      validate(ChainBuilder(kMessage).seal("none", "relay.example.org", "h=from; ").message());
   EXPECT_EQ(r.result, "fail");
   EXPECT_NE(r.reason.find("h="), std::string::npos) << r.reason;
 }
 
 TEST(ArcValidateTest, TamperingPointsAtTheFailedInstance) {
   // Body changed after the last hop: the newest AMS fails.
-  ArcAuthResult r = validate(ChainBuilder(kMessage).seal("none").seal("pass")
-                                 .edit("Monday", "Friday").message());
+  ArcAuthResult r =
+      validate(ChainBuilder(kMessage).seal("none").seal("pass").edit("Monday", "Friday").message());
   EXPECT_EQ(r.result, "fail");
   EXPECT_EQ(r.failed_instance, 2u);
 
@@ -201,8 +207,12 @@ TEST(ArcValidateTest, TamperingPointsAtTheFailedInstance) {
 }
 
 TEST(ArcValidateTest, OldestPassAfterAChangeBetweenHops) {
-  const ArcAuthResult r = validate(ChainBuilder(kMessage).seal("none").seal("pass")
-                                       .edit("Monday", "Tuesday").seal("pass").message());
+  const ArcAuthResult r = validate(ChainBuilder(kMessage)
+                                       .seal("none")
+                                       .seal("pass")
+                                       .edit("Monday", "Tuesday")
+                                       .seal("pass")
+                                       .message());
   EXPECT_EQ(r.result, "pass") << r.reason;
   EXPECT_EQ(r.instance, 3u);
   EXPECT_EQ(r.oldest_pass, 3u);

@@ -60,9 +60,9 @@ SignedMessage::SignedMessage(const ParsedMessage& message) : body_(message.root(
     // The root part always lives in the message buffer; anything else would be a parser change,
     // in which case the field cannot be hashed as written and gets an empty text.
     const std::string_view text =
-        in_buffer ? raw.substr(header.offset, static_cast<std::size_t>(value_end - begin) -
-                                                  header.offset)
-                  : std::string_view();
+        in_buffer
+            ? raw.substr(header.offset, static_cast<std::size_t>(value_end - begin) - header.offset)
+            : std::string_view();
     fields_.push_back(Field{header.name, text});
   }
   index_fields();
@@ -74,7 +74,8 @@ SignedMessage::SignedMessage(std::vector<Field> fields, std::string_view body)
 }
 
 void SignedMessage::index_fields() {
-  for (std::size_t i = 0; i < fields_.size(); ++i) by_name_[lowercase(fields_[i].name)].push_back(i);
+  for (std::size_t i = 0; i < fields_.size(); ++i)
+    by_name_[lowercase(fields_[i].name)].push_back(i);
 }
 
 const std::string& SignedMessage::canonical_body(Canon canon) const {
@@ -83,7 +84,8 @@ const std::string& SignedMessage::canonical_body(Canon canon) const {
   return *slot;
 }
 
-const std::vector<std::size_t>& SignedMessage::fields_named(const std::string& lowercase_name) const {
+const std::vector<std::size_t>& SignedMessage::fields_named(
+    const std::string& lowercase_name) const {
   static const std::vector<std::size_t> kNone;
   const auto it = by_name_.find(lowercase_name);
   return it == by_name_.end() ? kNone : it->second;
@@ -96,8 +98,9 @@ KeyCache::Entry& KeyCache::fetch(const std::string& name) {
   ++lookups_;
   const dns::DnsAnswer answer = resolver_.lookup(name, dns::RecordType::kTxt);
   auto problem = [&](std::string result, DkimFailure failure, std::string reason) {
-    return Entry{tl::unexpected<KeyProblem>(KeyProblem{std::move(result), failure, std::move(reason)}),
-                 std::nullopt};
+    return Entry{
+        tl::unexpected<KeyProblem>(KeyProblem{std::move(result), failure, std::move(reason)}),
+        std::nullopt};
   };
   Entry entry = problem("permerror", DkimFailure::kNoKey, "no key record at " + name);
   switch (answer.status) {
@@ -107,8 +110,7 @@ KeyCache::Entry& KeyCache::fetch(const std::string& name) {
                           (answer.detail.empty() ? "" : " (" + answer.detail + ")"));
       break;
     case dns::DnsStatus::kNxDomain:
-    case dns::DnsStatus::kNoData:
-      break;
+    case dns::DnsStatus::kNoData: break;
     case dns::DnsStatus::kRecords: {
       std::vector<const dns::DnsRecord*> txt;
       for (const auto& record : answer.records) {
@@ -160,7 +162,8 @@ tl::expected<VerificationKey, KeyProblem> KeyCache::key_for(const std::string& s
   if ((hash == Hash::kSha1 && !record.allows_sha1) ||
       (hash == Hash::kSha256 && !record.allows_sha256)) {
     return invalid(DkimFailure::kKeyInvalid, "the key record at " + name + " does not allow " +
-                                                 (hash == Hash::kSha1 ? "sha1" : "sha256") + " (h=)");
+                                                 (hash == Hash::kSha1 ? "sha1" : "sha256") +
+                                                 " (h=)");
   }
   if (record.strict && !auid_domain.empty() && lowercase(auid_domain) != domain) {
     return invalid(DkimFailure::kKeyInvalid,
@@ -168,7 +171,8 @@ tl::expected<VerificationKey, KeyProblem> KeyCache::key_for(const std::string& s
   }
   if (!entry.loaded) entry.loaded = PublicKey::load(record.type, record.public_key);
   if (!*entry.loaded) {
-    return invalid(DkimFailure::kKeyInvalid, entry.loaded->error() + " (key record at " + name + ")");
+    return invalid(DkimFailure::kKeyInvalid,
+                   entry.loaded->error() + " (key record at " + name + ")");
   }
   const PublicKey& key = **entry.loaded;
   if (key.type() == KeyType::kRsa) {
@@ -215,8 +219,9 @@ std::string without_b_value(std::string_view field) {
   return out;
 }
 
-std::string header_data(const SignedMessage& message, const std::vector<std::string>& signed_headers,
-                        Canon canon, std::string_view signature_field) {
+std::string header_data(const SignedMessage& message,
+                        const std::vector<std::string>& signed_headers, Canon canon,
+                        std::string_view signature_field) {
   std::string data;
   std::unordered_map<std::string_view, std::size_t> used;  // per name, fields taken from the bottom
   for (const std::string& name : signed_headers) {
@@ -238,7 +243,8 @@ DkimAuthResult verify_signature_field(const SignedMessage& message, std::size_t 
                                       const DkimOptions& options) {
   DkimAuthResult result;
   const std::string_view field = message.fields()[field_index].text;
-  const std::string_view what = kind == SignatureKind::kDkim ? "signature" : "ARC-Message-Signature";
+  const std::string_view what =
+      kind == SignatureKind::kDkim ? "signature" : "ARC-Message-Signature";
   auto parsed = parse_signature(value_of(field), kind);
   if (!parsed) {
     fill_best_effort(result, value_of(field));
@@ -293,7 +299,8 @@ DkimAuthResult verify_signature_field(const SignedMessage& message, std::size_t 
     if (*sig.body_length > body.size()) {
       return finish("fail", DkimFailure::kBodyHash,
                     "l=" + std::to_string(*sig.body_length) + " is longer than the body (" +
-                        std::to_string(body.size()) + " canonical bytes): the body was cut" + testing);
+                        std::to_string(body.size()) + " canonical bytes): the body was cut" +
+                        testing);
     }
     signed_body = signed_body.substr(0, static_cast<std::size_t>(*sig.body_length));
     result.unsigned_body_bytes = body.size() - signed_body.size();
@@ -313,11 +320,12 @@ DkimAuthResult verify_signature_field(const SignedMessage& message, std::size_t 
   if (sig.algorithm == Algorithm::kRsaSha1) {
     return finish("fail", DkimFailure::kWeakAlgorithm,
                   "the rsa-sha1 signature verified cryptographically, but rsa-sha1 is too weak "
-                  "to be accepted (RFC 8301)" + testing);
+                  "to be accepted (RFC 8301)" +
+                      testing);
   }
   std::string reason = "verified with the " +
-                       std::string(key->key.type() == KeyType::kRsa ? "RSA" : "Ed25519") + " key (" +
-                       std::to_string(key->key.bits()) + " bits) at " +
+                       std::string(key->key.type() == KeyType::kRsa ? "RSA" : "Ed25519") +
+                       " key (" + std::to_string(key->key.bits()) + " bits) at " +
                        key_name(sig.selector, sig.domain);
   if (sig.body_length && result.unsigned_body_bytes > 0) {
     reason += "; l= leaves " + std::to_string(result.unsigned_body_bytes) +

@@ -83,7 +83,8 @@ struct VerificationKey {
 };
 
 // Keys of one message, fetched once per selector._domainkey.domain (a message signed twice by the
-// same domain, or DKIM plus ARC by the same sealer, costs one query). Not thread-safe: one per scan.
+// same domain, or DKIM plus ARC by the same sealer, costs one query). Not thread-safe: one per
+// scan.
 class KeyCache {
  public:
   explicit KeyCache(const dns::Resolver& resolver) : resolver_(resolver) {}
@@ -117,8 +118,9 @@ std::string without_b_value(std::string_view field);
 // The header data a signature covers (§3.7): the fields named in `signed_headers`, each picked
 // from the bottom up (a name listed once more than present selects nothing: over-signing), then
 // `signature_field` with b= emptied, canonicalised, without its final CRLF.
-std::string header_data(const SignedMessage& message, const std::vector<std::string>& signed_headers,
-                        Canon canon, std::string_view signature_field);
+std::string header_data(const SignedMessage& message,
+                        const std::vector<std::string>& signed_headers, Canon canon,
+                        std::string_view signature_field);
 
 // Verifies the signature field at `field_index` of `message` (a DKIM-Signature or an
 // ARC-Message-Signature, per `kind`). Fills every DkimAuthResult field it can, whatever the result.

@@ -130,8 +130,8 @@ std::string replace(std::string text, std::string_view from, std::string_view to
 class DkimInteropTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    const std::string probe = std::string(kPython) +
-                              " -c 'import dkim, nacl.signing, authres' >/dev/null 2>&1";
+    const std::string probe =
+        std::string(kPython) + " -c 'import dkim, nacl.signing, authres' >/dev/null 2>&1";
     if (std::system(probe.c_str()) != 0) {
       skip_reason_ = std::string(kPython) +
                      " lacks the dkim, nacl or authres module (Debian python3-dkim, "
@@ -187,8 +187,7 @@ TEST_F(DkimInteropTest, DkimpySignaturesVerifyAndTamperingIsClassified) {
   for (const char* algorithm : {"rsa", "ed25519"}) {
     for (const char* h : {"simple", "relaxed"}) {
       for (const char* b : {"simple", "relaxed"}) {
-        const std::string name =
-            std::string("dkim-") + algorithm + "-" + h + "-" + b + ".eml";
+        const std::string name = std::string("dkim-") + algorithm + "-" + h + "-" + b + ".eml";
         SCOPED_TRACE(name);
         const std::string text = message(name);
 
@@ -234,7 +233,8 @@ TEST_F(DkimInteropTest, DkimpyBodyLength) {
   EXPECT_EQ(results[0].result, "pass") << results[0].reason;
   EXPECT_TRUE(results[0].body_length_limited);
   // The signed body ended with two empty lines, no longer trailing once text follows them.
-  EXPECT_EQ(results[0].unsigned_body_bytes, std::string("\r\n\r\nAppended after signing\r\n").size());
+  EXPECT_EQ(results[0].unsigned_body_bytes,
+            std::string("\r\n\r\nAppended after signing\r\n").size());
 }
 
 TEST_F(DkimInteropTest, DkimpyArcChainPasses) {

@@ -195,13 +195,13 @@ TEST(DkimSignatureTest, ArcMessageSignatureUsesInstanceNotIdentity) {
   ASSERT_TRUE(sig) << sig.error().reason;
   EXPECT_EQ(sig->instance, 3u);
   EXPECT_FALSE(parse_signature(replace(ams, "i=3", "i=51"), SignatureKind::kArcMessage));
-  EXPECT_FALSE(parse_signature(replace(ams, "h=subject", "h=subject:arc-seal"),
-                               SignatureKind::kArcMessage));
+  EXPECT_FALSE(
+      parse_signature(replace(ams, "h=subject", "h=subject:arc-seal"), SignatureKind::kArcMessage));
 }
 
 TEST(DkimSignatureTest, HugeBodyLengthSaturates) {
-  auto sig = parse_signature(std::string(kGoodTags) + "; l=" + std::string(70, '9'),
-                             SignatureKind::kDkim);
+  auto sig =
+      parse_signature(std::string(kGoodTags) + "; l=" + std::string(70, '9'), SignatureKind::kDkim);
   ASSERT_TRUE(sig);
   EXPECT_EQ(*sig->body_length, UINT64_MAX);
 }
@@ -353,7 +353,8 @@ TEST(DkimVerifyTest, OverSigningRejectsAnAddedField) {
   const std::string signed_message = add_signature(kMessage, rsa2048(), spec);
   EXPECT_EQ(verify_one(signed_message, zone).result, "pass");
   // A second Subject (added below the first, or above it) would be picked by the null slot.
-  DkimAuthResult r = verify_one(replace(signed_message, "Date:", "Subject: Pay now\r\nDate:"), zone);
+  DkimAuthResult r =
+      verify_one(replace(signed_message, "Date:", "Subject: Pay now\r\nDate:"), zone);
   EXPECT_EQ(r.failure, DkimFailure::kSignature);
 
   // Without over-signing, a Subject added above the signed one is what verifiers pick (bottom up
@@ -453,7 +454,8 @@ TEST(DkimVerifyTest, TestingAndStrictKeyFlags) {
 
 TEST(DkimVerifyTest, MalformedSignatureKeepsWhatCanBeRead) {
   const std::string message =
-      "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=sel; h=subject; bh=YWJj; b=ZGVmZ2hp\r\n" +
+      "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=sel; h=subject; bh=YWJj; "
+      "b=ZGVmZ2hp\r\n" +
       kMessage;
   const DkimAuthResult r = verify_one(message, default_zone());
   EXPECT_EQ(r.result, "permerror");

@@ -69,7 +69,8 @@ tl::expected<KeyRecord, KeyError> parse_key_record(std::string_view text) {
     for_each_item(*s, [&](std::string_view service) {
       email = email || service == "*" || iequals(service, "email");
     });
-    if (!email) return invalid("the key is not for e-mail (s=" + std::string(s->substr(0, 32)) + ")");
+    if (!email)
+      return invalid("the key is not for e-mail (s=" + std::string(s->substr(0, 32)) + ")");
   }
   if (auto t = tags.get("t")) {
     for_each_item(*t, [&](std::string_view flag) {
@@ -82,7 +83,8 @@ tl::expected<KeyRecord, KeyError> parse_key_record(std::string_view text) {
   auto decoded = decode_base64(*p);
   if (!decoded) return invalid("p= is not base64");
   if (decoded->empty()) {
-    return tl::unexpected<KeyError>(KeyError{DkimFailure::kKeyRevoked, "the key was revoked (empty p=)"});
+    return tl::unexpected<KeyError>(
+        KeyError{DkimFailure::kKeyRevoked, "the key was revoked (empty p=)"});
   }
   key.public_key = std::move(*decoded);
   return key;

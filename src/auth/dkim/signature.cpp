@@ -178,13 +178,15 @@ tl::expected<Signature, SignatureError> parse_signature(std::string_view value,
     };
     const auto hc = canon(header);
     const auto bc = canon(body);
-    if (!hc || !bc) return unsupported("unsupported canonicalization c=" + std::string(c->substr(0, 32)));
+    if (!hc || !bc)
+      return unsupported("unsupported canonicalization c=" + std::string(c->substr(0, 32)));
     sig.header_canon = *hc;
     sig.body_canon = *bc;
   }
 
   sig.domain = lowercase(*tags.get("d"));
-  if (!is_dns_name(sig.domain)) return syntax("d=" + sig.domain.substr(0, 64) + " is not a domain name");
+  if (!is_dns_name(sig.domain))
+    return syntax("d=" + sig.domain.substr(0, 64) + " is not a domain name");
   sig.selector = std::string(*tags.get("s"));
   if (!is_dns_name(sig.selector)) {
     return syntax("s=" + sig.selector.substr(0, 64) + " is not a valid selector");
@@ -220,10 +222,10 @@ tl::expected<Signature, SignatureError> parse_signature(std::string_view value,
       if (at == std::string_view::npos) return syntax("i= has no '@'");
       const std::string domain = lowercase(i->substr(at + 1));
       const bool within = domain == sig.domain ||
-                          (domain.size() > sig.domain.size() &&
-                           domain.ends_with(sig.domain) &&
+                          (domain.size() > sig.domain.size() && domain.ends_with(sig.domain) &&
                            domain[domain.size() - sig.domain.size() - 1] == '.');
-      if (!within) return syntax("i= domain " + domain.substr(0, 64) + " is not within d=" + sig.domain);
+      if (!within)
+        return syntax("i= domain " + domain.substr(0, 64) + " is not within d=" + sig.domain);
       sig.identity = std::string(*i);
     } else {
       sig.identity = "@" + sig.domain;

@@ -46,10 +46,10 @@ struct Signature {
   std::string body_hash;       // bh= decoded
   Canon header_canon = Canon::kSimple;
   Canon body_canon = Canon::kSimple;
-  std::string domain;    // d=, lowercase
-  std::string selector;  // s=
-  std::string identity;  // DKIM: i= as written, "@" + d= when absent
-  unsigned instance = 0; // ARC: i=
+  std::string domain;                        // d=, lowercase
+  std::string selector;                      // s=
+  std::string identity;                      // DKIM: i= as written, "@" + d= when absent
+  unsigned instance = 0;                     // ARC: i=
   std::optional<std::uint64_t> body_length;  // l=; saturates at UINT64_MAX
   std::optional<std::int64_t> timestamp;     // t=
   std::optional<std::int64_t> expiration;    // x=

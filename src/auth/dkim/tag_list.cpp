@@ -122,7 +122,8 @@ Result<TagList> parse_tag_list(std::string_view text) {
       if (u < 0x21 && !is_wsp(c)) {
         return invalid("control character in the value of tag '" + std::string(name) + "'");
       }
-      if (u == 0x7F) return invalid("DEL character in the value of tag '" + std::string(name) + "'");
+      if (u == 0x7F)
+        return invalid("DEL character in the value of tag '" + std::string(name) + "'");
     }
     if (list.has(name)) return invalid("tag '" + std::string(name) + "' appears twice");
     if (list.tags.size() >= kMaxTags) {

@@ -41,13 +41,15 @@ inline std::string base64(std::string_view bytes) {
 }
 
 inline TestKey make_key(KeyType type, unsigned bits = 2048) {
-  EVP_PKEY* raw = type == KeyType::kRsa ? EVP_RSA_gen(bits) : EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+  EVP_PKEY* raw =
+      type == KeyType::kRsa ? EVP_RSA_gen(bits) : EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
   if (raw == nullptr) throw std::runtime_error("key generation failed");
   TestKey key{std::shared_ptr<EVP_PKEY>(raw, EVP_PKEY_free), type, {}};
   if (type == KeyType::kRsa) {
     unsigned char* der = nullptr;
     const int len = i2d_PUBKEY(raw, &der);
-    key.p = base64(std::string_view(reinterpret_cast<const char*>(der), static_cast<std::size_t>(len)));
+    key.p =
+        base64(std::string_view(reinterpret_cast<const char*>(der), static_cast<std::size_t>(len)));
     OPENSSL_free(der);
   } else {
     unsigned char pub[32];
@@ -116,13 +118,12 @@ inline std::string add_signature(const std::string& message, const TestKey& key,
   const auto algorithm = parse_algorithm(spec.algorithm).value_or(Algorithm::kRsaSha256);
   std::string_view body = view.canonical_body(spec.body_canon);
   if (spec.length) body = body.substr(0, *spec.length);
-  std::string field = spec.field_name + ": " + spec.leading + "a=" + spec.algorithm +
-                      "; c=" + std::string(to_string(spec.header_canon)) + "/" +
-                      std::string(to_string(spec.body_canon)) + "; d=" + spec.domain +
-                      "; s=" + spec.selector + "; " + spec.extra +
-                      (spec.length ? "l=" + std::to_string(*spec.length) + "; " : "") +
-                      "h=" + spec.headers + ";\r\n\tbh=" + base64(digest(hash_of(algorithm), body)) +
-                      "; b=";
+  std::string field =
+      spec.field_name + ": " + spec.leading + "a=" + spec.algorithm +
+      "; c=" + std::string(to_string(spec.header_canon)) + "/" +
+      std::string(to_string(spec.body_canon)) + "; d=" + spec.domain + "; s=" + spec.selector +
+      "; " + spec.extra + (spec.length ? "l=" + std::to_string(*spec.length) + "; " : "") +
+      "h=" + spec.headers + ";\r\n\tbh=" + base64(digest(hash_of(algorithm), body)) + "; b=";
   std::vector<std::string> names;
   std::string lower;
   for (char c : spec.headers + ":") {
@@ -156,8 +157,9 @@ inline dns::RecordedResolver make_zone(const TxtZone& txt) {
 
 // A key record split into 255-byte strings, as DNS carries long TXT data.
 inline std::vector<std::string> key_record(const TestKey& key, std::string_view tags = "") {
-  const std::string text = "v=DKIM1; k=" + std::string(key.type == KeyType::kRsa ? "rsa" : "ed25519") +
-                           "; " + std::string(tags) + "p=" + key.p;
+  const std::string text =
+      "v=DKIM1; k=" + std::string(key.type == KeyType::kRsa ? "rsa" : "ed25519") + "; " +
+      std::string(tags) + "p=" + key.p;
   std::vector<std::string> strings;
   for (std::size_t i = 0; i < text.size(); i += 255) strings.push_back(text.substr(i, 255));
   return strings;
