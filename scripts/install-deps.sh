@@ -21,6 +21,9 @@ test_only=(
   libgumbo-dev                # reference HTML5 parser for the HTML differential test
   clang libclang-rt-14-dev    # libFuzzer + ASan/UBSan
   python3                     # Python email reference in bench/
+  # Independent DKIM/ARC signer (dkimpy) for the interop test in src/auth/dkim; ARC signing
+  # needs authres, Ed25519 keys need nacl.
+  python3-dkim python3-nacl python3-authres
 )
 
 missing=()
