@@ -7,7 +7,7 @@ vigie=$1
 src=$2
 examples=$src/examples
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap '[ -n "${VIGIE_KEEP_TMP:-}" ] || rm -rf "$tmp"' EXIT
 failures=0
 passes=0
 check() {  # check NAME COMMAND...: the command must succeed
@@ -96,6 +96,36 @@ check "spf none without DNS" test "$(spf_of --client-ip 192.0.2.25 "$examples/be
 "$vigie" scan --dns "$examples/benign.eml" > /dev/null 2> "$tmp/dnserr"; rc=$?
 check "live DNS not implemented: exit 2" test "$rc" -eq 2
 check "live DNS not implemented: said" grep -q "not implemented" "$tmp/dnserr"
+# DKIM and DMARC end to end: the benign example signed by an independent implementation (dkimpy,
+# with a key made here) passes DKIM and an aligned DMARC; the same bytes with an edited Subject fail
+# DKIM and, sent from an unlisted IP, DMARC (whose p=reject becomes the disposition).
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$tmp/dkim.pem" 2> /dev/null
+/usr/bin/python3 - "$tmp" "$examples/benign.eml" "$src/tests/golden/zone.yaml" <<'PY'
+import base64, subprocess, sys, dkim
+tmp, message, zone = sys.argv[1:4]
+key = open(f"{tmp}/dkim.pem", "rb").read()
+der = subprocess.run(["openssl", "pkey", "-in", f"{tmp}/dkim.pem", "-pubout", "-outform", "DER"],
+                     capture_output=True, check=True).stdout
+p = base64.b64encode(der).decode()
+raw = open(message, "rb").read().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+sig = dkim.sign(raw, b"sel", b"mairie-exemple.fr", key, canonicalize=(b"relaxed", b"relaxed"),
+                include_headers=[b"from", b"to", b"subject", b"date", b"message-id"])
+signed = sig + raw
+open(f"{tmp}/signed.eml", "wb").write(signed)
+open(f"{tmp}/altered.eml", "wb").write(signed.replace(b"Subject: =?utf-8?q?R=C3=A9union", b"Subject: =?utf-8?q?Rxunion"))
+record = f"v=DKIM1; k=rsa; p={p}"
+chunks = ", ".join(f"'{record[i:i + 200]}'" for i in range(0, len(record), 200))
+with open(f"{tmp}/dkimzone.yaml", "w") as out:
+    out.write(open(zone).read().rstrip("\n") + "\n")
+    out.write(f"sel._domainkey.mairie-exemple.fr:\n  - TXT: [ {chunks} ]\n")
+    out.write("_dmarc.mairie-exemple.fr:\n  - TXT: 'v=DMARC1; p=reject'\n")
+PY
+auth_of() { "$vigie" scan --dns-zone "$tmp/dkimzone.yaml" "$@" | py 'import json,sys; a=json.load(sys.stdin)["auth"]; print(a["dkim"][0]["result"], a["dmarc"]["result"], a["dmarc"]["disposition"], a["dmarc"]["dkim_aligned"])'; }
+check "dkimpy-signed message: dkim pass, dmarc pass" test "$(auth_of --client-ip 203.0.113.9 "$tmp/signed.eml")" = "pass pass none True"
+check "edited subject: dkim fail, dmarc fail, reject" test "$(auth_of --client-ip 203.0.113.9 "$tmp/altered.eml")" = "fail fail reject False"
+"$vigie" scan --dns-zone "$tmp/dkimzone.yaml" --client-ip 192.0.2.25 "$tmp/signed.eml" | py 'import json,sys; print(json.load(sys.stdin)["auth"]["authentication_results"])' > "$tmp/ar.txt"
+check "Authentication-Results value" grep -q "^vigie; spf=pass smtp.mailfrom=mairie-exemple.fr; dkim=pass header.d=mairie-exemple.fr header.i=@mairie-exemple.fr header.s=sel header.a=rsa-sha256 header.b=[^ ;]*; dmarc=pass (p=reject dis=none) header.from=mairie-exemple.fr$" "$tmp/ar.txt"
+
 printf 'example.com:\n  - BOGUS: 1\n' > "$tmp/badzone.yaml"
 "$vigie" scan --dns-zone "$tmp/badzone.yaml" "$examples/benign.eml" > /dev/null 2> "$tmp/zoneerr"; rc=$?
 check "bad zone: exit 2" test "$rc" -eq 2

@@ -2,6 +2,10 @@
 // check. Every missing input becomes result "none" with a reason rather than a guess.
 #include "auth/stage/authenticate.h"
 
+#include <chrono>
+
+#include "auth/arc/arc.h"
+#include "auth/dkim/dkim.h"
 #include "auth/dmarc/dmarc.h"
 #include "auth/dns/ip_address.h"
 #include "auth/spf/spf.h"
@@ -106,12 +110,43 @@ SpfAuthResult check_spf(const ParsedMessage& message, const Envelope& envelope,
   return out;
 }
 
+// Signatures are checked against the time of delivery when the envelope knows it (an archived
+// message replayed later must not fail on x= expiry), else the clock.
+std::int64_t verification_time(const Envelope& envelope) {
+  if (envelope.received_at != 0) return envelope.received_at;
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool has_field(const ParsedMessage& message, std::string_view name) {
+  return message.header(name) != nullptr;
+}
+
 }  // namespace
 
 AuthResults authenticate(const ParsedMessage& message, const Envelope& envelope,
                          const dns::Resolver* resolver, const AuthConfig& config) {
   AuthResults results;
   results.spf = check_spf(message, envelope, resolver);
+  const bool signed_message = has_field(message, "DKIM-Signature");
+  const bool sealed = has_field(message, "ARC-Seal") || has_field(message, "ARC-Message-Signature");
+  if (resolver == nullptr) {
+    results.arc.reason = std::string(kNoDns);
+  } else if (signed_message || sealed) {
+    // One signed view and one key cache per message: a domain that signs and seals is one lookup.
+    const dkim::SignedMessage signed_view(message);
+    dkim::KeyCache keys(*resolver);
+    const std::int64_t now = verification_time(envelope);
+    if (signed_message) results.dkim = dkim::verify_dkim(signed_view, keys, now);
+    if (sealed) {
+      results.arc = arc::validate_arc(signed_view, keys, now);
+    } else {
+      results.arc.reason = "no ARC headers";
+    }
+  } else {
+    results.arc.reason = "no ARC headers";
+  }
   results.dmarc = check_dmarc(message, results, resolver, config);
   // Without DNS no method ran: the header says so rather than report unevaluated "none"s.
   results.authentication_results =

@@ -74,7 +74,8 @@ std::string authentication_results_header(std::string_view authserv_id, const Au
   }
   if (r.arc.result != "none") {
     add_method(out, "arc", r.arc.result, r.arc.result == "pass" ? "" : r.arc.reason);
-    if (r.arc.result == "pass" && r.arc.oldest_pass > 0) {
+    // RFC 8617 §10.1: worth writing only when an older AMS no longer verifies (oldest_pass > 1).
+    if (r.arc.result == "pass" && r.arc.oldest_pass > 1) {
       add_property(out, "header.oldest-pass", std::to_string(r.arc.oldest_pass));
     }
   }

@@ -24,7 +24,7 @@ TEST(AuthenticationResultsTest, EveryMethodWithItsProperties) {
   d.header_b = "ab/c+d=";
   r.dkim.push_back(d);
   r.arc.result = "pass";
-  r.arc.oldest_pass = 1;
+  r.arc.oldest_pass = 2;
   r.dmarc.result = "pass";
   r.dmarc.policy = "reject";
   r.dmarc.disposition = "none";
@@ -33,7 +33,7 @@ TEST(AuthenticationResultsTest, EveryMethodWithItsProperties) {
             "mx.exemple.gouv.fr; spf=fail reason=\"192.0.2.9 is not allowed\" "
             "smtp.mailfrom=attacker.example; dkim=pass header.d=exemple.gouv.fr "
             "header.i=@exemple.gouv.fr header.s=sel header.a=rsa-sha256 header.b=\"ab/c+d=\"; "
-            "arc=pass header.oldest-pass=1; dmarc=pass (p=reject dis=none) header.from=exemple.gouv.fr");
+            "arc=pass header.oldest-pass=2; dmarc=pass (p=reject dis=none) header.from=exemple.gouv.fr");
 }
 
 TEST(AuthenticationResultsTest, ReasonsAreQuotedAndCannotBreakTheHeader) {
