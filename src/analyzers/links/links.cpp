@@ -43,10 +43,15 @@ struct Network {
   unsigned prefix_length;
 };
 
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 struct State final : AnalyzerState {
   intel::LinkCategories categories;
   // Registrable domains of the organisation and its partners: links there are not lures.
-  std::unordered_set<std::string> trusted_domains;
+  std::unordered_set<std::string, StringHash, std::equal_to<>> trusted_domains;
   std::vector<Network> internal_networks;
 };
 
@@ -54,7 +59,7 @@ struct State final : AnalyzerState {
 enum Slot : std::size_t {
   kMismatch, kTunnel, kWebhook, kIpfs, kDynamicDns, kFreeHosting, kFormBuilder, kFileSharing,
   kShortener, kImageHosting, kTemporaryMail, kIpLiteral, kUnusualPort, kUserinfo, kScriptOrData,
-  kRedirect, kCredentialForm, kFormExternal, kHtmlAttachment, kSlotCount
+  kRedirect, kUncPath, kCredentialForm, kFormExternal, kHtmlAttachment, kSlotCount
 };
 
 constexpr std::array<FindingId, kSlotCount> kSlotFinding{
@@ -66,8 +71,8 @@ constexpr std::array<FindingId, kSlotCount> kSlotFinding{
     FindingId::LINK_TEMPORARY_MAIL,       FindingId::LINK_IP_LITERAL,
     FindingId::LINK_UNUSUAL_PORT,         FindingId::LINK_USERINFO_TRICK,
     FindingId::LINK_SCRIPT_OR_DATA_URI,   FindingId::LINK_REDIRECT,
-    FindingId::CREDENTIAL_FORM,           FindingId::FORM_EXTERNAL_ACTION,
-    FindingId::HTML_ATTACHMENT_PHISHING,
+    FindingId::LINK_UNC_PATH,             FindingId::CREDENTIAL_FORM,
+    FindingId::FORM_EXTERNAL_ACTION,      FindingId::HTML_ATTACHMENT_PHISHING,
 };
 
 // Which finding a category feeds, and how sure a link there makes us. Blogs and storage buckets
@@ -192,6 +197,10 @@ class Scan {
       mailto(url);
       return;
     }
+    if (is_unc(url)) {
+      found_.add(kUncPath, Evidence{location_of(url), describe(url, "file share on " + bounded(url.host_ascii))}, 1.0);
+      return;
+    }
     if (url.scheme != "http" && url.scheme != "https" && url.scheme != "ftp") return;
     if (!url.valid || url.host_ascii.empty()) return;
 
@@ -218,6 +227,14 @@ class Scan {
     }
   }
 
+  // \\host\share or file://host/share: Windows opens it over SMB (or WebDAV) and
+  // authenticates with the reader's credentials (the CVE-2023-23397 family, threat-notes 3.3).
+  static bool is_unc(const Url& url) {
+    if (url.host_ascii.empty() || url.host_ascii == "localhost") return false;
+    if (url.scheme == "file") return true;
+    return url.scheme.empty() && url.raw.starts_with("\\\\");
+  }
+
   void address(const Mailbox& mailbox, std::string_view field, double confidence) {
     std::string domain = lowercase(mailbox.domain);
     const LinkCategoryEntry* entry = state_.categories.match(domain, {});
@@ -234,7 +251,7 @@ class Scan {
                                   sender_domains_.end();
   }
   bool is_trusted(std::string_view registrable) const {
-    return !registrable.empty() && state_.trusted_domains.contains(std::string(registrable));
+    return !registrable.empty() && state_.trusted_domains.contains(registrable);
   }
   const State& state() const { return state_; }
 
@@ -342,7 +359,7 @@ class Scan {
     }
     const bool at_vendor_root = url.host_ascii == entry.host || (url.host_ascii.starts_with("www.") &&
                                                                  url.host_ascii.substr(4) == entry.host);
-    if (at_vendor_root) {
+    if (at_vendor_root && !looks_like_ipfs(url.host_ascii, path)) {  // ipfs.io/ipfs/<cid> is a use
       if (serves_on_subdomains(entry.category) && entry.path_prefix.empty() &&
           entry.host == url.registrable_domain) {
         return;  // the provider's own site (www.duckdns.org), not a page someone put there
@@ -446,25 +463,50 @@ class Scan {
         first_label(shown) == first_label(final_domain)) {
       return;
     }
-    double confidence = 1.0;
+    // Newsletters show the advertised site over a link through their (or their provider's) click
+    // tracker, so a mismatch alone is weak evidence; it is strong when the text names our own or a
+    // partner's domain, or when the link really goes somewhere only a lure would.
+    double confidence = 0.45;
     std::string why;
-    const bool tracked = (entry != nullptr && entry->category == LinkCategory::kClickTracker) ||
-                         is_sender_domain(url.registrable_domain);
+    const bool tracked = (entry != nullptr && (entry->category == LinkCategory::kClickTracker ||
+                                               entry->category == LinkCategory::kUrlWrapper)) ||
+                         is_sender_domain(url.registrable_domain) || looks_like_tracking(url);
+    const bool lure_destination =
+        url.host_is_ip || !url.userinfo.empty() ||
+        (entry != nullptr && weight_of(entry->category).has_value() && entry->category != LinkCategory::kBlog &&
+         entry->category != LinkCategory::kImageHosting);
     if (is_trusted(shown)) {
+      confidence = 1.0;
       why = "; the text names a protected or partner domain";  // our own name on someone else's link
+    } else if (lure_destination) {
+      confidence = 0.8;
+      why = "; to a host of a kind lures use";
     } else if (tracked) {
-      // The sender's or its mailing provider's click tracker in front of the named site: what
-      // newsletters do. Kept as weak evidence only.
       confidence = 0.15;
       why = "; through a click tracker";
-    } else if (url.source == UrlSource::kHref && !final_domain.empty() && final_domain != url.registrable_domain) {
-      why = "; through a redirect to " + final_domain;
+    }
+    if (!final_domain.empty() && final_domain != url.registrable_domain) {
+      why += "; redirects to " + final_domain;
     }
     found_.add(kMismatch,
                Evidence{location_of(url),
                         "text shows " + bounded(shown_host) + ", link goes to " + bounded(url.host_ascii) +
                             ": " + bounded(url.raw) + why},
                confidence);
+  }
+
+  // Click-tracking links of providers not in the lists: a tracking word in the host or path
+  // (click.example.net, /track/, /redirect) or an opaque token as the whole path.
+  static bool looks_like_tracking(const Url& url) {
+    static constexpr std::array<std::string_view, 9> kWords{
+        "click", "track", "redir", "trk", "links.", "link.", "email.", "mail.", "/ls/"};
+    for (std::string_view w : kWords) {
+      if (url.host_ascii.find(w) != std::string::npos) return true;
+      if (w.find('.') == std::string_view::npos && url_path(url.normalized).find(w) != std::string_view::npos) {
+        return true;
+      }
+    }
+    return false;
   }
 
   const State& state_;
@@ -604,8 +646,8 @@ constexpr FindingId kEmits[] = {
     FindingId::LINK_TEMPORARY_MAIL,       FindingId::LINK_IP_LITERAL,
     FindingId::LINK_UNUSUAL_PORT,         FindingId::LINK_USERINFO_TRICK,
     FindingId::LINK_SCRIPT_OR_DATA_URI,   FindingId::LINK_REDIRECT,
-    FindingId::CREDENTIAL_FORM,           FindingId::FORM_EXTERNAL_ACTION,
-    FindingId::HTML_ATTACHMENT_PHISHING,
+    FindingId::LINK_UNC_PATH,             FindingId::CREDENTIAL_FORM,
+    FindingId::FORM_EXTERNAL_ACTION,      FindingId::HTML_ATTACHMENT_PHISHING,
 };
 
 }  // namespace
