@@ -93,6 +93,7 @@ std::optional<CategoryWeight> weight_of(LinkCategory category) {
     case LinkCategory::kSiteBuilder: return CategoryWeight{kFreeHosting, 0.9};
     case LinkCategory::kServerless: return CategoryWeight{kFreeHosting, 0.8};
     case LinkCategory::kCloudStorage: return CategoryWeight{kFreeHosting, 0.7};
+    case LinkCategory::kCdn: return CategoryWeight{kFreeHosting, 0.5};
     case LinkCategory::kPaste: return CategoryWeight{kFreeHosting, 0.8};
     case LinkCategory::kBlog: return CategoryWeight{kFreeHosting, 0.4};
     case LinkCategory::kFormBuilder: return CategoryWeight{kFormBuilder, 1.0};
@@ -107,13 +108,14 @@ std::optional<CategoryWeight> weight_of(LinkCategory category) {
   return std::nullopt;
 }
 
-// Services whose own pages live under sub-domains of a registrable domain they own
-// (x.duckdns.org, x.weebly.com): the bare domain and its www are the vendor's site, not a use.
+// Services whose users' pages live under sub-domains of a registrable domain the provider owns
+// (x.duckdns.org, x.weebly.com): the bare domain and its www are the provider's site, not a use.
+// Storage, CDNs and serverless platforms also serve users' content on the bare host
+// (storage.googleapis.com/<bucket>/page.html), so they are not in this set.
 bool serves_on_subdomains(LinkCategory category) {
   switch (category) {
     case LinkCategory::kFreeHosting: case LinkCategory::kSiteBuilder: case LinkCategory::kBlog:
-    case LinkCategory::kServerless: case LinkCategory::kCloudStorage: case LinkCategory::kTunnel:
-    case LinkCategory::kDynamicDns: case LinkCategory::kIpfs:
+    case LinkCategory::kTunnel: case LinkCategory::kDynamicDns: case LinkCategory::kIpfs:
       return true;
     default:
       return false;
@@ -124,6 +126,31 @@ bool is_navigation(UrlSource source) {
   return source == UrlSource::kHref || source == UrlSource::kFormAction ||
          source == UrlSource::kMetaRefresh || source == UrlSource::kText;
 }
+
+// The reader sees where the link goes: the address is written out (plain text, or link text
+// naming the same host). Hiding the destination behind "Click here" is what lures do; a personal
+// site or a server address quoted in a discussion is not hidden.
+bool destination_is_visible(const Url& url) {
+  if (url.source == UrlSource::kText) return true;
+  if (url.source != UrlSource::kHref || url.anchor_text.empty()) return false;
+  const std::string shown = displayed_host(url.anchor_text);
+  return !shown.empty() && shown == url.host_ascii;
+}
+
+// Categories whose pages are often a person's or a project's own site, so that a link the reader
+// can read in full is weaker evidence; request catchers, tunnels and IPFS stay strong however shown.
+bool is_weaker_when_visible(LinkCategory category) {
+  switch (category) {
+    case LinkCategory::kDynamicDns: case LinkCategory::kFreeHosting: case LinkCategory::kSiteBuilder:
+    case LinkCategory::kBlog: case LinkCategory::kCloudStorage: case LinkCategory::kServerless:
+    case LinkCategory::kCdn: case LinkCategory::kPaste: case LinkCategory::kFormBuilder: case LinkCategory::kFileSharing:
+      return true;
+    default:
+      return false;
+  }
+}
+
+constexpr double kVisibleFactor = 0.45;
 
 bool is_embedded_resource(UrlSource source) {
   return source == UrlSource::kSrc || source == UrlSource::kSrcset || source == UrlSource::kCssUrl ||
@@ -333,7 +360,8 @@ class Scan {
       redirect_domain = inner.registrable_domain;
       const bool inner_trusted = is_trusted(inner.registrable_domain);
       if (!inner_trusted && !tracker && !own && is_navigation(url.source)) {
-        const double confidence = known_redirector ? 1.0 : is_redirect_parameter(name) ? 0.4 : 0;
+        double confidence = known_redirector ? 1.0 : is_redirect_parameter(name) ? 0.4 : 0;
+        if (url.source == UrlSource::kText) confidence *= kVisibleFactor;
         if (confidence > 0) {
           found_.add(kRedirect,
                      Evidence{location_of(url),
@@ -367,9 +395,14 @@ class Scan {
       if (entry.path_prefix.empty() && (path.empty() || path == "/")) return;  // its home page
     }
     double confidence = weight->confidence;
-    if (entry.category == LinkCategory::kCloudStorage || entry.category == LinkCategory::kServerless) {
-      // A web page (or a bare function endpoint) on a storage bucket is a landing page.
-      if (path.ends_with(".html") || path.ends_with(".htm") || path.ends_with(".php")) confidence = 1.0;
+    if (is_weaker_when_visible(entry.category) && destination_is_visible(url)) confidence *= kVisibleFactor;
+    if (entry.category == LinkCategory::kCloudStorage || entry.category == LinkCategory::kServerless ||
+        entry.category == LinkCategory::kCdn) {
+      // A web page on a storage bucket or a CDN is a landing page someone uploaded.
+      if (path.ends_with(".html") || path.ends_with(".htm") || path.ends_with(".shtml") ||
+          path.ends_with(".php")) {
+        confidence = 1.0;
+      }
     }
     std::string detail(intel::link_category_name(entry.category));
     detail.append("; source: ").append(entry.source);
@@ -401,13 +434,14 @@ class Scan {
       detail = "IP address written as " + bounded(raw_host(url.raw)) + " to hide it";
     }
     if (is_embedded_resource(url.source)) confidence *= 0.5;  // an image from an IP: weaker
+    if (destination_is_visible(url) && confidence < 1.0) confidence *= kVisibleFactor;
     found_.add(kIpLiteral, Evidence{location_of(url), describe(url, detail)}, confidence);
   }
 
   void unusual_port(const Url& url) {
     const bool common_alternative = url.port == 8080 || url.port == 8443 || url.port == 8000 || url.port == 8888;
     found_.add(kUnusualPort, Evidence{location_of(url), describe(url, "port " + std::to_string(url.port))},
-               common_alternative ? 0.5 : 1.0);
+               (common_alternative ? 0.5 : 1.0) * (destination_is_visible(url) ? kVisibleFactor : 1.0));
   }
 
   void userinfo(const Url& url) {
@@ -416,7 +450,7 @@ class Scan {
     found_.add(kUserinfo,
                Evidence{location_of(url), describe(url, "shows " + bounded(url.userinfo) + ", opens " +
                                                             url.host_ascii)},
-               looks_like_host ? 1.0 : 0.6);
+               looks_like_host ? 1.0 : 0.3);
   }
 
   void script_or_data(const Url& url) {
@@ -430,7 +464,7 @@ class Scan {
         return;
       }
       if (!is_meaningful_javascript(text, strong)) return;
-      confidence = strong ? 1.0 : 0.5;
+      confidence = strong ? 1.0 : 0.2;  // popUp(...) menus of old newsletters: barely a signal
     } else {
       if (!is_active_data_url(text)) return;
       confidence = is_navigation(url.source) ? 1.0 : 0.7;
@@ -500,13 +534,24 @@ class Scan {
   static bool looks_like_tracking(const Url& url) {
     static constexpr std::array<std::string_view, 9> kWords{
         "click", "track", "redir", "trk", "links.", "link.", "email.", "mail.", "/ls/"};
+    std::string path(url_path(url.normalized));
+    for (char& c : path) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
     for (std::string_view w : kWords) {
       if (url.host_ascii.find(w) != std::string::npos) return true;
-      if (w.find('.') == std::string_view::npos && url_path(url.normalized).find(w) != std::string_view::npos) {
-        return true;
-      }
+      if (w.find('.') == std::string_view::npos && path.find(w) != std::string::npos) return true;
     }
-    return false;
+    // /t/12337/850395/30/181/: a path of numeric ids is a mailing system's tracked link.
+    int numeric_segments = 0;
+    for (std::size_t start = 1; start < path.size();) {
+      std::size_t end = path.find('/', start);
+      if (end == std::string::npos) end = path.size();
+      const std::string_view segment = std::string_view(path).substr(start, end - start);
+      if (!segment.empty() && segment.find_first_not_of("0123456789") == std::string_view::npos) ++numeric_segments;
+      start = end + 1;
+    }
+    return numeric_segments >= 3;
   }
 
   const State& state_;
@@ -549,7 +594,7 @@ void forms(const ParsedMessage& message, Scan& scan) {
       if (scan.is_trusted(action.registrable_domain) || scan.is_sender_domain(action.registrable_domain)) {
         continue;
       }
-      double confidence = 0.4;  // a search or subscription box posting to a third party
+      double confidence = 0.25;  // a search or subscription box posting to a third party
       std::string detail;
       const LinkCategoryEntry* entry =
           scan.state().categories.match(action.host_ascii, url_path(action.normalized));

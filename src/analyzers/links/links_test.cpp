@@ -138,6 +138,15 @@ TEST(LinksTest, FreeHostingFormBuilderFileSharingShortener) {
   EXPECT_TRUE(f.contains("LINK_SHORTENER"));
 }
 
+TEST(LinksTest, PageInAStorageBucketOrOnACdn) {
+  const auto f = scan(html_mail(
+      "<a href=\"https://storage.googleapis.com/bucket-x/office365/index.html#user\">Update your account</a>"));
+  ASSERT_TRUE(f.contains("LINK_FREE_HOSTING"));
+  EXPECT_DOUBLE_EQ(f.at("LINK_FREE_HOSTING").confidence, 1.0);
+  const auto g = scan(html_mail("<a href=\"https://d15k2d11r6t6rl.cloudfront.net/public/x/y/zz33.shtml\">Enjoy</a>"));
+  EXPECT_TRUE(g.contains("LINK_FREE_HOSTING"));
+}
+
 TEST(LinksTest, SendersOwnServiceIsNotReported) {
   // Dropbox's own notification links to dropbox.com.
   EXPECT_TRUE(scan(text_mail("Jeanne shared a file: https://www.dropbox.com/s/abc/report.pdf",

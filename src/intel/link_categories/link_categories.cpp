@@ -16,12 +16,13 @@ struct CategoryName {
   std::string_view name;
 };
 
-constexpr std::array<CategoryName, 19> kCategoryNames{{
+constexpr std::array<CategoryName, 20> kCategoryNames{{
     {LinkCategory::kShortener, "shortener"},
     {LinkCategory::kFreeHosting, "free_hosting"},
     {LinkCategory::kSiteBuilder, "site_builder"},
     {LinkCategory::kBlog, "blog"},
     {LinkCategory::kCloudStorage, "cloud_storage"},
+    {LinkCategory::kCdn, "cdn"},
     {LinkCategory::kServerless, "serverless"},
     {LinkCategory::kPaste, "paste"},
     {LinkCategory::kWebhook, "webhook"},

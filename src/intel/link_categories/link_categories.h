@@ -25,6 +25,7 @@ enum class LinkCategory : std::uint8_t {
   kSiteBuilder,
   kBlog,
   kCloudStorage,
+  kCdn,
   kServerless,
   kPaste,
   kWebhook,
