@@ -1,0 +1,711 @@
+// links: deceptive links and credential-capture forms (issue 4, spear-phishing). Owns every
+// finding about where the message's links and forms lead:
+//   - the link text shows one site and the link goes to another;
+//   - links to services attackers borrow (tunnels, request catchers, IPFS, dynamic DNS, free
+//     hosting, form builders, file sharing, shorteners, image hosts, temporary mail), from the
+//     sourced lists of data/link_categories/ — one finding per family, graded by category;
+//   - URL tricks: IP literals (decimal/hex forms above all), unusual ports, "trusted@evil" userinfo,
+//     javascript:/data: addresses, redirect parameters carrying an off-site URL;
+//   - forms asking for a password, forms posting elsewhere, HTML attachments that are log-in pages
+//     or script redirectors.
+// Links to the sender's own domain and to the organisation's protected and partner domains are
+// not reported: they are not where a lure sends people. Newsletter click trackers, which make a
+// text/target mismatch normal, only lower the confidence of a mismatch.
+// Hot path: one pass over message.urls(); every list lookup is a hash probe per host label.
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "analyzers/analyzer.h"
+#include "analyzers/links/url_shapes.h"
+#include "auth/dns/ip_address.h"
+#include "intel/link_categories/link_categories.h"
+#include "parse/url/url.h"
+
+namespace vigie::analyzers::links {
+namespace {
+
+using intel::LinkCategory;
+using intel::LinkCategoryEntry;
+using verdict::FindingId;
+
+constexpr std::size_t kMaxEvidencePerFinding = 5;
+constexpr std::size_t kMaxEvidenceUrlBytes = 200;
+constexpr std::size_t kMaxAttachmentScanBytes = 4 * 1024 * 1024;
+constexpr int kMaxRedirectDepth = 2;
+
+struct Network {
+  auth::dns::IpAddress address;
+  unsigned prefix_length;
+};
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+struct State final : AnalyzerState {
+  intel::LinkCategories categories;
+  // Registrable domains of the organisation and its partners: links there are not lures.
+  std::unordered_set<std::string, StringHash, std::equal_to<>> trusted_domains;
+  std::vector<Network> internal_networks;
+};
+
+// The findings this analyzer gathers before emitting, one slot each.
+enum Slot : std::size_t {
+  kMismatch, kTunnel, kWebhook, kIpfs, kDynamicDns, kFreeHosting, kFormBuilder, kFileSharing,
+  kShortener, kImageHosting, kTemporaryMail, kIpLiteral, kUnusualPort, kUserinfo, kScriptOrData,
+  kRedirect, kUncPath, kCredentialForm, kFormExternal, kHtmlAttachment, kSlotCount
+};
+
+constexpr std::array<FindingId, kSlotCount> kSlotFinding{
+    FindingId::LINK_TEXT_DOMAIN_MISMATCH, FindingId::LINK_TUNNEL_SERVICE,
+    FindingId::LINK_WEBHOOK_SERVICE,      FindingId::LINK_IPFS,
+    FindingId::LINK_DYNAMIC_DNS,          FindingId::LINK_FREE_HOSTING,
+    FindingId::LINK_FORM_BUILDER,         FindingId::LINK_FILE_SHARING,
+    FindingId::LINK_SHORTENER,            FindingId::LINK_IMAGE_HOSTING,
+    FindingId::LINK_TEMPORARY_MAIL,       FindingId::LINK_IP_LITERAL,
+    FindingId::LINK_UNUSUAL_PORT,         FindingId::LINK_USERINFO_TRICK,
+    FindingId::LINK_SCRIPT_OR_DATA_URI,   FindingId::LINK_REDIRECT,
+    FindingId::LINK_UNC_PATH,             FindingId::CREDENTIAL_FORM,
+    FindingId::FORM_EXTERNAL_ACTION,      FindingId::HTML_ATTACHMENT_PHISHING,
+};
+
+// Which finding a category feeds, and how sure a link there makes us. Blogs and storage buckets
+// carry plenty of legitimate content; a request catcher or a tunnel in a mail has no good reason.
+struct CategoryWeight {
+  Slot slot;
+  double confidence;
+};
+
+std::optional<CategoryWeight> weight_of(LinkCategory category) {
+  switch (category) {
+    case LinkCategory::kTunnel: return CategoryWeight{kTunnel, 1.0};
+    case LinkCategory::kWebhook: return CategoryWeight{kWebhook, 1.0};
+    case LinkCategory::kMockApi: return CategoryWeight{kWebhook, 1.0};
+    case LinkCategory::kIpfs: return CategoryWeight{kIpfs, 1.0};
+    case LinkCategory::kDynamicDns: return CategoryWeight{kDynamicDns, 1.0};
+    case LinkCategory::kFreeHosting: return CategoryWeight{kFreeHosting, 1.0};
+    case LinkCategory::kSiteBuilder: return CategoryWeight{kFreeHosting, 0.9};
+    case LinkCategory::kServerless: return CategoryWeight{kFreeHosting, 0.8};
+    case LinkCategory::kCloudStorage: return CategoryWeight{kFreeHosting, 0.7};
+    case LinkCategory::kCdn: return CategoryWeight{kFreeHosting, 0.5};
+    case LinkCategory::kPaste: return CategoryWeight{kFreeHosting, 0.8};
+    case LinkCategory::kBlog: return CategoryWeight{kFreeHosting, 0.4};
+    case LinkCategory::kFormBuilder: return CategoryWeight{kFormBuilder, 1.0};
+    case LinkCategory::kFileSharing: return CategoryWeight{kFileSharing, 1.0};
+    case LinkCategory::kShortener: return CategoryWeight{kShortener, 1.0};
+    case LinkCategory::kImageHosting: return CategoryWeight{kImageHosting, 1.0};
+    case LinkCategory::kTemporaryMail: return CategoryWeight{kTemporaryMail, 0.8};
+    case LinkCategory::kClickTracker:
+    case LinkCategory::kOpenRedirect:
+    case LinkCategory::kUrlWrapper: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// Services whose users' pages live under sub-domains of a registrable domain the provider owns
+// (x.duckdns.org, x.weebly.com): the bare domain and its www are the provider's site, not a use.
+// Storage, CDNs and serverless platforms also serve users' content on the bare host
+// (storage.googleapis.com/<bucket>/page.html), so they are not in this set.
+bool serves_on_subdomains(LinkCategory category) {
+  switch (category) {
+    case LinkCategory::kFreeHosting: case LinkCategory::kSiteBuilder: case LinkCategory::kBlog:
+    case LinkCategory::kTunnel: case LinkCategory::kDynamicDns: case LinkCategory::kIpfs:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_navigation(UrlSource source) {
+  return source == UrlSource::kHref || source == UrlSource::kFormAction ||
+         source == UrlSource::kMetaRefresh || source == UrlSource::kText;
+}
+
+// The reader sees where the link goes: the address is written out (plain text, or link text
+// naming the same host). Hiding the destination behind "Click here" is what lures do; a personal
+// site or a server address quoted in a discussion is not hidden.
+bool destination_is_visible(const Url& url) {
+  if (url.source == UrlSource::kText) return true;
+  if (url.source != UrlSource::kHref || url.anchor_text.empty()) return false;
+  const std::string shown = displayed_host(url.anchor_text);
+  return !shown.empty() && shown == url.host_ascii;
+}
+
+// Categories whose pages are often a person's or a project's own site, so that a link the reader
+// can read in full is weaker evidence; request catchers, tunnels and IPFS stay strong however shown.
+bool is_weaker_when_visible(LinkCategory category) {
+  switch (category) {
+    case LinkCategory::kDynamicDns: case LinkCategory::kFreeHosting: case LinkCategory::kSiteBuilder:
+    case LinkCategory::kBlog: case LinkCategory::kCloudStorage: case LinkCategory::kServerless:
+    case LinkCategory::kCdn: case LinkCategory::kPaste: case LinkCategory::kFormBuilder: case LinkCategory::kFileSharing:
+      return true;
+    default:
+      return false;
+  }
+}
+
+constexpr double kVisibleFactor = 0.45;
+
+bool is_embedded_resource(UrlSource source) {
+  return source == UrlSource::kSrc || source == UrlSource::kSrcset || source == UrlSource::kCssUrl ||
+         source == UrlSource::kOtherAttribute;
+}
+
+std::string bounded(std::string_view text) {
+  if (text.size() <= kMaxEvidenceUrlBytes) return std::string(text);
+  std::string out(text.substr(0, kMaxEvidenceUrlBytes));
+  out += "…";
+  return out;
+}
+
+std::string describe(const Url& url, std::string_view detail) {
+  std::string out = bounded(url.raw.empty() ? url.normalized : url.raw);
+  if (!detail.empty()) out.append(" (").append(detail).append(")");
+  return out;
+}
+
+std::string location_of(const Url& url, std::string_view kind = "url") {
+  return url.part == kNoPart ? std::string(kind) : std::string(kind) + ":part:" + std::to_string(url.part);
+}
+
+class Collector {
+ public:
+  void add(Slot slot, Evidence evidence, double confidence) {
+    Hit& hit = hits_[slot];
+    hit.confidence = std::max(hit.confidence, confidence);
+    if (hit.evidence.size() >= kMaxEvidencePerFinding) return;
+    for (const Evidence& e : hit.evidence) {
+      if (e.value == evidence.value) return;
+    }
+    hit.evidence.push_back(std::move(evidence));
+  }
+  void emit(FindingSink& sink) {
+    for (std::size_t i = 0; i < kSlotCount; ++i) {
+      if (hits_[i].confidence > 0) {
+        sink.emit(kSlotFinding[i], std::move(hits_[i].evidence), hits_[i].confidence);
+      }
+    }
+  }
+
+ private:
+  struct Hit {
+    std::vector<Evidence> evidence;
+    double confidence = 0;
+  };
+  std::array<Hit, kSlotCount> hits_;
+};
+
+// What one scan knows besides the lists: the sender's domains and the findings so far.
+class Scan {
+ public:
+  Scan(const State& state, const ParsedMessage& message, const ScanContext& context)
+      : state_(state) {
+    for (std::string_view field : {"From", "Sender", "Return-Path"}) {
+      for (const Mailbox& m : message.addresses(field).mailboxes) add_sender_domain(m.domain);
+    }
+    const std::string& mail_from = context.envelope.mail_from;
+    if (const std::size_t at = mail_from.rfind('@'); at != std::string::npos) {
+      add_sender_domain(mail_from.substr(at + 1));
+    }
+  }
+
+  void link(const Url& url) {
+    if (url.scheme == "javascript" || url.scheme == "data") {
+      script_or_data(url);
+      return;
+    }
+    if (url.scheme == "mailto") {
+      mailto(url);
+      return;
+    }
+    if (is_unc(url)) {
+      found_.add(kUncPath, Evidence{location_of(url), describe(url, "file share on " + bounded(url.host_ascii))}, 1.0);
+      return;
+    }
+    if (url.scheme != "http" && url.scheme != "https" && url.scheme != "ftp") return;
+    if (!url.valid || url.host_ascii.empty()) return;
+
+    // A mail gateway's rewritten link (Safe Links, URL Defense): what matters is the wrapped URL.
+    const Url* target = &url;
+    Url unwrapped;
+    const LinkCategoryEntry* entry = state_.categories.match(url.host_ascii, url_path(url.normalized));
+    if (entry != nullptr && entry->category == LinkCategory::kUrlWrapper) {
+      if (std::optional<Url> inner = wrapped_url(url)) {
+        unwrapped = std::move(*inner);
+        unwrapped.source = url.source;
+        unwrapped.part = url.part;
+        unwrapped.anchor_text = url.anchor_text;
+        target = &unwrapped;
+        entry = state_.categories.match(target->host_ascii, url_path(target->normalized));
+      }
+    }
+    const std::string* final_domain = &target->registrable_domain;
+    std::string redirect_domain;
+    inspect(*target, entry, 0, redirect_domain);
+    if (!redirect_domain.empty()) final_domain = &redirect_domain;
+    if (url.source == UrlSource::kHref && !url.anchor_text.empty()) {
+      mismatch(*target, entry, *final_domain);
+    }
+  }
+
+  // \\host\share or file://host/share: Windows opens it over SMB (or WebDAV) and
+  // authenticates with the reader's credentials (the CVE-2023-23397 family, threat-notes 3.3).
+  static bool is_unc(const Url& url) {
+    if (url.host_ascii.empty() || url.host_ascii == "localhost") return false;
+    if (url.scheme == "file") return true;
+    return url.scheme.empty() && url.raw.starts_with("\\\\");
+  }
+
+  void address(const Mailbox& mailbox, std::string_view field, double confidence) {
+    std::string domain = lowercase(mailbox.domain);
+    const LinkCategoryEntry* entry = state_.categories.match(domain, {});
+    if (entry == nullptr || entry->category != LinkCategory::kTemporaryMail) return;
+    found_.add(kTemporaryMail,
+               Evidence{"header:" + std::string(field),
+                        mailbox.address() + " (temporary_mail; source: " + entry->source + ")"},
+               confidence);
+  }
+
+  Collector& found() { return found_; }
+  bool is_sender_domain(std::string_view domain) const {
+    return !domain.empty() && std::find(sender_domains_.begin(), sender_domains_.end(), domain) !=
+                                  sender_domains_.end();
+  }
+  bool is_trusted(std::string_view registrable) const {
+    return !registrable.empty() && state_.trusted_domains.contains(registrable);
+  }
+  const State& state() const { return state_; }
+
+ private:
+  static std::string lowercase(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    if (!out.empty() && out.back() == '.') out.pop_back();
+    return out;
+  }
+
+  void add_sender_domain(std::string_view domain) {
+    if (domain.empty()) return;
+    std::string registrable = parse::registrable_domain(lowercase(domain));
+    if (registrable.empty() || is_sender_domain(registrable)) return;
+    sender_domains_.push_back(std::move(registrable));
+  }
+
+  std::optional<Url> wrapped_url(const Url& url) const {
+    std::optional<std::string> inner;
+    for_each_query_parameter(url_query(url.normalized), [&](std::string_view, std::string_view value) {
+      if (!inner) inner = embedded_url(value);
+    });
+    if (!inner) {
+      // URL Defense v3 carries the URL in the path: /v3/__https://target__;...
+      const std::string_view path = url_path(url.normalized);
+      const std::size_t start = path.find("__http");
+      if (start != std::string_view::npos) {
+        std::string_view rest = path.substr(start + 2);
+        inner = std::string(rest.substr(0, rest.find("__")));
+      }
+    }
+    if (!inner) return std::nullopt;
+    Url parsed = parse::normalize_url(*inner, url.source);
+    if (!parsed.valid || parsed.host_ascii.empty()) return std::nullopt;
+    return parsed;
+  }
+
+  // Everything about where one link leads. `redirect_domain` receives the registrable domain of
+  // the innermost redirect target, so the mismatch check compares the text with the real end.
+  void inspect(const Url& url, const LinkCategoryEntry* entry, int depth, std::string& redirect_domain) {
+    if (is_trusted(url.registrable_domain)) return;
+    const bool own = is_sender_domain(url.registrable_domain);
+    const std::string_view path = url_path(url.normalized);
+
+    if (url.host_is_ip) ip_literal(url);
+    if (url.port >= 0 && url.port != 80 && url.port != 443 && !url.host_is_ip && !own) {
+      unusual_port(url);
+    }
+    if (!url.userinfo.empty() && url.scheme != "ftp") userinfo(url);
+
+    if (entry != nullptr && !own) category(url, *entry, path);
+    if ((entry == nullptr || entry->category != LinkCategory::kIpfs) && is_navigation(url.source) &&
+        looks_like_ipfs(url.host_ascii, path)) {
+      found_.add(kIpfs,
+                 Evidence{location_of(url),
+                          describe(url, "ipfs; source: IPFS gateway URL shape, "
+                                        "https://docs.ipfs.tech/concepts/ipfs-gateway/")},
+                 1.0);
+    }
+    if (depth >= kMaxRedirectDepth) return;
+    const std::string_view query = url_query(url.normalized);
+    if (query.empty()) return;
+    const LinkCategory outer = entry ? entry->category : LinkCategory::kFreeHosting;
+    const bool known_redirector = entry && outer == LinkCategory::kOpenRedirect;
+    const bool tracker = entry && (outer == LinkCategory::kClickTracker || outer == LinkCategory::kUrlWrapper);
+    bool reported = false;
+    for_each_query_parameter(query, [&](std::string_view name, std::string_view value) {
+      if (reported) return;
+      std::optional<std::string> inner_text = embedded_url(value);
+      if (!inner_text) return;
+      Url inner = parse::normalize_url(*inner_text, url.source);
+      if (!inner.valid || inner.host_ascii.empty()) return;
+      inner.part = url.part;
+      if (inner.registrable_domain == url.registrable_domain && !inner.host_is_ip) return;
+      reported = true;
+      redirect_domain = inner.registrable_domain;
+      const bool inner_trusted = is_trusted(inner.registrable_domain);
+      if (!inner_trusted && !tracker && !own && is_navigation(url.source)) {
+        double confidence = known_redirector ? 1.0 : is_redirect_parameter(name) ? 0.4 : 0;
+        if (url.source == UrlSource::kText) confidence *= kVisibleFactor;
+        if (confidence > 0) {
+          found_.add(kRedirect,
+                     Evidence{location_of(url),
+                              describe(url, "forwards to " + bounded(inner.host_ascii) +
+                                                (known_redirector ? "; open redirect, source: " + entry->source
+                                                                  : std::string()))},
+                     confidence);
+        }
+      }
+      std::string deeper;
+      const LinkCategoryEntry* inner_entry =
+          state_.categories.match(inner.host_ascii, url_path(inner.normalized));
+      inspect(inner, inner_entry, depth + 1, deeper);
+      if (!deeper.empty()) redirect_domain = deeper;
+    });
+  }
+
+  void category(const Url& url, const LinkCategoryEntry& entry, std::string_view path) {
+    const std::optional<CategoryWeight> weight = weight_of(entry.category);
+    if (!weight) return;
+    if (weight->slot == kImageHosting ? !is_embedded_resource(url.source) : !is_navigation(url.source)) {
+      return;
+    }
+    const bool at_vendor_root = url.host_ascii == entry.host || (url.host_ascii.starts_with("www.") &&
+                                                                 url.host_ascii.substr(4) == entry.host);
+    if (at_vendor_root && !looks_like_ipfs(url.host_ascii, path)) {  // ipfs.io/ipfs/<cid> is a use
+      if (serves_on_subdomains(entry.category) && entry.path_prefix.empty() &&
+          entry.host == url.registrable_domain) {
+        return;  // the provider's own site (www.duckdns.org), not a page someone put there
+      }
+      if (entry.path_prefix.empty() && (path.empty() || path == "/")) return;  // its home page
+    }
+    double confidence = weight->confidence;
+    if (is_weaker_when_visible(entry.category) && destination_is_visible(url)) confidence *= kVisibleFactor;
+    if (entry.category == LinkCategory::kCloudStorage || entry.category == LinkCategory::kServerless ||
+        entry.category == LinkCategory::kCdn) {
+      // A web page on a storage bucket or a CDN is a landing page someone uploaded.
+      if (path.ends_with(".html") || path.ends_with(".htm") || path.ends_with(".shtml") ||
+          path.ends_with(".php")) {
+        confidence = 1.0;
+      }
+    }
+    std::string detail(intel::link_category_name(entry.category));
+    detail.append("; source: ").append(entry.source);
+    found_.add(weight->slot, Evidence{location_of(url), describe(url, detail)}, confidence);
+  }
+
+  void ip_literal(const Url& url) {
+    const std::optional<auth::dns::IpAddress> ip = auth::dns::IpAddress::parse(
+        url.host_ascii.starts_with('[') ? std::string_view(url.host_ascii).substr(1, url.host_ascii.size() - 2)
+                                        : std::string_view(url.host_ascii));
+    double confidence = 0.7;
+    std::string detail = "IP address";
+    if (ip) {
+      for (const Network& n : state_.internal_networks) {
+        if (ip->unmapped().in_network(n.address, n.prefix_length)) return;  // our own hosts
+      }
+      if (ip->is_v4()) {
+        const auto& b = ip->bytes;
+        const bool private_range = b[0] == 10 || b[0] == 127 || (b[0] == 172 && (b[1] & 0xF0) == 16) ||
+                                   (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254);
+        if (private_range) {
+          confidence = 0.25;  // a router or an intranet page: odd in mail, rarely a lure
+          detail = "private IP address";
+        }
+      }
+    }
+    if (is_obfuscated_ipv4(raw_host(url.raw))) {
+      confidence = 1.0;
+      detail = "IP address written as " + bounded(raw_host(url.raw)) + " to hide it";
+    }
+    if (is_embedded_resource(url.source)) confidence *= 0.5;  // an image from an IP: weaker
+    if (destination_is_visible(url) && confidence < 1.0) confidence *= kVisibleFactor;
+    found_.add(kIpLiteral, Evidence{location_of(url), describe(url, detail)}, confidence);
+  }
+
+  void unusual_port(const Url& url) {
+    const bool common_alternative = url.port == 8080 || url.port == 8443 || url.port == 8000 || url.port == 8888;
+    found_.add(kUnusualPort, Evidence{location_of(url), describe(url, "port " + std::to_string(url.port))},
+               (common_alternative ? 0.5 : 1.0) * (destination_is_visible(url) ? kVisibleFactor : 1.0));
+  }
+
+  void userinfo(const Url& url) {
+    // "paypal.com@evil.example": a domain before '@' is the deception itself; "user:pass@" less so.
+    const bool looks_like_host = url.userinfo.find('.') != std::string::npos;
+    found_.add(kUserinfo,
+               Evidence{location_of(url), describe(url, "shows " + bounded(url.userinfo) + ", opens " +
+                                                            url.host_ascii)},
+               looks_like_host ? 1.0 : 0.3);
+  }
+
+  void script_or_data(const Url& url) {
+    if (url.source == UrlSource::kText) return;  // written in prose, not a live link
+    const std::string_view text = url.normalized.empty() ? std::string_view(url.raw) : url.normalized;
+    double confidence = 0;
+    if (url.scheme == "javascript") {
+      bool strong = false;
+      if (url.source != UrlSource::kHref && url.source != UrlSource::kFormAction &&
+          url.source != UrlSource::kSrc && url.source != UrlSource::kMetaRefresh) {
+        return;
+      }
+      if (!is_meaningful_javascript(text, strong)) return;
+      confidence = strong ? 1.0 : 0.2;  // popUp(...) menus of old newsletters: barely a signal
+    } else {
+      if (!is_active_data_url(text)) return;
+      confidence = is_navigation(url.source) ? 1.0 : 0.7;
+    }
+    found_.add(kScriptOrData, Evidence{location_of(url), bounded(text)}, confidence);
+  }
+
+  void mailto(const Url& url) {
+    std::string_view address = std::string_view(url.normalized).substr(url.normalized.find(':') + 1);
+    address = address.substr(0, address.find_first_of("?,;"));
+    const std::size_t at = address.rfind('@');
+    if (at == std::string_view::npos) return;
+    const std::string domain = lowercase(percent_decode(address.substr(at + 1)));
+    const LinkCategoryEntry* entry = state_.categories.match(domain, {});
+    if (entry == nullptr || entry->category != LinkCategory::kTemporaryMail) return;
+    found_.add(kTemporaryMail,
+               Evidence{location_of(url), bounded(address) + " (temporary_mail; source: " + entry->source + ")"},
+               0.7);
+  }
+
+  void mismatch(const Url& url, const LinkCategoryEntry* entry, const std::string& final_domain) {
+    const std::string shown_host = displayed_host(url.anchor_text);
+    if (shown_host.empty()) return;
+    const std::string shown = parse::registrable_domain(shown_host);
+    if (shown.empty() || shown == url.registrable_domain || shown == final_domain) return;
+    if (is_trusted(url.registrable_domain) || is_trusted(final_domain)) return;
+    // bank.com shown, bank.co.uk reached: the same organisation's regional site.
+    const auto first_label = [](std::string_view d) { return d.substr(0, d.find('.')); };
+    if (first_label(shown) == first_label(url.registrable_domain) ||
+        first_label(shown) == first_label(final_domain)) {
+      return;
+    }
+    // Newsletters show the advertised site over a link through their (or their provider's) click
+    // tracker, so a mismatch alone is weak evidence; it is strong when the text names our own or a
+    // partner's domain, or when the link really goes somewhere only a lure would.
+    double confidence = 0.45;
+    std::string why;
+    const bool tracked = (entry != nullptr && (entry->category == LinkCategory::kClickTracker ||
+                                               entry->category == LinkCategory::kUrlWrapper)) ||
+                         is_sender_domain(url.registrable_domain) || looks_like_tracking(url);
+    const bool lure_destination =
+        url.host_is_ip || !url.userinfo.empty() ||
+        (entry != nullptr && weight_of(entry->category).has_value() && entry->category != LinkCategory::kBlog &&
+         entry->category != LinkCategory::kImageHosting);
+    if (is_trusted(shown)) {
+      confidence = 1.0;
+      why = "; the text names a protected or partner domain";  // our own name on someone else's link
+    } else if (lure_destination) {
+      confidence = 0.8;
+      why = "; to a host of a kind lures use";
+    } else if (tracked) {
+      confidence = 0.15;
+      why = "; through a click tracker";
+    }
+    if (!final_domain.empty() && final_domain != url.registrable_domain) {
+      why += "; redirects to " + final_domain;
+    }
+    found_.add(kMismatch,
+               Evidence{location_of(url),
+                        "text shows " + bounded(shown_host) + ", link goes to " + bounded(url.host_ascii) +
+                            ": " + bounded(url.raw) + why},
+               confidence);
+  }
+
+  // Click-tracking links of providers not in the lists: a tracking word in the host or path
+  // (click.example.net, /track/, /redirect) or an opaque token as the whole path.
+  static bool looks_like_tracking(const Url& url) {
+    static constexpr std::array<std::string_view, 9> kWords{
+        "click", "track", "redir", "trk", "links.", "link.", "email.", "mail.", "/ls/"};
+    std::string path(url_path(url.normalized));
+    for (char& c : path) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    for (std::string_view w : kWords) {
+      if (url.host_ascii.find(w) != std::string::npos) return true;
+      if (w.find('.') == std::string_view::npos && path.find(w) != std::string::npos) return true;
+    }
+    // /t/12337/850395/30/181/: a path of numeric ids is a mailing system's tracked link.
+    int numeric_segments = 0;
+    for (std::size_t start = 1; start < path.size();) {
+      std::size_t end = path.find('/', start);
+      if (end == std::string::npos) end = path.size();
+      const std::string_view segment = std::string_view(path).substr(start, end - start);
+      if (!segment.empty() && segment.find_first_not_of("0123456789") == std::string_view::npos) ++numeric_segments;
+      start = end + 1;
+    }
+    return numeric_segments >= 3;
+  }
+
+  const State& state_;
+  std::vector<std::string> sender_domains_;
+  Collector found_;
+};
+
+// ---- forms and HTML attachments ----------------------------------------------------------
+
+bool is_html_attachment(const Part& part) {
+  if (!part.is_leaf()) return false;
+  std::string name = part.filename;
+  for (char& c : name) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  const bool html_name = name.ends_with(".html") || name.ends_with(".htm") ||
+                         name.ends_with(".shtml") || name.ends_with(".xhtml") || name.ends_with(".svg");
+  if (html_name) return true;
+  return part.is_attachment() && part.media_subtype == "html";
+}
+
+void forms(const ParsedMessage& message, Scan& scan) {
+  for (PartId id : message.leaves()) {
+    const HtmlContent* html = message.html(id);
+    if (html == nullptr || html->forms.empty()) continue;
+    const Part& part = message.part(id);
+    const std::string where = "html-form:part:" + std::to_string(id) +
+                              (part.filename.empty() ? std::string() : " (" + part.filename + ")");
+    for (const HtmlForm& form : html->forms) {
+      if (form.has_password_input) {
+        scan.found().add(kCredentialForm,
+                         Evidence{where, "password input; form posts to " +
+                                             (form.action.empty() ? std::string("(itself)")
+                                                                  : bounded(form.action))},
+                         1.0);
+      }
+      if (form.action.empty() || form.input_count == 0) continue;
+      const Url action = parse::normalize_url(form.action, UrlSource::kFormAction);
+      if ((action.scheme != "http" && action.scheme != "https") || action.host_ascii.empty()) continue;
+      if (scan.is_trusted(action.registrable_domain) || scan.is_sender_domain(action.registrable_domain)) {
+        continue;
+      }
+      double confidence = 0.25;  // a search or subscription box posting to a third party
+      std::string detail;
+      const LinkCategoryEntry* entry =
+          scan.state().categories.match(action.host_ascii, url_path(action.normalized));
+      if (form.has_password_input || action.host_is_ip) confidence = 1.0;
+      if (entry != nullptr && entry->category != LinkCategory::kClickTracker &&
+          entry->category != LinkCategory::kOpenRedirect) {
+        confidence = 1.0;
+        detail = "; " + std::string(intel::link_category_name(entry->category)) + ", source: " + entry->source;
+      }
+      scan.found().add(kFormExternal,
+                       Evidence{where, "posts to " + bounded(form.action) + detail}, confidence);
+    }
+  }
+}
+
+void html_attachments(const ParsedMessage& message, Scan& scan) {
+  for (PartId id : message.leaves()) {
+    const Part& part = message.part(id);
+    if (!is_html_attachment(part)) continue;
+    const std::string_view bytes = part.is_text() ? message.text(id) : message.decoded(id);
+    std::string text(bytes.substr(0, kMaxAttachmentScanBytes));
+    for (char& c : text) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    const auto has = [&](std::string_view needle) { return text.find(needle) != std::string::npos; };
+    const bool form = has("<form");
+    const bool password = has("type=\"password\"") || has("type='password'") || has("type=password");
+    const bool redirect = has("window.location") || has("location.href") || has("location.replace") ||
+                          has("location.assign") || has("document.location") || has("http-equiv=\"refresh\"") ||
+                          has("http-equiv=refresh") || has("http-equiv='refresh'");
+    const bool decodes = has("atob(") || has("unescape(") || has("fromcharcode") || has("eval(");
+    const bool script = has("<script");
+    std::vector<std::string_view> marks;
+    if (form) marks.push_back("form");
+    if (password) marks.push_back("password input");
+    if (redirect) marks.push_back("redirect");
+    if (decodes && script) marks.push_back("script decoding hidden content");
+    if (marks.empty() || (!form && !password && !redirect && !(decodes && script))) continue;
+    double confidence = (form || password) ? 1.0 : redirect ? 0.9 : 0.6;
+    std::string value = part.filename.empty() ? std::string("(unnamed)") : part.filename;
+    value += ":";
+    for (std::string_view m : marks) value.append(" ").append(m);
+    scan.found().add(kHtmlAttachment, Evidence{"part:" + std::to_string(id), value}, confidence);
+  }
+}
+
+void analyze(const ParsedMessage& message, const ScanContext& context, const AnalyzerState* state,
+             FindingSink& sink) {
+  const State& links_state = static_cast<const State&>(*state);
+  Scan scan(links_state, message, context);
+  for (const Url& url : message.urls()) scan.link(url);
+  for (const Mailbox& m : message.addresses("From").mailboxes) scan.address(m, "From", 0.8);
+  for (const Mailbox& m : message.addresses("Reply-To").mailboxes) scan.address(m, "Reply-To", 1.0);
+  forms(message, scan);
+  html_attachments(message, scan);
+  scan.found().emit(sink);
+}
+
+Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
+  auto state = std::make_shared<State>();
+  Result<intel::LinkCategories> lists =
+      intel::LinkCategories::load(data_dir(config) + "/link_categories", config.lists.link_categories);
+  if (!lists) return fail(lists.error());
+  state->categories = std::move(*lists);
+  for (const auto* domains : {&config.organisation.protected_domains, &config.organisation.partner_domains}) {
+    for (const std::string& d : *domains) {
+      std::string registrable = parse::registrable_domain(d);
+      state->trusted_domains.insert(registrable.empty() ? d : registrable);
+    }
+  }
+  for (const std::string& cidr : config.organisation.internal_networks) {
+    const std::size_t slash = cidr.find('/');
+    const std::optional<auth::dns::IpAddress> ip = auth::dns::IpAddress::parse(cidr.substr(0, slash));
+    if (!ip) return fail(Error::config("organisation.internal_networks: invalid network '" + cidr + "'"));
+    unsigned length = ip->is_v4() ? 32 : 128;
+    if (slash != std::string::npos) {
+      const std::string_view digits = std::string_view(cidr).substr(slash + 1);
+      const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), length);
+      if (error != std::errc() || end != digits.data() + digits.size() || length > (ip->is_v4() ? 32u : 128u)) {
+        return fail(Error::config("organisation.internal_networks: invalid prefix in '" + cidr + "'"));
+      }
+    }
+    state->internal_networks.push_back(Network{*ip, length});
+  }
+  return std::shared_ptr<const AnalyzerState>(std::move(state));
+}
+
+constexpr FindingId kEmits[] = {
+    FindingId::LINK_TEXT_DOMAIN_MISMATCH, FindingId::LINK_TUNNEL_SERVICE,
+    FindingId::LINK_WEBHOOK_SERVICE,      FindingId::LINK_IPFS,
+    FindingId::LINK_DYNAMIC_DNS,          FindingId::LINK_FREE_HOSTING,
+    FindingId::LINK_FORM_BUILDER,         FindingId::LINK_FILE_SHARING,
+    FindingId::LINK_SHORTENER,            FindingId::LINK_IMAGE_HOSTING,
+    FindingId::LINK_TEMPORARY_MAIL,       FindingId::LINK_IP_LITERAL,
+    FindingId::LINK_UNUSUAL_PORT,         FindingId::LINK_USERINFO_TRICK,
+    FindingId::LINK_SCRIPT_OR_DATA_URI,   FindingId::LINK_REDIRECT,
+    FindingId::LINK_UNC_PATH,             FindingId::CREDENTIAL_FORM,
+    FindingId::FORM_EXTERNAL_ACTION,      FindingId::HTML_ATTACHMENT_PHISHING,
+};
+
+}  // namespace
+
+const AnalyzerDescriptor& descriptor() {
+  static const AnalyzerDescriptor kDescriptor{
+      "links",
+      "Deceptive links, links to services attackers borrow, URL tricks and credential forms",
+      kEmits,
+      &prepare,
+      &analyze,
+  };
+  return kDescriptor;
+}
+
+}  // namespace vigie::analyzers::links

