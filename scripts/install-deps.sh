@@ -14,6 +14,7 @@ runtime_and_build=(
   libssl-dev          # MD5/SHA-1/SHA-256 of attachments
   libcli11-dev        # command-line parsing
   libyaml-cpp-dev     # recorded DNS zones (--dns-zone) in the RFC 7208 suite's YAML layout
+  libunbound-dev      # live DNS (--dns, --dns-server): caching resolver library (NLnet Labs)
 )
 test_only=(
   libgtest-dev libgmock-dev   # unit tests
@@ -21,6 +22,11 @@ test_only=(
   libgumbo-dev                # reference HTML5 parser for the HTML differential test
   clang libclang-rt-14-dev    # libFuzzer + ASan/UBSan
   python3                     # Python email reference in bench/
+  unbound                     # tests/auth_e2e: a real DNS server, run by the test itself on
+                              # 127.0.0.1 and a free port (the system service is never used)
+  dnsutils                    # tests/auth_e2e: dig, to wait until that server answers
+  python3-dkim openssl        # tests/auth_e2e: DKIM-signed test messages and their RSA key
+  python3-yaml                # tests/auth_e2e: one YAML zone turned into unbound local-data
 )
 
 missing=()
