@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include "analyzers/analyzer.h"
+#include "auth/dns/unbound_resolver.h"
+#include "auth/stage/client_identity.h"
 #include "vigie/config.h"
 
 namespace vigie {
@@ -34,6 +36,43 @@ class Checker {
       return error(node, key, "too large");
     }
     target = static_cast<T>(*value);
+  }
+
+  // An integer within [min, max], both inclusive.
+  void integer_in(const toml::node& node, std::string_view key, unsigned& target, unsigned min,
+                  unsigned max) {
+    const auto value = node.value<std::int64_t>();
+    if (!node.is_integer() || !value) return error(node, key, "expected an integer");
+    if (*value < static_cast<std::int64_t>(min) || *value > static_cast<std::int64_t>(max)) {
+      return error(node, key,
+                   "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    }
+    target = static_cast<unsigned>(*value);
+  }
+
+  void string(const toml::node& node, std::string_view key, std::string& target) {
+    const auto value = node.value<std::string>();
+    if (!node.is_string() || !value) return error(node, key, "expected a string");
+    target = *value;
+  }
+
+  // An array of strings, each accepted by `check` (which returns an error message, or "" if fine).
+  void string_list(const toml::node& node, std::string_view key, std::vector<std::string>& target,
+                   const std::function<std::string(const std::string&)>& check) {
+    const toml::array* list = node.as_array();
+    if (!list) return error(node, key, "expected an array of strings");
+    for (const toml::node& item : *list) {
+      const auto value = item.value<std::string>();
+      if (!item.is_string() || !value) {
+        error(item, key, "expected a string");
+        continue;
+      }
+      if (const std::string why = check(*value); !why.empty()) {
+        error(item, key, why);
+        continue;
+      }
+      target.push_back(*value);
+    }
   }
 
   void number(const toml::node& node, std::string_view key, double& target) {
@@ -117,6 +156,42 @@ void read_analyzers(Checker& c, const toml::table& t, AnalyzerConfig& a) {
               });
 }
 
+void read_dns(Checker& c, const toml::table& t, DnsConfig& d) {
+  check_table(c, t, "dns",
+              {
+                  {"timeout_ms", [&](auto& n, auto k) { c.integer_in(n, k, d.timeout_ms, 1, 60000); }},
+                  {"retries", [&](auto& n, auto k) { c.integer_in(n, k, d.retries, 0, 5); }},
+                  {"max_queries_per_message",
+                   [&](auto& n, auto k) { c.integer_in(n, k, d.max_queries_per_message, 1, 10000); }},
+                  {"message_budget_ms",
+                   [&](auto& n, auto k) { c.integer_in(n, k, d.message_budget_ms, 1, 600000); }},
+                  {"servers",
+                   [&](auto& n, auto k) {
+                     c.string_list(n, k, d.servers, [](const std::string& server) {
+                       auto parsed = auth::dns::parse_server_address(server);
+                       return parsed ? std::string() : parsed.error().message;
+                     });
+                   }},
+                  {"trust_anchor_file", [&](auto& n, auto k) { c.string(n, k, d.trust_anchor_file); }},
+              });
+}
+
+void read_relays(Checker& c, const toml::table& t, RelayConfig& r) {
+  check_table(c, t, "relays",
+              {
+                  {"trusted",
+                   [&](auto& n, auto k) {
+                     c.string_list(n, k, r.trusted, [](const std::string& network) {
+                       return auth::IpNetwork::parse(network)
+                                  ? std::string()
+                                  : "'" + network +
+                                        "' is not an IP address or network (192.0.2.0/24, "
+                                        "2001:db8::/32; host bits after the prefix must be zero)";
+                     });
+                   }},
+              });
+}
+
 }  // namespace
 
 Result<Config> load_config(const std::string& path) {
@@ -143,6 +218,10 @@ Result<Config> load_config(const std::string& path) {
       read_policy(checker, *table, config.policy);
     } else if (name == "analyzers") {
       read_analyzers(checker, *table, config.analyzers);
+    } else if (name == "dns") {
+      read_dns(checker, *table, config.dns);
+    } else if (name == "relays") {
+      read_relays(checker, *table, config.relays);
     } else {
       checker.error(node, name, "unknown section");
     }
