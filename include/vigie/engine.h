@@ -19,9 +19,12 @@
 #include "vigie/verdict.h"
 
 namespace vigie {
-namespace auth::dns {
+namespace auth {
+struct AuthSettings;
+namespace dns {
 class Resolver;
 }
+}  // namespace auth
 
 // What the MTA (or the operator, for an archive) knows about the delivery, not in the message.
 struct Envelope {
@@ -50,6 +53,8 @@ struct ScanResult {
 class Engine {
  public:
   // Without a resolver, authentication does no lookup and reports "none" with the reason.
+  // config.dns gives the per-message lookup budget, config.relays the trusted relays; an invalid
+  // relay network (load_config() rejects them) throws std::invalid_argument.
   explicit Engine(Config config, std::shared_ptr<const auth::dns::Resolver> resolver = nullptr);
   ~Engine();
   const Config& config() const { return config_; }
@@ -58,6 +63,7 @@ class Engine {
  private:
   Config config_;
   std::shared_ptr<const auth::dns::Resolver> resolver_;
+  std::shared_ptr<const auth::AuthSettings> auth_settings_;
 };
 
 }  // namespace vigie
