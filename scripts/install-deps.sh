@@ -14,6 +14,7 @@ runtime_and_build=(
   libssl-dev          # MD5/SHA-1/SHA-256 of attachments
   libcli11-dev        # command-line parsing
   libyaml-cpp-dev     # recorded DNS zones (--dns-zone) in the RFC 7208 suite's YAML layout
+  libunbound-dev      # live DNS (--dns, --dns-server): caching resolver library (NLnet Labs)
 )
 test_only=(
   libgtest-dev libgmock-dev   # unit tests
@@ -21,9 +22,15 @@ test_only=(
   libgumbo-dev                # reference HTML5 parser for the HTML differential test
   clang libclang-rt-14-dev    # libFuzzer + ASan/UBSan
   python3                     # Python email reference in bench/
-  # Independent DKIM/ARC signer (dkimpy) for the interop test in src/auth/dkim; ARC signing
+  # Independent DKIM/ARC signer (dkimpy) for the interop tests (src/auth/dkim, tests/auth_e2e,
+  # the CLI test); ARC signing
   # needs authres, Ed25519 keys need nacl.
   python3-dkim python3-nacl python3-authres
+  unbound                     # tests/auth_e2e: a real DNS server, run by the test itself on
+                              # 127.0.0.1 and a free port (the system service is never used)
+  dnsutils                    # tests/auth_e2e: dig, to wait until that server answers
+  openssl                     # tests/auth_e2e and the CLI test: RSA keys for signed test messages
+  python3-yaml                # tests/auth_e2e: one YAML zone turned into unbound local-data
 )
 
 missing=()

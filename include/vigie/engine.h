@@ -20,9 +20,12 @@
 #include "vigie/verdict.h"
 
 namespace vigie {
-namespace auth::dns {
+namespace auth {
+struct AuthSettings;
+namespace dns {
 class Resolver;
 }
+}  // namespace auth
 
 // What the MTA (or the operator, for an archive) knows about the delivery, not in the message.
 struct Envelope {
@@ -65,8 +68,10 @@ class EngineConfigError : public std::runtime_error {
 class Engine {
  public:
   // Without a resolver, authentication does no lookup and reports "none" with the reason.
+  // config.dns gives the per-message lookup budget, config.relays the trusted relays.
   // Prepares every enabled analyzer (loading its lists); throws EngineConfigError, naming the
-  // analyzer and the file:line at fault, when one cannot start.
+  // analyzer and the file:line at fault, when one cannot start (or a relay network is invalid,
+  // which load_config() already rejects).
   explicit Engine(Config config, std::shared_ptr<const auth::dns::Resolver> resolver = nullptr);
   ~Engine();
   Engine(const Engine&) = delete;
@@ -83,6 +88,7 @@ class Engine {
   Config config_;
   std::shared_ptr<const auth::dns::Resolver> resolver_;
   std::vector<EnabledAnalyzer> analyzers_;
+  std::shared_ptr<const auth::AuthSettings> auth_settings_;
 };
 
 }  // namespace vigie

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "auth/dns/recorded_resolver.h"
+#include "auth/dns/unbound_resolver.h"
 #include "outputs/json_output.h"
 #include "outputs/text_output.h"
 #include "service/intake/message_source.h"
@@ -58,6 +59,24 @@ std::unique_ptr<const Engine> start_engine(const Config& config,
   }
 }
 
+// Live DNS: the --dns-server forwarders, else the configuration's [dns] servers, else the system
+// resolver; timeouts and DNSSEC from [dns].
+std::shared_ptr<const auth::dns::Resolver> live_resolver(const ScanOptions& options,
+                                                         const Config& config, std::string& error) {
+  auth::dns::UnboundOptions unbound;
+  unbound.servers = options.dns_servers.empty() ? config.dns.servers : options.dns_servers;
+  unbound.timeout = std::chrono::milliseconds(config.dns.timeout_ms);
+  unbound.retries = config.dns.retries;
+  unbound.trust_anchor_file = config.dns.trust_anchor_file;
+  auto created = std::make_unique<Result<std::unique_ptr<auth::dns::UnboundResolver>>>(
+      auth::dns::UnboundResolver::create(unbound));
+  if (!*created) {
+    error = created->error().message;
+    return nullptr;
+  }
+  return std::shared_ptr<const auth::dns::Resolver>(std::move(**created));
+}
+
 // Output of one input file, filled by a worker and printed in input order.
 struct Slot {
   std::string text;
@@ -71,12 +90,21 @@ struct Slot {
 int run_scan(const ScanOptions& options) {
   Config config;
   if (!load(options.config_path, config)) return kExitUsage;
-  if (options.live_dns || !options.dns_server.empty()) {
-    std::cerr << "vigie: live DNS (--dns, --dns-server) is not implemented yet; use --dns-zone\n";
+  const bool live = options.live_dns || !options.dns_servers.empty();
+  if (live && !options.dns_zone.empty()) {
+    std::cerr << "vigie: --dns-zone (recorded DNS) and --dns/--dns-server (live DNS) cannot be "
+                 "used together: choose one DNS source\n";
     return kExitUsage;
   }
   std::shared_ptr<const auth::dns::Resolver> resolver;
-  if (!options.dns_zone.empty()) {
+  if (live) {
+    std::string error;
+    resolver = live_resolver(options, config, error);
+    if (!resolver) {
+      std::cerr << "vigie: live DNS: " << error << "\n";
+      return kExitUsage;
+    }
+  } else if (!options.dns_zone.empty()) {
     std::string error;
     resolver = load_zone(options.dns_zone, error);
     if (!resolver) {

@@ -16,8 +16,8 @@ struct ScanOptions {
   bool progress = true;
   // Envelope and DNS for sender authentication.
   std::string dns_zone;  // recorded DNS (YAML zonedata)
-  bool live_dns = false;
-  std::string dns_server;
+  bool live_dns = false;  // --dns: live DNS, through [dns] servers or else /etc/resolv.conf
+  std::vector<std::string> dns_servers;  // --dns-server (repeatable): live DNS through these
   std::string client_ip, helo, mail_from;
 };
 

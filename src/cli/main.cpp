@@ -22,8 +22,12 @@ int main(int argc, char** argv) {
   scan_cmd->add_option("-j,--jobs", scan.jobs, "Parallel scanning threads (default: all cores)");
   scan_cmd->add_flag("!--no-progress", scan.progress, "No progress indicator on a terminal");
   scan_cmd->add_option("--dns-zone", scan.dns_zone, "Recorded DNS for authentication (YAML zonedata)");
-  scan_cmd->add_flag("--dns", scan.live_dns, "Live DNS through the system resolver (not implemented yet)");
-  scan_cmd->add_option("--dns-server", scan.dns_server, "Live DNS through IP[:PORT] (not implemented yet)");
+  scan_cmd->add_flag("--dns", scan.live_dns,
+                     "Live DNS: the [dns] servers of the configuration, else /etc/resolv.conf");
+  scan_cmd->add_option("--dns-server", scan.dns_servers,
+                       "Live DNS forwarded to IP[:PORT] ([IPv6]:PORT); repeat for more servers")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   scan_cmd->add_option("--client-ip", scan.client_ip, "SMTP client IP of the delivery");
   scan_cmd->add_option("--helo", scan.helo, "HELO/EHLO name of the delivery");
   scan_cmd->add_option("--mail-from", scan.mail_from, "Envelope sender (MAIL FROM)");

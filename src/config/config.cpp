@@ -10,8 +10,9 @@
 #include <sstream>
 
 #include "analyzers/analyzer.h"
-#include "auth/dns/ip_address.h"
 #include "verdict/catalog.h"
+#include "auth/dns/unbound_resolver.h"
+#include "auth/stage/client_identity.h"
 #include "vigie/config.h"
 
 #ifndef VIGIE_DEFAULT_DATA_DIR
@@ -42,6 +43,18 @@ class Checker {
       return error(node, key, "too large");
     }
     target = static_cast<T>(*value);
+  }
+
+  // An integer within [min, max], both inclusive.
+  void integer_in(const toml::node& node, std::string_view key, unsigned& target, unsigned min,
+                  unsigned max) {
+    const auto value = node.value<std::int64_t>();
+    if (!node.is_integer() || !value) return error(node, key, "expected an integer");
+    if (*value < static_cast<std::int64_t>(min) || *value > static_cast<std::int64_t>(max)) {
+      return error(node, key,
+                   "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    }
+    target = static_cast<unsigned>(*value);
   }
 
   void number(const toml::node& node, std::string_view key, double& target) {
@@ -238,20 +251,11 @@ std::string accept_address(std::string& address) {
 }
 
 std::string accept_network(std::string& network) {
-  const std::size_t slash = network.find('/');
-  const std::optional<auth::dns::IpAddress> ip =
-      auth::dns::IpAddress::parse(std::string_view(network).substr(0, slash));
-  if (!ip) return "'" + network + "' is not an IP address or CIDR network";
-  if (slash != std::string::npos) {
-    const std::string bits = network.substr(slash + 1);
-    const unsigned max = ip->family == auth::dns::IpFamily::kV4 ? 32 : 128;
-    char* end = nullptr;
-    const unsigned long n = std::strtoul(bits.c_str(), &end, 10);
-    if (bits.empty() || *end != '\0' || n > max) {
-      return "'" + network + "' has an invalid prefix length";
-    }
-  }
-  return "";
+  return auth::IpNetwork::parse(network)
+             ? ""
+             : "'" + network +
+                   "' is not an IP address or network (192.0.2.0/24, 2001:db8::/32; host bits "
+                   "after the prefix must be zero)";
 }
 
 std::string accept_name(std::string& name) {
@@ -344,6 +348,43 @@ void resolve_paths(const std::string& config_path, Config& config) {
   for (std::string& p : config.lists.link_categories) resolve(p);
   for (std::string& p : config.lists.lures) resolve(p);
   resolve(config.history.path);
+  resolve(config.dns.trust_anchor_file);
+}
+
+void read_dns(Checker& c, const toml::table& t, DnsConfig& d) {
+  check_table(c, t, "dns",
+              {
+                  {"timeout_ms", [&](auto& n, auto k) { c.integer_in(n, k, d.timeout_ms, 1, 60000); }},
+                  {"retries", [&](auto& n, auto k) { c.integer_in(n, k, d.retries, 0, 5); }},
+                  {"max_queries_per_message",
+                   [&](auto& n, auto k) { c.integer_in(n, k, d.max_queries_per_message, 1, 10000); }},
+                  {"message_budget_ms",
+                   [&](auto& n, auto k) { c.integer_in(n, k, d.message_budget_ms, 1, 600000); }},
+                  {"servers",
+                   [&](auto& n, auto k) {
+                     c.strings(n, k, d.servers, [](const std::string& server) {
+                       auto parsed = auth::dns::parse_server_address(server);
+                       return parsed ? std::string() : parsed.error().message;
+                     });
+                   }},
+                  {"trust_anchor_file", [&](auto& n, auto k) { c.string(n, k, d.trust_anchor_file); }},
+              });
+}
+
+void read_relays(Checker& c, const toml::table& t, RelayConfig& r) {
+  check_table(c, t, "relays",
+              {
+                  {"trusted",
+                   [&](auto& n, auto k) {
+                     c.strings(n, k, r.trusted, [](const std::string& network) {
+                       return auth::IpNetwork::parse(network)
+                                  ? std::string()
+                                  : "'" + network +
+                                        "' is not an IP address or network (192.0.2.0/24, "
+                                        "2001:db8::/32; host bits after the prefix must be zero)";
+                     });
+                   }},
+              });
 }
 
 }  // namespace
@@ -382,6 +423,10 @@ Result<Config> load_config(const std::string& path) {
       read_history(checker, *table, config.history);
     } else if (name == "auth") {
       read_auth(checker, *table, config.auth);
+    } else if (name == "dns") {
+      read_dns(checker, *table, config.dns);
+    } else if (name == "relays") {
+      read_relays(checker, *table, config.relays);
     } else {
       checker.error(node, name, "unknown section");
     }

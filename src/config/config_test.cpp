@@ -147,8 +147,8 @@ authserv_id = "mx; evil"
             std::string::npos) << m;
   EXPECT_NE(m.find("organisation.protected_domains: expected a string"), std::string::npos) << m;
   EXPECT_NE(m.find("'localhost' has no dot"), std::string::npos) << m;
-  EXPECT_NE(m.find("'10.0.0.0/33' has an invalid prefix length"), std::string::npos) << m;
-  EXPECT_NE(m.find("'not-an-ip' is not an IP address"), std::string::npos) << m;
+  EXPECT_NE(m.find("'10.0.0.0/33' is not an IP address or network"), std::string::npos) << m;
+  EXPECT_NE(m.find("'not-an-ip' is not an IP address or network"), std::string::npos) << m;
   EXPECT_NE(m.find("people.addresses: 'nobody' is not an e-mail address"), std::string::npos) << m;
   EXPECT_NE(m.find("every person needs a name"), std::string::npos) << m;
   EXPECT_NE(m.find("unknown action 'delete'"), std::string::npos) << m;
@@ -162,6 +162,58 @@ TEST(ConfigTest, DataDirPrefersConfigThenEnvironment) {
   EXPECT_FALSE(data_dir(c).empty());
   c.lists.data_dir = "/opt/vigie-data";
   EXPECT_EQ(data_dir(c), "/opt/vigie-data");
+}
+
+TEST(ConfigTest, DnsAndRelayDefaults) {
+  const Config c;
+  EXPECT_EQ(c.dns.timeout_ms, 3000u);
+  EXPECT_EQ(c.dns.retries, 1u);
+  EXPECT_EQ(c.dns.max_queries_per_message, 50u);
+  EXPECT_EQ(c.dns.message_budget_ms, 10000u);
+  EXPECT_TRUE(c.dns.servers.empty());
+  EXPECT_TRUE(c.relays.trusted.empty());
+}
+
+TEST(ConfigTest, ReadsDnsAndRelays) {
+  const auto path = write_temp("dns.toml",
+                               "[dns]\ntimeout_ms = 500\nretries = 0\nmax_queries_per_message = 20\n"
+                               "message_budget_ms = 4000\nservers = [\"127.0.0.1:5353\", \"[::1]:53\"]\n"
+                               "trust_anchor_file = \"/usr/share/dns/root.key\"\n"
+                               "[relays]\ntrusted = [\"192.0.2.0/24\", \"198.51.100.7\", \"2001:db8::/32\"]\n");
+  const Result<Config> c = load_config(path);
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->dns.timeout_ms, 500u);
+  EXPECT_EQ(c->dns.retries, 0u);
+  EXPECT_EQ(c->dns.max_queries_per_message, 20u);
+  EXPECT_EQ(c->dns.message_budget_ms, 4000u);
+  EXPECT_EQ(c->dns.servers, (std::vector<std::string>{"127.0.0.1:5353", "[::1]:53"}));
+  EXPECT_EQ(c->dns.trust_anchor_file, "/usr/share/dns/root.key");
+  EXPECT_EQ(c->relays.trusted,
+            (std::vector<std::string>{"192.0.2.0/24", "198.51.100.7", "2001:db8::/32"}));
+}
+
+TEST(ConfigTest, DnsAndRelayErrorsNameFileLineAndKey) {
+  const auto path = write_temp("dns_bad.toml",
+                               "[dns]\n"
+                               "timeout_ms = 0\n"
+                               "retries = 9\n"
+                               "servers = [\"dns.example\", 53]\n"
+                               "cache = 1\n"
+                               "[relays]\n"
+                               "trusted = [\"192.0.2.1/24\", \"10.0.0.0/33\", \"mx.example\"]\n");
+  const Result<Config> c = load_config(path);
+  ASSERT_FALSE(c);
+  const std::string& m = c.error().message;
+  EXPECT_NE(m.find(path + ":2:14: dns.timeout_ms: must be between 1 and 60000"), std::string::npos) << m;
+  EXPECT_NE(m.find(path + ":3:11: dns.retries: must be between 0 and 5"), std::string::npos) << m;
+  EXPECT_NE(m.find(path + ":4:12: dns.servers: DNS server 'dns.example': not an IPv4 or IPv6 address"),
+            std::string::npos) << m;
+  EXPECT_NE(m.find(path + ":4:27: dns.servers: expected a string"), std::string::npos) << m;
+  EXPECT_NE(m.find(path + ":5:9: dns.cache: unknown key"), std::string::npos) << m;
+  EXPECT_NE(m.find(path + ":7:12: relays.trusted: '192.0.2.1/24' is not an IP address or network"),
+            std::string::npos) << m;
+  EXPECT_NE(m.find("relays.trusted: '10.0.0.0/33'"), std::string::npos) << m;
+  EXPECT_NE(m.find("relays.trusted: 'mx.example'"), std::string::npos) << m;
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <stdexcept>
 
 #include "analyzers/analyzer.h"
 #include "auth/stage/authenticate.h"
@@ -13,8 +14,27 @@
 
 namespace vigie {
 
+namespace {
+
+auth::AuthSettings auth_settings(const Config& config) {
+  auth::AuthSettings settings;
+  settings.budget.max_queries = config.dns.max_queries_per_message;
+  settings.budget.max_time = std::chrono::milliseconds(config.dns.message_budget_ms);
+  for (const std::string& text : config.relays.trusted) {
+    const std::optional<auth::IpNetwork> network = auth::IpNetwork::parse(text);
+    if (!network) throw EngineConfigError("relays.trusted: '" + text + "' is not an IP network");
+    settings.trusted_relays.push_back(*network);
+  }
+  settings.config = config.auth;
+  return settings;
+}
+
+}  // namespace
+
 Engine::Engine(Config config, std::shared_ptr<const auth::dns::Resolver> resolver)
-    : config_(std::move(config)), resolver_(std::move(resolver)) {
+    : config_(std::move(config)),
+      resolver_(std::move(resolver)),
+      auth_settings_(std::make_shared<const auth::AuthSettings>(auth_settings(config_))) {
   const auto& disabled = config_.analyzers.disabled;
   for (const analyzers::AnalyzerDescriptor* analyzer : analyzers::registry()) {
     if (std::find(disabled.begin(), disabled.end(), analyzer->name) != disabled.end()) continue;
@@ -41,7 +61,7 @@ ScanResult Engine::scan(std::shared_ptr<const std::string> bytes, const Envelope
   ScanResult result;
   result.message = ParsedMessage::parse(std::move(bytes), config_.limits);
   result.message->decode_all();
-  result.auth = auth::authenticate(*result.message, envelope, resolver_.get(), config_.auth);
+  result.auth = auth::authenticate(*result.message, envelope, resolver_.get(), *auth_settings_);
 
   const ScanContext context{envelope, config_, result.auth};
   analyzers::FindingSink sink(result.findings);

@@ -93,9 +93,6 @@ spf_of() { "$vigie" scan "$@" | py 'import json,sys; r=json.load(sys.stdin)["aut
 check "spf pass" test "$(spf_of --dns-zone "$src/tests/golden/zone.yaml" --client-ip 192.0.2.25 "$examples/benign.eml")" = "pass mairie-exemple.fr"
 check "spf fail" test "$(spf_of --dns-zone "$src/tests/golden/zone.yaml" --client-ip 203.0.113.9 "$examples/benign.eml")" = "fail mairie-exemple.fr"
 check "spf none without DNS" test "$(spf_of --client-ip 192.0.2.25 "$examples/benign.eml")" = "none "
-"$vigie" scan --dns "$examples/benign.eml" > /dev/null 2> "$tmp/dnserr"; rc=$?
-check "live DNS not implemented: exit 2" test "$rc" -eq 2
-check "live DNS not implemented: said" grep -q "not implemented" "$tmp/dnserr"
 # DKIM and DMARC end to end: the benign example signed by an independent implementation (dkimpy,
 # with a key made here) passes DKIM and an aligned DMARC; the same bytes with an edited Subject fail
 # DKIM and, sent from an unlisted IP, DMARC (whose p=reject becomes the disposition).
@@ -126,6 +123,18 @@ check "edited subject: dkim fail, dmarc fail, reject" test "$(auth_of --client-i
 "$vigie" scan --dns-zone "$tmp/dkimzone.yaml" --client-ip 192.0.2.25 "$tmp/signed.eml" | py 'import json,sys; print(json.load(sys.stdin)["auth"]["authentication_results"])' > "$tmp/ar.txt"
 check "Authentication-Results value" grep -q "^vigie; spf=pass smtp.mailfrom=mairie-exemple.fr; dkim=pass header.d=mairie-exemple.fr header.i=@mairie-exemple.fr header.s=sel header.a=rsa-sha256 header.b=[^ ;]*; dmarc=pass (p=reject dis=none) header.from=mairie-exemple.fr$" "$tmp/ar.txt"
 
+# Live DNS: one DNS source at a time, and a bad server is a usage error (no network is touched:
+# both are refused before any lookup). Live lookups are tested in tests/auth_e2e.
+"$vigie" scan --dns --dns-zone "$src/tests/golden/zone.yaml" "$examples/benign.eml" > /dev/null 2> "$tmp/dnserr"; rc=$?
+check "--dns with --dns-zone: exit 2" test "$rc" -eq 2
+check "--dns with --dns-zone: said" grep -q "cannot be used together" "$tmp/dnserr"
+"$vigie" scan --dns-server dns.example --client-ip 192.0.2.25 "$examples/benign.eml" > /dev/null 2> "$tmp/dnserr"; rc=$?
+check "bad --dns-server: exit 2" test "$rc" -eq 2
+check "bad --dns-server: named" grep -q "DNS server 'dns.example': not an IPv4 or IPv6 address" "$tmp/dnserr"
+printf '[dns]\nservers = ["127.0.0.1:99999"]\n' > "$tmp/baddns.toml"
+"$vigie" config check "$tmp/baddns.toml" 2> "$tmp/cfgerr"; rc=$?
+check "config check bad DNS server: exit 2" test "$rc" -eq 2
+check "config check bad DNS server: file:line key" grep -q "baddns.toml:2:.*dns.servers: DNS server '127.0.0.1:99999'" "$tmp/cfgerr"
 printf 'example.com:\n  - BOGUS: 1\n' > "$tmp/badzone.yaml"
 "$vigie" scan --dns-zone "$tmp/badzone.yaml" "$examples/benign.eml" > /dev/null 2> "$tmp/zoneerr"; rc=$?
 check "bad zone: exit 2" test "$rc" -eq 2

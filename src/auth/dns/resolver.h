@@ -1,29 +1,31 @@
 // The DNS interface of the auth code (SPF now; DKIM and DMARC later). Every DNS access of the
 // authentication checks goes through Resolver, so the same check_host() runs over recorded DNS
-// (RecordedResolver: tests, and analysts replaying an old message with --dns-zone) and, later,
-// over live DNS.
+// (RecordedResolver: tests, and analysts replaying an old message with --dns-zone) and over live
+// DNS (UnboundResolver: --dns, --dns-server).
 //
 // Why a synchronous call. SPF evaluation (RFC 7208 §4.6) is a chain in which every query depends
 // on the answer to the previous one (the TXT record decides the include, the include's record
 // decides the next query...), so a single check gains nothing from overlapping its own queries,
 // and RFC 7208 §4.6.4 caps it at a few dozen queries anyway. vigie scans one message per worker
 // thread, so throughput comes from running many messages at once, not from one message's lookups.
-// A libunbound resolver implements lookup() with ub_resolve() (blocking, under its own timeout,
-// retry and cache settings) or with ub_resolve_async() + ub_wait() on the calling thread; either
-// way a lookup that does not finish within its deadline returns DnsStatus::kTempError, which is
-// exactly what RFC 7208 §2.6.6/§5 wants for a timeout. Should the engine ever need thousands of
-// concurrent checks on few threads, the SPF evaluator can become a resumable state machine over
-// this same answer type; the DnsAnswer/DnsStatus vocabulary below was chosen so that nothing else
-// would change.
+// The live resolver (UnboundResolver, unbound_resolver.h) submits each lookup asynchronously to one
+// shared libunbound context and blocks only the calling worker, with a deadline, so the lookups of
+// many messages are in flight together; a lookup that does not finish within its deadline returns
+// DnsStatus::kTempError, which is exactly what RFC 7208 §2.6.6/§5 wants for a timeout. Should the
+// engine ever need thousands of concurrent checks on few threads, the SPF evaluator can become a
+// resumable state machine over this same answer type; the DnsAnswer/DnsStatus vocabulary below was
+// chosen so that nothing else would change.
 //
 // What belongs here and what does not. The resolver follows CNAME chains (as a recursive resolver
 // does) and reports one of four outcomes; it does not count lookups: the RFC 7208 §4.6.4 limits
 // (10 DNS-querying terms, 2 void lookups, 10 MX/PTR names) are SPF rules and live in the SPF code.
-// A per-message budget for a live resolver (total queries, total time) will sit in that resolver.
+// The per-message budget (total queries, total time) is a wrapper, BudgetedResolver
+// (budgeted_resolver.h), put around the resolver once per message by the authentication stage.
 //
 // Thread safety: lookup() is const and implementations must allow concurrent calls.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -68,6 +70,9 @@ struct DnsAnswer {
   static DnsAnswer temp_error(std::string why) { return {DnsStatus::kTempError, {}, std::move(why)}; }
 };
 
+// The time by which a lookup must have its answer.
+using Deadline = std::chrono::steady_clock::time_point;
+
 class Resolver {
  public:
   virtual ~Resolver() = default;
@@ -76,6 +81,14 @@ class Resolver {
   // followed unless type is kCname itself. Never throws for any name, however malformed: a name
   // that cannot be queried is kNxDomain.
   virtual DnsAnswer lookup(std::string_view name, RecordType type) const = 0;
+
+  // Same, answering kTempError ("timeout") rather than waiting past `deadline`, so that a caller
+  // with a budget of its own (BudgetedResolver) bounds every lookup by what is left of it. The
+  // default ignores the deadline: it suits resolvers that never wait (recorded DNS).
+  virtual DnsAnswer lookup_before(std::string_view name, RecordType type, Deadline deadline) const {
+    (void)deadline;
+    return lookup(name, type);
+  }
 
  protected:
   Resolver() = default;

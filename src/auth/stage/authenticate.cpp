@@ -14,7 +14,8 @@
 namespace vigie::auth {
 namespace {
 
-constexpr std::string_view kNoDns = "no DNS source: give --dns-zone FILE, --dns or --dns-server";
+constexpr std::string_view kNoDns =
+    "no DNS source: give --dns-zone FILE, --dns or --dns-server IP[:PORT]";
 
 // RFC 7489 §6.6.1: DMARC applies to the single author domain of the From header.
 struct FromDomain {
@@ -72,41 +73,44 @@ std::optional<std::string> return_path(const ParsedMessage& message) {
 }
 
 SpfAuthResult check_spf(const ParsedMessage& message, const Envelope& envelope,
-                        const dns::Resolver* resolver) {
+                        const ClientIdentity& client, const dns::Resolver* resolver) {
   SpfAuthResult out;
   if (resolver == nullptr) {
     out.reason = kNoDns;
     return out;
   }
-  if (envelope.client_ip.empty()) {
-    out.reason = "no client IP: give --client-ip";
+  if (client.ip.empty()) {
+    out.reason = client.source;
     return out;
   }
-  const std::optional<dns::IpAddress> ip = dns::IpAddress::parse(envelope.client_ip);
+  const std::optional<dns::IpAddress> ip = dns::IpAddress::parse(client.ip);
   if (!ip) {
-    out.reason = "client IP '" + envelope.client_ip + "' is not an IPv4 or IPv6 address";
+    out.reason = "client IP '" + client.ip + "' is not an IPv4 or IPv6 address";
     return out;
   }
   std::string mail_from = envelope.mail_from;
   if (mail_from.empty()) {
     if (const auto recorded = return_path(message)) mail_from = *recorded;
   }
-  if (mail_from.empty() && envelope.helo.empty()) {
+  if (mail_from.empty() && client.helo.empty()) {
     out.reason = "no MAIL FROM (or Return-Path) and no HELO name to check";
     return out;
   }
-  const spf::SpfOutcome outcome = spf::check_mail_from(*resolver, *ip, mail_from, envelope.helo);
+  const spf::SpfOutcome outcome = spf::check_mail_from(*resolver, *ip, mail_from, client.helo);
   const std::size_t at = mail_from.rfind('@');
   if (!mail_from.empty()) {
     out.identity = "mailfrom";
     out.domain = at == std::string::npos ? mail_from : mail_from.substr(at + 1);
   } else {
     out.identity = "helo";
-    out.domain = envelope.helo;
+    out.domain = client.helo;
   }
   out.result = std::string(spf::to_string(outcome.result));
   out.explanation = outcome.explanation;
   out.reason = outcome.reason;
+  if (client.from_received) {
+    out.reason += " (client IP " + client.ip + " from " + client.source + ")";
+  }
   return out;
 }
 
@@ -126,17 +130,22 @@ bool has_field(const ParsedMessage& message, std::string_view name) {
 }  // namespace
 
 AuthResults authenticate(const ParsedMessage& message, const Envelope& envelope,
-                         const dns::Resolver* resolver, const AuthConfig& config) {
+                         const dns::Resolver* resolver, const AuthSettings& settings) {
   AuthResults results;
-  results.spf = check_spf(message, envelope, resolver);
+  // One lookup budget for every check of this message.
+  std::optional<dns::BudgetedResolver> budgeted;
+  if (resolver != nullptr) budgeted.emplace(*resolver, settings.budget);
+  const dns::Resolver* dns = budgeted ? &*budgeted : nullptr;
+  const ClientIdentity client = identify_client(message, envelope, settings.trusted_relays);
+  results.spf = check_spf(message, envelope, client, dns);
   const bool signed_message = has_field(message, "DKIM-Signature");
   const bool sealed = has_field(message, "ARC-Seal") || has_field(message, "ARC-Message-Signature");
-  if (resolver == nullptr) {
+  if (dns == nullptr) {
     results.arc.reason = std::string(kNoDns);
   } else if (signed_message || sealed) {
     // One signed view and one key cache per message: a domain that signs and seals is one lookup.
     const dkim::SignedMessage signed_view(message);
-    dkim::KeyCache keys(*resolver);
+    dkim::KeyCache keys(*dns);
     const std::int64_t now = verification_time(envelope);
     if (signed_message) results.dkim = dkim::verify_dkim(signed_view, keys, now);
     if (sealed) {
@@ -147,11 +156,12 @@ AuthResults authenticate(const ParsedMessage& message, const Envelope& envelope,
   } else {
     results.arc.reason = "no ARC headers";
   }
-  results.dmarc = check_dmarc(message, results, resolver, config);
+  const AuthConfig& config = settings.config;
+  results.dmarc = check_dmarc(message, results, dns, config);
   // Without DNS no method ran: the header says so rather than report unevaluated "none"s.
   results.authentication_results =
-      resolver == nullptr ? config.authserv_id + "; none"
-                          : authentication_results_header(config.authserv_id, results);
+      dns == nullptr ? config.authserv_id + "; none"
+                     : authentication_results_header(config.authserv_id, results);
   return results;
 }
 

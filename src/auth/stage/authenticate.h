@@ -4,7 +4,11 @@
 // network unless asked (--dns-zone for recorded DNS, --dns / --dns-server for live DNS).
 #pragma once
 
+#include <vector>
+
+#include "auth/dns/budgeted_resolver.h"
 #include "auth/dns/resolver.h"
+#include "auth/stage/client_identity.h"
 #include "vigie/auth.h"
 #include "vigie/config.h"
 #include "vigie/engine.h"
@@ -12,9 +16,19 @@
 
 namespace vigie::auth {
 
+// What the engine's configuration tells the stage; built once per Engine.
+struct AuthSettings {
+  dns::LookupBudget budget;              // per message, across all checks
+  std::vector<IpNetwork> trusted_relays; // for the client IP when the envelope has none
+  AuthConfig config;                     // authserv-id, trusted ARC sealers
+};
+
 // SPF identity: the envelope's MAIL FROM, or, for an archived message, its Return-Path header
 // (what the receiving MTA recorded of MAIL FROM); an empty reverse-path checks the HELO name.
+// Client IP and HELO: the envelope's, else the Received chain's (client_identity.h); the reason
+// of the SPF result says when they came from a Received header. The resolver is wrapped in one
+// BudgetedResolver for the whole message.
 AuthResults authenticate(const ParsedMessage& message, const Envelope& envelope,
-                         const dns::Resolver* resolver, const AuthConfig& config = {});
+                         const dns::Resolver* resolver, const AuthSettings& settings = {});
 
 }  // namespace vigie::auth

@@ -118,5 +118,41 @@ TEST_F(AuthenticateTest, WithoutDnsNothingRuns) {
   EXPECT_EQ(r.authentication_results, "vigie; none");
 }
 
+TEST_F(AuthenticateTest, OneLookupBudgetForTheWholeMessage) {
+  ASSERT_TRUE(zone_);
+  // mail.mairie-exemple.fr's "v=spf1 a -all" needs two lookups (TXT, then A).
+  const auto parsed = ParsedMessage::parse(
+      std::make_shared<const std::string>("Return-Path: <a@mail.mairie-exemple.fr>\n\nx\n"), Limits{});
+  AuthSettings settings;
+  settings.budget.max_queries = 2;
+  EXPECT_EQ(authenticate(*parsed, envelope("192.0.2.25"), &*zone_, settings).spf.result, "pass");
+  settings.budget.max_queries = 1;
+  const AuthResults r = authenticate(*parsed, envelope("192.0.2.25"), &*zone_, settings);
+  EXPECT_EQ(r.spf.result, "temperror");
+  EXPECT_NE(r.spf.reason.find("lookup budget exhausted: more than 1 lookups"), std::string::npos)
+      << r.spf.reason;
+}
+
+TEST_F(AuthenticateTest, ClientFromTheReceivedChainIsNamedInTheReason) {
+  ASSERT_TRUE(zone_);
+  const auto parsed = ParsedMessage::parse(
+      std::make_shared<const std::string>(
+          "Return-Path: <claire@mairie-exemple.fr>\n"
+          "Received: from relay.example (relay.example [10.1.1.1]) by mx.example with ESMTP; "
+          "Mon, 16 Nov 2026 08:00:00 +0100\n"
+          "Received: from out.mairie-exemple.fr (out.mairie-exemple.fr [192.0.2.25]) by "
+          "relay.example with ESMTP; Mon, 16 Nov 2026 08:00:00 +0100\n\nx\n"),
+      Limits{});
+  AuthSettings settings;
+  settings.trusted_relays.push_back(*IpNetwork::parse("10.0.0.0/8"));
+  const AuthResults r = authenticate(*parsed, envelope(""), &*zone_, settings);
+  EXPECT_EQ(r.spf.result, "pass");
+  EXPECT_NE(r.spf.reason.find("(client IP 192.0.2.25 from Received header 2, below 1 trusted relay)"),
+            std::string::npos)
+      << r.spf.reason;
+  // Untrusted relay: its own IP is the client, and it is not in the record.
+  EXPECT_EQ(authenticate(*parsed, envelope(""), &*zone_, AuthSettings{}).spf.result, "fail");
+}
+
 }  // namespace
 }  // namespace vigie::auth

@@ -1,0 +1,36 @@
+// Per-message lookup budget (see budgeted_resolver.h): counts, checks the clock, passes on.
+#include "auth/dns/budgeted_resolver.h"
+
+#include <algorithm>
+
+namespace vigie::auth::dns {
+
+BudgetedResolver::BudgetedResolver(const Resolver& inner, LookupBudget budget, Clock clock)
+    : inner_(inner), budget_(budget), clock_(std::move(clock)), deadline_(now() + budget.max_time) {}
+
+std::chrono::steady_clock::time_point BudgetedResolver::now() const {
+  return clock_ ? clock_() : std::chrono::steady_clock::now();
+}
+
+DnsAnswer BudgetedResolver::lookup(std::string_view name, RecordType type) const {
+  return lookup_before(name, type, deadline_);
+}
+
+DnsAnswer BudgetedResolver::lookup_before(std::string_view name, RecordType type,
+                                          Deadline deadline) const {
+  const unsigned count = queries_.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (count > budget_.max_queries) {
+    exhausted_.store(true, std::memory_order_relaxed);
+    return DnsAnswer::temp_error("lookup budget exhausted: more than " +
+                                 std::to_string(budget_.max_queries) + " lookups for this message");
+  }
+  if (now() >= deadline_) {
+    exhausted_.store(true, std::memory_order_relaxed);
+    return DnsAnswer::temp_error("lookup budget exhausted: " +
+                                 std::to_string(budget_.max_time.count()) +
+                                 " ms of lookups for this message");
+  }
+  return inner_.lookup_before(name, type, std::min(deadline, deadline_));
+}
+
+}  // namespace vigie::auth::dns
