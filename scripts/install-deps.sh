@@ -14,6 +14,7 @@ runtime_and_build=(
   libssl-dev          # MD5/SHA-1/SHA-256 of attachments
   libcli11-dev        # command-line parsing
   libyaml-cpp-dev     # recorded DNS zones (--dns-zone) in the RFC 7208 suite's YAML layout
+  libhyperscan-dev    # lure-language phrase matching (pkg-config libhs; amd64 only, needs SSSE3)
 )
 test_only=(
   libgtest-dev libgmock-dev   # unit tests
