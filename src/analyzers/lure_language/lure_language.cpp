@@ -153,7 +153,9 @@ struct BlockScan {
 // The folded text that ends at the match: Hyperscan reports where a match ends, and a phrase is
 // about as long as its pattern, so this shows the analyst the words that fired.
 std::string excerpt_before(std::string_view text, std::size_t end, std::size_t pattern_size) {
-  std::size_t begin = end > pattern_size + 16 ? end - pattern_size - 16 : 0;
+  // A pattern's alternatives make it longer than what it matches; 48 bytes shows a phrase.
+  const std::size_t width = std::min<std::size_t>(pattern_size, 48) + 16;
+  std::size_t begin = end > width ? end - width : 0;
   while (begin < end && (static_cast<unsigned char>(text[begin]) & 0xC0) == 0x80) ++begin;
   if (begin > 0) {
     const std::size_t space = text.find(' ', begin);

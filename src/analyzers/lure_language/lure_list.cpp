@@ -77,13 +77,18 @@ std::string unbounded_repetition(std::string_view p) {
   return {};
 }
 
-// The folded pattern, anchored at word boundaries where it begins or ends with a word
-// character, so "prize" does not fire inside "surprized" nor "facture" inside "manufacture".
+// The folded pattern, anchored at word boundaries where its first and last characters are word
+// characters (looking through group openings and closing brackets and '?'), so "prize" does not
+// fire inside "surprized", "facture" inside "manufacture", nor "you won" inside "you won't".
 std::string to_expression(std::string_view pattern) {
-  std::string folded = fold_for_matching(pattern, kMaxPatternBytes * 4, CaseFolding::kKeep);
-  const bool starts_with_word = !folded.empty() && is_ascii_word(folded.front());
-  const bool ends_escaped = folded.size() >= 2 && folded[folded.size() - 2] == '\\';
-  const bool ends_with_word = !folded.empty() && is_ascii_word(folded.back()) && !ends_escaped;
+  const std::string folded = fold_for_matching(pattern, kMaxPatternBytes * 4, CaseFolding::kKeep);
+  std::string_view head = folded;
+  while (head.starts_with("(?:") || head.starts_with("(")) head.remove_prefix(head.starts_with("(?:") ? 3 : 1);
+  std::string_view tail = folded;
+  while (!tail.empty() && (tail.back() == ')' || tail.back() == '?')) tail.remove_suffix(1);
+  const bool starts_with_word = !head.empty() && is_ascii_word(head.front());
+  const bool ends_escaped = tail.size() >= 2 && tail[tail.size() - 2] == '\\';
+  const bool ends_with_word = !tail.empty() && is_ascii_word(tail.back()) && !ends_escaped;
   return std::string(starts_with_word ? "\\b" : "") + "(?:" + folded + ")" +
          (ends_with_word ? "\\b" : "");
 }

@@ -28,7 +28,18 @@ TEST(LureListTest, ParsesEntriesCommentsAndBlankLines) {
   EXPECT_EQ(entries[0].where(), "x.tsv:3");
   EXPECT_EQ(categories()[entries[0].category].name, "parcel_delivery");
   EXPECT_DOUBLE_EQ(entries[1].weight, 0.5);
-  EXPECT_EQ(entries[1].expression, "(?:(?:a|b) c)\\b");  // starts with '(': no leading boundary
+  EXPECT_EQ(entries[1].expression, "\\b(?:(?:a|b) c)\\b");  // boundaries looked for through groups
+}
+
+TEST(LureListTest, WordBoundariesOnlyBesideWordCharacters) {
+  std::vector<LureEntry> entries;
+  ASSERT_TRUE(parse_lure_list("(?:final|last) notices?\tprize\t1\ts\n"
+                              "felicitations[ ,!]{0,3}\tprize\t1\ts\n"
+                              "(?:\\$|€) ?\\d\tprize\t1\ts\n",
+                              "x.tsv", entries));
+  EXPECT_EQ(entries[0].expression, "\\b(?:(?:final|last) notices?)\\b");
+  EXPECT_EQ(entries[1].expression, "\\b(?:felicitations[ ,!]{0,3})");
+  EXPECT_EQ(entries[2].expression, "(?:(?:\\$|€) ?\\d)");
 }
 
 TEST(LureListTest, PatternsAreFoldedLikeText) {
