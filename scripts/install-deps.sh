@@ -15,6 +15,7 @@ runtime_and_build=(
   libcli11-dev        # command-line parsing
   libyaml-cpp-dev     # recorded DNS zones (--dns-zone) in the RFC 7208 suite's YAML layout
   libunbound-dev      # live DNS (--dns, --dns-server): caching resolver library (NLnet Labs)
+  libhyperscan-dev    # lure-language phrase matching (pkg-config libhs; amd64 only, needs SSSE3)
 )
 test_only=(
   libgtest-dev libgmock-dev   # unit tests

@@ -1,0 +1,329 @@
+// lure_language: the words of a phishing lure — "your password expires today", "document partagé
+// avec vous", "votre colis est en attente", "confirm your identity within 24 hours" — found in the
+// text a reader sees (subject, text parts, the visible text of HTML parts) and in text hidden from
+// the reader but shown in inbox previews (HTML preheaders). Owns the compiled Hyperscan database of
+// the shipped and operator lure lists; reads nothing but the message.
+//
+// Lure language alone is weak evidence (honest IT notices and newsletters use some of the same
+// words), so a message with one phrase scores low and the score grows with the number of distinct
+// lure categories and phrases; the urgency and call-to-action modifiers only count beside a topical
+// lure. One finding per lure family, with the categories and phrases as evidence.
+//
+// Thread-safety: the database is immutable after prepare(); each thread scans with its own
+// Hyperscan scratch space (thread_local), because a scratch must never be shared.
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "analyzers/analyzer.h"
+#include "analyzers/lure_language/hyperscan_handle.h"
+#include "analyzers/lure_language/lure_list.h"
+#include "analyzers/lure_language/text_fold.h"
+
+namespace vigie::analyzers::lure_language {
+namespace {
+
+using verdict::FindingId;
+
+// Text scanned per message, after folding: lures sit in the first screens of a message; the
+// cap keeps a megabyte of pasted text from costing more than a normal message.
+constexpr std::size_t kMaxScannedBytesPerMessage = 256 * 1024;
+// Matches handled per scan of one text block before Hyperscan is told to stop: every pattern
+// reports once per block (HS_FLAG_SINGLEMATCH), and this bounds the work on a block built to
+// match everything.
+constexpr unsigned kMaxMatchesPerScan = 512;
+// Evidence lines per finding.
+constexpr std::size_t kMaxEvidencePerFinding = 8;
+
+// The compiled database is immutable once built, so engines may share it.
+using SharedDatabase = std::shared_ptr<const hs_database_t>;
+
+class LureState final : public AnalyzerState {
+ public:
+  LureState(std::vector<LureEntry> entries, SharedDatabase database)
+      : entries_(std::move(entries)), database_(std::move(database)), generation_(++last_generation_) {}
+  const std::vector<LureEntry>& entries() const { return entries_; }
+  const hs_database_t* database() const { return database_.get(); }
+  // Unique per state for the life of the process (an address could be reused after a reload).
+  std::uint64_t generation() const { return generation_; }
+
+ private:
+  static inline std::atomic<std::uint64_t> last_generation_{0};
+  std::vector<LureEntry> entries_;
+  SharedDatabase database_;
+  std::uint64_t generation_;
+};
+
+// The lists prepare() reads: every *.tsv of data/lures (sorted, so ids are stable), then the
+// operator's files in configuration order.
+Result<std::vector<std::string>> list_files(const Config& config) {
+  namespace fs = std::filesystem;
+  const fs::path shipped = fs::path(data_dir(config)) / "lures";
+  std::error_code ec;
+  std::vector<std::string> files;
+  for (fs::directory_iterator it(shipped, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() == ".tsv") files.push_back(it->path().string());
+  }
+  if (ec) return fail(Error::config(shipped.string() + ": cannot list lure lists: " + ec.message()));
+  std::sort(files.begin(), files.end());
+  if (files.empty()) return fail(Error::config(shipped.string() + ": no lure list (*.tsv)"));
+  files.insert(files.end(), config.lists.lures.begin(), config.lists.lures.end());
+  return files;
+}
+
+Result<HsDatabase> compile(const std::vector<LureEntry>& entries) {
+  std::vector<const char*> expressions;
+  std::vector<unsigned> flags;
+  std::vector<unsigned> ids;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    expressions.push_back(entries[i].expression.c_str());
+    flags.push_back(HS_FLAG_CASELESS | HS_FLAG_UTF8 | HS_FLAG_SINGLEMATCH);
+    ids.push_back(static_cast<unsigned>(i));
+  }
+  hs_database_t* raw_database = nullptr;
+  hs_compile_error_t* raw_error = nullptr;
+  const hs_error_t rc =
+      hs_compile_multi(expressions.data(), flags.data(), ids.data(),
+                       static_cast<unsigned>(expressions.size()), HS_MODE_BLOCK, nullptr,
+                       &raw_database, &raw_error);
+  HsDatabase database(raw_database);
+  const HsCompileError error(raw_error);
+  if (rc == HS_SUCCESS) return database;
+  const std::string reason = error && error->message ? error->message : "unknown error";
+  if (error && error->expression >= 0 &&
+      static_cast<std::size_t>(error->expression) < entries.size()) {
+    const LureEntry& bad = entries[static_cast<std::size_t>(error->expression)];
+    return fail(Error::config(bad.where() + ": invalid pattern \"" + bad.pattern + "\": " + reason));
+  }
+  return fail(Error::config("lure lists: Hyperscan could not compile the patterns: " + reason));
+}
+
+// Hyperscan spends seconds compiling a few hundred phrase patterns, so the last database
+// compiled in this process is kept and reused when the expressions are the same: every Engine of
+// a test binary, and a configuration reload that left the lists alone, then start at once.
+Result<SharedDatabase> compile_or_reuse(const std::vector<LureEntry>& entries) {
+  static std::mutex mutex;
+  static std::string last_key;
+  static SharedDatabase last_database;
+  std::string key;
+  for (const LureEntry& entry : entries) (key += entry.expression) += '\0';
+  const std::lock_guard<std::mutex> lock(mutex);
+  if (last_database && key == last_key) return last_database;
+  Result<HsDatabase> compiled = compile(entries);
+  if (!compiled) return fail(compiled.error());
+  last_database = SharedDatabase(compiled->release(), HsDatabaseDeleter{});
+  last_key = std::move(key);
+  return last_database;
+}
+
+Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
+  if (hs_valid_platform() != HS_SUCCESS) {
+    return fail(Error::config(
+        "Hyperscan cannot run on this CPU (it needs SSSE3); disable the analyzer with "
+        "[analyzers] disabled = [\"lure_language\"]"));
+  }
+  Result<std::vector<std::string>> files = list_files(config);
+  if (!files) return fail(files.error());
+  std::vector<LureEntry> entries;
+  for (const std::string& file : *files) {
+    if (Result<void> loaded = load_lure_list(file, entries); !loaded) return fail(loaded.error());
+  }
+  Result<SharedDatabase> database = compile_or_reuse(entries);
+  if (!database) return fail(database.error());
+  return std::make_shared<const LureState>(std::move(entries), std::move(*database));
+}
+
+// --- Scanning ---
+
+struct Hit {
+  std::uint32_t entry;
+  std::string location;
+  std::string excerpt;
+};
+
+struct BlockScan {
+  const std::vector<LureEntry>* entries;
+  std::string_view text;
+  const std::string* location;
+  std::vector<bool>* seen;  // per message: a phrase counts once however often it appears
+  std::vector<Hit>* hits;
+  unsigned matches = 0;
+};
+
+// The folded text that ends at the match: Hyperscan reports where a match ends, and a phrase is
+// about as long as its pattern, so this shows the analyst the words that fired.
+std::string excerpt_before(std::string_view text, std::size_t end, std::size_t pattern_size) {
+  // A pattern's alternatives make it longer than what it matches; 48 bytes shows a phrase.
+  const std::size_t width = std::min<std::size_t>(pattern_size, 48) + 16;
+  std::size_t begin = end > width ? end - width : 0;
+  while (begin < end && (static_cast<unsigned char>(text[begin]) & 0xC0) == 0x80) ++begin;
+  if (begin > 0) {
+    const std::size_t space = text.find(' ', begin);
+    if (space != std::string_view::npos && space < begin + 16 && space + 1 < end) begin = space + 1;
+  }
+  return std::string(text.substr(begin, end - begin));
+}
+
+int on_match(unsigned int id, unsigned long long /*from*/, unsigned long long to,
+             unsigned int /*flags*/, void* context) {
+  auto& scan = *static_cast<BlockScan*>(context);
+  if (++scan.matches > kMaxMatchesPerScan) return 1;  // stop scanning this block
+  if ((*scan.seen)[id]) return 0;
+  (*scan.seen)[id] = true;
+  const LureEntry& entry = (*scan.entries)[id];
+  scan.hits->push_back(Hit{id, *scan.location,
+                           excerpt_before(scan.text, static_cast<std::size_t>(to), entry.pattern.size())});
+  return 0;
+}
+
+hs_scratch_t* thread_scratch(const LureState& state) {
+  // hs_alloc_scratch grows an existing scratch to fit any database, so one per thread serves
+  // every engine (and every reload) that thread runs. It is costly (it re-validates the database
+  // each time: a third of the scan time when called per message), so it runs only when the
+  // thread meets a state it has not sized its scratch for.
+  thread_local HsScratch scratch;
+  thread_local std::uint64_t sized_for = 0;
+  if (sized_for == state.generation()) return scratch.get();
+  hs_scratch_t* raw = scratch.release();
+  const hs_error_t rc = hs_alloc_scratch(state.database(), &raw);
+  scratch.reset(raw);
+  if (rc != HS_SUCCESS) throw std::runtime_error("Hyperscan scratch allocation failed");
+  sized_for = state.generation();
+  return scratch.get();
+}
+
+class MessageScanner {
+ public:
+  MessageScanner(const LureState& state)
+      : state_(state), scratch_(thread_scratch(state)),
+        seen_(state.entries().size(), false) {}
+
+  void scan(std::string_view text, std::string location) {
+    if (text.empty() || budget_ == 0) return;
+    const std::string folded = fold_for_matching(text, budget_, CaseFolding::kFold);
+    budget_ -= std::min(budget_, folded.size() + 1);
+    if (folded.empty()) return;
+    BlockScan block{&state_.entries(), folded, &location, &seen_, &hits_};
+    const hs_error_t rc = hs_scan(state_.database(), folded.data(),
+                                  static_cast<unsigned>(folded.size()), 0, scratch_, &on_match, &block);
+    // HS_SCAN_TERMINATED is the match cap doing its job; anything else is a bug.
+    if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
+      throw std::runtime_error("Hyperscan scan failed with code " + std::to_string(rc));
+    }
+  }
+
+  const std::vector<Hit>& hits() const { return hits_; }
+
+ private:
+  const LureState& state_;
+  hs_scratch_t* scratch_;
+  std::vector<bool> seen_;
+  std::vector<Hit> hits_;
+  std::size_t budget_ = kMaxScannedBytesPerMessage;
+};
+
+// --- Scoring ---
+
+constexpr std::array<FindingId, kFamilyCount> kFamilyFinding = {
+    FindingId::LURE_ACCOUNT_CREDENTIALS, FindingId::LURE_SHARED_DOCUMENT,
+    FindingId::LURE_PAYMENT,             FindingId::LURE_DELIVERY,
+    FindingId::LURE_PRIZE,               FindingId::LURE_PRESSURE,
+};
+
+// Strength of one category: its most specific phrase, plus half of each further distinct phrase
+// (several phrasings of the same lure make it surer), capped at the maximum weight.
+double category_strength(std::vector<double> weights) {
+  std::sort(weights.begin(), weights.end(), std::greater<>());
+  double strength = weights.front();
+  for (std::size_t i = 1; i < weights.size(); ++i) strength += weights[i] / 2;
+  return std::min(strength, kMaxWeight);
+}
+
+// How much the lure signals reinforce each other: one phrase alone is half its weight; each
+// further category (or two further phrases) adds 0.4, up to 1.4 — a credential lure with urgency
+// and a call to action is far more telling than any of the three alone.
+double combination_factor(std::size_t categories, std::size_t phrases) {
+  const double signals =
+      static_cast<double>(categories) + 0.5 * static_cast<double>(phrases - categories);
+  return std::min(1.4, 0.1 + 0.4 * signals);
+}
+
+void analyze(const ParsedMessage& message, const ScanContext& /*context*/,
+             const AnalyzerState* state, FindingSink& sink) {
+  const auto& lures = static_cast<const LureState&>(*state);
+  MessageScanner scanner(lures);
+  scanner.scan(message.subject(), "subject");
+  for (const PartId leaf : message.leaves()) {
+    const std::string location = "part:" + std::to_string(leaf);
+    if (const HtmlContent* html = message.html(leaf)) {
+      scanner.scan(html->visible_text, location);
+      std::string hidden;
+      for (const HiddenText& h : html->hidden) (hidden += h.text) += '\n';
+      // Hidden text is scanned apart so that a phrase split across visible and hidden text
+      // does not match; inbox previews still show it (preheaders), so it counts.
+      scanner.scan(hidden, location + ":hidden");
+    } else if (message.part(leaf).is_text()) {
+      scanner.scan(message.text(leaf), location);
+    }
+  }
+  const std::vector<Hit>& hits = scanner.hits();
+  if (hits.empty()) return;
+
+  const auto all_categories = categories();
+  std::vector<std::vector<double>> weights_by_category(all_categories.size());
+  for (const Hit& hit : hits) {
+    const LureEntry& entry = lures.entries()[hit.entry];
+    weights_by_category[entry.category].push_back(entry.weight);
+  }
+  std::size_t matched_categories = 0;
+  bool topical = false;
+  std::array<double, kFamilyCount> family_strength{};
+  for (std::size_t c = 0; c < all_categories.size(); ++c) {
+    if (weights_by_category[c].empty()) continue;
+    ++matched_categories;
+    topical = topical || !all_categories[c].modifier;
+    family_strength[static_cast<std::size_t>(all_categories[c].family)] +=
+        category_strength(weights_by_category[c]);
+  }
+  if (!topical) return;  // "click here" and "urgent" alone are everyday mail
+  const double factor = combination_factor(matched_categories, hits.size());
+
+  for (std::size_t f = 0; f < kFamilyCount; ++f) {
+    if (family_strength[f] == 0) continue;
+    std::vector<Evidence> evidence;
+    for (const Hit& hit : hits) {
+      const LureEntry& entry = lures.entries()[hit.entry];
+      if (static_cast<std::size_t>(all_categories[entry.category].family) != f) continue;
+      if (evidence.size() == kMaxEvidencePerFinding) break;
+      evidence.push_back(Evidence{
+          hit.location, std::string(all_categories[entry.category].name) + ": \"" + hit.excerpt +
+                            "\" (pattern \"" + entry.pattern + "\", " +
+                            std::filesystem::path(entry.file).filename().string() + ":" +
+                            std::to_string(entry.line) + ")"});
+    }
+    const double default_score = verdict::catalog_entry(kFamilyFinding[f]).default_score;
+    const double wanted = std::min(default_score, family_strength[f] * factor);
+    sink.emit(kFamilyFinding[f], std::move(evidence), wanted / default_score);
+  }
+}
+
+}  // namespace
+
+const AnalyzerDescriptor& descriptor() {
+  static const AnalyzerDescriptor kDescriptor{
+      "lure_language",
+      "French and English phishing lure phrases in the text a reader sees",
+      kFamilyFinding,
+      &prepare,
+      &analyze,
+  };
+  return kDescriptor;
+}
+
+}  // namespace vigie::analyzers::lure_language
