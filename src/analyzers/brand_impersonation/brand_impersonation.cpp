@@ -49,10 +49,21 @@ constexpr std::string_view kServiceWords[] = {
     "entreprise", "entreprises", "particuliers", "service-client", "serviceclient", "contact",
 };
 
+// Words before a brand name that make the text speak as the brand or to its customer ("your
+// PayPal account", "Dear Netflix member", "votre compte Ameli"); after the name, kServiceWords play
+// that role ("Microsoft account team"). News and discussion say "Google announced" instead.
+constexpr std::string_view kIdentityWordsBefore[] = {
+    "your", "dear", "votre", "vos", "cher", "chere", "ihr", "ihre", "ihres", "ihren", "dein",
+    "deine", "deinen", "lieber", "liebe", "seu", "sua", "su", "tu", "tuo", "tua", "uw", "je",
+    "copyright", "compte", "espace", "konto", "conta", "cuenta", "account", "team", "equipe",
+};
+
 struct State final : AnalyzerState {
   intel::BrandList brands;
   intel::BrandNameIndex names;
   std::unordered_set<std::string> service_words;  // folded
+  std::unordered_set<std::string> identity_before;  // folded
+  std::unordered_set<std::string> from_words;       // folded "from", "von"
   std::vector<std::string> internal_domains;      // organisation's own domains
 };
 
@@ -65,6 +76,10 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
   state->brands = std::move(*brands);
   state->names = std::move(*names);
   for (std::string_view word : kServiceWords) state->service_words.insert(intel::fold_key(word));
+  for (std::string_view word : {"from", "von"}) state->from_words.insert(intel::fold_key(word));
+  for (std::string_view word : kIdentityWordsBefore) {
+    state->identity_before.insert(intel::fold_key(word));
+  }
   for (const std::string& d : config.organisation.protected_domains) {
     state->internal_domains.push_back(intel::normalize_host(d));
   }
@@ -79,6 +94,7 @@ struct Sighting {
   unsigned body_mentions = 0;  // most in any one part (alternatives repeat the same text)
   bool disguised_header = false;  // display name or subject
   bool disguised_body = false;
+  bool identity = false;          // "your <brand> account", "<brand> support" in subject or text
   std::uint32_t name = 0;         // a name as found, for evidence
   std::string disguised_as;       // the disguised spelling, for evidence
 };
@@ -87,6 +103,38 @@ bool under_any(std::string_view host, const std::vector<std::string>& domains) {
   return intel::for_each_parent(host, [&](std::string_view suffix) {
     return std::find(domains.begin(), domains.end(), suffix) != domains.end();
   });
+}
+
+// A disguise worth reporting: look-alike characters from another script, or invisible ones, or an
+// ASCII swap (I for l, 0 for o, rn for m) in a name long enough not to be another word by chance
+// ("clc" is not a disguised "CIC").
+bool real_disguise(const intel::FoldedText& text, const intel::NameMatch& m) {
+  if (!m.disguised) return false;
+  std::size_t letters = 0;
+  for (std::uint32_t k = 0; k < m.token_count; ++k) {
+    for (char c : text.plain_token(m.first_token + k)) {
+      if (static_cast<unsigned char>(c) >= 0x80 || c == '\x01') return true;
+      ++letters;
+    }
+  }
+  return letters >= intel::kMinLettersForAsciiDisguise;
+}
+
+// A match that only folding made (disguised) but that is no real disguise is a chance collision
+// with another word: not a sighting of the brand at all.
+bool chance_collision(const intel::FoldedText& text, const intel::NameMatch& m) {
+  return m.disguised && !real_disguise(text, m);
+}
+
+// The text speaks as the brand or to its customers around this mention.
+bool identity_phrase(const State& state, const intel::FoldedText& text, const intel::NameMatch& m) {
+  const std::size_t after = m.first_token + m.token_count;
+  if (after < text.tokens.size() &&
+      state.service_words.contains(std::string(text.folded_token(after)))) {
+    return true;
+  }
+  return m.first_token > 0 &&
+         state.identity_before.contains(std::string(text.folded_token(m.first_token - 1)));
 }
 
 std::string token_text(std::string_view original_hint, const intel::FoldedText& text,
@@ -122,10 +170,18 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
     intel::fold_text(from_local_part ? std::string_view(sender->local_part)
                                      : std::string_view(sender->display_name),
                      text, 1024);
+    const std::string_view shown = from_local_part ? std::string_view(sender->local_part)
+                                                   : std::string_view(sender->display_name);
     state.names.match(text, [&](const intel::NameMatch& m) {
+      if (chance_collision(text, m)) return;
+      const std::string& name_text = state.names.name_text(m.name);
+      // A short acronym counts only as written by the brand, in capitals: "dhs" is a nickname.
+      if (name_text.size() <= 3 && shown.find(name_text) == std::string_view::npos) return;
       if (m.common_word) {
-        // Only "<brand> <service words>" reads as the brand itself.
-        for (std::size_t i = 0; i < text.tokens.size(); ++i) {
+        // Only "<brand> <service words>" or "<someone> from <brand>" reads as the brand itself.
+        const bool from_brand = m.first_token > 0 &&
+                                state.from_words.contains(std::string(text.folded_token(m.first_token - 1)));
+        for (std::size_t i = 0; i < text.tokens.size() && !from_brand; ++i) {
           if (i >= m.first_token && i < m.first_token + m.token_count) continue;
           const std::string_view token = text.folded_token(i);
           const bool digits = std::all_of(token.begin(), token.end(),
@@ -136,7 +192,7 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
       Sighting& s = seen[m.brand];
       s.display_name = true;
       s.name = m.name;
-      if (m.disguised) {
+      if (real_disguise(text, m)) {
         s.disguised_header = true;
         s.disguised_as = token_text("From", text, m);
       }
@@ -147,11 +203,12 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
   text.clear();
   intel::fold_text(message.subject(), text, 2048);
   state.names.match(text, [&](const intel::NameMatch& m) {
-    if (m.common_word) return;
+    if (m.common_word || chance_collision(text, m)) return;
     Sighting& s = seen[m.brand];
     if (!s.display_name) s.name = m.name;
     s.subject = true;
-    if (m.disguised && !s.disguised_header) {
+    s.identity = s.identity || identity_phrase(state, text, m);
+    if (real_disguise(text, m) && !s.disguised_header) {
       s.disguised_header = true;
       s.disguised_as = token_text("Subject", text, m);
     }
@@ -174,7 +231,11 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
       text.clear();
       intel::fold_text(html->title, text, 512);
       state.names.match(text, [&](const intel::NameMatch& m) {
-        if (!m.common_word) seen[m.brand].title = true;
+        if (m.common_word || chance_collision(text, m)) return;
+        Sighting& s = seen[m.brand];
+        if (!s.display_name && !s.subject && !s.title) s.name = m.name;
+        s.title = true;
+        s.identity = true;  // the page presents itself as the brand
       });
       body = html->visible_text;
     } else if (part.is_text()) {
@@ -187,11 +248,13 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
     intel::fold_text(body, text, take);
     part_mentions.clear();
     state.names.match(text, [&](const intel::NameMatch& m) {
-      if (m.common_word) return;
+      if (m.common_word || chance_collision(text, m)) return;
       ++part_mentions[m.brand];
-      if (m.disguised) {
-        Sighting& s = seen[m.brand];
-        if (!s.disguised_body) s.disguised_as = token_text("text", text, m);
+      Sighting& s = seen[m.brand];
+      if (!s.display_name && !s.subject && !s.title && s.body_mentions == 0) s.name = m.name;
+      s.identity = s.identity || identity_phrase(state, text, m);
+      if (real_disguise(text, m)) {
+        if (!s.disguised_body && !s.disguised_header) s.disguised_as = token_text("text", text, m);
         s.disguised_body = true;
       }
     });
@@ -218,7 +281,8 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
   const bool in_thread = message.header("In-Reply-To") != nullptr || message.header("References") != nullptr;
   const bool from_list = message.header("List-Id") != nullptr || message.header("List-Post") != nullptr ||
                          message.header("Mailing-List") != nullptr;
-  const bool sender_is_user = sender_host.empty() || state.brands.is_user_domain(sender_host);
+  // Addresses exist only at the user domain itself: news.yahoo.com is Yahoo, anyone@yahoo.com is not.
+  const bool sender_is_user = sender_host.empty() || state.brands.is_listed_user_domain(sender_host);
   const bool sender_internal = !sender_host.empty() && under_any(sender_host, state.internal_domains);
 
   struct Candidate {
@@ -234,9 +298,12 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
   for (const auto& [brand_index, s] : seen) {
     const intel::Brand& brand = state.brands.brand(brand_index);
     auto brand_owns = [&](std::string_view host) {
-      return !host.empty() && !state.brands.is_user_domain(host) && state.brands.owns(brand_index, host);
+      return !host.empty() && !state.brands.is_listed_user_domain(host) &&
+             state.brands.owns(brand_index, host);
     };
-    bool legitimate = !sender_is_user && brand_owns(sender_host);
+    // A bare brand top-level domain ("notifica@bradesco") is no mail domain: forged.
+    bool legitimate = !sender_is_user && sender_host.find('.') != std::string::npos &&
+                      brand_owns(sender_host);
     for (const DkimAuthResult& dkim : context.auth.dkim) {
       if (dkim.result == "pass" && brand_owns(intel::normalize_host(dkim.domain))) legitimate = true;
     }
@@ -267,9 +334,6 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
       return ev;
     };
 
-    double context_factor = 1;
-    if (sender_internal) context_factor *= 0.5;  // e.g. an Outlook notice from our own server
-    if (only_brand_links) context_factor *= 0.6;
 
     if (s.disguised_header || s.disguised_body) {
       double confidence = s.disguised_header ? 1.0 : 0.6;
@@ -281,27 +345,36 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
     if (legitimate) continue;
 
     if (s.display_name) {
+      // The reader sees the brand as the sender; links to the brand's real site (copied
+      // templates) or a fake thread do not change that. Only a sender inside the organisation
+      // (an Outlook notice from our own server) lowers it.
       const bool corroborated = s.subject || s.title || s.body_mentions > 0;
-      double confidence = sender_is_user || corroborated ? 1.0 : 0.85;
-      if (sender != nullptr && sender->display_name.empty()) confidence *= 0.8;  // local part only
-      if (in_thread) confidence *= 0.8;
-      offer(display, confidence * context_factor, brand_index,
+      double confidence = sender_is_user || corroborated ? 1.0 : 0.9;
+      if (sender != nullptr && sender->display_name.empty() && !sender->domain.empty()) {
+        confidence *= 0.8;  // a brand word in a local part ("paypal-news@") is weaker
+      }
+      if (sender_internal) confidence *= 0.5;
+      offer(display, confidence, brand_index,
             evidence(sender != nullptr && sender->display_name.empty() ? "sender address"
                                                                       : "sender display name"));
       continue;
     }
     // Subject and text: legitimate mail talks about brands all the time; threads, mailing lists
     // and messages that offer nothing to click or open are far less likely to be impersonation.
-    double weak_factor = context_factor;
+    double weak_factor = 1;
+    if (sender_internal) weak_factor *= 0.5;
+    if (only_brand_links) weak_factor *= 0.6;
     if (in_thread) weak_factor *= 0.4;
     if (from_list) weak_factor *= 0.5;
     if (!offers_action) weak_factor *= 0.5;
+    // Without words that speak as the brand, a brand in the subject or text is most often news.
+    if (!s.identity) weak_factor *= 0.4;
     if (s.subject) {
       const double confidence = (s.title || s.body_mentions > 0) ? 0.9 : 0.6;
       offer(subject, confidence * weak_factor, brand_index, evidence("subject"));
       continue;
     }
-    if (s.body_mentions >= 2 || s.title) {
+    if (s.identity && (s.body_mentions >= 2 || s.title)) {
       double confidence = s.body_mentions >= 4 ? 0.75 : s.body_mentions == 3 ? 0.6 : 0.5;
       if (s.title) confidence += 0.25;
       offer(content, std::min(confidence, 1.0) * weak_factor, brand_index,

@@ -179,7 +179,11 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
     Target t{registrable, registrable.substr(0, dot), registrable.substr(dot + 1), std::move(owner),
              organisation, common_word};
     const auto index = static_cast<std::uint32_t>(state->targets.size());
-    state->by_domain[t.domain].push_back(index);
+    auto& same_domain = state->by_domain[t.domain];
+    for (std::uint32_t other : same_domain) {
+      if (state->targets[other].owner == t.owner) return {};  // listed as own and user domain
+    }
+    same_domain.push_back(index);
     if (t.label.size() >= min_label(t)) {
       state->by_key[confusable_key(*state->checker, t.label)].push_back(index);
       state->by_label[t.label].push_back(index);
@@ -202,19 +206,25 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
     for (const intel::BrandDomain& d : brand.domains) {
       if (auto r = add_target(d.domain, brand.id, false, d.common_word); !r) return fail(r.error());
     }
-    for (const std::string& d : brand.user_domains) {
-      if (auto r = add_target(d, brand.id, false, false); !r) return fail(r.error());
+    for (const intel::BrandDomain& d : brand.user_domains) {
+      if (auto r = add_target(d.domain, brand.id, false, d.common_word); !r) return fail(r.error());
     }
   }
-  // A brand's own name is a common word when the list marks a name of that spelling with '~'.
-  for (Target& t : state->targets) {
-    if (t.organisation) continue;
-    for (const intel::Brand& brand : state->brands.brands()) {
-      if (brand.id != t.owner) continue;
-      for (const intel::BrandName& name : brand.names) {
-        if (name.common_word && to_lower_ascii(name.text) == t.label) t.common_word = true;
+  // A label is a common word when any list entry says so, as a domain or as a name ('~'):
+  // "windows" marked on windows.com also covers windows.net.
+  std::unordered_set<std::string> common_labels;
+  for (const intel::Brand& brand : state->brands.brands()) {
+    for (const auto* domains : {&brand.domains, &brand.user_domains}) {
+      for (const intel::BrandDomain& d : *domains) {
+        if (d.common_word) common_labels.insert(d.domain.substr(0, d.domain.find('.')));
       }
     }
+    for (const intel::BrandName& name : brand.names) {
+      if (name.common_word) common_labels.insert(to_lower_ascii(name.text));
+    }
+  }
+  for (Target& t : state->targets) {
+    if (!t.organisation && common_labels.contains(t.label)) t.common_word = true;
   }
   for (std::string_view w : kLureWords) state->lure_words.insert(std::string(w));
   return std::shared_ptr<const AnalyzerState>(std::move(state));
@@ -225,6 +235,16 @@ struct Hit {
   std::uint32_t target = 0;
   std::string technique;
 };
+
+// "fr", "co.uk", "com.au": a country code, possibly under com/co/org/net.
+bool country_suffix(std::string_view suffix) {
+  const std::size_t dot = suffix.rfind('.');
+  const std::string_view last = dot == std::string_view::npos ? suffix : suffix.substr(dot + 1);
+  if (last.size() != 2) return false;
+  if (dot == std::string_view::npos) return true;
+  const std::string_view second = suffix.substr(0, dot);
+  return second == "com" || second == "co" || second == "org" || second == "net" || second == "gov";
+}
 
 std::vector<std::string_view> split_labels(std::string_view host) {
   std::vector<std::string_view> labels;
@@ -350,8 +370,11 @@ class HostChecker {
         const Target& target = state_.targets[t];
         const bool same_suffix = target.suffix == suffix;
         if (target.label == label) {
-          if (!same_suffix && !target.common_word && (target.organisation || label.size() >= 5)) {
-            offer(best, target.organisation ? 0.75 : 0.5, t, "same name under another suffix");
+          // Brands own their name under many suffixes, country ones above all (yahoo.com.au,
+          // cisco.com.au): a brand's name under an unlisted suffix is only a hint.
+          if (!same_suffix && !target.common_word &&
+              (target.organisation || (label.size() >= 5 && !country_suffix(suffix)))) {
+            offer(best, target.organisation ? 0.75 : 0.3, t, "same name under another suffix");
           }
           continue;
         }

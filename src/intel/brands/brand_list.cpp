@@ -135,14 +135,14 @@ Result<void> BrandList::add(std::string_view text, std::string_view origin) {
       for (std::string_view domain : split(column, ',')) {
         domain = trim(domain);
         BrandDomain d;
-        if (!user && !domain.empty() && domain.front() == '~') {
+        if (!domain.empty() && domain.front() == '~') {
           d.common_word = true;
           domain.remove_prefix(1);
         }
         if (!valid_domain(domain)) return error("invalid domain '" + std::string(domain) + "'");
         d.domain = std::string(domain);
         if (user) {
-          brand.user_domains.push_back(d.domain);
+          brand.user_domains.push_back(std::move(d));
         } else {
           brand.domains.push_back(std::move(d));
         }
@@ -153,18 +153,10 @@ Result<void> BrandList::add(std::string_view text, std::string_view origin) {
     }
     const auto index = static_cast<std::uint32_t>(brands_.size());
     for (const BrandDomain& d : brand.domains) {
-      if (user_domains_.contains(d.domain)) {
-        return error("'" + d.domain + "' is listed as a user domain elsewhere");
-      }
       auto& owners = domain_owners_[d.domain];
       if (std::find(owners.begin(), owners.end(), index) == owners.end()) owners.push_back(index);
     }
-    for (const std::string& d : brand.user_domains) {
-      if (domain_owners_.contains(d)) {
-        return error("'" + d + "' is listed as a brand's own domain elsewhere");
-      }
-      user_domains_.emplace(d, index);
-    }
+    for (const BrandDomain& d : brand.user_domains) user_domains_.emplace(d.domain, index);
     ids_.emplace(brand.id, index);
     brands_.push_back(std::move(brand));
   }

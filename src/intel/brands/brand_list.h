@@ -47,7 +47,7 @@ struct Brand {
   std::string category;
   std::vector<BrandName> names;
   std::vector<BrandDomain> domains;
-  std::vector<std::string> user_domains;
+  std::vector<BrandDomain> user_domains;
   std::string source;
   std::string origin;  // "file:line", for evidence and errors
 };
@@ -66,9 +66,10 @@ class BrandList {
   // their domains. Empty when none.
   std::span<const std::uint32_t> owners(std::string_view host) const;
   bool owns(std::uint32_t brand, std::string_view host) const;
-  // True when the host is (under) a user domain: anyone can have an address or a page there.
+  // True when the host is (under) a user domain: anyone can have a page there.
   bool is_user_domain(std::string_view host) const;
-  // True when the domain itself is listed as a user domain (not merely under one).
+  // True when the domain itself is listed as a user domain (not merely under one): anyone can
+  // have an address there.
   bool is_listed_user_domain(std::string_view domain) const { return user_domains_.contains(domain); }
 
  private:

@@ -89,5 +89,26 @@ TEST(BrandNameIndexTest, FindsLongestNameAndDisguises) {
   EXPECT_EQ(found[2].brand, 1u);
 }
 
+TEST(BrandNameIndexTest, CapitalIForLOnlyInLongNames) {
+  BrandList list;
+  ASSERT_TRUE(list.add("pp\tpayment\tPayPal\tpaypal.example\t-\ts\n"
+                       "lcl\tbank\tLCL\tlcl.example\t-\ts\n",
+                       "test.tsv"));
+  Result<BrandNameIndex> names = BrandNameIndex::build(list);
+  ASSERT_TRUE(names);
+  auto matches = [&](std::string_view s) {
+    FoldedText text;
+    fold_text(s, text);
+    std::vector<NameMatch> found;
+    names->match(text, [&](const NameMatch& m) { found.push_back(m); });
+    return found;
+  };
+  const auto paypai = matches("Your PayPaI account");
+  ASSERT_EQ(paypai.size(), 1u);
+  EXPECT_TRUE(paypai[0].disguised);
+  EXPECT_TRUE(matches("venez ici").empty());  // not LCL with l read as i
+  EXPECT_EQ(matches("LCL").size(), 1u);
+}
+
 }  // namespace
 }  // namespace vigie::intel

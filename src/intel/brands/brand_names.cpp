@@ -12,6 +12,36 @@ std::vector<std::string> tokens_of(const FoldedText& text, bool plain) {
   return tokens;
 }
 
+// The spellings with some of the name's l's read as i (at most three l's, so eight variants).
+std::vector<std::vector<std::string>> l_as_i_variants(const std::vector<std::string>& tokens) {
+  std::vector<std::pair<std::size_t, std::size_t>> positions;  // token, character
+  std::size_t letters = 0;
+  for (std::size_t t = 0; t < tokens.size(); ++t) {
+    letters += tokens[t].size();
+    for (std::size_t c = 0; c < tokens[t].size(); ++c) {
+      if (tokens[t][c] == 'l') positions.emplace_back(t, c);
+    }
+  }
+  std::vector<std::vector<std::string>> variants;
+  if (positions.empty() || positions.size() > 3 || letters < kMinLettersForAsciiDisguise) {
+    return variants;
+  }
+  for (unsigned mask = 1; mask < (1u << positions.size()); ++mask) {
+    std::vector<std::string> variant = tokens;
+    for (std::size_t k = 0; k < positions.size(); ++k) {
+      if (mask & (1u << k)) variant[positions[k].first][positions[k].second] = 'i';
+    }
+    variants.push_back(std::move(variant));
+  }
+  return variants;
+}
+
+std::string join(const std::vector<std::string>& tokens) {
+  std::string key;
+  for (const std::string& t : tokens) key += (key.empty() ? "" : " ") + t;
+  return key;
+}
+
 }  // namespace
 
 Result<BrandNameIndex> BrandNameIndex::build(const BrandList& list) {
@@ -27,8 +57,7 @@ Result<BrandNameIndex> BrandNameIndex::build(const BrandList& list) {
                                   "' has no letters or digits"));
       }
       std::vector<std::string> tokens = tokens_of(folded, false);
-      std::string key;
-      for (const std::string& t : tokens) key += (key.empty() ? "" : " ") + t;
+      const std::string key = join(tokens);
       const auto [it, inserted] =
           by_key.emplace(key, static_cast<std::uint32_t>(index.names_.size()));
       if (inserted) {
@@ -47,6 +76,17 @@ Result<BrandNameIndex> BrandNameIndex::build(const BrandList& list) {
       }
       name.plains.push_back(tokens_of(folded, true));
       name.common_word = name.common_word && spelling.common_word;
+    }
+  }
+  // Then the l-as-i readings, which never override a real spelling of any brand.
+  const std::size_t real_names = index.names_.size();
+  for (std::uint32_t n = 0; n < real_names; ++n) {
+    for (std::vector<std::string>& variant : l_as_i_variants(index.names_[n].folded)) {
+      if (!by_key.emplace(join(variant), static_cast<std::uint32_t>(index.names_.size())).second) continue;
+      Name name = index.names_[n];
+      name.folded = std::move(variant);
+      index.by_first_token_[name.folded.front()].push_back(static_cast<std::uint32_t>(index.names_.size()));
+      index.names_.push_back(std::move(name));
     }
   }
   return index;

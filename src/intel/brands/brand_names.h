@@ -13,6 +13,10 @@
 
 namespace vigie::intel {
 
+// Names this long or longer are also indexed with 'l' read as 'i' ("PayPaI" with a capital I),
+// and their ASCII-only disguises count; shorter ones collide with ordinary words ("ici" for LCL).
+inline constexpr std::size_t kMinLettersForAsciiDisguise = 6;
+
 struct NameMatch {
   std::uint32_t brand;
   std::uint32_t name;         // index for BrandNameIndex::name_text()

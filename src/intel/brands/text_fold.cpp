@@ -135,10 +135,12 @@ class FoldTable {
       return e;
     }
     const icu::UnicodeString original(c);
-    // Skeleton, lowercase, and again: skeletons map some lowercase letters to uppercase
-    // prototypes ('0' → 'O') and some uppercase ones to lowercase ('I' → 'l'), so one round
-    // is not stable under lowercasing.
+    // Lowercase first, so that case never matters ('I' is 'i', not the skeleton's 'l': "ANTAI"
+    // must not read as "antal"); then skeleton, lowercase, and again, because skeletons map some
+    // characters to uppercase prototypes ('0' → 'O'). The I-for-l trick ("PayPaI") is caught by
+    // the name index instead (brand_names.cpp).
     icu::UnicodeString s = original;
+    s.foldCase();
     for (int round = 0; round < 2; ++round) {
       UErrorCode status = U_ZERO_ERROR;
       icu::UnicodeString skeleton;

@@ -1,8 +1,9 @@
 // Confusable-insensitive folding of text into word tokens, for finding brand names however they
 // are written. Owns the per-code-point fold table: each character maps to what a reader would take
-// it for — UTS #39 confusable skeleton (ICU uspoof), lowercased, without diacritics — so that
-// "Binаnсе" (Cyrillic а, с), "PayPaI" (capital I), "Micr0soft", "𝙋𝙖𝙮𝙋𝙖𝙡" and "Ｐａｙｐａｌ" all fold
-// to the same tokens as "binance", "paypal" and "microsoft". Invisible characters (zero-width,
+// it for — lowercased, UTS #39 confusable skeleton (ICU uspoof), without diacritics — so that
+// "Binаnсе" (Cyrillic а, с), "Micr0soft", "𝙋𝙖𝙮𝙋𝙖𝙡" and "Ｐａｙｐａｌ" all fold to the same tokens as
+// "binance", "paypal" and "microsoft". Case never matters; the capital-I-for-l trick ("PayPaI")
+// is left to the name index (brand_names.h), which knows which names have an l. Invisible characters (zero-width,
 // variation selectors, soft hyphen) are dropped so they cannot split a word.
 //
 // Every token is produced twice: `folded` (confusables merged) and `plain` (only lowercased and

@@ -9,7 +9,8 @@ namespace {
 TEST(TextFoldTest, SameKeyForLookAlikeSpellings) {
   const std::string paypal = fold_key("PayPal");
   EXPECT_EQ(fold_key("paypal"), paypal);
-  EXPECT_EQ(fold_key("PayPaI"), paypal);                         // capital I for l
+  EXPECT_EQ(fold_key("PAYPAL"), paypal);
+  EXPECT_EQ(fold_key("paypa1"), paypal);                         // digit 1 for l
   EXPECT_EQ(fold_key("P\xD0\xB0yP\xD0\xB0l"), paypal);           // Cyrillic а
   EXPECT_EQ(fold_key("\xEF\xBC\xB0\xEF\xBD\x81yPal"), paypal);   // fullwidth Ｐａ
   EXPECT_EQ(fold_key("Pay\xE2\x80\x8BPal"), paypal);             // zero-width space inside
@@ -17,6 +18,14 @@ TEST(TextFoldTest, SameKeyForLookAlikeSpellings) {
   EXPECT_EQ(fold_key("Arnazon"), fold_key("Amazon"));            // rn for m
   EXPECT_EQ(fold_key("Crédit Agricole"), fold_key("credit agricole"));
   EXPECT_EQ(fold_key("\xF0\x9D\x98\xBE\xF0\x9D\x99\x8A"), fold_key("CO"));  // mathematical bold
+}
+
+TEST(TextFoldTest, CaseNeverMatters) {
+  // Capital I is i, not the skeleton's l: "ANTAI" is not "antal" (the I-for-l trick is left to
+  // the name index, see brand_names_test).
+  EXPECT_EQ(fold_key("ANTAI"), fold_key("antai"));
+  EXPECT_NE(fold_key("ANTAI"), fold_key("antal"));
+  EXPECT_EQ(fold_key("IRS"), fold_key("irs"));
 }
 
 TEST(TextFoldTest, PlainFormKeepsDisguisesApart) {
