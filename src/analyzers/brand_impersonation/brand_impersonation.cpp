@@ -49,6 +49,18 @@ constexpr std::string_view kServiceWords[] = {
     "entreprise", "entreprises", "particuliers", "service-client", "serviceclient", "contact",
 };
 
+// Words after a brand name that make the text speak as the brand or to its customer ("Microsoft
+// account team", "PayPal Kundenservice", "DHL parcel"): a narrower set than kServiceWords, without
+// the product words news and discussion also use ("Google News", "Amazon Prime").
+constexpr std::string_view kIdentityWordsAfter[] = {
+    "support", "service", "services", "team", "account", "accounts", "security", "billing",
+    "customer", "customers", "care", "help", "helpdesk", "notification", "notifications", "alert",
+    "alerts", "id", "wallet", "card", "verification", "kundenservice", "konto", "sicherheit",
+    "compte", "equipe", "client", "clients", "member", "members", "membership", "login",
+    "password", "subscription", "abonnement", "payment", "order", "delivery", "package", "parcel",
+    "paket", "colis", "livraison", "refund", "remboursement", "reward", "rewards", "gift", "admin",
+};
+
 // Words before a brand name that make the text speak as the brand or to its customer ("your
 // PayPal account", "Dear Netflix member", "votre compte Ameli"); after the name, kServiceWords play
 // that role ("Microsoft account team"). News and discussion say "Google announced" instead.
@@ -63,6 +75,7 @@ struct State final : AnalyzerState {
   intel::BrandNameIndex names;
   std::unordered_set<std::string> service_words;  // folded
   std::unordered_set<std::string> identity_before;  // folded
+  std::unordered_set<std::string> identity_after;   // folded
   std::unordered_set<std::string> from_words;       // folded "from", "von"
   std::vector<std::string> internal_domains;      // organisation's own domains
 };
@@ -77,6 +90,7 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
   state->names = std::move(*names);
   for (std::string_view word : kServiceWords) state->service_words.insert(intel::fold_key(word));
   for (std::string_view word : {"from", "von"}) state->from_words.insert(intel::fold_key(word));
+  for (std::string_view word : kIdentityWordsAfter) state->identity_after.insert(intel::fold_key(word));
   for (std::string_view word : kIdentityWordsBefore) {
     state->identity_before.insert(intel::fold_key(word));
   }
@@ -130,7 +144,7 @@ bool chance_collision(const intel::FoldedText& text, const intel::NameMatch& m) 
 bool identity_phrase(const State& state, const intel::FoldedText& text, const intel::NameMatch& m) {
   const std::size_t after = m.first_token + m.token_count;
   if (after < text.tokens.size() &&
-      state.service_words.contains(std::string(text.folded_token(after)))) {
+      state.identity_after.contains(std::string(text.folded_token(after)))) {
     return true;
   }
   return m.first_token > 0 &&
