@@ -19,6 +19,8 @@
 #include <unicode/uspoof.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <stdexcept>
@@ -38,6 +40,8 @@ using intel::StringMap;
 constexpr std::size_t kMaxHosts = 64;
 constexpr std::size_t kMaxEvidence = 8;
 constexpr std::size_t kMaxLabels = 16;
+constexpr std::size_t kBloomBits = std::size_t{1} << 20;
+constexpr std::size_t kMemoSlots = 1024;
 
 // Words attackers add to a borrowed name ("paypal-secure-login", "exemple-gouv").
 constexpr std::string_view kLureWords[] = {
@@ -70,6 +74,10 @@ struct State final : AnalyzerState {
   StringMap<std::vector<std::uint32_t>> by_label;     // exact label
   StringMap<std::vector<std::uint32_t>> by_domain;    // full domain, for the subdomain trick
   StringMap<std::vector<std::uint32_t>> by_deletion;  // label with 0..2 characters deleted
+  // One bit per hash of a by_deletion key: most variants of a host's label match nothing, and a
+  // bit test in 128 KiB is far cheaper than a probe of the map.
+  std::vector<std::uint64_t> deletion_bloom = std::vector<std::uint64_t>(kBloomBits / 64);
+  std::uint64_t generation = 0;  // identifies this state in the per-thread memo
   std::vector<std::string> organisation_domains;      // protected and partner, never reported
   std::unordered_set<std::string> lure_words;
 };
@@ -119,15 +127,19 @@ std::string confusable_key(const USpoofChecker& checker, std::string_view label)
   return key;
 }
 
+std::size_t bloom_bit(std::string_view s) { return std::hash<std::string_view>{}(s) % kBloomBits; }
+
 void add_deletions(std::string_view s, std::size_t depth, std::uint32_t target,
-                   StringMap<std::vector<std::uint32_t>>& index) {
+                   StringMap<std::vector<std::uint32_t>>& index, std::vector<std::uint64_t>& bloom) {
+  const std::size_t bit = bloom_bit(s);
+  bloom[bit / 64] |= std::uint64_t{1} << (bit % 64);
   auto& list = index[std::string(s)];
   if (std::find(list.begin(), list.end(), target) == list.end()) list.push_back(target);
   if (depth == 0 || s.size() <= 3) return;
   std::string shorter;
   for (std::size_t i = 0; i < s.size(); ++i) {
     shorter.assign(s.substr(0, i)).append(s.substr(i + 1));
-    add_deletions(shorter, depth - 1, target, index);
+    add_deletions(shorter, depth - 1, target, index, bloom);
   }
 }
 
@@ -152,6 +164,8 @@ std::size_t osa_distance(std::string_view a, std::string_view b) {
 
 Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
   auto state = std::make_shared<State>();
+  static std::atomic<std::uint64_t> generations{0};
+  state->generation = ++generations;
   UErrorCode status = U_ZERO_ERROR;
   state->checker.reset(uspoof_open(&status));
   if (U_SUCCESS(status)) {
@@ -188,7 +202,7 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
       state->by_key[confusable_key(*state->checker, t.label)].push_back(index);
       state->by_label[t.label].push_back(index);
       if (const std::size_t depth = max_distance(t); depth > 0) {
-        add_deletions(t.label, depth, index, state->by_deletion);
+        add_deletions(t.label, depth, index, state->by_deletion, state->deletion_bloom);
       }
     }
     state->targets.push_back(std::move(t));
@@ -390,6 +404,8 @@ class HostChecker {
   void check_edit_distance(std::string_view label, std::string_view suffix, Hit& best) const {
     std::vector<std::uint32_t> candidates;
     auto lookup = [&](std::string_view variant) {
+      const std::size_t bit = bloom_bit(variant);
+      if (((state_.deletion_bloom[bit / 64] >> (bit % 64)) & 1) == 0) return;
       const auto it = state_.by_deletion.find(variant);
       if (it == state_.by_deletion.end()) return;
       for (std::uint32_t t : it->second) {
@@ -530,7 +546,25 @@ void analyze(const ParsedMessage& message, const ScanContext& /*context*/, const
     });
     if (ours || !state.brands.owners(host).empty()) continue;
 
-    const Hit hit = checker.check(*c.url);
+    // Mail repeats the same hosts (senders, trackers, CDNs): remember each host's verdict per
+    // thread, keyed by the state's generation so that another engine never reads it.
+    struct Memo {
+      std::uint64_t generation = 0;
+      std::string host;
+      Hit hit;
+      std::string confusable;
+    };
+    thread_local std::array<Memo, kMemoSlots> memo;
+    Memo& m = memo[std::hash<std::string>{}(host) % kMemoSlots];
+    if (m.generation != state.generation || m.host != host) {
+      m.generation = state.generation;
+      m.host = host;
+      m.hit = checker.check(*c.url);
+      m.confusable = m.hit.confidence > 0 || state.brands.is_user_domain(host)
+                         ? std::string()
+                         : checker.confusable_reason(*c.url);
+    }
+    const Hit& hit = m.hit;
     if (hit.confidence > 0) {
       const Target& t = state.targets[hit.target];
       Evidence ev{c.location, host + " imitates " + t.domain + " (" +
@@ -544,8 +578,7 @@ void analyze(const ParsedMessage& message, const ScanContext& /*context*/, const
       }
       continue;
     }
-    if (state.brands.is_user_domain(host)) continue;
-    if (const std::string reason = checker.confusable_reason(*c.url); !reason.empty()) {
+    if (const std::string& reason = m.confusable; !reason.empty()) {
       if (confusable.size() < kMaxEvidence) {
         confusable.push_back(Evidence{c.location, c.url->host_unicode + " (" + host + "): " + reason});
       }

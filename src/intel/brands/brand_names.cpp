@@ -65,7 +65,7 @@ Result<BrandNameIndex> BrandNameIndex::build(const BrandList& list) {
         name.brand = b;
         name.text = spelling.text;
         name.folded = std::move(tokens);
-        index.by_first_token_[name.folded.front()].push_back(it->second);
+        index.add_first_token(name.folded.front(), it->second);
         index.names_.push_back(std::move(name));
       }
       Name& name = index.names_[it->second];
@@ -85,11 +85,17 @@ Result<BrandNameIndex> BrandNameIndex::build(const BrandList& list) {
       if (!by_key.emplace(join(variant), static_cast<std::uint32_t>(index.names_.size())).second) continue;
       Name name = index.names_[n];
       name.folded = std::move(variant);
-      index.by_first_token_[name.folded.front()].push_back(static_cast<std::uint32_t>(index.names_.size()));
+      index.add_first_token(name.folded.front(), static_cast<std::uint32_t>(index.names_.size()));
       index.names_.push_back(std::move(name));
     }
   }
   return index;
+}
+
+void BrandNameIndex::add_first_token(std::string_view token, std::uint32_t name) {
+  by_first_token_[std::string(token)].push_back(name);
+  const std::size_t bit = signature(token);
+  first_token_signatures_[bit / 64] |= std::uint64_t{1} << (bit % 64);
 }
 
 bool BrandNameIndex::plain_matches(const Name& name, const FoldedText& text, std::size_t first) {

@@ -36,7 +36,13 @@ class BrandNameIndex {
   void match(const FoldedText& text, Fn&& fn) const {
     const std::size_t count = text.tokens.size();
     for (std::size_t i = 0; i < count;) {
-      const auto candidates = by_first_token_.find(text.folded_token(i));
+      const std::string_view token = text.folded_token(i);
+      // Most tokens of a text start no name: a bit test spares them the hash lookup.
+      if (!may_start_name(token)) {
+        ++i;
+        continue;
+      }
+      const auto candidates = by_first_token_.find(token);
       const Name* best = nullptr;
       std::uint32_t best_index = 0;
       if (candidates != by_first_token_.end()) {
@@ -76,6 +82,19 @@ class BrandNameIndex {
     std::string text;                              // first spelling, for evidence
   };
   static bool plain_matches(const Name& name, const FoldedText& text, std::size_t first);
+  static std::size_t signature(std::string_view token) {
+    return (static_cast<std::size_t>(static_cast<unsigned char>(token.front())) * 131 +
+            static_cast<std::size_t>(static_cast<unsigned char>(token.back())) * 7 + token.size()) %
+           kSignatureBits;
+  }
+  bool may_start_name(std::string_view token) const {
+    const std::size_t bit = signature(token);
+    return (first_token_signatures_[bit / 64] >> (bit % 64)) & 1;
+  }
+  void add_first_token(std::string_view token, std::uint32_t name);
+
+  static constexpr std::size_t kSignatureBits = 1 << 14;
+  std::vector<std::uint64_t> first_token_signatures_ = std::vector<std::uint64_t>(kSignatureBits / 64);
 
   std::vector<Name> names_;
   StringMap<std::vector<std::uint32_t>> by_first_token_;

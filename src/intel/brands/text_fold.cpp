@@ -30,6 +30,15 @@ struct Entry {
   std::string plain;
 };
 
+// ASCII characters, most of every text, without strings: a word character folds to at most two
+// bytes ('m' → "rn") and is its own plain form.
+struct AsciiEntry {
+  bool word = false;
+  std::uint8_t folded_length = 0;
+  char folded[2] = {0, 0};
+  char plain = 0;
+};
+
 // Code point ranges that hold characters confusable with Latin letters and digits (Latin
 // extensions, IPA, Greek, Cyrillic, Armenian, Cherokee, letterlike and enclosed forms, fullwidth
 // forms, mathematical alphanumerics). Outside them a character only gets lowercased.
@@ -83,6 +92,13 @@ class FoldTable {
       for (char32_t cp = first; cp <= last; ++cp) {
         Entry e = compute(static_cast<UChar32>(cp), *checker, *nfd);
         if (cp < 0x80) {
+          AsciiEntry& fast = ascii_fast_[cp];
+          fast.word = e.kind == Kind::kWord && e.folded.size() <= 2 && e.plain.size() == 1;
+          if (fast.word) {
+            fast.folded_length = static_cast<std::uint8_t>(e.folded.size());
+            e.folded.copy(fast.folded, e.folded.size());
+            fast.plain = e.plain[0];
+          }
           ascii_[cp] = std::move(e);
         } else if (e.kind != Kind::kSeparator || !e.folded.empty()) {
           table_.emplace(cp, std::move(e));
@@ -111,6 +127,7 @@ class FoldTable {
     return e;
   }
 
+  const AsciiEntry& ascii(std::uint8_t c) const { return ascii_fast_[c]; }
   const Entry* find(UChar32 c) const {
     if (c >= 0 && c < 0x80) return &ascii_[static_cast<std::size_t>(c)];
     const auto it = table_.find(static_cast<char32_t>(c));
@@ -160,6 +177,7 @@ class FoldTable {
   }
 
   std::array<Entry, 0x80> ascii_{};
+  std::array<AsciiEntry, 0x80> ascii_fast_{};
   std::unordered_map<char32_t, Entry> table_;
 };
 
@@ -185,8 +203,27 @@ void fold_text(std::string_view text, FoldedText& out, std::size_t max_bytes) {
     if (t.folded_end == t.folded_begin) out.tokens.pop_back();
     in_token = false;
   };
+  out.folded.reserve(out.folded.size() + static_cast<std::size_t>(length));
+  out.plain.reserve(out.plain.size() + static_cast<std::size_t>(length));
+  auto open_token = [&] {
+    if (in_token) return;
+    out.tokens.push_back(FoldedToken{static_cast<std::uint32_t>(out.folded.size()), 0,
+                                     static_cast<std::uint32_t>(out.plain.size()), 0});
+    in_token = true;
+  };
   Entry fallback;
   for (int32_t i = 0; i < length;) {
+    if (bytes[i] < 0x80) {
+      const AsciiEntry& a = table.ascii(bytes[i++]);
+      if (!a.word) {
+        close_token();
+        continue;
+      }
+      open_token();
+      out.folded.append(a.folded, a.folded_length);
+      out.plain.push_back(a.plain);
+      continue;
+    }
     UChar32 c = 0;
     U8_NEXT(bytes, i, length, c);
     const Entry* e = c < 0 ? nullptr : table.find(c);
@@ -203,11 +240,7 @@ void fold_text(std::string_view text, FoldedText& out, std::size_t max_bytes) {
       if (in_token) out.plain.push_back('\x01');  // an invisible character inside a word
       continue;
     }
-    if (!in_token) {
-      out.tokens.push_back(FoldedToken{static_cast<std::uint32_t>(out.folded.size()), 0,
-                                       static_cast<std::uint32_t>(out.plain.size()), 0});
-      in_token = true;
-    }
+    open_token();
     out.folded += e->folded;
     out.plain += e->plain;
   }
