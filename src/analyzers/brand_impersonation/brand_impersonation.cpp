@@ -382,7 +382,7 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
     if (from_list) weak_factor *= 0.5;
     if (!offers_action) weak_factor *= 0.5;
     // Without words that speak as the brand, a brand in the subject or text is most often news.
-    if (!s.identity) weak_factor *= 0.4;
+    if (!s.identity) weak_factor *= 0.25;
     if (s.subject) {
       const double confidence = (s.title || s.body_mentions > 0) ? 0.9 : 0.6;
       offer(subject, confidence * weak_factor, brand_index, evidence("subject"));
@@ -396,6 +396,10 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
                      std::to_string(s.body_mentions) + " mentions)"));
     }
   }
+  // Below this a finding is noise that would only add up with other weak signals.
+  constexpr double kMinConfidence = 0.15;
+  if (subject.confidence < kMinConfidence) subject.confidence = 0;
+  if (content.confidence < kMinConfidence) content.confidence = 0;
   if (display.confidence > 0) {
     sink.emit(FindingId::BRAND_DISPLAY_NAME_IMPERSONATION, std::move(display.evidence),
               display.confidence);
