@@ -1,0 +1,615 @@
+// lookalike_domains: domains built to be mistaken for the organisation's own and partner domains
+// (config [organisation]) or for a brand's domains (data/brands.tsv), wherever the reader meets
+// them — sender, Reply-To, Sender and Return-Path addresses, link hosts, and domains written into
+// display names. Techniques, each with its own confidence:
+//   - the target domain written as the left labels of another domain (paypal.com.evil.example);
+//   - same confusable key (UTS #39 skeleton via ICU uspoof, plus the rn/m, vv/w, cl/d, 0/o, 1/l
+//     swaps): IDN homoglyphs and ASCII look-alikes (paypa1.com, rnicrosoft.com);
+//   - same name under another suffix (exemple.gouv.fr → exemple.fr, paypal.com → paypal.co);
+//   - small edit distance on the registrable label (Damerau-Levenshtein 1, or 2 on long names);
+//   - the name plus added words or hyphens (paypal-secure-login.com, exemple-gouv.fr);
+//   - the name as a subdomain label of an unrelated or free-hosting domain;
+// and, without a target, internationalised labels that mix scripts or read as Latin.
+// Never reported: the targets themselves, their subdomains, any brand-owned domain, and user
+// domains (free mail and hosting providers are real domains, not look-alikes).
+//
+// Everything per target is precomputed in prepare(): confusable keys, exact labels, full domains,
+// and a symmetric-deletion index for edit distance, so a host costs a few dozen hash lookups
+// whatever the number of targets.
+#include <unicode/uspoof.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <unordered_set>
+
+#include "analyzers/analyzer.h"
+#include "intel/brands/brand_list.h"
+#include "parse/url/url.h"
+
+namespace vigie::analyzers::lookalike_domains {
+namespace {
+
+using verdict::FindingId;
+using intel::StringMap;
+
+constexpr std::size_t kMaxHosts = 64;
+constexpr std::size_t kMaxEvidence = 8;
+constexpr std::size_t kMaxLabels = 16;
+constexpr std::size_t kBloomBits = std::size_t{1} << 20;
+constexpr std::size_t kMemoSlots = 1024;
+
+// Words attackers add to a borrowed name ("paypal-secure-login", "exemple-gouv").
+constexpr std::string_view kLureWords[] = {
+    "secure", "security", "login", "signin", "sign", "verify", "verification", "account",
+    "accounts", "support", "service", "services", "help", "helpdesk", "update", "online", "auth",
+    "billing", "pay", "payment", "wallet", "alert", "notice", "id", "mail", "webmail", "team",
+    "official", "center", "centre", "desk", "app", "web", "my", "portal", "customer", "client",
+    "access", "confirm", "recovery", "unlock", "gouv", "gov", "fr", "com", "info", "net", "org",
+    "uk", "us", "de", "eu", "tracking", "track", "delivery", "livraison", "colis", "parcel",
+    "reward", "rewards", "gift", "bonus", "claim", "refund", "remboursement", "amende", "amendes",
+    "paiement", "facture", "invoice", "docs", "drive", "share", "file", "files", "cloud", "office",
+    "mobile", "espace", "compte", "connexion", "securite", "assistance", "contact", "client",
+    "clients", "usa", "global", "group", "notification", "notifications", "check", "status",
+};
+
+struct Target {
+  std::string domain;  // registrable domain: "paypal.com", "exemple.gouv.fr"
+  std::string label;   // its first label: "paypal"
+  std::string suffix;  // the rest: "com"
+  std::string owner;   // "organisation" / "partner" / brand id, for evidence
+  bool organisation = false;
+  bool common_word = false;
+};
+
+struct State final : AnalyzerState {
+  std::unique_ptr<USpoofChecker, decltype(&uspoof_close)> checker{nullptr, &uspoof_close};
+  intel::BrandList brands;
+  std::vector<Target> targets;
+  StringMap<std::vector<std::uint32_t>> by_key;       // confusable key of the label
+  StringMap<std::vector<std::uint32_t>> by_label;     // exact label
+  StringMap<std::vector<std::uint32_t>> by_domain;    // full domain, for the subdomain trick
+  StringMap<std::vector<std::uint32_t>> by_deletion;  // label with 0..2 characters deleted
+  // One bit per hash of a by_deletion key: most variants of a host's label match nothing, and a
+  // bit test in 128 KiB is far cheaper than a probe of the map.
+  std::vector<std::uint64_t> deletion_bloom = std::vector<std::uint64_t>(kBloomBits / 64);
+  std::uint64_t generation = 0;  // identifies this state in the per-thread memo
+  std::vector<std::string> organisation_domains;      // protected and partner, never reported
+  std::unordered_set<std::string> lure_words;
+};
+
+// Labels short enough to collide by chance are only compared by confusable key.
+std::size_t max_distance(const Target& t) {
+  if (t.common_word) return 0;
+  const std::size_t n = t.label.size();
+  if (t.organisation) return n >= 9 ? 2 : n >= 5 ? 1 : 0;
+  return n >= 10 ? 2 : n >= 6 ? 1 : 0;
+}
+std::size_t min_label(const Target& t) { return t.organisation ? 3 : 4; }
+
+std::string to_lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// Confusable key of one label: UTS #39 skeleton, lowercased (twice, see text_fold.cpp), then the
+// ASCII swaps skeletons leave alone — 'w' reads as "vv" and 'd' as "cl" (skeletons already turn
+// 'm' into "rn", '0' into 'o' and '1' into 'l').
+std::string confusable_key(const USpoofChecker& checker, std::string_view label) {
+  std::string current(label);
+  for (int round = 0; round < 2; ++round) {
+    UErrorCode status = U_ZERO_ERROR;
+    char buffer[512];
+    const int32_t length = uspoof_getSkeletonUTF8(&checker, 0, current.data(),
+                                                  static_cast<int32_t>(current.size()), buffer,
+                                                  sizeof buffer, &status);
+    if (U_FAILURE(status) || length < 0) break;
+    current = to_lower_ascii(std::string_view(buffer, static_cast<std::size_t>(length)));
+  }
+  std::string key;
+  key.reserve(current.size() + 4);
+  for (char c : current) {
+    if (c == 'w') {
+      key += "vv";
+    } else if (c == 'd') {
+      key += "cl";
+    } else {
+      key.push_back(c);
+    }
+  }
+  return key;
+}
+
+std::size_t bloom_bit(std::string_view s) { return std::hash<std::string_view>{}(s) % kBloomBits; }
+
+void add_deletions(std::string_view s, std::size_t depth, std::uint32_t target,
+                   StringMap<std::vector<std::uint32_t>>& index, std::vector<std::uint64_t>& bloom) {
+  const std::size_t bit = bloom_bit(s);
+  bloom[bit / 64] |= std::uint64_t{1} << (bit % 64);
+  auto& list = index[std::string(s)];
+  if (std::find(list.begin(), list.end(), target) == list.end()) list.push_back(target);
+  if (depth == 0 || s.size() <= 3) return;
+  std::string shorter;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    shorter.assign(s.substr(0, i)).append(s.substr(i + 1));
+    add_deletions(shorter, depth - 1, target, index, bloom);
+  }
+}
+
+// Optimal string alignment distance (Damerau-Levenshtein without repeated edits of a substring),
+// for labels of at most 63 bytes.
+std::size_t osa_distance(std::string_view a, std::string_view b) {
+  if (a.size() > 63 || b.size() > 63) return 99;
+  std::size_t d[64][64];
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
+  auto state = std::make_shared<State>();
+  static std::atomic<std::uint64_t> generations{0};
+  state->generation = ++generations;
+  UErrorCode status = U_ZERO_ERROR;
+  state->checker.reset(uspoof_open(&status));
+  if (U_SUCCESS(status)) {
+    uspoof_setChecks(state->checker.get(),
+                     USPOOF_RESTRICTION_LEVEL | USPOOF_INVISIBLE | USPOOF_MIXED_NUMBERS, &status);
+    uspoof_setRestrictionLevel(state->checker.get(), USPOOF_MODERATELY_RESTRICTIVE);
+  }
+  if (U_FAILURE(status)) return fail(Error::config(std::string("ICU spoof checker: ") + u_errorName(status)));
+  Result<intel::BrandList> brands = intel::BrandList::load(config);
+  if (!brands) return fail(brands.error());
+  state->brands = std::move(*brands);
+
+  auto add_target = [&](std::string_view listed, std::string owner, bool organisation,
+                        bool common_word) -> Result<void> {
+    const std::string host = intel::normalize_host(listed);
+    if (host.empty()) {
+      return fail(Error::config("organisation: invalid domain '" + std::string(listed) + "'"));
+    }
+    const std::string registrable = parse::registrable_domain(host);
+    // A listed subdomain (informeddelivery.usps.com) is covered by its registrable domain's
+    // entry; a public suffix or brand TLD has no label to imitate.
+    if (registrable.empty() || registrable != host) return {};
+    const std::size_t dot = registrable.find('.');
+    if (dot == std::string::npos) return {};
+    Target t{registrable, registrable.substr(0, dot), registrable.substr(dot + 1), std::move(owner),
+             organisation, common_word};
+    const auto index = static_cast<std::uint32_t>(state->targets.size());
+    auto& same_domain = state->by_domain[t.domain];
+    for (std::uint32_t other : same_domain) {
+      if (state->targets[other].owner == t.owner) return {};  // listed as own and user domain
+    }
+    same_domain.push_back(index);
+    if (t.label.size() >= min_label(t)) {
+      state->by_key[confusable_key(*state->checker, t.label)].push_back(index);
+      state->by_label[t.label].push_back(index);
+      if (const std::size_t depth = max_distance(t); depth > 0) {
+        add_deletions(t.label, depth, index, state->by_deletion, state->deletion_bloom);
+      }
+    }
+    state->targets.push_back(std::move(t));
+    return {};
+  };
+  for (const std::string& d : config.organisation.protected_domains) {
+    if (auto r = add_target(d, "organisation", true, false); !r) return fail(r.error());
+    state->organisation_domains.push_back(intel::normalize_host(d));
+  }
+  for (const std::string& d : config.organisation.partner_domains) {
+    if (auto r = add_target(d, "partner", true, false); !r) return fail(r.error());
+    state->organisation_domains.push_back(intel::normalize_host(d));
+  }
+  for (const intel::Brand& brand : state->brands.brands()) {
+    for (const intel::BrandDomain& d : brand.domains) {
+      if (auto r = add_target(d.domain, brand.id, false, d.common_word); !r) return fail(r.error());
+    }
+    for (const intel::BrandDomain& d : brand.user_domains) {
+      if (auto r = add_target(d.domain, brand.id, false, d.common_word); !r) return fail(r.error());
+    }
+  }
+  // A label is a common word when any list entry says so, as a domain or as a name ('~'):
+  // "windows" marked on windows.com also covers windows.net.
+  std::unordered_set<std::string> common_labels;
+  for (const intel::Brand& brand : state->brands.brands()) {
+    for (const auto* domains : {&brand.domains, &brand.user_domains}) {
+      for (const intel::BrandDomain& d : *domains) {
+        if (d.common_word) common_labels.insert(d.domain.substr(0, d.domain.find('.')));
+      }
+    }
+    for (const intel::BrandName& name : brand.names) {
+      if (name.common_word) common_labels.insert(to_lower_ascii(name.text));
+    }
+  }
+  for (Target& t : state->targets) {
+    if (!t.organisation && common_labels.contains(t.label)) t.common_word = true;
+  }
+  for (std::string_view w : kLureWords) state->lure_words.insert(std::string(w));
+  return std::shared_ptr<const AnalyzerState>(std::move(state));
+}
+
+struct Hit {
+  double confidence = 0;
+  std::uint32_t target = 0;
+  std::string technique;
+};
+
+// "fr", "co.uk", "com.au": a country code, possibly under com/co/org/net.
+bool country_suffix(std::string_view suffix) {
+  const std::size_t dot = suffix.rfind('.');
+  const std::string_view last = dot == std::string_view::npos ? suffix : suffix.substr(dot + 1);
+  if (last.size() != 2) return false;
+  if (dot == std::string_view::npos) return true;
+  const std::string_view second = suffix.substr(0, dot);
+  return second == "com" || second == "co" || second == "org" || second == "net" || second == "gov";
+}
+
+std::vector<std::string_view> split_labels(std::string_view host) {
+  std::vector<std::string_view> labels;
+  while (!host.empty() && labels.size() < kMaxLabels) {
+    const std::size_t dot = host.find('.');
+    labels.push_back(host.substr(0, dot));
+    if (dot == std::string_view::npos) break;
+    host.remove_prefix(dot + 1);
+  }
+  return labels;
+}
+
+std::vector<std::string_view> split_hyphens(std::string_view label) {
+  std::vector<std::string_view> parts;
+  while (true) {
+    const std::size_t at = label.find('-');
+    if (at != 0) parts.push_back(label.substr(0, at));
+    if (at == std::string_view::npos) break;
+    label.remove_prefix(at + 1);
+  }
+  return parts;
+}
+
+class HostChecker {
+ public:
+  explicit HostChecker(const State& state) : state_(state) {}
+
+  // The best look-alike of `url`'s host, or confidence 0.
+  Hit check(const Url& url) const {
+    Hit best;
+    const std::string& host = url.host_ascii;
+    const std::string& registrable = url.registrable_domain;
+    if (registrable.empty() || registrable.size() >= host.size() + 1) return best;
+    const std::size_t left_size = host.size() - registrable.size();
+    const std::string_view left =
+        left_size == 0 ? std::string_view() : std::string_view(host).substr(0, left_size - 1);
+    // On a hosting provider the public suffix list may stop at the provider ("x.web.app" is
+    // registrable) or not ("x.sharepoint.com" is not): either way the customer-chosen part is
+    // what imitates.
+    const bool hosted = state_.brands.is_user_domain(registrable);
+    check_subdomains(left, hosted, best);
+    if (!state_.brands.is_listed_user_domain(registrable)) {
+      const std::size_t dot = registrable.find('.');
+      const std::string_view label = std::string_view(registrable).substr(0, dot);
+      const std::string_view suffix =
+          dot == std::string::npos ? std::string_view() : std::string_view(registrable).substr(dot + 1);
+      const std::vector<std::string_view> unicode_labels = split_labels(url.host_unicode);
+      const std::size_t label_index = split_labels(host).size() - split_labels(registrable).size();
+      const std::string_view unicode_label =
+          label_index < unicode_labels.size() ? unicode_labels[label_index] : label;
+      check_label(label, unicode_label, suffix, best);
+    }
+    return best;
+  }
+
+  // Mixed scripts or a whole label of non-Latin letters that reads as Latin.
+  std::string confusable_reason(const Url& url) const {
+    for (std::string_view label : split_labels(url.host_unicode)) {
+      if (std::all_of(label.begin(), label.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+        continue;
+      }
+      UErrorCode status = U_ZERO_ERROR;
+      const int32_t result = uspoof_check2UTF8(state_.checker.get(), label.data(),
+                                               static_cast<int32_t>(label.size()), nullptr, &status);
+      if (U_SUCCESS(status) && result != 0) {
+        return "label '" + std::string(label) + "' mixes scripts or hides characters";
+      }
+      const std::string key = confusable_key(*state_.checker, label);
+      if (!key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+          })) {
+        return "label '" + std::string(label) + "' reads as '" + key + "'";
+      }
+    }
+    return {};
+  }
+
+ private:
+  void offer(Hit& best, double confidence, std::uint32_t target, std::string technique) const {
+    if (state_.targets[target].organisation) confidence = std::min(1.0, confidence + 0.1);
+    if (confidence > best.confidence) best = Hit{confidence, target, std::move(technique)};
+  }
+
+  bool is_lure(std::string_view word) const { return state_.lure_words.contains(std::string(word)); }
+
+  void check_subdomains(std::string_view left, bool hosted, Hit& best) const {
+    if (left.empty()) return;
+    const std::vector<std::string_view> labels = split_labels(left);
+    // A whole target domain among the left labels: "paypal.com.secure-login.example".
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      std::size_t begin = static_cast<std::size_t>(labels[i].data() - left.data());
+      for (std::size_t j = i + 1; j < labels.size(); ++j) {
+        const std::size_t end = static_cast<std::size_t>(labels[j].data() - left.data()) + labels[j].size();
+        const auto it = state_.by_domain.find(left.substr(begin, end - begin));
+        if (it == state_.by_domain.end()) continue;
+        for (std::uint32_t t : it->second) {
+          offer(best, 0.95, t, "its domain written as a subdomain of another domain");
+        }
+      }
+    }
+    // The target's name as a subdomain label or a word of one: "paypal.account-check.example".
+    for (std::string_view label : labels) {
+      for (std::string_view word : split_hyphens(label)) {
+        const auto it = state_.by_label.find(word);
+        if (it == state_.by_label.end()) continue;
+        for (std::uint32_t t : it->second) {
+          const Target& target = state_.targets[t];
+          if (target.common_word || word.size() < 5) continue;
+          offer(best, hosted ? 0.8 : 0.6, t,
+                hosted ? "its name as a subdomain on a free hosting service"
+                       : "its name as a subdomain of an unrelated domain");
+        }
+      }
+    }
+  }
+
+  void check_label(std::string_view label, std::string_view unicode_label, std::string_view suffix,
+                   Hit& best) const {
+    const bool idn = unicode_label != label;
+    const std::string key = confusable_key(*state_.checker, unicode_label);
+    if (const auto it = state_.by_key.find(key); it != state_.by_key.end()) {
+      for (std::uint32_t t : it->second) {
+        const Target& target = state_.targets[t];
+        const bool same_suffix = target.suffix == suffix;
+        if (target.label == label) {
+          // Brands own their name under many suffixes, country ones above all (yahoo.com.au,
+          // cisco.com.au): a brand's name under an unlisted suffix is only a hint.
+          if (!same_suffix && !target.common_word &&
+              (target.organisation || (label.size() >= 5 && !country_suffix(suffix)))) {
+            offer(best, target.organisation ? 0.75 : 0.3, t, "same name under another suffix");
+          }
+          continue;
+        }
+        offer(best, (idn ? 1.0 : 0.9) * (same_suffix ? 1.0 : 0.9), t,
+              idn ? "look-alike characters (internationalised name)"
+                  : "look-alike letters (rn/m, vv/w, cl/d, 0/o, 1/l)");
+      }
+    }
+    if (!idn && label.size() >= 5) check_edit_distance(label, suffix, best);
+    check_added_words(label, suffix, best);
+  }
+
+  void check_edit_distance(std::string_view label, std::string_view suffix, Hit& best) const {
+    std::vector<std::uint32_t> candidates;
+    auto lookup = [&](std::string_view variant) {
+      const std::size_t bit = bloom_bit(variant);
+      if (((state_.deletion_bloom[bit / 64] >> (bit % 64)) & 1) == 0) return;
+      const auto it = state_.by_deletion.find(variant);
+      if (it == state_.by_deletion.end()) return;
+      for (std::uint32_t t : it->second) {
+        if (std::find(candidates.begin(), candidates.end(), t) == candidates.end()) candidates.push_back(t);
+      }
+    };
+    lookup(label);
+    std::string one, two;
+    for (std::size_t i = 0; i < label.size(); ++i) {
+      one.assign(label.substr(0, i)).append(label.substr(i + 1));
+      lookup(one);
+      if (label.size() < 8) continue;
+      for (std::size_t j = i; j < one.size(); ++j) {
+        two.assign(std::string_view(one).substr(0, j)).append(std::string_view(one).substr(j + 1));
+        lookup(two);
+      }
+    }
+    for (std::uint32_t t : candidates) {
+      const Target& target = state_.targets[t];
+      if (target.label == label) continue;
+      // Readers anchor on the first letter, and typosquats keep it: a brand name with another
+      // first letter is far more often an ordinary word ("finance" for "binance").
+      if (!target.organisation && label.front() != target.label.front()) continue;
+      const std::size_t distance = osa_distance(label, target.label);
+      if (distance == 0 || distance > max_distance(target)) continue;
+      double confidence = distance == 1 ? 0.85 : 0.65;
+      if (target.suffix != suffix) confidence *= 0.9;
+      offer(best, confidence, t,
+            "name at edit distance " + std::to_string(distance) + " ('" + std::string(label) + "')");
+    }
+  }
+
+  void check_added_words(std::string_view label, std::string_view suffix, Hit& best) const {
+    const std::vector<std::string_view> words = split_hyphens(label);
+    if (words.size() >= 2) {
+      for (std::size_t i = 0; i < words.size(); ++i) {
+        const auto it = state_.by_label.find(words[i]);
+        if (it == state_.by_label.end()) continue;
+        bool all_lures = true;
+        for (std::size_t k = 0; k < words.size(); ++k) {
+          if (k != i && !is_lure(words[k])) all_lures = false;
+        }
+        for (std::uint32_t t : it->second) {
+          const Target& target = state_.targets[t];
+          if (target.common_word) continue;
+          if (words[i].size() < 4 && !(all_lures && target.organisation)) continue;
+          offer(best, all_lures ? 0.9 : 0.75, t, "its name with added words ('" + std::string(label) + "')");
+        }
+      }
+      return;
+    }
+    // Glued words: "paypalsecure", "securepaypal".
+    for (std::size_t cut = 2; cut + 2 <= label.size(); ++cut) {
+      const std::string_view head = label.substr(0, cut);
+      const std::string_view tail = label.substr(cut);
+      for (const auto& [name, rest] : {std::pair{head, tail}, std::pair{tail, head}}) {
+        const auto it = state_.by_label.find(name);
+        if (it == state_.by_label.end()) continue;
+        for (std::uint32_t t : it->second) {
+          const Target& target = state_.targets[t];
+          if (target.common_word || name.size() < (target.organisation ? 5u : 6u)) continue;
+          offer(best, is_lure(rest) ? 0.8 : 0.55, t,
+                "its name with added letters ('" + std::string(label) + "')");
+        }
+      }
+    }
+    (void)suffix;
+  }
+
+  const State& state_;
+};
+
+struct Candidate {
+  std::string location;
+  const Url* url;  // into the message's urls() or the analyzer's own list of header domains
+};
+
+// Domain-like words of a display name ("PayPal.com Support", "service@paypa1.com").
+void domains_in_display_name(std::string_view name, std::string_view field, std::deque<Url>& urls,
+                             std::vector<Candidate>& out) {
+  std::size_t i = 0;
+  while (i < name.size()) {
+    const auto is_host_char = [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+             c == '.' || static_cast<unsigned char>(c) >= 0x80;
+    };
+    while (i < name.size() && !is_host_char(name[i])) ++i;
+    std::size_t end = i;
+    while (end < name.size() && is_host_char(name[end])) ++end;
+    std::string_view word = name.substr(i, end - i);
+    while (!word.empty() && (word.back() == '.' || word.back() == '-')) word.remove_suffix(1);
+    if (word.find('.') != std::string_view::npos && word.front() != '.') {
+      Url url = parse::normalize_url("http://" + std::string(word) + "/", UrlSource::kText);
+      if (url.valid && !url.host_is_ip && !url.registrable_domain.empty()) {
+        urls.push_back(std::move(url));
+        out.push_back(Candidate{"display name:" + std::string(field), &urls.back()});
+      }
+    }
+    i = end;
+  }
+}
+
+void analyze(const ParsedMessage& message, const ScanContext& /*context*/, const AnalyzerState* base,
+             FindingSink& sink) {
+  const auto& state = static_cast<const State&>(*base);
+  std::vector<Candidate> candidates;
+  std::deque<Url> header_urls;  // stable addresses for the candidates
+  for (std::string_view field : {"From", "Reply-To", "Sender", "Return-Path"}) {
+    const AddressList list = message.addresses(field);
+    for (const Mailbox& m : list.mailboxes) {
+      if (!m.domain.empty()) {
+        Url url = parse::normalize_url("http://" + m.domain + "/", UrlSource::kText);
+        if (url.valid && !url.host_is_ip) {
+          header_urls.push_back(std::move(url));
+          candidates.push_back(Candidate{"header:" + std::string(field), &header_urls.back()});
+        }
+      }
+      if (field != "Return-Path") domains_in_display_name(m.display_name, field, header_urls, candidates);
+    }
+  }
+  for (const Url& url : message.urls()) {
+    if (!url.valid || url.host_is_ip || url.host_ascii.empty()) continue;
+    candidates.push_back(Candidate{"url", &url});
+  }
+
+  const HostChecker checker(state);
+  std::unordered_set<std::string> done;
+  std::vector<Evidence> organisation, brand, confusable;
+  double organisation_confidence = 0, brand_confidence = 0, confusable_confidence = 0;
+  for (const Candidate& c : candidates) {
+    if (done.size() >= kMaxHosts) break;
+    const std::string& host = c.url->host_ascii;
+    if (!done.insert(c.location + "|" + host).second) continue;
+    // The real thing: organisation domains, brand domains and user domains are never look-alikes.
+    const bool ours = intel::for_each_parent(host, [&](std::string_view suffix) {
+      return std::find(state.organisation_domains.begin(), state.organisation_domains.end(), suffix) !=
+             state.organisation_domains.end();
+    });
+    if (ours || !state.brands.owners(host).empty()) continue;
+
+    // Mail repeats the same hosts (senders, trackers, CDNs): remember each host's verdict per
+    // thread, keyed by the state's generation so that another engine never reads it.
+    struct Memo {
+      std::uint64_t generation = 0;
+      std::string host;
+      Hit hit;
+      std::string confusable;
+    };
+    thread_local std::array<Memo, kMemoSlots> memo;
+    Memo& m = memo[std::hash<std::string>{}(host) % kMemoSlots];
+    if (m.generation != state.generation || m.host != host) {
+      m.generation = state.generation;
+      m.host = host;
+      m.hit = checker.check(*c.url);
+      m.confusable = m.hit.confidence > 0 || state.brands.is_user_domain(host)
+                         ? std::string()
+                         : checker.confusable_reason(*c.url);
+    }
+    const Hit& hit = m.hit;
+    if (hit.confidence > 0) {
+      const Target& t = state.targets[hit.target];
+      Evidence ev{c.location, host + " imitates " + t.domain + " (" +
+                                  (t.organisation ? t.owner : "brand " + t.owner) + "): " + hit.technique};
+      if (t.organisation) {
+        if (organisation.size() < kMaxEvidence) organisation.push_back(std::move(ev));
+        organisation_confidence = std::max(organisation_confidence, hit.confidence);
+      } else {
+        if (brand.size() < kMaxEvidence) brand.push_back(std::move(ev));
+        brand_confidence = std::max(brand_confidence, hit.confidence);
+      }
+      continue;
+    }
+    if (const std::string& reason = m.confusable; !reason.empty()) {
+      if (confusable.size() < kMaxEvidence) {
+        confusable.push_back(Evidence{c.location, c.url->host_unicode + " (" + host + "): " + reason});
+      }
+      confusable_confidence =
+          std::max(confusable_confidence, reason.find("mixes") != std::string::npos ? 0.9 : 0.7);
+    }
+  }
+  if (!organisation.empty()) {
+    sink.emit(FindingId::LOOKALIKE_ORGANISATION_DOMAIN, std::move(organisation), organisation_confidence);
+  }
+  if (!brand.empty()) sink.emit(FindingId::LOOKALIKE_BRAND_DOMAIN, std::move(brand), brand_confidence);
+  if (!confusable.empty()) sink.emit(FindingId::CONFUSABLE_DOMAIN, std::move(confusable), confusable_confidence);
+}
+
+constexpr FindingId kEmits[] = {
+    FindingId::LOOKALIKE_ORGANISATION_DOMAIN,
+    FindingId::LOOKALIKE_BRAND_DOMAIN,
+    FindingId::CONFUSABLE_DOMAIN,
+};
+
+}  // namespace
+
+const AnalyzerDescriptor& descriptor() {
+  static const AnalyzerDescriptor kDescriptor{
+      "lookalike_domains",
+      "Domains imitating the organisation's, its partners' or a brand's domains",
+      kEmits,
+      &prepare,
+      &analyze,
+  };
+  return kDescriptor;
+}
+
+}  // namespace vigie::analyzers::lookalike_domains

@@ -1,0 +1,127 @@
+// lookalike_domains: each technique fires against the organisation's and brands' domains; the real
+// domains, their subdomains, partners, free-mail providers and unrelated domains do not.
+#include <gtest/gtest.h>
+
+#include "vigie/engine.h"
+
+namespace vigie {
+namespace {
+
+class LookalikeDomainsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    Config config;
+    config.organisation.protected_domains = {"exemple.gouv.fr", "ministere-exemple.fr"};
+    config.organisation.partner_domains = {"partenaire-defense.fr"};
+    engine_ = new Engine(config);
+  }
+  static void TearDownTestSuite() {
+    delete engine_;
+    engine_ = nullptr;
+  }
+  // The finding of this analyzer present for a sender address, or "" when none.
+  static const Finding* scan_from(std::string_view address, ScanResult& r) {
+    r = engine_->scan(std::make_shared<const std::string>("From: Someone <" + std::string(address) +
+                                                          ">\nSubject: hello\n\nhello\n"),
+                      Envelope{});
+    return first(r);
+  }
+  static const Finding* scan_link(std::string_view url, ScanResult& r) {
+    r = engine_->scan(std::make_shared<const std::string>(
+                          "From: a@sender.test\nContent-Type: text/html\n\n<a href=\"" +
+                          std::string(url) + "\">open</a>\n"),
+                      Envelope{});
+    return first(r);
+  }
+  static const Finding* first(const ScanResult& r) {
+    for (const Finding& f : r.findings) {
+      if (f.analyzer == "lookalike_domains") return &f;
+    }
+    return nullptr;
+  }
+  static Engine* engine_;
+};
+Engine* LookalikeDomainsTest::engine_ = nullptr;
+
+struct Case {
+  const char* input;
+  const char* id;
+  double min_confidence;
+};
+
+TEST_F(LookalikeDomainsTest, SenderTechniques) {
+  const Case cases[] = {
+      {"agent@exemple-gouv.fr", "LOOKALIKE_ORGANISATION_DOMAIN", 0.9},   // suffix as a word
+      {"agent@exemple.fr", "LOOKALIKE_ORGANISATION_DOMAIN", 0.8},        // other suffix
+      {"agent@exemp1e.gouv.fr", "LOOKALIKE_ORGANISATION_DOMAIN", 0.9},   // 1 for l
+      {"agent@ministere-exernple.fr", "LOOKALIKE_ORGANISATION_DOMAIN", 0.9},  // rn for m
+      {"agent@ministere-exmeple.fr", "LOOKALIKE_ORGANISATION_DOMAIN", 0.9},   // swap
+      {"achats@partenaire-defence.fr", "LOOKALIKE_ORGANISATION_DOMAIN", 0.9}, // one letter
+      {"service@paypa1.com", "LOOKALIKE_BRAND_DOMAIN", 0.85},
+      {"security@rnicrosoft.com", "LOOKALIKE_BRAND_DOMAIN", 0.85},
+      {"security@micorsoft.com", "LOOKALIKE_BRAND_DOMAIN", 0.8},
+      {"support@paypal-secure-login.com", "LOOKALIKE_BRAND_DOMAIN", 0.85},
+      {"support@paypalsecure.com", "LOOKALIKE_BRAND_DOMAIN", 0.75},
+      {"alert@coinbase-wallet-support.net", "LOOKALIKE_BRAND_DOMAIN", 0.85},
+      {"agent@p\xD0\xB0ypal.com", "LOOKALIKE_BRAND_DOMAIN", 0.95},  // Cyrillic а
+  };
+  for (const Case& c : cases) {
+    ScanResult r;
+    const Finding* f = scan_from(c.input, r);
+    ASSERT_NE(f, nullptr) << c.input;
+    EXPECT_EQ(f->id, c.id) << c.input;
+    EXPECT_GE(f->confidence, c.min_confidence) << c.input << ": " << f->evidence.front().value;
+  }
+}
+
+TEST_F(LookalikeDomainsTest, LinkTechniques) {
+  const Case cases[] = {
+      {"https://exemple.gouv.fr.secure-login.net/auth", "LOOKALIKE_ORGANISATION_DOMAIN", 0.95},
+      {"https://paypal.com.account-check.example/x", "LOOKALIKE_BRAND_DOMAIN", 0.9},
+      {"https://docs.google.com.spreadsheets.d.1abc.actor.example/", "LOOKALIKE_BRAND_DOMAIN", 0.9},
+      {"https://microsoft-verify.sharepoint.com/x", "LOOKALIKE_BRAND_DOMAIN", 0.75},
+      {"https://xn--pypal-4ve.com/", "LOOKALIKE_BRAND_DOMAIN", 0.95},
+      {"https://shop.ex\xD0\xB0mple-store.com/", "CONFUSABLE_DOMAIN", 0.8},
+  };
+  for (const Case& c : cases) {
+    ScanResult r;
+    const Finding* f = scan_link(c.input, r);
+    ASSERT_NE(f, nullptr) << c.input;
+    EXPECT_EQ(f->id, c.id) << c.input;
+    EXPECT_GE(f->confidence, c.min_confidence) << c.input << ": " << f->evidence.front().value;
+  }
+}
+
+TEST_F(LookalikeDomainsTest, DomainWrittenInDisplayName) {
+  const ScanResult r = engine_->scan(
+      std::make_shared<const std::string>(
+          "From: \"service@paypa1.com\" <x@mailer.example>\nSubject: hi\n\nhello\n"),
+      Envelope{});
+  const Finding* f = first(r);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->evidence.front().location, "display name:From");
+}
+
+TEST_F(LookalikeDomainsTest, RealDomainsAndNeighboursAreClean) {
+  for (const char* address :
+       {"agent@exemple.gouv.fr", "agent@mail.exemple.gouv.fr", "x@ministere-exemple.fr",
+        "achats@partenaire-defense.fr", "someone@gmail.com", "someone@outlook.com",
+        "noreply@accountprotection.microsoft.com", "service@paypal.fr", "x@wikipedia.org",
+        "x@lemonde.fr", "x@slashdot.org", "x@sourceforge.net", "x@apple-history.example",
+        "x@orange-county.example", "x@cnet.com", "x@finance.example"}) {
+    ScanResult r;
+    const Finding* f = scan_from(address, r);
+    EXPECT_EQ(f, nullptr) << address << ": " << (f ? f->evidence.front().value : "");
+  }
+  for (const char* url :
+       {"https://login.microsoftonline.com/", "https://www.office.com/", "https://docs.google.com/d/x",
+        "https://www.paypalobjects.com/logo.png", "https://exemple.gouv.fr/", "https://github.com/x",
+        "https://x.blogspot.com/", "http://www.apple.com/", "https://www.notif-colissimo-laposte.info/"}) {
+    ScanResult r;
+    const Finding* f = scan_link(url, r);
+    EXPECT_EQ(f, nullptr) << url << ": " << (f ? f->evidence.front().value : "");
+  }
+}
+
+}  // namespace
+}  // namespace vigie
