@@ -14,6 +14,7 @@ runtime_and_build=(
   libssl-dev          # MD5/SHA-1/SHA-256 of attachments
   libcli11-dev        # command-line parsing
   libyaml-cpp-dev     # recorded DNS zones (--dns-zone) in the RFC 7208 suite's YAML layout
+  libsqlite3-dev      # sender history of the first-contact detector (WAL, user_version migrations)
 )
 test_only=(
   libgtest-dev libgmock-dev   # unit tests
