@@ -167,10 +167,26 @@ bool is_list_mail(const ParsedMessage& message) {
   return false;
 }
 
+// List software's own addresses: "owner-dev@", "dev-bounces@", "worldwidewords@listserv.x.org".
 bool is_list_address(std::string_view address) {
+  const std::size_t at = address.find('@');
+  const std::string_view local = address.substr(0, at);
   for (std::string_view marker : {"owner-", "-owner", "bounce", "-request", "-admin", "listserv",
                                   "majordomo", "mailman", "list"}) {
-    if (address.substr(0, address.find('@')).find(marker) != std::string_view::npos) return true;
+    if (local.find(marker) != std::string_view::npos) return true;
+  }
+  const std::string_view domain = at == std::string_view::npos ? std::string_view{} : address.substr(at + 1);
+  for (std::string_view label : {"listserv.", "lists.", "list."}) {
+    if (domain.starts_with(label)) return true;
+  }
+  return false;
+}
+
+// Forwarders rewrite the bounce address to their own (SRS, RFC-less but universal; Gmail's
+// "+caf_=" auto-forwarding): it then names the forwarder, not the sender.
+bool is_forwarder_bounce(std::string_view local_part) {
+  for (std::string_view marker : {"SRS0=", "SRS1=", "srs0=", "srs1=", "+caf_="}) {
+    if (local_part.find(marker) != std::string_view::npos) return true;
   }
   return false;
 }
@@ -283,7 +299,11 @@ void check_reply_to(const ParsedMessage& message, const AddressFacts& sender, bo
   for (const Mailbox& mailbox : reply_to.mailboxes) {
     if (mailbox.domain.empty()) continue;
     const AddressFacts target = describe(mailbox, state);
-    if (target.organisation_domain == sender.organisation_domain) continue;
+    // Answers collected by another account of the same free provider ("From: a@gmail.com,
+    // Reply-To: b@gmail.com") are the advance-fee pattern: a throw-away sender, a kept inbox.
+    const bool other_free_account = target.free_mailbox != nullptr && sender.free_mailbox != nullptr &&
+                                    target.address != sender.address;
+    if (target.organisation_domain == sender.organisation_domain && !other_free_account) continue;
     const Evidence evidence{"header:Reply-To", shown(mailbox) + " — " + category_text(target)};
     if (sender.is_protected) {
       if (target.is_protected) continue;  // another of our own domains
@@ -329,6 +349,7 @@ void check_bounce_address(const ParsedMessage& message, const ScanContext& conte
     location = "header:Return-Path";
   }
   if (bounce.domain.empty()) return;  // "<>": a bounce or an auto-reply
+  if (is_forwarder_bounce(bounce.local_part)) return;
   const AddressFacts target = describe(bounce, state);
   if (target.organisation_domain == sender.organisation_domain) return;
   const bool leaves_protected = sender.is_protected && !target.is_protected && !target.is_partner;
@@ -352,7 +373,7 @@ void check_sender_header(const ParsedMessage& message, const AddressFacts& sende
   sink.emit(FindingId::FROM_SENDER_MISMATCH,
             {{"header:From", sender.address + " — " + category_text(sender)},
              {"header:Sender", shown(sender_field.mailboxes.front()) + " — " + category_text(actual)}},
-            sender.is_protected ? 1.0 : 0.4);
+            sender.is_protected ? 1.0 : 0.5);
 }
 
 void analyze(const ParsedMessage& message, const ScanContext& context, const AnalyzerState* base,

@@ -132,6 +132,14 @@ TEST(ImpersonationTest, ReplyToFreeMailboxBehindCorporateSender) {
   EXPECT_EQ(f->score, 5.0);
 }
 
+TEST(ImpersonationTest, ReplyToAnotherFreeAccount) {
+  const Scan s = scan(Config{}, "From: \"Mr. John Smith\" <js.office1@gmail.com>\nReply-To: js.private.fund@gmail.com\n");
+  const Finding* f = s.get("REPLY_TO_FREE_MAILBOX");
+  ASSERT_NE(f, nullptr);
+  EXPECT_DOUBLE_EQ(f->score, 3.0);
+  EXPECT_TRUE(scan(Config{}, "From: Bob <Bob.Smith@yahoo.com>\nReply-To: bob.smith@yahoo.com\n").empty());
+}
+
 TEST(ImpersonationTest, ReplyToLeavingProtectedDomain) {
   const Scan s = scan(org(), "From: Direction <dg@prefecture-exemple.gouv.fr>\nReply-To: dg.prefecture@proton.me\n");
   EXPECT_TRUE(s.has("REPLY_TO_DIVERGES_FROM_PROTECTED"));
@@ -163,7 +171,8 @@ TEST(ImpersonationTest, SenderOnBehalfOfProtectedDomain) {
   EXPECT_EQ(f->score, 4.0);
   const Scan elsewhere = scan(Config{}, "From: bob@example.org\nSender: calendar@calendar-service.example\n");
   ASSERT_TRUE(elsewhere.has("FROM_SENDER_MISMATCH"));
-  EXPECT_LT(elsewhere.get("FROM_SENDER_MISMATCH")->score, 2.0);
+  EXPECT_LE(elsewhere.get("FROM_SENDER_MISMATCH")->score, 2.0);
+  EXPECT_TRUE(scan(Config{}, "From: words@example.org\nSender: words@listserv.example.net\n").empty());
 }
 
 TEST(ImpersonationTest, BounceAddressDivergence) {
@@ -174,6 +183,11 @@ TEST(ImpersonationTest, BounceAddressDivergence) {
   EXPECT_TRUE(scan(org(), "From: dg@prefecture-exemple.gouv.fr\n", envelope).has("RETURN_PATH_DIVERGES"));
   // An ESP bouncing for an ordinary company, or our own mail bouncing to a partner, are normal.
   EXPECT_TRUE(scan(Config{}, "Return-Path: <b-123@esp-example.net>\nFrom: news@shop-example.com\n").empty());
+  // A forwarder's rewritten bounce address names the forwarder, not the sender.
+  EXPECT_TRUE(scan(Config{}, "Return-Path: <me+caf_=me=example.org@gmail.com>\nFrom: service@bank-example.com\n")
+                  .empty());
+  EXPECT_TRUE(scan(Config{}, "Return-Path: <SRS0=abcd=XY=bank-example.com=service@gmail.com>\n"
+                             "From: service@bank-example.com\n").empty());
   envelope.mail_from = "bounces@interieur.gouv.fr";
   EXPECT_FALSE(scan(org(), "From: dg@prefecture-exemple.gouv.fr\n", envelope).has("RETURN_PATH_DIVERGES"));
 }

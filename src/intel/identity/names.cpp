@@ -95,9 +95,11 @@ Folded fold(std::string_view utf8, bool skeleton) {
 
 std::vector<std::string> fold_name_tokens(std::string_view utf8) { return fold(utf8, true).tokens; }
 
-std::string fold_name(std::string_view utf8) {
+std::string name_key(std::string_view utf8) {
+  std::vector<std::string> tokens = fold_name_tokens(utf8);
+  std::sort(tokens.begin(), tokens.end());
   std::string joined;
-  for (const std::string& t : fold_name_tokens(utf8)) {
+  for (const std::string& t : tokens) {
     if (!joined.empty()) joined += ' ';
     joined += t;
   }

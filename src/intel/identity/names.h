@@ -19,8 +19,10 @@ namespace vigie::intel::identity {
 // are separators), so hostile bytes never throw.
 std::vector<std::string> fold_name_tokens(std::string_view utf8);
 
-// The tokens joined by single spaces: the key stored in the sender history.
-std::string fold_name(std::string_view utf8);
+// The folded tokens sorted and joined by single spaces, so "Dupont Jeanne" and "Jeanne Dupont" have
+// one key: what the sender history stores and looks names up by. A key, not text to show ("m"
+// folds to "rn" under the skeleton).
+std::string name_key(std::string_view utf8);
 
 // How a display name relates to a reference name (both as folded tokens).
 enum class NameMatch {

@@ -35,7 +35,7 @@ MessageParties parties_of(const ParsedMessage& message, const Envelope& envelope
     parties.sender_domain = identity::normalize_domain(m.domain);
     parties.sender = lowercase(m.local_part) + "@" + parties.sender_domain;
     parties.display_name = m.display_name;
-    parties.folded_name = identity::fold_name(m.display_name);
+    parties.folded_name = identity::name_key(m.display_name);
   }
   if (!envelope.recipients.empty()) {
     for (const std::string& r : envelope.recipients) add_recipient(parties.recipients, r);

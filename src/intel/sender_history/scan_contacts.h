@@ -18,7 +18,7 @@ struct MessageParties {
   std::string sender;             // first From address, lowercase; empty when there is none
   std::string sender_domain;      // normalised
   std::string display_name;       // as written (decoded), for evidence
-  std::string folded_name;        // intel::identity::fold_name(display_name)
+  std::string folded_name;        // intel::identity::name_key(display_name)
   std::vector<std::string> recipients;  // lowercase, unique, at most kMaxRecipients
 };
 

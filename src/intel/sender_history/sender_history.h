@@ -50,7 +50,7 @@ struct StoreOptions {
 struct Contact {
   std::string recipient;     // lowercase address
   std::string sender;        // lowercase address
-  std::string display_name;  // folded (intel::identity::fold_name), may be empty
+  std::string display_name;  // intel::identity::name_key(), may be empty
 };
 
 // An address a display name has come from.

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <thread>
 
+#include "intel/identity/names.h"
 #include "intel/sender_history/scan_contacts.h"
 #include "vigie/engine.h"
 
@@ -269,7 +270,7 @@ TEST(SenderHistoryTest, PartiesComeFromTheEnvelopeElseOurToAndCc) {
   organisation.protected_domains = {"ours.example"};
   MessageParties p = parties_of(*message, Envelope{}, organisation);
   EXPECT_EQ(p.sender, "pierre.martin@partner.example");
-  EXPECT_EQ(p.folded_name, "pierre martin");
+  EXPECT_EQ(p.folded_name, identity::name_key("Martin Pierre"));
   EXPECT_EQ(p.recipients, (std::vector<std::string>{"dg@ours.example", "rh@mail.ours.example"}));
   Envelope envelope;
   envelope.recipients = {"Boss@ours.example"};
