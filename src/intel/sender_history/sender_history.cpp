@@ -33,7 +33,8 @@ constexpr const char* kMigrations[] = {
     "CREATE INDEX contacts_by_last_seen ON contacts(last_seen);"
     "CREATE VIEW display_name_addresses AS"
     "  SELECT display_name, sender, min(first_seen) AS first_seen, max(last_seen) AS last_seen,"
-    "         sum(count) AS count, count(DISTINCT recipient) AS recipients"
+    // One row per recipient for a given (name, sender), so count(*) counts recipients.
+    "         sum(count) AS count, count(*) AS recipients"
     "  FROM contacts WHERE display_name <> '' GROUP BY display_name, sender;",
 };
 static_assert(std::size(kMigrations) == SenderHistory::kSchemaVersion);
@@ -193,6 +194,9 @@ Result<std::unique_ptr<SenderHistory::Connection>> SenderHistory::connect() cons
   }
   sqlite3* db = connection->db();
   sqlite3_busy_timeout(db, static_cast<int>(options_.busy_timeout.count()));
+  // The name lookup sorts a few rows; with the default file temp store every query created and
+  // deleted a temporary file (measured: 3.7 ms a lookup instead of 0.07 ms).
+  if (auto r = exec(db, "PRAGMA temp_store = MEMORY", path_); !r) return fail(r.error());
   sqlite3_extended_result_codes(db, 0);
   return connection;
 }
