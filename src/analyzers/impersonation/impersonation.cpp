@@ -65,6 +65,12 @@ class State final : public AnalyzerState {
   std::string organisation_name;
   std::vector<std::vector<std::string>> organisation_names;  // name and aliases, folded
   std::vector<std::vector<std::string>> roles;
+  // Every configured person's own outside mailboxes: a colleague's From, Sender, Reply-To or
+  // bounce address there is that colleague, not a diversion.
+  std::vector<std::string> personal_addresses;
+  bool is_personal(std::string_view address) const {
+    return std::find(personal_addresses.begin(), personal_addresses.end(), address) != personal_addresses.end();
+  }
 };
 
 Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
@@ -92,6 +98,8 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
         index.folded_names.push_back(std::move(tokens));
       }
     }
+    state->personal_addresses.insert(state->personal_addresses.end(), person.personal_addresses.begin(),
+                                     person.personal_addresses.end());
     index.own_addresses = person.addresses;
     index.own_addresses.insert(index.own_addresses.end(), person.personal_addresses.begin(),
                                person.personal_addresses.end());
@@ -304,6 +312,7 @@ void check_reply_to(const ParsedMessage& message, const AddressFacts& sender, bo
     const bool other_free_account = target.free_mailbox != nullptr && sender.free_mailbox != nullptr &&
                                     target.address != sender.address;
     if (target.organisation_domain == sender.organisation_domain && !other_free_account) continue;
+    if (state.is_personal(target.address)) continue;
     const Evidence evidence{"header:Reply-To", shown(mailbox) + " — " + category_text(target)};
     if (sender.is_protected) {
       if (target.is_protected) continue;  // another of our own domains
@@ -333,7 +342,11 @@ void check_reply_to(const ParsedMessage& message, const AddressFacts& sender, bo
 }
 
 void check_bounce_address(const ParsedMessage& message, const ScanContext& context,
-                          const AddressFacts& sender, const State& state, FindingSink& sink) {
+                          const AddressFacts& sender, bool list_mail, const State& state,
+                          FindingSink& sink) {
+  // A list (or a newsletter platform) re-sends its posters' mail, ours included, with its own
+  // bounce address.
+  if (list_mail) return;
   Mailbox bounce;
   std::string location = "envelope:MAIL FROM";
   if (!context.envelope.mail_from.empty()) {
@@ -352,6 +365,7 @@ void check_bounce_address(const ParsedMessage& message, const ScanContext& conte
   if (is_forwarder_bounce(bounce.local_part)) return;
   const AddressFacts target = describe(bounce, state);
   if (target.organisation_domain == sender.organisation_domain) return;
+  if (state.is_personal(target.address)) return;
   const bool leaves_protected = sender.is_protected && !target.is_protected && !target.is_partner;
   const bool free_behind_corporate = target.free_mailbox != nullptr && sender.free_mailbox == nullptr;
   if (!leaves_protected && !free_behind_corporate) return;
@@ -366,7 +380,7 @@ void check_sender_header(const ParsedMessage& message, const AddressFacts& sende
   if (sender_field.mailboxes.empty() || sender_field.mailboxes.front().domain.empty()) return;
   const AddressFacts actual = describe(sender_field.mailboxes.front(), state);
   if (actual.organisation_domain == sender.organisation_domain) return;
-  if (list_mail || is_list_address(actual.address)) return;
+  if (list_mail || is_list_address(actual.address) || state.is_personal(actual.address)) return;
   if (sender.is_protected && actual.is_protected) return;
   // On behalf of our own domain from outside is what a spoofer does; elsewhere calendar services
   // and delegates do it every day, so it only adds a little.
@@ -386,7 +400,7 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
   const bool list_mail = is_list_mail(message);
   check_display_name(mailbox, sender, state, sink);
   check_reply_to(message, sender, list_mail, state, sink);
-  check_bounce_address(message, context, sender, state, sink);
+  check_bounce_address(message, context, sender, list_mail, state, sink);
   check_sender_header(message, sender, list_mail, state, sink);
 }
 

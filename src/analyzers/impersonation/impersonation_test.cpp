@@ -192,6 +192,19 @@ TEST(ImpersonationTest, BounceAddressDivergence) {
   EXPECT_FALSE(scan(org(), "From: dg@prefecture-exemple.gouv.fr\n", envelope).has("RETURN_PATH_DIVERGES"));
 }
 
+TEST(ImpersonationTest, OurOwnPostsComingBackFromAListAreBenign) {
+  EXPECT_TRUE(scan(org(), "Return-Path: <dev-admin@lists.example.net>\nFrom: dg@prefecture-exemple.gouv.fr\n"
+                          "To: dev@lists.example.net\nList-Id: <dev.lists.example.net>\n").empty());
+  EXPECT_TRUE(scan(org(), "Return-Path: <bounces+123@esp.example>\nFrom: news@prefecture-exemple.gouv.fr\n"
+                          "List-Unsubscribe: <https://esp.example/u>\n").empty());
+}
+
+TEST(ImpersonationTest, ColleagueUsingTheirConfiguredPersonalMailboxIsBenign) {
+  EXPECT_TRUE(scan(org(), "From: jeanne.dupont@prefecture-exemple.gouv.fr\nSender: jeanne.dupont@laposte.net\n"
+                          "Reply-To: jeanne.dupont@laposte.net\nReturn-Path: <jeanne.dupont@laposte.net>\n")
+                  .empty());
+}
+
 TEST(ImpersonationTest, ProfileChecksAreSilentWithoutProfile) {
   EXPECT_TRUE(scan(Config{}, "From: Jeanne Dupont <jeanne.dupont.dg@gmail.com>\n").empty());
 }
