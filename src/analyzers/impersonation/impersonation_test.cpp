@@ -146,6 +146,15 @@ TEST(ImpersonationTest, ReplyToLeavingProtectedDomain) {
   EXPECT_FALSE(s.has("REPLY_TO_FREE_MAILBOX"));
 }
 
+TEST(ImpersonationTest, ReplyToAnUnrelatedCompanyIsWeak) {
+  const Scan s = scan(Config{}, "From: no-reply@microsoft.com\nReply-To: media-protection@usual-assist.example\n");
+  const Finding* f = s.get("REPLY_TO_OTHER_DOMAIN");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->score, 2.0);
+  // A reply to someone the message is also addressed to is a conversation, not a diversion.
+  EXPECT_TRUE(scan(Config{}, "From: a@one.example\nTo: b@two.example\nReply-To: b@two.example\n").empty());
+}
+
 TEST(ImpersonationTest, NewsletterReplyingFromItsOwnSubdomainIsBenign) {
   EXPECT_TRUE(scan(Config{}, "From: News <news@example.com>\nReply-To: reply@email.example.com\n"
                              "List-Unsubscribe: <mailto:u@email.example.com>\n").empty());
