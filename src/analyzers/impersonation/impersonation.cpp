@@ -88,13 +88,10 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
   }
   for (const ProtectedPerson& person : organisation.people) {
     PersonIndex index{person.name, person.role, {}, {}};
-    for (std::string_view name : {std::string_view(person.name)}) {
+    std::vector<std::string> names = person.aliases;
+    names.insert(names.begin(), person.name);
+    for (const std::string& name : names) {
       if (auto tokens = identity::fold_name_tokens(name); !tokens.empty()) {
-        index.folded_names.push_back(std::move(tokens));
-      }
-    }
-    for (const std::string& alias : person.aliases) {
-      if (auto tokens = identity::fold_name_tokens(alias); !tokens.empty()) {
         index.folded_names.push_back(std::move(tokens));
       }
     }
@@ -106,10 +103,8 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
     state->people.push_back(std::move(index));
   }
   state->organisation_name = organisation.name;
-  for (std::string_view name : {std::string_view(organisation.name)}) {
-    if (auto tokens = identity::fold_name_tokens(name); !tokens.empty()) {
-      state->organisation_names.push_back(std::move(tokens));
-    }
+  if (auto tokens = identity::fold_name_tokens(organisation.name); !tokens.empty()) {
+    state->organisation_names.push_back(std::move(tokens));
   }
   for (const std::string& alias : organisation.aliases) {
     // An alias of one or two letters would match initials in ordinary names.
