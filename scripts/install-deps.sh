@@ -16,6 +16,7 @@ runtime_and_build=(
   libyaml-cpp-dev     # recorded DNS zones (--dns-zone) in the RFC 7208 suite's YAML layout
   libunbound-dev      # live DNS (--dns, --dns-server): caching resolver library (NLnet Labs)
   libhyperscan-dev    # lure-language phrase matching (pkg-config libhs; amd64 only, needs SSSE3)
+  libsqlite3-dev      # sender history of the first-contact detector (WAL, user_version migrations)
 )
 test_only=(
   libgtest-dev libgmock-dev   # unit tests

@@ -58,6 +58,9 @@ namespace analyzers {
 struct AnalyzerDescriptor;
 class AnalyzerState;
 }  // namespace analyzers
+namespace intel::sender_history {
+class SenderHistory;
+}
 
 // A configuration the engine cannot start with (an analyzer's list is unreadable or invalid).
 class EngineConfigError : public std::runtime_error {
@@ -70,13 +73,16 @@ class Engine {
   // Without a resolver, authentication does no lookup and reports "none" with the reason.
   // config.dns gives the per-message lookup budget, config.relays the trusted relays.
   // Prepares every enabled analyzer (loading its lists); throws EngineConfigError, naming the
-  // analyzer and the file:line at fault, when one cannot start (or a relay network is invalid,
-  // which load_config() already rejects).
+  // analyzer and the file:line at fault, when one cannot start, when a relay network is invalid
+  // (load_config() already rejects those) or when [history] path is not a usable history.
   explicit Engine(Config config, std::shared_ptr<const auth::dns::Resolver> resolver = nullptr);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
   const Config& config() const { return config_; }
+  // After the verdict, scan() records the message's sender for its recipients in the sender
+  // history (when configured and the message was accepted or tagged: see
+  // intel/sender_history/scan_contacts.h).
   ScanResult scan(std::shared_ptr<const std::string> bytes, const Envelope& envelope) const;
 
  private:
@@ -89,6 +95,7 @@ class Engine {
   std::shared_ptr<const auth::dns::Resolver> resolver_;
   std::vector<EnabledAnalyzer> analyzers_;
   std::shared_ptr<const auth::AuthSettings> auth_settings_;
+  std::shared_ptr<intel::sender_history::SenderHistory> history_;  // null without [history] path
 };
 
 }  // namespace vigie

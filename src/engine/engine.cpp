@@ -9,6 +9,7 @@
 
 #include "analyzers/analyzer.h"
 #include "auth/stage/authenticate.h"
+#include "intel/sender_history/scan_contacts.h"
 #include "verdict/scoring.h"
 #include "vigie/engine.h"
 
@@ -35,6 +36,11 @@ Engine::Engine(Config config, std::shared_ptr<const auth::dns::Resolver> resolve
     : config_(std::move(config)),
       resolver_(std::move(resolver)),
       auth_settings_(std::make_shared<const auth::AuthSettings>(auth_settings(config_))) {
+  if (!config_.history.path.empty()) {
+    auto history = intel::sender_history::open_configured(config_.history);
+    if (!history) throw EngineConfigError(history.error().message);
+    history_ = std::move(*history);
+  }
   const auto& disabled = config_.analyzers.disabled;
   for (const analyzers::AnalyzerDescriptor* analyzer : analyzers::registry()) {
     if (std::find(disabled.begin(), disabled.end(), analyzer->name) != disabled.end()) continue;
@@ -83,6 +89,12 @@ ScanResult Engine::scan(std::shared_ptr<const std::string> bytes, const Envelope
     }
   }
   result.verdict = verdict::decide(result.findings, config_.policy);
+  if (history_) {
+    // The history only makes later senders look familiar or new; a failed write must not fail
+    // the scan of this message. The next write retries on the same store.
+    (void)intel::sender_history::record_scan(*history_, *result.message, envelope,
+                                             config_.organisation, result.verdict);
+  }
   result.elapsed_us = static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start)
           .count());

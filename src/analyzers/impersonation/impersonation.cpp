@@ -1,0 +1,425 @@
+// impersonation: a sender who claims to be someone they are not, read from the identity headers
+// alone. Owns four families of checks:
+//  - the display name: a protected person's name or the organisation's name from an address
+//    outside the protected domains (strongest on a free mailbox), a role ("IT Helpdesk",
+//    "Service comptabilité") on a free mailbox, an e-mail address or domain written in the name
+//    that is not the sender's ("support@paypal.com" <x@evil.example>);
+//  - Reply-To sending the answers to another organisation (strongest when From is ours or when
+//    the answers go to a free mailbox the From domain is not);
+//  - the bounce address (envelope MAIL FROM, else Return-Path) leaving a protected domain, or a
+//    free mailbox behind a corporate From;
+//  - a Sender header naming another organisation than From (mailing lists excepted).
+// The profile-free checks (addresses in names, roles and Reply-To on free mailboxes) work with no
+// organisation configured; the others stay silent without one. Everything the hot path compares
+// (folded names, role phrases, the free-mailbox list) is built once in prepare().
+#include <algorithm>
+#include <string>
+
+#include "analyzers/analyzer.h"
+#include "intel/identity/domains.h"
+#include "intel/identity/free_webmail.h"
+#include "intel/identity/names.h"
+
+namespace vigie::analyzers::impersonation {
+namespace {
+
+using verdict::FindingId;
+namespace identity = intel::identity;
+
+// Display names that speak for a function rather than a person. Matched as whole folded tokens;
+// a free mailbox has no business being the helpdesk, the accounts department or the minister's
+// office. Kept to phrases a small business on a free mailbox would not call itself.
+constexpr std::string_view kRolePhrases[] = {
+    // English
+    "it support", "it helpdesk", "it help desk", "helpdesk", "help desk", "service desk",
+    "it department", "it service", "it services", "it team", "it admin", "tech support",
+    "technical support team", "system administrator", "systems administrator", "sysadmin",
+    "administrator", "admin", "webmaster", "postmaster", "mail administrator",
+    "email administrator", "mailbox administrator", "mail server", "email support",
+    "security team", "it security", "human resources", "hr department", "payroll",
+    "payroll department", "accounts payable", "accounting department", "finance department",
+    "office of the director", "board of directors", "executive office",
+    // French
+    "service informatique", "support informatique", "direction informatique",
+    "assistance informatique", "securite informatique", "administrateur",
+    "administrateur systeme", "administrateur messagerie", "service messagerie",
+    "support technique", "direction", "direction generale", "secretariat",
+    "secretariat general", "service comptabilite", "comptabilite", "ressources humaines",
+    "service rh", "drh", "service paie", "cabinet du ministre", "cabinet du directeur",
+    "service juridique", "tresorerie", "agence comptable",
+};
+
+struct PersonIndex {
+  std::string name;  // as configured, for evidence
+  std::string role;
+  std::vector<std::vector<std::string>> folded_names;  // name and aliases
+  std::vector<std::string> own_addresses;              // official and personal, lowercase
+};
+
+class State final : public AnalyzerState {
+ public:
+  identity::FreeWebmailList free_mailboxes;
+  std::vector<std::string> protected_domains;
+  std::vector<std::string> partner_domains;
+  std::vector<PersonIndex> people;
+  std::string organisation_name;
+  std::vector<std::vector<std::string>> organisation_names;  // name and aliases, folded
+  std::vector<std::vector<std::string>> roles;
+  // Every configured person's own outside mailboxes: a colleague's From, Sender, Reply-To or
+  // bounce address there is that colleague, not a diversion.
+  std::vector<std::string> personal_addresses;
+  bool is_personal(std::string_view address) const {
+    return std::find(personal_addresses.begin(), personal_addresses.end(), address) != personal_addresses.end();
+  }
+};
+
+Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
+  auto state = std::make_shared<State>();
+  Result<identity::FreeWebmailList> list =
+      identity::FreeWebmailList::load(data_dir(config) + "/free_webmail.tsv");
+  if (!list) return fail(list.error());
+  state->free_mailboxes = std::move(*list);
+  const OrganisationConfig& organisation = config.organisation;
+  for (const std::string& d : organisation.protected_domains) {
+    state->protected_domains.push_back(identity::normalize_domain(d));
+  }
+  for (const std::string& d : organisation.partner_domains) {
+    state->partner_domains.push_back(identity::normalize_domain(d));
+  }
+  for (const ProtectedPerson& person : organisation.people) {
+    PersonIndex index{person.name, person.role, {}, {}};
+    std::vector<std::string> names = person.aliases;
+    names.insert(names.begin(), person.name);
+    for (const std::string& name : names) {
+      if (auto tokens = identity::fold_name_tokens(name); !tokens.empty()) {
+        index.folded_names.push_back(std::move(tokens));
+      }
+    }
+    state->personal_addresses.insert(state->personal_addresses.end(), person.personal_addresses.begin(),
+                                     person.personal_addresses.end());
+    index.own_addresses = person.addresses;
+    index.own_addresses.insert(index.own_addresses.end(), person.personal_addresses.begin(),
+                               person.personal_addresses.end());
+    state->people.push_back(std::move(index));
+  }
+  state->organisation_name = organisation.name;
+  if (auto tokens = identity::fold_name_tokens(organisation.name); !tokens.empty()) {
+    state->organisation_names.push_back(std::move(tokens));
+  }
+  for (const std::string& alias : organisation.aliases) {
+    // An alias of one or two letters would match initials in ordinary names.
+    if (auto tokens = identity::fold_name_tokens(alias);
+        !tokens.empty() && (tokens.size() > 1 || tokens.front().size() > 2)) {
+      state->organisation_names.push_back(std::move(tokens));
+    }
+  }
+  for (std::string_view phrase : kRolePhrases) {
+    state->roles.push_back(identity::fold_name_tokens(phrase));
+  }
+  return std::shared_ptr<const AnalyzerState>(std::move(state));
+}
+
+// What the analyzer knows about one address.
+struct AddressFacts {
+  std::string address;              // lowercase
+  std::string domain;               // normalised
+  std::string organisation_domain;  // registrable domain
+  bool is_protected = false;
+  bool is_partner = false;
+  const identity::MailboxCategory* free_mailbox = nullptr;
+};
+
+AddressFacts describe(const Mailbox& mailbox, const State& state) {
+  AddressFacts facts;
+  facts.domain = identity::normalize_domain(mailbox.domain);
+  facts.address = mailbox.local_part + "@" + facts.domain;
+  std::transform(facts.address.begin(), facts.address.end(), facts.address.begin(),
+                 [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  facts.organisation_domain = identity::organisation_domain(facts.domain);
+  facts.is_protected = identity::domain_within(facts.domain, state.protected_domains);
+  facts.is_partner = identity::domain_within(facts.domain, state.partner_domains);
+  facts.free_mailbox = state.free_mailboxes.find(facts.domain);
+  return facts;
+}
+
+std::string shown(const Mailbox& mailbox) {
+  return mailbox.display_name.empty() ? "<" + mailbox.address() + ">"
+                                      : "\"" + mailbox.display_name + "\" <" + mailbox.address() + ">";
+}
+
+std::string category_text(const AddressFacts& facts) {
+  if (facts.free_mailbox != nullptr) {
+    return std::string(identity::mailbox_category_name(*facts.free_mailbox)) + " (" + facts.domain + ")";
+  }
+  if (facts.is_partner) return "partner domain (" + facts.domain + ")";
+  return "outside the protected domains (" + facts.domain + ")";
+}
+
+// Mailing lists and bulk senders legitimately differ in Sender, Reply-To and bounce address.
+bool is_list_mail(const ParsedMessage& message) {
+  for (std::string_view field : {"List-Id", "List-Post", "X-Mailing-List", "Mailing-List",
+                                 "X-BeenThere", "List-Unsubscribe"}) {
+    if (message.header(field) != nullptr) return true;
+  }
+  if (const HeaderField* precedence = message.header("Precedence")) {
+    std::string value(precedence->value);
+    std::transform(value.begin(), value.end(), value.begin(),
+                   [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+    if (value.find("list") != std::string::npos || value.find("bulk") != std::string::npos) return true;
+  }
+  return false;
+}
+
+// List software's own addresses: "owner-dev@", "dev-bounces@", "worldwidewords@listserv.x.org".
+bool is_list_address(std::string_view address) {
+  const std::size_t at = address.find('@');
+  const std::string_view local = address.substr(0, at);
+  for (std::string_view marker : {"owner-", "-owner", "bounce", "-request", "-admin", "listserv",
+                                  "majordomo", "mailman", "list"}) {
+    if (local.find(marker) != std::string_view::npos) return true;
+  }
+  const std::string_view domain = at == std::string_view::npos ? std::string_view{} : address.substr(at + 1);
+  for (std::string_view label : {"listserv.", "lists.", "list."}) {
+    if (domain.starts_with(label)) return true;
+  }
+  return false;
+}
+
+// Forwarders rewrite the bounce address to their own (SRS, RFC-less but universal; Gmail's
+// "+caf_=" auto-forwarding): it then names the forwarder, not the sender.
+bool is_forwarder_bounce(std::string_view local_part) {
+  for (std::string_view marker : {"SRS0=", "SRS1=", "srs0=", "srs1=", "+caf_="}) {
+    if (local_part.find(marker) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+void check_display_name(const Mailbox& mailbox, const AddressFacts& sender, const State& state,
+                        FindingSink& sink) {
+  if (mailbox.display_name.empty()) return;
+  const Evidence header{"header:From", shown(mailbox)};
+  const std::vector<std::string> tokens = identity::fold_name_tokens(mailbox.display_name);
+
+  if (!sender.is_protected && !tokens.empty()) {
+    for (const PersonIndex& person : state.people) {
+      if (std::find(person.own_addresses.begin(), person.own_addresses.end(), sender.address) !=
+          person.own_addresses.end()) {
+        continue;  // the person's own configured mailbox
+      }
+      identity::NameMatch best = identity::NameMatch::kNone;
+      for (const std::vector<std::string>& name : person.folded_names) {
+        const identity::NameMatch m = identity::match_person_name(tokens, name);
+        if (m != identity::NameMatch::kNone && (best == identity::NameMatch::kNone || m < best)) best = m;
+      }
+      if (best == identity::NameMatch::kNone) continue;
+      const char* how = best == identity::NameMatch::kExact      ? "same name"
+                        : best == identity::NameMatch::kInitials ? "name with initials"
+                                                                 : "name within a longer display name";
+      std::vector<Evidence> evidence{
+          header,
+          {"matched:person", person.name + (person.role.empty() ? "" : " (" + person.role + ")") + ": " + how},
+          {"sender", category_text(sender)}};
+      double confidence = best == identity::NameMatch::kExact ? 1.0 : 0.8;
+      if (sender.free_mailbox != nullptr) {
+        sink.emit(FindingId::IMPERSONATION_PERSON_FREE_MAILBOX, std::move(evidence), confidence);
+      } else {
+        // A partner may employ a namesake; a compromised partner mailbox is also possible.
+        if (sender.is_partner) confidence *= 0.5;
+        sink.emit(FindingId::IMPERSONATION_PERSON_EXTERNAL, std::move(evidence), confidence);
+      }
+      break;
+    }
+  }
+
+  if (!sender.is_protected && !sender.is_partner && !tokens.empty()) {
+    for (const std::vector<std::string>& name : state.organisation_names) {
+      if (!identity::contains_token_run(tokens, name)) continue;
+      sink.emit(FindingId::IMPERSONATION_ORGANISATION_NAME,
+                {header, {"matched:organisation", state.organisation_name}, {"sender", category_text(sender)}},
+                sender.free_mailbox != nullptr ? 1.0 : 0.6);
+      break;
+    }
+  }
+
+  if (sender.free_mailbox != nullptr && !tokens.empty()) {
+    constexpr std::size_t kMaxOtherTokens = 2;  // "IT Helpdesk Team", "Service informatique - DSI"
+    for (const std::vector<std::string>& role : state.roles) {
+      if (tokens.size() > role.size() + kMaxOtherTokens || !identity::contains_token_run(tokens, role)) {
+        continue;
+      }
+      std::string phrase;
+      for (const std::string& t : role) phrase += (phrase.empty() ? "" : " ") + t;
+      sink.emit(FindingId::ROLE_NAME_FREE_MAILBOX,
+                {header, {"matched:role", phrase}, {"sender", category_text(sender)}});
+      break;
+    }
+  }
+
+  const identity::NamedIdentities named = identity::identities_in_display_name(mailbox.display_name);
+  std::vector<Evidence> protected_named, foreign_addresses, foreign_domains;
+  const auto classify = [&](const std::string& shown_identity, std::string_view domain, bool is_address) {
+    const std::string normalised = identity::normalize_domain(domain);
+    if (identity::organisation_domain(normalised) == sender.organisation_domain) return;
+    if (!sender.is_protected && identity::domain_within(normalised, state.protected_domains)) {
+      protected_named.push_back({"display-name", shown_identity});
+    } else if (is_address) {
+      foreign_addresses.push_back({"display-name", shown_identity});
+    } else {
+      foreign_domains.push_back({"display-name", shown_identity});
+    }
+  };
+  for (const std::string& address : named.addresses) classify(address, identity::address_domain(address), true);
+  for (const std::string& domain : named.domains) classify(domain, domain, false);
+  const auto emit_named = [&](FindingId id, std::vector<Evidence>& found) {
+    if (found.empty()) return;
+    found.insert(found.begin(), header);
+    found.push_back({"sender", category_text(sender)});
+    sink.emit(id, std::move(found));
+  };
+  emit_named(FindingId::DISPLAY_NAME_PROTECTED_DOMAIN, protected_named);
+  emit_named(FindingId::DISPLAY_NAME_FOREIGN_ADDRESS, foreign_addresses);
+  emit_named(FindingId::DISPLAY_NAME_FOREIGN_DOMAIN, foreign_domains);
+}
+
+bool addressed_to(const ParsedMessage& message, std::string_view address) {
+  for (std::string_view field : {"To", "Cc"}) {
+    for (const Mailbox& m : message.addresses(field).mailboxes) {
+      std::string a = m.address();
+      std::transform(a.begin(), a.end(), a.begin(),
+                     [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+      if (a == address) return true;
+    }
+  }
+  return false;
+}
+
+void check_reply_to(const ParsedMessage& message, const AddressFacts& sender, bool list_mail,
+                    const State& state, FindingSink& sink) {
+  const AddressList reply_to = message.addresses("Reply-To");
+  std::vector<Evidence> from_protected, to_free, elsewhere;
+  double free_confidence = 0;
+  double protected_confidence = 0;
+  for (const Mailbox& mailbox : reply_to.mailboxes) {
+    if (mailbox.domain.empty()) continue;
+    const AddressFacts target = describe(mailbox, state);
+    // Answers collected by another account of the same free provider ("From: a@gmail.com,
+    // Reply-To: b@gmail.com") are the advance-fee pattern: a throw-away sender, a kept inbox.
+    const bool other_free_account = target.free_mailbox != nullptr && sender.free_mailbox != nullptr &&
+                                    target.address != sender.address;
+    if (target.organisation_domain == sender.organisation_domain && !other_free_account) continue;
+    if (state.is_personal(target.address)) continue;
+    const Evidence evidence{"header:Reply-To", shown(mailbox) + " — " + category_text(target)};
+    if (sender.is_protected) {
+      if (target.is_protected) continue;  // another of our own domains
+      from_protected.push_back(evidence);
+      protected_confidence = std::max(protected_confidence, target.is_partner ? 0.5 : 1.0);
+    } else if (target.free_mailbox != nullptr) {
+      to_free.push_back(evidence);
+      // A list relaying a poster's free address, or two free accounts of one person, are weaker.
+      free_confidence = std::max(free_confidence, list_mail ? 0.4 : sender.free_mailbox ? 0.6 : 1.0);
+    } else if (!list_mail && !addressed_to(message, target.address)) {
+      elsewhere.push_back(evidence);
+    }
+  }
+  const Evidence from{"header:From", sender.address + " — " + category_text(sender)};
+  if (!from_protected.empty()) {
+    from_protected.insert(from_protected.begin(), from);
+    sink.emit(FindingId::REPLY_TO_DIVERGES_FROM_PROTECTED, std::move(from_protected), protected_confidence);
+  }
+  if (!to_free.empty()) {
+    to_free.insert(to_free.begin(), from);
+    sink.emit(FindingId::REPLY_TO_FREE_MAILBOX, std::move(to_free), free_confidence);
+  }
+  if (!elsewhere.empty()) {
+    elsewhere.insert(elsewhere.begin(), from);
+    sink.emit(FindingId::REPLY_TO_OTHER_DOMAIN, std::move(elsewhere));
+  }
+}
+
+void check_bounce_address(const ParsedMessage& message, const ScanContext& context,
+                          const AddressFacts& sender, bool list_mail, const State& state,
+                          FindingSink& sink) {
+  // A list (or a newsletter platform) re-sends its posters' mail, ours included, with its own
+  // bounce address.
+  if (list_mail) return;
+  Mailbox bounce;
+  std::string location = "envelope:MAIL FROM";
+  if (!context.envelope.mail_from.empty()) {
+    const std::string& mail_from = context.envelope.mail_from;
+    const std::size_t at = mail_from.rfind('@');
+    if (at == std::string::npos) return;
+    bounce.local_part = mail_from.substr(0, at);
+    bounce.domain = mail_from.substr(at + 1);
+  } else {
+    const AddressList return_path = message.addresses("Return-Path");
+    if (return_path.mailboxes.empty()) return;
+    bounce = return_path.mailboxes.front();
+    location = "header:Return-Path";
+  }
+  if (bounce.domain.empty()) return;  // "<>": a bounce or an auto-reply
+  if (is_forwarder_bounce(bounce.local_part)) return;
+  const AddressFacts target = describe(bounce, state);
+  if (target.organisation_domain == sender.organisation_domain) return;
+  if (state.is_personal(target.address)) return;
+  const bool leaves_protected = sender.is_protected && !target.is_protected && !target.is_partner;
+  const bool free_behind_corporate = target.free_mailbox != nullptr && sender.free_mailbox == nullptr;
+  if (!leaves_protected && !free_behind_corporate) return;
+  sink.emit(FindingId::RETURN_PATH_DIVERGES,
+            {{"header:From", sender.address + " — " + category_text(sender)},
+             {location, bounce.address() + " — " + category_text(target)}});
+}
+
+void check_sender_header(const ParsedMessage& message, const AddressFacts& sender, bool list_mail,
+                         const State& state, FindingSink& sink) {
+  const AddressList sender_field = message.addresses("Sender");
+  if (sender_field.mailboxes.empty() || sender_field.mailboxes.front().domain.empty()) return;
+  const AddressFacts actual = describe(sender_field.mailboxes.front(), state);
+  if (actual.organisation_domain == sender.organisation_domain) return;
+  if (list_mail || is_list_address(actual.address) || state.is_personal(actual.address)) return;
+  if (sender.is_protected && actual.is_protected) return;
+  // On behalf of our own domain from outside is what a spoofer does; elsewhere calendar services
+  // and delegates do it every day, so it only adds a little.
+  sink.emit(FindingId::FROM_SENDER_MISMATCH,
+            {{"header:From", sender.address + " — " + category_text(sender)},
+             {"header:Sender", shown(sender_field.mailboxes.front()) + " — " + category_text(actual)}},
+            sender.is_protected ? 1.0 : 0.5);
+}
+
+void analyze(const ParsedMessage& message, const ScanContext& context, const AnalyzerState* base,
+             FindingSink& sink) {
+  const State& state = static_cast<const State&>(*base);
+  const AddressList from = message.addresses("From");
+  if (from.mailboxes.empty() || from.mailboxes.front().domain.empty()) return;
+  const Mailbox& mailbox = from.mailboxes.front();
+  const AddressFacts sender = describe(mailbox, state);
+  const bool list_mail = is_list_mail(message);
+  check_display_name(mailbox, sender, state, sink);
+  check_reply_to(message, sender, list_mail, state, sink);
+  check_bounce_address(message, context, sender, list_mail, state, sink);
+  check_sender_header(message, sender, list_mail, state, sink);
+}
+
+constexpr FindingId kEmits[] = {
+    FindingId::IMPERSONATION_PERSON_FREE_MAILBOX, FindingId::IMPERSONATION_PERSON_EXTERNAL,
+    FindingId::IMPERSONATION_ORGANISATION_NAME,   FindingId::ROLE_NAME_FREE_MAILBOX,
+    FindingId::DISPLAY_NAME_PROTECTED_DOMAIN,     FindingId::DISPLAY_NAME_FOREIGN_ADDRESS,
+    FindingId::DISPLAY_NAME_FOREIGN_DOMAIN,       FindingId::REPLY_TO_DIVERGES_FROM_PROTECTED,
+    FindingId::REPLY_TO_FREE_MAILBOX,             FindingId::REPLY_TO_OTHER_DOMAIN,
+    FindingId::RETURN_PATH_DIVERGES,              FindingId::FROM_SENDER_MISMATCH,
+};
+
+}  // namespace
+
+const AnalyzerDescriptor& descriptor() {
+  static const AnalyzerDescriptor kDescriptor{
+      "impersonation",
+      "Senders borrowing a protected person's or the organisation's name, a role, another "
+      "domain in their display name, or diverting replies and bounces elsewhere",
+      kEmits,
+      &prepare,
+      &analyze,
+  };
+  return kDescriptor;
+}
+
+}  // namespace vigie::analyzers::impersonation

@@ -1,0 +1,77 @@
+// Message parties and the engine's recording hook (see scan_contacts.h).
+#include "intel/sender_history/scan_contacts.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "intel/identity/domains.h"
+#include "intel/identity/names.h"
+
+namespace vigie::intel::sender_history {
+namespace {
+
+std::string lowercase(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  return text;
+}
+
+void add_recipient(std::vector<std::string>& recipients, std::string address) {
+  if (address.empty() || address.find('@') == std::string::npos || recipients.size() >= kMaxRecipients) return;
+  address = lowercase(std::move(address));
+  if (std::find(recipients.begin(), recipients.end(), address) == recipients.end()) {
+    recipients.push_back(std::move(address));
+  }
+}
+
+}  // namespace
+
+MessageParties parties_of(const ParsedMessage& message, const Envelope& envelope,
+                          const OrganisationConfig& organisation) {
+  MessageParties parties;
+  const AddressList from = message.addresses("From");
+  if (!from.mailboxes.empty() && !from.mailboxes.front().domain.empty()) {
+    const Mailbox& m = from.mailboxes.front();
+    parties.sender_domain = identity::normalize_domain(m.domain);
+    parties.sender = lowercase(m.local_part) + "@" + parties.sender_domain;
+    parties.display_name = m.display_name;
+    parties.folded_name = identity::name_key(m.display_name);
+  }
+  if (!envelope.recipients.empty()) {
+    for (const std::string& r : envelope.recipients) add_recipient(parties.recipients, r);
+    return parties;
+  }
+  std::vector<std::string> ours;
+  for (const std::string& d : organisation.protected_domains) ours.push_back(identity::normalize_domain(d));
+  for (std::string_view field : {"To", "Cc"}) {
+    for (const Mailbox& m : message.addresses(field).mailboxes) {
+      if (m.domain.empty()) continue;
+      if (!ours.empty() && !identity::domain_within(identity::normalize_domain(m.domain), ours)) continue;
+      add_recipient(parties.recipients, m.local_part + "@" + identity::normalize_domain(m.domain));
+    }
+  }
+  return parties;
+}
+
+bool makes_sender_known(Action action) { return action == Action::kAccept || action == Action::kTag; }
+
+Result<void> record_scan(SenderHistory& history, const ParsedMessage& message, const Envelope& envelope,
+                         const OrganisationConfig& organisation, const Verdict& verdict) {
+  if (!makes_sender_known(verdict.action)) return {};
+  const MessageParties parties = parties_of(message, envelope, organisation);
+  if (parties.sender.empty() || parties.recipients.empty()) return {};
+  std::vector<Contact> contacts;
+  contacts.reserve(parties.recipients.size());
+  for (const std::string& recipient : parties.recipients) {
+    contacts.push_back(Contact{recipient, parties.sender, parties.folded_name});
+  }
+  return history.record(contacts);
+}
+
+Result<std::shared_ptr<SenderHistory>> open_configured(const HistoryConfig& config) {
+  StoreOptions options;
+  options.retention_days = config.retention_days;
+  return SenderHistory::open_shared(config.path, std::move(options));
+}
+
+}  // namespace vigie::intel::sender_history
