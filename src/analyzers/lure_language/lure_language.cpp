@@ -83,7 +83,9 @@ Result<HsDatabase> compile(const std::vector<LureEntry>& entries) {
   std::vector<unsigned> ids;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     expressions.push_back(entries[i].expression.c_str());
-    flags.push_back(HS_FLAG_CASELESS | HS_FLAG_UTF8 | HS_FLAG_SINGLEMATCH);
+    // Byte mode, not HS_FLAG_UTF8: patterns and text are folded to ASCII letters first, and
+    // Unicode-aware \b made the database compile about 50% slower at every start.
+    flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
     ids.push_back(static_cast<unsigned>(i));
   }
   hs_database_t* raw_database = nullptr;
