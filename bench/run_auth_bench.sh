@@ -67,12 +67,14 @@ rows = [dict(kv.split("=", 1) for kv in line.split()[1:]) for line in sys.stdin 
 parse = next(r for r in rows if r["workload"] == "parse")
 auth = next(r for r in rows if r["workload"] == "parse+auth")
 p, a = float(parse["us_per_message"]), float(auth["us_per_message"])
-print(f"\nmessages: {parse[\"messages\"]} (dkim pass {auth[\"dkim_pass\"]}/{auth[\"dkim_total\"]})")
+n, passed, total = parse["messages"], auth["dkim_pass"], auth["dkim_total"]
+print(f"\nmessages: {n} (dkim pass {passed}/{total})")
 print(f"parse only:        {p:9.1f} us/message")
 print(f"parse + auth:      {a:9.1f} us/message   auth alone {a - p:.1f} us = {(a - p) / p:.2f}x the parse cost")
 ref = {"rsa-sha256": float(sys.argv[1] or 0), "ed25519-sha256": float(sys.argv[2] or 0)}
 for r in rows:
     if r["workload"] != "dkim-verify": continue
     v, o = float(r["verifications_per_s"]), ref.get(r["algorithm"], 0)
-    print(f"DKIM {r[\"algorithm\"]:15} {v:9.0f} verifications/s; openssl speed verify {o:9.0f}/s; ratio {v / o if o else float(\"nan\"):.2f}")
+    algorithm, ratio = r["algorithm"], (v / o if o else float("nan"))
+    print(f"DKIM {algorithm:15} {v:9.0f} verifications/s; openssl speed verify {o:9.0f}/s; ratio {ratio:.2f}")
 ' "$openssl_rsa" "$openssl_ed"
