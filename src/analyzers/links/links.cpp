@@ -682,26 +682,13 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
   return std::shared_ptr<const AnalyzerState>(std::move(state));
 }
 
-constexpr FindingId kEmits[] = {
-    FindingId::LINK_TEXT_DOMAIN_MISMATCH, FindingId::LINK_TUNNEL_SERVICE,
-    FindingId::LINK_WEBHOOK_SERVICE,      FindingId::LINK_IPFS,
-    FindingId::LINK_DYNAMIC_DNS,          FindingId::LINK_FREE_HOSTING,
-    FindingId::LINK_FORM_BUILDER,         FindingId::LINK_FILE_SHARING,
-    FindingId::LINK_SHORTENER,            FindingId::LINK_IMAGE_HOSTING,
-    FindingId::LINK_TEMPORARY_MAIL,       FindingId::LINK_IP_LITERAL,
-    FindingId::LINK_UNUSUAL_PORT,         FindingId::LINK_USERINFO_TRICK,
-    FindingId::LINK_SCRIPT_OR_DATA_URI,   FindingId::LINK_REDIRECT,
-    FindingId::LINK_UNC_PATH,             FindingId::CREDENTIAL_FORM,
-    FindingId::FORM_EXTERNAL_ACTION,      FindingId::HTML_ATTACHMENT_PHISHING,
-};
-
 }  // namespace
 
 const AnalyzerDescriptor& descriptor() {
   static const AnalyzerDescriptor kDescriptor{
       "links",
       "Deceptive links, links to services attackers borrow, URL tricks and credential forms",
-      kEmits,
+      kSlotFinding,
       &prepare,
       &analyze,
   };

@@ -4,22 +4,16 @@
 #include "auth/dkim/key_record.h"
 
 #include "auth/dkim/tag_list.h"
+#include "common/ascii.h"
 
 namespace vigie::auth::dkim {
 namespace {
 
+using ascii::iequals;
+using ascii::lower;
+
 tl::unexpected<KeyError> invalid(std::string reason) {
   return tl::unexpected<KeyError>(KeyError{DkimFailure::kKeyInvalid, std::move(reason)});
-}
-
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
 }
 
 // Calls f on each trimmed element of a colon-separated list.

@@ -8,29 +8,18 @@
 #include <limits>
 
 #include "auth/dkim/tag_list.h"
+#include "common/ascii.h"
 
 namespace vigie::auth::dkim {
 namespace {
 
+using ascii::iequals;
+using ascii::lower;
+using ascii::lowercase;
+
 // RFC 6376 §3.5: t= and x= are at most 12 digits; l= at most 76.
 constexpr std::size_t kMaxTimeDigits = 12;
 constexpr std::size_t kMaxLengthDigits = 76;
-
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = lower(c);
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 
 tl::unexpected<SignatureError> syntax(std::string reason) {
   return tl::unexpected<SignatureError>(SignatureError{DkimFailure::kSyntax, std::move(reason)});

@@ -4,18 +4,15 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "common/ascii.h"
 #include "parse/url/url.h"
 
 namespace vigie::auth::dmarc {
 namespace {
 
-constexpr std::size_t kMaxRecordBytes = 4096;  // far above any real record; bounds the parse
+using ascii::lowercase;
 
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+constexpr std::size_t kMaxRecordBytes = 4096;  // far above any real record; bounds the parse
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);

@@ -9,9 +9,12 @@
 #include "auth/spf/record.h"
 
 #include "auth/spf/macro.h"
+#include "common/ascii.h"
 
 namespace vigie::auth::spf {
 namespace {
+
+using ascii::iequals;
 
 // DNS messages cap a TXT record at 64 KiB; a longer input is not from DNS and is refused outright.
 constexpr std::size_t kMaxRecordLength = 65535;
@@ -20,18 +23,6 @@ constexpr std::string_view kVersion = "v=spf1";
 constexpr bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
 constexpr bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 tl::unexpected<Error> permerror(std::string why) {
   return fail(Error::invalid_argument(std::move(why)));

@@ -13,9 +13,13 @@
 
 #include "auth/spf/macro.h"
 #include "auth/spf/record.h"
+#include "common/ascii.h"
 
 namespace vigie::auth::spf {
 namespace {
+
+using ascii::iequals;
+using ascii::lower;
 
 using dns::DnsAnswer;
 using dns::DnsStatus;
@@ -25,16 +29,6 @@ using dns::RecordType;
 // Includes and redirects each consume a DNS term, so max_dns_terms bounds the depth already; this
 // guards against a caller raising that option to something huge.
 constexpr int kMaxRecursionDepth = 32;
-
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 
 std::string_view strip_root_dot(std::string_view name) {
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);

@@ -1,0 +1,26 @@
+// ASCII-only case helpers for protocol tokens: header and tag names, DNS names, URL schemes.
+// Locale-independent, and they never touch bytes above 0x7F, so UTF-8 text passes unchanged.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace vigie::ascii {
+
+constexpr char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+constexpr bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+inline std::string lowercase(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = lower(c);
+  return out;
+}
+
+}  // namespace vigie::ascii
