@@ -8,11 +8,14 @@
 //    the answers go to a free mailbox the From domain is not);
 //  - the bounce address (envelope MAIL FROM, else Return-Path) leaving a protected domain, or a
 //    free mailbox behind a corporate From;
-//  - a Sender header naming another organisation than From (mailing lists excepted).
+//  - a Sender header naming another organisation than From (mailing lists excepted);
+//  - a From address whose syntax no mail software produces ("x@<noreply@bank.example>",
+//    "user@'host.example", "no-reply@%Domain.example"): hand-made or a mass-mailing template.
 // The profile-free checks (addresses in names, roles and Reply-To on free mailboxes) work with no
 // organisation configured; the others stay silent without one. Everything the hot path compares
 // (folded names, role phrases, the free-mailbox list) is built once in prepare().
 #include <algorithm>
+#include <cctype>
 #include <string>
 
 #include "analyzers/analyzer.h"
@@ -385,10 +388,45 @@ void check_sender_header(const ParsedMessage& message, const AddressFacts& sende
             sender.is_protected ? 1.0 : 0.5);
 }
 
+// Why a From field is broken in a way no mail software writes, or empty when it is not. Looks at
+// the raw field (an address glued to a '<', "x@<y@z>") and at the parsed first mailbox: a domain
+// holding a character no host name or domain literal has (a quote, '%', '<'...), a local part
+// holding an angle bracket.
+std::string forged_syntax(std::string_view raw, const AddressList& from) {
+  if (raw.find("@<") != std::string_view::npos) return "an address glued to another one (\"@<\")";
+  if (from.mailboxes.empty()) return {};
+  const Mailbox& mailbox = from.mailboxes.front();
+  if (mailbox.local_part.find_first_of("<>") != std::string::npos) {
+    return "angle bracket in the local part";
+  }
+  for (const char ch : mailbox.domain) {
+    const auto u = static_cast<unsigned char>(ch);
+    // Host names (RFC 1123, '_' as seen in the wild), IDNs in UTF-8 (RFC 6532), literals such
+    // as "IPv6:2001:db8::1" (written without brackets here).
+    if (std::isalnum(u) || ch == '-' || ch == '.' || ch == '_' || ch == ':' || u >= 0x80) continue;
+    return std::string("character '") + ch + "' in the domain";
+  }
+  return {};
+}
+
+void check_forged_syntax(const ParsedMessage& message, const AddressList& from, FindingSink& sink) {
+  const HeaderField* field = message.header("From");
+  if (field == nullptr) return;
+  const std::string why = forged_syntax(field->value, from);
+  if (why.empty()) return;
+  constexpr std::size_t kMaxShown = 200;
+  std::string_view raw = field->value;
+  while (!raw.empty() && (raw.front() == ' ' || raw.front() == '\t')) raw.remove_prefix(1);
+  std::string shown_value(raw.substr(0, kMaxShown));
+  std::erase_if(shown_value, [](char ch) { return ch == '\r' || ch == '\n'; });
+  sink.emit(FindingId::FROM_ADDRESS_FORGED_SYNTAX, {{"header:From", shown_value + " — " + why}});
+}
+
 void analyze(const ParsedMessage& message, const ScanContext& context, const AnalyzerState* base,
              FindingSink& sink) {
   const State& state = static_cast<const State&>(*base);
   const AddressList from = message.addresses("From");
+  check_forged_syntax(message, from, sink);
   if (from.mailboxes.empty() || from.mailboxes.front().domain.empty()) return;
   const Mailbox& mailbox = from.mailboxes.front();
   const AddressFacts sender = describe(mailbox, state);
@@ -406,6 +444,7 @@ constexpr FindingId kEmits[] = {
     FindingId::DISPLAY_NAME_FOREIGN_DOMAIN,       FindingId::REPLY_TO_DIVERGES_FROM_PROTECTED,
     FindingId::REPLY_TO_FREE_MAILBOX,             FindingId::REPLY_TO_OTHER_DOMAIN,
     FindingId::RETURN_PATH_DIVERGES,              FindingId::FROM_SENDER_MISMATCH,
+    FindingId::FROM_ADDRESS_FORGED_SYNTAX,
 };
 
 }  // namespace
@@ -414,7 +453,8 @@ const AnalyzerDescriptor& descriptor() {
   static const AnalyzerDescriptor kDescriptor{
       "impersonation",
       "Senders borrowing a protected person's or the organisation's name, a role, another "
-      "domain in their display name, or diverting replies and bounces elsewhere",
+      "domain in their display name, diverting replies and bounces elsewhere, or a From address "
+      "forged by hand",
       kEmits,
       &prepare,
       &analyze,

@@ -218,5 +218,34 @@ TEST(ImpersonationTest, ProfileChecksAreSilentWithoutProfile) {
   EXPECT_TRUE(scan(Config{}, "From: Jeanne Dupont <jeanne.dupont.dg@gmail.com>\n").empty());
 }
 
+TEST(ImpersonationTest, FromAddressWithForgedSyntax) {
+  for (const char* from : {
+           "From: x@<noreply@bank.example>\n",
+           "From: Service client <user@'host.example>\n",
+           "From: no-reply@%Domain.example\n",
+           "From: \"Banque\" <a@b%c.example>\n",
+       }) {
+    const Scan s = scan(Config{}, from);
+    const Finding* f = s.get("FROM_ADDRESS_FORGED_SYNTAX");
+    ASSERT_NE(f, nullptr) << from;
+    EXPECT_EQ(f->score, 3.0) << from;
+    EXPECT_EQ(f->evidence[0].location, "header:From") << from;
+  }
+}
+
+TEST(ImpersonationTest, OrdinaryAddressSyntaxIsNotForged) {
+  for (const char* from : {
+           "From: Jean Martin <jean.martin@example.fr>\n",
+           "From: \"Martin, Jean\" <jean.o'brien+news@mail_relay.example.com>\n",
+           "From: jean@[192.0.2.1]\n",
+           "From: =?UTF-8?Q?Fran=C3=A7ois?= <francois@exemple.fr>\n",
+           "From: user@bücher.example\n",
+           "From: \"jean@example.fr\" <jean@example.fr>\n",
+           "From: jean@example.fr (Jean Martin)\n",
+       }) {
+    EXPECT_FALSE(scan(Config{}, from).has("FROM_ADDRESS_FORGED_SYNTAX")) << from;
+  }
+}
+
 }  // namespace
 }  // namespace vigie

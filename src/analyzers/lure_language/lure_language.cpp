@@ -320,7 +320,8 @@ void analyze(const ParsedMessage& message, const ScanContext& /*context*/,
 const AnalyzerDescriptor& descriptor() {
   static const AnalyzerDescriptor kDescriptor{
       "lure_language",
-      "French and English phishing lure phrases in the text a reader sees",
+      "Phishing lure phrases (English, French, German, Dutch, Portuguese, Spanish) in the "
+      "text a reader sees",
       kFamilyFinding,
       &prepare,
       &analyze,

@@ -93,6 +93,54 @@ TEST(LureLanguageTest, EachCategoryFiresInBothLanguages) {
   }
 }
 
+// German, Dutch, Portuguese and Spanish lists (data/lures/{de,nl,pt,es}.tsv); texts written for
+// these tests.
+const CategoryCase kOtherLanguageCases[] = {
+    {"mailbox_full", "LURE_ACCOUNT_CREDENTIALS", "Ihr Postfach ist fast voll. Eingehende Nachrichten werden zurückgehalten."},
+    {"account_suspended", "LURE_ACCOUNT_CREDENTIALS", "Ihr Konto wurde vorübergehend gesperrt."},
+    {"parcel_delivery", "LURE_DELIVERY", "Ihr Paket konnte nicht zugestellt werden."},
+    {"prize", "LURE_PRIZE", "Herzlichen Glückwunsch, Sie haben einen Gutschein gewonnen!"},
+    {"parcel_delivery", "LURE_DELIVERY", "Uw pakket kon niet worden bezorgd."},
+    {"account_suspended", "LURE_ACCOUNT_CREDENTIALS", "Uw account is tijdelijk geblokkeerd."},
+    {"prize", "LURE_PRIZE", "Gefeliciteerd, u hebt gewonnen!"},
+    {"parcel_delivery", "LURE_DELIVERY", "Atenção: sua encomenda foi taxada."},
+    {"legal_threat", "LURE_PRESSURE", "Notificação judicial em seu nome."},
+    {"prize", "LURE_PRIZE", "Parabéns, você ganhou um prêmio!"},
+    {"parcel_delivery", "LURE_DELIVERY", "Su paquete está retenido en aduanas."},
+    {"account_suspended", "LURE_ACCOUNT_CREDENTIALS", "Su cuenta ha sido suspendida temporalmente."},
+    {"prize", "LURE_PRIZE", "Reclame su premio hoy."},
+};
+
+TEST(LureLanguageTest, GermanDutchPortugueseSpanishLuresFire) {
+  for (const CategoryCase& c : kOtherLanguageCases) {
+    const LureResult r = scan("Notification", c.text);
+    EXPECT_TRUE(r.has(c.finding)) << c.text << "\n" << r.evidence();
+    EXPECT_NE(r.evidence().find(std::string(c.category) + ":"), std::string::npos)
+        << c.category << " <- " << c.text << "\n" << r.evidence();
+  }
+}
+
+TEST(LureLanguageTest, GermanDutchPortugueseSpanishBenignMailStaysSilent) {
+  const char* const kBenign[][2] = {
+      {"Protokoll der Sitzung",
+       "Hallo Anna, anbei das Protokoll unserer Sitzung vom Dienstag. Ihr Paket mit den Unterlagen ist "
+       "gestern angekommen, vielen Dank. Die Rechnung für März finden Sie im Kundenportal. Viele Grüße, Jonas"},
+      {"Vergadering donderdag",
+       "Beste collega, de vergadering van donderdag gaat door om 10 uur. De notulen staan op het intranet. "
+       "Uw pakket is gisteren bezorgd bij de receptie. Met vriendelijke groet, Pieter"},
+      {"Ata da reunião",
+       "Olá Maria, segue em anexo a ata da reunião de quinta-feira. O pedido de compra foi aprovado pela "
+       "diretoria e o pagamento será feito no dia 10. Abraços, João"},
+      {"Acta de la reunión",
+       "Hola Carmen, te envío el acta de la reunión del jueves. Tu pedido de material ya ha llegado a la "
+       "oficina y la factura está en el portal. Un saludo, Luis"},
+  };
+  for (const auto& [subject, body] : kBenign) {
+    const LureResult r = scan(subject, body);
+    EXPECT_TRUE(r.findings.empty()) << subject << "\n" << r.evidence();
+  }
+}
+
 TEST(LureLanguageTest, AccentCaseAndObfuscationVariantsFire) {
   for (const char* text : {
            "VOTRE BOITE AUX LETTRES EST SATUREE",
