@@ -309,7 +309,10 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
     if (confidence > c.confidence) c = Candidate{confidence, brand, std::move(ev)};
   };
 
-  for (const auto& [brand_index, s] : seen) {
+  // Not a structured binding: Clang 14 (the fuzz build) cannot capture those in the lambdas below.
+  for (const auto& entry : seen) {
+    const auto brand_index = entry.first;
+    const auto& s = entry.second;
     const intel::Brand& brand = state.brands.brand(brand_index);
     auto brand_owns = [&](std::string_view host) {
       return !host.empty() && !state.brands.is_listed_user_domain(host) &&
