@@ -5,4 +5,6 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 cmake -S . -B build -G Ninja -DVIGIE_TESTS=OFF -DVIGIE_BENCH=OFF > /dev/null
 cmake --build build -j "$(nproc)"
-./build/src/cli/vigie scan --format text examples/
+# With the example organisation profile (a ministry's protected domains and people), so that the
+# look-alike and impersonation detectors have something to protect.
+./build/src/cli/vigie scan --config config/ministere.example.toml --format text examples/
