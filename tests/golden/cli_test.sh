@@ -143,6 +143,12 @@ check "bad zone: file:line" grep -q "badzone.yaml:2" "$tmp/zoneerr"
 # The example organisation profile is valid and changes nothing for benign mail.
 "$vigie" config check "$src/config/ministere.example.toml" > /dev/null 2>&1; rc=$?
 check "example configuration is valid" test "$rc" -eq 0
+"$vigie" scan --no-progress --config "$src/config/ministere.example.toml" "$examples" |
+  py 'import json,sys; print(sorted((r["file"].rsplit("/", 1)[-1], r["verdict"]["action"]) for r in map(json.loads, sys.stdin)))' > "$tmp/profile.txt"
+check "example profile: benign mail stays accepted, the ministry spear-phish is rejected" \
+  grep -qF "('benign.eml', 'accept')" "$tmp/profile.txt"
+check "example profile: look-alike of the protected domain" \
+  test "$("$vigie" scan --config "$src/config/ministere.example.toml" "$examples/spear-phishing-ministry.eml" | py 'import json,sys; print(sorted(f["id"] for f in json.load(sys.stdin)["findings"]))' | grep -c LOOKALIKE_ORGANISATION_DOMAIN)" -eq 1
 
 # mbox: every message scanned and labelled.
 { for f in "$examples"/*.eml; do echo "From sender@example.org Mon Nov 16 07:00:00 2026"; cat "$f"; echo; done; } > "$tmp/all.mbox"
