@@ -119,6 +119,7 @@ int run_scan(const ScanOptions& options) {
   envelope.client_ip = options.client_ip;
   envelope.helo = options.helo;
   envelope.mail_from = options.mail_from;
+  envelope.recipients = options.recipients;
 
   std::vector<std::string> errors;
   const std::vector<service::InputFile> inputs = service::collect_inputs(options.paths, errors);

@@ -19,6 +19,7 @@ struct ScanOptions {
   bool live_dns = false;  // --dns: live DNS, through [dns] servers or else /etc/resolv.conf
   std::vector<std::string> dns_servers;  // --dns-server (repeatable): live DNS through these
   std::string client_ip, helo, mail_from;
+  std::vector<std::string> recipients;  // RCPT TO; first-contact detection reads them
 };
 
 struct ParseOptions {

@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
   scan_cmd->add_option("--client-ip", scan.client_ip, "SMTP client IP of the delivery");
   scan_cmd->add_option("--helo", scan.helo, "HELO/EHLO name of the delivery");
   scan_cmd->add_option("--mail-from", scan.mail_from, "Envelope sender (MAIL FROM)");
+  scan_cmd->add_option("--rcpt", scan.recipients,
+                       "Envelope recipient (RCPT TO), repeatable; default: To/Cc in our domains");
 
   ParseOptions parse;
   CLI::App* parse_cmd = app.add_subcommand("parse", "Show the parsed structure of one message");

@@ -173,10 +173,12 @@ check "config check ok" "$vigie" config check "$tmp/good.toml"
 # Sender history across runs: the first scan meets the sender for the first time, a second run
 # with the same history file knows it; a corrupt history stops the scan before it starts.
 printf '[organisation]\nprotected_domains = ["prefecture-exemple.gouv.fr"]\n[history]\npath = "history.db"\n' > "$tmp/history.toml"
-first_contacts() { "$vigie" scan --no-progress --config "$tmp/history.toml" "$examples/benign.eml" | py 'import json,sys; print(sum(f["id"] == "FIRST_CONTACT" for f in json.load(sys.stdin)["findings"]))'; }
+first_contacts() { "$vigie" scan --no-progress --config "$tmp/history.toml" "$@" "$examples/benign.eml" | py 'import json,sys; print(sum(f["id"] == "FIRST_CONTACT" for f in json.load(sys.stdin)["findings"]))'; }
 check "history: first run is a first contact" test "$(first_contacts)" = 1
 check "history: second run knows the sender" test "$(first_contacts)" = 0
 check "history: file beside the config" test -s "$tmp/history.db"
+check "history: a new recipient (--rcpt) has never met the sender" \
+  test "$(first_contacts --rcpt archives@prefecture-exemple.gouv.fr)" = 1
 head -c 8192 /dev/urandom > "$tmp/history.db"; rm -f "$tmp/history.db-wal" "$tmp/history.db-shm"
 "$vigie" scan --no-progress --config "$tmp/history.toml" "$examples/benign.eml" > /dev/null 2> "$tmp/histerr"; rc=$?
 check "history: corrupt file exit 2" test "$rc" -eq 2
