@@ -22,6 +22,7 @@
 #include "auth/dkim/signature.h"
 #include "auth/dkim/tag_list.h"
 #include "auth/dns/recorded_resolver.h"
+#include "counting_resolver.h"
 #include "fuzz_support.h"
 #include "vigie/message.h"
 
@@ -30,6 +31,7 @@ namespace {
 using namespace vigie;
 using namespace vigie::auth;
 using vigie::fuzz::consume;
+using vigie::fuzz::CountingResolver;
 using vigie::fuzz::require;
 
 // After every t= the seeds carry, so that they pass; x= checks are reached by mutation.
@@ -69,20 +71,6 @@ const dns::RecordedResolver::Zone& fixed_zone() {
   }();
   return zone;
 }
-
-class CountingResolver final : public dns::Resolver {
- public:
-  explicit CountingResolver(const dns::Resolver& inner) : inner_(inner) {}
-  dns::DnsAnswer lookup(std::string_view name, dns::RecordType type) const override {
-    ++lookups_;
-    return inner_.lookup(name, type);
-  }
-  unsigned lookups() const { return lookups_; }
-
- private:
-  const dns::Resolver& inner_;
-  mutable unsigned lookups_ = 0;
-};
 
 void check_key_record(std::string_view text) {
   auto tags = dkim::parse_tag_list(text);

@@ -35,9 +35,11 @@
 #include "auth/spf/macro.h"
 #include "auth/spf/record.h"
 #include "auth/spf/spf.h"
+#include "counting_resolver.h"
 #include "fuzz_support.h"
 
 using vigie::fuzz::consume;
+using vigie::fuzz::CountingResolver;
 using vigie::fuzz::require;
 
 namespace dns = vigie::auth::dns;
@@ -197,21 +199,6 @@ const Zone& fixed_zone() {
   }();
   return zone;
 }
-
-// Counts lookups, to check that the DNS work of one check_host() stays within what §4.6.4 allows.
-class CountingResolver final : public dns::Resolver {
- public:
-  explicit CountingResolver(const dns::Resolver& inner) : inner_(inner) {}
-  dns::DnsAnswer lookup(std::string_view name, dns::RecordType type) const override {
-    ++lookups_;
-    return inner_.lookup(name, type);
-  }
-  unsigned lookups() const { return lookups_; }
-
- private:
-  const dns::Resolver& inner_;
-  mutable unsigned lookups_ = 0;
-};
 
 // Splits on one byte; an empty input gives one empty piece.
 std::vector<std::string_view> split(std::string_view text, char separator) {
