@@ -236,6 +236,7 @@ constexpr std::array<FindingId, kFamilyCount> kFamilyFinding = {
     FindingId::LURE_ACCOUNT_CREDENTIALS, FindingId::LURE_SHARED_DOCUMENT,
     FindingId::LURE_PAYMENT,             FindingId::LURE_DELIVERY,
     FindingId::LURE_PRIZE,               FindingId::LURE_PRESSURE,
+    FindingId::LURE_FRAUD_SCHEME,
 };
 
 // Strength of one category: its most specific phrase, plus half of each further distinct phrase

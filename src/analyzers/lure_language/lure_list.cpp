@@ -29,6 +29,12 @@ constexpr LureCategory kCategories[] = {
     {"legal_threat", LureFamily::kPressure, false},
     {"urgency", LureFamily::kPressure, true},
     {"call_to_action", LureFamily::kPressure, true},
+    {"gambling", LureFamily::kFraud, false},
+    {"romance", LureFamily::kFraud, false},
+    {"miracle_product", LureFamily::kFraud, false},
+    {"investment_scam", LureFamily::kFraud, false},
+    {"advance_fee", LureFamily::kFraud, false},
+    {"extortion", LureFamily::kFraud, false},
 };
 
 // Longest bounded repetition ({n,m}) a pattern may ask for: phrases tolerate a few inserted

@@ -32,8 +32,10 @@ enum class LureFamily : std::uint8_t {
   kPrize,     // winnings, rewards, gift cards
   kPressure,  // urgent request from a superior, legal threats; plus the urgency and
               // call-to-action modifiers, which never count on their own
+  kFraud,     // untargeted fraud schemes: casino bonuses, romance, miracle products, crypto
+              // investment, advance-fee funds, extortion
 };
-inline constexpr std::size_t kFamilyCount = 6;
+inline constexpr std::size_t kFamilyCount = 7;
 
 struct LureCategory {
   std::string_view name;

@@ -1,0 +1,293 @@
+// filter_evasion: the tricks bulk phishing and scam senders use to get past text filters and to
+// look personal at scale, seen in what the reader sees: invisible characters splitting words
+// ("Pass\u200Bword"), "styled" Unicode letters in the sender or subject (𝗣𝗮𝘆𝗣𝗮𝗹) that no keyword
+// list matches, a body that is one picture with next to no text, a subject that greets the
+// reader by their mailbox address (the sender knows the address, not the person), and a sender
+// address on a free hosting platform (throw-away subdomains of web-app hosts), where no
+// organisation runs its mail. Each is weak alone and common in untargeted campaigns; the verdict
+// adds them to the rest. Owns nothing but the host list it borrows from link_categories.
+#include <algorithm>
+#include <array>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include "analyzers/analyzer.h"
+#include "common/ascii.h"
+#include "intel/link_categories/link_categories.h"
+
+namespace vigie::analyzers::filter_evasion {
+namespace {
+
+using verdict::FindingId;
+
+// Visible text examined per message for split words: the trick is used throughout a lure, so
+// the first screens show it.
+constexpr std::size_t kMaxTextBytes = 64 * 1024;
+// Split words needed in body text; in the subject or the sender's name one is enough, as no
+// mail client or editor puts invisible characters there.
+constexpr int kMinSplitWordsInBody = 3;
+// Styled letters needed: one could be a symbol used as decoration.
+constexpr int kMinStyledLetters = 3;
+// A body with at most this many words of text beside a picture carries its message in the image.
+constexpr std::size_t kMaxWordsOfImageOnlyBody = 15;
+constexpr std::size_t kMaxEvidenceExcerpt = 80;
+
+// Code points that render as nothing: zero-width space/joiners, directional marks, word joiner
+// and invisible operators, the byte-order mark, combining grapheme joiner, Mongolian vowel
+// separator. Soft hyphens count only in headers: HTML bodies use &shy; for real hyphenation.
+bool is_invisible(UChar32 c) {
+  return (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
+         (c >= 0x2060 && c <= 0x2064) || c == 0xFEFF || c == 0x034F || c == 0x180E || c == 0x061C;
+}
+
+// Letters from the Mathematical Alphanumeric Symbols block, fullwidth Latin and enclosed or
+// squared Latin letters: they look like bold, italic or boxed ASCII to a reader but are other
+// characters to a filter.
+bool is_styled_letter(UChar32 c) {
+  return (c >= 0x1D400 && c <= 0x1D7FF) || (c >= 0xFF21 && c <= 0xFF3A) ||
+         (c >= 0xFF41 && c <= 0xFF5A) || (c >= 0x24B6 && c <= 0x24E9) ||
+         (c >= 0x1F130 && c <= 0x1F189);
+}
+
+struct TextScan {
+  int split_words = 0;      // invisible characters between two letters
+  int styled_letters = 0;
+  std::string first_split;  // excerpt around the first split word, invisible characters shown
+};
+
+std::string show_invisible(UChar32 c) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out = "<U+";
+  for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(c >> shift) & 0xF];
+  return out + ">";
+}
+
+// One pass over UTF-8 text: counts letters split by invisible characters and styled letters.
+TextScan scan_text(std::string_view text, bool soft_hyphen_counts) {
+  TextScan scan;
+  const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+  const auto length = static_cast<int32_t>(std::min(text.size(), kMaxTextBytes));
+  bool after_letter = false;  // the last visible code point was a letter
+  int32_t run_start = -1;     // start of the current run of invisible characters after a letter
+  int32_t word_start = 0;
+  for (int32_t i = 0; i < length;) {
+    const int32_t at = i;
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    if (c < 0) {
+      after_letter = false;
+      run_start = -1;
+      continue;
+    }
+    if (is_invisible(c) || (soft_hyphen_counts && c == 0x00AD)) {
+      if (after_letter && run_start < 0) run_start = at;
+      continue;
+    }
+    const bool letter = u_isalpha(c);
+    if (is_styled_letter(c)) ++scan.styled_letters;
+    if (letter && run_start >= 0) {
+      ++scan.split_words;
+      if (scan.first_split.empty()) {
+        std::string excerpt;
+        for (int32_t j = word_start; j < std::min(length, word_start + 48);) {
+          UChar32 d;
+          U8_NEXT(bytes, j, length, d);
+          if (d < 0) break;
+          if (d == ' ' || d == '\n') break;
+          if (is_invisible(d) || d == 0x00AD) {
+            excerpt += show_invisible(d);
+          } else {
+            const std::size_t from = static_cast<std::size_t>(j - U8_LENGTH(d));
+            excerpt.append(text.substr(from, static_cast<std::size_t>(U8_LENGTH(d))));
+          }
+        }
+        scan.first_split = excerpt.substr(0, kMaxEvidenceExcerpt);
+      }
+    }
+    if (!letter) word_start = i;
+    after_letter = letter;
+    run_start = -1;
+  }
+  return scan;
+}
+
+std::size_t count_words(std::string_view text) {
+  std::size_t words = 0;
+  bool in_word = false;
+  for (const char ch : text) {
+    const bool word_char = static_cast<unsigned char>(ch) >= 0x80 || (ch >= '0' && ch <= '9') ||
+                           (ascii::lower(ch) >= 'a' && ascii::lower(ch) <= 'z');
+    if (word_char && !in_word) ++words;
+    in_word = word_char;
+  }
+  return words;
+}
+
+class EvasionState final : public AnalyzerState {
+ public:
+  explicit EvasionState(intel::LinkCategories categories) : categories_(std::move(categories)) {}
+  const intel::LinkCategories& categories() const { return categories_; }
+
+ private:
+  intel::LinkCategories categories_;
+};
+
+Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
+  Result<intel::LinkCategories> categories =
+      intel::LinkCategories::load(data_dir(config) + "/link_categories", config.lists.link_categories);
+  if (!categories) return fail(categories.error());
+  return std::make_shared<const EvasionState>(std::move(*categories));
+}
+
+// Platforms where anyone gets a subdomain for a web app in a minute; a sender address there is
+// a throw-away identity, never an organisation's mail domain. Dynamic DNS is not among them:
+// people who run their own mail server at home send from such names.
+bool is_hosting_platform(intel::LinkCategory category) {
+  switch (category) {
+    case intel::LinkCategory::kFreeHosting:
+    case intel::LinkCategory::kSiteBuilder:
+    case intel::LinkCategory::kServerless:
+    case intel::LinkCategory::kTunnel:
+    case intel::LinkCategory::kIpfs:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void check_split_and_styled(const ParsedMessage& message, const Mailbox* sender,
+                            FindingSink& sink) {
+  std::vector<Evidence> split, styled;
+  const auto header_scan = [&](std::string_view text, std::string location) {
+    const TextScan scan = scan_text(text, /*soft_hyphen_counts=*/true);
+    if (scan.split_words > 0) split.push_back({location, scan.first_split});
+    if (scan.styled_letters >= kMinStyledLetters) {
+      styled.push_back({location, std::string(text.substr(0, kMaxEvidenceExcerpt * 2))});
+    }
+  };
+  header_scan(message.subject(), "header:Subject");
+  if (sender != nullptr) {
+    header_scan(sender->display_name, "header:From (name)");
+    header_scan(sender->address(), "header:From (address)");
+  }
+  int body_split_words = 0;
+  std::string body_example;
+  std::string body_location;
+  for (const PartId leaf : message.leaves()) {
+    std::string_view text;
+    if (const HtmlContent* html = message.html(leaf)) {
+      text = html->visible_text;
+    } else if (message.part(leaf).is_text()) {
+      text = message.text(leaf);
+    } else {
+      continue;
+    }
+    const TextScan scan = scan_text(text, /*soft_hyphen_counts=*/false);
+    body_split_words += scan.split_words;
+    if (body_example.empty() && !scan.first_split.empty()) {
+      body_example = scan.first_split;
+      body_location = "part:" + std::to_string(leaf);
+    }
+  }
+  if (body_split_words >= kMinSplitWordsInBody) {
+    split.push_back({body_location, std::to_string(body_split_words) +
+                                        " words split by invisible characters, e.g. " + body_example});
+  }
+  if (!split.empty()) sink.emit(FindingId::WORDS_SPLIT_BY_INVISIBLE_CHARACTERS, std::move(split));
+  if (!styled.empty()) sink.emit(FindingId::STYLED_UNICODE_LETTERS, std::move(styled));
+}
+
+void check_image_only_body(const ParsedMessage& message, FindingSink& sink) {
+  std::size_t words = 0;
+  bool has_html = false;
+  for (const PartId leaf : message.leaves()) {
+    if (const HtmlContent* html = message.html(leaf)) {
+      has_html = true;
+      words += count_words(html->visible_text);
+    } else if (message.part(leaf).is_text()) {
+      words += count_words(message.text(leaf));
+    }
+  }
+  if (!has_html || words > kMaxWordsOfImageOnlyBody) return;
+  const auto image = std::find_if(message.urls().begin(), message.urls().end(), [](const Url& u) {
+    return u.source == UrlSource::kSrc || u.source == UrlSource::kSrcset;
+  });
+  const bool linked = std::any_of(message.urls().begin(), message.urls().end(),
+                                  [](const Url& u) { return u.source == UrlSource::kHref; });
+  if (image == message.urls().end() || !linked) return;
+  sink.emit(FindingId::IMAGE_ONLY_BODY,
+            {Evidence{"part:" + std::to_string(image->part),
+                      std::to_string(words) + " words of text beside the image " +
+                          image->normalized.substr(0, kMaxEvidenceExcerpt * 2)}});
+}
+
+void check_recipient_in_subject(const ParsedMessage& message, const ScanContext& context,
+                                FindingSink& sink) {
+  const std::string subject = ascii::lowercase(message.subject());
+  if (subject.find('@') == std::string::npos) return;
+  // A list post is addressed to the list, and list software may put that address in the subject.
+  if (message.header("List-Id") != nullptr || message.header("List-Post") != nullptr) return;
+  std::vector<std::string> recipients = context.envelope.recipients;
+  for (const char* field : {"To", "Cc"}) {
+    for (const Mailbox& m : message.addresses(field).mailboxes) {
+      if (!m.domain.empty()) recipients.push_back(m.address());
+    }
+  }
+  for (const std::string& recipient : recipients) {
+    if (recipient.find('@') == std::string::npos) continue;
+    if (subject.find(ascii::lowercase(recipient)) != std::string::npos) {
+      sink.emit(FindingId::RECIPIENT_ADDRESS_IN_SUBJECT,
+                {Evidence{"header:Subject", message.subject().substr(0, kMaxEvidenceExcerpt * 2)}});
+      return;
+    }
+  }
+}
+
+void check_sender_platform(const Mailbox* sender, const EvasionState& state, FindingSink& sink) {
+  if (sender == nullptr || sender->domain.empty()) return;
+  const std::string domain = ascii::lowercase(sender->domain);
+  const intel::LinkCategoryEntry* entry = state.categories().match(domain, "");
+  if (entry == nullptr || !is_hosting_platform(entry->category)) return;
+  sink.emit(FindingId::SENDER_ON_HOSTING_PLATFORM,
+            {Evidence{"header:From", sender->address() + " (" + entry->host + ": " +
+                                         std::string(intel::link_category_name(entry->category)) +
+                                         ", " + entry->origin + ")"}});
+}
+
+void analyze(const ParsedMessage& message, const ScanContext& context, const AnalyzerState* state,
+             FindingSink& sink) {
+  const AddressList from = message.addresses("From");
+  const Mailbox* sender = from.mailboxes.empty() ? nullptr : &from.mailboxes.front();
+  check_split_and_styled(message, sender, sink);
+  check_image_only_body(message, sink);
+  check_recipient_in_subject(message, context, sink);
+  check_sender_platform(sender, static_cast<const EvasionState&>(*state), sink);
+}
+
+constexpr std::array kEmits = {
+    FindingId::WORDS_SPLIT_BY_INVISIBLE_CHARACTERS, FindingId::STYLED_UNICODE_LETTERS,
+    FindingId::IMAGE_ONLY_BODY, FindingId::RECIPIENT_ADDRESS_IN_SUBJECT,
+    FindingId::SENDER_ON_HOSTING_PLATFORM,
+};
+
+}  // namespace
+
+const AnalyzerDescriptor& descriptor() {
+  static const AnalyzerDescriptor kDescriptor{
+      "filter_evasion",
+      "Tricks of bulk phishing against text filters: invisible characters splitting words, "
+      "styled Unicode letters, image-only bodies, the recipient's address in the subject, "
+      "senders on free hosting platforms",
+      kEmits,
+      &prepare,
+      &analyze,
+  };
+  return kDescriptor;
+}
+
+}  // namespace vigie::analyzers::filter_evasion
