@@ -17,11 +17,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "analyzers/analyzer.h"
+#include "analyzers/lure_language/database_cache.h"
 #include "analyzers/lure_language/hyperscan_handle.h"
 #include "analyzers/lure_language/lure_list.h"
 #include "analyzers/lure_language/text_fold.h"
@@ -88,6 +90,11 @@ Result<HsDatabase> compile(const std::vector<LureEntry>& entries) {
     flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
     ids.push_back(static_cast<unsigned>(i));
   }
+  const std::optional<std::string> cache_dir = database_cache_dir();
+  const std::string cache_key = cache_dir ? database_cache_key(expressions, flags) : std::string();
+  if (cache_dir) {
+    if (HsDatabase cached = load_cached_database(*cache_dir, cache_key)) return cached;
+  }
   hs_database_t* raw_database = nullptr;
   hs_compile_error_t* raw_error = nullptr;
   const hs_error_t rc =
@@ -96,7 +103,10 @@ Result<HsDatabase> compile(const std::vector<LureEntry>& entries) {
                        &raw_database, &raw_error);
   HsDatabase database(raw_database);
   const HsCompileError error(raw_error);
-  if (rc == HS_SUCCESS) return database;
+  if (rc == HS_SUCCESS) {
+    if (cache_dir) store_cached_database(*cache_dir, cache_key, *database);
+    return database;
+  }
   const std::string reason = error && error->message ? error->message : "unknown error";
   if (error && error->expression >= 0 &&
       static_cast<std::size_t>(error->expression) < entries.size()) {
@@ -106,9 +116,10 @@ Result<HsDatabase> compile(const std::vector<LureEntry>& entries) {
   return fail(Error::config("lure lists: Hyperscan could not compile the patterns: " + reason));
 }
 
-// Hyperscan spends seconds compiling a few hundred phrase patterns, so the last database
-// compiled in this process is kept and reused when the expressions are the same: every Engine of
-// a test binary, and a configuration reload that left the lists alone, then start at once.
+// Hyperscan spends about a second compiling the phrase patterns, so the last database built in
+// this process is kept and reused when the expressions are the same: every Engine of a test
+// binary, and a configuration reload that left the lists alone, then start at once. Across
+// processes, compile() reads the on-disk cache (database_cache.h).
 Result<SharedDatabase> compile_or_reuse(const std::vector<LureEntry>& entries) {
   static std::mutex mutex;
   static std::string last_key;
