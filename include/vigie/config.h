@@ -62,6 +62,7 @@ struct ListsConfig {
   std::vector<std::string> brands;              // extra brand / supplier lists
   std::vector<std::string> link_categories;     // extra link-category lists
   std::vector<std::string> lures;               // extra lure-phrase lists
+  std::vector<std::string> abused_suffixes;     // extra abused domain-suffix lists
 };
 
 // Sender history for first-contact detection (SQLite).

@@ -309,6 +309,7 @@ void read_lists(Checker& c, const toml::table& t, ListsConfig& l) {
                   {"brands", [&](auto& n, auto k) { c.strings(n, k, l.brands); }},
                   {"link_categories", [&](auto& n, auto k) { c.strings(n, k, l.link_categories); }},
                   {"lures", [&](auto& n, auto k) { c.strings(n, k, l.lures); }},
+                  {"abused_suffixes", [&](auto& n, auto k) { c.strings(n, k, l.abused_suffixes); }},
               });
 }
 
@@ -347,6 +348,7 @@ void resolve_paths(const std::string& config_path, Config& config) {
   for (std::string& p : config.lists.brands) resolve(p);
   for (std::string& p : config.lists.link_categories) resolve(p);
   for (std::string& p : config.lists.lures) resolve(p);
+  for (std::string& p : config.lists.abused_suffixes) resolve(p);
   resolve(config.history.path);
   resolve(config.dns.trust_anchor_file);
 }

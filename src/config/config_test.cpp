@@ -85,6 +85,7 @@ name = "Paul Martin"
 
 [lists]
 brands = ["extra/brands.tsv"]
+abused_suffixes = ["/etc/vigie/suffixes.tsv"]
 
 [history]
 path = "state/history.sqlite"
@@ -114,6 +115,7 @@ scores = { MALFORMED_STRUCTURE = 0.25 }
   EXPECT_EQ(o.people[1].name, "Paul Martin");
   const std::filesystem::path dir = std::filesystem::path(path).parent_path();
   EXPECT_EQ(c->lists.brands, std::vector<std::string>{(dir / "extra/brands.tsv").string()});
+  EXPECT_EQ(c->lists.abused_suffixes, std::vector<std::string>{"/etc/vigie/suffixes.tsv"});
   EXPECT_EQ(c->history.path, (dir / "state/history.sqlite").string());
   EXPECT_EQ(c->history.retention_days, 30u);
   EXPECT_EQ(c->policy.max_action, Action::kQuarantine);
