@@ -17,6 +17,13 @@ constexpr bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+// Without the spaces, tabs and carriage returns around it (a CRLF line read up to its LF).
+constexpr std::string_view trim_blanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
 inline std::string lowercase(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = lower(c);

@@ -14,18 +14,12 @@ using ascii::lowercase;
 
 constexpr std::size_t kMaxRecordBytes = 4096;  // far above any real record; bounds the parse
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // RFC 7489 §6.4 tag-value pairs separated by ';'. Empty elements (a trailing ';') are allowed.
 std::vector<std::pair<std::string, std::string_view>> split_tags(std::string_view text) {
   std::vector<std::pair<std::string, std::string_view>> tags;
   while (!text.empty()) {
     const std::size_t semicolon = text.find(';');
-    const std::string_view element = trim(text.substr(0, semicolon));
+    const std::string_view element = ascii::trim_blanks(text.substr(0, semicolon));
     text = semicolon == std::string_view::npos ? std::string_view{} : text.substr(semicolon + 1);
     if (element.empty()) continue;
     const std::size_t equals = element.find('=');
@@ -33,7 +27,7 @@ std::vector<std::pair<std::string, std::string_view>> split_tags(std::string_vie
       tags.emplace_back(lowercase(element), std::string_view{});
       continue;
     }
-    tags.emplace_back(lowercase(trim(element.substr(0, equals))), trim(element.substr(equals + 1)));
+    tags.emplace_back(lowercase(ascii::trim_blanks(element.substr(0, equals))), ascii::trim_blanks(element.substr(equals + 1)));
   }
   return tags;
 }
@@ -61,7 +55,7 @@ std::vector<std::string> report_uris(std::string_view value) {
   std::vector<std::string> uris;
   while (!value.empty()) {
     const std::size_t comma = value.find(',');
-    const std::string_view uri = trim(value.substr(0, comma));
+    const std::string_view uri = ascii::trim_blanks(value.substr(0, comma));
     value = comma == std::string_view::npos ? std::string_view{} : value.substr(comma + 1);
     if (uri.find(':') != std::string_view::npos && uri.find(':') > 0) uris.emplace_back(uri);
   }

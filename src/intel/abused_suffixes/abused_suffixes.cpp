@@ -3,14 +3,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/ascii.h"
+
 namespace vigie::intel {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
 
 // Lowercase LDH labels separated by single dots: what a registry sells under.
 bool valid_suffix(std::string_view s) {
@@ -57,14 +53,14 @@ Result<void> AbusedSuffixes::add_text(std::string_view text, std::string_view fi
   for (unsigned number = 1; start < text.size(); ++number) {
     std::size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
-    const std::string_view line = trim(text.substr(start, end - start));
+    const std::string_view line = ascii::trim_blanks(text.substr(start, end - start));
     start = end + 1;
     if (line.empty() || line.front() == '#') continue;
     const std::string where = std::string(file_name) + ":" + std::to_string(number);
     const std::size_t tab = line.find('\t');
     if (tab == std::string_view::npos) return fail(Error::config(where + ": expected suffix<TAB>source"));
-    const std::string_view suffix = trim(line.substr(0, tab));
-    const std::string_view source = trim(line.substr(tab + 1));
+    const std::string_view suffix = ascii::trim_blanks(line.substr(0, tab));
+    const std::string_view source = ascii::trim_blanks(line.substr(tab + 1));
     if (!valid_suffix(suffix)) {
       return fail(Error::config(where + ": '" + std::string(suffix) +
                                 "' is not a domain suffix (lowercase labels, e.g. top or sa.com)"));

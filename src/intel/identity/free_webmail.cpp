@@ -3,17 +3,12 @@
 
 #include <fstream>
 
+#include "common/ascii.h"
 #include "intel/identity/domains.h"
 #include "parse/url/url.h"
 
 namespace vigie::intel::identity {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
 
 bool parse_category(std::string_view text, MailboxCategory& out) {
   if (text == "webmail") out = MailboxCategory::kWebmail;
@@ -44,7 +39,7 @@ Result<FreeWebmailList> FreeWebmailList::load(const std::string& path) {
   for (unsigned number = 1; std::getline(in, line); ++number) {
     std::string_view text = line;
     if (const std::size_t hash = text.find('#'); hash != std::string_view::npos) text = text.substr(0, hash);
-    text = trim(text);
+    text = ascii::trim_blanks(text);
     if (text.empty()) continue;
     const std::string where = path + ":" + std::to_string(number) + ": ";
     const std::size_t tab1 = text.find('\t');
@@ -52,12 +47,12 @@ Result<FreeWebmailList> FreeWebmailList::load(const std::string& path) {
     if (tab2 == std::string_view::npos) {
       return fail(Error::config(where + "expected domain<TAB>category<TAB>source"));
     }
-    const std::string domain = normalize_domain(trim(text.substr(0, tab1)));
+    const std::string domain = normalize_domain(ascii::trim_blanks(text.substr(0, tab1)));
     MailboxCategory category;
-    if (!parse_category(trim(text.substr(tab1 + 1, tab2 - tab1 - 1)), category)) {
+    if (!parse_category(ascii::trim_blanks(text.substr(tab1 + 1, tab2 - tab1 - 1)), category)) {
       return fail(Error::config(where + "category must be webmail, isp, privacy or disposable"));
     }
-    if (trim(text.substr(tab2 + 1)).empty()) return fail(Error::config(where + "every entry needs a source"));
+    if (ascii::trim_blanks(text.substr(tab2 + 1)).empty()) return fail(Error::config(where + "every entry needs a source"));
     if (domain.ends_with(".*")) {
       const std::string name = domain.substr(0, domain.size() - 2);
       if (name.empty() || name.find('.') != std::string::npos) {
