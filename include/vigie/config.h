@@ -71,6 +71,12 @@ struct HistoryConfig {
   unsigned retention_days = 400;
 };
 
+// [classifier]: the content classifier the organisation trains on its own mail (`vigie learn`).
+struct ClassifierConfig {
+  std::string model;        // model file; empty: no classifier, no content findings
+  double threshold = 0.9;   // least phish probability that makes a finding, in (0.5, 1]
+};
+
 // Sender authentication settings.
 struct AuthConfig {
   // The authserv-id of the Authentication-Results header vigie writes (RFC 8601 §2.5): the name
@@ -105,14 +111,15 @@ struct Config {
   OrganisationConfig organisation;
   ListsConfig lists;
   HistoryConfig history;
+  ClassifierConfig classifier;
   AuthConfig auth;
   DnsConfig dns;
   RelayConfig relays;
   std::string source;  // file it was read from, empty for built-in defaults
 };
 
-// Reads and validates a TOML configuration file over the built-in defaults. Relative list and
-// history paths are resolved against the configuration file's directory.
+// Reads and validates a TOML configuration file over the built-in defaults. Relative list,
+// history and classifier model paths are resolved against the configuration file's directory.
 Result<Config> load_config(const std::string& path);
 
 // Where the shipped data files are: lists.data_dir if set, else $VIGIE_DATA_DIR, else the

@@ -13,6 +13,7 @@
 
 #include "auth/dns/recorded_resolver.h"
 #include "auth/dns/unbound_resolver.h"
+#include "intel/content_model/learning.h"
 #include "outputs/json_output.h"
 #include "outputs/text_output.h"
 #include "service/intake/message_source.h"
@@ -57,6 +58,24 @@ std::unique_ptr<const Engine> start_engine(const Config& config,
     std::cerr << "vigie: cannot start: " << e.what() << "\n";
     return nullptr;
   }
+}
+
+// Says what the configured classifier has learned: on stdout when asked (config check), and on
+// stderr as a warning when it is untrained, since an untrained classifier emits nothing. False
+// when the model file is not a model (the engine refuses to start on it anyway).
+bool report_classifier(const ClassifierConfig& classifier, bool always) {
+  if (classifier.model.empty()) return true;
+  Result<intel::content_model::ModelStatus> status = intel::content_model::model_status(classifier);
+  if (!status) {
+    std::cerr << "vigie: " << status.error().message << "\n";
+    return false;
+  }
+  if (!status->trained) {
+    std::cerr << "vigie: warning: " << status->description << "\n";
+  } else if (always) {
+    std::cout << status->description << "\n";
+  }
+  return true;
 }
 
 // Live DNS: the --dns-server forwarders, else the configuration's [dns] servers, else the system
@@ -114,6 +133,7 @@ int run_scan(const ScanOptions& options) {
   }
   const std::unique_ptr<const Engine> started = start_engine(config, resolver);
   if (!started) return kExitUsage;
+  report_classifier(config.classifier, false);
   const Engine& engine = *started;
   Envelope envelope;
   envelope.client_ip = options.client_ip;
@@ -245,7 +265,36 @@ int run_config_check(const std::string& path) {
   }
   // Starting the engine loads and checks every list the configuration names.
   if (!start_engine(*loaded, nullptr)) return kExitUsage;
+  if (!report_classifier(loaded->classifier, true)) return kExitUsage;
   std::cout << path << ": ok\n";
+  return kExitOk;
+}
+
+int run_learn(const LearnOptions& options) {
+  Config config;
+  if (!load(options.config_path, config)) return kExitUsage;
+  const std::string model = options.model_path.empty() ? config.classifier.model : options.model_path;
+  if (model.empty()) {
+    std::cerr << "vigie: learn: no model file: give --model FILE or a configuration with "
+                 "[classifier] model\n";
+    return kExitUsage;
+  }
+  if (options.phish == options.ham) {
+    std::cerr << "vigie: learn: say what the messages are: --phish or --ham\n";
+    return kExitUsage;
+  }
+  const auto label = options.phish ? intel::content_model::Label::kPhish : intel::content_model::Label::kHam;
+  Result<intel::content_model::LearnSummary> learned =
+      intel::content_model::learn_paths(model, label, options.paths, config.limits);
+  if (!learned) {
+    std::cerr << "vigie: learn: " << learned.error().message << "\n";
+    return learned.error().code == ErrorCode::kIo ? kExitIo : kExitUsage;
+  }
+  std::cout << "learned " << learned->messages << (options.phish ? " phishing" : " legitimate")
+            << " message(s) from " << learned->files << " file(s); " << model << " now holds "
+            << learned->totals.phish_messages << " phishing and " << learned->totals.ham_messages
+            << " legitimate message(s), " << learned->tokens << " tokens\n";
+  report_classifier(ClassifierConfig{model, config.classifier.threshold}, false);
   return kExitOk;
 }
 

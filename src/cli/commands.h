@@ -28,7 +28,16 @@ struct ParseOptions {
   bool json = false;
 };
 
+struct LearnOptions {
+  std::string model_path;  // empty: the configuration's [classifier] model
+  bool phish = false;      // --phish or --ham, exactly one
+  bool ham = false;
+  std::vector<std::string> paths;
+  std::string config_path;
+};
+
 int run_scan(const ScanOptions& options);
+int run_learn(const LearnOptions& options);
 int run_parse(const ParseOptions& options);
 int run_config_check(const std::string& path);
 

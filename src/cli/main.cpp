@@ -40,6 +40,16 @@ int main(int argc, char** argv) {
   parse_cmd->add_option("-c,--config", parse.config_path, "Configuration file (TOML)");
   parse_cmd->add_flag("--json", parse.json, "JSON output");
 
+  LearnOptions learn;
+  CLI::App* learn_cmd = app.add_subcommand(
+      "learn", "Train the content classifier: reported phishing (--phish) or legitimate mail (--ham)");
+  learn_cmd->add_option("paths", learn.paths, "Messages: files, directories, mbox, Maildir")->required();
+  learn_cmd->add_option("--model", learn.model_path,
+                        "Model file (created if missing); default: [classifier] model of --config");
+  CLI::Option* phish_flag = learn_cmd->add_flag("--phish", learn.phish, "The messages are phishing");
+  learn_cmd->add_flag("--ham", learn.ham, "The messages are legitimate")->excludes(phish_flag);
+  learn_cmd->add_option("-c,--config", learn.config_path, "Configuration file (TOML)");
+
   std::string config_file;
   CLI::App* config_cmd = app.add_subcommand("config", "Configuration tools");
   config_cmd->require_subcommand(1);
@@ -54,6 +64,7 @@ int main(int argc, char** argv) {
   }
   if (*scan_cmd) return run_scan(scan);
   if (*parse_cmd) return run_parse(parse);
+  if (*learn_cmd) return run_learn(learn);
   if (*check_cmd) return run_config_check(config_file);
   return kExitUsage;
 }

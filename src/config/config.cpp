@@ -322,6 +322,23 @@ void read_history(Checker& c, const toml::table& t, HistoryConfig& h) {
               });
 }
 
+void read_classifier(Checker& c, const toml::table& t, ClassifierConfig& classifier) {
+  check_table(c, t, "classifier",
+              {
+                  {"model", [&](auto& n, auto k) { c.string(n, k, classifier.model); }},
+                  {"threshold",
+                   [&](auto& n, auto k) {
+                     double threshold = classifier.threshold;
+                     c.number(n, k, threshold);
+                     // At or below 0.5 the model leans to legitimate mail: never a finding.
+                     if (threshold <= 0.5 || threshold > 1) {
+                       return c.error(n, k, "must be above 0.5 and at most 1");
+                     }
+                     classifier.threshold = threshold;
+                   }},
+              });
+}
+
 void read_auth(Checker& c, const toml::table& t, AuthConfig& a) {
   check_table(c, t, "auth",
               {
@@ -350,6 +367,7 @@ void resolve_paths(const std::string& config_path, Config& config) {
   for (std::string& p : config.lists.lures) resolve(p);
   for (std::string& p : config.lists.abused_suffixes) resolve(p);
   resolve(config.history.path);
+  resolve(config.classifier.model);
   resolve(config.dns.trust_anchor_file);
 }
 
@@ -423,6 +441,8 @@ Result<Config> load_config(const std::string& path) {
       read_lists(checker, *table, config.lists);
     } else if (name == "history") {
       read_history(checker, *table, config.history);
+    } else if (name == "classifier") {
+      read_classifier(checker, *table, config.classifier);
     } else if (name == "auth") {
       read_auth(checker, *table, config.auth);
     } else if (name == "dns") {

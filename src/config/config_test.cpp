@@ -159,6 +159,37 @@ authserv_id = "mx; evil"
   EXPECT_NE(m.find("auth.authserv_id: must be a host name"), std::string::npos) << m;
 }
 
+TEST(ConfigTest, ClassifierModelIsRelativeToTheFile) {
+  EXPECT_EQ(Config{}.classifier.model, "");
+  EXPECT_EQ(Config{}.classifier.threshold, 0.9);
+  const auto path = write_temp("classifier.toml", "[classifier]\nmodel = \"state/model.txt\"\nthreshold = 0.95\n");
+  const Result<Config> c = load_config(path);
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->classifier.model,
+            (std::filesystem::path(path).parent_path() / "state/model.txt").string());
+  EXPECT_EQ(c->classifier.threshold, 0.95);
+  const auto absolute = write_temp("classifier_abs.toml", "[classifier]\nmodel = \"/var/lib/vigie/model.txt\"\n");
+  ASSERT_TRUE(load_config(absolute));
+  EXPECT_EQ(load_config(absolute)->classifier.model, "/var/lib/vigie/model.txt");
+}
+
+TEST(ConfigTest, ClassifierErrorsNameFileLineAndKey) {
+  const auto path = write_temp("classifier_bad.toml",
+                               "[classifier]\nmodel = 3\nthreshold = 0.5\nmodle = \"x\"\n");
+  const Result<Config> c = load_config(path);
+  ASSERT_FALSE(c);
+  const std::string& m = c.error().message;
+  EXPECT_NE(m.find(path + ":2:9: classifier.model: expected a string"), std::string::npos) << m;
+  EXPECT_NE(m.find(path + ":3:13: classifier.threshold: must be above 0.5 and at most 1"), std::string::npos) << m;
+  EXPECT_NE(m.find(path + ":4:9: classifier.modle: unknown key"), std::string::npos) << m;
+  const auto typed = write_temp("classifier_type.toml", "[classifier]\nthreshold = \"high\"\n");
+  ASSERT_FALSE(load_config(typed));
+  EXPECT_NE(load_config(typed).error().message.find("classifier.threshold: expected a number"),
+            std::string::npos);
+  const auto above = write_temp("classifier_above.toml", "[classifier]\nthreshold = 1.5\n");
+  ASSERT_FALSE(load_config(above));
+}
+
 TEST(ConfigTest, DataDirPrefersConfigThenEnvironment) {
   Config c;
   EXPECT_FALSE(data_dir(c).empty());

@@ -184,6 +184,60 @@ head -c 8192 /dev/urandom > "$tmp/history.db"; rm -f "$tmp/history.db-wal" "$tmp
 check "history: corrupt file exit 2" test "$rc" -eq 2
 check "history: corrupt file said" grep -q "not a SQLite database" "$tmp/histerr"
 
+# Content classifier: the site trains it on its own mail (vigie learn), then scanning flags mail
+# like the phishing it reported. An untrained model, bad inputs and a broken model are said.
+mkdir -p "$tmp/learn/phish" "$tmp/learn/ham"
+py '
+import sys
+out = sys.argv[1]
+lures = ["Jackpot au casino", "Bonus crypto garanti", "Rencontre discrète ce soir", "Produit miracle"]
+topics = ["Ordre du jour du comité", "Budget du projet", "Compte-rendu de réunion", "Planning"]
+def scam(i):
+    return (f"From: \"Lucky Win\" <promo{i}@lucky-win.example>\nSubject: {lures[i % 4]}\n"
+            f"Content-Type: text/html; charset=utf-8\n\n<p>Gagnez maintenant, offre gratuite {i}: "
+            f"<a href=\"https://lucky-win.example/c\">cliquez ici</a></p>\n")
+def work(i):
+    return (f"From: Claire Martin <claire.martin@mairie.example>\nSubject: {topics[i % 4]}\n"
+            f"Content-Type: text/plain; charset=utf-8\n\n"
+            f"Bonjour, voici le document pour la réunion de jeudi. Merci de relire le rapport {i}.\n")
+for i in range(60):
+    open(f"{out}/phish/{i}.eml", "w").write(scam(i))
+    open(f"{out}/ham/{i}.eml", "w").write(work(i))
+open(f"{out}/new-scam.eml", "w").write(scam(1000))
+open(f"{out}/new-work.eml", "w").write(work(1000))
+' "$tmp/learn"
+printf '[classifier]\nmodel = "model.txt"\n' > "$tmp/classifier.toml"
+"$vigie" config check "$tmp/classifier.toml" > /dev/null 2> "$tmp/clserr"; rc=$?
+check "classifier: config check before training exits 0" test "$rc" -eq 0
+check "classifier: config check says untrained" grep -q "warning: classifier: .*model.txt: no model yet, untrained" "$tmp/clserr"
+"$vigie" learn -c "$tmp/classifier.toml" --phish "$tmp/learn/phish" > "$tmp/learnout" 2> "$tmp/clserr"; rc=$?
+check "learn --phish exits 0" test "$rc" -eq 0
+check "learn --phish counts" grep -q "learned 60 phishing message(s) from 60 file(s)" "$tmp/learnout"
+check "learn: still untrained without legitimate mail" grep -q "0 legitimate messages learned, untrained" "$tmp/clserr"
+"$vigie" learn --model "$tmp/model.txt" --ham "$tmp/learn/ham" > "$tmp/learnout"; rc=$?
+check "learn --ham exits 0" test "$rc" -eq 0
+check "learn --ham totals" grep -q "now holds 60 phishing and 60 legitimate message(s)" "$tmp/learnout"
+check "model header" test "$(head -1 "$tmp/model.txt")" = "# vigie content model v1 phish_messages=60 ham_messages=60"
+"$vigie" config check "$tmp/classifier.toml" > "$tmp/clsout" 2> "$tmp/clserr"
+check "classifier: config check reports the training" grep -q "60 reported phishing and 60 legitimate messages learned" "$tmp/clsout"
+check "classifier: no warning once trained" test ! -s "$tmp/clserr"
+content_of() { "$vigie" scan --config "$tmp/classifier.toml" "$1" | py 'import json,sys; r=json.load(sys.stdin); print(r["verdict"]["action"], sorted(f["id"] for f in r["findings"] if f["analyzer"] == "content_classifier"))'; }
+check "classifier: new scam flagged" test "$(content_of "$tmp/learn/new-scam.eml")" = "tag ['CONTENT_RESEMBLES_REPORTED_PHISHING']"
+check "classifier: new work mail accepted" test "$(content_of "$tmp/learn/new-work.eml")" = "accept []"
+cp "$tmp/model.txt" "$tmp/model.before"
+"$vigie" learn --model "$tmp/model.txt" --ham "$tmp/learn/ham" "$tmp/learn/missing" > /dev/null 2> "$tmp/clserr"; rc=$?
+check "learn: unreadable path exit 1" test "$rc" -eq 1
+check "learn: unreadable path named" grep -q "learn/missing" "$tmp/clserr"
+check "learn: nothing learned on error" cmp -s "$tmp/model.txt" "$tmp/model.before"
+"$vigie" learn --model "$tmp/model.txt" "$tmp/learn/ham" > /dev/null 2>&1; rc=$?
+check "learn without --phish/--ham: exit 2" test "$rc" -eq 2
+"$vigie" learn "$tmp/learn/ham" --ham > /dev/null 2> "$tmp/clserr"; rc=$?
+check "learn without a model: exit 2" test "$rc" -eq 2
+printf '# vigie content model v1 phish_messages=60 ham_messages=60\ncasino\t61\t0\n' > "$tmp/model.txt"
+"$vigie" scan --config "$tmp/classifier.toml" "$tmp/learn/new-scam.eml" > /dev/null 2> "$tmp/clserr"; rc=$?
+check "broken model: scan exit 2" test "$rc" -eq 2
+check "broken model: file:line" grep -q "model.txt:2: a token cannot appear" "$tmp/clserr"
+
 # Golden parse output: `vigie parse --json` of every example against tests/golden/expected/.
 # A mismatch leaves NAME.json.failed beside the expected file; VIGIE_UPDATE_GOLDEN=1 rewrites them.
 golden=$src/tests/golden/expected
