@@ -19,6 +19,9 @@ the rate flagged with the classifier added (action tag or stronger), the classif
 and the classifier alone at other thresholds (from the probabilities of a second scan of each fold
 at the lowest threshold, so they come from the same models).
 
+Folders given as train-phish=DIR or train-ham=DIR are learned in every fold and never scored: the
+rest of what a site feeds the classifier (its reported spam, say).
+
 Each file is one unit (an mbox file goes to one fold as a whole). The base configuration is copied
 into the temporary directory, so relative paths in it would resolve there: give absolute paths in a
 base configuration, and no [classifier] section. Standard library only; run with any python3.
@@ -38,6 +41,9 @@ import tempfile
 
 FINDING = "CONTENT_RESEMBLES_REPORTED_PHISHING"
 LABELS = ("phish", "ham")
+# Folders learned in every fold and never scored: mail a site would feed the classifier besides
+# the messages being measured (its reported spam, say).
+TRAINING_ONLY = {"train-phish": "phish", "train-ham": "ham"}
 SWEEP = (0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999)
 LOWEST_THRESHOLD = 0.500001  # [classifier] threshold must be above 0.5
 CHUNK = 500  # files per vigie invocation, well under the command-line length limit
@@ -49,8 +55,9 @@ def labelled_files(specs):
     files = []
     for spec in specs:
         label, _, folder = spec.partition("=")
-        if label not in LABELS or not folder:
-            sys.exit(f"crossval: expected LABEL=DIR with LABEL phish or ham, got {spec!r}")
+        if (label not in LABELS and label not in TRAINING_ONLY) or not folder:
+            sys.exit(f"crossval: expected LABEL=DIR with LABEL phish, ham, train-phish or train-ham, "
+                     f"got {spec!r}")
         if not os.path.isdir(folder):
             sys.exit(f"crossval: {folder}: not a directory")
         name = os.path.basename(os.path.normpath(folder))
@@ -82,7 +89,7 @@ def learn(vigie, model, label, paths):
 
 
 def scan(vigie, config, paths, jobs):
-    """{absolute path: (action, classifier probability or None)}"""
+    """{absolute path: (action, classifier probability or None, score, finding ids)}"""
     rows = {}
     for i in range(0, len(paths), CHUNK):
         cmd = [vigie, "scan", "--format", "jsonl", "--no-progress", "-j", str(jobs)]
@@ -94,7 +101,8 @@ def scan(vigie, config, paths, jobs):
             for f in r["findings"]:
                 if f["id"] == FINDING:
                     probability = float(PROBABILITY.search(f["evidence"][0]["what"]).group(1))
-            rows[os.path.abspath(r["file"])] = (r["verdict"]["action"], probability)
+            rows[os.path.abspath(r["file"])] = (r["verdict"]["action"], probability,
+                                                r["verdict"]["score"], [f["id"] for f in r["findings"]])
     return rows
 
 
@@ -114,9 +122,10 @@ def main():
     parser.add_argument("--vigie", default="build-release/src/cli/vigie")
     parser.add_argument("--config", default="", help="base configuration (absolute paths, no [classifier])")
     parser.add_argument("-k", "--folds", type=int, default=5)
-    parser.add_argument("--threshold", type=float, default=0.9, help="[classifier] threshold")
+    parser.add_argument("--threshold", type=float, default=0.6, help="[classifier] threshold")
     parser.add_argument("-j", "--jobs", type=int, default=1)
     parser.add_argument("--worst", type=int, default=10, help="classifier false positives listed")
+    parser.add_argument("--misses", type=int, default=0, help="phish accepted listed (highest score first)")
     args = parser.parse_args()
     if args.folds < 2:
         sys.exit("crossval: --folds must be at least 2")
@@ -127,7 +136,10 @@ def main():
         if re.search(r"^\s*\[classifier\]", base_text, re.M):
             sys.exit("crossval: the base configuration must not have a [classifier] section")
 
-    files = labelled_files(args.folders)
+    every_file = labelled_files(args.folders)
+    files = [f for f in every_file if f[0] in LABELS]
+    always_learned = {label: [p for lab, _, _, p in every_file if TRAINING_ONLY.get(lab) == label]
+                      for label in LABELS}
     folds = collections.defaultdict(list)
     for label, name, relative, path in files:
         folds[fold_of(name, relative, args.folds)].append((label, path))
@@ -141,14 +153,14 @@ def main():
             model = os.path.join(tmp, f"model-{fold}.txt")
             for label in LABELS:
                 training = [p for other in range(args.folds) if other != fold
-                            for lab, p in folds[other] if lab == label]
+                            for lab, p in folds[other] if lab == label] + always_learned[label]
                 assert not set(training) & set(held_out)
                 learn(args.vigie, model, label, training)
             config = os.path.join(tmp, f"config-{fold}.toml")
             write_config(config, base_text, model, args.threshold)
             verdicts.update(scan(args.vigie, config, held_out, args.jobs))
             write_config(config, base_text, model, LOWEST_THRESHOLD)
-            for path, (_, probability) in scan(args.vigie, config, held_out, args.jobs).items():
+            for path, (_, probability, _, _) in scan(args.vigie, config, held_out, args.jobs).items():
                 probabilities[path] = probability if probability is not None else 0.0
             counts = collections.Counter(lab for lab, _ in folds[fold])
             print(f"fold {fold + 1}/{args.folds}: held out {counts['phish']} phish, {counts['ham']} ham",
@@ -177,6 +189,12 @@ def main():
         print("\nham the classifier flagged (highest probability first)")
         for p in worst:
             print(f"  {verdicts[p][1]:.4f} {verdicts[p][0]:10} {p}")
+    misses = sorted((p for p, lab in label_of.items() if lab == "phish" and verdicts[p][0] == "accept"),
+                    key=lambda p: -verdicts[p][2])[: args.misses]
+    if misses:
+        print("\nphish accepted (score, classifier probability, findings)")
+        for p in misses:
+            print(f"  {verdicts[p][2]:5.1f} {probabilities[p]:.4f} {p}: {', '.join(verdicts[p][3])}")
     return 0
 
 

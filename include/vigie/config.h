@@ -74,7 +74,7 @@ struct HistoryConfig {
 // [classifier]: the content classifier the organisation trains on its own mail (`vigie learn`).
 struct ClassifierConfig {
   std::string model;        // model file; empty: no classifier, no content findings
-  double threshold = 0.9;   // least phish probability that makes a finding, in (0.5, 1]
+  double threshold = 0.6;   // least phish probability that makes a finding, in (0.5, 1]
 };
 
 // Sender authentication settings.

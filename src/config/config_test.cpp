@@ -161,7 +161,7 @@ authserv_id = "mx; evil"
 
 TEST(ConfigTest, ClassifierModelIsRelativeToTheFile) {
   EXPECT_EQ(Config{}.classifier.model, "");
-  EXPECT_EQ(Config{}.classifier.threshold, 0.9);
+  EXPECT_EQ(Config{}.classifier.threshold, 0.6);
   const auto path = write_temp("classifier.toml", "[classifier]\nmodel = \"state/model.txt\"\nthreshold = 0.95\n");
   const Result<Config> c = load_config(path);
   ASSERT_TRUE(c) << c.error().message;

@@ -10,9 +10,11 @@
 // has not learned enough of both kinds (see content_model::is_trained), it prepares no state and
 // emits nothing; `vigie config check` and `vigie scan` say so.
 //
-// Confidence runs from 0.8 at the threshold to 1 at probability 1: with the catalog score of 5
-// the finding alone reaches the default tag level (4) and no further — statistics on words may
-// mark a message, but only other evidence moves it to warn or quarantine.
+// Confidence follows the probability: (p - 0.5) / 0.5, so 0.6 counts 1 point of the catalog
+// score of 5, 0.9 counts 4 (the default tag level) and 1 counts 5. Like SpamAssassin's BAYES_60
+// to BAYES_99 bands, a leaning classifier adds to the other evidence instead of staying silent;
+// only a confident one marks a message on its own, and statistics on words alone never move it
+// to warn or quarantine.
 #include <cstdio>
 #include <string>
 
@@ -29,7 +31,6 @@ namespace model = intel::content_model;
 
 constexpr FindingId kEmits[] = {FindingId::CONTENT_RESEMBLES_REPORTED_PHISHING};
 constexpr std::size_t kEvidenceTokens = 8;
-constexpr double kConfidenceAtThreshold = 0.8;
 
 class State final : public AnalyzerState {
  public:
@@ -79,11 +80,8 @@ void analyze(const ParsedMessage& message, const ScanContext& /*context*/, const
                                      std::to_string(t.counts.phish) + " phishing, " +
                                      std::to_string(t.counts.ham) + " legitimate)"});
   }
-  const double above = state.threshold() < 1
-                           ? (result->phish_probability - state.threshold()) / (1 - state.threshold())
-                           : 1;
   sink.emit(FindingId::CONTENT_RESEMBLES_REPORTED_PHISHING, std::move(evidence),
-            kConfidenceAtThreshold + (1 - kConfidenceAtThreshold) * above);
+            (result->phish_probability - 0.5) / 0.5);
 }
 
 }  // namespace

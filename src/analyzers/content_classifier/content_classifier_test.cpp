@@ -96,7 +96,7 @@ TEST_F(ContentClassifierTest, LeavesMailLikeTheLegitimateMailAlone) {
   EXPECT_EQ(content_finding(scan(engine, "Subject: nothing known\n\nzzz yyy\n")), nullptr);
 }
 
-TEST_F(ContentClassifierTest, ThresholdDecidesAndConfidenceRisesAboveIt) {
+TEST_F(ContentClassifierTest, ThresholdDecidesAndConfidenceFollowsTheProbability) {
   train(60, 120);
   // One word of a quarter of the scams and nothing else: f = (0.5 + 15) / (1 + 15), and with a
   // single token Fisher's combination gives f itself.
@@ -112,10 +112,10 @@ TEST_F(ContentClassifierTest, ThresholdDecidesAndConfidenceRisesAboveIt) {
   const ScanResult at_threshold = scan(Engine{config(p)}, mixed);
   const Finding* f = content_finding(at_threshold);
   ASSERT_NE(f, nullptr);
-  EXPECT_DOUBLE_EQ(f->confidence, 0.8);
-  const Finding* halfway = content_finding(scan(Engine{config(2 * p - 1)}, mixed));
-  ASSERT_NE(halfway, nullptr);
-  EXPECT_NEAR(halfway->confidence, 0.9, 1e-9);
+  EXPECT_NEAR(f->confidence, (p - 0.5) / 0.5, 1e-9);
+  const Finding* lower_threshold = content_finding(scan(Engine{config(0.6)}, mixed));
+  ASSERT_NE(lower_threshold, nullptr);
+  EXPECT_NEAR(lower_threshold->confidence, f->confidence, 1e-9);  // the threshold only gates
 }
 
 TEST_F(ContentClassifierTest, SilentWithoutModelOrTraining) {
