@@ -3,8 +3,8 @@
 // ("Pass\u200Bword"), "styled" Unicode letters in the sender or subject (𝗣𝗮𝘆𝗣𝗮𝗹) that no keyword
 // list matches, a body that is one picture with next to no text, a subject that greets the
 // reader by their mailbox address (the sender knows the address, not the person), and a sender
-// address on a free hosting platform (throw-away subdomains of web-app hosts), where no
-// organisation runs its mail. Each is weak alone and common in untargeted campaigns; the verdict
+// address on a free hosting platform or a cloud-mail tenant's default domain (throw-away
+// subdomains), where no organisation runs its mail. Each is weak alone and common in untargeted campaigns; the verdict
 // adds them to the rest. Owns nothing but the host list it borrows from link_categories.
 #include <algorithm>
 #include <array>
@@ -248,9 +248,24 @@ void check_recipient_in_subject(const ParsedMessage& message, const ScanContext&
   }
 }
 
+// Default domains of cloud-mail tenants: every Microsoft 365 tenant gets <name>.onmicrosoft.com,
+// and a trial tenant costs nothing. Organisations send from their own domains; throw-away tenants
+// send from these (Microsoft Threat Intelligence on Midnight Blizzard's Teams and mail lures from
+// new onmicrosoft.com tenants, 2023, and on tenant abuse by phishing kits).
+constexpr std::string_view kTenantDefaultDomains[] = {"onmicrosoft.com"};
+
 void check_sender_platform(const Mailbox* sender, const EvasionState& state, FindingSink& sink) {
   if (sender == nullptr || sender->domain.empty()) return;
   const std::string domain = ascii::lowercase(sender->domain);
+  for (const std::string_view tenant : kTenantDefaultDomains) {
+    if (domain.size() > tenant.size() && domain.ends_with(tenant) &&
+        domain[domain.size() - tenant.size() - 1] == '.') {
+      sink.emit(FindingId::SENDER_ON_HOSTING_PLATFORM,
+                {Evidence{"header:From", sender->address() + " (" + std::string(tenant) +
+                                             ": default domain of a cloud-mail tenant)"}});
+      return;
+    }
+  }
   const intel::LinkCategoryEntry* entry = state.categories().match(domain, "");
   if (entry == nullptr || !is_hosting_platform(entry->category)) return;
   sink.emit(FindingId::SENDER_ON_HOSTING_PLATFORM,

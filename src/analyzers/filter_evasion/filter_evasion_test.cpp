@@ -114,6 +114,14 @@ TEST(FilterEvasionTest, SenderOnFreeHostingPlatform) {
   EXPECT_TRUE(has(ids, "SENDER_ON_HOSTING_PLATFORM"));
 }
 
+TEST(FilterEvasionTest, SenderOnACloudTenantDefaultDomain) {
+  const auto ids = evasion_findings(
+      "From: IT Support <support@contoso-helpdesk7.onmicrosoft.com>\nSubject: Notice\n\nhello\n");
+  EXPECT_TRUE(has(ids, "SENDER_ON_HOSTING_PLATFORM"));
+  EXPECT_FALSE(has(evasion_findings("From: a@onmicrosoft.com.example\nSubject: x\n\nhello\n"),
+                   "SENDER_ON_HOSTING_PLATFORM"));
+}
+
 TEST(FilterEvasionTest, HomeServerOnDynamicDnsIsNotAHostingPlatform) {
   const auto ids = evasion_findings("From: Jo <jo@home.dyndns.org>\nSubject: patch\n\nhello\n");
   EXPECT_FALSE(has(ids, "SENDER_ON_HOSTING_PLATFORM"));
