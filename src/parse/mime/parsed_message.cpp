@@ -201,9 +201,9 @@ std::string_view ParsedMessage::text(PartId id) const {
     cache.text = bytes;
     return cache.text;
   }
-  const parse::CharsetConversion conv =
-      parse::convert_to_utf8(bytes, part.charset, cache.text_storage);
-  cache.text = cache.text_storage;
+  const parse::Utf8Text converted = parse::to_utf8_text(bytes, part.charset, cache.text_storage);
+  const parse::CharsetConversion& conv = converted.conversion;
+  cache.text = converted.text;
   if (conv.declared_unknown) {
     s.add_anomaly(AnomalyKind::kUnknownCharset, id, 0, part.charset);
   } else if (part.charset.empty()) {
