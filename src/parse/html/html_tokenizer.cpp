@@ -17,9 +17,7 @@
 #include <array>
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "common/byte_scan.h"
 
 namespace vigie::parse {
 namespace {
@@ -51,27 +49,6 @@ constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
 constexpr bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
 constexpr bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 constexpr char to_lower(char c) { return is_upper(c) ? static_cast<char>(c + 32) : c; }
-
-// First of a, b, c in [p, end), or end.
-const char* scan3(const char* p, const char* end, char a, char b, char c) {
-#if defined(__SSE2__)
-  const __m128i va = _mm_set1_epi8(a);
-  const __m128i vb = _mm_set1_epi8(b);
-  const __m128i vc = _mm_set1_epi8(c);
-  while (end - p >= 16) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)),
-                                     _mm_cmpeq_epi8(x, vc));
-    const int mask = _mm_movemask_epi8(hit);
-    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
-    p += 16;
-  }
-#endif
-  for (; p < end; ++p) {
-    if (*p == a || *p == b || *p == c) return p;
-  }
-  return end;
-}
 
 void append_utf8(std::string& out, std::uint32_t cp) {
   if (cp < 0x80) {
@@ -219,7 +196,7 @@ bool HtmlTokenizer::lex_text(HtmlToken& token) {
       ++pos_;
       continue;
     }
-    const char* end = scan3(input_.data() + pos_ + 1, input_.data() + n, '<', '&', '\0');
+    const char* end = scan::find_any(input_.data() + pos_ + 1, input_.data() + n, '<', '&', '\0');
     const std::size_t start = pos_;
     pos_ = static_cast<std::size_t>(end - input_.data());
     return emit_characters(token, start, pos_, false);
@@ -257,7 +234,7 @@ bool HtmlTokenizer::lex_rawish(HtmlToken& token, bool references) {
   std::size_t i = pos_;
   std::size_t end = n;
   while (i < n) {
-    const char* hit = scan3(input_.data() + i, input_.data() + n, '<', references ? '&' : '<', '<');
+    const char* hit = scan::find_any(input_.data() + i, input_.data() + n, '<', references ? '&' : '<', '<');
     const std::size_t h = static_cast<std::size_t>(hit - input_.data());
     if (h >= n) break;
     if (input_[h] == '&') {
@@ -528,7 +505,7 @@ bool HtmlTokenizer::lex_tag(HtmlToken& token, std::size_t start, bool end_tag) {
       const char quote = c;
       ++pos_;
       const std::size_t value_start = pos_;
-      const char* hit = scan3(input_.data() + pos_, input_.data() + n, quote, '&', '\0');
+      const char* hit = scan::find_any(input_.data() + pos_, input_.data() + n, quote, '&', '\0');
       std::size_t h = static_cast<std::size_t>(hit - input_.data());
       if (h >= n) return eof_in_tag();
       if (input_[h] == quote) {
@@ -552,7 +529,7 @@ bool HtmlTokenizer::lex_tag(HtmlToken& token, std::size_t start, bool end_tag) {
             scratch_.append(kReplacement);
             ++pos_;
           } else {
-            hit = scan3(input_.data() + pos_, input_.data() + n, quote, '&', '\0');
+            hit = scan::find_any(input_.data() + pos_, input_.data() + n, quote, '&', '\0');
             h = static_cast<std::size_t>(hit - input_.data());
             scratch_.append(input_.substr(pos_, h - pos_));
             pos_ = h;

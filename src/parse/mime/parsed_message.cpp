@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "common/byte_scan.h"
 #include "parse/encoding/charset.h"
 #include "parse/encoding/rfc2047.h"
 #include "parse/encoding/transfer_decoding.h"
@@ -37,11 +38,17 @@ PartHashes hash_all(std::string_view data) {
                     hex_digest(EVP_sha256(), data)};
 }
 
-// A uuencoded block starts with a "begin " line. memmem on "\nbegin " is much faster than
-// std::string_view::find, which stops at every 'b' of ordinary text.
+// A uuencoded block starts with a "begin " line. Every text part is searched, so the search looks
+// for the pair "\nb" 16 bytes at a time, then checks the rest of the word: string_view::find
+// would stop at every 'b' of the text, and memmem pays for a general substring search.
 bool has_line_starting_with_begin(std::string_view text) {
-  return text.starts_with("begin ") ||
-         memmem(text.data(), text.size(), "\nbegin ", 7) != nullptr;
+  if (text.starts_with("begin ")) return true;
+  const char* const end = text.data() + text.size();
+  for (const char* p = scan::find_pair(text.data(), end, '\n', 'b'); p != end;
+       p = scan::find_pair(p + 1, end, '\n', 'b')) {
+    if (std::string_view(p + 1, static_cast<std::size_t>(end - p - 1)).starts_with("begin ")) return true;
+  }
+  return false;
 }
 
 bool charset_is_utf8_compatible(std::string_view charset) {
