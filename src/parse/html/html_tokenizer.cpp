@@ -50,6 +50,39 @@ constexpr bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
 constexpr bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 constexpr char to_lower(char c) { return is_upper(c) ? static_cast<char>(c + 32) : c; }
 
+// Byte classes of the tag states (§13.2.5.8, .32-.34), so that their per-byte loops over names
+// test one table entry instead of six comparisons.
+enum TagByte : std::uint8_t {
+  kTagSpace = 1,        // is_space
+  kTagNameEnd = 2,      // '/' or '>': ends a tag or attribute name
+  kTagEquals = 4,       // '=': ends an attribute name
+  kTagNameChanges = 8,  // uppercase or NUL: the name is not the input bytes as they are
+};
+constexpr std::array<std::uint8_t, 256> kTagBytes = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (unsigned i = 0; i < 256; ++i) {
+    const char c = static_cast<char>(i);
+    if (is_space(c)) t[i] |= kTagSpace;
+    if (c == '/' || c == '>') t[i] |= kTagNameEnd;
+    if (c == '=') t[i] |= kTagEquals;
+    if (is_upper(c) || c == '\0') t[i] |= kTagNameChanges;
+  }
+  return t;
+}();
+
+// End of the name starting at p (a byte of one of the `stop` classes, or end), and in `changes`
+// whether any byte of it is uppercase or NUL.
+const char* scan_name(const char* p, const char* end, std::uint8_t stop, bool& changes) {
+  std::uint8_t seen = 0;
+  for (; p < end; ++p) {
+    const std::uint8_t k = kTagBytes[static_cast<unsigned char>(*p)];
+    if ((k & stop) != 0) break;
+    seen |= k;
+  }
+  changes = (seen & kTagNameChanges) != 0;
+  return p;
+}
+
 void append_utf8(std::string& out, std::uint32_t cp) {
   if (cp < 0x80) {
     out.push_back(static_cast<char>(cp));
@@ -432,14 +465,10 @@ bool HtmlTokenizer::lex_tag(HtmlToken& token, std::size_t start, bool end_tag) {
   };
 
   // Tag name.
+  const char* const data = input_.data();
   const std::size_t name_start = pos_;
   bool name_needs_copy = false;
-  while (pos_ < n) {
-    const char c = input_[pos_];
-    if (is_space(c) || c == '/' || c == '>') break;
-    if (is_upper(c) || c == '\0') name_needs_copy = true;
-    ++pos_;
-  }
+  pos_ = static_cast<std::size_t>(scan_name(data + pos_, data + n, kTagSpace | kTagNameEnd, name_needs_copy) - data);
   if (pos_ >= n) return eof_in_tag();  // eof-in-tag
   Slice name{static_cast<std::uint32_t>(name_start), static_cast<std::uint32_t>(pos_ - name_start), false};
   if (name_needs_copy) {
@@ -471,14 +500,10 @@ bool HtmlTokenizer::lex_tag(HtmlToken& token, std::size_t start, bool end_tag) {
     }
     // §13.2.5.33 attribute name. The first character is taken whatever it is ('=' included).
     const std::size_t attr_start = pos_;
-    bool attr_needs_copy = is_upper(c) || c == '\0';
-    ++pos_;
-    while (pos_ < n) {
-      c = input_[pos_];
-      if (is_space(c) || c == '/' || c == '>' || c == '=') break;
-      if (is_upper(c) || c == '\0') attr_needs_copy = true;
-      ++pos_;
-    }
+    bool attr_needs_copy = false;
+    pos_ = static_cast<std::size_t>(
+        scan_name(data + pos_ + 1, data + n, kTagSpace | kTagNameEnd | kTagEquals, attr_needs_copy) - data);
+    attr_needs_copy = attr_needs_copy || is_upper(c) || c == '\0';
     PendingAttribute attribute;
     attribute.name = Slice{static_cast<std::uint32_t>(attr_start), static_cast<std::uint32_t>(pos_ - attr_start), false};
     if (attr_needs_copy) {
