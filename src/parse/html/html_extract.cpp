@@ -701,7 +701,8 @@ class Builder {
     // Noah's Ark clause: at most three identical entries after the last marker.
     std::size_t same = 0;
     std::size_t earliest = 0;
-    for (std::size_t i = formatting_.size(); i-- > last_marker();) {
+    const std::size_t first = last_marker();
+    for (std::size_t i = formatting_.size(); i-- > first;) {
       if (formatting_[i].tag == tag && same_attributes(formatting_[i].attributes, attributes)) {
         ++same;
         earliest = i;
@@ -709,14 +710,14 @@ class Builder {
     }
     if (same >= 3) formatting_.erase(formatting_.begin() + static_cast<std::ptrdiff_t>(earliest));
     if (formatting_.size() >= kMaxFormattingElements) formatting_.erase(formatting_.begin());
-    FormattingEntry e;
+    // Built in place: an entry is a few hundred bytes.
+    FormattingEntry& e = formatting_.emplace_back();
     e.tag = tag;
     e.in_stack = true;
     e.element_id = stack_[stack_index].id;
     e.attributes = attributes;
     keep_attributes(e.attributes, input_, e.storage);
     stack_[stack_index].formatting = true;
-    formatting_.push_back(std::move(e));
   }
   // "Reconstruct the active formatting elements".
   void reconstruct() {
