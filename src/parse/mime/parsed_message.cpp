@@ -253,7 +253,7 @@ void ParsedMessage::extract_content() const {
     s.urls.push_back(std::move(url));
   };
   auto add_from_text = [&](std::string_view text, PartId id) {
-    for (const std::string& raw : parse::find_urls_in_text(text, max)) {
+    for (const std::string_view raw : parse::find_urls_in_text(text, max)) {
       Url u = parse::normalize_url(raw, UrlSource::kText);
       u.part = id;
       add(std::move(u));

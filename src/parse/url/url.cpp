@@ -933,8 +933,8 @@ bool looks_like_data_url(std::string_view after) {
 
 }  // namespace
 
-std::vector<std::string> find_urls_in_text(std::string_view text, std::size_t max_urls) {
-  std::vector<std::string> urls;
+std::vector<std::string_view> find_urls_in_text(std::string_view text, std::size_t max_urls) {
+  std::vector<std::string_view> urls;
   const char* const base = text.data();
   const std::size_t n = text.size();
   std::size_t pos = 0;
