@@ -320,7 +320,6 @@ void apply_inline_style(std::string_view css, Style& st, bool& display_set) {
   apply_style_effect(read_inline_style(css), st, display_set);
 }
 
-
 void apply_element_style(const StyleAttributes& a, Style& st, InlineStyleCache& cache) {
   if (!a.bgcolor.empty()) {
     const std::int32_t c = parse_legacy_colour(a.bgcolor);
