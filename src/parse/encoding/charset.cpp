@@ -3,8 +3,9 @@
 // "iso-8859-1" read as its superset windows-1252 and "gb2312" as GB18030), the per-thread cache of
 // ICU converters keyed by canonical name, ICU charset detection for undeclared 8-bit text, and the
 // fast paths that keep ICU off the hot path: pure ASCII in an ASCII-compatible charset and valid
-// UTF-8 declared as UTF-8 are copied as they are, and windows-1252 (the most common fallback) is
-// decoded by a built-in table. Converting never fails: undecodable bytes become U+FFFD.
+// UTF-8 declared as UTF-8 are passed through (to_utf8_text does not even copy them), and
+// windows-1252 (the most common fallback) is decoded by a built-in table. Converting never fails:
+// undecodable bytes become U+FFFD.
 #include <unicode/ucnv.h>
 #include <unicode/ucnv_cb.h>
 #include <unicode/ucnv_err.h>
@@ -568,9 +569,17 @@ bool is_valid_utf8(std::string_view bytes) {
   return true;
 }
 
-CharsetConversion convert_to_utf8(std::string_view bytes, std::string_view declared_charset,
-                                  std::string& out) {
+namespace {
+
+// convert_to_utf8 and to_utf8_text: where the bytes already are their UTF-8 text, result.unchanged
+// is set and they are appended to out only when append_unchanged says so.
+CharsetConversion convert(std::string_view bytes, std::string_view declared_charset, std::string& out,
+                          bool append_unchanged) {
   CharsetConversion result;
+  const auto keep = [&] {
+    result.unchanged = true;
+    if (append_unchanged) out.append(bytes);
+  };
   Resolved resolved = resolve(declared_charset);  // copy: detect() may rehash the cache
   if (resolved.kind == Kind::kIcu && converter_for(resolved.canonical) == nullptr) {
     resolved.kind = Kind::kUnknown;  // an alias target this ICU build lacks
@@ -580,7 +589,7 @@ CharsetConversion convert_to_utf8(std::string_view bytes, std::string_view decla
     case Kind::kUtf8:
       result.charset_used = kUtf8Name;
       if (is_valid_utf8(bytes)) {
-        out.append(bytes);
+        keep();
       } else if (CachedConverter* cc = converter_for(std::string(kUtf8Name)); cc != nullptr) {
         // ICU replaces each maximal invalid subpart by one U+FFFD (Unicode §3.9, as browsers do).
         icu_convert(*cc, bytes, out);
@@ -594,11 +603,11 @@ CharsetConversion convert_to_utf8(std::string_view bytes, std::string_view decla
     case Kind::kWindows1252:
       if (is_ascii(bytes)) {
         result.charset_used = resolved.kind == Kind::kAscii ? kAsciiName : kWindows1252Name;
-        out.append(bytes);
+        keep();
       } else if (resolved.kind == Kind::kAscii && is_valid_utf8(bytes)) {
         // 8-bit under us-ascii: RFC 6532 senders that forgot the label, as clients assume.
         result.charset_used = kUtf8Name;
-        out.append(bytes);
+        keep();
       } else {
         result.charset_used = kWindows1252Name;
         append_windows1252(bytes, out);
@@ -608,7 +617,7 @@ CharsetConversion convert_to_utf8(std::string_view bytes, std::string_view decla
       CachedConverter* cc = converter_for(resolved.canonical);
       result.charset_used = resolved.canonical;
       if (cc->ascii_compatible && is_ascii(bytes)) {
-        out.append(bytes);
+        keep();
         return result;
       }
       if (!icu_convert(*cc, bytes, out)) result.invalid_bytes = true;
@@ -625,13 +634,13 @@ CharsetConversion convert_to_utf8(std::string_view bytes, std::string_view decla
   // No usable declaration.
   if (is_ascii(bytes)) {
     result.charset_used = kAsciiName;
-    out.append(bytes);
+    keep();
     return result;
   }
   result.detected = true;
   if (is_valid_utf8(bytes)) {
     result.charset_used = kUtf8Name;
-    out.append(bytes);
+    keep();
     return result;
   }
   const Resolved guess = detect(bytes);
@@ -645,6 +654,21 @@ CharsetConversion convert_to_utf8(std::string_view bytes, std::string_view decla
   result.charset_used = kWindows1252Name;
   append_windows1252(bytes, out);
   return result;
+}
+
+}  // namespace
+
+CharsetConversion convert_to_utf8(std::string_view bytes, std::string_view declared_charset,
+                                  std::string& out) {
+  return convert(bytes, declared_charset, out, true);
+}
+
+Utf8Text to_utf8_text(std::string_view bytes, std::string_view declared_charset, std::string& storage) {
+  storage.clear();
+  Utf8Text text;
+  text.conversion = convert(bytes, declared_charset, storage, false);
+  text.text = text.conversion.unchanged ? bytes : std::string_view(storage);
+  return text;
 }
 
 }  // namespace vigie::parse

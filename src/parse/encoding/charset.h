@@ -13,6 +13,7 @@ struct CharsetConversion {
   bool declared_unknown = false; // a charset was declared but ICU does not know it
   bool detected = false;         // charset_used came from detection (no usable declaration)
   bool invalid_bytes = false;    // some bytes were not valid in charset_used (replaced by U+FFFD)
+  bool unchanged = false;        // the bytes already were their UTF-8 text
 };
 
 // Converts bytes to UTF-8, appending to out. With an empty or unknown declaration: pure ASCII is
@@ -20,6 +21,15 @@ struct CharsetConversion {
 // "us-ascii" declared on 8-bit bytes is read as UTF-8 if valid, else windows-1252, as clients do.
 CharsetConversion convert_to_utf8(std::string_view bytes, std::string_view declared_charset,
                                   std::string& out);
+
+// The same conversion for a caller that keeps the text: when the bytes already are their UTF-8
+// text (ASCII in an ASCII-compatible charset, valid UTF-8 declared as UTF-8...), text is bytes
+// itself and nothing is copied; otherwise storage is replaced by the converted text.
+struct Utf8Text {
+  std::string_view text;
+  CharsetConversion conversion;
+};
+Utf8Text to_utf8_text(std::string_view bytes, std::string_view declared_charset, std::string& storage);
 
 // True when bytes is entirely valid UTF-8.
 bool is_valid_utf8(std::string_view bytes);

@@ -22,6 +22,24 @@ Converted conv(std::string_view bytes, std::string_view charset) {
   return c;
 }
 
+TEST(CharsetTest, ToUtf8TextKeepsTextThatNeedsNoConversion) {
+  std::string storage = "left over";
+  const std::string_view ascii = "plain ascii under a latin-1 label";
+  const Utf8Text kept = to_utf8_text(ascii, "iso-8859-1", storage);
+  EXPECT_EQ(kept.text.data(), ascii.data());  // a view of the input, not a copy
+  EXPECT_TRUE(kept.conversion.unchanged);
+  EXPECT_EQ(kept.conversion.charset_used, "windows-1252");
+
+  const Utf8Text converted = to_utf8_text("caf\xE9", "iso-8859-1", storage);
+  EXPECT_EQ(converted.text, "caf\xC3\xA9");
+  EXPECT_EQ(converted.text.data(), storage.data());
+  EXPECT_FALSE(converted.conversion.unchanged);
+
+  // Same result as convert_to_utf8 either way.
+  EXPECT_EQ(conv("caf\xE9", "iso-8859-1").text, converted.text);
+  EXPECT_TRUE(conv(ascii, "iso-8859-1").info.unchanged);
+}
+
 TEST(CharsetTest, IsValidUtf8) {
   EXPECT_TRUE(is_valid_utf8(""));
   EXPECT_TRUE(is_valid_utf8("plain ascii text, long enough for the 8-byte loop"));

@@ -107,7 +107,7 @@ struct TagName {
   std::string_view name;
   Tag tag;
 };
-// Sorted by name for binary search (checked at startup in debug builds by tag_of's callers' tests).
+// Every element name the builder tells apart (the lookup table of tag_of is built from it).
 constexpr TagName kTagNames[] = {
     {"a", Tag::kA}, {"address", Tag::kAddress}, {"annotation-xml", Tag::kAnnotationXml},
     {"applet", Tag::kApplet}, {"area", Tag::kArea}, {"article", Tag::kArticle},
@@ -146,10 +146,60 @@ constexpr TagName kTagNames[] = {
     {"video", Tag::kVideo}, {"wbr", Tag::kWbr}, {"xmp", Tag::kXmp},
 };
 
+// tag_of runs for every start and end tag, so it is a hash table built at compile time rather
+// than a search with string comparisons: a name of at most 15 bytes is packed into two words
+// (bytes, then its length in the top byte, so that no two names pack alike), hashed to a slot,
+// and compared as two integers.
+struct PackedName {
+  std::uint64_t lo = 0;
+  std::uint64_t hi = 0;
+};
+constexpr std::size_t kMaxPackedName = 15;
+
+constexpr PackedName pack_name(std::string_view name) {
+  PackedName p;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const std::uint64_t byte = static_cast<unsigned char>(name[i]);
+    if (i < 8) {
+      p.lo |= byte << (8 * i);
+    } else {
+      p.hi |= byte << (8 * (i - 8));
+    }
+  }
+  p.hi |= static_cast<std::uint64_t>(name.size()) << 56;
+  return p;
+}
+
+struct TagSlot {
+  PackedName name;
+  Tag tag = Tag::kUnknown;  // kUnknown: an empty slot
+};
+constexpr std::size_t kTagSlots = 512;  // power of two, about four times the names: short probes
+
+constexpr std::size_t tag_slot(const PackedName& p) {
+  return static_cast<std::size_t>(((p.lo ^ (p.hi * 0x9E3779B97F4A7C15ull)) * 0xC2B2AE3D27D4EB4Full) >> 55) &
+         (kTagSlots - 1);
+}
+
+static_assert(std::ranges::all_of(kTagNames, [](const TagName& t) { return t.name.size() <= kMaxPackedName; }));
+constexpr std::array<TagSlot, kTagSlots> kTagTable = [] {
+  std::array<TagSlot, kTagSlots> table{};
+  for (const TagName& t : kTagNames) {
+    std::size_t slot = tag_slot(pack_name(t.name));
+    while (table[slot].tag != Tag::kUnknown) slot = (slot + 1) & (kTagSlots - 1);
+    table[slot] = TagSlot{pack_name(t.name), t.tag};
+  }
+  return table;
+}();
+
 Tag tag_of(std::string_view name) {
-  const auto* it = std::lower_bound(std::begin(kTagNames), std::end(kTagNames), name,
-                                    [](const TagName& t, std::string_view n) { return t.name < n; });
-  return it != std::end(kTagNames) && it->name == name ? it->tag : Tag::kUnknown;
+  if (name.empty() || name.size() > kMaxPackedName) return Tag::kUnknown;
+  const PackedName p = pack_name(name);
+  for (std::size_t slot = tag_slot(p);; slot = (slot + 1) & (kTagSlots - 1)) {
+    const TagSlot& s = kTagTable[slot];
+    if (s.tag == Tag::kUnknown) return Tag::kUnknown;
+    if (s.name.lo == p.lo && s.name.hi == p.hi) return s.tag;
+  }
 }
 
 std::uint64_t name_hash(std::string_view name) {
@@ -651,7 +701,8 @@ class Builder {
     // Noah's Ark clause: at most three identical entries after the last marker.
     std::size_t same = 0;
     std::size_t earliest = 0;
-    for (std::size_t i = formatting_.size(); i-- > last_marker();) {
+    const std::size_t first = last_marker();
+    for (std::size_t i = formatting_.size(); i-- > first;) {
       if (formatting_[i].tag == tag && same_attributes(formatting_[i].attributes, attributes)) {
         ++same;
         earliest = i;
@@ -659,14 +710,14 @@ class Builder {
     }
     if (same >= 3) formatting_.erase(formatting_.begin() + static_cast<std::ptrdiff_t>(earliest));
     if (formatting_.size() >= kMaxFormattingElements) formatting_.erase(formatting_.begin());
-    FormattingEntry e;
+    // Built in place: an entry is a few hundred bytes.
+    FormattingEntry& e = formatting_.emplace_back();
     e.tag = tag;
     e.in_stack = true;
     e.element_id = stack_[stack_index].id;
     e.attributes = attributes;
     keep_attributes(e.attributes, input_, e.storage);
     stack_[stack_index].formatting = true;
-    formatting_.push_back(std::move(e));
   }
   // "Reconstruct the active formatting elements".
   void reconstruct() {
@@ -1827,7 +1878,7 @@ class Builder {
       const char* before = f.style.reason();
       apply_element_style(StyleAttributes{a.bgcolor, tag == Tag::kFont ? a.colour : std::string_view(),
                                           tag == Tag::kBody ? a.text : std::string_view(), a.style, a.hidden},
-                          f.style);
+                          f.style, style_cache_);
       f.hidden_group = hidden_group_after_style(out_, f.hidden_group, before, f.style.reason(), f.not_rendered);
     }
   }
@@ -1891,6 +1942,7 @@ class Builder {
   std::vector<std::string> html_attributes_;
   std::vector<std::string> body_attributes_;
   std::string css_;  // text of the open <style>, read for url() when it closes
+  InlineStyleCache style_cache_;
   std::vector<TableRecord> tables_;
   std::size_t foster_moved_ = 0;
   std::size_t reconstructed_ = 0;

@@ -1,10 +1,15 @@
 #include "parse/html/html_output.h"
 
 #include <cstdint>
+#include <cstring>
 #include <utility>
 #include <vector>
 
 #include "parse/html/html_ascii.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace vigie::parse::html {
 namespace {
@@ -21,35 +26,85 @@ void finish_text(std::string& s, std::size_t cap) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\n')) s.pop_back();
 }
 
+// Whitespace that collapses (HTML space and VT); NBSP (C2 A0) collapses too but is two bytes.
+constexpr bool collapses(char c) { return is_html_space(c) || c == '\v'; }
+
+// Length of the prefix of [p, end) that append_collapsed copies unchanged once a non-space byte
+// has been written: bytes that are neither collapsing whitespace nor 0xC2 (a possible NBSP), and
+// single spaces followed by such a byte (one space collapses to itself). Stops before anything
+// else, which the caller handles one byte at a time.
+std::size_t verbatim_prefix(const char* p, const char* end) {
+  const char* const begin = p;
+#if defined(__SSE2__)
+  const __m128i space = _mm_set1_epi8(' ');
+  const __m128i c2 = _mm_set1_epi8('\xC2');
+  // x + (0x80 - 9) maps '\t'..'\r' (9..13) to the five smallest signed bytes, -128..-124.
+  const __m128i shift = _mm_set1_epi8(static_cast<char>(0x80 - 9));
+  const __m128i controls_below = _mm_set1_epi8(-123);
+  while (end - p >= 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i control = _mm_cmplt_epi8(_mm_add_epi8(x, shift), controls_below);
+    const auto spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, space)));
+    const auto others =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(control, _mm_cmpeq_epi8(x, c2))));
+    // A space is verbatim when the next byte is ordinary; the last lane's next byte is unknown.
+    const unsigned stop = others | (spaces & (((spaces | others) >> 1) | 0x8000u));
+    if (stop != 0) return static_cast<std::size_t>(p - begin) + static_cast<unsigned>(__builtin_ctz(stop));
+    p += 16;
+  }
+#endif
+  for (; p < end; ++p) {
+    if (*p == ' ' && p + 1 < end && !collapses(p[1]) && p[1] != '\xC2') {
+      ++p;  // the space, then the ordinary byte after it at the loop's increment
+      continue;
+    }
+    if (collapses(*p) || *p == '\xC2') break;
+  }
+  return static_cast<std::size_t>(p - begin);
+}
+
+// The uncapped case of append_collapsed (visible text, the hot path): written straight into out,
+// sized once for the longest result, with ordinary runs copied in bulk.
+void append_collapsed_uncapped(std::string& out, std::string_view text, bool pending_space) {
+  const std::size_t base = out.size();
+  // Each input byte yields at most one output byte, plus the space popped by the caller.
+  out.resize(base + text.size() + 1);
+  char* const first = out.data();
+  char* d = first + base;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  while (p < end) {
+    const char c = *p;
+    if (collapses(c)) {
+      pending_space = true;
+      ++p;
+      continue;
+    }
+    if (c == '\xC2' && end - p >= 2 && p[1] == '\xA0') {
+      pending_space = true;
+      p += 2;
+      continue;
+    }
+    if (pending_space && d != first && d[-1] != '\n') *d++ = ' ';
+    pending_space = false;
+    *d++ = c;  // ordinary, or a 0xC2 that does not start an NBSP
+    ++p;
+    const std::size_t run = verbatim_prefix(p, end);
+    std::memcpy(d, p, run);
+    d += run;
+    p += run;
+  }
+  if (pending_space && d != first && d[-1] != '\n') *d++ = ' ';
+  out.resize(static_cast<std::size_t>(d - first));
+}
+
 }  // namespace
 
 void append_collapsed(std::string& out, std::string_view text, std::size_t cap) {
   bool pending_space = !out.empty() && out.back() == ' ';
   if (pending_space) out.pop_back();
   if (cap == SIZE_MAX) {
-    // Uncapped (visible text, the hot path): copy runs of ordinary bytes at once.
-    const std::size_t n = text.size();
-    std::size_t i = 0;
-    while (i < n) {
-      const char c = text[i];
-      if (is_html_space(c) || c == '\v') {
-        pending_space = true;
-        ++i;
-        continue;
-      }
-      if (c == '\xC2' && i + 1 < n && text[i + 1] == '\xA0') {
-        pending_space = true;
-        i += 2;
-        continue;
-      }
-      std::size_t j = i + 1;
-      while (j < n && !is_html_space(text[j]) && text[j] != '\v' && text[j] != '\xC2') ++j;
-      if (pending_space && !out.empty() && out.back() != '\n') out.push_back(' ');
-      pending_space = false;
-      out.append(text.substr(i, j - i));
-      i = j;
-    }
-    if (pending_space && !out.empty() && out.back() != '\n') out.push_back(' ');
+    append_collapsed_uncapped(out, text, pending_space);
     return;
   }
   for (std::size_t i = 0; i < text.size() && out.size() < cap; ++i) {

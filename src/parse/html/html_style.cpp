@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 #include <string>
 
 #include "parse/html/html_ascii.h"
@@ -195,7 +196,8 @@ std::int32_t background_shorthand_colour(std::string_view value) {
 
 }  // namespace
 
-void apply_inline_style(std::string_view css, Style& st, bool& display_set) {
+StyleEffect read_inline_style(std::string_view css) {
+  StyleEffect e;
   bool zero_max_height = false;
   bool zero_size = false;
   bool overflow_hidden = false;
@@ -232,22 +234,22 @@ void apply_inline_style(std::string_view css, Style& st, bool& display_set) {
     if (iequals(property, "display")) {
       if (iequals(value, "none")) {
         hard = "display:none";
-        display_set = false;
+        e.display_set = false;
       } else {
         hard = nullptr;
-        display_set = true;
+        e.display_set = true;
       }
     } else if (iequals(property, "visibility")) {
-      if (iequals(value, "hidden") || iequals(value, "collapse")) st.visibility_hidden = true;
-      if (iequals(value, "visible")) st.visibility_hidden = false;
+      if (iequals(value, "hidden") || iequals(value, "collapse")) e.visibility_hidden = true;
+      if (iequals(value, "visible")) e.visibility_hidden = false;
     } else if (iequals(property, "font-size")) {
       const Length l = parse_length(value);
       if (l.ok && l.value <= 0) {
-        st.font_zero = true;
+        e.font_zero = true;
       } else if (l.ok && !is_relative_font_unit(l.unit)) {
-        st.font_zero = false;  // an absolute size does not depend on the zero-sized parent
+        e.font_zero = false;  // an absolute size does not depend on the zero-sized parent
       } else if (!l.ok && !value.empty() && !iequals(value, "inherit") && !iequals(value, "smaller")) {
-        st.font_zero = false;  // keywords: small, medium, large...
+        e.font_zero = false;  // keywords: small, medium, large...
       }
     } else if (iequals(property, "opacity")) {
       const Length l = parse_length(value);
@@ -263,14 +265,14 @@ void apply_inline_style(std::string_view css, Style& st, bool& display_set) {
       overflow_hidden = istarts_with(value, "hidden") || istarts_with(value, "clip");
     } else if (iequals(property, "color")) {
       const std::int32_t c = parse_css_colour(value);
-      if (c != kUnknownColour) st.colour = c;
+      if (c != kUnknownColour) e.colour = c;
     } else if (iequals(property, "background-color")) {
       const std::int32_t c = parse_css_colour(value);
-      if (c >= 0) st.background = c;  // transparent shows the inherited background
+      if (c >= 0) e.background = c;  // transparent shows the inherited background
     } else if (iequals(property, "background")) {
       const std::int32_t c = background_shorthand_colour(value);
-      if (c >= 0) st.background = c;
-      if (c == kUnknownColour) st.background = kUnknownColour;
+      if (c >= 0) e.background = c;
+      if (c == kUnknownColour) e.background = kUnknownColour;
     } else if (iequals(property, "position")) {
       positioned = iequals(value, "absolute") || iequals(value, "fixed");
     } else if (iequals(property, "left") || iequals(property, "top")) {
@@ -284,10 +286,41 @@ void apply_inline_style(std::string_view css, Style& st, bool& display_set) {
   if (hard == nullptr && zero_max_height && overflow_hidden) hard = "max-height:0";
   if (hard == nullptr && zero_size && overflow_hidden) hard = "zero-size";
   if (hard == nullptr && positioned && far_offset) hard = "off-screen";
-  if (hard != nullptr && st.hard_reason == nullptr) st.hard_reason = hard;
+  e.hard_reason = hard;
+  return e;
 }
 
-void apply_element_style(const StyleAttributes& a, Style& st) {
+void apply_style_effect(const StyleEffect& effect, Style& st, bool& display_set) {
+  if (effect.visibility_hidden) st.visibility_hidden = *effect.visibility_hidden;
+  if (effect.font_zero) st.font_zero = *effect.font_zero;
+  if (effect.colour) st.colour = *effect.colour;
+  if (effect.background) st.background = *effect.background;
+  if (effect.display_set) display_set = *effect.display_set;
+  if (effect.hard_reason != nullptr && st.hard_reason == nullptr) st.hard_reason = effect.hard_reason;
+}
+
+const StyleEffect& InlineStyleCache::read(std::string_view css) {
+  if (css.size() > kMaxCss) {
+    uncached_ = read_inline_style(css);
+    return uncached_;
+  }
+  if (!slots_) slots_ = std::make_unique<Slot[]>(kSlots);
+  const std::size_t hash = std::hash<std::string_view>{}(css);
+  Slot& slot = slots_[hash & (kSlots - 1)];
+  if (slot.used && slot.hash == hash && slot.css == css) return slot.effect;
+  slot.used = false;  // stays false should the assignment below throw (bad_alloc)
+  slot.css.assign(css);
+  slot.effect = read_inline_style(css);
+  slot.hash = hash;
+  slot.used = true;
+  return slot.effect;
+}
+
+void apply_inline_style(std::string_view css, Style& st, bool& display_set) {
+  apply_style_effect(read_inline_style(css), st, display_set);
+}
+
+void apply_element_style(const StyleAttributes& a, Style& st, InlineStyleCache& cache) {
   if (!a.bgcolor.empty()) {
     const std::int32_t c = parse_legacy_colour(a.bgcolor);
     if (c >= 0) st.background = c;
@@ -302,7 +335,7 @@ void apply_element_style(const StyleAttributes& a, Style& st) {
   }
   bool display_set = false;
   const char* hard_before = st.hard_reason;
-  if (!a.style.empty()) apply_inline_style(a.style, st, display_set);
+  if (!a.style.empty()) apply_style_effect(cache.read(a.style), st, display_set);
   // HTML §15.3.1: [hidden] is display:none in the UA stylesheet, so an inline display wins.
   if (a.hidden && !display_set && st.hard_reason == hard_before && hard_before == nullptr) {
     st.hard_reason = "hidden-attribute";

@@ -17,9 +17,7 @@
 #include <array>
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "common/byte_scan.h"
 
 namespace vigie::parse {
 namespace {
@@ -52,25 +50,37 @@ constexpr bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
 constexpr bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 constexpr char to_lower(char c) { return is_upper(c) ? static_cast<char>(c + 32) : c; }
 
-// First of a, b, c in [p, end), or end.
-const char* scan3(const char* p, const char* end, char a, char b, char c) {
-#if defined(__SSE2__)
-  const __m128i va = _mm_set1_epi8(a);
-  const __m128i vb = _mm_set1_epi8(b);
-  const __m128i vc = _mm_set1_epi8(c);
-  while (end - p >= 16) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)),
-                                     _mm_cmpeq_epi8(x, vc));
-    const int mask = _mm_movemask_epi8(hit);
-    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
-    p += 16;
+// Byte classes of the tag states (§13.2.5.8, .32-.34), so that their per-byte loops over names
+// test one table entry instead of six comparisons.
+enum TagByte : std::uint8_t {
+  kTagSpace = 1,        // is_space
+  kTagNameEnd = 2,      // '/' or '>': ends a tag or attribute name
+  kTagEquals = 4,       // '=': ends an attribute name
+  kTagNameChanges = 8,  // uppercase or NUL: the name is not the input bytes as they are
+};
+constexpr std::array<std::uint8_t, 256> kTagBytes = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (unsigned i = 0; i < 256; ++i) {
+    const char c = static_cast<char>(i);
+    if (is_space(c)) t[i] |= kTagSpace;
+    if (c == '/' || c == '>') t[i] |= kTagNameEnd;
+    if (c == '=') t[i] |= kTagEquals;
+    if (is_upper(c) || c == '\0') t[i] |= kTagNameChanges;
   }
-#endif
+  return t;
+}();
+
+// End of the name starting at p (a byte of one of the `stop` classes, or end), and in `changes`
+// whether any byte of it is uppercase or NUL.
+const char* scan_name(const char* p, const char* end, std::uint8_t stop, bool& changes) {
+  std::uint8_t seen = 0;
   for (; p < end; ++p) {
-    if (*p == a || *p == b || *p == c) return p;
+    const std::uint8_t k = kTagBytes[static_cast<unsigned char>(*p)];
+    if ((k & stop) != 0) break;
+    seen |= k;
   }
-  return end;
+  changes = (seen & kTagNameChanges) != 0;
+  return p;
 }
 
 void append_utf8(std::string& out, std::uint32_t cp) {
@@ -219,7 +229,7 @@ bool HtmlTokenizer::lex_text(HtmlToken& token) {
       ++pos_;
       continue;
     }
-    const char* end = scan3(input_.data() + pos_ + 1, input_.data() + n, '<', '&', '\0');
+    const char* end = scan::find_any(input_.data() + pos_ + 1, input_.data() + n, '<', '&', '\0');
     const std::size_t start = pos_;
     pos_ = static_cast<std::size_t>(end - input_.data());
     return emit_characters(token, start, pos_, false);
@@ -257,7 +267,7 @@ bool HtmlTokenizer::lex_rawish(HtmlToken& token, bool references) {
   std::size_t i = pos_;
   std::size_t end = n;
   while (i < n) {
-    const char* hit = scan3(input_.data() + i, input_.data() + n, '<', references ? '&' : '<', '<');
+    const char* hit = scan::find_any(input_.data() + i, input_.data() + n, '<', references ? '&' : '<', '<');
     const std::size_t h = static_cast<std::size_t>(hit - input_.data());
     if (h >= n) break;
     if (input_[h] == '&') {
@@ -411,8 +421,8 @@ bool HtmlTokenizer::lex_tag_open(HtmlToken& token) {
 }
 
 std::string_view HtmlTokenizer::resolve(const Slice& slice) const {
-  return slice.in_scratch ? std::string_view(scratch_).substr(slice.offset, slice.length)
-                          : input_.substr(slice.offset, slice.length);
+  // Slices are made in bounds (lex_tag), so no substr check: this runs twice per attribute.
+  return std::string_view((slice.in_scratch ? scratch_.data() : input_.data()) + slice.offset, slice.length);
 }
 
 void HtmlTokenizer::finish_attribute_name() {
@@ -422,11 +432,16 @@ void HtmlTokenizer::finish_attribute_name() {
     return;
   }
   const std::string_view name = resolve(a.name);
-  // §13.2.5.33: a name already on the tag drops the new attribute. The 64-bit filter makes the
-  // scan rare; kMaxAttributes bounds it.
-  const unsigned bit = (static_cast<unsigned>(name.size()) * 31u +
-                        static_cast<unsigned char>(name.empty() ? 0 : name[0])) & 63u;
-  if ((attribute_bloom_ >> bit) & 1u) {
+  // §13.2.5.33: a name already on the tag drops the new attribute. The 256-bit filter makes the
+  // scan rare, also on the junk tags of spam with a hundred attributes; kMaxAttributes bounds it.
+  // The filter hashes every byte: the length and first letter alone collide for names that often
+  // share a tag (cellpadding/cellspacing, class/color/alt, face/height).
+  std::uint32_t hash = static_cast<std::uint32_t>(name.size());
+  for (const char c : name) hash = hash * 31u + static_cast<unsigned char>(c);
+  const unsigned bit = (hash * 0x9E3779B1u) >> 24;
+  std::uint64_t& word = attribute_bloom_[bit >> 6];
+  const std::uint64_t mask = std::uint64_t{1} << (bit & 63u);
+  if ((word & mask) != 0) {
     for (std::size_t k = 0; k + 1 < pending_.size(); ++k) {
       if (!pending_[k].dropped && resolve(pending_[k].name) == name) {
         a.dropped = true;
@@ -434,7 +449,7 @@ void HtmlTokenizer::finish_attribute_name() {
       }
     }
   }
-  attribute_bloom_ |= std::uint64_t{1} << bit;
+  word |= mask;
 }
 
 // §13.2.5.8 tag name through §13.2.5.40 self-closing start tag. EOF anywhere inside a tag drops
@@ -443,7 +458,7 @@ bool HtmlTokenizer::lex_tag(HtmlToken& token, std::size_t start, bool end_tag) {
   const std::size_t n = input_.size();
   scratch_.clear();
   pending_.clear();
-  attribute_bloom_ = 0;
+  attribute_bloom_ = {};
   bool self_closing = false;
   pos_ = start + (end_tag ? 2 : 1);
   const auto eof_in_tag = [&] {
@@ -452,14 +467,10 @@ bool HtmlTokenizer::lex_tag(HtmlToken& token, std::size_t start, bool end_tag) {
   };
 
   // Tag name.
+  const char* const data = input_.data();
   const std::size_t name_start = pos_;
   bool name_needs_copy = false;
-  while (pos_ < n) {
-    const char c = input_[pos_];
-    if (is_space(c) || c == '/' || c == '>') break;
-    if (is_upper(c) || c == '\0') name_needs_copy = true;
-    ++pos_;
-  }
+  pos_ = static_cast<std::size_t>(scan_name(data + pos_, data + n, kTagSpace | kTagNameEnd, name_needs_copy) - data);
   if (pos_ >= n) return eof_in_tag();  // eof-in-tag
   Slice name{static_cast<std::uint32_t>(name_start), static_cast<std::uint32_t>(pos_ - name_start), false};
   if (name_needs_copy) {
@@ -491,14 +502,10 @@ bool HtmlTokenizer::lex_tag(HtmlToken& token, std::size_t start, bool end_tag) {
     }
     // §13.2.5.33 attribute name. The first character is taken whatever it is ('=' included).
     const std::size_t attr_start = pos_;
-    bool attr_needs_copy = is_upper(c) || c == '\0';
-    ++pos_;
-    while (pos_ < n) {
-      c = input_[pos_];
-      if (is_space(c) || c == '/' || c == '>' || c == '=') break;
-      if (is_upper(c) || c == '\0') attr_needs_copy = true;
-      ++pos_;
-    }
+    bool attr_needs_copy = false;
+    pos_ = static_cast<std::size_t>(
+        scan_name(data + pos_ + 1, data + n, kTagSpace | kTagNameEnd | kTagEquals, attr_needs_copy) - data);
+    attr_needs_copy = attr_needs_copy || is_upper(c) || c == '\0';
     PendingAttribute attribute;
     attribute.name = Slice{static_cast<std::uint32_t>(attr_start), static_cast<std::uint32_t>(pos_ - attr_start), false};
     if (attr_needs_copy) {
@@ -525,7 +532,7 @@ bool HtmlTokenizer::lex_tag(HtmlToken& token, std::size_t start, bool end_tag) {
       const char quote = c;
       ++pos_;
       const std::size_t value_start = pos_;
-      const char* hit = scan3(input_.data() + pos_, input_.data() + n, quote, '&', '\0');
+      const char* hit = scan::find_any(input_.data() + pos_, input_.data() + n, quote, '&', '\0');
       std::size_t h = static_cast<std::size_t>(hit - input_.data());
       if (h >= n) return eof_in_tag();
       if (input_[h] == quote) {
@@ -549,7 +556,7 @@ bool HtmlTokenizer::lex_tag(HtmlToken& token, std::size_t start, bool end_tag) {
             scratch_.append(kReplacement);
             ++pos_;
           } else {
-            hit = scan3(input_.data() + pos_, input_.data() + n, quote, '&', '\0');
+            hit = scan::find_any(input_.data() + pos_, input_.data() + n, quote, '&', '\0');
             h = static_cast<std::size_t>(hit - input_.data());
             scratch_.append(input_.substr(pos_, h - pos_));
             pos_ = h;

@@ -16,6 +16,7 @@
 // the scratch buffers have grown to the largest tag. Linear time, no recursion.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -129,7 +130,8 @@ class HtmlTokenizer {
   std::string text_;     // decoded character references and NUL replacements of the current token
   std::vector<PendingAttribute> pending_;
   std::vector<HtmlAttribute> attributes_;
-  std::uint64_t attribute_bloom_ = 0;  // first-letter/length filter for the duplicate check
+  // Filter of the names already on the current tag, for the duplicate check (finish_attribute_name).
+  std::array<std::uint64_t, 4> attribute_bloom_{};
 };
 
 }  // namespace vigie::parse

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/ascii.h"
 #include "vigie/message.h"
 
 namespace vigie::parse {
@@ -28,7 +29,7 @@ struct HeaderSplit {
 HeaderSplit split_header(std::string_view data, std::uint64_t base_offset,
                          std::uint32_t max_fields);
 
-// Case-insensitive ASCII comparison.
-bool iequals(std::string_view a, std::string_view b);
+// Case-insensitive ASCII comparison; inline because header lookups run it on every field.
+inline bool iequals(std::string_view a, std::string_view b) { return ascii::iequals(a, b); }
 
 }  // namespace vigie::parse

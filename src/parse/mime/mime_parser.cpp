@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <string>
 
+#include "common/byte_scan.h"
 #include "parse/encoding/transfer_decoding.h"
 #include "parse/headers/header_grammar.h"
 #include "parse/mime/header_block.h"
@@ -269,12 +270,25 @@ class MimeBuilder {
   // Finds the next delimiter line of `boundary` at or after `from`, or npos in `next`.
   std::optional<Delimiter> find_delimiter(std::string_view body, const std::string& dash_boundary,
                                           std::size_t from, PartId id) {
+    const char* const begin = body.data();
+    const char* const end = begin + body.size();
     std::size_t pos = from;
     while (true) {
-      const std::size_t hit = body.find(dash_boundary, pos);
-      if (hit == std::string_view::npos) return std::nullopt;
+      // The next occurrence at a line start. Rather than every occurrence of the boundary (a
+      // substring search stops at every '-' of the body: CSS, comments, dashes in prose), the
+      // candidates are the "\n-" pairs.
+      std::size_t hit;
+      if (pos == 0 && body.starts_with(dash_boundary)) {
+        hit = 0;
+      } else {
+        const char* p = scan::find_pair(begin + (pos == 0 ? 0 : pos - 1), end, '\n', '-');
+        while (p != end && !std::string_view(p + 1, static_cast<std::size_t>(end - p - 1)).starts_with(dash_boundary)) {
+          p = scan::find_pair(p + 1, end, '\n', '-');
+        }
+        if (p == end) return std::nullopt;
+        hit = static_cast<std::size_t>(p + 1 - begin);
+      }
       pos = hit + 1;
-      if (hit != 0 && body[hit - 1] != '\n') continue;  // not at a line start
       const std::size_t nl = body.find('\n', hit);
       const std::size_t line_end = nl == std::string_view::npos ? body.size() : nl;
       std::string_view rest = body.substr(hit + dash_boundary.size(), line_end - hit - dash_boundary.size());

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "common/byte_scan.h"
 #include "parse/encoding/charset.h"
 #include "parse/encoding/rfc2047.h"
 #include "parse/encoding/transfer_decoding.h"
@@ -37,11 +38,17 @@ PartHashes hash_all(std::string_view data) {
                     hex_digest(EVP_sha256(), data)};
 }
 
-// A uuencoded block starts with a "begin " line. memmem on "\nbegin " is much faster than
-// std::string_view::find, which stops at every 'b' of ordinary text.
+// A uuencoded block starts with a "begin " line. Every text part is searched, so the search looks
+// for the pair "\nb" 16 bytes at a time, then checks the rest of the word: string_view::find
+// would stop at every 'b' of the text, and memmem pays for a general substring search.
 bool has_line_starting_with_begin(std::string_view text) {
-  return text.starts_with("begin ") ||
-         memmem(text.data(), text.size(), "\nbegin ", 7) != nullptr;
+  if (text.starts_with("begin ")) return true;
+  const char* const end = text.data() + text.size();
+  for (const char* p = scan::find_pair(text.data(), end, '\n', 'b'); p != end;
+       p = scan::find_pair(p + 1, end, '\n', 'b')) {
+    if (std::string_view(p + 1, static_cast<std::size_t>(end - p - 1)).starts_with("begin ")) return true;
+  }
+  return false;
 }
 
 bool charset_is_utf8_compatible(std::string_view charset) {
@@ -201,9 +208,9 @@ std::string_view ParsedMessage::text(PartId id) const {
     cache.text = bytes;
     return cache.text;
   }
-  const parse::CharsetConversion conv =
-      parse::convert_to_utf8(bytes, part.charset, cache.text_storage);
-  cache.text = cache.text_storage;
+  const parse::Utf8Text converted = parse::to_utf8_text(bytes, part.charset, cache.text_storage);
+  const parse::CharsetConversion& conv = converted.conversion;
+  cache.text = converted.text;
   if (conv.declared_unknown) {
     s.add_anomaly(AnomalyKind::kUnknownCharset, id, 0, part.charset);
   } else if (part.charset.empty()) {
@@ -246,7 +253,7 @@ void ParsedMessage::extract_content() const {
     s.urls.push_back(std::move(url));
   };
   auto add_from_text = [&](std::string_view text, PartId id) {
-    for (const std::string& raw : parse::find_urls_in_text(text, max)) {
+    for (const std::string_view raw : parse::find_urls_in_text(text, max)) {
       Url u = parse::normalize_url(raw, UrlSource::kText);
       u.part = id;
       add(std::move(u));

@@ -20,6 +20,8 @@
 #include <optional>
 #include <string>
 
+#include "common/byte_scan.h"
+
 namespace vigie::parse {
 namespace {
 
@@ -630,9 +632,10 @@ std::string clean_input(std::string_view raw) {
   while (!raw.empty() && static_cast<unsigned char>(raw.front()) <= 0x20) raw.remove_prefix(1);
   while (!raw.empty() && static_cast<unsigned char>(raw.back()) <= 0x20) raw.remove_suffix(1);
   std::string out(raw);
-  // Three memchr passes, not string_view::find_first_of: with a 3-byte set that one calls memchr
-  // once per input byte, and data: URLs of several hundred KiB reach this.
-  if (contains_byte(raw, '\t') || contains_byte(raw, '\n') || contains_byte(raw, '\r')) {
+  // One vector scan, not string_view::find_first_of: with a 3-byte set that one calls memchr once
+  // per input byte, and data: URLs of several hundred KiB reach this.
+  const char* const end = raw.data() + raw.size();
+  if (scan::find_any(raw.data(), end, '\t', '\n', '\r') != end) {
     std::erase_if(out, [](char x) { return x == '\t' || x == '\n' || x == '\r'; });
   }
   return out;
@@ -930,35 +933,20 @@ bool looks_like_data_url(std::string_view after) {
 
 }  // namespace
 
-std::vector<std::string> find_urls_in_text(std::string_view text, std::size_t max_urls) {
-  std::vector<std::string> urls;
+std::vector<std::string_view> find_urls_in_text(std::string_view text, std::size_t max_urls) {
+  std::vector<std::string_view> urls;
   const char* const base = text.data();
   const std::size_t n = text.size();
   std::size_t pos = 0;
-  // Next ':' and next '.' at or after pos, found with memchr and cached until pos passes them so
-  // that text with many dots and few colons (or the reverse) stays linear.
-  std::size_t next_colon = 0;
-  std::size_t next_dot = 0;
-  bool colon_stale = true;
-  bool dot_stale = true;
   while (pos < n && urls.size() < max_urls) {
-    if (colon_stale || next_colon < pos) {
-      const void* hit = std::memchr(base + pos, ':', n - pos);
-      next_colon = hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - base) : n;
-      colon_stale = false;
-    }
-    if (dot_stale || next_dot < pos) {
-      const void* hit = std::memchr(base + pos, '.', n - pos);
-      next_dot = hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - base) : n;
-      dot_stale = false;
-    }
-    if (next_colon >= n && next_dot >= n) break;
+    // A URL is found from its scheme's ':' or from the '.' of "www.": the next of either.
+    const std::size_t hit = static_cast<std::size_t>(scan::find_any(base + pos, base + n, ':', '.', '.') - base);
+    if (hit >= n) break;
 
     std::size_t start = n;
     std::size_t body = n;  // first byte that must exist after the scheme/prefix
-    if (next_colon < next_dot) {
-      const std::size_t c = next_colon;
-      colon_stale = true;
+    if (text[hit] == ':') {
+      const std::size_t c = hit;
       pos = c + 1;
       std::size_t s = c;
       while (s > 0 && c - s < 12 && is_ascii_alpha(static_cast<unsigned char>(text[s - 1]))) --s;
@@ -985,8 +973,7 @@ std::vector<std::string> find_urls_in_text(std::string_view text, std::size_t ma
       body = slashes ? c + 3 : c + 1;
       if (ends_with_scheme("file") && start == c - 4 && body < n && text[body] == '/') ++body;
     } else {
-      const std::size_t d = next_dot;
-      dot_stale = true;
+      const std::size_t d = hit;
       pos = d + 1;
       if (d < 3 || !(ascii_lower(text[d - 1]) == 'w' && ascii_lower(text[d - 2]) == 'w' &&
                      ascii_lower(text[d - 3]) == 'w')) {

@@ -18,8 +18,8 @@ Url normalize_url(std::string_view raw, UrlSource source);
 
 // Finds URLs in plain UTF-8 text: scheme URLs (http, https, ftp, mailto excluded, file, data,
 // javascript) and bare "www." forms, with trailing punctuation and closing brackets trimmed the way
-// mail clients linkify. Returns raw strings in order of appearance, at most max_urls.
-std::vector<std::string> find_urls_in_text(std::string_view text, std::size_t max_urls);
+// mail clients linkify. Returns views of text in order of appearance, at most max_urls.
+std::vector<std::string_view> find_urls_in_text(std::string_view text, std::size_t max_urls);
 
 // Registrable domain (eTLD+1) of an ASCII lowercase host, empty when the host is a public suffix,
 // an IP literal or empty.

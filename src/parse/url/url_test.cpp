@@ -8,7 +8,7 @@
 namespace vigie::parse {
 namespace {
 
-using Strings = std::vector<std::string>;
+using Strings = std::vector<std::string_view>;
 
 TEST(UrlTest, LowercasesSchemeAndHostAddsRootPath) {
   const Url u = normalize_url("  HTTPS://WWW.Example.COM  ", UrlSource::kHref);

@@ -1,0 +1,55 @@
+// Scanning a byte range for the next of a few byte values, 16 bytes at a time with SSE2 (part of
+// every x86-64 CPU; other targets take the byte loop). For the hot scans of the parsers (HTML text
+// and attribute values, URLs in text, "begin " lines), where memchr would be called once per hit
+// of any one value or memmem pays for a general substring search.
+#pragma once
+
+#include <cstddef>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace vigie::scan {
+
+// First of a, b, c in [p, end), or end. Pass a value twice to look for two.
+inline const char* find_any(const char* p, const char* end, char a, char b, char c) {
+#if defined(__SSE2__)
+  const __m128i va = _mm_set1_epi8(a);
+  const __m128i vb = _mm_set1_epi8(b);
+  const __m128i vc = _mm_set1_epi8(c);
+  while (end - p >= 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)),
+                                     _mm_cmpeq_epi8(x, vc));
+    const int mask = _mm_movemask_epi8(hit);
+    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
+    p += 16;
+  }
+#endif
+  for (; p < end; ++p) {
+    if (*p == a || *p == b || *p == c) return p;
+  }
+  return end;
+}
+
+// First position in [p, end) where `first` is followed by `second` (both in range), or end.
+inline const char* find_pair(const char* p, const char* end, char first, char second) {
+#if defined(__SSE2__)
+  const __m128i vf = _mm_set1_epi8(first);
+  const __m128i vs = _mm_set1_epi8(second);
+  while (end - p >= 17) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 1));
+    const int mask = _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(x, vf), _mm_cmpeq_epi8(y, vs)));
+    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
+    p += 16;
+  }
+#endif
+  for (; end - p >= 2; ++p) {
+    if (p[0] == first && p[1] == second) return p;
+  }
+  return end;
+}
+
+}  // namespace vigie::scan
