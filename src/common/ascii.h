@@ -17,6 +17,10 @@ constexpr bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+constexpr bool istarts_with(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
 // Without the spaces, tabs and carriage returns around it (a CRLF line read up to its LF).
 constexpr std::string_view trim_blanks(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);

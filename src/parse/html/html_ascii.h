@@ -8,24 +8,16 @@
 #include <cstddef>
 #include <string_view>
 
+#include "common/ascii.h"
+
 namespace vigie::parse::html {
 
 // Locale-independent on purpose: std::tolower depends on the global locale.
-constexpr char ascii_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
-}
+constexpr char ascii_lower(char c) { return ascii::lower(c); }
+using ascii::iequals;
+using ascii::istarts_with;
 constexpr bool is_html_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-constexpr bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
-constexpr bool istarts_with(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
 }
 constexpr std::string_view trim(std::string_view s) {
   while (!s.empty() && is_html_space(s.front())) s.remove_prefix(1);

@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 
+#include "common/ascii.h"
 #include "common/byte_scan.h"
 
 namespace vigie::parse {
@@ -34,9 +35,7 @@ constexpr bool is_hex_digit(unsigned char c) {
 constexpr int hex_value(unsigned char c) {
   return is_ascii_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10;
 }
-constexpr char ascii_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
-}
+constexpr char ascii_lower(char c) { return ascii::lower(c); }
 // RFC 3986 §2.3 unreserved characters: decoding their escapes never changes a URL's meaning.
 constexpr bool is_unreserved(unsigned char c) {
   return is_ascii_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
@@ -46,17 +45,8 @@ void lower_in_place(std::string& s) {
   for (char& c : s) c = ascii_lower(c);
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
-
-bool istarts_with(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
-}
+using ascii::iequals;
+using ascii::istarts_with;
 
 // WHATWG URL §4.1 "special schemes": they have a host, a default port, and treat '\' like '/'.
 bool is_special_scheme(std::string_view scheme) {
