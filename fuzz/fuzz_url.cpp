@@ -38,8 +38,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check_url(input);
 
   constexpr std::size_t kMaxUrls = 1000;
-  const std::vector<std::string> found = vigie::parse::find_urls_in_text(input, kMaxUrls);
+  const std::vector<std::string_view> found = vigie::parse::find_urls_in_text(input, kMaxUrls);
   require(found.size() <= kMaxUrls, "find_urls_in_text returns at most max_urls");
-  for (const std::string& raw : found) check_url(raw);
+  for (const std::string_view raw : found) check_url(raw);
   return 0;
 }
