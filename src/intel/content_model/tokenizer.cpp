@@ -160,6 +160,18 @@ void TokenSet::add_text(std::string_view utf8) {
     }
     UChar32 c;
     U8_NEXT(utf8.data(), i, length, c);
+    // ASCII, most of the text of most mail, needs no Unicode property lookup: no ASCII character
+    // is a combining mark, a format character or part of an unspaced script.
+    if (c >= 0 && c < 0x80) {
+      previous_unspaced = -1;
+      if (std::isalnum(c) != 0) {
+        word += static_cast<char>(c);
+        ++word_code_points;
+      } else {
+        end_word();
+      }
+      continue;
+    }
     if (c >= 0 && is_word_character(c)) {
       if (is_unspaced_script(c)) {
         end_word();
