@@ -60,6 +60,14 @@ struct TextScan {
   std::string first_split;  // excerpt around the first split word, invisible characters shown
 };
 
+// At most `max_bytes` of `text`, cut before a character, not inside one.
+std::string utf8_prefix(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  std::size_t end = max_bytes;
+  while (end > 0 && U8_IS_TRAIL(static_cast<uint8_t>(text[end]))) --end;
+  return std::string(text.substr(0, end));
+}
+
 std::string show_invisible(UChar32 c) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out = "<U+";
@@ -106,7 +114,7 @@ TextScan scan_text(std::string_view text, bool soft_hyphen_counts) {
             excerpt.append(text.substr(from, static_cast<std::size_t>(U8_LENGTH(d))));
           }
         }
-        scan.first_split = excerpt.substr(0, kMaxEvidenceExcerpt);
+        scan.first_split = utf8_prefix(excerpt, kMaxEvidenceExcerpt);
       }
     }
     if (!letter) word_start = i;
@@ -167,7 +175,7 @@ void check_split_and_styled(const ParsedMessage& message, const Mailbox* sender,
     const TextScan scan = scan_text(text, /*soft_hyphen_counts=*/true);
     if (scan.split_words > 0) split.push_back({location, scan.first_split});
     if (scan.styled_letters >= kMinStyledLetters) {
-      styled.push_back({location, std::string(text.substr(0, kMaxEvidenceExcerpt * 2))});
+      styled.push_back({location, utf8_prefix(text, kMaxEvidenceExcerpt * 2)});
     }
   };
   header_scan(message.subject(), "header:Subject");
@@ -223,7 +231,7 @@ void check_image_only_body(const ParsedMessage& message, FindingSink& sink) {
   sink.emit(FindingId::IMAGE_ONLY_BODY,
             {Evidence{"part:" + std::to_string(image->part),
                       std::to_string(words) + " words of text beside the image " +
-                          image->normalized.substr(0, kMaxEvidenceExcerpt * 2)}});
+                          utf8_prefix(image->normalized, kMaxEvidenceExcerpt * 2)}});
 }
 
 void check_recipient_in_subject(const ParsedMessage& message, const ScanContext& context,
@@ -242,7 +250,7 @@ void check_recipient_in_subject(const ParsedMessage& message, const ScanContext&
     if (recipient.find('@') == std::string::npos) continue;
     if (subject.find(ascii::lowercase(recipient)) != std::string::npos) {
       sink.emit(FindingId::RECIPIENT_ADDRESS_IN_SUBJECT,
-                {Evidence{"header:Subject", message.subject().substr(0, kMaxEvidenceExcerpt * 2)}});
+                {Evidence{"header:Subject", utf8_prefix(message.subject(), kMaxEvidenceExcerpt * 2)}});
       return;
     }
   }

@@ -101,6 +101,23 @@ TEST(FilterEvasionTest, EnvelopeRecipientInSubject) {
   EXPECT_TRUE(has(ids, "RECIPIENT_ADDRESS_IN_SUBJECT"));
 }
 
+TEST(FilterEvasionTest, EvidenceIsCutBetweenCharacters) {
+  std::string accents;
+  for (int i = 0; i < 200; ++i) accents += "\xC3\xA9";  // é
+  static const Engine engine{Config{}};
+  const ScanResult r = engine.scan(
+      std::make_shared<const std::string>("From: o@x.example\nTo: paul@ministere.example\nSubject: "
+                                          "paul@ministere.example " + accents + "\n\nhello\n"),
+      Envelope{});
+  const auto it = std::find_if(r.findings.begin(), r.findings.end(),
+                               [](const Finding& f) { return f.id == "RECIPIENT_ADDRESS_IN_SUBJECT"; });
+  ASSERT_NE(it, r.findings.end());
+  const std::string& value = it->evidence.at(0).value;
+  EXPECT_LE(value.size(), 160u);
+  ASSERT_FALSE(value.empty());
+  EXPECT_NE(static_cast<unsigned char>(value.back()), 0xC3u);  // no lead byte without its trail
+}
+
 TEST(FilterEvasionTest, ListPostNamingTheListIsFine) {
   const auto ids = evasion_findings(
       "From: Bob <bob@example.org>\nTo: devel@lists.example.org\nList-Id: <devel.lists.example.org>\n"
