@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/ascii.h"
+
 namespace vigie::parse::detail {
 
 // RFC 5322 §3.2.2 WSP, plus CR and LF: callers get raw values that may still be folded, and a
@@ -17,27 +19,12 @@ inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 inline bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
-// Locale-independent on purpose: std::tolower depends on the global locale and would fold 8-bit
-// bytes differently from one host to another.
-inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-inline std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = lower(c);
-  return out;
-}
-
-inline bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
-inline bool istarts_with(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
-}
+// Locale-independent ASCII case folding (common/ascii.h): std::tolower depends on the global
+// locale and would fold 8-bit bytes differently from one host to another.
+using ascii::iequals;
+using ascii::istarts_with;
+using ascii::lower;
+inline std::string to_lower(std::string_view s) { return ascii::lowercase(s); }
 
 inline std::string_view trim(std::string_view s) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
