@@ -75,51 +75,54 @@ std::string show_invisible(UChar32 c) {
   return out + ">";
 }
 
+// The word starting at `start`, up to the next space, with its invisible characters written out
+// ("Pass<U+200B>word"): what the analyst needs to see.
+std::string word_excerpt(std::string_view text, int32_t start) {
+  const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+  const auto end = static_cast<int32_t>(std::min(text.size(), static_cast<std::size_t>(start) + 48));
+  std::string excerpt;
+  for (int32_t i = start; i < end;) {
+    const int32_t at = i;
+    UChar32 c;
+    U8_NEXT(bytes, i, end, c);
+    if (c < 0 || c == ' ' || c == '\n') break;
+    if (is_invisible(c) || c == 0x00AD) {
+      excerpt += show_invisible(c);
+    } else {
+      excerpt.append(text.substr(static_cast<std::size_t>(at), static_cast<std::size_t>(i - at)));
+    }
+  }
+  return utf8_prefix(excerpt, kMaxEvidenceExcerpt);
+}
+
 // One pass over UTF-8 text: counts letters split by invisible characters and styled letters.
 TextScan scan_text(std::string_view text, bool soft_hyphen_counts) {
   TextScan scan;
   const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
   const auto length = static_cast<int32_t>(std::min(text.size(), kMaxTextBytes));
-  bool after_letter = false;  // the last visible code point was a letter
-  int32_t run_start = -1;     // start of the current run of invisible characters after a letter
+  bool after_letter = false;            // the last visible code point was a letter
+  bool invisible_after_letter = false;  // and invisible characters followed it
   int32_t word_start = 0;
   for (int32_t i = 0; i < length;) {
-    const int32_t at = i;
     UChar32 c;
     U8_NEXT(bytes, i, length, c);
     if (c < 0) {
-      after_letter = false;
-      run_start = -1;
+      after_letter = invisible_after_letter = false;
       continue;
     }
     if (is_invisible(c) || (soft_hyphen_counts && c == 0x00AD)) {
-      if (after_letter && run_start < 0) run_start = at;
+      invisible_after_letter = invisible_after_letter || after_letter;
       continue;
     }
     const bool letter = u_isalpha(c);
     if (is_styled_letter(c)) ++scan.styled_letters;
-    if (letter && run_start >= 0) {
+    if (letter && invisible_after_letter) {
       ++scan.split_words;
-      if (scan.first_split.empty()) {
-        std::string excerpt;
-        for (int32_t j = word_start; j < std::min(length, word_start + 48);) {
-          UChar32 d;
-          U8_NEXT(bytes, j, length, d);
-          if (d < 0) break;
-          if (d == ' ' || d == '\n') break;
-          if (is_invisible(d) || d == 0x00AD) {
-            excerpt += show_invisible(d);
-          } else {
-            const std::size_t from = static_cast<std::size_t>(j - U8_LENGTH(d));
-            excerpt.append(text.substr(from, static_cast<std::size_t>(U8_LENGTH(d))));
-          }
-        }
-        scan.first_split = utf8_prefix(excerpt, kMaxEvidenceExcerpt);
-      }
+      if (scan.first_split.empty()) scan.first_split = word_excerpt(text, word_start);
     }
     if (!letter) word_start = i;
     after_letter = letter;
-    run_start = -1;
+    invisible_after_letter = false;
   }
   return scan;
 }
