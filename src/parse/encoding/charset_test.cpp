@@ -281,6 +281,24 @@ TEST(CharsetTest, DetectionOfUndeclaredText) {
   EXPECT_EQ(c.info.charset_used, "windows-1252");
 }
 
+// The detector reads the lines that hold 8-bit bytes: text after a long ASCII prefix (markup, a
+// quoted header block) is still detected, and the ASCII lines do not drown it.
+TEST(CharsetTest, DetectionReadsTheLinesWithEightBitBytes) {
+  std::string markup;
+  while (markup.size() < 20 * 1024) markup += "<tr><td class=\"cell\"><a href=\"https://example.org/\">link</a></td></tr>\n";
+  const std::string cyrillic =
+      "\xCF\xF0\xE8\xE2\xE5\xF2, \xEA\xE0\xEA \xE4\xE5\xEB\xE0? \xCF\xF0\xE8\xE2\xE5\xF2 \xEC\xE8\xF0\n";
+  auto c = conv(markup + cyrillic + markup, "");
+  EXPECT_EQ(c.info.charset_used, "windows-1251");
+  EXPECT_NE(c.text.find("Привет, как дела? Привет мир"), std::string::npos);
+  // Past the scanned prefix nothing is read: windows-1252, as for too little evidence.
+  std::string far;
+  while (far.size() < 80 * 1024) far += markup;
+  c = conv(far + cyrillic, "");
+  EXPECT_EQ(c.info.charset_used, "windows-1252");
+  EXPECT_TRUE(c.info.detected);
+}
+
 TEST(CharsetTest, InvalidBytesInDeclaredCharsetAreReplaced) {
   // 0x80 is not a lead byte in Shift_JIS; 0x82 without trail byte is truncated.
   const auto c = conv("a\xA0" "b", "Shift_JIS");
