@@ -249,6 +249,29 @@ TEST_P(MimeParserTest, QuotedPrintableLatin1TextIsConvertedToUtf8) {
   EXPECT_EQ(m->text(0).substr(0, 11), "caf\xC3\xA9 latte");
 }
 
+// Big5 for 網址 ("web address"); read as GB18030 it is other characters.
+constexpr std::string_view kBig5Text = "\xBA\xF4\xA7\x7D";
+
+TEST_P(MimeParserTest, HtmlWithoutMimeCharsetIsReadInItsMetaCharset) {
+  auto m = parse("Content-Type: text/html\nContent-Transfer-Encoding: quoted-printable\n\n"
+                 "<html><head><meta http-equiv=3D\"Content-Type\" content=3D\"text/html; charset=3Dbig5\">\n"
+                 "</head><body>=BA=F4=A7}</body></html>\n");
+  EXPECT_NE(m->text(0).find("網址"), std::string_view::npos);
+  EXPECT_EQ(m->html(0)->visible_text, "網址");
+  // Declared, so not "undeclared 8-bit".
+  EXPECT_FALSE(has(*m, AnomalyKind::kUndeclared8bit));
+}
+
+TEST_P(MimeParserTest, MimeCharsetWinsOverMetaCharset) {
+  auto m = parse(std::string("Content-Type: text/html; charset=windows-1252\n\n<meta charset=big5>") +
+                 std::string(kBig5Text) + "\n");
+  EXPECT_EQ(m->text(0).find("網址"), std::string_view::npos);
+  EXPECT_NE(m->text(0).find("\xC2\xBA"), std::string_view::npos);  // º: 0xBA in windows-1252
+  // A meta charset nobody knows is reported like an unknown MIME charset.
+  m = parse(std::string("Content-Type: text/html\n\n<meta charset=x-no-such-thing>") + std::string(kBig5Text) + "\n");
+  EXPECT_TRUE(has(*m, AnomalyKind::kUnknownCharset));
+}
+
 TEST_P(MimeParserTest, HeaderWithoutSeparatorStartsBodyAtFirstNonField) {
   auto m = parse("Subject: s\nthis is body text\nmore\n");
   EXPECT_EQ(m->root().headers.size(), 1u);

@@ -12,6 +12,7 @@
 #include "parse/encoding/rfc2047.h"
 #include "parse/encoding/transfer_decoding.h"
 #include "parse/headers/header_grammar.h"
+#include "parse/html/html_charset.h"
 #include "parse/html/html_extract.h"
 #include "parse/mime/header_block.h"
 #include "parse/mime/message_state.h"
@@ -203,20 +204,25 @@ std::string_view ParsedMessage::text(PartId id) const {
   if (std::memchr(bytes.data(), '\0', bytes.size()) != nullptr) {
     s.add_anomaly(AnomalyKind::kNulByte, id, 0, "text");
   }
+  // HTML without a charset in its Content-Type is shown in the one its <meta> declares, as
+  // browsers and mail clients do; the MIME declaration wins when both exist.
+  std::string meta_charset;
+  if (part.charset.empty() && part.media_subtype == "html") meta_charset = parse::html::prescan_meta_charset(bytes);
+  const std::string_view charset = part.charset.empty() ? std::string_view(meta_charset) : part.charset;
   // Fast path: most mail is ASCII or UTF-8 declared as such; the decoded view is the text.
-  if (charset_is_utf8_compatible(part.charset) && parse::is_valid_utf8(bytes)) {
+  if (charset_is_utf8_compatible(charset) && parse::is_valid_utf8(bytes)) {
     cache.text = bytes;
     return cache.text;
   }
-  const parse::Utf8Text converted = parse::to_utf8_text(bytes, part.charset, cache.text_storage);
+  const parse::Utf8Text converted = parse::to_utf8_text(bytes, charset, cache.text_storage);
   const parse::CharsetConversion& conv = converted.conversion;
   cache.text = converted.text;
   if (conv.declared_unknown) {
-    s.add_anomaly(AnomalyKind::kUnknownCharset, id, 0, part.charset);
-  } else if (part.charset.empty()) {
+    s.add_anomaly(AnomalyKind::kUnknownCharset, id, 0, std::string(charset));
+  } else if (charset.empty()) {
     s.add_anomaly(AnomalyKind::kUndeclared8bit, id, 0, conv.charset_used);
   } else if (conv.invalid_bytes) {
-    s.add_anomaly(AnomalyKind::kCharsetMismatch, id, 0, part.charset);
+    s.add_anomaly(AnomalyKind::kCharsetMismatch, id, 0, std::string(charset));
   }
   return cache.text;
 }
