@@ -2,23 +2,26 @@
 // Folding is kept inside the value view; unfolding happens lazily when a value is read.
 #include "parse/mime/header_block.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace vigie::parse {
 namespace {
 
 // RFC 5322 §3.6.8: field-name = 1*ftext, ftext = %d33-57 / %d59-126.
-bool is_field_name(std::string_view name) {
-  if (name.empty()) return false;
-  for (unsigned char c : name) {
-    if (c < 33 || c > 126 || c == ':') return false;
-  }
-  return true;
-}
+constexpr bool is_ftext(unsigned char c) { return c >= 33 && c <= 126 && c != ':'; }
 
-std::string_view trim_right_wsp(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
+// Length of the field name at the start of line and the position of its colon, when the line is
+// ftext+ then optional blanks (obsolete syntax, RFC 5322 §4.5) then ':'. Reads only up to the
+// colon, so the line end is searched once, from there.
+bool find_field_name(const char* line, const char* end, std::size_t& name_size, std::size_t& colon) {
+  const char* p = line;
+  while (p < end && is_ftext(static_cast<unsigned char>(*p))) ++p;
+  name_size = static_cast<std::size_t>(p - line);
+  while (p < end && (*p == ' ' || *p == '\t')) ++p;
+  if (name_size == 0 || p == end || *p != ':') return false;
+  colon = static_cast<std::size_t>(p - line);
+  return true;
 }
 
 }  // namespace
@@ -38,44 +41,49 @@ HeaderSplit split_header(std::string_view data, std::uint64_t base_offset,
   std::size_t value_start = 0;  // of the current field
   std::size_t body_start = size;
 
-  while (pos < size) {
-    const char* line_ptr = data.data() + pos;
-    const void* nl_ptr = std::memchr(line_ptr, '\n', size - pos);
-    const std::size_t nl = nl_ptr ? static_cast<std::size_t>(static_cast<const char*>(nl_ptr) - data.data())
-                                  : size;
-    std::size_t line_end = nl;  // exclusive, without CR
-    if (line_end > pos && data[line_end - 1] == '\r') --line_end;
-    const std::size_t next = nl < size ? nl + 1 : size;
+  const char* const end = data.data() + size;
+  // The end of the line that starts at pos, without its CR, and where the next one starts.
+  const auto line_from = [&](std::size_t from, std::size_t& line_end, std::size_t& next) {
+    const void* nl_ptr = std::memchr(data.data() + from, '\n', size - from);
+    const std::size_t nl = nl_ptr ? static_cast<std::size_t>(static_cast<const char*>(nl_ptr) - data.data()) : size;
+    line_end = nl;
+    if (line_end > from && data[line_end - 1] == '\r') --line_end;
+    next = nl < size ? nl + 1 : size;
+  };
 
-    if (line_end == pos) {  // empty line: end of header (RFC 5322 §2.1)
+  while (pos < size) {
+    const char first = data[pos];
+    std::size_t line_end = 0;
+    std::size_t next = 0;
+    if (first == '\n' || (first == '\r' && (pos + 1 == size || data[pos + 1] == '\n'))) {
+      // Empty line: end of header (RFC 5322 §2.1).
       out.separator_found = true;
-      body_start = next;
+      body_start = first == '\n' ? pos + 1 : std::min(pos + 2, size);
       break;
     }
-    const char first = data[pos];
     if (first == ' ' || first == '\t') {
       // Continuation of the previous field (folding). Before any field, clients ignore it.
+      line_from(pos, line_end, next);
       if (have_field) {
         out.fields.back().value = data.substr(value_start, line_end - value_start);
       }
       pos = next;
       continue;
     }
-    const std::string_view line = data.substr(pos, line_end - pos);
-    const std::size_t colon = line.find(':');
-    const std::string_view name =
-        colon == std::string_view::npos ? std::string_view{} : trim_right_wsp(line.substr(0, colon));
-    if (!is_field_name(name)) {
+    std::size_t name_size = 0;
+    std::size_t colon = 0;
+    if (!find_field_name(data.data() + pos, end, name_size, colon)) {
       // Not a field: the header ended without an empty line; this line begins the body.
       out.syntax_error = true;
       out.first_error_offset = base_offset + pos;
       body_start = pos;
       break;
     }
+    line_from(pos + colon + 1, line_end, next);
     ++out.field_count_seen;
     if (out.fields.size() < max_fields) {
       value_start = pos + colon + 1;
-      out.fields.push_back(HeaderField{name, data.substr(value_start, line_end - value_start),
+      out.fields.push_back(HeaderField{data.substr(pos, name_size), data.substr(value_start, line_end - value_start),
                                        base_offset + pos});
       have_field = true;
     } else {
