@@ -2,7 +2,8 @@
 //
 // This file owns the C++ workloads of bench/run_parse_bench.sh:
 //   vigie — ParsedMessage::parse + decode_all(): every part decoded, text charset-converted,
-//           HTML visible text extracted, URLs and hashes computed (what a scan needs);
+//           HTML visible text extracted, URLs normalised, uuencoded blocks in text found (what a
+//           scan needs; part hashes are computed on demand, for attachments, so not here);
 //   vigie-decode — parse + decoded() of every leaf + text() of text leaves: the same work as the
 //           gmime workload, so that the parser itself can be compared like for like;
 //   gmime — g_mime_parser_construct_message + every leaf's content decoded through
