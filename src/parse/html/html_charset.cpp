@@ -113,6 +113,19 @@ std::string charset_from_content(std::string_view s) {
   }
 }
 
+// Labels the WHATWG Encoding Standard does not know, which "get an encoding" answers with failure
+// and the prescan then passes over, although vigie's MIME charset table reads them: UTF-7 above
+// all (decoding it where the reader's client does not would show vigie text the reader never
+// sees) and UTF-32 (impossible in a document whose prescan read ASCII).
+bool unknown_to_browsers(std::string_view label) {
+  std::string letters;
+  for (const char c : label) {
+    if (is_ascii_alpha(c) || (c >= '0' && c <= '9')) letters.push_back(c);
+  }
+  return letters.find("utf7") != std::string::npos || letters.starts_with("utf32") ||
+         letters.starts_with("ucs4") || letters.starts_with("csucs4");
+}
+
 // The attributes of a <meta> whose name has been read; its charset when it declares one.
 std::string Prescan::meta_element() {
   bool got_pragma = false;
@@ -136,7 +149,7 @@ std::string Prescan::meta_element() {
   }
   if (need_pragma == NeedPragma::kUnset) return {};
   if (need_pragma == NeedPragma::kYes && !got_pragma) return {};
-  if (charset.empty()) return {};
+  if (charset.empty() || unknown_to_browsers(charset)) return {};
   if (charset.starts_with("utf-16") || charset == "unicode" || charset == "ucs-2" ||
       charset == "unicodefffe" || charset == "csunicode" || charset == "iso-10646-ucs-2") {
     return "utf-8";

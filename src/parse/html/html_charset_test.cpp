@@ -47,6 +47,16 @@ TEST(MetaCharsetPrescan, Utf16AndUserDefinedAreMapped) {
   EXPECT_EQ(prescan_meta_charset("<meta charset=x-user-defined>"), "windows-1252");
 }
 
+// Browsers do not know UTF-7 or UTF-32: such a meta is passed over and a later one counts, so
+// vigie never decodes UTF-7 text that the reader's client shows as it is.
+TEST(MetaCharsetPrescan, LabelsBrowsersRefuseArePassedOver) {
+  EXPECT_EQ(prescan_meta_charset("<meta charset=utf-7>"), "");
+  EXPECT_EQ(prescan_meta_charset("<meta charset=\"UTF-7\"><meta charset=koi8-r>"), "koi8-r");
+  EXPECT_EQ(prescan_meta_charset("<meta http-equiv=content-type content=\"text/html; charset=x-unicode-2-0-utf-7\">"), "");
+  EXPECT_EQ(prescan_meta_charset("<meta charset=utf-32le>"), "");
+  EXPECT_EQ(prescan_meta_charset("<meta charset=utf-8>"), "utf-8");
+}
+
 TEST(MetaCharsetPrescan, ReadsOnlyTheFirstKilobyte) {
   const std::string padding(kMetaPrescanBytes, ' ');
   EXPECT_EQ(prescan_meta_charset(padding + "<meta charset=big5>"), "");
