@@ -425,29 +425,56 @@ std::string_view HtmlTokenizer::resolve(const Slice& slice) const {
   return std::string_view((slice.in_scratch ? scratch_.data() : input_.data()) + slice.offset, slice.length);
 }
 
+namespace {
+
+// Bit of a name in the duplicate filter of finish_attribute_name. It hashes every byte: the length
+// and first letter alone collide for names that often share a tag (cellpadding/cellspacing,
+// class/color/alt, face/height).
+unsigned attribute_filter_bit(std::string_view name) {
+  std::uint32_t hash = static_cast<std::uint32_t>(name.size());
+  for (const char c : name) hash = hash * 31u + static_cast<unsigned char>(c);
+  return (hash * 0x9E3779B1u) >> 24;
+}
+
+}  // namespace
+
 void HtmlTokenizer::finish_attribute_name() {
   PendingAttribute& a = pending_.back();
   if (pending_.size() > kMaxAttributes) {
     a.dropped = true;
     return;
   }
+  // §13.2.5.33: a name already on the tag drops the new attribute.
   const std::string_view name = resolve(a.name);
-  // §13.2.5.33: a name already on the tag drops the new attribute. The 256-bit filter makes the
-  // scan rare, also on the junk tags of spam with a hundred attributes; kMaxAttributes bounds it.
-  // The filter hashes every byte: the length and first letter alone collide for names that often
-  // share a tag (cellpadding/cellspacing, class/color/alt, face/height).
-  std::uint32_t hash = static_cast<std::uint32_t>(name.size());
-  for (const char c : name) hash = hash * 31u + static_cast<unsigned char>(c);
-  const unsigned bit = (hash * 0x9E3779B1u) >> 24;
+  const std::size_t earlier = pending_.size() - 1;
+  const auto seen_before = [&] {
+    for (std::size_t k = 0; k < earlier; ++k) {
+      const PendingAttribute& e = pending_[k];
+      if (!e.dropped && e.name.length == a.name.length && resolve(e.name) == name) return true;
+    }
+    return false;
+  };
+  // Nearly every tag has a few attributes: comparing with each is cheaper than hashing.
+  if (earlier < kDirectlyComparedAttributes) {
+    a.dropped = seen_before();
+    return;
+  }
+  // Past that, a 256-bit filter makes the scan rare, also on the junk tags of spam with a hundred
+  // attributes; kMaxAttributes bounds it. It starts with the names compared directly so far.
+  if (earlier == kDirectlyComparedAttributes) {
+    attribute_bloom_ = {};
+    for (std::size_t k = 0; k < earlier; ++k) {
+      if (pending_[k].dropped) continue;
+      const unsigned bit = attribute_filter_bit(resolve(pending_[k].name));
+      attribute_bloom_[bit >> 6] |= std::uint64_t{1} << (bit & 63u);
+    }
+  }
+  const unsigned bit = attribute_filter_bit(name);
   std::uint64_t& word = attribute_bloom_[bit >> 6];
   const std::uint64_t mask = std::uint64_t{1} << (bit & 63u);
-  if ((word & mask) != 0) {
-    for (std::size_t k = 0; k + 1 < pending_.size(); ++k) {
-      if (!pending_[k].dropped && resolve(pending_[k].name) == name) {
-        a.dropped = true;
-        return;
-      }
-    }
+  if ((word & mask) != 0 && seen_before()) {
+    a.dropped = true;
+    return;
   }
   word |= mask;
 }
@@ -458,7 +485,6 @@ bool HtmlTokenizer::lex_tag(HtmlToken& token, std::size_t start, bool end_tag) {
   const std::size_t n = input_.size();
   scratch_.clear();
   pending_.clear();
-  attribute_bloom_ = {};
   bool self_closing = false;
   pos_ = start + (end_tag ? 2 : 1);
   const auto eof_in_tag = [&] {

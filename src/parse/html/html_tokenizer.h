@@ -85,6 +85,9 @@ class HtmlTokenizer {
   // Most attributes kept per tag: the rest are parsed (so the tag ends where a browser ends it)
   // and dropped. Keeps the duplicate check (first wins, §13.2.5.33) linear per tag.
   static constexpr std::size_t kMaxAttributes = 256;
+  // Up to this many attributes, a new name is compared with each earlier one; past it, the
+  // earlier names go through a bit filter first.
+  static constexpr std::size_t kDirectlyComparedAttributes = 8;
 
  private:
   // Where an attribute name or value lives while a tag is being read: the input or scratch_

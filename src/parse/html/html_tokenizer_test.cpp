@@ -140,6 +140,24 @@ TEST(HtmlTokenizerTest, NulHandling) {
   EXPECT_EQ(trace(std::string_view("<style>\0</style>", 16)), "S(style)C(\xEF\xBF\xBD)E(style)");
 }
 
+// Duplicates are dropped on both sides of kDirectlyComparedAttributes, where the check switches
+// from comparing names to a filter: a name first seen among the compared ones, repeated after.
+TEST(HtmlTokenizerTest, DuplicatesAreDroppedAmongManyAttributes) {
+  for (std::size_t count = 1; count <= 2 * HtmlTokenizer::kDirectlyComparedAttributes + 2; ++count) {
+    std::string html = "<p";
+    std::string expected = "S(p";
+    for (std::size_t i = 0; i < count; ++i) {
+      html += " n" + std::to_string(i) + "=" + std::to_string(i);
+      expected += " n" + std::to_string(i) + "=" + std::to_string(i);
+    }
+    // Each earlier name again, with another value, and upper case: every one is dropped.
+    for (std::size_t i = 0; i < count; ++i) html += " N" + std::to_string(i) + "=dup";
+    html += " last=1>";
+    expected += " last=1)";
+    EXPECT_EQ(trace(html), expected) << count << " attributes";
+  }
+}
+
 TEST(HtmlTokenizerTest, ManyAttributesAreBounded) {
   std::string html = "<a";
   for (int i = 0; i < 5000; ++i) html += " x" + std::to_string(i) + "=1";
