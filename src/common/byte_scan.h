@@ -1,7 +1,8 @@
 // Scanning a byte range for the next of a few byte values, 16 bytes at a time with SSE2 (part of
 // every x86-64 CPU; other targets take the byte loop). For the hot scans of the parsers (HTML text
-// and attribute values, URLs in text, "begin " lines), where memchr would be called once per hit
-// of any one value or memmem pays for a general substring search.
+// and attribute values, URLs in text, "begin " lines, ASCII runs in charset conversion), where
+// memchr would be called once per hit of any one value or memmem pays for a general substring
+// search.
 #pragma once
 
 #include <cstddef>
@@ -31,6 +32,19 @@ inline const char* find_any(const char* p, const char* end, char a, char b, char
     if (*p == a || *p == b || *p == c) return p;
   }
   return end;
+}
+
+// First byte of [p, end) at or above 0x80 (the end of an ASCII run), or end.
+inline const char* skip_ascii(const char* p, const char* end) {
+#if defined(__SSE2__)
+  while (end - p >= 16) {
+    const int mask = _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
+    p += 16;
+  }
+#endif
+  while (p < end && static_cast<unsigned char>(*p) < 0x80) ++p;
+  return p;
 }
 
 // First position in [p, end) where `first` is followed by `second` (both in range), or end.

@@ -22,6 +22,8 @@
 
 #include "parse/encoding/charset.h"
 
+#include "common/byte_scan.h"
+
 namespace vigie::parse {
 namespace {
 
@@ -315,18 +317,7 @@ ThreadState& state() {
 }
 
 bool is_ascii(std::string_view s) {
-  const char* p = s.data();
-  std::size_t n = s.size();
-  std::uint64_t acc = 0;
-  while (n >= 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    acc |= w;
-    p += 8;
-    n -= 8;
-  }
-  for (; n != 0; --n, ++p) acc |= static_cast<unsigned char>(*p);
-  return (acc & 0x8080808080808080ull) == 0;
+  return scan::skip_ascii(s.data(), s.data() + s.size()) == s.data() + s.size();
 }
 
 UConverter* utf8_converter() {
@@ -454,26 +445,31 @@ constexpr std::array<std::uint16_t, 32> kWindows1252High = {
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
 
 void append_windows1252(std::string_view bytes, std::string& out) {
-  const std::size_t base = out.size();
-  out.resize(base + bytes.size() * 3);
-  char* dst = out.data() + base;
-  for (char ch : bytes) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c < 0x80) {
-      *dst++ = ch;
-      continue;
-    }
+  // At least one output byte per input byte. Appending, not resizing to the three-byte worst case,
+  // spares zero-filling a buffer three times the text.
+  out.reserve(out.size() + bytes.size());
+  const char* p = bytes.data();
+  const char* const end = p + bytes.size();
+  while (p < end) {
+    // Western text is mostly ASCII: its runs are copied as they are.
+    const char* const run_end = scan::skip_ascii(p, end);
+    out.append(p, static_cast<std::size_t>(run_end - p));
+    p = run_end;
+    if (p == end) break;
+    const auto c = static_cast<unsigned char>(*p++);
     const std::uint32_t cp = c < 0xA0 ? kWindows1252High[c - 0x80] : c;
+    char encoded[3];
     if (cp < 0x800) {
-      *dst++ = static_cast<char>(0xC0 | (cp >> 6));
-      *dst++ = static_cast<char>(0x80 | (cp & 0x3F));
+      encoded[0] = static_cast<char>(0xC0 | (cp >> 6));
+      encoded[1] = static_cast<char>(0x80 | (cp & 0x3F));
+      out.append(encoded, 2);
     } else {
-      *dst++ = static_cast<char>(0xE0 | (cp >> 12));
-      *dst++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      *dst++ = static_cast<char>(0x80 | (cp & 0x3F));
+      encoded[0] = static_cast<char>(0xE0 | (cp >> 12));
+      encoded[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      encoded[2] = static_cast<char>(0x80 | (cp & 0x3F));
+      out.append(encoded, 3);
     }
   }
-  out.resize(static_cast<std::size_t>(dst - out.data()));
 }
 
 // Charsets the detector may choose for mail. It also proposes UTF-16/32 (impossible: we get here
@@ -552,13 +548,8 @@ bool is_valid_utf8(std::string_view bytes) {
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   const unsigned char* const end = p + bytes.size();
   while (p < end) {
-    // ASCII runs, eight bytes at a time.
-    while (end - p >= 8) {
-      std::uint64_t w;
-      std::memcpy(&w, p, 8);
-      if (w & 0x8080808080808080ull) break;
-      p += 8;
-    }
+    p = reinterpret_cast<const unsigned char*>(
+        scan::skip_ascii(reinterpret_cast<const char*>(p), reinterpret_cast<const char*>(end)));
     if (p >= end) break;
     const unsigned c = *p;
     if (c < 0x80) {

@@ -56,6 +56,20 @@ TEST(CharsetTest, IsValidUtf8) {
   EXPECT_FALSE(is_valid_utf8("\x80"));                 // lone continuation
 }
 
+// ASCII runs are skipped 16 bytes at a time: a non-ASCII byte at every position around a block
+// edge must still be seen, by validation and by the windows-1252 conversion.
+TEST(CharsetTest, NonAsciiBytesAroundBlockEdges) {
+  for (std::size_t at = 0; at < 40; ++at) {
+    const std::string before(at, 'a');
+    const std::string after(37 - at % 37, 'z');
+    EXPECT_TRUE(is_valid_utf8(before + "\xC3\xA9" + after)) << at;
+    EXPECT_FALSE(is_valid_utf8(before + "\xE9" + after)) << at;
+    EXPECT_FALSE(is_valid_utf8(before + "\xC3" + after)) << at;  // a lead byte then ASCII
+    const auto c = conv(before + "\xE9" + after + "\x80", "windows-1252");
+    EXPECT_EQ(c.text, before + "\xC3\xA9" + after + "\xE2\x82\xAC") << at;
+  }
+}
+
 TEST(CharsetTest, AsciiAndUtf8FastPaths) {
   auto c = conv("hello", "utf-8");
   EXPECT_EQ(c.text, "hello");
