@@ -275,6 +275,7 @@ void ParsedMessage::extract_content() const {
                       s.limits.max_html_bytes);
       }
       // Moved, not copied: the message's links live in one list, each tagged with its part.
+      s.urls.reserve(std::min(max, s.urls.size() + cache.html->links.size()));
       for (Url& u : cache.html->links) {
         u.part = part.id;
         add(std::move(u));
