@@ -42,7 +42,7 @@ HeaderSplit split_header(std::string_view data, std::uint64_t base_offset,
   std::size_t body_start = size;
 
   const char* const end = data.data() + size;
-  // The end of the line that starts at pos, without its CR, and where the next one starts.
+  // The end (without its CR) of the line that holds offset `from`, and where the next line starts.
   const auto line_from = [&](std::size_t from, std::size_t& line_end, std::size_t& next) {
     const void* nl_ptr = std::memchr(data.data() + from, '\n', size - from);
     const std::size_t nl = nl_ptr ? static_cast<std::size_t>(static_cast<const char*>(nl_ptr) - data.data()) : size;
