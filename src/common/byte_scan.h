@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string_view>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -62,6 +63,17 @@ inline const char* find_pair(const char* p, const char* end, char first, char se
 #endif
   for (; end - p >= 2; ++p) {
     if (p[0] == first && p[1] == second) return p;
+  }
+  return end;
+}
+
+// Start of the first occurrence of `word` (not empty) right after a '\n' in [p, end), that is at
+// the start of a line after the one p is on, or end. The candidates are the '\n' + first-letter
+// pairs, so the search does not stop at every occurrence of the first letter in running text.
+inline const char* find_at_line_start(const char* p, const char* end, std::string_view word) {
+  for (const char* nl = find_pair(p, end, '\n', word.front()); nl != end;
+       nl = find_pair(nl + 1, end, '\n', word.front())) {
+    if (std::string_view(nl + 1, static_cast<std::size_t>(end - nl - 1)).starts_with(word)) return nl + 1;
   }
   return end;
 }

@@ -274,19 +274,15 @@ class MimeBuilder {
     const char* const end = begin + body.size();
     std::size_t pos = from;
     while (true) {
-      // The next occurrence at a line start. Rather than every occurrence of the boundary (a
-      // substring search stops at every '-' of the body: CSS, comments, dashes in prose), the
-      // candidates are the "\n-" pairs.
+      // The next occurrence at a line start, not every occurrence (a substring search stops at
+      // every '-' of the body: CSS, comments, dashes in prose).
       std::size_t hit;
       if (pos == 0 && body.starts_with(dash_boundary)) {
         hit = 0;
       } else {
-        const char* p = scan::find_pair(begin + (pos == 0 ? 0 : pos - 1), end, '\n', '-');
-        while (p != end && !std::string_view(p + 1, static_cast<std::size_t>(end - p - 1)).starts_with(dash_boundary)) {
-          p = scan::find_pair(p + 1, end, '\n', '-');
-        }
+        const char* p = scan::find_at_line_start(begin + (pos == 0 ? 0 : pos - 1), end, dash_boundary);
         if (p == end) return std::nullopt;
-        hit = static_cast<std::size_t>(p + 1 - begin);
+        hit = static_cast<std::size_t>(p - begin);
       }
       pos = hit + 1;
       const std::size_t nl = body.find('\n', hit);
