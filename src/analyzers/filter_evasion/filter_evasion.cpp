@@ -18,6 +18,7 @@
 
 #include "analyzers/analyzer.h"
 #include "common/ascii.h"
+#include "intel/identity/domains.h"
 #include "intel/link_categories/link_categories.h"
 
 namespace vigie::analyzers::filter_evasion {
@@ -269,8 +270,7 @@ void check_sender_platform(const Mailbox* sender, const EvasionState& state, Fin
   if (sender == nullptr || sender->domain.empty()) return;
   const std::string domain = ascii::lowercase(sender->domain);
   for (const std::string_view tenant : kTenantDefaultDomains) {
-    if (domain.size() > tenant.size() && domain.ends_with(tenant) &&
-        domain[domain.size() - tenant.size() - 1] == '.') {
+    if (intel::identity::is_subdomain_of(domain, tenant)) {
       sink.emit(FindingId::SENDER_ON_HOSTING_PLATFORM,
                 {Evidence{"header:From", sender->address() + " (" + std::string(tenant) +
                                              ": default domain of a cloud-mail tenant)"}});

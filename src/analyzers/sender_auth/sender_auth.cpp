@@ -7,6 +7,7 @@
 
 #include "analyzers/analyzer.h"
 #include "auth/dmarc/dmarc.h"
+#include "intel/identity/domains.h"
 
 namespace vigie::analyzers::sender_auth {
 namespace {
@@ -14,14 +15,7 @@ namespace {
 using verdict::FindingId;
 
 bool is_protected(std::string_view domain, const OrganisationConfig& organisation) {
-  if (domain.empty()) return false;
-  for (const std::string& p : organisation.protected_domains) {
-    if (domain == p) return true;
-    if (domain.size() > p.size() && domain.ends_with(p) && domain[domain.size() - p.size() - 1] == '.') {
-      return true;
-    }
-  }
-  return false;
+  return !domain.empty() && intel::identity::domain_within(domain, organisation.protected_domains);
 }
 
 double dmarc_confidence(const std::string& disposition) {

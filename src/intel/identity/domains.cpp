@@ -35,14 +35,14 @@ std::string organisation_domain(std::string_view domain) {
   return registrable.empty() ? std::string(domain) : registrable;
 }
 
+bool is_subdomain_of(std::string_view domain, std::string_view parent) {
+  return domain.size() > parent.size() && domain.ends_with(parent) &&
+         domain[domain.size() - parent.size() - 1] == '.';
+}
+
 bool domain_within(std::string_view domain, const std::vector<std::string>& listed) {
-  for (const std::string& d : listed) {
-    if (domain == d) return true;
-    if (domain.size() > d.size() && domain.ends_with(d) && domain[domain.size() - d.size() - 1] == '.') {
-      return true;
-    }
-  }
-  return false;
+  return std::any_of(listed.begin(), listed.end(),
+                     [&](const std::string& d) { return domain == d || is_subdomain_of(domain, d); });
 }
 
 bool has_known_public_suffix(std::string_view domain) {

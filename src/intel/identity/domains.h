@@ -17,6 +17,10 @@ std::string normalize_domain(std::string_view domain);
 // these are equal.
 std::string organisation_domain(std::string_view domain);
 
+// True when `domain` ends in `parent` on a label boundary and is longer: a.example.org under
+// example.org, not badexample.org nor example.org itself (both normalised).
+bool is_subdomain_of(std::string_view domain, std::string_view parent);
+
 // True when `domain` is one of `listed` or a subdomain of one (all normalised).
 bool domain_within(std::string_view domain, const std::vector<std::string>& listed);
 

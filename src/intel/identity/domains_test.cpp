@@ -20,6 +20,12 @@ TEST(DomainsTest, DomainWithin) {
   EXPECT_FALSE(domain_within("interieur.gouv.fr.evil.example", ours));
 }
 
+TEST(DomainsTest, SubdomainIsStrict) {
+  EXPECT_TRUE(is_subdomain_of("contoso.onmicrosoft.com", "onmicrosoft.com"));
+  EXPECT_FALSE(is_subdomain_of("onmicrosoft.com", "onmicrosoft.com"));
+  EXPECT_FALSE(is_subdomain_of("fakeonmicrosoft.com", "onmicrosoft.com"));
+}
+
 TEST(DomainsTest, KnownSuffixOnly) {
   EXPECT_TRUE(has_known_public_suffix("paypal.com"));
   EXPECT_FALSE(has_known_public_suffix("j.r.r"));
