@@ -22,6 +22,7 @@
 
 #include "parse/encoding/charset.h"
 
+#include "common/ascii.h"
 #include "common/byte_scan.h"
 
 namespace vigie::parse {
@@ -227,11 +228,6 @@ constexpr std::size_t kMinDetectHighBytes = 4;
 // ICU pivot buffer (UTF-16 code units) for ucnv_convertEx.
 constexpr std::size_t kPivotUnits = 1024;
 
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-bool is_alnum(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
 // Strips what surrounds a name in the wild: whitespace, quotes, an RFC 2231 §5 language suffix
 // ("utf-8*en"), trailing parameters glued by broken generators ("utf-8; format=flowed").
 std::string_view clean_name(std::string_view name) {
@@ -248,7 +244,7 @@ std::string normalize_key(std::string_view name) {
   std::string key;
   key.reserve(name.size());
   for (char c : name) {
-    if (is_alnum(c)) key.push_back(ascii_lower(c));
+    if (ascii::is_alnum(c)) key.push_back(ascii::lower(c));
   }
   return key;
 }
@@ -257,7 +253,7 @@ std::string normalize_key(std::string_view name) {
 bool safe_for_icu(std::string_view name) {
   if (name.empty() || name.size() > kMaxCharsetName) return false;
   for (char c : name) {
-    if (!is_alnum(c) && c != '-' && c != '_' && c != '.' && c != ':' && c != '+' && c != '(' &&
+    if (!ascii::is_alnum(c) && c != '-' && c != '_' && c != '.' && c != ':' && c != '+' && c != '(' &&
         c != ')')
       return false;
   }
@@ -428,7 +424,7 @@ const Resolved& resolve(std::string_view declared) {
   ThreadState& st = state();
   const std::string_view cleaned = clean_name(declared);
   std::string cache_key(cleaned.substr(0, kMaxCharsetName + 1));
-  for (char& c : cache_key) c = ascii_lower(c);
+  for (char& c : cache_key) c = ascii::lower(c);
   auto it = st.resolved.find(cache_key);
   if (it != st.resolved.end()) return it->second;
   if (st.resolved.size() >= kMaxResolvedNames) st.resolved.clear();

@@ -14,7 +14,6 @@
 namespace vigie::parse::html {
 namespace {
 
-constexpr bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 struct Attribute {
   std::string name;
@@ -120,7 +119,7 @@ std::string charset_from_content(std::string_view s) {
 bool unknown_to_browsers(std::string_view label) {
   std::string letters;
   for (const char c : label) {
-    if (is_ascii_alpha(c) || (c >= '0' && c <= '9')) letters.push_back(c);
+    if (ascii::is_alnum(c)) letters.push_back(c);
   }
   return letters.find("utf7") != std::string::npos || letters.starts_with("utf32") ||
          letters.starts_with("ucs4") || letters.starts_with("csucs4");
@@ -171,8 +170,8 @@ std::string Prescan::run() {
       std::string charset = meta_element();
       if (!charset.empty()) return charset;
     } else if (here() == '<' && bytes_.size() - pos_ > 1 &&
-               (is_ascii_alpha(bytes_[pos_ + 1]) ||
-                (bytes_[pos_ + 1] == '/' && bytes_.size() - pos_ > 2 && is_ascii_alpha(bytes_[pos_ + 2])))) {
+               (ascii::is_alpha(bytes_[pos_ + 1]) ||
+                (bytes_[pos_ + 1] == '/' && bytes_.size() - pos_ > 2 && ascii::is_alpha(bytes_[pos_ + 2])))) {
       // Any other tag: skip its name, then its attributes.
       while (!at_end() && !is_html_space(here()) && here() != '>') ++pos_;
       while (get_attribute()) {

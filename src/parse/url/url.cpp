@@ -26,23 +26,19 @@
 namespace vigie::parse {
 namespace {
 
-constexpr bool is_ascii_alpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
-constexpr bool is_ascii_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-constexpr bool is_ascii_alnum(unsigned char c) { return is_ascii_alpha(c) || is_ascii_digit(c); }
 constexpr bool is_hex_digit(unsigned char c) {
-  return is_ascii_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+  return ascii::is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
 }
 constexpr int hex_value(unsigned char c) {
-  return is_ascii_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10;
+  return ascii::is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10;
 }
-constexpr char ascii_lower(char c) { return ascii::lower(c); }
 // RFC 3986 §2.3 unreserved characters: decoding their escapes never changes a URL's meaning.
 constexpr bool is_unreserved(unsigned char c) {
-  return is_ascii_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+  return ascii::is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
 }
 
 void lower_in_place(std::string& s) {
-  for (char& c : s) c = ascii_lower(c);
+  for (char& c : s) c = ascii::lower(c);
 }
 
 using ascii::iequals;
@@ -164,7 +160,7 @@ std::optional<std::uint64_t> parse_ipv4_number(std::string_view part) {
     int digit;
     if (radix == 16 && is_hex_digit(c)) {
       digit = hex_value(c);
-    } else if (is_ascii_digit(c) && c - '0' < radix) {
+    } else if (ascii::is_digit(c) && c - '0' < radix) {
       digit = c - '0';
     } else {
       return std::nullopt;
@@ -182,7 +178,7 @@ bool ends_in_a_number(std::string_view host) {
   const std::string_view last = dot == std::string_view::npos ? host : host.substr(dot + 1);
   if (last.empty()) return false;
   bool all_digits = true;
-  for (const char c : last) all_digits = all_digits && is_ascii_digit(c);
+  for (const char c : last) all_digits = all_digits && ascii::is_digit(c);
   if (all_digits) return true;
   if (last.size() >= 2 && last[0] == '0' && (last[1] == 'x' || last[1] == 'X')) {
     for (const char c : last.substr(2)) {
@@ -265,8 +261,8 @@ std::optional<std::array<std::uint16_t, 8>> parse_ipv6(std::string_view in) {
             return std::nullopt;
           }
         }
-        if (at(p) == -1 || !is_ascii_digit(static_cast<unsigned char>(at(p)))) return std::nullopt;
-        while (at(p) != -1 && is_ascii_digit(static_cast<unsigned char>(at(p)))) {
+        if (at(p) == -1 || !ascii::is_digit(static_cast<unsigned char>(at(p)))) return std::nullopt;
+        while (at(p) != -1 && ascii::is_digit(static_cast<unsigned char>(at(p)))) {
           const int number = at(p) - '0';
           if (ipv4_piece == -1) {
             ipv4_piece = number;
@@ -420,7 +416,7 @@ bool run_idna(IdnaDirection direction, std::string_view in, std::string& out) {
 bool is_plain_ascii_host(std::string_view host) {
   for (std::size_t i = 0; i < host.size(); ++i) {
     const auto c = static_cast<unsigned char>(host[i]);
-    if (!(is_ascii_alnum(c) || c == '-' || c == '.' || c == '_')) return false;
+    if (!(ascii::is_alnum(c) || c == '-' || c == '.' || c == '_')) return false;
     if ((c == 'x' || c == 'X') && (i == 0 || host[i - 1] == '.') && istarts_with(host.substr(i), "xn--")) {
       return false;
     }
@@ -508,7 +504,7 @@ bool parse_port(std::string_view text, std::int32_t& port) {
   if (text.empty()) return true;
   std::int64_t value = 0;
   for (const char c : text) {
-    if (!is_ascii_digit(c)) return false;
+    if (!ascii::is_digit(c)) return false;
     value = value * 10 + (c - '0');
     if (value > 65535) return false;
   }
@@ -552,7 +548,7 @@ void parse_hierarchical(std::string_view rest, bool special, bool is_file, Url& 
   bool valid = true;
   if (is_file && host.empty()) {
     // file:///path has an empty host, which is valid for file: only.
-  } else if (is_file && host.size() == 1 && is_ascii_alpha(host[0]) && has_port && port_text.empty()) {
+  } else if (is_file && host.size() == 1 && ascii::is_alpha(host[0]) && has_port && port_text.empty()) {
     // WHATWG "Windows drive letter" quirk: file://C:/x is a path, not a host.
     tail = rest;
     host = {};
@@ -654,7 +650,7 @@ bool normalize_common_http(std::string_view scheme, std::string_view rest, Url& 
   while (host_end < authority.size()) {
     const auto c = static_cast<unsigned char>(authority[host_end]);
     if (c == ':') break;
-    if (!(is_ascii_alnum(c) || c == '-' || c == '.' || c == '_')) return false;
+    if (!(ascii::is_alnum(c) || c == '-' || c == '.' || c == '_')) return false;
     ++host_end;
   }
   const std::string_view host = authority.substr(0, host_end);
@@ -757,14 +753,14 @@ Url normalize(std::string_view raw, UrlSource source, bool try_fast) {
 
   // WHATWG §4.4 scheme state: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":".
   std::size_t colon = std::string_view::npos;
-  if (!in.empty() && is_ascii_alpha(in[0])) {
+  if (!in.empty() && ascii::is_alpha(in[0])) {
     for (std::size_t i = 1; i < in.size(); ++i) {
       const auto c = static_cast<unsigned char>(in[i]);
       if (c == ':') {
         colon = i;
         break;
       }
-      if (!(is_ascii_alnum(c) || c == '+' || c == '-' || c == '.')) break;
+      if (!(ascii::is_alnum(c) || c == '+' || c == '-' || c == '.')) break;
     }
   }
 
@@ -916,7 +912,7 @@ std::size_t trim_url_end(std::string_view text, std::size_t start, std::size_t e
 bool looks_like_data_url(std::string_view after) {
   if (!after.empty() && after[0] == ',') return true;
   std::size_t i = 0;
-  while (i < after.size() && (is_ascii_alnum(after[i]) || after[i] == '-' || after[i] == '.' || after[i] == '+'))
+  while (i < after.size() && (ascii::is_alnum(after[i]) || after[i] == '-' || after[i] == '.' || after[i] == '+'))
     ++i;
   return i > 0 && i < after.size() && after[i] == '/';
 }
@@ -939,7 +935,7 @@ std::vector<std::string_view> find_urls_in_text(std::string_view text, std::size
       const std::size_t c = hit;
       pos = c + 1;
       std::size_t s = c;
-      while (s > 0 && c - s < 12 && is_ascii_alpha(static_cast<unsigned char>(text[s - 1]))) --s;
+      while (s > 0 && c - s < 12 && ascii::is_alpha(static_cast<unsigned char>(text[s - 1]))) --s;
       const std::string_view run = text.substr(s, c - s);
       const bool slashes = c + 2 < n && text[c + 1] == '/' && text[c + 2] == '/';
       const auto ends_with_scheme = [&](std::string_view scheme) {
@@ -965,18 +961,18 @@ std::vector<std::string_view> find_urls_in_text(std::string_view text, std::size
     } else {
       const std::size_t d = hit;
       pos = d + 1;
-      if (d < 3 || !(ascii_lower(text[d - 1]) == 'w' && ascii_lower(text[d - 2]) == 'w' &&
-                     ascii_lower(text[d - 3]) == 'w')) {
+      if (d < 3 || !(ascii::lower(text[d - 1]) == 'w' && ascii::lower(text[d - 2]) == 'w' &&
+                     ascii::lower(text[d - 3]) == 'w')) {
         continue;
       }
       const std::size_t w = d - 3;
       // "www." inside a word, a host (x.www.y), an e-mail address or a path is not a bare link.
       if (w > 0) {
         const auto p = static_cast<unsigned char>(text[w - 1]);
-        if (is_ascii_alnum(p) || p == '.' || p == '@' || p == '/' || p == '-' || p == '_') continue;
+        if (ascii::is_alnum(p) || p == '.' || p == '@' || p == '/' || p == '-' || p == '_') continue;
       }
       const auto next = d + 1 < n ? static_cast<unsigned char>(text[d + 1]) : 0;
-      if (!(is_ascii_alnum(next) || next >= 0x80)) continue;
+      if (!(ascii::is_alnum(next) || next >= 0x80)) continue;
       start = w;
       body = d + 1;
     }
