@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <functional>
 #include <string>
 
 #include "parse/html/html_ascii.h"
@@ -300,20 +299,7 @@ void apply_style_effect(const StyleEffect& effect, Style& st, bool& display_set)
 }
 
 const StyleEffect& InlineStyleCache::read(std::string_view css) {
-  if (css.size() > kMaxCss) {
-    uncached_ = read_inline_style(css);
-    return uncached_;
-  }
-  if (!slots_) slots_ = std::make_unique<Slot[]>(kSlots);
-  const std::size_t hash = std::hash<std::string_view>{}(css);
-  Slot& slot = slots_[hash & (kSlots - 1)];
-  if (slot.used && slot.hash == hash && slot.css == css) return slot.effect;
-  slot.used = false;  // stays false should the assignment below throw (bad_alloc)
-  slot.css.assign(css);
-  slot.effect = read_inline_style(css);
-  slot.hash = hash;
-  slot.used = true;
-  return slot.effect;
+  return memo_.get(css, [](const std::string& key) { return read_inline_style(key); });
 }
 
 void apply_inline_style(std::string_view css, Style& st, bool& display_set) {

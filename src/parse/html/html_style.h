@@ -7,13 +7,12 @@
 // between them measures the tree walk only. Stylesheets are not applied (see html_extract.cpp).
 #pragma once
 
-#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <memory>
 #include <optional>
-#include <string>
 #include <string_view>
+
+#include "common/direct_memo.h"
 
 namespace vigie::parse::html {
 
@@ -83,16 +82,7 @@ class InlineStyleCache {
   const StyleEffect& read(std::string_view css);
 
  private:
-  struct Slot {
-    std::size_t hash = 0;
-    bool used = false;
-    std::string css;
-    StyleEffect effect;
-  };
-  static constexpr std::size_t kSlots = 256;  // power of two: the index is a mask of the hash
-  static constexpr std::size_t kMaxCss = 1024;
-  std::unique_ptr<Slot[]> slots_;
-  StyleEffect uncached_;
+  DirectMemo<StyleEffect, 256, 1024> memo_;
 };
 
 // Applies the declarations of a style attribute to st (read_inline_style, then

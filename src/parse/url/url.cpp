@@ -22,6 +22,7 @@
 
 #include "common/ascii.h"
 #include "common/byte_scan.h"
+#include "common/direct_memo.h"
 
 namespace vigie::parse {
 namespace {
@@ -708,36 +709,13 @@ std::string registrable_domain(std::string_view host_ascii) {
   if (host_ascii.empty() || ends_in_a_number(host_ascii)) return {};
   const psl_ctx_t* psl = psl_builtin();
   if (psl == nullptr) return {};
-  // Mail repeats the same few hosts (tracking, images, the sender's site); a per-thread memo
-  // saves the suffix-list walk. It is a direct-mapped cache of fixed size: a colliding host evicts
-  // one entry instead of the whole memo being cleared when full, so hot hosts survive a corpus
-  // with thousands of distinct ones, memory stays bounded whatever the mail holds (hosts longer
-  // than a DNS name are not memoised), and a hit is found from the string_view with no temporary
-  // key string. Slot strings keep their capacity, so a refill rarely allocates.
-  struct Slot {
-    std::size_t hash = 0;
-    bool used = false;
-    std::string host;
-    std::string domain;
-  };
-  constexpr std::size_t kSlots = 4096;  // power of two: the index is a mask of the hash
-  constexpr std::size_t kMaxMemoHost = 255;
-  thread_local std::unique_ptr<Slot[]> memo;
-  if (!memo) memo = std::make_unique<Slot[]>(kSlots);
-  const std::size_t hash = std::hash<std::string_view>{}(host_ascii);
-  Slot& slot = memo[hash & (kSlots - 1)];
-  if (slot.used && slot.hash == hash && slot.host == host_ascii) return slot.domain;
-  const auto lookup = [psl](const std::string& host) {  // libpsl wants a NUL-terminated string
+  // Mail repeats the same few hosts (tracking, images, the sender's site): a per-thread memo saves
+  // the suffix-list walk. Hosts longer than a DNS name are not memoised.
+  thread_local DirectMemo<std::string, 4096, 255> memo;
+  return memo.get(host_ascii, [psl](const std::string& host) {  // libpsl wants a NUL-terminated string
     const char* domain = psl_registrable_domain(psl, host.c_str());
     return domain == nullptr ? std::string() : std::string(domain);
-  };
-  if (host_ascii.size() > kMaxMemoHost) return lookup(std::string(host_ascii));
-  slot.used = false;  // stays false should anything below throw (bad_alloc)
-  slot.host.assign(host_ascii);
-  slot.domain = lookup(slot.host);
-  slot.hash = hash;
-  slot.used = true;
-  return slot.domain;
+  });
 }
 
 namespace {
