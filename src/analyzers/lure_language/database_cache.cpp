@@ -11,6 +11,8 @@
 
 #include <openssl/evp.h>
 
+#include "common/atomic_file.h"
+
 namespace vigie::analyzers::lure_language {
 namespace {
 
@@ -111,20 +113,10 @@ void store_cached_database(const std::string& dir, const std::string& key,
   if (stat(dir.c_str(), &dir_stat) != 0 || !S_ISDIR(dir_stat.st_mode) || !private_to_us(dir_stat)) {
     return;
   }
-  std::string temp = cache_path(dir, key) + ".XXXXXX";
-  const int fd = mkstemp(temp.data());  // mode 0600
-  if (fd < 0) return;
-  File file(fdopen(fd, "wb"));
-  if (!file) {
-    close(fd);
-    unlink(temp.c_str());
-    return;
-  }
-  const bool written = std::fwrite(bytes.get(), 1, length, file.get()) == length &&
-                       std::fflush(file.get()) == 0;
-  file.reset();
-  // rename() is atomic: a concurrent start reads the old file, the new one, or none.
-  if (!written || std::rename(temp.c_str(), cache_path(dir, key).c_str()) != 0) unlink(temp.c_str());
+  // Atomic: a concurrent start reads the old file, the new one, or none. A cache that cannot be
+  // written is only a slower next start.
+  (void)replace_file(cache_path(dir, key), std::string_view(bytes.get(), length), 0600,
+                     "the lure database cache");
 }
 
 }  // namespace vigie::analyzers::lure_language

@@ -1,9 +1,7 @@
 // The content model file: parsing with validation, learning, atomic save (see model.h).
 #include "intel/content_model/model.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -17,6 +15,7 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include "common/atomic_file.h"
 #include "intel/content_model/tokenizer.h"
 
 namespace vigie::intel::content_model {
@@ -210,40 +209,11 @@ std::string ContentModel::serialize() const {
 Result<void> ContentModel::save(const std::string& path) {
   prune(kPruneAbove);
   const std::string contents = serialize();
-  const std::string temporary = path + ".tmp." + std::to_string(getpid());
-  const auto failed = [&](const std::string& what) {
-    const std::string reason = std::strerror(errno);
-    std::remove(temporary.c_str());
-    return fail(Error::io(path + ": cannot " + what + " the content model: " + reason));
-  };
   // The model holds words of the organisation's own mail: private to its owner unless the
   // operator has opened up the existing file, whose permissions the new one keeps.
   struct stat existing {};
   const mode_t mode = ::stat(path.c_str(), &existing) == 0 ? (existing.st_mode & 0777) : 0600;
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return failed("write");
-  if (::fchmod(fd, mode) != 0) {
-    ::close(fd);
-    return failed("write");
-  }
-  std::size_t written = 0;
-  while (written < contents.size()) {
-    const ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(fd);
-      return failed("write");
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  // On disk before the rename, so a crash leaves the old model or the whole new one.
-  if (::fsync(fd) != 0) {
-    ::close(fd);
-    return failed("write");
-  }
-  if (::close(fd) != 0) return failed("write");
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) return failed("replace");
-  return {};
+  return replace_file(path, contents, mode, "the content model");
 }
 
 const TokenCounts* ContentModel::find(std::string_view token) const {
