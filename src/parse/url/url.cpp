@@ -903,8 +903,10 @@ std::vector<std::string_view> find_urls_in_text(std::string_view text, std::size
   const std::size_t n = text.size();
   std::size_t pos = 0;
   while (pos < n && urls.size() < max_urls) {
-    // A URL is found from its scheme's ':' or from the '.' of "www.": the next of either.
-    const std::size_t hit = static_cast<std::size_t>(scan::find_any(base + pos, base + n, ':', '.', '.') - base);
+    // A URL is found from its scheme's ':' or from the '.' of "www.": the next of either (a '.'
+    // after anything but a 'w' is skipped by the scan itself: prose has one per sentence).
+    const std::size_t hit =
+        static_cast<std::size_t>(scan::find_or_after_letter(base, base + pos, base + n, ':', '.', 'w') - base);
     if (hit >= n) break;
 
     std::size_t start = n;

@@ -1,0 +1,81 @@
+// The vector scans of byte_scan.h against plain loops, with hits placed at every position around
+// the 16-byte block edges (where a vector scan hands over to the next block or to its tail loop).
+#include "common/byte_scan.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace vigie::scan {
+namespace {
+
+std::size_t offset(const std::string& s, const char* p) { return static_cast<std::size_t>(p - s.data()); }
+
+TEST(ByteScanTest, FindAnyFindsTheFirstOfThreeBytesAtEveryPosition) {
+  for (std::size_t size = 0; size <= 40; ++size) {
+    for (std::size_t at = 0; at < size; ++at) {
+      std::string s(size, 'x');
+      s[at] = 'c';
+      if (at + 3 < size) s[at + 3] = 'a';
+      EXPECT_EQ(offset(s, find_any(s.data(), s.data() + s.size(), 'a', 'b', 'c')), at) << size << " " << at;
+    }
+    const std::string none(size, 'x');
+    EXPECT_EQ(offset(none, find_any(none.data(), none.data() + size, 'a', 'b', 'c')), size);
+  }
+}
+
+TEST(ByteScanTest, FindOrAfterLetterSkipsTheSecondByteAfterOtherLetters) {
+  for (std::size_t size = 0; size <= 40; ++size) {
+    for (std::size_t at = 0; at < size; ++at) {
+      // Dots after other letters, the dot after 'w' or 'W' at `at`.
+      std::string s(size, 'x');
+      for (std::size_t i = 1; i < size; i += 2) s[i] = '.';
+      s[at] = '.';
+      if (at > 0) s[at - 1] = at % 2 == 0 ? 'w' : 'W';
+      // A '.' at the very start has nothing before it, and the 'x' before every other dot is not
+      // a 'w': then nothing is found.
+      const std::size_t expected = at == 0 ? size : at;
+      EXPECT_EQ(offset(s, find_or_after_letter(s.data(), s.data(), s.data() + size, ':', '.', 'w')), expected)
+          << size << " " << at;
+      // The first byte kind is found anywhere, the start included.
+      std::string c(size, 'x');
+      c[at] = ':';
+      EXPECT_EQ(offset(c, find_or_after_letter(c.data(), c.data(), c.data() + size, ':', '.', 'w')), at);
+    }
+  }
+  // A search starting after `begin` reads the byte before its start.
+  const std::string www = "www.example";
+  EXPECT_EQ(offset(www, find_or_after_letter(www.data(), www.data() + 3, www.data() + www.size(), ':', '.', 'w')), 3u);
+  // No letter other than w/W qualifies ('W' | 0x20 is 'w'; '7' | 0x20 is '7').
+  const std::string seven = "7.7.W7.";
+  EXPECT_EQ(offset(seven, find_or_after_letter(seven.data(), seven.data(), seven.data() + seven.size(), ':', '.', 'w')),
+            seven.size());
+}
+
+TEST(ByteScanTest, SkipAsciiStopsAtTheFirstHighByte) {
+  for (std::size_t size = 0; size <= 40; ++size) {
+    for (std::size_t at = 0; at < size; ++at) {
+      std::string s(size, 'a');
+      s[at] = '\xC3';
+      EXPECT_EQ(offset(s, skip_ascii(s.data(), s.data() + size)), at);
+    }
+  }
+}
+
+TEST(ByteScanTest, FindPairAndLineStart) {
+  for (std::size_t size = 2; size <= 40; ++size) {
+    for (std::size_t at = 0; at + 1 < size; ++at) {
+      std::string s(size, 'b');  // 'b' alone is not a hit: only "\nb"
+      s[at] = '\n';
+      EXPECT_EQ(offset(s, find_pair(s.data(), s.data() + size, '\n', 'b')), at);
+      std::string line = s;
+      line.replace(at + 1, std::min<std::size_t>(6, size - at - 1), std::string("begin ").substr(0, size - at - 1));
+      const bool whole_word = size - at - 1 >= 6;
+      EXPECT_EQ(offset(line, find_at_line_start(line.data(), line.data() + size, "begin ")),
+                whole_word ? at + 1 : size);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace vigie::scan
