@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "common/byte_scan.h"
+
 namespace vigie::parse {
 namespace {
 
@@ -44,8 +46,8 @@ HeaderSplit split_header(std::string_view data, std::uint64_t base_offset,
   const char* const end = data.data() + size;
   // The end (without its CR) of the line that holds offset `from`, and where the next line starts.
   const auto line_from = [&](std::size_t from, std::size_t& line_end, std::size_t& next) {
-    const void* nl_ptr = std::memchr(data.data() + from, '\n', size - from);
-    const std::size_t nl = nl_ptr ? static_cast<std::size_t>(static_cast<const char*>(nl_ptr) - data.data()) : size;
+    // Inline vector scan rather than memchr: header lines are short, and a call per line showed.
+    const std::size_t nl = static_cast<std::size_t>(scan::find_any(data.data() + from, end, '\n', '\n', '\n') - data.data());
     line_end = nl;
     if (line_end > from && data[line_end - 1] == '\r') --line_end;
     next = nl < size ? nl + 1 : size;
