@@ -313,6 +313,54 @@ struct ElementAttributes {
   bool has_size = false;
 };
 
+// The attribute names pick_attributes keeps, in a table indexed by a hash of (length, first
+// byte, last byte) that is checked at compile time to put each in a slot of its own: a start tag
+// has a few attributes, most of which are not kept (class, width, align...), and a chain of
+// string comparisons per attribute was a measurable share of the tree builder's time.
+enum class AttributeKind : std::uint8_t {
+  kNone, kHref, kSrc, kSrcset, kStyle, kAction, kFormaction, kHttpEquiv, kContent, kType, kMethod,
+  kBackground, kPoster, kData, kCite, kBgcolor, kColour, kText, kFace, kSize, kEncoding, kHidden,
+};
+struct KeptAttribute {
+  std::string_view name;
+  AttributeKind kind = AttributeKind::kNone;
+};
+constexpr KeptAttribute kKeptAttributes[] = {
+    {"href", AttributeKind::kHref},       {"src", AttributeKind::kSrc},
+    {"srcset", AttributeKind::kSrcset},   {"style", AttributeKind::kStyle},
+    {"action", AttributeKind::kAction},   {"formaction", AttributeKind::kFormaction},
+    {"http-equiv", AttributeKind::kHttpEquiv}, {"content", AttributeKind::kContent},
+    {"type", AttributeKind::kType},       {"method", AttributeKind::kMethod},
+    {"background", AttributeKind::kBackground}, {"poster", AttributeKind::kPoster},
+    {"data", AttributeKind::kData},       {"cite", AttributeKind::kCite},
+    {"bgcolor", AttributeKind::kBgcolor}, {"color", AttributeKind::kColour},
+    {"text", AttributeKind::kText},       {"face", AttributeKind::kFace},
+    {"size", AttributeKind::kSize},       {"encoding", AttributeKind::kEncoding},
+    {"hidden", AttributeKind::kHidden},
+};
+constexpr std::size_t kAttributeSlots = 64;
+constexpr std::size_t attribute_slot(std::string_view name) {
+  return (name.size() + static_cast<unsigned char>(name.front()) * 3u +
+          static_cast<unsigned char>(name.back()) * 6u) & (kAttributeSlots - 1);
+}
+constexpr std::array<KeptAttribute, kAttributeSlots> make_attribute_table() {
+  std::array<KeptAttribute, kAttributeSlots> table{};
+  for (const KeptAttribute& a : kKeptAttributes) {
+    KeptAttribute& slot = table[attribute_slot(a.name)];
+    // A collision makes this constant expression fail to compile: change the hash's factors.
+    if (slot.kind != AttributeKind::kNone) throw "two kept attribute names share a slot";
+    slot = a;
+  }
+  return table;
+}
+constexpr std::array<KeptAttribute, kAttributeSlots> kAttributeTable = make_attribute_table();
+
+AttributeKind kept_attribute(std::string_view name) {
+  if (name.empty()) return AttributeKind::kNone;
+  const KeptAttribute& slot = kAttributeTable[attribute_slot(name)];
+  return slot.name == name ? slot.kind : AttributeKind::kNone;
+}
+
 ElementAttributes pick_attributes(std::span<const HtmlAttribute> attributes) {
   ElementAttributes a;
   for (const HtmlAttribute& attr : attributes) {
@@ -322,44 +370,29 @@ ElementAttributes pick_attributes(std::span<const HtmlAttribute> attributes) {
       ++a.handlers;
       continue;
     }
-    switch (nm.size()) {
-      case 3:
-        if (nm == "src") a.src = v;
-        break;
-      case 4:
-        if (nm == "href") a.href = v;
-        else if (nm == "type") a.type = v;
-        else if (nm == "data") a.data = v;
-        else if (nm == "cite") a.cite = v;
-        else if (nm == "text") a.text = v;
-        else if (nm == "face") { a.face = v; a.has_face = true; }
-        else if (nm == "size") { a.size = v; a.has_size = true; }
-        break;
-      case 5:
-        if (nm == "style") a.style = v;
-        else if (nm == "color") { a.colour = v; a.has_colour = true; }
-        break;
-      case 6:
-        if (nm == "srcset") a.srcset = v;
-        else if (nm == "action") a.action = v;
-        else if (nm == "method") a.method = v;
-        else if (nm == "poster") a.poster = v;
-        else if (nm == "hidden") a.hidden = true;
-        break;
-      case 7:
-        if (nm == "content") a.content = v;
-        else if (nm == "bgcolor") a.bgcolor = v;
-        break;
-      case 8:
-        if (nm == "encoding") a.encoding = v;
-        break;
-      case 10:
-        if (nm == "http-equiv") a.http_equiv = v;
-        else if (nm == "formaction") a.formaction = v;
-        else if (nm == "background") a.background = v;
-        break;
-      default:
-        break;
+    switch (kept_attribute(nm)) {
+      case AttributeKind::kNone: break;
+      case AttributeKind::kHref: a.href = v; break;
+      case AttributeKind::kSrc: a.src = v; break;
+      case AttributeKind::kSrcset: a.srcset = v; break;
+      case AttributeKind::kStyle: a.style = v; break;
+      case AttributeKind::kAction: a.action = v; break;
+      case AttributeKind::kFormaction: a.formaction = v; break;
+      case AttributeKind::kHttpEquiv: a.http_equiv = v; break;
+      case AttributeKind::kContent: a.content = v; break;
+      case AttributeKind::kType: a.type = v; break;
+      case AttributeKind::kMethod: a.method = v; break;
+      case AttributeKind::kBackground: a.background = v; break;
+      case AttributeKind::kPoster: a.poster = v; break;
+      case AttributeKind::kData: a.data = v; break;
+      case AttributeKind::kCite: a.cite = v; break;
+      case AttributeKind::kBgcolor: a.bgcolor = v; break;
+      case AttributeKind::kColour: a.colour = v; a.has_colour = true; break;
+      case AttributeKind::kText: a.text = v; break;
+      case AttributeKind::kFace: a.face = v; a.has_face = true; break;
+      case AttributeKind::kSize: a.size = v; a.has_size = true; break;
+      case AttributeKind::kEncoding: a.encoding = v; break;
+      case AttributeKind::kHidden: a.hidden = true; break;
     }
   }
   return a;
