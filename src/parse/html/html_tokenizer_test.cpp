@@ -102,6 +102,9 @@ TEST(HtmlTokenizerTest, NamedCharacterReferences) {
   EXPECT_EQ(trace("&notit; &notin; &amp &ampx &copy2"), "C(\xC2\xACit; \xE2\x88\x89 & &x \xC2\xA9" "2)");
   EXPECT_EQ(trace("&unknown; &; & x &#; &#x;"), "C(&unknown; &; & x &#; &#x;)");
   EXPECT_EQ(trace("&NotNestedGreaterGreater;"), "C(\xE2\xAA\xA2\xCC\xB8)");
+  // The common names are found without the search; their prefixes and neighbours still go to it.
+  EXPECT_EQ(trace("&nbsp;x&nbspx&nbs;&quo;&quot&ltx;&gtr&lt&ample&ngt;&nbsp"),
+            "C(\xC2\xA0x\xC2\xA0x&nbs;&quo;\"<x;>r<&le\xE2\x89\xAF\xC2\xA0)");
   // Attribute values: a legacy name followed by '=' or an alphanumeric stays as written.
   EXPECT_EQ(trace("<a href='?a=1&amp=2&ampx=3&amp;b=4&copy=5&lt;'>"),
             "S(a href=?a=1&amp=2&ampx=3&b=4&copy=5<)");
