@@ -31,11 +31,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   consume(content.script_count + content.event_handler_count);
   require(content.links.size() <= limits.max_urls, "at most max_urls links");
   for (const auto& link : content.links) {
-    consume(link.raw);
+    consume(link.raw());
     consume(link.anchor_text);
-    const vigie::Url url = vigie::parse::normalize_url(link.raw, link.source);
-    consume(url.normalized);
-    consume(url.host_unicode);
+    const vigie::Url url = vigie::parse::normalize_url(link.raw(), link.source);
+    consume(url.normalized());
+    consume(url.host_unicode());
   }
   for (const auto& form : content.forms) {
     consume(form.action);

@@ -19,11 +19,11 @@ using vigie::fuzz::consume;
 using vigie::fuzz::require;
 
 void consume_url(const vigie::Url& url) {
-  consume(url.raw);
-  consume(url.normalized);
-  consume(url.host_ascii);
-  consume(url.host_unicode);
-  consume(url.registrable_domain);
+  consume(url.raw());
+  consume(url.normalized());
+  consume(url.host_ascii());
+  consume(url.host_unicode());
+  consume(url.registrable_domain());
   consume(url.anchor_text);
 }
 

@@ -20,15 +20,15 @@ namespace {
 
 void check_url(std::string_view raw) {
   const vigie::Url url = vigie::parse::normalize_url(raw, vigie::UrlSource::kText);
-  consume(url.raw);
-  consume(url.normalized);
-  consume(url.scheme);
-  consume(url.host_unicode);
-  consume(url.userinfo);
+  consume(url.raw());
+  consume(url.normalized());
+  consume(url.scheme());
+  consume(url.host_unicode());
+  consume(url.userinfo());
   require(url.port >= -1 && url.port <= 65535, "Url::port is -1 or a TCP port");
-  consume(url.host_ascii);
+  consume(url.host_ascii());
   // The lookup documents ASCII lowercase input; host_ascii is the field that promises that form.
-  consume(vigie::parse::registrable_domain(url.host_ascii));
+  consume(vigie::parse::registrable_domain(url.host_ascii()));
 }
 
 }  // namespace

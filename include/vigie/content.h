@@ -3,8 +3,10 @@
 // Values own their strings (they are small relative to the message and kept as evidence).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "vigie/anomaly.h"
@@ -23,21 +25,53 @@ enum class UrlSource : std::uint8_t {
   kText,         // plain text or visible HTML text (including bare www. forms)
 };
 
+// A URL as written and as a browser would fetch it (parse::normalize_url builds them). The text
+// fields are views into one buffer the Url owns: a message holds thousands of URLs, and one
+// allocation per URL (rather than one per field) is a measurable share of a parse. A view is
+// valid until the Url is changed, moved or destroyed.
 struct Url {
-  std::string raw;          // as written (after HTML entity decoding)
-  std::string normalized;   // scheme://host[:port]/path?query#fragment, lowercase scheme and host,
-                            // host in ASCII (punycode), percent-decoding of unreserved characters
-  std::string scheme;       // lowercase; "http" assumed for bare www. forms
-  std::string host_ascii;   // IDNA ToASCII (UTS #46), lowercase; empty when the URL has no host
-  std::string host_unicode; // IDNA ToUnicode, for display and confusable checks
-  std::string registrable_domain;  // eTLD+1 via the public suffix list; empty for IP literals
-  std::string userinfo;     // text before '@' in the authority (a classic deception)
+  // Text fields, in the order assign_text takes them.
+  enum class Field : std::uint8_t {
+    kRaw,                // as written (after HTML entity decoding)
+    kNormalized,         // scheme://host[:port]/path?query#fragment, lowercase scheme and host,
+                         // host in ASCII (punycode), percent-decoding of unreserved characters
+    kScheme,             // lowercase; "http" assumed for bare www. forms
+    kHostAscii,          // IDNA ToASCII (UTS #46), lowercase; empty when the URL has no host
+    kHostUnicode,        // IDNA ToUnicode, for display and confusable checks
+    kRegistrableDomain,  // eTLD+1 via the public suffix list; empty for IP literals
+    kUserinfo,           // text before '@' in the authority (a classic deception)
+  };
+  static constexpr std::size_t kFieldCount = 7;
+
+  std::string_view raw() const { return field(Field::kRaw); }
+  std::string_view normalized() const { return field(Field::kNormalized); }
+  std::string_view scheme() const { return field(Field::kScheme); }
+  std::string_view host_ascii() const { return field(Field::kHostAscii); }
+  std::string_view host_unicode() const { return field(Field::kHostUnicode); }
+  std::string_view registrable_domain() const { return field(Field::kRegistrableDomain); }
+  std::string_view userinfo() const { return field(Field::kUserinfo); }
+
+  // Replaces every text field, given in Field order.
+  void assign_text(const std::array<std::string_view, kFieldCount>& fields);
+
   std::int32_t port = -1;   // explicit port, -1 when absent
   bool host_is_ip = false;  // IPv4/IPv6 literal (including decimal/hex/octal IPv4 forms)
   bool valid = true;        // false when the host could not be converted (bad IDNA, empty host)
   UrlSource source = UrlSource::kText;
   PartId part = kNoPart;    // the part it came from
   std::string anchor_text;  // for kHref: the visible text of the link (deceptive-link checks)
+
+ private:
+  struct Span {
+    std::uint32_t offset = 0;
+    std::uint32_t length = 0;
+  };
+  std::string_view field(Field f) const {
+    const Span s = spans_[static_cast<std::size_t>(f)];
+    return std::string_view(text_).substr(s.offset, s.length);
+  }
+  std::string text_;
+  std::array<Span, kFieldCount> spans_{};
 };
 
 struct HtmlForm {

@@ -55,12 +55,12 @@ json address_list_json(const AddressList& list) {
 }
 
 json url_json(const Url& u) {
-  json j = {{"url", u.normalized}, {"source", url_source_name(u.source)}};
-  if (!u.host_ascii.empty()) j["host"] = u.host_ascii;
-  if (u.host_unicode != u.host_ascii && !u.host_unicode.empty()) j["host_unicode"] = u.host_unicode;
-  if (!u.registrable_domain.empty()) j["domain"] = u.registrable_domain;
+  json j = {{"url", u.normalized()}, {"source", url_source_name(u.source)}};
+  if (!u.host_ascii().empty()) j["host"] = u.host_ascii();
+  if (u.host_unicode() != u.host_ascii() && !u.host_unicode().empty()) j["host_unicode"] = u.host_unicode();
+  if (!u.registrable_domain().empty()) j["domain"] = u.registrable_domain();
   if (u.host_is_ip) j["ip"] = true;
-  if (!u.userinfo.empty()) j["userinfo"] = u.userinfo;
+  if (!u.userinfo().empty()) j["userinfo"] = u.userinfo();
   if (!u.valid) j["valid"] = false;
   if (u.part != kNoPart) j["part"] = u.part;
   if (!u.anchor_text.empty()) j["anchor_text"] = excerpt(u.anchor_text, 200);

@@ -66,7 +66,7 @@ std::string evidence_context(const ParsedMessage& m, const Evidence& e) {
   }
   if (e.location == "url" || e.location.starts_with("url:")) {
     for (const Url& u : m.urls()) {
-      if (e.value.find(u.normalized) == std::string::npos && e.value.find(u.raw) == std::string::npos) continue;
+      if (e.value.find(u.normalized()) == std::string::npos && e.value.find(u.raw()) == std::string::npos) continue;
       std::string out = describe_part(m, u.part);
       if (!u.anchor_text.empty()) out += ", link text \"" + excerpt(u.anchor_text, 120) + "\"";
       return out;
@@ -135,7 +135,7 @@ std::string parse_to_text(const ParsedMessage& m) {
   }
   const auto urls = m.urls();
   if (!urls.empty()) out += "URLs (" + std::to_string(urls.size()) + "):\n";
-  for (const Url& u : urls) out += "  " + excerpt(u.normalized, 200) + "\n";
+  for (const Url& u : urls) out += "  " + excerpt(u.normalized(), 200) + "\n";
   if (!m.anomalies().empty()) out += "Anomalies:\n";
   for (const Anomaly& a : m.anomalies()) {
     out += "  " + std::string(anomaly_name(a.kind));

@@ -65,9 +65,9 @@ TEST(CorpusTest, EveryMessageParsesIntoASaneStructure) {
       }
     }
     for (const Url& u : m->urls()) {
-      if (u.valid && !u.host_ascii.empty()) {
-        EXPECT_EQ(u.host_ascii.find_first_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ /"), std::string::npos)
-            << name << " " << u.host_ascii;
+      if (u.valid && !u.host_ascii().empty()) {
+        EXPECT_EQ(u.host_ascii().find_first_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ /"), std::string::npos)
+            << name << " " << u.host_ascii();
       }
     }
     urls += m->urls().size();

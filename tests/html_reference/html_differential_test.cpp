@@ -131,7 +131,7 @@ std::string normalise_text(std::string_view s) {
 
 std::vector<std::pair<std::string, int>> link_multiset(const HtmlContent& c) {
   std::vector<std::pair<std::string, int>> out;
-  for (const Url& u : c.links) out.emplace_back(u.normalized, static_cast<int>(u.source));
+  for (const Url& u : c.links) out.emplace_back(u.normalized(), static_cast<int>(u.source));
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -179,7 +179,7 @@ struct ClassReport {
 
 void print_content(std::string_view label, const HtmlContent& c) {
   std::cout << "--- " << label << "\n" << c.visible_text << "\n";
-  for (const Url& u : c.links) std::cout << "  link " << static_cast<int>(u.source) << " " << u.normalized << " [" << u.anchor_text << "]\n";
+  for (const Url& u : c.links) std::cout << "  link " << static_cast<int>(u.source) << " " << u.normalized() << " [" << u.anchor_text << "]\n";
   for (const HiddenText& h : c.hidden) std::cout << "  hidden " << h.reason << " [" << h.text << "]\n";
   for (const HtmlForm& f : c.forms) std::cout << "  form " << f.action << (f.has_password_input ? " password" : "") << "\n";
 }

@@ -282,13 +282,13 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
   // --- What the message offers the reader to act on ---
   std::vector<std::string> link_hosts;
   for (const Url& url : message.urls()) {
-    if (url.host_ascii.empty() || (url.scheme != "http" && url.scheme != "https")) continue;
+    if (url.host_ascii().empty() || (url.scheme() != "http" && url.scheme() != "https")) continue;
     if (url.source != UrlSource::kHref && url.source != UrlSource::kFormAction &&
         url.source != UrlSource::kText) {
       continue;
     }
-    if (std::find(link_hosts.begin(), link_hosts.end(), url.host_ascii) == link_hosts.end()) {
-      link_hosts.push_back(url.host_ascii);
+    if (std::find(link_hosts.begin(), link_hosts.end(), url.host_ascii()) == link_hosts.end()) {
+      link_hosts.emplace_back(url.host_ascii());
     }
     if (link_hosts.size() == 64) break;
   }

@@ -38,8 +38,8 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
   return std::make_shared<const ReputationState>(std::move(*suffixes));
 }
 
-std::string describe(const std::string& what, const intel::AbusedSuffixes::Entry& entry) {
-  return what + " (under ." + entry.suffix + ", " + entry.source + ")";
+std::string describe(std::string_view what, const intel::AbusedSuffixes::Entry& entry) {
+  return std::string(what) + " (under ." + entry.suffix + ", " + entry.source + ")";
 }
 
 void analyze(const ParsedMessage& message, const ScanContext& context, const AnalyzerState* state,
@@ -69,9 +69,9 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
         url.source != UrlSource::kMetaRefresh && url.source != UrlSource::kText) {
       continue;
     }
-    if (url.host_ascii.empty() || url.host_is_ip) continue;
-    if (const intel::AbusedSuffixes::Entry* entry = suffixes.match(url.host_ascii)) {
-      links.push_back({"part:" + std::to_string(url.part), describe(url.normalized, *entry)});
+    if (url.host_ascii().empty() || url.host_is_ip) continue;
+    if (const intel::AbusedSuffixes::Entry* entry = suffixes.match(url.host_ascii())) {
+      links.push_back({"part:" + std::to_string(url.part), describe(url.normalized(), *entry)});
       if (links.size() == kMaxLinkEvidence) break;
     }
   }

@@ -235,7 +235,7 @@ void check_image_only_body(const ParsedMessage& message, FindingSink& sink) {
   sink.emit(FindingId::IMAGE_ONLY_BODY,
             {Evidence{"part:" + std::to_string(image->part),
                       std::to_string(words) + " words of text beside the image " +
-                          utf8_prefix(image->normalized, kMaxEvidenceExcerpt * 2)}});
+                          utf8_prefix(image->normalized(), kMaxEvidenceExcerpt * 2)}});
 }
 
 void check_recipient_in_subject(const ParsedMessage& message, const ScanContext& context,

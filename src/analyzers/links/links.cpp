@@ -134,7 +134,7 @@ bool destination_is_visible(const Url& url) {
   if (url.source == UrlSource::kText) return true;
   if (url.source != UrlSource::kHref || url.anchor_text.empty()) return false;
   const std::string shown = displayed_host(url.anchor_text);
-  return !shown.empty() && shown == url.host_ascii;
+  return !shown.empty() && shown == url.host_ascii();
 }
 
 // Categories whose pages are often a person's or a project's own site, so that a link the reader
@@ -165,7 +165,7 @@ std::string bounded(std::string_view text) {
 }
 
 std::string describe(const Url& url, std::string_view detail) {
-  std::string out = bounded(url.raw.empty() ? url.normalized : url.raw);
+  std::string out = bounded(url.raw().empty() ? url.normalized() : url.raw());
   if (!detail.empty()) out.append(" (").append(detail).append(")");
   return out;
 }
@@ -216,25 +216,25 @@ class Scan {
   }
 
   void link(const Url& url) {
-    if (url.scheme == "javascript" || url.scheme == "data") {
+    if (url.scheme() == "javascript" || url.scheme() == "data") {
       script_or_data(url);
       return;
     }
-    if (url.scheme == "mailto") {
+    if (url.scheme() == "mailto") {
       mailto(url);
       return;
     }
     if (is_unc(url)) {
-      found_.add(kUncPath, Evidence{location_of(url), describe(url, "file share on " + bounded(url.host_ascii))}, 1.0);
+      found_.add(kUncPath, Evidence{location_of(url), describe(url, "file share on " + bounded(url.host_ascii()))}, 1.0);
       return;
     }
-    if (url.scheme != "http" && url.scheme != "https" && url.scheme != "ftp") return;
-    if (!url.valid || url.host_ascii.empty()) return;
+    if (url.scheme() != "http" && url.scheme() != "https" && url.scheme() != "ftp") return;
+    if (!url.valid || url.host_ascii().empty()) return;
 
     // A mail gateway's rewritten link (Safe Links, URL Defense): what matters is the wrapped URL.
     const Url* target = &url;
     Url unwrapped;
-    const LinkCategoryEntry* entry = state_.categories.match(url.host_ascii, url_path(url.normalized));
+    const LinkCategoryEntry* entry = state_.categories.match(url.host_ascii(), url_path(url.normalized()));
     if (entry != nullptr && entry->category == LinkCategory::kUrlWrapper) {
       if (std::optional<Url> inner = wrapped_url(url)) {
         unwrapped = std::move(*inner);
@@ -242,24 +242,24 @@ class Scan {
         unwrapped.part = url.part;
         unwrapped.anchor_text = url.anchor_text;
         target = &unwrapped;
-        entry = state_.categories.match(target->host_ascii, url_path(target->normalized));
+        entry = state_.categories.match(target->host_ascii(), url_path(target->normalized()));
       }
     }
-    const std::string* final_domain = &target->registrable_domain;
     std::string redirect_domain;
     inspect(*target, entry, 0, redirect_domain);
-    if (!redirect_domain.empty()) final_domain = &redirect_domain;
+    const std::string_view final_domain =
+        redirect_domain.empty() ? target->registrable_domain() : std::string_view(redirect_domain);
     if (url.source == UrlSource::kHref && !url.anchor_text.empty()) {
-      mismatch(*target, entry, *final_domain);
+      mismatch(*target, entry, final_domain);
     }
   }
 
   // \\host\share or file://host/share: Windows opens it over SMB (or WebDAV) and
   // authenticates with the reader's credentials (the CVE-2023-23397 family, threat-notes 3.3).
   static bool is_unc(const Url& url) {
-    if (url.host_ascii.empty() || url.host_ascii == "localhost") return false;
-    if (url.scheme == "file") return true;
-    return url.scheme.empty() && url.raw.starts_with("\\\\");
+    if (url.host_ascii().empty() || url.host_ascii() == "localhost") return false;
+    if (url.scheme() == "file") return true;
+    return url.scheme().empty() && url.raw().starts_with("\\\\");
   }
 
   void address(const Mailbox& mailbox, std::string_view field, double confidence) {
@@ -301,12 +301,12 @@ class Scan {
 
   std::optional<Url> wrapped_url(const Url& url) const {
     std::optional<std::string> inner;
-    for_each_query_parameter(url_query(url.normalized), [&](std::string_view, std::string_view value) {
+    for_each_query_parameter(url_query(url.normalized()), [&](std::string_view, std::string_view value) {
       if (!inner) inner = embedded_url(value);
     });
     if (!inner) {
       // URL Defense v3 carries the URL in the path: /v3/__https://target__;...
-      const std::string_view path = url_path(url.normalized);
+      const std::string_view path = url_path(url.normalized());
       const std::size_t start = path.find("__http");
       if (start != std::string_view::npos) {
         std::string_view rest = path.substr(start + 2);
@@ -315,26 +315,26 @@ class Scan {
     }
     if (!inner) return std::nullopt;
     Url parsed = parse::normalize_url(*inner, url.source);
-    if (!parsed.valid || parsed.host_ascii.empty()) return std::nullopt;
+    if (!parsed.valid || parsed.host_ascii().empty()) return std::nullopt;
     return parsed;
   }
 
   // Everything about where one link leads. `redirect_domain` receives the registrable domain of
   // the innermost redirect target, so the mismatch check compares the text with the real end.
   void inspect(const Url& url, const LinkCategoryEntry* entry, int depth, std::string& redirect_domain) {
-    if (is_trusted(url.registrable_domain)) return;
-    const bool own = is_sender_domain(url.registrable_domain);
-    const std::string_view path = url_path(url.normalized);
+    if (is_trusted(url.registrable_domain())) return;
+    const bool own = is_sender_domain(url.registrable_domain());
+    const std::string_view path = url_path(url.normalized());
 
     if (url.host_is_ip) ip_literal(url);
     if (url.port >= 0 && url.port != 80 && url.port != 443 && !url.host_is_ip && !own) {
       unusual_port(url);
     }
-    if (!url.userinfo.empty() && url.scheme != "ftp") userinfo(url);
+    if (!url.userinfo().empty() && url.scheme() != "ftp") userinfo(url);
 
     if (entry != nullptr && !own) category(url, *entry, path);
     if ((entry == nullptr || entry->category != LinkCategory::kIpfs) && is_navigation(url.source) &&
-        looks_like_ipfs(url.host_ascii, path)) {
+        looks_like_ipfs(url.host_ascii(), path)) {
       found_.add(kIpfs,
                  Evidence{location_of(url),
                           describe(url, "ipfs; source: IPFS gateway URL shape, "
@@ -342,7 +342,7 @@ class Scan {
                  1.0);
     }
     if (depth >= kMaxRedirectDepth) return;
-    const std::string_view query = url_query(url.normalized);
+    const std::string_view query = url_query(url.normalized());
     if (query.empty()) return;
     const LinkCategory outer = entry ? entry->category : LinkCategory::kFreeHosting;
     const bool known_redirector = entry && outer == LinkCategory::kOpenRedirect;
@@ -353,19 +353,19 @@ class Scan {
       std::optional<std::string> inner_text = embedded_url(value);
       if (!inner_text) return;
       Url inner = parse::normalize_url(*inner_text, url.source);
-      if (!inner.valid || inner.host_ascii.empty()) return;
+      if (!inner.valid || inner.host_ascii().empty()) return;
       inner.part = url.part;
-      if (inner.registrable_domain == url.registrable_domain && !inner.host_is_ip) return;
+      if (inner.registrable_domain() == url.registrable_domain() && !inner.host_is_ip) return;
       reported = true;
-      redirect_domain = inner.registrable_domain;
-      const bool inner_trusted = is_trusted(inner.registrable_domain);
+      redirect_domain = inner.registrable_domain();
+      const bool inner_trusted = is_trusted(inner.registrable_domain());
       if (!inner_trusted && !tracker && !own && is_navigation(url.source)) {
         double confidence = known_redirector ? 1.0 : is_redirect_parameter(name) ? 0.4 : 0;
         if (url.source == UrlSource::kText) confidence *= kVisibleFactor;
         if (confidence > 0) {
           found_.add(kRedirect,
                      Evidence{location_of(url),
-                              describe(url, "forwards to " + bounded(inner.host_ascii) +
+                              describe(url, "forwards to " + bounded(inner.host_ascii()) +
                                                 (known_redirector ? "; open redirect, source: " + entry->source
                                                                   : std::string()))},
                      confidence);
@@ -373,7 +373,7 @@ class Scan {
       }
       std::string deeper;
       const LinkCategoryEntry* inner_entry =
-          state_.categories.match(inner.host_ascii, url_path(inner.normalized));
+          state_.categories.match(inner.host_ascii(), url_path(inner.normalized()));
       inspect(inner, inner_entry, depth + 1, deeper);
       if (!deeper.empty()) redirect_domain = deeper;
     });
@@ -385,11 +385,11 @@ class Scan {
     if (weight->slot == kImageHosting ? !is_embedded_resource(url.source) : !is_navigation(url.source)) {
       return;
     }
-    const bool at_vendor_root = url.host_ascii == entry.host || (url.host_ascii.starts_with("www.") &&
-                                                                 url.host_ascii.substr(4) == entry.host);
-    if (at_vendor_root && !looks_like_ipfs(url.host_ascii, path)) {  // ipfs.io/ipfs/<cid> is a use
+    const bool at_vendor_root = url.host_ascii() == entry.host || (url.host_ascii().starts_with("www.") &&
+                                                                 url.host_ascii().substr(4) == entry.host);
+    if (at_vendor_root && !looks_like_ipfs(url.host_ascii(), path)) {  // ipfs.io/ipfs/<cid> is a use
       if (serves_on_subdomains(entry.category) && entry.path_prefix.empty() &&
-          entry.host == url.registrable_domain) {
+          entry.host == url.registrable_domain()) {
         return;  // the provider's own site (www.duckdns.org), not a page someone put there
       }
       if (entry.path_prefix.empty() && (path.empty() || path == "/")) return;  // its home page
@@ -411,8 +411,7 @@ class Scan {
 
   void ip_literal(const Url& url) {
     const std::optional<auth::dns::IpAddress> ip = auth::dns::IpAddress::parse(
-        url.host_ascii.starts_with('[') ? std::string_view(url.host_ascii).substr(1, url.host_ascii.size() - 2)
-                                        : std::string_view(url.host_ascii));
+        url.host_ascii().starts_with('[') ? url.host_ascii().substr(1, url.host_ascii().size() - 2) : url.host_ascii());
     double confidence = 0.7;
     std::string detail = "IP address";
     if (ip) {
@@ -429,9 +428,9 @@ class Scan {
         }
       }
     }
-    if (is_obfuscated_ipv4(raw_host(url.raw))) {
+    if (is_obfuscated_ipv4(raw_host(url.raw()))) {
       confidence = 1.0;
-      detail = "IP address written as " + bounded(raw_host(url.raw)) + " to hide it";
+      detail = "IP address written as " + bounded(raw_host(url.raw())) + " to hide it";
     }
     if (is_embedded_resource(url.source)) confidence *= 0.5;  // an image from an IP: weaker
     if (destination_is_visible(url) && confidence < 1.0) confidence *= kVisibleFactor;
@@ -446,18 +445,18 @@ class Scan {
 
   void userinfo(const Url& url) {
     // "paypal.com@evil.example": a domain before '@' is the deception itself; "user:pass@" less so.
-    const bool looks_like_host = url.userinfo.find('.') != std::string::npos;
+    const bool looks_like_host = url.userinfo().find('.') != std::string::npos;
     found_.add(kUserinfo,
-               Evidence{location_of(url), describe(url, "shows " + bounded(url.userinfo) + ", opens " +
-                                                            url.host_ascii)},
+               Evidence{location_of(url), describe(url, "shows " + bounded(url.userinfo()) + ", opens " +
+                                                            std::string(url.host_ascii()))},
                looks_like_host ? 1.0 : 0.3);
   }
 
   void script_or_data(const Url& url) {
     if (url.source == UrlSource::kText) return;  // written in prose, not a live link
-    const std::string_view text = url.normalized.empty() ? std::string_view(url.raw) : url.normalized;
+    const std::string_view text = url.normalized().empty() ? std::string_view(url.raw()) : url.normalized();
     double confidence = 0;
-    if (url.scheme == "javascript") {
+    if (url.scheme() == "javascript") {
       bool strong = false;
       if (url.source != UrlSource::kHref && url.source != UrlSource::kFormAction &&
           url.source != UrlSource::kSrc && url.source != UrlSource::kMetaRefresh) {
@@ -473,7 +472,7 @@ class Scan {
   }
 
   void mailto(const Url& url) {
-    std::string_view address = std::string_view(url.normalized).substr(url.normalized.find(':') + 1);
+    std::string_view address = std::string_view(url.normalized()).substr(url.normalized().find(':') + 1);
     address = address.substr(0, address.find_first_of("?,;"));
     const std::size_t at = address.rfind('@');
     if (at == std::string_view::npos) return;
@@ -485,15 +484,15 @@ class Scan {
                0.7);
   }
 
-  void mismatch(const Url& url, const LinkCategoryEntry* entry, const std::string& final_domain) {
+  void mismatch(const Url& url, const LinkCategoryEntry* entry, std::string_view final_domain) {
     const std::string shown_host = displayed_host(url.anchor_text);
     if (shown_host.empty()) return;
     const std::string shown = parse::registrable_domain(shown_host);
-    if (shown.empty() || shown == url.registrable_domain || shown == final_domain) return;
-    if (is_trusted(url.registrable_domain) || is_trusted(final_domain)) return;
+    if (shown.empty() || shown == url.registrable_domain() || shown == final_domain) return;
+    if (is_trusted(url.registrable_domain()) || is_trusted(final_domain)) return;
     // bank.com shown, bank.co.uk reached: the same organisation's regional site.
     const auto first_label = [](std::string_view d) { return d.substr(0, d.find('.')); };
-    if (first_label(shown) == first_label(url.registrable_domain) ||
+    if (first_label(shown) == first_label(url.registrable_domain()) ||
         first_label(shown) == first_label(final_domain)) {
       return;
     }
@@ -504,9 +503,9 @@ class Scan {
     std::string why;
     const bool tracked = (entry != nullptr && (entry->category == LinkCategory::kClickTracker ||
                                                entry->category == LinkCategory::kUrlWrapper)) ||
-                         is_sender_domain(url.registrable_domain) || looks_like_tracking(url);
+                         is_sender_domain(url.registrable_domain()) || looks_like_tracking(url);
     const bool lure_destination =
-        url.host_is_ip || !url.userinfo.empty() ||
+        url.host_is_ip || !url.userinfo().empty() ||
         (entry != nullptr && weight_of(entry->category).has_value() && entry->category != LinkCategory::kBlog &&
          entry->category != LinkCategory::kImageHosting);
     if (is_trusted(shown)) {
@@ -519,13 +518,13 @@ class Scan {
       confidence = 0.15;
       why = "; through a click tracker";
     }
-    if (!final_domain.empty() && final_domain != url.registrable_domain) {
-      why += "; redirects to " + final_domain;
+    if (!final_domain.empty() && final_domain != url.registrable_domain()) {
+      why += "; redirects to " + std::string(final_domain);
     }
     found_.add(kMismatch,
                Evidence{location_of(url),
-                        "text shows " + bounded(shown_host) + ", link goes to " + bounded(url.host_ascii) +
-                            ": " + bounded(url.raw) + why},
+                        "text shows " + bounded(shown_host) + ", link goes to " + bounded(url.host_ascii()) +
+                            ": " + bounded(url.raw()) + why},
                confidence);
   }
 
@@ -534,12 +533,12 @@ class Scan {
   static bool looks_like_tracking(const Url& url) {
     static constexpr std::array<std::string_view, 9> kWords{
         "click", "track", "redir", "trk", "links.", "link.", "email.", "mail.", "/ls/"};
-    std::string path(url_path(url.normalized));
+    std::string path(url_path(url.normalized()));
     for (char& c : path) {
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     }
     for (std::string_view w : kWords) {
-      if (url.host_ascii.find(w) != std::string::npos) return true;
+      if (url.host_ascii().find(w) != std::string::npos) return true;
       if (w.find('.') == std::string_view::npos && path.find(w) != std::string::npos) return true;
     }
     // /t/12337/850395/30/181/: a path of numeric ids is a mailing system's tracked link.
@@ -590,14 +589,14 @@ void forms(const ParsedMessage& message, Scan& scan) {
       }
       if (form.action.empty() || form.input_count == 0) continue;
       const Url action = parse::normalize_url(form.action, UrlSource::kFormAction);
-      if ((action.scheme != "http" && action.scheme != "https") || action.host_ascii.empty()) continue;
-      if (scan.is_trusted(action.registrable_domain) || scan.is_sender_domain(action.registrable_domain)) {
+      if ((action.scheme() != "http" && action.scheme() != "https") || action.host_ascii().empty()) continue;
+      if (scan.is_trusted(action.registrable_domain()) || scan.is_sender_domain(action.registrable_domain())) {
         continue;
       }
       double confidence = 0.25;  // a search or subscription box posting to a third party
       std::string detail;
       const LinkCategoryEntry* entry =
-          scan.state().categories.match(action.host_ascii, url_path(action.normalized));
+          scan.state().categories.match(action.host_ascii(), url_path(action.normalized()));
       if (form.has_password_input || action.host_is_ip) confidence = 1.0;
       if (entry != nullptr && entry->category != LinkCategory::kClickTracker &&
           entry->category != LinkCategory::kOpenRedirect) {

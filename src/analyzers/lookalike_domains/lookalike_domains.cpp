@@ -289,8 +289,8 @@ class HostChecker {
   // The best look-alike of `url`'s host, or confidence 0.
   Hit check(const Url& url) const {
     Hit best;
-    const std::string& host = url.host_ascii;
-    const std::string& registrable = url.registrable_domain;
+    const std::string_view host = url.host_ascii();
+    const std::string_view registrable = url.registrable_domain();
     if (registrable.empty() || registrable.size() >= host.size() + 1) return best;
     const std::size_t left_size = host.size() - registrable.size();
     const std::string_view left =
@@ -305,7 +305,7 @@ class HostChecker {
       const std::string_view label = std::string_view(registrable).substr(0, dot);
       const std::string_view suffix =
           dot == std::string::npos ? std::string_view() : std::string_view(registrable).substr(dot + 1);
-      const std::vector<std::string_view> unicode_labels = split_labels(url.host_unicode);
+      const std::vector<std::string_view> unicode_labels = split_labels(url.host_unicode());
       const std::size_t label_index = split_labels(host).size() - split_labels(registrable).size();
       const std::string_view unicode_label =
           label_index < unicode_labels.size() ? unicode_labels[label_index] : label;
@@ -316,7 +316,7 @@ class HostChecker {
 
   // Mixed scripts or a whole label of non-Latin letters that reads as Latin.
   std::string confusable_reason(const Url& url) const {
-    for (std::string_view label : split_labels(url.host_unicode)) {
+    for (std::string_view label : split_labels(url.host_unicode())) {
       if (std::all_of(label.begin(), label.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
         continue;
       }
@@ -499,7 +499,7 @@ void domains_in_display_name(std::string_view name, std::string_view field, std:
     while (!word.empty() && (word.back() == '.' || word.back() == '-')) word.remove_suffix(1);
     if (word.find('.') != std::string_view::npos && word.front() != '.') {
       Url url = parse::normalize_url("http://" + std::string(word) + "/", UrlSource::kText);
-      if (url.valid && !url.host_is_ip && !url.registrable_domain.empty()) {
+      if (url.valid && !url.host_is_ip && !url.registrable_domain().empty()) {
         urls.push_back(std::move(url));
         out.push_back(Candidate{"display name:" + std::string(field), &urls.back()});
       }
@@ -527,7 +527,7 @@ void analyze(const ParsedMessage& message, const ScanContext& /*context*/, const
     }
   }
   for (const Url& url : message.urls()) {
-    if (!url.valid || url.host_is_ip || url.host_ascii.empty()) continue;
+    if (!url.valid || url.host_is_ip || url.host_ascii().empty()) continue;
     candidates.push_back(Candidate{"url", &url});
   }
 
@@ -537,7 +537,7 @@ void analyze(const ParsedMessage& message, const ScanContext& /*context*/, const
   double organisation_confidence = 0, brand_confidence = 0, confusable_confidence = 0;
   for (const Candidate& c : candidates) {
     if (done.size() >= kMaxHosts) break;
-    const std::string& host = c.url->host_ascii;
+    const std::string host(c.url->host_ascii());
     if (!done.insert(c.location + "|" + host).second) continue;
     // The real thing: organisation domains, brand domains and user domains are never look-alikes.
     const bool ours = intel::for_each_parent(host, [&](std::string_view suffix) {
@@ -580,7 +580,7 @@ void analyze(const ParsedMessage& message, const ScanContext& /*context*/, const
     }
     if (const std::string& reason = m.confusable; !reason.empty()) {
       if (confusable.size() < kMaxEvidence) {
-        confusable.push_back(Evidence{c.location, c.url->host_unicode + " (" + host + "): " + reason});
+        confusable.push_back(Evidence{c.location, std::string(c.url->host_unicode()) + " (" + host + "): " + reason});
       }
       confusable_confidence =
           std::max(confusable_confidence, reason.find("mixes") != std::string::npos ? 0.9 : 0.7);

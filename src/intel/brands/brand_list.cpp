@@ -73,7 +73,7 @@ std::string normalize_host(std::string_view domain) {
   if (ascii_simple) return host.find("..") == std::string::npos ? host : std::string();
   const Url url = parse::normalize_url("http://" + std::string(domain) + "/", UrlSource::kText);
   if (!url.valid || url.host_is_ip) return {};
-  return url.host_ascii;
+  return std::string(url.host_ascii());
 }
 
 Result<BrandList> BrandList::load(const Config& config) {

@@ -213,8 +213,8 @@ std::vector<std::string> message_tokens(const ParsedMessage& message) {
   for (const Url& url : message.urls()) {
     if (url.host_is_ip) {
       tokens.add_token("host:ip");
-    } else if (url.valid && !url.registrable_domain.empty()) {
-      tokens.add_token("host:" + url.registrable_domain);
+    } else if (url.valid && !url.registrable_domain().empty()) {
+      tokens.add_token("host:" + std::string(url.registrable_domain()));
     }
   }
   const std::vector<PartId> leaves = message.leaves();

@@ -12,14 +12,14 @@ HtmlContent extract(std::string_view html) { return extract_html(html, Limits{})
 
 std::vector<std::string> raws(const HtmlContent& c) {
   std::vector<std::string> out;
-  for (const Url& u : c.links) out.push_back(u.raw);
+  for (const Url& u : c.links) out.emplace_back(u.raw());
   return out;
 }
 
 std::vector<std::string> raws_of(const HtmlContent& c, UrlSource source) {
   std::vector<std::string> out;
   for (const Url& u : c.links) {
-    if (u.source == source) out.push_back(u.raw);
+    if (u.source == source) out.emplace_back(u.raw());
   }
   return out;
 }
@@ -190,14 +190,14 @@ TEST(HtmlExtractTest, AnchorsWithTextAndNormalizedUrl) {
       "<a href='http://paypal.com@evil.example/'>https://paypal.com</a>"
       "<area href='http://area.example/' alt=x><a name=top>no link</a><a href=''>empty</a>");
   ASSERT_EQ(c.links.size(), 3u);
-  EXPECT_EQ(c.links[0].raw, "https://www.PayPal.com/signin");
+  EXPECT_EQ(c.links[0].raw(), "https://www.PayPal.com/signin");
   EXPECT_EQ(c.links[0].source, UrlSource::kHref);
-  EXPECT_EQ(c.links[0].host_ascii, "www.paypal.com");
+  EXPECT_EQ(c.links[0].host_ascii(), "www.paypal.com");
   EXPECT_EQ(c.links[0].anchor_text, "Sign in now");
-  EXPECT_EQ(c.links[1].host_ascii, "evil.example");
-  EXPECT_EQ(c.links[1].userinfo, "paypal.com");
+  EXPECT_EQ(c.links[1].host_ascii(), "evil.example");
+  EXPECT_EQ(c.links[1].userinfo(), "paypal.com");
   EXPECT_EQ(c.links[1].anchor_text, "https://paypal.com");
-  EXPECT_EQ(c.links[2].host_ascii, "area.example");
+  EXPECT_EQ(c.links[2].host_ascii(), "area.example");
   EXPECT_EQ(c.visible_text, "Sign in nowhttps://paypal.comno linkempty");
 }
 
@@ -214,8 +214,8 @@ TEST(HtmlExtractTest, IdnLinkRoundTrip) {
   const HtmlContent c = extract("<a href='http://xn--80ak6aa92e.com/login'>apple.com</a>"
                                 "<img src='https://пример.com/i.png'>");
   ASSERT_EQ(c.links.size(), 2u);
-  EXPECT_EQ(c.links[0].host_unicode, "аррӏе.com");
-  EXPECT_EQ(c.links[1].host_ascii, "xn--e1afmkfd.com");
+  EXPECT_EQ(c.links[0].host_unicode(), "аррӏе.com");
+  EXPECT_EQ(c.links[1].host_ascii(), "xn--e1afmkfd.com");
   EXPECT_EQ(c.links[1].source, UrlSource::kSrc);
 }
 
@@ -290,7 +290,7 @@ TEST(HtmlExtractTest, FormsWithPasswordOffDomain) {
   EXPECT_EQ(c.forms[1].input_count, 1u);
   const Strings actions = raws_of(c, UrlSource::kFormAction);
   EXPECT_EQ(actions, (Strings{"https://collect.evil.example/post.php", "http://alt.example/"}));
-  EXPECT_EQ(c.links[0].registrable_domain, "evil.example");
+  EXPECT_EQ(c.links[0].registrable_domain(), "evil.example");
 }
 
 TEST(HtmlExtractTest, EventHandlersAndScripts) {

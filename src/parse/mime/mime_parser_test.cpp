@@ -286,9 +286,9 @@ TEST_P(MimeParserTest, UrlsFromPlainAndHtmlParts) {
       "<a href=\"https://login.example.net/x\">click</a>\n--b--\n");
   const auto urls = m->urls();
   ASSERT_EQ(urls.size(), 2u);
-  EXPECT_EQ(urls[0].host_ascii, "www.example.org");
+  EXPECT_EQ(urls[0].host_ascii(), "www.example.org");
   EXPECT_EQ(urls[0].part, 1u);
-  EXPECT_EQ(urls[1].host_ascii, "login.example.net");
+  EXPECT_EQ(urls[1].host_ascii(), "login.example.net");
   EXPECT_EQ(urls[1].source, UrlSource::kHref);
   EXPECT_EQ(urls[1].anchor_text, "click");
 }

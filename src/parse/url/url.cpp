@@ -439,9 +439,27 @@ std::string percent_decode(std::string_view in) {
   return out;
 }
 
+// A Url while it is being normalised: one string per field, reused from one URL to the next (see
+// normalize), then packed into the Url's single buffer.
+struct UrlDraft {
+  std::string raw, normalized, scheme, host_ascii, host_unicode, registrable_domain, userinfo;
+  std::int32_t port = -1;
+  bool host_is_ip = false;
+  bool valid = true;
+
+  void reset() {
+    for (std::string* field : {&raw, &normalized, &scheme, &host_ascii, &host_unicode, &registrable_domain, &userinfo}) {
+      field->clear();
+    }
+    port = -1;
+    host_is_ip = false;
+    valid = true;
+  }
+};
+
 // WHATWG URL §3.5 "host parser" for a special URL, writing host fields of url. Returns false when
 // the host is invalid (url keeps what could be recovered).
-bool parse_host(std::string_view input, Url& url) {
+bool parse_host(std::string_view input, UrlDraft& url) {
   if (input.empty()) return false;
   if (input.front() == '[') {
     if (input.size() < 2 || input.back() != ']') {
@@ -514,7 +532,7 @@ bool parse_port(std::string_view text, std::int32_t& port) {
 }
 
 // Splits "//authority/path?query#fragment" (the leading slashes already removed) and fills url.
-void parse_hierarchical(std::string_view rest, bool special, bool is_file, Url& url) {
+void parse_hierarchical(std::string_view rest, bool special, bool is_file, UrlDraft& url) {
   // Authority ends at '/', '?', '#' and, for special schemes, '\' (WHATWG §4.4 authority state).
   std::size_t end = 0;
   while (end < rest.size()) {
@@ -612,20 +630,35 @@ void parse_hierarchical(std::string_view rest, bool special, bool is_file, Url& 
   }
 }
 
+// registrable_domain, as a view into a per-thread memo: valid until the next call on this thread.
+// Mail repeats the same few hosts (tracking, images, the sender's site): the memo saves the
+// suffix-list walk. Hosts longer than a DNS name are not memoised.
+std::string_view memoised_registrable_domain(std::string_view host_ascii) {
+  if (host_ascii.empty() || host_ascii.front() == '[') return {};
+  if (host_ascii.back() == '.') host_ascii.remove_suffix(1);  // "example.com." is example.com
+  if (host_ascii.empty() || ends_in_a_number(host_ascii)) return {};
+  const psl_ctx_t* psl = psl_builtin();
+  if (psl == nullptr) return {};
+  thread_local DirectMemo<std::string, 4096, 255> memo;
+  return memo.get(host_ascii, [psl](const std::string& host) {  // libpsl wants a NUL-terminated string
+    const char* domain = psl_registrable_domain(psl, host.c_str());
+    return domain == nullptr ? std::string() : std::string(domain);
+  });
+}
+
 // WHATWG URL §4.4 removes leading/trailing C0 controls and spaces, and every tab and newline.
 // Tabs and newlines inside a URL are rare (folded href attributes), so the copy is made once at
 // its final size and only rewritten when one is actually present.
-std::string clean_input(std::string_view raw) {
+void clean_input(std::string_view raw, std::string& out) {
   while (!raw.empty() && static_cast<unsigned char>(raw.front()) <= 0x20) raw.remove_prefix(1);
   while (!raw.empty() && static_cast<unsigned char>(raw.back()) <= 0x20) raw.remove_suffix(1);
-  std::string out(raw);
+  out.assign(raw);
   // One vector scan, not string_view::find_first_of: with a 3-byte set that one calls memchr once
   // per input byte, and data: URLs of several hundred KiB reach this.
   const char* const end = raw.data() + raw.size();
   if (scan::find_any(raw.data(), end, '\t', '\n', '\r') != end) {
     std::erase_if(out, [](char x) { return x == '\t' || x == '\n' || x == '\r'; });
   }
-  return out;
 }
 
 // Fast path for the shape nearly every URL in mail has: http(s) with an ASCII letters/digits/
@@ -637,7 +670,7 @@ std::string clean_input(std::string_view raw) {
 // `rest` is what follows the scheme's slashes. Returns false without touching url when the input
 // is outside that shape; the general path then handles it (it is the reference — see
 // detail::normalize_url_general and the equivalence test).
-bool normalize_common_http(std::string_view scheme, std::string_view rest, Url& url) {
+bool normalize_common_http(std::string_view scheme, std::string_view rest, UrlDraft& url) {
   std::size_t end = 0;
   while (end < rest.size()) {
     const char c = rest[end];
@@ -697,35 +730,22 @@ bool normalize_common_http(std::string_view scheme, std::string_view rest, Url& 
     out.push_back('#');
     append_decoding_unreserved(out, tail.substr(hash + 1));
   }
-  url.registrable_domain = registrable_domain(url.host_ascii);
+  url.registrable_domain.assign(memoised_registrable_domain(url.host_ascii));
   return true;
 }
 
 }  // namespace
 
 std::string registrable_domain(std::string_view host_ascii) {
-  if (host_ascii.empty() || host_ascii.front() == '[') return {};
-  if (host_ascii.back() == '.') host_ascii.remove_suffix(1);  // "example.com." is example.com
-  if (host_ascii.empty() || ends_in_a_number(host_ascii)) return {};
-  const psl_ctx_t* psl = psl_builtin();
-  if (psl == nullptr) return {};
-  // Mail repeats the same few hosts (tracking, images, the sender's site): a per-thread memo saves
-  // the suffix-list walk. Hosts longer than a DNS name are not memoised.
-  thread_local DirectMemo<std::string, 4096, 255> memo;
-  return memo.get(host_ascii, [psl](const std::string& host) {  // libpsl wants a NUL-terminated string
-    const char* domain = psl_registrable_domain(psl, host.c_str());
-    return domain == nullptr ? std::string() : std::string(domain);
-  });
+  return std::string(memoised_registrable_domain(host_ascii));
 }
 
 namespace {
 
 // The whole normalisation; `try_fast` = false forces the general path so tests can check that the
 // fast path never changes a result.
-Url normalize(std::string_view raw, UrlSource source, bool try_fast) {
-  Url url;
-  url.source = source;
-  url.raw = clean_input(raw);
+void normalize_into(std::string_view raw, bool try_fast, UrlDraft& url) {
+  clean_input(raw, url.raw);
   const std::string& input = url.raw;
   std::string_view in = input;
 
@@ -744,14 +764,14 @@ Url normalize(std::string_view raw, UrlSource source, bool try_fast) {
 
   if (try_fast) {
     if (colon == std::string_view::npos) {
-      if (istarts_with(in, "www.") && normalize_common_http("http", in, url)) return url;
+      if (istarts_with(in, "www.") && normalize_common_http("http", in, url)) return;
     } else if (colon == 4 || colon == 5) {
       const std::string_view scheme = in.substr(0, colon);
       if (iequals(scheme, "http") || iequals(scheme, "https")) {
         // Same slash skipping as the general path (special authority ignore slashes state).
         std::string_view rest = in.substr(colon + 1);
         while (!rest.empty() && (rest.front() == '/' || rest.front() == '\\')) rest.remove_prefix(1);
-        if (normalize_common_http(colon == 4 ? "http" : "https", rest, url)) return url;
+        if (normalize_common_http(colon == 4 ? "http" : "https", rest, url)) return;
       }
     }
   }
@@ -768,8 +788,8 @@ Url normalize(std::string_view raw, UrlSource source, bool try_fast) {
       // A relative reference: no host to check; kept as written.
       url.normalized = input;
     }
-    url.registrable_domain = url.valid && !url.host_is_ip ? registrable_domain(url.host_ascii) : "";
-    return url;
+    if (url.valid && !url.host_is_ip) url.registrable_domain.assign(memoised_registrable_domain(url.host_ascii));
+    return;
   }
 
   url.scheme = std::string(in.substr(0, colon));
@@ -801,7 +821,23 @@ Url normalize(std::string_view raw, UrlSource source, bool try_fast) {
     url.normalized.reserve(url.scheme.size() + 1 + rest.size());
     url.normalized.append(url.scheme).append(":").append(rest);
   }
-  if (url.valid && !url.host_is_ip) url.registrable_domain = registrable_domain(url.host_ascii);
+  if (url.valid && !url.host_is_ip) url.registrable_domain.assign(memoised_registrable_domain(url.host_ascii));
+  return;
+}
+
+Url normalize(std::string_view raw, UrlSource source, bool try_fast) {
+  // One draft per thread: its strings keep their capacity from one URL to the next, so the Url's
+  // own buffer is the only allocation.
+  thread_local UrlDraft draft;
+  draft.reset();
+  normalize_into(raw, try_fast, draft);
+  Url url;
+  url.source = source;
+  url.port = draft.port;
+  url.host_is_ip = draft.host_is_ip;
+  url.valid = draft.valid;
+  url.assign_text({draft.raw, draft.normalized, draft.scheme, draft.host_ascii, draft.host_unicode,
+                   draft.registrable_domain, draft.userinfo});
   return url;
 }
 
@@ -814,6 +850,38 @@ Url normalize_url_general(std::string_view raw, UrlSource source) {
   return normalize(raw, source, false);
 }
 }  // namespace detail
+
+}  // namespace vigie::parse
+
+namespace vigie {
+
+void Url::assign_text(const std::array<std::string_view, kFieldCount>& fields) {
+  std::size_t total = 0;
+  for (const std::string_view f : fields) total += f.size();
+  text_.clear();
+  text_.reserve(total);
+  for (std::size_t i = 0; i < kFieldCount; ++i) {
+    const std::string_view f = fields[i];
+    Span& span = spans_[i];
+    span = Span{static_cast<std::uint32_t>(text_.size()), static_cast<std::uint32_t>(f.size())};
+    if (f.empty()) continue;
+    // A field that ends an earlier one shares its bytes: the Unicode host is usually the ASCII
+    // host, the registrable domain ends it, a relative reference is its own normalised form.
+    bool shared = false;
+    for (std::size_t j = 0; j < i && !shared; ++j) {
+      const std::string_view earlier = field(static_cast<Field>(j));
+      if (earlier.ends_with(f)) {
+        span.offset = spans_[j].offset + spans_[j].length - span.length;
+        shared = true;
+      }
+    }
+    if (!shared) text_.append(f);
+  }
+}
+
+}  // namespace vigie
+
+namespace vigie::parse {
 
 // ---- URLs in plain text ---------------------------------------------------------------------
 
