@@ -856,6 +856,12 @@ Url normalize_url_general(std::string_view raw, UrlSource source) {
 namespace vigie {
 
 void Url::assign_text(const std::array<std::string_view, kFieldCount>& fields) {
+  // The earlier field each one most often ends (so shares the bytes of): a relative reference is
+  // its own normalised form, the Unicode host is usually the ASCII host, and the registrable
+  // domain ends the host. kFieldCount: stored on its own.
+  static constexpr std::array<std::size_t, kFieldCount> kSharesWith = {
+      kFieldCount, static_cast<std::size_t>(Field::kRaw), kFieldCount, kFieldCount,
+      static_cast<std::size_t>(Field::kHostAscii), static_cast<std::size_t>(Field::kHostAscii), kFieldCount};
   std::size_t total = 0;
   for (const std::string_view f : fields) total += f.size();
   text_.clear();
@@ -864,18 +870,12 @@ void Url::assign_text(const std::array<std::string_view, kFieldCount>& fields) {
     const std::string_view f = fields[i];
     Span& span = spans_[i];
     span = Span{static_cast<std::uint32_t>(text_.size()), static_cast<std::uint32_t>(f.size())};
-    if (f.empty()) continue;
-    // A field that ends an earlier one shares its bytes: the Unicode host is usually the ASCII
-    // host, the registrable domain ends it, a relative reference is its own normalised form.
-    bool shared = false;
-    for (std::size_t j = 0; j < i && !shared; ++j) {
-      const std::string_view earlier = field(static_cast<Field>(j));
-      if (earlier.ends_with(f)) {
-        span.offset = spans_[j].offset + spans_[j].length - span.length;
-        shared = true;
-      }
+    const std::size_t j = kSharesWith[i];
+    if (!f.empty() && j < i && field(static_cast<Field>(j)).ends_with(f)) {
+      span.offset = spans_[j].offset + spans_[j].length - span.length;
+    } else {
+      text_.append(f);
     }
-    if (!shared) text_.append(f);
   }
 }
 
