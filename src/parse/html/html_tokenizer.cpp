@@ -490,9 +490,15 @@ void HtmlTokenizer::finish_attribute_name() {
     }
     return false;
   };
-  // Nearly every tag has a few attributes: comparing with each is cheaper than hashing.
+  // Nearly every tag has a few attributes: comparing with each is cheaper than hashing, and a
+  // 64-bit filter of (length, first and last byte) skips even that for nearly every name.
   if (earlier < kDirectlyComparedAttributes) {
-    a.dropped = seen_before();
+    const std::uint64_t bit = std::uint64_t{1}
+                              << ((name.size() * 7u + static_cast<unsigned char>(name.front()) * 3u +
+                                   static_cast<unsigned char>(name.back())) & 63u);
+    const bool maybe_seen = (short_name_filter_ & bit) != 0;
+    short_name_filter_ |= bit;
+    a.dropped = maybe_seen && seen_before();
     return;
   }
   // Past that, a 256-bit filter makes the scan rare, also on the junk tags of spam with a hundred
@@ -521,6 +527,7 @@ bool HtmlTokenizer::lex_tag(HtmlToken& token, std::size_t start, bool end_tag) {
   const std::size_t n = input_.size();
   scratch_.clear();
   pending_.clear();
+  short_name_filter_ = 0;
   bool self_closing = false;
   pos_ = start + (end_tag ? 2 : 1);
   const auto eof_in_tag = [&] {

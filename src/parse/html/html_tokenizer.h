@@ -133,7 +133,9 @@ class HtmlTokenizer {
   std::string text_;     // decoded character references and NUL replacements of the current token
   std::vector<PendingAttribute> pending_;
   std::vector<HtmlAttribute> attributes_;
-  // Filter of the names already on the current tag, for the duplicate check (finish_attribute_name).
+  // Filters of the names already on the current tag, for the duplicate check
+  // (finish_attribute_name): a cheap one for the first names, a full hash past them.
+  std::uint64_t short_name_filter_ = 0;
   std::array<std::uint64_t, 4> attribute_bloom_{};
 };
 

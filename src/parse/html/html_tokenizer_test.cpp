@@ -145,6 +145,38 @@ TEST(HtmlTokenizerTest, NulHandling) {
 
 // Duplicates are dropped on both sides of kDirectlyComparedAttributes, where the check switches
 // from comparing names to a filter: a name first seen among the compared ones, repeated after.
+TEST(HtmlTokenizerTest, NamesOfEveryLengthEndAndLowercaseAlike) {
+  // Tag and attribute names of every length up to 40, ended by each byte that can end them, with
+  // an uppercase letter or a NUL at every position.
+  for (std::size_t length = 1; length <= 40; ++length) {
+    const std::string lower(length, 'q');
+    for (const char* end_with : {" ", "\t", "\n", "\f", "\r", "/", ">"}) {
+      const std::string html = "<" + lower + end_with + ">";
+      const std::string end(end_with);
+      EXPECT_EQ(trace(html), "S(" + lower + (end == ">" ? ")C(>)" : end == "/" ? "/)" : ")"))
+          << length << " " << int(end_with[0]);
+      EXPECT_EQ(trace("<p " + lower + end_with + "x=1>"),
+                end == ">" ? "S(p " + lower + "=)C(x=1>)" : "S(p " + lower + "= x=1)")
+          << length << " " << int(end_with[0]);
+    }
+    EXPECT_EQ(trace("<p " + lower + "=v>"), "S(p " + lower + "=v)");
+    for (std::size_t at = 0; at < length; ++at) {
+      std::string upper = lower;
+      upper[at] = 'Q';
+      EXPECT_EQ(trace("<" + upper + ">"), "S(" + lower + ")") << length << " " << at;
+      EXPECT_EQ(trace("<p " + upper + "=v>"), "S(p " + lower + "=v)") << length << " " << at;
+      std::string nul = lower;
+      nul[at] = '\0';
+      std::string replaced = lower;
+      replaced.replace(at, 1, "\xEF\xBF\xBD");
+      if (at > 0) {  // "<\0" is not a tag open
+        EXPECT_EQ(trace("<" + nul + ">"), "S(" + replaced + ")") << length << " " << at;
+      }
+      EXPECT_EQ(trace("<p " + nul + "=v>"), "S(p " + replaced + "=v)") << length << " " << at;
+    }
+  }
+}
+
 TEST(HtmlTokenizerTest, DuplicatesAreDroppedAmongManyAttributes) {
   for (std::size_t count = 1; count <= 2 * HtmlTokenizer::kDirectlyComparedAttributes + 2; ++count) {
     std::string html = "<p";
@@ -159,6 +191,8 @@ TEST(HtmlTokenizerTest, DuplicatesAreDroppedAmongManyAttributes) {
     expected += " last=1)";
     EXPECT_EQ(trace(html), expected) << count << " attributes";
   }
+  // Same length, first and last letter (one bit of the first names' filter), different names.
+  EXPECT_EQ(trace("<p axb=1 ayb=2 axb=3 azb=4 ayb=5>"), "S(p axb=1 ayb=2 azb=4)");
 }
 
 TEST(HtmlTokenizerTest, ManyAttributesAreBounded) {
