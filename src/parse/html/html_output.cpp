@@ -63,14 +63,11 @@ std::size_t verbatim_prefix(const char* p, const char* end) {
   return static_cast<std::size_t>(p - begin);
 }
 
-// The uncapped case of append_collapsed (visible text, the hot path): written straight into out,
-// sized once for the longest result, with ordinary runs copied in bulk.
+// The uncapped case of append_collapsed (visible text, the hot path): ordinary runs are appended
+// in bulk. Appending rather than resizing first and writing in place: std::string::resize
+// zero-fills what it adds, and a text token (often only the whitespace between two tags) is
+// usually far shorter than the room that would be zeroed for it.
 void append_collapsed_uncapped(std::string& out, std::string_view text, bool pending_space) {
-  const std::size_t base = out.size();
-  // Each input byte yields at most one output byte, plus the space popped by the caller.
-  out.resize(base + text.size() + 1);
-  char* const first = out.data();
-  char* d = first + base;
   const char* p = text.data();
   const char* const end = p + text.size();
   while (p < end) {
@@ -85,17 +82,14 @@ void append_collapsed_uncapped(std::string& out, std::string_view text, bool pen
       p += 2;
       continue;
     }
-    if (pending_space && d != first && d[-1] != '\n') *d++ = ' ';
+    if (pending_space && !out.empty() && out.back() != '\n') out.push_back(' ');
     pending_space = false;
-    *d++ = c;  // ordinary, or a 0xC2 that does not start an NBSP
-    ++p;
-    const std::size_t run = verbatim_prefix(p, end);
-    std::memcpy(d, p, run);
-    d += run;
+    // The byte (ordinary, or a 0xC2 that does not start an NBSP), then what can follow it as is.
+    const std::size_t run = 1 + verbatim_prefix(p + 1, end);
+    out.append(p, run);
     p += run;
   }
-  if (pending_space && d != first && d[-1] != '\n') *d++ = ' ';
-  out.resize(static_cast<std::size_t>(d - first));
+  if (pending_space && !out.empty() && out.back() != '\n') out.push_back(' ');
 }
 
 }  // namespace
