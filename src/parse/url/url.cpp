@@ -843,7 +843,15 @@ Url normalize(std::string_view raw, UrlSource source, bool try_fast) {
 
 }  // namespace
 
-Url normalize_url(std::string_view raw, UrlSource source) { return normalize(raw, source, true); }
+Url normalize_url(std::string_view raw, UrlSource source) {
+  // Mail repeats its links (the same tracking URL on a banner's image and on its text; a third of
+  // the URLs of the shared corpus repeat one earlier in the same message): the last results are
+  // remembered per thread. Bounded: 256 entries, URLs over 1 KiB are not remembered.
+  thread_local DirectMemo<Url, 256, 1024> memo;
+  Url url = memo.get(raw, [](const std::string& key) { return normalize(key, UrlSource::kText, true); });
+  url.source = source;
+  return url;
+}
 
 namespace detail {
 Url normalize_url_general(std::string_view raw, UrlSource source) {

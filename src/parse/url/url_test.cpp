@@ -56,6 +56,16 @@ TEST(UrlTest, FieldsShareOneBufferAndSurviveCopiesAndMoves) {
   EXPECT_EQ(small_moved.host_ascii(), "");
 }
 
+TEST(UrlTest, ARepeatedUrlKeepsItsOwnSource) {
+  const Url first = normalize_url("https://tracker.example/c?id=1", UrlSource::kSrc);
+  const Url again = normalize_url("https://tracker.example/c?id=1", UrlSource::kHref);
+  EXPECT_EQ(first.source, UrlSource::kSrc);
+  EXPECT_EQ(again.source, UrlSource::kHref);
+  EXPECT_EQ(again.normalized(), first.normalized());
+  EXPECT_EQ(again.registrable_domain(), "tracker.example");
+  EXPECT_TRUE(again.anchor_text.empty());
+}
+
 TEST(UrlTest, BareWwwIsHttp) {
   const Url u = normalize_url("www.Example.org/a?b=c", UrlSource::kText);
   EXPECT_TRUE(u.valid);
