@@ -31,6 +31,9 @@ bool find_field_name(const char* line, const char* end, std::size_t& name_size, 
 HeaderSplit split_header(std::string_view data, std::uint64_t base_offset,
                          std::uint32_t max_fields) {
   HeaderSplit out;
+  // One allocation covers the fields of a MIME part and most of a message's (growing one field at
+  // a time from empty took five for a typical message header).
+  out.fields.reserve(std::min<std::size_t>(max_fields, 16));
   const std::size_t size = data.size();
   std::size_t pos = 0;
   // An mbox separator line ("From sender date") before the first field is not a header field.
