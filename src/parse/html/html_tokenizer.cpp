@@ -274,10 +274,10 @@ bool HtmlTokenizer::lex_text(HtmlToken& token) {
 
 bool HtmlTokenizer::appropriate_end_tag_at(std::size_t at) const {
   const std::size_t n = input_.size();
-  const std::size_t name_end = at + 2 + last_start_tag_size_;
-  if (last_start_tag_size_ == 0 || name_end >= n) return false;
+  const std::size_t name_end = at + 2 + last_start_tag_.size();
+  if (last_start_tag_.empty() || name_end >= n) return false;
   if (input_[at] != '<' || input_[at + 1] != '/') return false;
-  for (std::size_t i = 0; i < last_start_tag_size_; ++i) {
+  for (std::size_t i = 0; i < last_start_tag_.size(); ++i) {
     if (to_lower(input_[at + 2 + i]) != last_start_tag_[i]) return false;
   }
   // §13.2.5.11/.14: only whitespace, '/' or '>' after the name makes it the end tag; anything
@@ -680,11 +680,15 @@ bool HtmlTokenizer::lex_tag(HtmlToken& token, std::size_t start, bool end_tag) {
     for (const PendingAttribute& a : pending_) {
       if (!a.dropped) attributes_.push_back(HtmlAttribute{resolve(a.name), resolve(a.value)});
     }
-    if (token.data.size() <= sizeof(last_start_tag_)) {
-      std::memcpy(last_start_tag_, token.data.data(), token.data.size());
-      last_start_tag_size_ = token.data.size();
+    // A name read as it is in the input stays there; one that was lowercased is copied out of
+    // scratch_, which the next tag reuses (no raw text element has a longer name than the copy).
+    if (!name.in_scratch) {
+      last_start_tag_ = token.data;
+    } else if (token.data.size() <= sizeof(last_start_tag_copy_)) {
+      std::memcpy(last_start_tag_copy_, token.data.data(), token.data.size());
+      last_start_tag_ = std::string_view(last_start_tag_copy_, token.data.size());
     } else {
-      last_start_tag_size_ = 0;  // no raw text element has so long a name
+      last_start_tag_ = {};
     }
   }
   token.attributes = attributes_;

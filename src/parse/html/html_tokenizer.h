@@ -127,8 +127,10 @@ class HtmlTokenizer {
   HtmlTextState text_state_ = HtmlTextState::kData;
   bool cdata_allowed_ = false;
   bool eof_emitted_ = false;
-  char last_start_tag_[16] = {};  // the appropriate end tag's name; raw text elements are short
-  std::size_t last_start_tag_size_ = 0;
+  // The appropriate end tag's name: a view into the input, or into last_start_tag_copy_ when the
+  // name had to be lowercased (raw text elements have short names).
+  std::string_view last_start_tag_;
+  char last_start_tag_copy_[16] = {};
   std::string scratch_;  // decoded tag names, attribute names and values of the current tag
   std::string text_;     // decoded character references and NUL replacements of the current token
   std::vector<PendingAttribute> pending_;

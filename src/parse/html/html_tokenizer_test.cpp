@@ -123,6 +123,10 @@ TEST(HtmlTokenizerTest, RawTextStates) {
   EXPECT_EQ(trace("<style>a</styles></style>"), "S(style)C(a</styles>)E(style)");
   EXPECT_EQ(trace("<xmp>&amp;<p></XMP>"), "S(xmp)C(&amp;<p>)E(xmp)");
   EXPECT_EQ(trace("<textarea></textarea"), "S(textarea)C(</textarea)");
+  // The appropriate end tag when the start tag's name was lowercased, and after an end tag that
+  // reused the tokenizer's scratch space in between.
+  EXPECT_EQ(trace("<TiTlE a=1>x</b></TITLE>y"), "S(title a=1)C(x</b>)E(title)C(y)");
+  EXPECT_EQ(trace("<STYLE></P>a</style>"), "S(style)C(</P>a)E(style)");
   EXPECT_EQ(trace("<p>a<b>", HtmlTextState::kPlaintext), "C(<p>a<b>)");
 }
 
