@@ -566,7 +566,7 @@ class Extractor {
       apply_element_style(StyleAttributes{bgcolor, tag == GUMBO_TAG_FONT ? colour : std::string_view(),
                                           tag == GUMBO_TAG_BODY ? text_attr : std::string_view(), style,
                                           has_hidden_attr},
-                          f.style, style_cache_);
+                          f.style);
       f.hidden_group = hidden_group_after_style(out_, f.hidden_group, before, f.style.reason(), f.not_rendered);
     }
   }
@@ -594,7 +594,6 @@ class Extractor {
 
   const Limits& limits_;
   HtmlContent& out_;
-  InlineStyleCache style_cache_;
   bool title_done_ = false;
 };
 

@@ -1911,7 +1911,7 @@ class Builder {
       const char* before = f.style.reason();
       apply_element_style(StyleAttributes{a.bgcolor, tag == Tag::kFont ? a.colour : std::string_view(),
                                           tag == Tag::kBody ? a.text : std::string_view(), a.style, a.hidden},
-                          f.style, style_cache_);
+                          f.style);
       f.hidden_group = hidden_group_after_style(out_, f.hidden_group, before, f.style.reason(), f.not_rendered);
     }
   }
@@ -1975,7 +1975,6 @@ class Builder {
   std::vector<std::string> html_attributes_;
   std::vector<std::string> body_attributes_;
   std::string css_;  // text of the open <style>, read for url() when it closes
-  InlineStyleCache style_cache_;
   std::vector<TableRecord> tables_;
   std::size_t foster_moved_ = 0;
   std::size_t reconstructed_ = 0;

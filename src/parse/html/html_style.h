@@ -12,8 +12,6 @@
 #include <optional>
 #include <string_view>
 
-#include "common/direct_memo.h"
-
 namespace vigie::parse::html {
 
 constexpr std::int32_t kUnknownColour = -1;
@@ -74,17 +72,6 @@ StyleEffect read_inline_style(std::string_view css);
 // Applies an effect to st; display_set is written when the effect has an explicit display value.
 void apply_style_effect(const StyleEffect& effect, Style& st, bool& display_set);
 
-// read_inline_style remembered for the style attributes of one HTML part: mail repeats the same
-// style attribute on hundreds of elements (68k style attributes, 8k distinct values on the shared
-// corpus). Direct-mapped and fixed in size; long values are read every time.
-class InlineStyleCache {
- public:
-  const StyleEffect& read(std::string_view css);
-
- private:
-  DirectMemo<StyleEffect, 256, 1024> memo_;
-};
-
 // Applies the declarations of a style attribute to st (read_inline_style, then
 // apply_style_effect).
 void apply_inline_style(std::string_view css, Style& st, bool& display_set);
@@ -101,7 +88,7 @@ struct StyleAttributes {
 
 // Applies an element's presentational attributes, then its style attribute, then the hidden
 // attribute, to the style it inherited, in the order the cascade gives them precedence.
-// The style attribute is read through cache.
-void apply_element_style(const StyleAttributes& a, Style& st, InlineStyleCache& cache);
+// The style attribute's reading is remembered per thread (the same values come back).
+void apply_element_style(const StyleAttributes& a, Style& st);
 
 }  // namespace vigie::parse::html
