@@ -50,6 +50,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -311,6 +312,7 @@ struct ElementAttributes {
   bool has_colour = false;     // font break-out (§13.2.6.5) needs presence, not value
   bool has_face = false;
   bool has_size = false;
+  std::uint32_t set = 0;       // bit per AttributeKind whose field pick_attributes_into wrote
 };
 
 // The attribute names pick_attributes keeps, in a table indexed by a hash of (length, first
@@ -361,40 +363,52 @@ AttributeKind kept_attribute(std::string_view name) {
   return slot.name == name ? slot.kind : AttributeKind::kNone;
 }
 
-ElementAttributes pick_attributes(std::span<const HtmlAttribute> attributes) {
-  ElementAttributes a;
+// The field each kept attribute's value goes to (none for kNone and kHidden).
+using AttributeField = std::string_view ElementAttributes::*;
+constexpr std::array<AttributeField, static_cast<std::size_t>(AttributeKind::kHidden) + 1> kAttributeFields = {
+    nullptr, &ElementAttributes::href, &ElementAttributes::src, &ElementAttributes::srcset,
+    &ElementAttributes::style, &ElementAttributes::action, &ElementAttributes::formaction,
+    &ElementAttributes::http_equiv, &ElementAttributes::content, &ElementAttributes::type,
+    &ElementAttributes::method, &ElementAttributes::background, &ElementAttributes::poster,
+    &ElementAttributes::data, &ElementAttributes::cite, &ElementAttributes::bgcolor,
+    &ElementAttributes::colour, &ElementAttributes::text, &ElementAttributes::face,
+    &ElementAttributes::size, &ElementAttributes::encoding, nullptr,
+};
+
+// Fills a with a start tag's attributes. a may hold an earlier tag's: only the fields that one
+// set are cleared, not the whole struct (a few hundred bytes, cleared with a slow string store,
+// for every start tag).
+void pick_attributes_into(std::span<const HtmlAttribute> attributes, ElementAttributes& a) {
+  for (std::uint32_t bits = a.set; bits != 0; bits &= bits - 1) {
+    a.*kAttributeFields[static_cast<std::size_t>(std::countr_zero(bits))] = {};
+  }
+  a.set = 0;
+  a.handlers = 0;
+  a.hidden = a.has_colour = a.has_face = a.has_size = false;
   for (const HtmlAttribute& attr : attributes) {
     const std::string_view nm = attr.name;
-    const std::string_view v = attr.value;
     if (nm.size() > 2 && nm[0] == 'o' && nm[1] == 'n') {
       ++a.handlers;
       continue;
     }
-    switch (kept_attribute(nm)) {
-      case AttributeKind::kNone: break;
-      case AttributeKind::kHref: a.href = v; break;
-      case AttributeKind::kSrc: a.src = v; break;
-      case AttributeKind::kSrcset: a.srcset = v; break;
-      case AttributeKind::kStyle: a.style = v; break;
-      case AttributeKind::kAction: a.action = v; break;
-      case AttributeKind::kFormaction: a.formaction = v; break;
-      case AttributeKind::kHttpEquiv: a.http_equiv = v; break;
-      case AttributeKind::kContent: a.content = v; break;
-      case AttributeKind::kType: a.type = v; break;
-      case AttributeKind::kMethod: a.method = v; break;
-      case AttributeKind::kBackground: a.background = v; break;
-      case AttributeKind::kPoster: a.poster = v; break;
-      case AttributeKind::kData: a.data = v; break;
-      case AttributeKind::kCite: a.cite = v; break;
-      case AttributeKind::kBgcolor: a.bgcolor = v; break;
-      case AttributeKind::kColour: a.colour = v; a.has_colour = true; break;
-      case AttributeKind::kText: a.text = v; break;
-      case AttributeKind::kFace: a.face = v; a.has_face = true; break;
-      case AttributeKind::kSize: a.size = v; a.has_size = true; break;
-      case AttributeKind::kEncoding: a.encoding = v; break;
-      case AttributeKind::kHidden: a.hidden = true; break;
+    const AttributeKind kind = kept_attribute(nm);
+    if (kind == AttributeKind::kNone) continue;
+    if (kind == AttributeKind::kHidden) {
+      a.hidden = true;
+      continue;
     }
+    const auto k = static_cast<std::size_t>(kind);
+    a.*kAttributeFields[k] = attr.value;
+    a.set |= 1u << k;
+    a.has_colour = a.has_colour || kind == AttributeKind::kColour;
+    a.has_face = a.has_face || kind == AttributeKind::kFace;
+    a.has_size = a.has_size || kind == AttributeKind::kSize;
   }
+}
+
+ElementAttributes pick_attributes(std::span<const HtmlAttribute> attributes) {
+  ElementAttributes a;
+  pick_attributes_into(attributes, a);
   return a;
 }
 
@@ -998,7 +1012,8 @@ class Builder {
     Tag tag = tag_of(t.data);
     if (tag == Tag::kImage) tag = Tag::kImg;  // §13.2.6.4.7 "image": parse error, treat as img
     const std::uint64_t hash = tag == Tag::kUnknown ? name_hash(t.data) : 0;
-    const ElementAttributes a = pick_attributes(t.attributes);
+    pick_attributes_into(t.attributes, tag_attributes_);
+    const ElementAttributes& a = tag_attributes_;
     if (!body_content_ && tag != Tag::kHtml && tag != Tag::kHead && tag != Tag::kBody && tag != Tag::kTitle &&
         tag != Tag::kMeta && tag != Tag::kLink && tag != Tag::kBase && tag != Tag::kStyle &&
         tag != Tag::kScript && tag != Tag::kTemplate && tag != Tag::kNoscript) {
@@ -1975,6 +1990,8 @@ class Builder {
   std::vector<std::string> html_attributes_;
   std::vector<std::string> body_attributes_;
   std::string css_;  // text of the open <style>, read for url() when it closes
+  // The attributes of the start tag being read, reused from tag to tag (pick_attributes_into).
+  ElementAttributes tag_attributes_;
   std::vector<TableRecord> tables_;
   std::size_t foster_moved_ = 0;
   std::size_t reconstructed_ = 0;
