@@ -55,6 +55,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -475,11 +476,17 @@ struct TableRecord {
 };
 
 struct FormattingEntry {
+  // User-provided so that emplace_back() runs the member initialisers alone: value-initialising an
+  // aggregate zero-fills all of it first, the unset attributes' room included.
+  FormattingEntry() {}  // NOLINT(modernize-use-equals-default)
+
   bool marker = false;
   Tag tag = Tag::kUnknown;
   bool in_stack = false;
   std::uint32_t element_id = 0;
-  ElementAttributes attributes;
+  // Set for elements, not for markers: a marker (one per table cell) then costs a few bytes to
+  // push, not a cleared copy of a few hundred.
+  std::optional<ElementAttributes> attributes;
   std::unique_ptr<std::string> storage;  // decoded values (heap: moving the entry keeps views)
 };
 
@@ -733,9 +740,7 @@ class Builder {
     return 0;
   }
   void push_marker() {
-    FormattingEntry m;
-    m.marker = true;
-    formatting_.push_back(std::move(m));
+    formatting_.emplace_back().marker = true;
   }
   void clear_to_last_marker() {
     while (!formatting_.empty()) {
@@ -750,7 +755,7 @@ class Builder {
     std::size_t earliest = 0;
     const std::size_t first = last_marker();
     for (std::size_t i = formatting_.size(); i-- > first;) {
-      if (formatting_[i].tag == tag && same_attributes(formatting_[i].attributes, attributes)) {
+      if (formatting_[i].tag == tag && same_attributes(*formatting_[i].attributes, attributes)) {
         ++same;
         earliest = i;
       }
@@ -762,8 +767,7 @@ class Builder {
     e.tag = tag;
     e.in_stack = true;
     e.element_id = stack_[stack_index].id;
-    e.attributes = attributes;
-    keep_attributes(e.attributes, input_, e.storage);
+    keep_attributes(e.attributes.emplace(attributes), input_, e.storage);
     stack_[stack_index].formatting = true;
   }
   // "Reconstruct the active formatting elements".
@@ -775,7 +779,7 @@ class Builder {
     while (i > 0 && !formatting_[i - 1].marker && !formatting_[i - 1].in_stack) --i;
     while (i < formatting_.size()) {
       FormattingEntry& e = formatting_[i];
-      const long at = insert(e.tag, Ns::kHtml, 0, e.attributes);
+      const long at = insert(e.tag, Ns::kHtml, 0, *e.attributes);
       if (at < 0) {  // too deep to reopen: forget it
         formatting_.erase(formatting_.begin() + static_cast<std::ptrdiff_t>(i));
         continue;
@@ -852,7 +856,7 @@ class Builder {
       clone.formatting = true;
       stack_.insert(stack_.begin() + static_cast<std::ptrdiff_t>(fb) + 1, clone);
       ++counts_[static_cast<std::size_t>(clone.tag)];
-      enter(stack_[fb + 1], entry.attributes);
+      enter(stack_[fb + 1], *entry.attributes);
       entry.element_id = clone.id;
       entry.in_stack = true;
       formatting_.insert(formatting_.begin() + fi, std::move(entry));
