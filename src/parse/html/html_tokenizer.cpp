@@ -575,15 +575,16 @@ bool HtmlTokenizer::lex_tag(HtmlToken& token, std::size_t start, bool end_tag) {
     pos_ = static_cast<std::size_t>(
         scan_name(data + pos_ + 1, data + n, kTagSpace | kTagNameEnd | kTagEquals, attr_needs_copy) - data);
     attr_needs_copy = attr_needs_copy || is_upper(c) || c == '\0';
-    PendingAttribute attribute;
-    attribute.name = Slice{static_cast<std::uint32_t>(attr_start), static_cast<std::uint32_t>(pos_ - attr_start), false};
+    // Written in place: built on the stack and copied in, its small fields were stored one by one
+    // and read back as one vector, a store-forwarding stall on every attribute.
+    Slice& attribute_name = pending_.emplace_back().name;
+    attribute_name = Slice{static_cast<std::uint32_t>(attr_start), static_cast<std::uint32_t>(pos_ - attr_start), false};
     if (attr_needs_copy) {
-      attribute.name.offset = static_cast<std::uint32_t>(scratch_.size());
+      attribute_name.offset = static_cast<std::uint32_t>(scratch_.size());
       append_name(scratch_, input_.substr(attr_start, pos_ - attr_start));
-      attribute.name.length = static_cast<std::uint32_t>(scratch_.size() - attribute.name.offset);
-      attribute.name.in_scratch = true;
+      attribute_name.length = static_cast<std::uint32_t>(scratch_.size() - attribute_name.offset);
+      attribute_name.in_scratch = true;
     }
-    pending_.push_back(attribute);
     finish_attribute_name();
     // §13.2.5.34 after attribute name.
     while (pos_ < n && is_space(input_[pos_])) ++pos_;
