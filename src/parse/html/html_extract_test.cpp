@@ -36,6 +36,24 @@ TEST(HtmlExtractTest, BlocksBecomeLinesWhitespaceCollapses) {
   EXPECT_FALSE(c.truncated);
 }
 
+TEST(HtmlExtractTest, WhitespaceRunsOfEveryLengthCollapse) {
+  // Runs are skipped 16 bytes at a time: every length around the block edges, each kind of
+  // collapsing byte (VT included), and an NBSP or a word right after the run.
+  for (std::size_t length = 1; length <= 40; ++length) {
+    for (const char ws : {' ', '\t', '\n', '\r', '\f', '\v'}) {
+      const std::string run(length, ws);
+      EXPECT_EQ(extract("<p>a" + run + "b</p>").visible_text, "a b") << length << " " << int(ws);
+      EXPECT_EQ(extract("<p>a" + run + "\xC2\xA0" + run + "b</p>").visible_text, "a b") << length;
+      EXPECT_EQ(extract("<p>" + run + "a" + run + "</p>").visible_text, "a") << length;
+    }
+    // Ordinary bytes inside a run of spaces end it (0x08 and 0x0E border the 9-13 range).
+    EXPECT_EQ(extract("<p>a" + std::string(length, ' ') + "\x08" + std::string(length, ' ') + "b</p>").visible_text,
+              "a \x08 b")
+        << length;
+    EXPECT_EQ(extract("<p>a" + std::string(length, ' ') + "\x0E" + "b</p>").visible_text, "a \x0E" "b") << length;
+  }
+}
+
 TEST(HtmlExtractTest, UnclosedAndMisnestedTagsRecoverLikeBrowsers) {
   EXPECT_EQ(extract("<p>a<p>b").visible_text, "a\nb");
   // Adoption agency algorithm (HTML §13.2.6.4.7): text stays in order, inline elements no breaks.

@@ -63,6 +63,28 @@ std::size_t verbatim_prefix(const char* p, const char* end) {
   return static_cast<std::size_t>(p - begin);
 }
 
+// First byte of [p, end) that does not collapse (HTML whitespace and VT: 9-13 and 32), or end.
+// HTML source is indented: the runs between two words or two tags are often longer than a few
+// bytes.
+const char* skip_collapsing(const char* p, const char* end) {
+#if defined(__SSE2__)
+  const __m128i space = _mm_set1_epi8(' ');
+  // x + (0x80 - 9) maps 9..13 to the five smallest signed bytes, as in verbatim_prefix.
+  const __m128i shift = _mm_set1_epi8(static_cast<char>(0x80 - 9));
+  const __m128i controls_below = _mm_set1_epi8(-123);
+  while (end - p >= 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i collapsing =
+        _mm_or_si128(_mm_cmpeq_epi8(x, space), _mm_cmplt_epi8(_mm_add_epi8(x, shift), controls_below));
+    const auto kept = static_cast<unsigned>(~_mm_movemask_epi8(collapsing)) & 0xFFFFu;
+    if (kept != 0) return p + __builtin_ctz(kept);
+    p += 16;
+  }
+#endif
+  while (p < end && collapses(*p)) ++p;
+  return p;
+}
+
 // The uncapped case of append_collapsed (visible text, the hot path): ordinary runs are appended
 // in bulk. Appending rather than resizing first and writing in place: std::string::resize
 // zero-fills what it adds, and a text token (often only the whitespace between two tags) is
@@ -74,7 +96,7 @@ void append_collapsed_uncapped(std::string& out, std::string_view text, bool pen
     const char c = *p;
     if (collapses(c)) {
       pending_space = true;
-      ++p;
+      p = skip_collapsing(p + 1, end);
       continue;
     }
     if (c == '\xC2' && end - p >= 2 && p[1] == '\xA0') {
