@@ -1,6 +1,6 @@
 // Scanning a byte range for the next of a few byte values, 16 bytes at a time with SSE2 (part of
 // every x86-64 CPU; other targets take the byte loop). For the hot scans of the parsers (HTML text
-// and attribute values, URLs in text, "begin " lines, ASCII runs in charset conversion), where
+// and attribute values, header lines, "begin " lines, ASCII runs in charset conversion), where
 // memchr would be called once per hit of any one value or memmem pays for a general substring
 // search.
 #pragma once
@@ -63,40 +63,6 @@ inline const char* find_pair(const char* p, const char* end, char first, char se
 #endif
   for (; end - p >= 2; ++p) {
     if (p[0] == first && p[1] == second) return p;
-  }
-  return end;
-}
-
-// First position in [p, end) that holds `a`, or holds `b` right after a byte equal to the ASCII
-// letter `letter_before` in either case; or end. `begin` (<= p) is where the text starts: the
-// byte before p is read when p > begin. For a search whose second kind of hit is common on its
-// own (a '.' in prose) but rare after a given letter (the '.' of "www.").
-inline const char* find_or_after_letter(const char* begin, const char* p, const char* end, char a, char b,
-                                        char letter_before) {
-  const auto matches = [&](const char* q) {
-    return *q == a || (*q == b && q > begin && (q[-1] | 0x20) == (letter_before | 0x20));
-  };
-  if (p == begin && p < end) {
-    if (matches(p)) return p;
-    ++p;
-  }
-#if defined(__SSE2__)
-  const __m128i va = _mm_set1_epi8(a);
-  const __m128i vb = _mm_set1_epi8(b);
-  const __m128i vletter = _mm_set1_epi8(static_cast<char>(letter_before | 0x20));
-  const __m128i case_bit = _mm_set1_epi8(0x20);
-  while (end - p >= 16) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i before = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p - 1));
-    const __m128i after_letter = _mm_cmpeq_epi8(_mm_or_si128(before, case_bit), vletter);
-    const __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_and_si128(_mm_cmpeq_epi8(x, vb), after_letter));
-    const int mask = _mm_movemask_epi8(hit);
-    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
-    p += 16;
-  }
-#endif
-  for (; p < end; ++p) {
-    if (matches(p)) return p;
   }
   return end;
 }

@@ -24,34 +24,6 @@ TEST(ByteScanTest, FindAnyFindsTheFirstOfThreeBytesAtEveryPosition) {
   }
 }
 
-TEST(ByteScanTest, FindOrAfterLetterSkipsTheSecondByteAfterOtherLetters) {
-  for (std::size_t size = 0; size <= 40; ++size) {
-    for (std::size_t at = 0; at < size; ++at) {
-      // Dots after other letters, the dot after 'w' or 'W' at `at`.
-      std::string s(size, 'x');
-      for (std::size_t i = 1; i < size; i += 2) s[i] = '.';
-      s[at] = '.';
-      if (at > 0) s[at - 1] = at % 2 == 0 ? 'w' : 'W';
-      // A '.' at the very start has nothing before it, and the 'x' before every other dot is not
-      // a 'w': then nothing is found.
-      const std::size_t expected = at == 0 ? size : at;
-      EXPECT_EQ(offset(s, find_or_after_letter(s.data(), s.data(), s.data() + size, ':', '.', 'w')), expected)
-          << size << " " << at;
-      // The first byte kind is found anywhere, the start included.
-      std::string c(size, 'x');
-      c[at] = ':';
-      EXPECT_EQ(offset(c, find_or_after_letter(c.data(), c.data(), c.data() + size, ':', '.', 'w')), at);
-    }
-  }
-  // A search starting after `begin` reads the byte before its start.
-  const std::string www = "www.example";
-  EXPECT_EQ(offset(www, find_or_after_letter(www.data(), www.data() + 3, www.data() + www.size(), ':', '.', 'w')), 3u);
-  // No letter other than w/W qualifies ('W' | 0x20 is 'w'; '7' | 0x20 is '7').
-  const std::string seven = "7.7.W7.";
-  EXPECT_EQ(offset(seven, find_or_after_letter(seven.data(), seven.data(), seven.data() + seven.size(), ':', '.', 'w')),
-            seven.size());
-}
-
 TEST(ByteScanTest, SkipAsciiStopsAtTheFirstHighByte) {
   for (std::size_t size = 0; size <= 40; ++size) {
     for (std::size_t at = 0; at < size; ++at) {

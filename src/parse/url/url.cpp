@@ -20,6 +20,10 @@
 #include <optional>
 #include <string>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "common/ascii.h"
 #include "common/byte_scan.h"
 #include "common/direct_memo.h"
@@ -962,6 +966,44 @@ std::size_t trim_url_end(std::string_view text, std::size_t start, std::size_t e
   return end;
 }
 
+// The next byte of [p, end) where find_urls_in_text may recognise a URL: a ':' followed by '/' or
+// following an 'a' or a 't' (every scheme it knows has "//" after the colon, except data: and
+// javascript:), or a '.' following a 'w' (www.). A superset of what it accepts, found 16 bytes at
+// a time: prose has a dot per sentence and colons of its own, and stopping at each of them was
+// most of the search. `begin` (<= p) is where the text starts.
+const char* next_url_anchor(const char* begin, const char* p, const char* end) {
+  const auto lower = [](char c) { return static_cast<char>(c | 0x20); };
+  const auto anchor = [&](const char* q) {
+    const char before = q > begin ? lower(q[-1]) : '\0';
+    if (*q == '.') return before == 'w';
+    return *q == ':' && ((q + 1 < end && q[1] == '/') || before == 'a' || before == 't');
+  };
+  if (p == begin && p < end) {
+    if (anchor(p)) return p;
+    ++p;
+  }
+#if defined(__SSE2__)
+  const auto byte = [](char c) { return _mm_set1_epi8(c); };
+  while (end - p >= 17) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i before = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p - 1)), byte(0x20));
+    const __m128i after = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 1));
+    const __m128i colon_anchor =
+        _mm_and_si128(_mm_cmpeq_epi8(x, byte(':')),
+                      _mm_or_si128(_mm_cmpeq_epi8(after, byte('/')),
+                                   _mm_or_si128(_mm_cmpeq_epi8(before, byte('a')), _mm_cmpeq_epi8(before, byte('t')))));
+    const __m128i dot_anchor = _mm_and_si128(_mm_cmpeq_epi8(x, byte('.')), _mm_cmpeq_epi8(before, byte('w')));
+    const int mask = _mm_movemask_epi8(_mm_or_si128(colon_anchor, dot_anchor));
+    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
+    p += 16;
+  }
+#endif
+  for (; p < end; ++p) {
+    if (anchor(p)) return p;
+  }
+  return end;
+}
+
 // A "data:" in prose ("data: 3 rows") is not a URL; a data URL starts with a MIME type or ','.
 bool looks_like_data_url(std::string_view after) {
   if (!after.empty() && after[0] == ',') return true;
@@ -979,10 +1021,8 @@ std::vector<std::string_view> find_urls_in_text(std::string_view text, std::size
   const std::size_t n = text.size();
   std::size_t pos = 0;
   while (pos < n && urls.size() < max_urls) {
-    // A URL is found from its scheme's ':' or from the '.' of "www.": the next of either (a '.'
-    // after anything but a 'w' is skipped by the scan itself: prose has one per sentence).
-    const std::size_t hit =
-        static_cast<std::size_t>(scan::find_or_after_letter(base, base + pos, base + n, ':', '.', 'w') - base);
+    // A URL is found from its scheme's ':' or from the '.' of "www.".
+    const std::size_t hit = static_cast<std::size_t>(next_url_anchor(base, base + pos, base + n) - base);
     if (hit >= n) break;
 
     std::size_t start = n;

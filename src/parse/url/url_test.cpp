@@ -340,6 +340,20 @@ TEST(UrlTest, FindsDataAndJavascriptAndGluedSchemes) {
   EXPECT_EQ(find_urls_in_text("WWW.Example.com.", 10), (Strings{"WWW.Example.com"}));
 }
 
+TEST(UrlTest, FindsUrlsAtEveryOffsetAmongProseColonsAndDots) {
+  // The search skips ahead 16 bytes at a time past colons and dots that cannot start a URL: put
+  // each kind of URL at every offset after prose full of them (and a colon right before).
+  const std::string prose = "Re: a. Note: b.c: d.e. 10:30 x.y:z. ";
+  for (std::size_t pad = 0; pad <= 40; ++pad) {
+    const std::string before = prose.substr(0, pad % prose.size()) + std::string(pad / 8, ' ');
+    for (const std::string url : {"http://a.example/x", "www.b.example", "data:text/plain,x", "javascript:go()"}) {
+      const std::string text = before + " " + url + " and: more.";
+      EXPECT_EQ(find_urls_in_text(text, 10), (Strings{url})) << pad << " " << text;
+      EXPECT_EQ(find_urls_in_text(url, 10), (Strings{url}));
+    }
+  }
+}
+
 TEST(UrlTest, RespectsMaxUrls) {
   std::string text;
   for (int i = 0; i < 50; ++i) text += "http://h" + std::to_string(i) + ".example/ ";
