@@ -826,7 +826,6 @@ void normalize_into(std::string_view raw, bool try_fast, UrlDraft& url) {
     url.normalized.append(url.scheme).append(":").append(rest);
   }
   if (url.valid && !url.host_is_ip) url.registrable_domain.assign(memoised_registrable_domain(url.host_ascii));
-  return;
 }
 
 Url normalize(std::string_view raw, UrlSource source, bool try_fast) {
