@@ -62,14 +62,20 @@ echo "$count messages; binary $bin; $("$python" --version 2>&1); min ${min_secon
   >&2
 
 # One after the other, never in parallel: each measurement is single-thread and must not share
-# the CPU with another tool.
-"$bin" --tool vigie --min-seconds "$min_seconds" --list "$list" | grep '^RESULT' >>"$results"
+# the CPU with another tool. vigie and GMime run in rounds of one pass each (--paired), so that
+# their ratio is also measured pass against pass, seconds apart (PAIRED line).
+"$bin" --tool both --paired --min-seconds "$min_seconds" --list "$list" | grep -E '^(RESULT|PAIRED)' >>"$results"
 "$bin" --tool vigie-decode --min-seconds "$min_seconds" --list "$list" | grep '^RESULT' >>"$results"
-"$bin" --tool gmime --min-seconds "$min_seconds" --list "$list" | grep '^RESULT' >>"$results"
 "$python" "$script_dir/python_email_bench.py" --min-seconds "$min_seconds" --list "$list" \
   | grep '^RESULT' >>"$results"
 
 awk '
+  $1 == "PAIRED" {
+    for (i = 2; i <= NF; i++) { split($i, p, "="); pk[p[1]] = p[2] }
+    paired = sprintf("vigie/gmime pass against pass (%d rounds): median %.2f, range %.2f-%.2f",
+                     pk["rounds"], pk["median_ratio"], pk["min_ratio"], pk["max_ratio"])
+    next
+  }
   {
     delete kv
     for (i = 2; i <= NF; i++) { split($i, p, "="); kv[p[1]] = p[2] }
@@ -95,4 +101,5 @@ awk '
              msgs["vigie"] / msgs["gmime"], msgs["vigie"] / msgs["python"],
              msgs["vigie-decode"] / msgs["gmime"]
     }
+    if (paired != "") print paired
   }' "$results"

@@ -11,7 +11,8 @@
 //           to UTF-8 with g_mime_filter_charset (what a GMime-based filter minimally needs).
 // Files are loaded before timing; each tool makes passes over the whole set until a minimum time
 // has elapsed and reports its best and median pass, one parseable RESULT line per tool (the same
-// format as bench/python_email_bench.py, so the driver can tabulate the three).
+// format as bench/python_email_bench.py, so the driver can tabulate the three). With --paired the
+// tools take turns pass by pass, and PAIRED lines give the ratio of passes run seconds apart.
 #include <gmime/gmime.h>
 
 #include <algorithm>
@@ -21,12 +22,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <iterator>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "vigie/config.h"
@@ -47,6 +50,7 @@ struct Options {
   std::vector<fs::path> inputs;  // files or directories
   fs::path list;                 // optional file with one path per line
   std::size_t slowest = 0;       // > 0: also list the N messages the vigie workload is slowest on
+  bool paired = false;           // rounds of one pass per tool (run_paired) instead of one tool at a time
 };
 
 struct Corpus {
@@ -259,14 +263,12 @@ PassResult gmime_pass(const std::vector<std::unique_ptr<GByteArray, ByteArrayFre
 // ---------------------------------------------------------------------------------------------
 // Timing loop and report
 
-template <typename Pass>
-void run(std::string_view tool, const Corpus& corpus, const Options& options, Pass pass) {
-  std::vector<PassResult> passes;
-  double total = 0;
-  while (static_cast<int>(passes.size()) < options.min_passes || total < options.min_seconds) {
-    passes.push_back(pass());
-    total += passes.back().seconds;
-  }
+double median_of(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+void report(std::string_view tool, const Corpus& corpus, const std::vector<PassResult>& passes) {
   std::vector<double> times;
   for (const PassResult& p : passes) times.push_back(p.seconds);
   std::sort(times.begin(), times.end());
@@ -284,10 +286,58 @@ void run(std::string_view tool, const Corpus& corpus, const Options& options, Pa
   std::fflush(stdout);
 }
 
+using PassFunction = std::function<PassResult()>;
+
+// One tool after the other: each makes passes until min_passes and min_seconds are reached.
+void run_in_turn(const std::vector<std::pair<std::string, PassFunction>>& tools, const Corpus& corpus,
+                 const Options& options) {
+  for (const auto& [tool, pass] : tools) {
+    std::vector<PassResult> passes;
+    double total = 0;
+    while (static_cast<int>(passes.size()) < options.min_passes || total < options.min_seconds) {
+      passes.push_back(pass());
+      total += passes.back().seconds;
+    }
+    report(tool, corpus, passes);
+  }
+}
+
+// Rounds of one pass of each tool, until every tool has min_passes and min_seconds. On a shared
+// machine whose speed changes from one minute to the next, the tools run one after the other can
+// meet different speeds; the passes of one round ran seconds apart, so the ratio of their times
+// is measured at one speed. PAIRED lines give, for each tool after the first, the median over
+// the rounds of (its pass time / the first tool's), that is how many times faster the first is.
+void run_paired(const std::vector<std::pair<std::string, PassFunction>>& tools, const Corpus& corpus,
+                const Options& options) {
+  std::vector<std::vector<PassResult>> passes(tools.size());
+  std::vector<double> totals(tools.size(), 0.0);
+  const auto done = [&] {
+    for (std::size_t t = 0; t < tools.size(); ++t) {
+      if (static_cast<int>(passes[t].size()) < options.min_passes || totals[t] < options.min_seconds) return false;
+    }
+    return true;
+  };
+  while (!done()) {
+    for (std::size_t t = 0; t < tools.size(); ++t) {
+      passes[t].push_back(tools[t].second());
+      totals[t] += passes[t].back().seconds;
+    }
+  }
+  for (std::size_t t = 0; t < tools.size(); ++t) report(tools[t].first, corpus, passes[t]);
+  for (std::size_t t = 1; t < tools.size(); ++t) {
+    std::vector<double> ratios;
+    for (std::size_t r = 0; r < passes[t].size(); ++r) ratios.push_back(passes[t][r].seconds / passes[0][r].seconds);
+    const auto [low, high] = std::minmax_element(ratios.begin(), ratios.end());
+    std::printf("PAIRED first=%s tool=%s rounds=%zu median_ratio=%.2f min_ratio=%.2f max_ratio=%.2f\n",
+                tools[0].first.c_str(), tools[t].first.c_str(), ratios.size(), median_of(ratios), *low, *high);
+  }
+  std::fflush(stdout);
+}
+
 int usage() {
   std::cerr << "usage: vigie_parse_bench [--tool vigie|vigie-decode|vigie-scan|gmime|both]\n"
                "                         [--min-seconds S] [--min-passes N] [--list FILE]\n"
-               "                         [--slowest N] [--config FILE] [PATH...]\n"
+               "                         [--slowest N] [--config FILE] [--paired] [PATH...]\n"
                "PATH: .eml files or directories searched recursively for *.eml\n";
   return 2;
 }
@@ -314,6 +364,8 @@ int main_impl(int argc, char** argv) {
       options.slowest = static_cast<std::size_t>(std::max(0, std::atoi(argv[++i])));
     } else if (arg == "--config" && has_value) {
       options.config = argv[++i];
+    } else if (arg == "--paired") {
+      options.paired = true;
     } else if (arg == "--list" && has_value) {
       options.list = argv[++i];
     } else if (arg == "--help" || arg == "-h" || arg.starts_with("--")) {
@@ -333,13 +385,26 @@ int main_impl(int argc, char** argv) {
   std::cerr << "loaded " << corpus.messages.size() << " messages, " << corpus.bytes << " bytes\n";
 
   if (options.slowest > 0) report_slowest(corpus, options.slowest);
+
+  // Everything a pass needs is set up before any timing.
+  const Limits limits;
+  std::unique_ptr<const Engine> engine;
+  std::vector<std::unique_ptr<GByteArray, ByteArrayFree>> arrays;
+  const bool uses_gmime = std::find(options.tools.begin(), options.tools.end(), "gmime") != options.tools.end();
+  if (uses_gmime) {
+    g_mime_init();
+    for (const auto& message : corpus.messages) {
+      GByteArray* array = g_byte_array_sized_new(static_cast<guint>(message->size()));
+      g_byte_array_append(array, reinterpret_cast<const guint8*>(message->data()), static_cast<guint>(message->size()));
+      arrays.emplace_back(array);
+    }
+  }
+  std::vector<std::pair<std::string, PassFunction>> tools;
   for (const std::string& tool : options.tools) {
     if (tool == "vigie") {
-      const Limits limits;
-      run(tool, corpus, options, [&] { return vigie_pass(corpus, limits); });
+      tools.emplace_back(tool, [&] { return vigie_pass(corpus, limits); });
     } else if (tool == "vigie-decode") {
-      const Limits limits;
-      run(tool, corpus, options, [&] { return vigie_decode_pass(corpus, limits); });
+      tools.emplace_back(tool, [&] { return vigie_decode_pass(corpus, limits); });
     } else if (tool == "vigie-scan") {
       Config config;
       if (!options.config.empty()) {
@@ -350,21 +415,20 @@ int main_impl(int argc, char** argv) {
         }
         config = std::move(*loaded);
       }
-      const Engine engine(config);
-      run(tool, corpus, options, [&] { return vigie_scan_pass(corpus, engine); });
+      engine = std::make_unique<const Engine>(config);
+      tools.emplace_back(tool, [&] { return vigie_scan_pass(corpus, *engine); });
     } else {
-      g_mime_init();
-      std::vector<std::unique_ptr<GByteArray, ByteArrayFree>> arrays;
-      for (const auto& message : corpus.messages) {
-        GByteArray* array = g_byte_array_sized_new(static_cast<guint>(message->size()));
-        g_byte_array_append(array, reinterpret_cast<const guint8*>(message->data()),
-                            static_cast<guint>(message->size()));
-        arrays.emplace_back(array);
-      }
-      run(tool, corpus, options, [&] { return gmime_pass(arrays); });
-      arrays.clear();
-      g_mime_shutdown();
+      tools.emplace_back(tool, [&] { return gmime_pass(arrays); });
     }
+  }
+  if (options.paired) {
+    run_paired(tools, corpus, options);
+  } else {
+    run_in_turn(tools, corpus, options);
+  }
+  if (uses_gmime) {
+    arrays.clear();
+    g_mime_shutdown();
   }
   return 0;
 }
