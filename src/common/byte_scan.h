@@ -48,6 +48,21 @@ inline const char* skip_ascii(const char* p, const char* end) {
   return p;
 }
 
+// First byte of [p, end) at or above 0x80 or equal to 0, or end.
+inline const char* skip_ascii_except_nul(const char* p, const char* end) {
+#if defined(__SSE2__)
+  const __m128i zero = _mm_setzero_si128();
+  while (end - p >= 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const int mask = _mm_movemask_epi8(_mm_or_si128(x, _mm_cmpeq_epi8(x, zero)));
+    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
+    p += 16;
+  }
+#endif
+  while (p < end && static_cast<unsigned char>(*p) < 0x80 && *p != '\0') ++p;
+  return p;
+}
+
 // First position in [p, end) where `first` is followed by `second` (both in range), or end.
 inline const char* find_pair(const char* p, const char* end, char first, char second) {
 #if defined(__SSE2__)

@@ -540,15 +540,25 @@ Resolved detect(std::string_view bytes) {
 
 }  // namespace
 
-bool is_valid_utf8(std::string_view bytes) {
+bool is_valid_utf8(std::string_view bytes) { return check_utf8(bytes).valid; }
+
+Utf8Check check_utf8(std::string_view bytes) {
+  Utf8Check check;
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   const unsigned char* const end = p + bytes.size();
+  // Past the first invalid sequence only the NUL question is left.
+  const auto invalid = [&] {
+    check.valid = false;
+    check.nul = check.nul || std::memchr(p, '\0', static_cast<std::size_t>(end - p)) != nullptr;
+    return check;
+  };
   while (p < end) {
     p = reinterpret_cast<const unsigned char*>(
-        scan::skip_ascii(reinterpret_cast<const char*>(p), reinterpret_cast<const char*>(end)));
+        scan::skip_ascii_except_nul(reinterpret_cast<const char*>(p), reinterpret_cast<const char*>(end)));
     if (p >= end) break;
     const unsigned c = *p;
-    if (c < 0x80) {
+    if (c < 0x80) {  // NUL
+      check.nul = true;
       ++p;
       continue;
     }
@@ -567,16 +577,16 @@ bool is_valid_utf8(std::string_view bytes) {
       if (c == 0xF0) lo = 0x90;
       if (c == 0xF4) hi = 0x8F;
     } else {
-      return false;
+      return invalid();
     }
-    if (static_cast<std::size_t>(end - p) < len) return false;
-    if (p[1] < lo || p[1] > hi) return false;
+    if (static_cast<std::size_t>(end - p) < len) return invalid();
+    if (p[1] < lo || p[1] > hi) return invalid();
     for (std::size_t k = 2; k < len; ++k) {
-      if ((p[k] & 0xC0) != 0x80) return false;
+      if ((p[k] & 0xC0) != 0x80) return invalid();
     }
     p += len;
   }
-  return true;
+  return check;
 }
 
 namespace {

@@ -34,4 +34,11 @@ Utf8Text to_utf8_text(std::string_view bytes, std::string_view declared_charset,
 // True when bytes is entirely valid UTF-8.
 bool is_valid_utf8(std::string_view bytes);
 
+// is_valid_utf8 and whether the bytes hold a NUL, in one pass over them (a text part needs both).
+struct Utf8Check {
+  bool valid = true;
+  bool nul = false;
+};
+Utf8Check check_utf8(std::string_view bytes);
+
 }  // namespace vigie::parse

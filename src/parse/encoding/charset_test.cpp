@@ -56,6 +56,27 @@ TEST(CharsetTest, IsValidUtf8) {
   EXPECT_FALSE(is_valid_utf8("\x80"));                 // lone continuation
 }
 
+TEST(CharsetTest, CheckUtf8FindsANulAnywhere) {
+  // A NUL at every position around the 16-byte blocks, in valid text and after an invalid byte
+  // (where validation stops but the NUL must still be found), and none.
+  for (std::size_t size = 1; size <= 40; ++size) {
+    for (std::size_t at = 0; at < size; ++at) {
+      std::string text(size, 'a');
+      text[at] = '\0';
+      const Utf8Check valid = check_utf8(text);
+      EXPECT_TRUE(valid.valid) << size << " " << at;
+      EXPECT_TRUE(valid.nul) << size << " " << at;
+      const Utf8Check invalid = check_utf8("\xE9" + text);
+      EXPECT_FALSE(invalid.valid);
+      EXPECT_TRUE(invalid.nul) << size << " " << at;
+      const Utf8Check utf8 = check_utf8(text + "\xC3\xA9");
+      EXPECT_TRUE(utf8.valid && utf8.nul) << size << " " << at;
+    }
+    EXPECT_FALSE(check_utf8(std::string(size, 'a')).nul);
+    EXPECT_FALSE(check_utf8(std::string(size, 'a') + "\xE9").nul);
+  }
+}
+
 // ASCII runs are skipped 16 bytes at a time: a non-ASCII byte at every position around a block
 // edge must still be seen, by validation and by the windows-1252 conversion.
 TEST(CharsetTest, NonAsciiBytesAroundBlockEdges) {

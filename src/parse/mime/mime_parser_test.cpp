@@ -131,6 +131,18 @@ TEST_P(MimeParserTest, BoundaryNeverFound) {
   EXPECT_TRUE(has(*m, AnomalyKind::kBoundaryNotFound));
 }
 
+TEST_P(MimeParserTest, NulInTextIsAnAnomalyInEveryCharset) {
+  for (const char* charset : {"utf-8", "us-ascii", "iso-8859-1", "koi8-r"}) {
+    auto m = parse(std::string("Content-Type: text/plain; charset=") + charset + "\n\nhello\n" +
+                   std::string("wor\0ld\n", 7));
+    m->text(0);
+    EXPECT_TRUE(has(*m, AnomalyKind::kNulByte)) << charset;
+    auto clean = parse(std::string("Content-Type: text/plain; charset=") + charset + "\n\nhello world\n");
+    clean->text(0);
+    EXPECT_FALSE(has(*clean, AnomalyKind::kNulByte)) << charset;
+  }
+}
+
 TEST_P(MimeParserTest, EncapsulatedMessageIsParsed) {
   auto m = parse(
       "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nsee attached\n"

@@ -195,16 +195,18 @@ std::string_view ParsedMessage::text(PartId id) const {
   if (cache.text_done) return cache.text;
   cache.text_done = true;
   const std::string_view bytes = decoded(id);
-  if (std::memchr(bytes.data(), '\0', bytes.size()) != nullptr) {
-    s.add_anomaly(AnomalyKind::kNulByte, id, 0, "text");
-  }
   // HTML without a charset in its Content-Type is shown in the one its <meta> declares, as
   // browsers and mail clients do; the MIME declaration wins when both exist.
   std::string meta_charset;
   if (part.charset.empty() && part.media_subtype == "html") meta_charset = parse::html::prescan_meta_charset(bytes);
   const std::string_view charset = part.charset.empty() ? std::string_view(meta_charset) : part.charset;
-  // Fast path: most mail is ASCII or UTF-8 declared as such; the decoded view is the text.
-  if (charset_is_utf8_compatible(charset) && parse::is_valid_utf8(bytes)) {
+  // Most mail is ASCII or UTF-8 declared as such: one pass tells whether the decoded view is the
+  // text, and whether it holds a NUL.
+  const bool utf8_compatible = charset_is_utf8_compatible(charset);
+  const parse::Utf8Check check = utf8_compatible ? parse::check_utf8(bytes) : parse::Utf8Check{};
+  const bool nul = utf8_compatible ? check.nul : std::memchr(bytes.data(), '\0', bytes.size()) != nullptr;
+  if (nul) s.add_anomaly(AnomalyKind::kNulByte, id, 0, "text");
+  if (utf8_compatible && check.valid) {
     cache.text = bytes;
     return cache.text;
   }
