@@ -416,26 +416,28 @@ ElementAttributes pick_attributes(std::span<const HtmlAttribute> attributes) {
 // Copies the views of a that do not point into input into storage (reserved once, so the views
 // stay put), for attributes that must outlive the token (active formatting elements).
 void keep_attributes(ElementAttributes& a, std::string_view input, std::unique_ptr<std::string>& storage) {
-  std::string_view* fields[] = {&a.href,   &a.src,        &a.srcset, &a.style,   &a.action,
-                                &a.formaction, &a.http_equiv, &a.content, &a.type, &a.method,
-                                &a.background, &a.poster, &a.data, &a.cite, &a.bgcolor,
-                                &a.colour, &a.text, &a.face, &a.size, &a.encoding};
   const auto inside = [&](std::string_view v) {
     return v.empty() || (v.data() >= input.data() && v.data() + v.size() <= input.data() + input.size());
   };
+  // Only the fields the tag set can hold a view (pick_attributes_into).
+  const auto for_each_set = [&a](auto&& f) {
+    for (std::uint32_t bits = a.set; bits != 0; bits &= bits - 1) {
+      f(a.*kAttributeFields[static_cast<std::size_t>(std::countr_zero(bits))]);
+    }
+  };
   std::size_t need = 0;
-  for (std::string_view* f : fields) {
-    if (!inside(*f)) need += f->size();
-  }
+  for_each_set([&](std::string_view& v) {
+    if (!inside(v)) need += v.size();
+  });
   if (need == 0) return;
   storage = std::make_unique<std::string>();
   storage->reserve(need);
-  for (std::string_view* f : fields) {
-    if (inside(*f)) continue;
+  for_each_set([&](std::string_view& v) {
+    if (inside(v)) return;
     const std::size_t at = storage->size();
-    storage->append(*f);
-    *f = std::string_view(*storage).substr(at, f->size());
-  }
+    storage->append(v);
+    v = std::string_view(*storage).substr(at, v.size());
+  });
 }
 
 bool same_attributes(const ElementAttributes& x, const ElementAttributes& y) {

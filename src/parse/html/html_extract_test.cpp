@@ -442,6 +442,11 @@ TEST(HtmlExtractTest, FormattingElementsReopenAfterBlocks) {
   // A reopened <a> is a link again, as in the DOM.
   EXPECT_EQ(raws(extract("<p><a href='http://x.example/'>x</p>y")),
             (Strings{"http://x.example/", "http://x.example/"}));
+  // Values decoded into the tokenizer's scratch space (character references, upper case) are
+  // kept by the formatting list: later tags reuse that space before the element reopens.
+  EXPECT_EQ(raws(extract("<p><A HREF='http://x.example/?a=1&amp;b=2' STYLE='color:red'>x</p>"
+                         "<i title='&lt;reused&gt;'>i</i>y")),
+            (Strings{"http://x.example/?a=1&b=2", "http://x.example/?a=1&b=2"}));
 }
 
 }  // namespace
