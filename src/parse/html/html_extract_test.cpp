@@ -433,6 +433,15 @@ TEST(HtmlExtractTest, TextMisplacedInTableIsFosterParented) {
   EXPECT_EQ(extract("<table><tr><td>a</td></tr><p>b<center>c</table>").visible_text, "b\nc\na");
 }
 
+TEST(HtmlExtractTest, OnlyTheExactAttributeNamesAreRead) {
+  // Same length, first and last letter as href / background / src (the kept-name table's slot),
+  // but other names: not URLs.
+  EXPECT_EQ(raws(extract("<a hxxf='http://a.example/' href='http://b.example/'>x</a>"
+                         "<table><tr><td bxxxxxxxxd='http://c.example/' background='http://d.example/'>t</table>"
+                         "<img sxc='http://e.example/' src='http://f.example/'>")),
+            (Strings{"http://b.example/", "http://d.example/", "http://f.example/"}));
+}
+
 TEST(HtmlExtractTest, FormattingElementsReopenAfterBlocks) {
   // §13.2.4.3 reconstruction: the <font> closed by </p> applies to the next paragraph too.
   const HtmlContent c = extract("<div style='background:#fff'><p><font color=#fff>a</p><p>b</p></div>");
