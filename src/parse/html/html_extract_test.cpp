@@ -5,6 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "parse/encoding/charset.h"
+#include "parse/html/html_output.h"
+
 namespace vigie::parse {
 namespace {
 
@@ -431,6 +434,26 @@ TEST(HtmlExtractTest, TextMisplacedInTableIsFosterParented) {
   EXPECT_EQ(c.visible_text, "loose words\ncell\nafter");
   EXPECT_TRUE(c.hidden.empty());
   EXPECT_EQ(extract("<table><tr><td>a</td></tr><p>b<center>c</table>").visible_text, "b\nc\na");
+}
+
+TEST(HtmlExtractTest, AnchorAndHiddenTextsStopAtTheirCapsOnACharacterBoundary) {
+  // Many text tokens (each reference ends one), with two-byte characters and runs of spaces, so
+  // that appends below the cap, across it and past it all happen.
+  std::string words;
+  for (int i = 0; i < 200; ++i) words += "\xC3\xA9t\xC3\xA9   &amp; ";
+  const HtmlContent c = extract("<a href='http://a.example/'>" + words + "</a><div style='display:none'>" + words + "</div>");
+  ASSERT_EQ(c.links.size(), 1u);
+  ASSERT_EQ(c.hidden.size(), 1u);
+  std::string collapsed;
+  for (int i = 0; i < 200; ++i) collapsed += "\xC3\xA9t\xC3\xA9 & ";
+  for (const std::string* capped : {&c.links[0].anchor_text, &c.hidden[0].text}) {
+    EXPECT_LE(capped->size(), capped == &c.links[0].anchor_text ? html::kMaxAnchorTextBytes : html::kMaxHiddenTextBytes);
+    EXPECT_GE(capped->size(), 200u);
+    EXPECT_TRUE(collapsed.starts_with(*capped)) << *capped;
+    EXPECT_TRUE(is_valid_utf8(*capped));
+  }
+  // Short ones are whole.
+  EXPECT_EQ(extract("<a href='http://a.example/'> one \n two &amp; three </a>").links[0].anchor_text, "one two & three");
 }
 
 TEST(HtmlExtractTest, OnlyTheExactAttributeNamesAreRead) {

@@ -119,12 +119,20 @@ void append_collapsed_uncapped(std::string& out, std::string_view text, bool pen
 void append_collapsed(std::string& out, std::string_view text, std::size_t cap) {
   bool pending_space = !out.empty() && out.back() == ' ';
   if (pending_space) out.pop_back();
-  if (cap == SIZE_MAX) {
+  // The output grows by at most the text and one space: when that fits, the cap cannot bite, and
+  // the bulk copy serves anchor and hidden texts too.
+  if (cap == SIZE_MAX || (text.size() < cap && out.size() + text.size() + 1 <= cap)) {
     append_collapsed_uncapped(out, text, pending_space);
     return;
   }
-  for (std::size_t i = 0; i < text.size() && out.size() < cap; ++i) {
+  // Nothing starts at or past the cap, and a character started under it is finished (finish_text
+  // then cuts the string back to the cap at a character boundary): what is kept is always a prefix
+  // of the collapsed text. Stopping instead before a character that did not fit whole let a
+  // shorter one from a later call in after it.
+  for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
+    const bool continues_character = (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+    if (out.size() >= cap && !continues_character) break;
     if (is_html_space(c) || c == '\v') {
       pending_space = true;
       continue;
@@ -133,12 +141,6 @@ void append_collapsed(std::string& out, std::string_view text, std::size_t cap) 
       pending_space = true;
       ++i;
       continue;
-    }
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0xC0) {
-      // Only start a multi-byte character that fits whole under the cap.
-      const std::size_t length = byte >= 0xF0 ? 4 : (byte >= 0xE0 ? 3 : 2);
-      if (out.size() + length + (pending_space ? 1 : 0) > cap) break;
     }
     if (pending_space && !out.empty() && out.back() != '\n') out.push_back(' ');
     pending_space = false;

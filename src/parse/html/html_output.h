@@ -27,7 +27,8 @@ constexpr std::size_t kMaxAnchorTextBytes = 256;
 constexpr std::size_t kMaxTitleBytes = 1024;
 
 // Appends text with whitespace runs (and NBSP, U+00A0) collapsed to one space, no leading space
-// on a line, stopping at cap bytes (the final cut is moved back to a UTF-8 boundary).
+// on a line, stopping at cap bytes. A character started under the cap is finished, so out may pass
+// it by a few bytes until finish_content cuts it back at a UTF-8 boundary.
 void append_collapsed(std::string& out, std::string_view text, std::size_t cap);
 
 // Ends the current line of out (a block starts or ends).
