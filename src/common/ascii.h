@@ -1,5 +1,6 @@
-// ASCII-only case helpers for protocol tokens: header and tag names, DNS names, URL schemes.
-// Locale-independent, and they never touch bytes above 0x7F, so UTF-8 text passes unchanged.
+// ASCII-only helpers for protocol tokens: case (header and tag names, DNS names, URL schemes) and
+// hexadecimal digits (digests, percent-escapes, reverse DNS names). Locale-independent, and they
+// never touch bytes above 0x7F, so UTF-8 text passes unchanged.
 #pragma once
 
 #include <string>
@@ -30,6 +31,21 @@ constexpr std::string_view trim_blanks(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
   return s;
+}
+
+// The hexadecimal digit of a value 0-15, lowercase unless asked.
+constexpr char hex_digit(unsigned nibble, bool upper = false) {
+  return (upper ? "0123456789ABCDEF" : "0123456789abcdef")[nibble & 0xF];
+}
+
+// Bytes as lowercase hexadecimal, two digits each (digests, cache keys).
+inline std::string hex_string(const unsigned char* bytes, std::size_t size) {
+  std::string out(2 * size, '0');
+  for (std::size_t i = 0; i < size; ++i) {
+    out[2 * i] = hex_digit(bytes[i] >> 4);
+    out[2 * i + 1] = hex_digit(bytes[i]);
+  }
+  return out;
 }
 
 inline std::string lowercase(std::string_view text) {

@@ -70,9 +70,8 @@ std::string utf8_prefix(std::string_view text, std::size_t max_bytes) {
 }
 
 std::string show_invisible(UChar32 c) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out = "<U+";
-  for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(c >> shift) & 0xF];
+  for (int shift = 12; shift >= 0; shift -= 4) out += ascii::hex_digit(static_cast<unsigned>(c) >> shift, true);
   return out + ">";
 }
 

@@ -11,6 +11,7 @@
 
 #include <openssl/evp.h>
 
+#include "common/ascii.h"
 #include "common/atomic_file.h"
 
 namespace vigie::analyzers::lure_language {
@@ -67,13 +68,7 @@ std::string database_cache_key(const std::vector<const char*>& expressions,
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   EVP_Digest(material.data(), material.size(), digest, &size, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string key;
-  for (unsigned int i = 0; i < size; ++i) {
-    key += kHex[digest[i] >> 4];
-    key += kHex[digest[i] & 0xF];
-  }
-  return key;
+  return ascii::hex_string(digest, size);
 }
 
 HsDatabase load_cached_database(const std::string& dir, const std::string& key) {

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "common/ascii.h"
+
 namespace vigie::auth::spf {
 namespace {
 
@@ -41,14 +43,13 @@ bool letter_allowed(char lower, MacroScope scope) {
 // DNS names are case-insensitive, so queries are unaffected.
 std::string dotted_ip(const dns::IpAddress& ip) {
   if (ip.is_v4()) return ip.to_string();
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(63);
   for (std::uint8_t byte : ip.bytes) {
     if (!out.empty()) out += '.';
-    out += kHex[byte >> 4];
+    out += ascii::hex_digit(byte >> 4, true);
     out += '.';
-    out += kHex[byte & 0x0f];
+    out += ascii::hex_digit(byte, true);
   }
   return out;
 }
@@ -95,15 +96,14 @@ std::string transform(std::string_view value, unsigned keep, bool reverse,
 }
 
 void url_escape_into(std::string_view value, std::string& out) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   for (char c : value) {
     if (is_unreserved(c)) {
       out += c;
     } else {
       const auto byte = static_cast<unsigned char>(c);
       out += '%';
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0x0f];
+      out += ascii::hex_digit(byte >> 4, true);
+      out += ascii::hex_digit(byte, true);
     }
   }
 }
@@ -125,8 +125,8 @@ MacroCheck walk(std::string_view text, MacroScope scope, const MacroContext* con
       const bool visible = c >= 0x21 && c <= 0x7e;
       const bool space_ok = c == ' ' && scope == MacroScope::kExplanation;
       if (!visible && !space_ok) {
-        return invalid("character 0x" + std::string(1, "0123456789abcdef"[(c >> 4) & 0xf]) +
-                       std::string(1, "0123456789abcdef"[c & 0xf]) +
+        return invalid("character 0x" + std::string(1, ascii::hex_digit(c >> 4)) +
+                       std::string(1, ascii::hex_digit(c)) +
                        " is not allowed in a macro-string");
       }
       if (out != nullptr) *out += c;

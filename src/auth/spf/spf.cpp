@@ -77,11 +77,10 @@ std::string reverse_name(const IpAddress& ip) {
     for (int i = 3; i >= 0; --i) out += std::to_string(ip.bytes[i]) + ".";
     return out + "in-addr.arpa";
   }
-  static constexpr char kHex[] = "0123456789abcdef";
   for (int i = 15; i >= 0; --i) {
-    out += kHex[ip.bytes[i] & 0x0f];
+    out += ascii::hex_digit(ip.bytes[i]);
     out += '.';
-    out += kHex[ip.bytes[i] >> 4];
+    out += ascii::hex_digit(ip.bytes[i] >> 4);
     out += '.';
   }
   return out + "ip6.arpa";

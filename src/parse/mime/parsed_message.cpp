@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "common/ascii.h"
 #include "common/byte_scan.h"
 #include "parse/encoding/charset.h"
 #include "parse/encoding/rfc2047.h"
@@ -25,13 +26,7 @@ std::string hex_digest(const EVP_MD* md, std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(data.data(), data.size(), digest, &len, md, nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(static_cast<std::size_t>(len) * 2, '0');
-  for (unsigned int i = 0; i < len; ++i) {
-    out[2 * i] = kHex[digest[i] >> 4];
-    out[2 * i + 1] = kHex[digest[i] & 15];
-  }
-  return out;
+  return ascii::hex_string(digest, len);
 }
 
 PartHashes hash_all(std::string_view data) {

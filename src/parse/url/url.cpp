@@ -81,10 +81,9 @@ void append_decoding_unreserved(std::string& out, std::string_view in) {
       if (is_unreserved(decoded)) {
         out.push_back(static_cast<char>(decoded));
       } else {
-        static constexpr char kHex[] = "0123456789ABCDEF";
         out.push_back('%');
-        out.push_back(kHex[decoded >> 4]);
-        out.push_back(kHex[decoded & 15]);
+        out.push_back(ascii::hex_digit(decoded >> 4, true));
+        out.push_back(ascii::hex_digit(decoded, true));
       }
       i = pct + 3;
     } else {
@@ -327,7 +326,6 @@ std::string serialize_ipv6(const std::array<std::uint16_t, 8>& address) {
   }
   std::string out = "[";
   bool ignore0 = false;
-  static constexpr char kHex[] = "0123456789abcdef";
   for (int i = 0; i < 8; ++i) {
     if (ignore0 && address[i] == 0) continue;
     ignore0 = false;
@@ -340,7 +338,7 @@ std::string serialize_ipv6(const std::array<std::uint16_t, 8>& address) {
     for (int shift = 12; shift >= 0; shift -= 4) {
       const int nibble = (address[i] >> shift) & 15;
       if (nibble != 0 || started || shift == 0) {
-        out.push_back(kHex[nibble]);
+        out.push_back(ascii::hex_digit(static_cast<unsigned>(nibble)));
         started = true;
       }
     }
