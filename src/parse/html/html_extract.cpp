@@ -303,6 +303,16 @@ enum class Ns : std::uint8_t { kHtml, kSvg, kMathml };
 
 // ---- Attributes that matter --------------------------------------------------------------------
 
+// The attributes the walk reads. The names pick_attributes keeps are looked up in a table indexed by
+// a hash of (length, first byte, last byte) that is checked at compile time to put each in a slot
+// of its own: a start tag has a few attributes, most of which are not kept (class, width,
+// align...), and a chain of string comparisons per attribute was a measurable share of the tree
+// builder's time.
+enum class AttributeKind : std::uint8_t {
+  kNone, kHref, kSrc, kSrcset, kStyle, kAction, kFormaction, kHttpEquiv, kContent, kType, kMethod,
+  kBackground, kPoster, kData, kCite, kBgcolor, kColour, kText, kFace, kSize, kEncoding, kHidden,
+};
+
 // The attributes the walk reads, picked out of a start tag once (first occurrence wins, as the
 // tokenizer already dropped duplicates).
 struct ElementAttributes {
@@ -314,20 +324,12 @@ struct ElementAttributes {
       background, poster, data, cite, bgcolor, colour, text, face, size, encoding;
   std::uint32_t handlers = 0;  // on* attributes
   bool hidden = false;
-  bool has_colour = false;     // font break-out (§13.2.6.5) needs presence, not value
-  bool has_face = false;
-  bool has_size = false;
   std::uint32_t set = 0;       // bit per AttributeKind whose field pick_attributes_into wrote
+
+  // Whether the tag has the attribute, empty or not (font break-out, §13.2.6.5, needs presence).
+  bool has(AttributeKind kind) const { return (set >> static_cast<unsigned>(kind) & 1u) != 0; }
 };
 
-// The attribute names pick_attributes keeps, in a table indexed by a hash of (length, first
-// byte, last byte) that is checked at compile time to put each in a slot of its own: a start tag
-// has a few attributes, most of which are not kept (class, width, align...), and a chain of
-// string comparisons per attribute was a measurable share of the tree builder's time.
-enum class AttributeKind : std::uint8_t {
-  kNone, kHref, kSrc, kSrcset, kStyle, kAction, kFormaction, kHttpEquiv, kContent, kType, kMethod,
-  kBackground, kPoster, kData, kCite, kBgcolor, kColour, kText, kFace, kSize, kEncoding, kHidden,
-};
 struct KeptAttribute {
   std::string_view name;
   AttributeKind kind = AttributeKind::kNone;
@@ -410,7 +412,7 @@ void pick_attributes_into(std::span<const HtmlAttribute> attributes, ElementAttr
   }
   a.set = 0;
   a.handlers = 0;
-  a.hidden = a.has_colour = a.has_face = a.has_size = false;
+  a.hidden = false;
   for (const HtmlAttribute& attr : attributes) {
     const std::string_view nm = attr.name;
     if (nm.size() > 2 && nm[0] == 'o' && nm[1] == 'n') {
@@ -426,9 +428,6 @@ void pick_attributes_into(std::span<const HtmlAttribute> attributes, ElementAttr
     const auto k = static_cast<std::size_t>(kind);
     a.*kAttributeFields[k] = attr.value;
     a.set |= 1u << k;
-    a.has_colour = a.has_colour || kind == AttributeKind::kColour;
-    a.has_face = a.has_face || kind == AttributeKind::kFace;
-    a.has_size = a.has_size || kind == AttributeKind::kSize;
   }
 }
 
@@ -442,9 +441,6 @@ ElementAttributes& copy_set_fields(const ElementAttributes& from, ElementAttribu
   to.set = from.set;
   to.handlers = from.handlers;
   to.hidden = from.hidden;
-  to.has_colour = from.has_colour;
-  to.has_face = from.has_face;
-  to.has_size = from.has_size;
   return to;
 }
 
@@ -1074,7 +1070,8 @@ class Builder {
           (current.ns == Ns::kMathml && current.tag == Tag::kAnnotationXml &&
            (iequals(a.encoding, "text/html") || iequals(a.encoding, "application/xhtml+xml")));
       if (!html_rules) {
-        const bool breaks_out = has(tag, kBreaksOut) || (tag == Tag::kFont && (a.has_colour || a.has_face || a.has_size));
+        const bool breaks_out = has(tag, kBreaksOut) || (tag == Tag::kFont && (a.has(AttributeKind::kColour) || a.has(AttributeKind::kFace) ||
+                                                                       a.has(AttributeKind::kSize)));
         if (!breaks_out) {
           // §13.2.6.5 any other start tag: an element in the current node's namespace.
           const Ns ns = tag == Tag::kSvg ? Ns::kSvg : (tag == Tag::kMath ? Ns::kMathml : current.ns);

@@ -456,6 +456,17 @@ TEST(HtmlExtractTest, AnchorAndHiddenTextsStopAtTheirCapsOnACharacterBoundary) {
   EXPECT_EQ(extract("<a href='http://a.example/'> one \n two &amp; three </a>").links[0].anchor_text, "one two & three");
 }
 
+TEST(HtmlExtractTest, FontWithColourFaceOrSizeLeavesForeignContent) {
+  // §13.2.6.5: <font> with color, face or size (present, even empty) ends the <svg>, so the
+  // <section> after it is an HTML block (a line of its own); a bare <font> stays inside the svg.
+  for (const char* attribute : {"color=red", "face=''", "size=3"}) {
+    EXPECT_EQ(extract(std::string("<svg><font ") + attribute + ">a</font><section>b</section></svg>").visible_text,
+              "a\nb")
+        << attribute;
+  }
+  EXPECT_EQ(extract("<svg><font>a</font><section>b</section></svg>").visible_text, "ab");
+}
+
 TEST(HtmlExtractTest, OnlyTheExactAttributeNamesAreRead) {
   // Same length, first and last letter as href / background / src (the kept-name table's slot),
   // but other names: not URLs.
