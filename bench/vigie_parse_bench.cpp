@@ -271,9 +271,8 @@ double median_of(std::vector<double> values) {
 void report(std::string_view tool, const Corpus& corpus, const std::vector<PassResult>& passes) {
   std::vector<double> times;
   for (const PassResult& p : passes) times.push_back(p.seconds);
-  std::sort(times.begin(), times.end());
-  const double best = times.front();
-  const double median = times[times.size() / 2];
+  const double best = *std::min_element(times.begin(), times.end());
+  const double median = median_of(times);
   const double n = static_cast<double>(corpus.messages.size());
   const double mb = static_cast<double>(corpus.bytes) / 1e6;
   // Same keys as python_email_bench.py; MB is 10^6 bytes of raw message input.
