@@ -29,6 +29,14 @@ void finish_text(std::string& s, std::size_t cap) {
 // Whitespace that collapses (HTML space and VT); NBSP (C2 A0) collapses too but is two bytes.
 constexpr bool collapses(char c) { return is_html_space(c) || c == '\v'; }
 
+#if defined(__SSE2__)
+// The lanes of x holding '\t'..'\r' (9..13, the collapsing controls): x + (0x80 - 9) maps them to
+// the five smallest signed bytes, -128..-124, so one signed comparison finds them.
+inline __m128i collapsing_controls(__m128i x) {
+  return _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(static_cast<char>(0x80 - 9))), _mm_set1_epi8(-123));
+}
+#endif
+
 // Length of the prefix of [p, end) that append_collapsed copies unchanged once a non-space byte
 // has been written: bytes that are neither collapsing whitespace nor 0xC2 (a possible NBSP), and
 // single spaces followed by such a byte (one space collapses to itself). Stops before anything
@@ -38,12 +46,9 @@ std::size_t verbatim_prefix(const char* p, const char* end) {
 #if defined(__SSE2__)
   const __m128i space = _mm_set1_epi8(' ');
   const __m128i c2 = _mm_set1_epi8('\xC2');
-  // x + (0x80 - 9) maps '\t'..'\r' (9..13) to the five smallest signed bytes, -128..-124.
-  const __m128i shift = _mm_set1_epi8(static_cast<char>(0x80 - 9));
-  const __m128i controls_below = _mm_set1_epi8(-123);
   while (end - p >= 16) {
     const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i control = _mm_cmplt_epi8(_mm_add_epi8(x, shift), controls_below);
+    const __m128i control = collapsing_controls(x);
     const auto spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, space)));
     const auto others =
         static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(control, _mm_cmpeq_epi8(x, c2))));
@@ -69,13 +74,9 @@ std::size_t verbatim_prefix(const char* p, const char* end) {
 const char* skip_collapsing(const char* p, const char* end) {
 #if defined(__SSE2__)
   const __m128i space = _mm_set1_epi8(' ');
-  // x + (0x80 - 9) maps 9..13 to the five smallest signed bytes, as in verbatim_prefix.
-  const __m128i shift = _mm_set1_epi8(static_cast<char>(0x80 - 9));
-  const __m128i controls_below = _mm_set1_epi8(-123);
   while (end - p >= 16) {
     const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i collapsing =
-        _mm_or_si128(_mm_cmpeq_epi8(x, space), _mm_cmplt_epi8(_mm_add_epi8(x, shift), controls_below));
+    const __m128i collapsing = _mm_or_si128(_mm_cmpeq_epi8(x, space), collapsing_controls(x));
     const auto kept = static_cast<unsigned>(~_mm_movemask_epi8(collapsing)) & 0xFFFFu;
     if (kept != 0) return p + __builtin_ctz(kept);
     p += 16;
