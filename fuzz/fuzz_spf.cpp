@@ -29,7 +29,7 @@
 #include <string_view>
 #include <vector>
 
-#include "auth/dns/ip_address.h"
+#include "common/ip_address.h"
 #include "auth/dns/recorded_resolver.h"
 #include "auth/dns/resolver.h"
 #include "auth/spf/macro.h"
@@ -96,14 +96,14 @@ std::array<Identity, 8> identities() {
            {long_domain_sender(), "single-label"}}};
 }
 
-dns::IpAddress ip(std::string_view text) {
-  auto parsed = dns::IpAddress::parse(text);
+IpAddress ip(std::string_view text) {
+  auto parsed = IpAddress::parse(text);
   require(parsed.has_value(), "harness: fixed address parses");
   return *parsed;
 }
 
 // The in-addr.arpa / ip6.arpa name of an address (RFC 7208 §5.5), written here independently.
-std::string reverse_name(const dns::IpAddress& address) {
+std::string reverse_name(const IpAddress& address) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   if (address.is_v4()) {
@@ -325,7 +325,7 @@ void check_macros(std::string_view text) {
 void check_spf(const dns::Resolver& recorded, std::uint8_t identity_byte, std::uint8_t client_byte) {
   static const std::array<Identity, 8> kIdentities = identities();
   const Identity& identity = kIdentities[identity_byte % kIdentities.size()];
-  const dns::IpAddress client = ip(kClients[client_byte % kClients.size()]);
+  const IpAddress client = ip(kClients[client_byte % kClients.size()]);
 
   spf::SpfOptions options;
   options.receiver = "mx.receiver.example";

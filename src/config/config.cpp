@@ -12,7 +12,7 @@
 #include "analyzers/analyzer.h"
 #include "verdict/catalog.h"
 #include "auth/dns/unbound_resolver.h"
-#include "auth/stage/client_identity.h"
+#include "common/ip_address.h"
 #include "vigie/config.h"
 
 #ifndef VIGIE_DEFAULT_DATA_DIR
@@ -251,7 +251,7 @@ std::string accept_address(std::string& address) {
 }
 
 std::string accept_network(std::string& network) {
-  return auth::IpNetwork::parse(network)
+  return IpNetwork::parse(network)
              ? ""
              : "'" + network +
                    "' is not an IP address or network (192.0.2.0/24, 2001:db8::/32; host bits "
@@ -397,7 +397,7 @@ void read_relays(Checker& c, const toml::table& t, RelayConfig& r) {
                   {"trusted",
                    [&](auto& n, auto k) {
                      c.strings(n, k, r.trusted, [](const std::string& network) {
-                       return auth::IpNetwork::parse(network)
+                       return IpNetwork::parse(network)
                                   ? std::string()
                                   : "'" + network +
                                         "' is not an IP address or network (192.0.2.0/24, "

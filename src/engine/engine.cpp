@@ -22,7 +22,7 @@ auth::AuthSettings auth_settings(const Config& config) {
   settings.budget.max_queries = config.dns.max_queries_per_message;
   settings.budget.max_time = std::chrono::milliseconds(config.dns.message_budget_ms);
   for (const std::string& text : config.relays.trusted) {
-    const std::optional<auth::IpNetwork> network = auth::IpNetwork::parse(text);
+    const std::optional<IpNetwork> network = IpNetwork::parse(text);
     if (!network) throw EngineConfigError("relays.trusted: '" + text + "' is not an IP network");
     settings.trusted_relays.push_back(*network);
   }

@@ -14,7 +14,6 @@
 // Hot path: one pass over message.urls(); every list lookup is a hash probe per host label.
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <memory>
 #include <string>
 #include <unordered_set>
@@ -22,7 +21,7 @@
 
 #include "analyzers/analyzer.h"
 #include "analyzers/links/url_shapes.h"
-#include "auth/dns/ip_address.h"
+#include "common/ip_address.h"
 #include "intel/link_categories/link_categories.h"
 #include "parse/url/url.h"
 
@@ -38,11 +37,6 @@ constexpr std::size_t kMaxEvidenceUrlBytes = 200;
 constexpr std::size_t kMaxAttachmentScanBytes = 4 * 1024 * 1024;
 constexpr int kMaxRedirectDepth = 2;
 
-struct Network {
-  auth::dns::IpAddress address;
-  unsigned prefix_length;
-};
-
 struct StringHash {
   using is_transparent = void;
   std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
@@ -52,7 +46,7 @@ struct State final : AnalyzerState {
   intel::LinkCategories categories;
   // Registrable domains of the organisation and its partners: links there are not lures.
   std::unordered_set<std::string, StringHash, std::equal_to<>> trusted_domains;
-  std::vector<Network> internal_networks;
+  std::vector<IpNetwork> internal_networks;
 };
 
 // The findings this analyzer gathers before emitting, one slot each.
@@ -410,13 +404,13 @@ class Scan {
   }
 
   void ip_literal(const Url& url) {
-    const std::optional<auth::dns::IpAddress> ip = auth::dns::IpAddress::parse(
+    const std::optional<IpAddress> ip = IpAddress::parse(
         url.host_ascii().starts_with('[') ? url.host_ascii().substr(1, url.host_ascii().size() - 2) : url.host_ascii());
     double confidence = 0.7;
     std::string detail = "IP address";
     if (ip) {
-      for (const Network& n : state_.internal_networks) {
-        if (ip->unmapped().in_network(n.address, n.prefix_length)) return;  // our own hosts
+      for (const IpNetwork& n : state_.internal_networks) {
+        if (n.contains(*ip)) return;  // our own hosts
       }
       if (ip->is_v4()) {
         const auto& b = ip->bytes;
@@ -665,18 +659,9 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
     }
   }
   for (const std::string& cidr : config.organisation.internal_networks) {
-    const std::size_t slash = cidr.find('/');
-    const std::optional<auth::dns::IpAddress> ip = auth::dns::IpAddress::parse(cidr.substr(0, slash));
-    if (!ip) return fail(Error::config("organisation.internal_networks: invalid network '" + cidr + "'"));
-    unsigned length = ip->is_v4() ? 32 : 128;
-    if (slash != std::string::npos) {
-      const std::string_view digits = std::string_view(cidr).substr(slash + 1);
-      const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), length);
-      if (error != std::errc() || end != digits.data() + digits.size() || length > (ip->is_v4() ? 32u : 128u)) {
-        return fail(Error::config("organisation.internal_networks: invalid prefix in '" + cidr + "'"));
-      }
-    }
-    state->internal_networks.push_back(Network{*ip, length});
+    const std::optional<IpNetwork> network = IpNetwork::parse(cidr);
+    if (!network) return fail(Error::config("organisation.internal_networks: invalid network '" + cidr + "'"));
+    state->internal_networks.push_back(*network);
   }
   return std::shared_ptr<const AnalyzerState>(std::move(state));
 }

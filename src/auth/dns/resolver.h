@@ -31,7 +31,7 @@
 #include <string_view>
 #include <vector>
 
-#include "auth/dns/ip_address.h"
+#include "common/ip_address.h"
 
 namespace vigie::auth::dns {
 

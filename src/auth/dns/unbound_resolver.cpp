@@ -23,7 +23,7 @@
 #include <thread>
 #include <unordered_map>
 
-#include "auth/dns/ip_address.h"
+#include "common/ip_address.h"
 #include "auth/dns/rdata.h"
 
 namespace vigie::auth::dns {

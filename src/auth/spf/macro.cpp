@@ -41,7 +41,7 @@ bool letter_allowed(char lower, MacroScope scope) {
 // The i macro: dotted quad for IPv4; for IPv6 the 32 nibbles separated by dots (§7.3), upper-case
 // hex like pyspf, against which the conformance suite's explanations (v-macro-ip6) were written;
 // DNS names are case-insensitive, so queries are unaffected.
-std::string dotted_ip(const dns::IpAddress& ip) {
+std::string dotted_ip(const IpAddress& ip) {
   if (ip.is_v4()) return ip.to_string();
   std::string out;
   out.reserve(63);

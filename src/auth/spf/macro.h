@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "auth/dns/ip_address.h"
+#include "common/ip_address.h"
 #include "vigie/result.h"
 
 namespace vigie::auth::spf {
@@ -21,7 +21,7 @@ struct MacroContext {
   std::string_view local_part;     // l
   std::string_view sender_domain;  // o
   std::string_view domain;         // d: the <domain> of the current check_host()
-  dns::IpAddress ip;               // i, c, v: the client, IPv4-mapped already unmapped
+  IpAddress ip;               // i, c, v: the client, IPv4-mapped already unmapped
   std::string_view helo;           // h
   std::string_view receiver;       // r
   std::int64_t timestamp = 0;      // t

@@ -116,7 +116,7 @@ Result<Mechanism> parse_ip(std::string_view rest, Mechanism mechanism, bool v4) 
     (v4 ? mechanism.cidr4 : mechanism.cidr6) = *cidr;
     network = network.substr(0, slash);
   }
-  auto address = v4 ? dns::IpAddress::parse_v4(network) : dns::IpAddress::parse_v6(network);
+  auto address = v4 ? IpAddress::parse_v4(network) : IpAddress::parse_v6(network);
   if (!address) {
     return permerror("'" + std::string(network) + "' is not an IPv" + (v4 ? "4" : "6") +
                      " address");

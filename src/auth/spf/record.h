@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "auth/dns/ip_address.h"
+#include "common/ip_address.h"
 #include "vigie/result.h"
 
 namespace vigie::auth::spf {
@@ -23,7 +23,7 @@ struct Mechanism {
   MechanismKind kind = MechanismKind::kAll;
   // include, exists: always set; a, mx, ptr: empty means <domain> (§5.3–§5.5). Not yet expanded.
   std::string domain_spec;
-  dns::IpAddress network;  // ip4, ip6
+  IpAddress network;  // ip4, ip6
   // ip4-cidr-length / ip6-cidr-length; defaults are the full lengths (§5.6).
   unsigned cidr4 = 32;
   unsigned cidr6 = 128;

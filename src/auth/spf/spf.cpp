@@ -23,7 +23,6 @@ using ascii::lower;
 
 using dns::DnsAnswer;
 using dns::DnsStatus;
-using dns::IpAddress;
 using dns::RecordType;
 
 // Includes and redirects each consume a DNS term, so max_dns_terms bounds the depth already; this
@@ -446,7 +445,7 @@ SpfOutcome check_host(const dns::Resolver& resolver, const SpfRequest& request,
   return Evaluator(resolver, request, options).run();
 }
 
-SpfOutcome check_helo(const dns::Resolver& resolver, const dns::IpAddress& ip,
+SpfOutcome check_helo(const dns::Resolver& resolver, const IpAddress& ip,
                       std::string_view helo, const SpfOptions& options) {
   // §2.3: the HELO identity is checked as postmaster@helo.
   SpfRequest request;
@@ -457,7 +456,7 @@ SpfOutcome check_helo(const dns::Resolver& resolver, const dns::IpAddress& ip,
   return check_host(resolver, request, options);
 }
 
-SpfOutcome check_mail_from(const dns::Resolver& resolver, const dns::IpAddress& ip,
+SpfOutcome check_mail_from(const dns::Resolver& resolver, const IpAddress& ip,
                            std::string_view mail_from, std::string_view helo,
                            const SpfOptions& options) {
   // §2.4: a null reverse-path (bounces) is checked as postmaster@helo.

@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "auth/dns/ip_address.h"
+#include "common/ip_address.h"
 #include "auth/dns/resolver.h"
 
 namespace vigie::auth::spf {
@@ -38,7 +38,7 @@ enum class SpfResult : std::uint8_t {
 std::string_view to_string(SpfResult result);
 
 struct SpfRequest {
-  dns::IpAddress ip;   // the SMTP client; an IPv4-mapped IPv6 address is checked as IPv4 (§5)
+  IpAddress ip;   // the SMTP client; an IPv4-mapped IPv6 address is checked as IPv4 (§5)
   std::string domain;  // <domain>: the domain of the identity being checked
   std::string sender;  // <sender>: local-part@domain ("postmaster@helo" for HELO checks)
   std::string helo;    // the HELO/EHLO name, for %{h}
@@ -66,11 +66,11 @@ struct SpfOutcome {
 SpfOutcome check_host(const dns::Resolver& resolver, const SpfRequest& request,
                       const SpfOptions& options = {});
 
-SpfOutcome check_mail_from(const dns::Resolver& resolver, const dns::IpAddress& ip,
+SpfOutcome check_mail_from(const dns::Resolver& resolver, const IpAddress& ip,
                            std::string_view mail_from, std::string_view helo,
                            const SpfOptions& options = {});
 
-SpfOutcome check_helo(const dns::Resolver& resolver, const dns::IpAddress& ip,
+SpfOutcome check_helo(const dns::Resolver& resolver, const IpAddress& ip,
                       std::string_view helo, const SpfOptions& options = {});
 
 }  // namespace vigie::auth::spf

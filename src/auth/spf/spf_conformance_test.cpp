@@ -107,7 +107,7 @@ TEST_P(SpfConformance, Rfc7208) {
   const SuiteCase& c = GetParam();
   const Suite& s = suite();
   ASSERT_LT(c.document, s.zones.size());
-  const auto ip = dns::IpAddress::parse(c.host);
+  const auto ip = IpAddress::parse(c.host);
   ASSERT_TRUE(ip.has_value()) << "bad host in suite: " << c.host;
   SpfOptions options;
   options.default_explanation = "DEFAULT";

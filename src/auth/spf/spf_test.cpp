@@ -13,7 +13,7 @@ dns::RecordedResolver zone(std::string_view yaml) {
   return loaded ? std::move(*loaded) : dns::RecordedResolver(dns::RecordedResolver::Zone{});
 }
 
-dns::IpAddress ip(const char* text) { return *dns::IpAddress::parse(text); }
+IpAddress ip(const char* text) { return *IpAddress::parse(text); }
 
 TEST(SpfCheckHostTest, PassWithReasonAndCounters) {
   const auto z = zone(

@@ -7,7 +7,7 @@
 #include "auth/arc/arc.h"
 #include "auth/dkim/dkim.h"
 #include "auth/dmarc/dmarc.h"
-#include "auth/dns/ip_address.h"
+#include "common/ip_address.h"
 #include "auth/spf/spf.h"
 #include "auth/stage/authentication_results.h"
 
@@ -83,7 +83,7 @@ SpfAuthResult check_spf(const ParsedMessage& message, const Envelope& envelope,
     out.reason = client.source;
     return out;
   }
-  const std::optional<dns::IpAddress> ip = dns::IpAddress::parse(client.ip);
+  const std::optional<IpAddress> ip = IpAddress::parse(client.ip);
   if (!ip) {
     out.reason = "client IP '" + client.ip + "' is not an IPv4 or IPv6 address";
     return out;

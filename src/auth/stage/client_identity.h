@@ -24,22 +24,11 @@
 #include <string_view>
 #include <vector>
 
-#include "auth/dns/ip_address.h"
+#include "common/ip_address.h"
 #include "vigie/engine.h"
 #include "vigie/message.h"
 
 namespace vigie::auth {
-
-// An IP network: an address and a prefix length ("192.0.2.0/24"); a bare address is /32 or /128.
-struct IpNetwork {
-  dns::IpAddress address;
-  unsigned prefix_length = 0;
-
-  // Host bits after the prefix must be zero ("192.0.2.1/24" is refused: probably a typo).
-  static std::optional<IpNetwork> parse(std::string_view text);
-  // IPv4-mapped IPv6 addresses are compared as IPv4.
-  bool contains(const dns::IpAddress& ip) const;
-};
 
 struct ClientIdentity {
   std::string ip;      // empty when unknown

@@ -1,13 +1,13 @@
-// IP address parsing, printing and prefix matching for the auth code. It owns the single use of
-// inet_pton/inet_ntop so that every caller (zone loader, SPF ip4/ip6 mechanisms, client address)
-// accepts exactly the same textual forms.
-#include "auth/dns/ip_address.h"
+// IP address and network parsing, printing and prefix matching. It owns the single use of
+// inet_pton/inet_ntop so that every caller (zone loader, SPF ip4/ip6 mechanisms, client address,
+// configured networks, link hosts) accepts exactly the same textual forms.
+#include "common/ip_address.h"
 
 #include <arpa/inet.h>
 
 #include <cstring>
 
-namespace vigie::auth::dns {
+namespace vigie {
 namespace {
 
 // Longer than any textual address; rejecting early keeps the stack copy bounded.
@@ -76,4 +76,43 @@ std::string IpAddress::to_string() const {
   return buffer;
 }
 
-}  // namespace vigie::auth::dns
+std::optional<IpNetwork> IpNetwork::parse(std::string_view text) {
+  const std::size_t slash = text.find('/');
+  const std::optional<IpAddress> address = IpAddress::parse(text.substr(0, slash));
+  if (!address) return std::nullopt;
+  IpNetwork network;
+  network.address = address->unmapped();
+  const unsigned bits = address->is_v4() ? 32 : 128;  // as written
+  network.prefix_length = network.address.is_v4() ? 32 : 128;
+  if (slash != std::string_view::npos) {
+    const std::string_view digits = text.substr(slash + 1);
+    if (digits.empty() || digits.size() > 3) return std::nullopt;
+    unsigned value = 0;
+    for (char c : digits) {
+      if (c < '0' || c > '9') return std::nullopt;
+      value = value * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (value > bits) return std::nullopt;
+    // An address mapped from IPv4 was written with an IPv6 prefix length.
+    if (!address->is_v4() && network.address.is_v4()) {
+      if (value < 96) return std::nullopt;
+      value -= 96;
+    }
+    network.prefix_length = value;
+  }
+  // Host bits set: the operator probably meant another network; refuse rather than guess.
+  IpAddress masked = network.address;
+  for (unsigned bit = network.prefix_length; bit < (network.address.is_v4() ? 32u : 128u); ++bit) {
+    masked.bytes[bit / 8] &= static_cast<std::uint8_t>(~(0x80u >> (bit % 8)));
+  }
+  if (!(masked == network.address)) return std::nullopt;
+  return network;
+}
+
+bool IpNetwork::contains(const IpAddress& ip) const {
+  const IpAddress plain = ip.unmapped();
+  if (plain.family != address.family) return false;
+  return plain.in_network(address, prefix_length);
+}
+
+}  // namespace vigie

@@ -1,8 +1,8 @@
-#include "auth/dns/ip_address.h"
+#include "common/ip_address.h"
 
 #include <gtest/gtest.h>
 
-namespace vigie::auth::dns {
+namespace vigie {
 namespace {
 
 TEST(DnsIpAddressTest, ParsesOnlyCanonicalForms) {
@@ -39,4 +39,4 @@ TEST(DnsIpAddressTest, PrefixMatching) {
 }
 
 }  // namespace
-}  // namespace vigie::auth::dns
+}  // namespace vigie

@@ -1,6 +1,8 @@
-// An IPv4 or IPv6 address as the DNS and SPF code handle it: parsed with inet_pton (so only the
-// canonical textual forms are accepted — no "1.2.3", no leading zeros, as RFC 7208 §5.6 requires
-// for ip4-network), compared by prefix, and printed with inet_ntop (RFC 5952 form for IPv6).
+// IP addresses and networks, the one representation every stage uses: the DNS and SPF code, the
+// client identity of the Received chain, the configured relays and internal networks, and IP
+// literals in links. Addresses are parsed with inet_pton (so only the canonical textual forms are
+// accepted — no "1.2.3", no leading zeros, as RFC 7208 §5.6 requires for ip4-network), compared by
+// prefix, and printed with inet_ntop (RFC 5952 form for IPv6).
 #pragma once
 
 #include <array>
@@ -9,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace vigie::auth::dns {
+namespace vigie {
 
 enum class IpFamily : std::uint8_t { kV4, kV6 };
 
@@ -36,4 +38,15 @@ struct IpAddress {
   friend bool operator==(const IpAddress&, const IpAddress&) = default;
 };
 
-}  // namespace vigie::auth::dns
+// An IP network: an address and a prefix length ("192.0.2.0/24"); a bare address is /32 or /128.
+struct IpNetwork {
+  IpAddress address;
+  unsigned prefix_length = 0;
+
+  // Host bits after the prefix must be zero ("192.0.2.1/24" is refused: probably a typo).
+  static std::optional<IpNetwork> parse(std::string_view text);
+  // IPv4-mapped IPv6 addresses are compared as IPv4.
+  bool contains(const IpAddress& ip) const;
+};
+
+}  // namespace vigie
