@@ -39,13 +39,6 @@ struct Envelope {
   std::int64_t received_at = 0;
 };
 
-// Read-only inputs every analyzer gets besides the message.
-struct ScanContext {
-  const Envelope& envelope;
-  const Config& config;
-  const AuthResults& auth;
-};
-
 struct ScanResult {
   std::unique_ptr<ParsedMessage> message;
   AuthResults auth;
@@ -60,6 +53,9 @@ class AnalyzerState;
 }  // namespace analyzers
 namespace intel::sender_history {
 class SenderHistory;
+}
+namespace facts {
+class OrganisationProfile;
 }
 
 // A configuration the engine cannot start with (an analyzer's list is unreadable or invalid).
@@ -93,6 +89,7 @@ class Engine {
   };
   Config config_;
   std::shared_ptr<const auth::dns::Resolver> resolver_;
+  std::unique_ptr<const facts::OrganisationProfile> profile_;
   std::vector<EnabledAnalyzer> analyzers_;
   std::shared_ptr<const auth::AuthSettings> auth_settings_;
   std::shared_ptr<intel::sender_history::SenderHistory> history_;  // null without [history] path

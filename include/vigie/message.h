@@ -115,7 +115,9 @@ class ParsedMessage {
   // Unfolded, RFC 2047-decoded UTF-8 value of a field (any part's).
   std::string header_text(const HeaderField& field) const;
   std::string subject() const;
-  AddressList addresses(std::string_view field_name) const;  // all fields of that name, joined
+  // Every mailbox of all fields of that name (case-insensitive), joined; parsed on first call and
+  // remembered for the life of the message.
+  const AddressList& addresses(std::string_view field_name) const;
   std::optional<DateTime> date() const;
   std::string message_id() const;
   // Received fields from the top (most recent hop) down.

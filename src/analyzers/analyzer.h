@@ -1,10 +1,11 @@
-// The analyzer contract. An analyzer reads the parsed message and the scan context and emits
-// findings into a sink; it never sees another analyzer's state or findings, so analyzers can be
-// added, removed or reordered freely. One descriptor serves every scan on every thread, so an
-// analyzer keeps no per-scan state: what it needs beyond the message (compiled lists, indexes of
-// the organisation profile) it builds once in prepare() from the configuration, and analyze()
-// only reads it. A prepare() error (an unreadable or invalid list) stops the engine from starting:
-// a broken list never silently disables a detector.
+// The analyzer contract. An analyzer reads the parsed message and the scan context (envelope,
+// authentication results, the message facts) and emits findings into a sink; it never sees
+// another analyzer's state or findings, so analyzers can be added, removed or reordered freely.
+// One descriptor serves every scan on every thread, so an analyzer keeps no per-scan state: what
+// it needs beyond the message (compiled lists, indexes of the organisation profile) it builds once
+// in prepare() from its AnalyzerSetup, and analyze() only reads it. A prepare() error (an
+// unreadable or invalid list) stops the engine from starting: a broken list never silently
+// disables a detector.
 //
 // Adding an analyzer: create src/analyzers/<name>/ with <name>.cpp defining
 // vigie::analyzers::<name>::descriptor(), add its findings to src/verdict/catalog.def, and add one
@@ -16,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include "facts/message_facts.h"
+#include "facts/organisation_profile.h"
 #include "verdict/catalog.h"
 #include "vigie/config.h"
 #include "vigie/engine.h"
@@ -24,6 +27,19 @@
 #include "vigie/message.h"
 
 namespace vigie::analyzers {
+
+// Read-only inputs every analyzer gets besides the message, for one scan.
+struct ScanContext {
+  const Envelope& envelope;
+  const AuthResults& auth;
+  const facts::MessageFacts& facts;
+};
+
+// What prepare() builds an analyzer's state from, once per engine.
+struct AnalyzerSetup {
+  const Config& config;
+  const facts::OrganisationProfile& profile;
+};
 
 class FindingSink {
  public:
@@ -56,7 +72,7 @@ struct AnalyzerDescriptor {
   std::span<const verdict::FindingId> emits;  // every id analyze() may emit
   // Builds the state analyze() reads; nullptr for an analyzer that needs none. Errors name the
   // file, line and entry at fault.
-  Result<std::shared_ptr<const AnalyzerState>> (*prepare)(const Config& config);
+  Result<std::shared_ptr<const AnalyzerState>> (*prepare)(const AnalyzerSetup& setup);
   // `state` is what prepare() returned (nullptr without prepare()).
   void (*analyze)(const ParsedMessage& message, const ScanContext& context,
                   const AnalyzerState* state, FindingSink& sink);
@@ -64,5 +80,13 @@ struct AnalyzerDescriptor {
 
 // Every compiled-in analyzer, in registry.def order.
 std::span<const AnalyzerDescriptor* const> registry();
+
+// Runs one analyzer on one message and appends its findings to `out`, each named after the
+// analyzer, with the configured score override ([analyzers] scores) multiplied by the analyzer's
+// weight and the finding's confidence. An analyzer that throws is a bug in that analyzer: it
+// becomes an ANALYZER_ERROR finding naming it, and the scan goes on.
+void run_analyzer(const AnalyzerDescriptor& analyzer, const AnalyzerState* state, double weight,
+                  const AnalyzerConfig& config, const ParsedMessage& message,
+                  const ScanContext& context, std::vector<Finding>& out);
 
 }  // namespace vigie::analyzers

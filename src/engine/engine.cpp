@@ -1,7 +1,7 @@
-// The scan pipeline: parse (fully decoded, so every anomaly is known), authenticate the sender, run
-// every enabled analyzer, weigh its findings, then decide. An analyzer that throws is a bug in that
-// analyzer: it becomes an ANALYZER_ERROR finding naming it and the scan goes on, so one bad detector
-// never loses a message.
+// The scan pipeline: parse (fully decoded, so every anomaly is known), authenticate the sender,
+// work out the message facts, run every enabled analyzer (analyzers::run_analyzer: a throwing
+// analyzer becomes an ANALYZER_ERROR finding and the scan goes on, so one bad detector never loses
+// a message), then decide.
 #include <algorithm>
 #include <chrono>
 #include <exception>
@@ -9,6 +9,7 @@
 
 #include "analyzers/analyzer.h"
 #include "auth/stage/authenticate.h"
+#include "facts/organisation_profile.h"
 #include "intel/sender_history/scan_contacts.h"
 #include "verdict/scoring.h"
 #include "vigie/engine.h"
@@ -36,6 +37,10 @@ Engine::Engine(Config config, std::shared_ptr<const auth::dns::Resolver> resolve
     : config_(std::move(config)),
       resolver_(std::move(resolver)),
       auth_settings_(std::make_shared<const auth::AuthSettings>(auth_settings(config_))) {
+  Result<facts::OrganisationProfile> profile = facts::OrganisationProfile::compile(config_.organisation);
+  if (!profile) throw EngineConfigError(profile.error().message);
+  profile_ = std::make_unique<const facts::OrganisationProfile>(std::move(*profile));
+  const analyzers::AnalyzerSetup setup{config_, *profile_};
   if (!config_.history.path.empty()) {
     auto history = intel::sender_history::open_configured(config_.history);
     if (!history) throw EngineConfigError(history.error().message);
@@ -50,7 +55,7 @@ Engine::Engine(Config config, std::shared_ptr<const auth::dns::Resolver> resolve
       enabled.weight = w->second;
     }
     if (analyzer->prepare != nullptr) {
-      Result<std::shared_ptr<const analyzers::AnalyzerState>> state = analyzer->prepare(config_);
+      Result<std::shared_ptr<const analyzers::AnalyzerState>> state = analyzer->prepare(setup);
       if (!state) {
         throw EngineConfigError("analyzer " + std::string(analyzer->name) + ": " +
                                 state.error().message);
@@ -69,31 +74,17 @@ ScanResult Engine::scan(std::shared_ptr<const std::string> bytes, const Envelope
   result.message->decode_all();
   result.auth = auth::authenticate(*result.message, envelope, resolver_.get(), *auth_settings_);
 
-  const ScanContext context{envelope, config_, result.auth};
-  analyzers::FindingSink sink(result.findings);
+  const facts::MessageFacts facts(*result.message, envelope, *profile_);
+  const analyzers::ScanContext context{envelope, result.auth, facts};
   for (const EnabledAnalyzer& analyzer : analyzers_) {
-    const std::size_t first = result.findings.size();
-    try {
-      analyzer.descriptor->analyze(*result.message, context, analyzer.state.get(), sink);
-    } catch (const std::exception& e) {
-      sink.emit(verdict::FindingId::ANALYZER_ERROR,
-                {Evidence{"analyzer:" + std::string(analyzer.descriptor->name), e.what()}});
-    }
-    for (std::size_t i = first; i < result.findings.size(); ++i) {
-      Finding& f = result.findings[i];
-      f.analyzer = std::string(analyzer.descriptor->name);
-      if (const auto s = config_.analyzers.scores.find(f.id); s != config_.analyzers.scores.end()) {
-        f.score = s->second;
-      }
-      f.score *= analyzer.weight * f.confidence;
-    }
+    analyzers::run_analyzer(*analyzer.descriptor, analyzer.state.get(), analyzer.weight,
+                            config_.analyzers, *result.message, context, result.findings);
   }
   result.verdict = verdict::decide(result.findings, config_.policy);
   if (history_) {
     // The history only makes later senders look familiar or new; a failed write must not fail
     // the scan of this message. The next write retries on the same store.
-    (void)intel::sender_history::record_scan(*history_, *result.message, envelope,
-                                             config_.organisation, result.verdict);
+    (void)intel::sender_history::record_scan(*history_, facts, result.verdict);
   }
   result.elapsed_us = static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start)

@@ -20,6 +20,7 @@
 #include "intel/brands/brand_list.h"
 #include "intel/brands/brand_names.h"
 #include "intel/brands/text_fold.h"
+#include "parse/url/url.h"
 
 namespace vigie::analyzers::brand_impersonation {
 namespace {
@@ -77,11 +78,10 @@ struct State final : AnalyzerState {
   std::unordered_set<std::string> identity_before;  // folded
   std::unordered_set<std::string> identity_after;   // folded
   std::unordered_set<std::string> from_words;       // folded "from", "von"
-  std::vector<std::string> internal_domains;      // organisation's own domains
 };
 
-Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
-  Result<intel::BrandList> brands = intel::BrandList::load(config);
+Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup) {
+  Result<intel::BrandList> brands = intel::BrandList::load(setup.config);
   if (!brands) return fail(brands.error());
   Result<intel::BrandNameIndex> names = intel::BrandNameIndex::build(*brands);
   if (!names) return fail(names.error());
@@ -93,9 +93,6 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
   for (std::string_view word : kIdentityWordsAfter) state->identity_after.insert(intel::fold_key(word));
   for (std::string_view word : kIdentityWordsBefore) {
     state->identity_before.insert(intel::fold_key(word));
-  }
-  for (const std::string& d : config.organisation.protected_domains) {
-    state->internal_domains.push_back(intel::normalize_host(d));
   }
   return std::shared_ptr<const AnalyzerState>(std::move(state));
 }
@@ -112,12 +109,6 @@ struct Sighting {
   std::uint32_t name = 0;         // a name as found, for evidence
   std::string disguised_as;       // the disguised spelling, for evidence
 };
-
-bool under_any(std::string_view host, const std::vector<std::string>& domains) {
-  return intel::for_each_parent(host, [&](std::string_view suffix) {
-    return std::find(domains.begin(), domains.end(), suffix) != domains.end();
-  });
-}
 
 // A disguise worth reporting: look-alike characters from another script, or invisible ones, or an
 // ASCII swap (I for l, 0 for o, rn for m) in a name long enough not to be another word by chance
@@ -174,9 +165,9 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
   std::map<std::uint32_t, Sighting> seen;  // few brands per message: ordered and small
 
   // --- Sender ---
-  const AddressList from = message.addresses("From");
-  const Mailbox* sender = from.mailboxes.empty() ? nullptr : &from.mailboxes.front();
-  const std::string sender_host = sender == nullptr ? std::string() : intel::normalize_host(sender->domain);
+  const facts::Identity* author = context.facts.author();
+  const Mailbox* sender = author == nullptr ? nullptr : &author->mailbox;
+  const std::string sender_host = author == nullptr ? std::string() : author->host;
   intel::FoldedText text;
   if (sender != nullptr) {
     // Without a display name the reader sees the address: its local part plays the same role.
@@ -230,20 +221,15 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
 
   // --- Visible text and HTML titles ---
   std::size_t budget = kBodyBudget;
-  bool has_attachment = false;
+  const std::vector<PartId> leaves = message.leaves();
+  const bool has_attachment = std::any_of(leaves.begin(), leaves.end(),
+                                          [&](PartId id) { return message.part(id).is_attachment(); });
   std::map<std::uint32_t, unsigned> part_mentions;
-  for (const PartId id : message.leaves()) {
-    const Part& part = message.part(id);
-    if (part.is_attachment()) {
-      has_attachment = true;
-      continue;
-    }
-    if (budget == 0) continue;
-    std::string_view body;
-    const HtmlContent* html = message.html(id);
-    if (html != nullptr) {
+  for (const facts::ReadableText& readable : context.facts.readable_texts()) {
+    if (readable.attachment || budget == 0) continue;
+    if (readable.html != nullptr) {
       text.clear();
-      intel::fold_text(html->title, text, 512);
+      intel::fold_text(readable.html->title, text, 512);
       state.names.match(text, [&](const intel::NameMatch& m) {
         if (m.common_word || chance_collision(text, m)) return;
         Sighting& s = seen[m.brand];
@@ -251,10 +237,8 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
         s.title = true;
         s.identity = true;  // the page presents itself as the brand
       });
-      body = html->visible_text;
-    } else if (part.is_text()) {
-      body = message.text(id);
     }
+    const std::string_view body = readable.text;
     if (body.empty()) continue;
     const std::size_t take = std::min({body.size(), kPartBudget, budget});
     budget -= take;
@@ -281,12 +265,8 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
 
   // --- What the message offers the reader to act on ---
   std::vector<std::string> link_hosts;
-  for (const Url& url : message.urls()) {
-    if (url.host_ascii().empty() || (url.scheme() != "http" && url.scheme() != "https")) continue;
-    if (url.source != UrlSource::kHref && url.source != UrlSource::kFormAction &&
-        url.source != UrlSource::kText) {
-      continue;
-    }
+  for (const Url* link : context.facts.followable_links()) {
+    const Url& url = *link;
     if (std::find(link_hosts.begin(), link_hosts.end(), url.host_ascii()) == link_hosts.end()) {
       link_hosts.emplace_back(url.host_ascii());
     }
@@ -297,7 +277,7 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
                          message.header("Mailing-List") != nullptr;
   // Addresses exist only at the user domain itself: news.yahoo.com is Yahoo, anyone@yahoo.com is not.
   const bool sender_is_user = sender_host.empty() || state.brands.is_listed_user_domain(sender_host);
-  const bool sender_internal = !sender_host.empty() && under_any(sender_host, state.internal_domains);
+  const bool sender_internal = !sender_host.empty() && context.facts.profile().is_protected(sender_host);
 
   struct Candidate {
     double confidence = 0;
@@ -322,7 +302,7 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
     bool legitimate = !sender_is_user && sender_host.find('.') != std::string::npos &&
                       brand_owns(sender_host);
     for (const DkimAuthResult& dkim : context.auth.dkim) {
-      if (dkim.result == "pass" && brand_owns(intel::normalize_host(dkim.domain))) legitimate = true;
+      if (dkim.result == "pass" && brand_owns(parse::normalize_host(dkim.domain))) legitimate = true;
     }
     std::size_t brand_links = 0;
     for (const std::string& host : link_hosts) brand_links += brand_owns(host) ? 1 : 0;

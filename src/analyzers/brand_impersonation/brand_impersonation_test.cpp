@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "analyzers/analyzer.h"
+#include "analyzers/analyzer_harness.h"
 #include "vigie/engine.h"
 
 namespace vigie {
@@ -156,35 +157,14 @@ TEST_F(BrandImpersonationTest, DisguisedBrandName) {
 }
 
 TEST_F(BrandImpersonationTest, DkimPassForBrandDomainClears) {
-  const Config config;
-  const analyzers::AnalyzerDescriptor* descriptor = nullptr;
-  for (const analyzers::AnalyzerDescriptor* d : analyzers::registry()) {
-    if (d->name == "brand_impersonation") descriptor = d;
-  }
-  ASSERT_NE(descriptor, nullptr);
-  auto state = descriptor->prepare(config);
-  ASSERT_TRUE(state) << state.error().message;
-  const auto message = ParsedMessage::parse(
-      std::make_shared<const std::string>("From: DocuSign <dse@esp-relay.example>\nSubject: x\n\ny\n"),
-      config.limits);
-  const Envelope envelope;
+  const analyzers::AnalyzerHarness harness("brand_impersonation");
+  const std::string raw = "From: DocuSign <dse@esp-relay.example>\nSubject: x\n\ny\n";
   AuthResults auth;
-  std::vector<Finding> without, with;
-  {
-    const ScanContext context{envelope, config, auth};
-    analyzers::FindingSink sink(without);
-    descriptor->analyze(*message, context, state->get(), sink);
-  }
+  EXPECT_EQ(harness.analyze(raw, auth).size(), 1u);
   auth.dkim.push_back(DkimAuthResult{});
   auth.dkim.back().result = "pass";
   auth.dkim.back().domain = "docusign.net";
-  {
-    const ScanContext context{envelope, config, auth};
-    analyzers::FindingSink sink(with);
-    descriptor->analyze(*message, context, state->get(), sink);
-  }
-  EXPECT_EQ(without.size(), 1u);
-  EXPECT_TRUE(with.empty());
+  EXPECT_TRUE(harness.analyze(raw, auth).empty());
 }
 
 TEST(BrandImpersonationConfigTest, SupplierListAndBrokenList) {

@@ -44,7 +44,8 @@ class State final : public AnalyzerState {
   double threshold_;
 };
 
-Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
+Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup) {
+  const Config& config = setup.config;
   if (config.classifier.model.empty()) return std::shared_ptr<const AnalyzerState>();
   Result<model::ContentModel> loaded = model::load_or_empty(config.classifier.model);
   if (!loaded) return fail(loaded.error());
@@ -58,11 +59,11 @@ std::string fixed(double value, int decimals) {
   return buffer;
 }
 
-void analyze(const ParsedMessage& message, const ScanContext& /*context*/, const AnalyzerState* base,
+void analyze(const ParsedMessage& /*message*/, const ScanContext& context, const AnalyzerState* base,
              FindingSink& sink) {
   if (base == nullptr) return;
   const State& state = static_cast<const State&>(*base);
-  const std::vector<std::string> tokens = model::message_tokens(message);
+  const std::vector<std::string> tokens = model::message_tokens(context.facts);
   const std::optional<model::Classification> result = model::classify(state.content_model(), tokens);
   if (!result || result->phish_probability < state.threshold()) return;
 

@@ -10,9 +10,7 @@
 #include <vector>
 
 #include "analyzers/analyzer.h"
-#include "common/ascii.h"
 #include "intel/abused_suffixes/abused_suffixes.h"
-#include "intel/identity/domains.h"
 
 namespace vigie::analyzers::domain_reputation {
 namespace {
@@ -31,9 +29,9 @@ class ReputationState final : public AnalyzerState {
   intel::AbusedSuffixes suffixes_;
 };
 
-Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
+Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup) {
   Result<intel::AbusedSuffixes> suffixes = intel::AbusedSuffixes::load(
-      data_dir(config) + "/abused_suffixes.tsv", config.lists.abused_suffixes);
+      data_dir(setup.config) + "/abused_suffixes.tsv", setup.config.lists.abused_suffixes);
   if (!suffixes) return fail(suffixes.error());
   return std::make_shared<const ReputationState>(std::move(*suffixes));
 }
@@ -42,36 +40,24 @@ std::string describe(std::string_view what, const intel::AbusedSuffixes::Entry& 
   return std::string(what) + " (under ." + entry.suffix + ", " + entry.source + ")";
 }
 
-void analyze(const ParsedMessage& message, const ScanContext& context, const AnalyzerState* state,
+void analyze(const ParsedMessage& /*message*/, const ScanContext& context, const AnalyzerState* state,
              FindingSink& sink) {
   const intel::AbusedSuffixes& suffixes = static_cast<const ReputationState&>(*state).suffixes();
 
   std::vector<Evidence> senders;
-  const auto check_address = [&](std::string_view address, std::string location) {
-    const std::string lower = ascii::lowercase(address);
-    const std::string domain = intel::identity::normalize_domain(intel::identity::address_domain(lower));
-    if (const intel::AbusedSuffixes::Entry* entry = suffixes.match(domain)) {
-      senders.push_back({std::move(location), describe(lower, *entry)});
-    }
-  };
-  for (const std::string_view field : {"From", "Reply-To", "Return-Path"}) {
-    for (const Mailbox& m : message.addresses(field).mailboxes) {
-      check_address(m.address(), "header:" + std::string(field));
+  for (const facts::Identity& identity : context.facts.identities()) {
+    if (identity.field == facts::IdentityField::kSender) continue;  // the sending service, not the sender
+    if (const intel::AbusedSuffixes::Entry* entry = suffixes.match(identity.domain)) {
+      senders.push_back({facts::identity_location(identity.field), describe(identity.address, *entry)});
     }
   }
-  check_address(context.envelope.mail_from, "envelope:MAIL FROM");
   if (!senders.empty()) sink.emit(FindingId::SENDER_ON_ABUSED_SUFFIX, std::move(senders));
 
   std::vector<Evidence> links;
-  for (const Url& url : message.urls()) {
-    // What the reader can follow or submit to; images and style sheets load on their own.
-    if (url.source != UrlSource::kHref && url.source != UrlSource::kFormAction &&
-        url.source != UrlSource::kMetaRefresh && url.source != UrlSource::kText) {
-      continue;
-    }
-    if (url.host_ascii().empty() || url.host_is_ip) continue;
-    if (const intel::AbusedSuffixes::Entry* entry = suffixes.match(url.host_ascii())) {
-      links.push_back({"part:" + std::to_string(url.part), describe(url.normalized(), *entry)});
+  for (const Url* url : context.facts.followable_links()) {
+    if (url->host_is_ip) continue;
+    if (const intel::AbusedSuffixes::Entry* entry = suffixes.match(url->host_ascii())) {
+      links.push_back({"part:" + std::to_string(url->part), describe(url->normalized(), *entry)});
       if (links.size() == kMaxLinkEvidence) break;
     }
   }

@@ -148,9 +148,9 @@ class EvasionState final : public AnalyzerState {
   intel::LinkCategories categories_;
 };
 
-Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
-  Result<intel::LinkCategories> categories =
-      intel::LinkCategories::load(data_dir(config) + "/link_categories", config.lists.link_categories);
+Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup) {
+  Result<intel::LinkCategories> categories = intel::LinkCategories::load(
+      data_dir(setup.config) + "/link_categories", setup.config.lists.link_categories);
   if (!categories) return fail(categories.error());
   return std::make_shared<const EvasionState>(std::move(*categories));
 }
@@ -171,7 +171,7 @@ bool is_hosting_platform(intel::LinkCategory category) {
   }
 }
 
-void check_split_and_styled(const ParsedMessage& message, const Mailbox* sender,
+void check_split_and_styled(const facts::MessageFacts& facts, const Mailbox* sender,
                             FindingSink& sink) {
   std::vector<Evidence> split, styled;
   const auto header_scan = [&](std::string_view text, std::string location) {
@@ -181,7 +181,7 @@ void check_split_and_styled(const ParsedMessage& message, const Mailbox* sender,
       styled.push_back({location, utf8_prefix(text, kMaxEvidenceExcerpt * 2)});
     }
   };
-  header_scan(message.subject(), "header:Subject");
+  header_scan(facts.message().subject(), "header:Subject");
   if (sender != nullptr) {
     header_scan(sender->display_name, "header:From (name)");
     header_scan(sender->address(), "header:From (address)");
@@ -189,20 +189,12 @@ void check_split_and_styled(const ParsedMessage& message, const Mailbox* sender,
   int body_split_words = 0;
   std::string body_example;
   std::string body_location;
-  for (const PartId leaf : message.leaves()) {
-    std::string_view text;
-    if (const HtmlContent* html = message.html(leaf)) {
-      text = html->visible_text;
-    } else if (message.part(leaf).is_text()) {
-      text = message.text(leaf);
-    } else {
-      continue;
-    }
-    const TextScan scan = scan_text(text, /*soft_hyphen_counts=*/false);
+  for (const facts::ReadableText& readable : facts.readable_texts()) {
+    const TextScan scan = scan_text(readable.text, /*soft_hyphen_counts=*/false);
     body_split_words += scan.split_words;
     if (body_example.empty() && !scan.first_split.empty()) {
       body_example = scan.first_split;
-      body_location = "part:" + std::to_string(leaf);
+      body_location = "part:" + std::to_string(readable.part);
     }
   }
   if (body_split_words >= kMinSplitWordsInBody) {
@@ -213,16 +205,13 @@ void check_split_and_styled(const ParsedMessage& message, const Mailbox* sender,
   if (!styled.empty()) sink.emit(FindingId::STYLED_UNICODE_LETTERS, std::move(styled));
 }
 
-void check_image_only_body(const ParsedMessage& message, FindingSink& sink) {
+void check_image_only_body(const facts::MessageFacts& facts, FindingSink& sink) {
+  const ParsedMessage& message = facts.message();
   std::size_t words = 0;
   bool has_html = false;
-  for (const PartId leaf : message.leaves()) {
-    if (const HtmlContent* html = message.html(leaf)) {
-      has_html = true;
-      words += count_words(html->visible_text);
-    } else if (message.part(leaf).is_text()) {
-      words += count_words(message.text(leaf));
-    }
+  for (const facts::ReadableText& readable : facts.readable_texts()) {
+    has_html = has_html || readable.html != nullptr;
+    words += count_words(readable.text);
   }
   if (!has_html || words > kMaxWordsOfImageOnlyBody) return;
   const auto image = std::find_if(message.urls().begin(), message.urls().end(), [](const Url& u) {
@@ -265,13 +254,13 @@ void check_recipient_in_subject(const ParsedMessage& message, const ScanContext&
 // new onmicrosoft.com tenants, 2023, and on tenant abuse by phishing kits).
 constexpr std::string_view kTenantDefaultDomains[] = {"onmicrosoft.com"};
 
-void check_sender_platform(const Mailbox* sender, const EvasionState& state, FindingSink& sink) {
+void check_sender_platform(const facts::Identity* sender, const EvasionState& state, FindingSink& sink) {
   if (sender == nullptr || sender->domain.empty()) return;
-  const std::string domain = ascii::lowercase(sender->domain);
+  const std::string& domain = sender->domain;
   for (const std::string_view tenant : kTenantDefaultDomains) {
     if (intel::identity::is_subdomain_of(domain, tenant)) {
       sink.emit(FindingId::SENDER_ON_HOSTING_PLATFORM,
-                {Evidence{"header:From", sender->address() + " (" + std::string(tenant) +
+                {Evidence{"header:From", sender->mailbox.address() + " (" + std::string(tenant) +
                                              ": default domain of a cloud-mail tenant)"}});
       return;
     }
@@ -279,19 +268,18 @@ void check_sender_platform(const Mailbox* sender, const EvasionState& state, Fin
   const intel::LinkCategoryEntry* entry = state.categories().match(domain, "");
   if (entry == nullptr || !is_hosting_platform(entry->category)) return;
   sink.emit(FindingId::SENDER_ON_HOSTING_PLATFORM,
-            {Evidence{"header:From", sender->address() + " (" + entry->host + ": " +
+            {Evidence{"header:From", sender->mailbox.address() + " (" + entry->host + ": " +
                                          std::string(intel::link_category_name(entry->category)) +
                                          ", " + entry->origin + ")"}});
 }
 
 void analyze(const ParsedMessage& message, const ScanContext& context, const AnalyzerState* state,
              FindingSink& sink) {
-  const AddressList from = message.addresses("From");
-  const Mailbox* sender = from.mailboxes.empty() ? nullptr : &from.mailboxes.front();
-  check_split_and_styled(message, sender, sink);
-  check_image_only_body(message, sink);
+  const facts::Identity* author = context.facts.author();
+  check_split_and_styled(context.facts, author == nullptr ? nullptr : &author->mailbox, sink);
+  check_image_only_body(context.facts, sink);
   check_recipient_in_subject(message, context, sink);
-  check_sender_platform(sender, static_cast<const EvasionState&>(*state), sink);
+  check_sender_platform(author, static_cast<const EvasionState&>(*state), sink);
 }
 
 constexpr std::array kEmits = {

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "analyzers/analyzer.h"
+#include "parse/url/url.h"
 #include "intel/identity/domains.h"
 #include "intel/identity/free_webmail.h"
 #include "intel/identity/names.h"
@@ -31,27 +32,18 @@ class State final : public AnalyzerState {
  public:
   std::shared_ptr<history::SenderHistory> store;
   identity::FreeWebmailList free_mailboxes;
-  std::vector<std::string> protected_domains;
-  std::vector<std::string> personal_addresses;  // every configured person's own outside mailboxes
 };
 
-Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
-  if (config.history.path.empty()) return std::shared_ptr<const AnalyzerState>();
+Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup) {
+  if (setup.config.history.path.empty()) return std::shared_ptr<const AnalyzerState>();
   auto state = std::make_shared<State>();
-  Result<std::shared_ptr<history::SenderHistory>> store = history::open_configured(config.history);
+  Result<std::shared_ptr<history::SenderHistory>> store = history::open_configured(setup.config.history);
   if (!store) return fail(store.error());
   state->store = std::move(*store);
   Result<identity::FreeWebmailList> list =
-      identity::FreeWebmailList::load(data_dir(config) + "/free_webmail.tsv");
+      identity::FreeWebmailList::load(data_dir(setup.config) + "/free_webmail.tsv");
   if (!list) return fail(list.error());
   state->free_mailboxes = std::move(*list);
-  for (const std::string& d : config.organisation.protected_domains) {
-    state->protected_domains.push_back(identity::normalize_domain(d));
-  }
-  for (const ProtectedPerson& person : config.organisation.people) {
-    state->personal_addresses.insert(state->personal_addresses.end(), person.personal_addresses.begin(),
-                                     person.personal_addresses.end());
-  }
   return std::shared_ptr<const AnalyzerState>(std::move(state));
 }
 
@@ -66,14 +58,13 @@ std::string sender_text(const history::MessageParties& parties) {
                                       : "\"" + parties.display_name + "\" <" + parties.sender + ">";
 }
 
-void analyze(const ParsedMessage& message, const ScanContext& context, const AnalyzerState* base,
+void analyze(const ParsedMessage& /*message*/, const ScanContext& context, const AnalyzerState* base,
              FindingSink& sink) {
   if (base == nullptr) return;
   const State& state = static_cast<const State&>(*base);
-  const history::MessageParties parties =
-      history::parties_of(message, context.envelope, context.config.organisation);
+  const history::MessageParties parties = history::parties_of(context.facts);
   if (parties.sender.empty() || parties.recipients.empty()) return;
-  if (identity::domain_within(parties.sender_domain, state.protected_domains)) return;  // a colleague
+  if (context.facts.profile().is_protected(parties.sender_domain)) return;  // a colleague
   const identity::MailboxCategory* free = state.free_mailboxes.find(parties.sender_domain);
 
   std::vector<Evidence> never_seen_by;
@@ -96,19 +87,16 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
   }
 
   if (parties.folded_name.empty() || !identity::looks_like_person_name(parties.display_name)) return;
-  if (std::find(state.personal_addresses.begin(), state.personal_addresses.end(), parties.sender) !=
-      state.personal_addresses.end()) {
-    return;
-  }
+  if (context.facts.profile().is_personal_address(parties.sender)) return;
   const std::vector<history::KnownAddress> known =
       checked(state.store->addresses_for_name(parties.folded_name));
   if (known.empty()) return;
-  const std::string sender_organisation = identity::organisation_domain(parties.sender_domain);
+  const std::string sender_organisation = parse::registrable_domain(parties.sender_domain, parse::WithoutRegistrable::kHost);
   std::vector<Evidence> elsewhere;
   for (const history::KnownAddress& k : known) {
     if (k.sender == parties.sender) return;  // this address already wrote under this name
     // Another mailbox of the same organisation (an alias, a new address after a move) is normal.
-    if (identity::organisation_domain(identity::address_domain(k.sender)) == sender_organisation) continue;
+    if (parse::registrable_domain(identity::address_domain(k.sender), parse::WithoutRegistrable::kHost) == sender_organisation) continue;
     elsewhere.push_back({"known-address", k.sender + " (" + std::to_string(k.count) + " message(s) to " +
                                               std::to_string(k.recipients) + " recipient(s))"});
   }

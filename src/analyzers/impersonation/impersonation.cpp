@@ -19,6 +19,7 @@
 #include <string>
 
 #include "analyzers/analyzer.h"
+#include "parse/url/url.h"
 #include "intel/identity/domains.h"
 #include "intel/identity/free_webmail.h"
 #include "intel/identity/names.h"
@@ -52,77 +53,25 @@ constexpr std::string_view kRolePhrases[] = {
     "service juridique", "tresorerie", "agence comptable",
 };
 
-struct PersonIndex {
-  std::string name;  // as configured, for evidence
-  std::string role;
-  std::vector<std::vector<std::string>> folded_names;  // name and aliases
-  std::vector<std::string> own_addresses;              // official and personal, lowercase
-};
-
 class State final : public AnalyzerState {
  public:
   identity::FreeWebmailList free_mailboxes;
-  std::vector<std::string> protected_domains;
-  std::vector<std::string> partner_domains;
-  std::vector<PersonIndex> people;
-  std::string organisation_name;
-  std::vector<std::vector<std::string>> organisation_names;  // name and aliases, folded
   std::vector<std::vector<std::string>> roles;
-  // Every configured person's own outside mailboxes: a colleague's From, Sender, Reply-To or
-  // bounce address there is that colleague, not a diversion.
-  std::vector<std::string> personal_addresses;
-  bool is_personal(std::string_view address) const {
-    return std::find(personal_addresses.begin(), personal_addresses.end(), address) != personal_addresses.end();
-  }
 };
 
-Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
+Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup) {
   auto state = std::make_shared<State>();
   Result<identity::FreeWebmailList> list =
-      identity::FreeWebmailList::load(data_dir(config) + "/free_webmail.tsv");
+      identity::FreeWebmailList::load(data_dir(setup.config) + "/free_webmail.tsv");
   if (!list) return fail(list.error());
   state->free_mailboxes = std::move(*list);
-  const OrganisationConfig& organisation = config.organisation;
-  for (const std::string& d : organisation.protected_domains) {
-    state->protected_domains.push_back(identity::normalize_domain(d));
-  }
-  for (const std::string& d : organisation.partner_domains) {
-    state->partner_domains.push_back(identity::normalize_domain(d));
-  }
-  for (const ProtectedPerson& person : organisation.people) {
-    PersonIndex index{person.name, person.role, {}, {}};
-    std::vector<std::string> names = person.aliases;
-    names.insert(names.begin(), person.name);
-    for (const std::string& name : names) {
-      if (auto tokens = identity::fold_name_tokens(name); !tokens.empty()) {
-        index.folded_names.push_back(std::move(tokens));
-      }
-    }
-    state->personal_addresses.insert(state->personal_addresses.end(), person.personal_addresses.begin(),
-                                     person.personal_addresses.end());
-    index.own_addresses = person.addresses;
-    index.own_addresses.insert(index.own_addresses.end(), person.personal_addresses.begin(),
-                               person.personal_addresses.end());
-    state->people.push_back(std::move(index));
-  }
-  state->organisation_name = organisation.name;
-  if (auto tokens = identity::fold_name_tokens(organisation.name); !tokens.empty()) {
-    state->organisation_names.push_back(std::move(tokens));
-  }
-  for (const std::string& alias : organisation.aliases) {
-    // An alias of one or two letters would match initials in ordinary names.
-    if (auto tokens = identity::fold_name_tokens(alias);
-        !tokens.empty() && (tokens.size() > 1 || tokens.front().size() > 2)) {
-      state->organisation_names.push_back(std::move(tokens));
-    }
-  }
   for (std::string_view phrase : kRolePhrases) {
     state->roles.push_back(identity::fold_name_tokens(phrase));
   }
   return std::shared_ptr<const AnalyzerState>(std::move(state));
 }
 
-// What the analyzer knows about one address.
+// What the analyzer knows about one address: the message fact and the free-mailbox list's say.
 struct AddressFacts {
   std::string address;              // lowercase
   std::string domain;               // normalised
@@ -132,17 +81,13 @@ struct AddressFacts {
   const identity::MailboxCategory* free_mailbox = nullptr;
 };
 
-AddressFacts describe(const Mailbox& mailbox, const State& state) {
-  AddressFacts facts;
-  facts.domain = identity::normalize_domain(mailbox.domain);
-  facts.address = mailbox.local_part + "@" + facts.domain;
-  std::transform(facts.address.begin(), facts.address.end(), facts.address.begin(),
-                 [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
-  facts.organisation_domain = identity::organisation_domain(facts.domain);
-  facts.is_protected = identity::domain_within(facts.domain, state.protected_domains);
-  facts.is_partner = identity::domain_within(facts.domain, state.partner_domains);
-  facts.free_mailbox = state.free_mailboxes.find(facts.domain);
-  return facts;
+AddressFacts describe(const facts::Identity& id, const State& state) {
+  return AddressFacts{id.address,
+                      id.domain,
+                      id.registrable,
+                      id.standing == facts::DomainStanding::kProtected,
+                      id.standing == facts::DomainStanding::kPartner,
+                      state.free_mailboxes.find(id.domain)};
 }
 
 std::string shown(const Mailbox& mailbox) {
@@ -198,13 +143,13 @@ bool is_forwarder_bounce(std::string_view local_part) {
 }
 
 void check_display_name(const Mailbox& mailbox, const AddressFacts& sender, const State& state,
-                        FindingSink& sink) {
+                        const facts::OrganisationProfile& profile, FindingSink& sink) {
   if (mailbox.display_name.empty()) return;
   const Evidence header{"header:From", shown(mailbox)};
   const std::vector<std::string> tokens = identity::fold_name_tokens(mailbox.display_name);
 
   if (!sender.is_protected && !tokens.empty()) {
-    for (const PersonIndex& person : state.people) {
+    for (const facts::ProfilePerson& person : profile.people()) {
       if (std::find(person.own_addresses.begin(), person.own_addresses.end(), sender.address) !=
           person.own_addresses.end()) {
         continue;  // the person's own configured mailbox
@@ -235,10 +180,10 @@ void check_display_name(const Mailbox& mailbox, const AddressFacts& sender, cons
   }
 
   if (!sender.is_protected && !sender.is_partner && !tokens.empty()) {
-    for (const std::vector<std::string>& name : state.organisation_names) {
+    for (const std::vector<std::string>& name : profile.organisation_names()) {
       if (!identity::contains_token_run(tokens, name)) continue;
       sink.emit(FindingId::IMPERSONATION_ORGANISATION_NAME,
-                {header, {"matched:organisation", state.organisation_name}, {"sender", category_text(sender)}},
+                {header, {"matched:organisation", profile.name()}, {"sender", category_text(sender)}},
                 sender.free_mailbox != nullptr ? 1.0 : 0.6);
       break;
     }
@@ -262,8 +207,8 @@ void check_display_name(const Mailbox& mailbox, const AddressFacts& sender, cons
   std::vector<Evidence> protected_named, foreign_addresses, foreign_domains;
   const auto classify = [&](const std::string& shown_identity, std::string_view domain, bool is_address) {
     const std::string normalised = identity::normalize_domain(domain);
-    if (identity::organisation_domain(normalised) == sender.organisation_domain) return;
-    if (!sender.is_protected && identity::domain_within(normalised, state.protected_domains)) {
+    if (parse::registrable_domain(normalised, parse::WithoutRegistrable::kHost) == sender.organisation_domain) return;
+    if (!sender.is_protected && profile.is_protected(normalised)) {
       protected_named.push_back({"display-name", shown_identity});
     } else if (is_address) {
       foreign_addresses.push_back({"display-name", shown_identity});
@@ -296,21 +241,21 @@ bool addressed_to(const ParsedMessage& message, std::string_view address) {
   return false;
 }
 
-void check_reply_to(const ParsedMessage& message, const AddressFacts& sender, bool list_mail,
+void check_reply_to(const facts::MessageFacts& facts, const AddressFacts& sender, bool list_mail,
                     const State& state, FindingSink& sink) {
-  const AddressList reply_to = message.addresses("Reply-To");
   std::vector<Evidence> from_protected, to_free, elsewhere;
   double free_confidence = 0;
   double protected_confidence = 0;
-  for (const Mailbox& mailbox : reply_to.mailboxes) {
+  for (const facts::Identity* reply_to : facts.identities(facts::IdentityField::kReplyTo)) {
+    const Mailbox& mailbox = reply_to->mailbox;
     if (mailbox.domain.empty()) continue;
-    const AddressFacts target = describe(mailbox, state);
+    const AddressFacts target = describe(*reply_to, state);
     // Answers collected by another account of the same free provider ("From: a@gmail.com,
     // Reply-To: b@gmail.com") are the advance-fee pattern: a throw-away sender, a kept inbox.
     const bool other_free_account = target.free_mailbox != nullptr && sender.free_mailbox != nullptr &&
                                     target.address != sender.address;
     if (target.organisation_domain == sender.organisation_domain && !other_free_account) continue;
-    if (state.is_personal(target.address)) continue;
+    if (facts.profile().is_personal_address(target.address)) continue;
     const Evidence evidence{"header:Reply-To", shown(mailbox) + " — " + category_text(target)};
     if (sender.is_protected) {
       if (target.is_protected) continue;  // another of our own domains
@@ -320,7 +265,7 @@ void check_reply_to(const ParsedMessage& message, const AddressFacts& sender, bo
       to_free.push_back(evidence);
       // A list relaying a poster's free address, or two free accounts of one person, are weaker.
       free_confidence = std::max(free_confidence, list_mail ? 0.4 : sender.free_mailbox ? 0.6 : 1.0);
-    } else if (!list_mail && !addressed_to(message, target.address)) {
+    } else if (!list_mail && !addressed_to(facts.message(), target.address)) {
       elsewhere.push_back(evidence);
     }
   }
@@ -339,52 +284,43 @@ void check_reply_to(const ParsedMessage& message, const AddressFacts& sender, bo
   }
 }
 
-void check_bounce_address(const ParsedMessage& message, const ScanContext& context,
-                          const AddressFacts& sender, bool list_mail, const State& state,
-                          FindingSink& sink) {
+void check_bounce_address(const facts::MessageFacts& facts, const AddressFacts& sender, bool list_mail,
+                          const State& state, FindingSink& sink) {
   // A list (or a newsletter platform) re-sends its posters' mail, ours included, with its own
   // bounce address.
   if (list_mail) return;
-  Mailbox bounce;
-  std::string location = "envelope:MAIL FROM";
-  if (!context.envelope.mail_from.empty()) {
-    const std::string& mail_from = context.envelope.mail_from;
-    const std::size_t at = mail_from.rfind('@');
-    if (at == std::string::npos) return;
-    bounce.local_part = mail_from.substr(0, at);
-    bounce.domain = mail_from.substr(at + 1);
-  } else {
-    const AddressList return_path = message.addresses("Return-Path");
-    if (return_path.mailboxes.empty()) return;
-    bounce = return_path.mailboxes.front();
-    location = "header:Return-Path";
-  }
-  if (bounce.domain.empty()) return;  // "<>": a bounce or an auto-reply
-  if (is_forwarder_bounce(bounce.local_part)) return;
+  // The envelope's MAIL FROM when the MTA gave it, else the Return-Path it wrote.
+  std::vector<const facts::Identity*> bounces = facts.identities(facts::IdentityField::kEnvelopeFrom);
+  if (bounces.empty()) bounces = facts.identities(facts::IdentityField::kReturnPath);
+  if (bounces.empty()) return;
+  const facts::Identity& bounce = *bounces.front();
+  if (bounce.mailbox.domain.empty()) return;  // "<>": a bounce or an auto-reply
+  if (is_forwarder_bounce(bounce.mailbox.local_part)) return;
   const AddressFacts target = describe(bounce, state);
   if (target.organisation_domain == sender.organisation_domain) return;
-  if (state.is_personal(target.address)) return;
+  if (facts.profile().is_personal_address(target.address)) return;
   const bool leaves_protected = sender.is_protected && !target.is_protected && !target.is_partner;
   const bool free_behind_corporate = target.free_mailbox != nullptr && sender.free_mailbox == nullptr;
   if (!leaves_protected && !free_behind_corporate) return;
   sink.emit(FindingId::RETURN_PATH_DIVERGES,
             {{"header:From", sender.address + " — " + category_text(sender)},
-             {location, bounce.address() + " — " + category_text(target)}});
+             {facts::identity_location(bounce.field), bounce.mailbox.address() + " — " + category_text(target)}});
 }
 
-void check_sender_header(const ParsedMessage& message, const AddressFacts& sender, bool list_mail,
+void check_sender_header(const facts::MessageFacts& facts, const AddressFacts& sender, bool list_mail,
                          const State& state, FindingSink& sink) {
-  const AddressList sender_field = message.addresses("Sender");
-  if (sender_field.mailboxes.empty() || sender_field.mailboxes.front().domain.empty()) return;
-  const AddressFacts actual = describe(sender_field.mailboxes.front(), state);
+  const std::vector<const facts::Identity*> senders = facts.identities(facts::IdentityField::kSender);
+  if (senders.empty() || senders.front()->mailbox.domain.empty()) return;
+  const facts::Identity& sender_field = *senders.front();
+  const AddressFacts actual = describe(sender_field, state);
   if (actual.organisation_domain == sender.organisation_domain) return;
-  if (list_mail || is_list_address(actual.address) || state.is_personal(actual.address)) return;
+  if (list_mail || is_list_address(actual.address) || facts.profile().is_personal_address(actual.address)) return;
   if (sender.is_protected && actual.is_protected) return;
   // On behalf of our own domain from outside is what a spoofer does; elsewhere calendar services
   // and delegates do it every day, so it only adds a little.
   sink.emit(FindingId::FROM_SENDER_MISMATCH,
             {{"header:From", sender.address + " — " + category_text(sender)},
-             {"header:Sender", shown(sender_field.mailboxes.front()) + " — " + category_text(actual)}},
+             {"header:Sender", shown(sender_field.mailbox) + " — " + category_text(actual)}},
             sender.is_protected ? 1.0 : 0.5);
 }
 
@@ -425,16 +361,16 @@ void check_forged_syntax(const ParsedMessage& message, const AddressList& from, 
 void analyze(const ParsedMessage& message, const ScanContext& context, const AnalyzerState* base,
              FindingSink& sink) {
   const State& state = static_cast<const State&>(*base);
-  const AddressList from = message.addresses("From");
-  check_forged_syntax(message, from, sink);
-  if (from.mailboxes.empty() || from.mailboxes.front().domain.empty()) return;
-  const Mailbox& mailbox = from.mailboxes.front();
-  const AddressFacts sender = describe(mailbox, state);
+  const facts::MessageFacts& facts = context.facts;
+  check_forged_syntax(message, message.addresses("From"), sink);
+  const facts::Identity* author = facts.author();
+  if (author == nullptr || author->mailbox.domain.empty()) return;
+  const AddressFacts sender = describe(*author, state);
   const bool list_mail = is_list_mail(message);
-  check_display_name(mailbox, sender, state, sink);
-  check_reply_to(message, sender, list_mail, state, sink);
-  check_bounce_address(message, context, sender, list_mail, state, sink);
-  check_sender_header(message, sender, list_mail, state, sink);
+  check_display_name(author->mailbox, sender, state, facts.profile(), sink);
+  check_reply_to(facts, sender, list_mail, state, sink);
+  check_bounce_address(facts, sender, list_mail, state, sink);
+  check_sender_header(facts, sender, list_mail, state, sink);
 }
 
 constexpr FindingId kEmits[] = {

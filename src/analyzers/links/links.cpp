@@ -16,7 +16,6 @@
 #include <array>
 #include <memory>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "analyzers/analyzer.h"
@@ -37,16 +36,8 @@ constexpr std::size_t kMaxEvidenceUrlBytes = 200;
 constexpr std::size_t kMaxAttachmentScanBytes = 4 * 1024 * 1024;
 constexpr int kMaxRedirectDepth = 2;
 
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-
 struct State final : AnalyzerState {
   intel::LinkCategories categories;
-  // Registrable domains of the organisation and its partners: links there are not lures.
-  std::unordered_set<std::string, StringHash, std::equal_to<>> trusted_domains;
-  std::vector<IpNetwork> internal_networks;
 };
 
 // The findings this analyzer gathers before emitting, one slot each.
@@ -116,6 +107,8 @@ bool serves_on_subdomains(LinkCategory category) {
   }
 }
 
+// Written where a reader follows it (an href, a form, a meta refresh, the text), whatever its
+// scheme: javascript: and data: addresses and IPFS shapes count here too.
 bool is_navigation(UrlSource source) {
   return source == UrlSource::kHref || source == UrlSource::kFormAction ||
          source == UrlSource::kMetaRefresh || source == UrlSource::kText;
@@ -198,14 +191,11 @@ class Collector {
 // What one scan knows besides the lists: the sender's domains and the findings so far.
 class Scan {
  public:
-  Scan(const State& state, const ParsedMessage& message, const ScanContext& context)
-      : state_(state) {
-    for (std::string_view field : {"From", "Sender", "Return-Path"}) {
-      for (const Mailbox& m : message.addresses(field).mailboxes) add_sender_domain(m.domain);
-    }
-    const std::string& mail_from = context.envelope.mail_from;
-    if (const std::size_t at = mail_from.rfind('@'); at != std::string::npos) {
-      add_sender_domain(mail_from.substr(at + 1));
+  Scan(const State& state, const facts::MessageFacts& facts)
+      : state_(state), profile_(facts.profile()) {
+    for (const facts::Identity& identity : facts.identities()) {
+      if (identity.field == facts::IdentityField::kReplyTo || identity.registrable.empty()) continue;
+      if (!is_sender_domain(identity.registrable)) sender_domains_.push_back(identity.registrable);
     }
   }
 
@@ -256,13 +246,12 @@ class Scan {
     return url.scheme().empty() && url.raw().starts_with("\\\\");
   }
 
-  void address(const Mailbox& mailbox, std::string_view field, double confidence) {
-    std::string domain = lowercase(mailbox.domain);
-    const LinkCategoryEntry* entry = state_.categories.match(domain, {});
+  void address(const facts::Identity& identity, double confidence) {
+    const LinkCategoryEntry* entry = state_.categories.match(identity.domain, {});
     if (entry == nullptr || entry->category != LinkCategory::kTemporaryMail) return;
     found_.add(kTemporaryMail,
-               Evidence{"header:" + std::string(field),
-                        mailbox.address() + " (temporary_mail; source: " + entry->source + ")"},
+               Evidence{facts::identity_location(identity.field),
+                        identity.mailbox.address() + " (temporary_mail; source: " + entry->source + ")"},
                confidence);
   }
 
@@ -271,9 +260,7 @@ class Scan {
     return !domain.empty() && std::find(sender_domains_.begin(), sender_domains_.end(), domain) !=
                                   sender_domains_.end();
   }
-  bool is_trusted(std::string_view registrable) const {
-    return !registrable.empty() && state_.trusted_domains.contains(registrable);
-  }
+  bool is_trusted(std::string_view registrable) const { return profile_.is_trusted_registrable(registrable); }
   const State& state() const { return state_; }
 
  private:
@@ -284,13 +271,6 @@ class Scan {
     }
     if (!out.empty() && out.back() == '.') out.pop_back();
     return out;
-  }
-
-  void add_sender_domain(std::string_view domain) {
-    if (domain.empty()) return;
-    std::string registrable = parse::registrable_domain(lowercase(domain));
-    if (registrable.empty() || is_sender_domain(registrable)) return;
-    sender_domains_.push_back(std::move(registrable));
   }
 
   std::optional<Url> wrapped_url(const Url& url) const {
@@ -409,9 +389,7 @@ class Scan {
     double confidence = 0.7;
     std::string detail = "IP address";
     if (ip) {
-      for (const IpNetwork& n : state_.internal_networks) {
-        if (n.contains(*ip)) return;  // our own hosts
-      }
+      if (profile_.is_internal(*ip)) return;  // our own hosts
       if (ip->is_v4()) {
         const auto& b = ip->bytes;
         const bool private_range = b[0] == 10 || b[0] == 127 || (b[0] == 172 && (b[1] & 0xF0) == 16) ||
@@ -548,6 +526,7 @@ class Scan {
   }
 
   const State& state_;
+  const facts::OrganisationProfile& profile_;
   std::vector<std::string> sender_domains_;
   Collector found_;
 };
@@ -637,32 +616,23 @@ void html_attachments(const ParsedMessage& message, Scan& scan) {
 void analyze(const ParsedMessage& message, const ScanContext& context, const AnalyzerState* state,
              FindingSink& sink) {
   const State& links_state = static_cast<const State&>(*state);
-  Scan scan(links_state, message, context);
+  Scan scan(links_state, context.facts);
   for (const Url& url : message.urls()) scan.link(url);
-  for (const Mailbox& m : message.addresses("From").mailboxes) scan.address(m, "From", 0.8);
-  for (const Mailbox& m : message.addresses("Reply-To").mailboxes) scan.address(m, "Reply-To", 1.0);
+  for (const facts::Identity& identity : context.facts.identities()) {
+    if (identity.field == facts::IdentityField::kFrom) scan.address(identity, 0.8);
+    if (identity.field == facts::IdentityField::kReplyTo) scan.address(identity, 1.0);
+  }
   forms(message, scan);
   html_attachments(message, scan);
   scan.found().emit(sink);
 }
 
-Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
+Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup) {
   auto state = std::make_shared<State>();
-  Result<intel::LinkCategories> lists =
-      intel::LinkCategories::load(data_dir(config) + "/link_categories", config.lists.link_categories);
+  Result<intel::LinkCategories> lists = intel::LinkCategories::load(
+      data_dir(setup.config) + "/link_categories", setup.config.lists.link_categories);
   if (!lists) return fail(lists.error());
   state->categories = std::move(*lists);
-  for (const auto* domains : {&config.organisation.protected_domains, &config.organisation.partner_domains}) {
-    for (const std::string& d : *domains) {
-      std::string registrable = parse::registrable_domain(d);
-      state->trusted_domains.insert(registrable.empty() ? d : registrable);
-    }
-  }
-  for (const std::string& cidr : config.organisation.internal_networks) {
-    const std::optional<IpNetwork> network = IpNetwork::parse(cidr);
-    if (!network) return fail(Error::config("organisation.internal_networks: invalid network '" + cidr + "'"));
-    state->internal_networks.push_back(*network);
-  }
   return std::shared_ptr<const AnalyzerState>(std::move(state));
 }
 

@@ -78,7 +78,6 @@ struct State final : AnalyzerState {
   // bit test in 128 KiB is far cheaper than a probe of the map.
   std::vector<std::uint64_t> deletion_bloom = std::vector<std::uint64_t>(kBloomBits / 64);
   std::uint64_t generation = 0;  // identifies this state in the per-thread memo
-  std::vector<std::string> organisation_domains;      // protected and partner, never reported
   std::unordered_set<std::string> lure_words;
 };
 
@@ -162,7 +161,7 @@ std::size_t osa_distance(std::string_view a, std::string_view b) {
   return d[a.size()][b.size()];
 }
 
-Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
+Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup) {
   auto state = std::make_shared<State>();
   static std::atomic<std::uint64_t> generations{0};
   state->generation = ++generations;
@@ -174,13 +173,13 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
     uspoof_setRestrictionLevel(state->checker.get(), USPOOF_MODERATELY_RESTRICTIVE);
   }
   if (U_FAILURE(status)) return fail(Error::config(std::string("ICU spoof checker: ") + u_errorName(status)));
-  Result<intel::BrandList> brands = intel::BrandList::load(config);
+  Result<intel::BrandList> brands = intel::BrandList::load(setup.config);
   if (!brands) return fail(brands.error());
   state->brands = std::move(*brands);
 
   auto add_target = [&](std::string_view listed, std::string owner, bool organisation,
                         bool common_word) -> Result<void> {
-    const std::string host = intel::normalize_host(listed);
+    const std::string host = parse::normalize_host(listed);
     if (host.empty()) {
       return fail(Error::config("organisation: invalid domain '" + std::string(listed) + "'"));
     }
@@ -208,13 +207,11 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
     state->targets.push_back(std::move(t));
     return {};
   };
-  for (const std::string& d : config.organisation.protected_domains) {
+  for (const std::string& d : setup.profile.protected_domains()) {
     if (auto r = add_target(d, "organisation", true, false); !r) return fail(r.error());
-    state->organisation_domains.push_back(intel::normalize_host(d));
   }
-  for (const std::string& d : config.organisation.partner_domains) {
+  for (const std::string& d : setup.profile.partner_domains()) {
     if (auto r = add_target(d, "partner", true, false); !r) return fail(r.error());
-    state->organisation_domains.push_back(intel::normalize_host(d));
   }
   for (const intel::Brand& brand : state->brands.brands()) {
     for (const intel::BrandDomain& d : brand.domains) {
@@ -508,27 +505,30 @@ void domains_in_display_name(std::string_view name, std::string_view field, std:
   }
 }
 
-void analyze(const ParsedMessage& message, const ScanContext& /*context*/, const AnalyzerState* base,
+void analyze(const ParsedMessage& /*message*/, const ScanContext& context, const AnalyzerState* base,
              FindingSink& sink) {
   const auto& state = static_cast<const State&>(*base);
   std::vector<Candidate> candidates;
   std::deque<Url> header_urls;  // stable addresses for the candidates
-  for (std::string_view field : {"From", "Reply-To", "Sender", "Return-Path"}) {
-    const AddressList list = message.addresses(field);
-    for (const Mailbox& m : list.mailboxes) {
-      if (!m.domain.empty()) {
-        Url url = parse::normalize_url("http://" + m.domain + "/", UrlSource::kText);
-        if (url.valid && !url.host_is_ip) {
-          header_urls.push_back(std::move(url));
-          candidates.push_back(Candidate{"header:" + std::string(field), &header_urls.back()});
-        }
+  // In the order a reader meets them: the sender, then the links they can follow, then the
+  // resources that load on their own.
+  for (const facts::Identity& identity : context.facts.identities()) {
+    if (identity.field == facts::IdentityField::kEnvelopeFrom) continue;
+    const std::string field(facts::identity_field_name(identity.field));
+    if (!identity.mailbox.domain.empty()) {
+      Url url = parse::normalize_url("http://" + identity.mailbox.domain + "/", UrlSource::kText);
+      if (url.valid && !url.host_is_ip) {
+        header_urls.push_back(std::move(url));
+        candidates.push_back(Candidate{facts::identity_location(identity.field), &header_urls.back()});
       }
-      if (field != "Return-Path") domains_in_display_name(m.display_name, field, header_urls, candidates);
+    }
+    if (identity.field != facts::IdentityField::kReturnPath) {
+      domains_in_display_name(identity.mailbox.display_name, field, header_urls, candidates);
     }
   }
-  for (const Url& url : message.urls()) {
-    if (!url.valid || url.host_is_ip || url.host_ascii().empty()) continue;
-    candidates.push_back(Candidate{"url", &url});
+  for (const Url* url : context.facts.urls_in_reading_order()) {
+    if (!url->valid || url->host_is_ip || url->host_ascii().empty()) continue;
+    candidates.push_back(Candidate{"url", url});
   }
 
   const HostChecker checker(state);
@@ -540,10 +540,7 @@ void analyze(const ParsedMessage& message, const ScanContext& /*context*/, const
     const std::string host(c.url->host_ascii());
     if (!done.insert(c.location + "|" + host).second) continue;
     // The real thing: organisation domains, brand domains and user domains are never look-alikes.
-    const bool ours = intel::for_each_parent(host, [&](std::string_view suffix) {
-      return std::find(state.organisation_domains.begin(), state.organisation_domains.end(), suffix) !=
-             state.organisation_domains.end();
-    });
+    const bool ours = context.facts.profile().standing(host) != facts::DomainStanding::kOutside;
     if (ours || !state.brands.owners(host).empty()) continue;
 
     // Mail repeats the same hosts (senders, trackers, CDNs): remember each host's verdict per

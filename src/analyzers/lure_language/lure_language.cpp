@@ -135,7 +135,8 @@ Result<SharedDatabase> compile_or_reuse(const std::vector<LureEntry>& entries) {
   return last_database;
 }
 
-Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
+Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup) {
+  const Config& config = setup.config;
   if (hs_valid_platform() != HS_SUCCESS) {
     return fail(Error::config(
         "Hyperscan cannot run on this CPU (it needs SSSE3); disable the analyzer with "
@@ -268,23 +269,17 @@ double combination_factor(std::size_t categories, std::size_t phrases) {
   return std::min(1.4, 0.1 + 0.4 * signals);
 }
 
-void analyze(const ParsedMessage& message, const ScanContext& /*context*/,
+void analyze(const ParsedMessage& message, const ScanContext& context,
              const AnalyzerState* state, FindingSink& sink) {
   const auto& lures = static_cast<const LureState&>(*state);
   MessageScanner scanner(lures);
   scanner.scan(message.subject(), "subject");
-  for (const PartId leaf : message.leaves()) {
-    const std::string location = "part:" + std::to_string(leaf);
-    if (const HtmlContent* html = message.html(leaf)) {
-      scanner.scan(html->visible_text, location);
-      std::string hidden;
-      for (const HiddenText& h : html->hidden) (hidden += h.text) += '\n';
-      // Hidden text is scanned apart so that a phrase split across visible and hidden text
-      // does not match; inbox previews still show it (preheaders), so it counts.
-      scanner.scan(hidden, location + ":hidden");
-    } else if (message.part(leaf).is_text()) {
-      scanner.scan(message.text(leaf), location);
-    }
+  for (const facts::ReadableText& readable : context.facts.readable_texts()) {
+    const std::string location = "part:" + std::to_string(readable.part);
+    scanner.scan(readable.text, location);
+    // Hidden text is scanned apart so that a phrase split across visible and hidden text does
+    // not match; inbox previews still show it (preheaders), so it counts.
+    if (readable.html != nullptr) scanner.scan(readable.hidden, location + ":hidden");
   }
   const std::vector<Hit>& hits = scanner.hits();
   if (hits.empty()) return;

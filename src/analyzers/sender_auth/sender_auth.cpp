@@ -6,17 +6,12 @@
 #include <string>
 
 #include "analyzers/analyzer.h"
-#include "auth/dmarc/dmarc.h"
-#include "intel/identity/domains.h"
+#include "parse/url/url.h"
 
 namespace vigie::analyzers::sender_auth {
 namespace {
 
 using verdict::FindingId;
-
-bool is_protected(std::string_view domain, const OrganisationConfig& organisation) {
-  return !domain.empty() && intel::identity::domain_within(domain, organisation.protected_domains);
-}
 
 double dmarc_confidence(const std::string& disposition) {
   if (disposition == "reject") return 1;
@@ -26,10 +21,10 @@ double dmarc_confidence(const std::string& disposition) {
 
 void check_spoofing(const AuthResults& auth, const ScanContext& context, FindingSink& sink) {
   const DmarcAuthResult& dmarc = auth.dmarc;
-  const bool ours = is_protected(dmarc.from_domain, context.config.organisation);
+  const bool ours = context.facts.profile().is_protected(parse::normalize_host(dmarc.from_domain));
   const bool dkim_pass_for_from = std::any_of(auth.dkim.begin(), auth.dkim.end(), [&](const DkimAuthResult& d) {
-    return d.result == "pass" && auth::dmarc::organizational_domain(d.domain) ==
-                                     auth::dmarc::organizational_domain(dmarc.from_domain);
+    return d.result == "pass" && parse::registrable_domain(d.domain, parse::WithoutRegistrable::kHost) ==
+                                     parse::registrable_domain(dmarc.from_domain, parse::WithoutRegistrable::kHost);
   });
   if (dmarc.result == "fail" && !dmarc.arc_override) {
     std::vector<Evidence> evidence{{"header:From", dmarc.from_domain},

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "analyzers/analyzer.h"
+#include "analyzers/analyzer_harness.h"
 #include "auth/dns/recorded_resolver.h"
 #include "vigie/engine.h"
 
@@ -92,14 +93,8 @@ TEST(SenderAuthTest, TemporaryErrorsAreReportedWithoutScore) {
 }
 
 std::vector<Finding> analyze_results(const AuthResults& auth) {
-  const Config config;
-  const Envelope envelope;
-  const ScanContext context{envelope, config, auth};
-  auto message = ParsedMessage::parse(std::make_shared<const std::string>("Subject: x\n\ny\n"), Limits{});
-  std::vector<Finding> out;
-  FindingSink sink(out);
-  descriptor().analyze(*message, context, nullptr, sink);
-  return out;
+  static const AnalyzerHarness harness("sender_auth");
+  return harness.analyze("Subject: x\n\ny\n", auth);
 }
 
 TEST(SenderAuthTest, DkimLengthLimitWithAppendedContent) {

@@ -10,6 +10,12 @@
 namespace vigie::auth::dmarc {
 namespace {
 
+// Organizational domain (§3.2): the registrable domain, or the domain itself when it is a public
+// suffix or unknown.
+std::string organizational_domain(std::string_view domain) {
+  return parse::registrable_domain(domain, parse::WithoutRegistrable::kHost);
+}
+
 using ascii::lowercase;
 
 constexpr std::size_t kMaxRecordBytes = 4096;  // far above any real record; bounds the parse
@@ -115,11 +121,6 @@ Lookup find_record(const dns::Resolver& resolver, const std::string& domain) {
 
 }  // namespace
 
-std::string organizational_domain(std::string_view domain) {
-  const std::string lower = lowercase(domain);
-  std::string registrable = parse::registrable_domain(lower);
-  return registrable.empty() ? lower : registrable;
-}
 
 Result<DmarcRecord> parse_record(std::string_view text) {
   if (text.size() > kMaxRecordBytes) return fail(Error::invalid_argument("DMARC record longer than 4096 bytes"));

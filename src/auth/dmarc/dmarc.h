@@ -54,8 +54,4 @@ struct DmarcInputs {
 
 DmarcAuthResult evaluate(const dns::Resolver& resolver, const DmarcInputs& inputs);
 
-// Organizational domain (§3.2): the registrable domain, or the domain itself when it is a public
-// suffix or unknown.
-std::string organizational_domain(std::string_view domain);
-
 }  // namespace vigie::auth::dmarc

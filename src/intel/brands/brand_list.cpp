@@ -55,27 +55,6 @@ Result<std::string> read_file(const std::string& path) {
 
 }  // namespace
 
-std::string normalize_host(std::string_view domain) {
-  while (!domain.empty() && (domain.back() == '.' || domain.back() == '>')) domain.remove_suffix(1);
-  while (!domain.empty() && (domain.front() == '[' || domain.front() == '<')) domain.remove_prefix(1);
-  if (domain.empty() || domain.size() > 253) return {};
-  bool ascii_simple = true;
-  std::string host;
-  host.reserve(domain.size());
-  for (char c : domain) {
-    const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    if (!((lower >= 'a' && lower <= 'z') || (lower >= '0' && lower <= '9') || lower == '-' ||
-          lower == '.')) {
-      ascii_simple = false;
-    }
-    host.push_back(lower);
-  }
-  if (ascii_simple) return host.find("..") == std::string::npos ? host : std::string();
-  const Url url = parse::normalize_url("http://" + std::string(domain) + "/", UrlSource::kText);
-  if (!url.valid || url.host_is_ip) return {};
-  return std::string(url.host_ascii());
-}
-
 Result<BrandList> BrandList::load(const Config& config) {
   BrandList list;
   std::vector<std::string> files{data_dir(config) + "/" + std::string(kShippedFile)};

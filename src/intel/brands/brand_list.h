@@ -92,8 +92,4 @@ bool for_each_parent(std::string_view host, Fn&& fn) {
   return false;
 }
 
-// Lowercase ASCII host for a domain as written in an address or a display name (IDNA for Unicode
-// names, trailing dot and brackets removed); empty when it is not a usable host name.
-std::string normalize_host(std::string_view domain);
-
 }  // namespace vigie::intel

@@ -207,7 +207,8 @@ void TokenSet::remove_all(const TokenSet& other) {
   for (const std::string& token : other.tokens_) tokens_.erase(token);
 }
 
-std::vector<std::string> message_tokens(const ParsedMessage& message) {
+std::vector<std::string> message_tokens(const facts::MessageFacts& facts) {
+  const ParsedMessage& message = facts.message();
   TokenSet tokens;
   // Structural tokens first: they are few, and the word budget must not crowd them out.
   for (const Url& url : message.urls()) {
@@ -226,13 +227,7 @@ std::vector<std::string> message_tokens(const ParsedMessage& message) {
   }
   tokens.add_text(message.subject());
   for (const Mailbox& sender : message.addresses("From").mailboxes) tokens.add_text(sender.display_name);
-  for (const PartId leaf : leaves) {
-    if (const HtmlContent* html = message.html(leaf)) {
-      tokens.add_text(html->visible_text);
-    } else if (message.part(leaf).is_text()) {
-      tokens.add_text(message.text(leaf));
-    }
-  }
+  for (const facts::ReadableText& readable : facts.readable_texts()) tokens.add_text(readable.text);
   TokenSet recipient_words;
   for (const char* field : {"To", "Cc", "Bcc", "Delivered-To", "X-Original-To"}) {
     for (const Mailbox& recipient : message.addresses(field).mailboxes) {
@@ -242,6 +237,12 @@ std::vector<std::string> message_tokens(const ParsedMessage& message) {
   }
   tokens.remove_all(recipient_words);
   return tokens.sorted();
+}
+
+std::vector<std::string> message_tokens(const ParsedMessage& message) {
+  static const facts::OrganisationProfile kNoProfile = *facts::OrganisationProfile::compile({});
+  const Envelope no_envelope;
+  return message_tokens(facts::MessageFacts(message, no_envelope, kNoProfile));
 }
 
 }  // namespace vigie::intel::content_model

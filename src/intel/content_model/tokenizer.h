@@ -29,6 +29,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "facts/message_facts.h"
 #include "vigie/message.h"
 
 namespace vigie::intel::content_model {
@@ -60,7 +61,11 @@ class TokenSet {
   std::size_t text_budget_ = kMaxTextBytesPerMessage;
 };
 
-// The distinct tokens of a message, sorted.
+// The distinct tokens of a message, sorted: link domains, attachment extensions, then the words of
+// the subject, the sender's name and the readable text (facts::MessageFacts::readable_texts).
+std::vector<std::string> message_tokens(const facts::MessageFacts& facts);
+// The same for a message read alone, without envelope or organisation profile (vigie learn): the
+// tokens depend on neither.
 std::vector<std::string> message_tokens(const ParsedMessage& message);
 
 }  // namespace vigie::intel::content_model

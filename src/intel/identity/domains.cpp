@@ -30,11 +30,6 @@ std::string normalize_domain(std::string_view domain) {
   return out;
 }
 
-std::string organisation_domain(std::string_view domain) {
-  std::string registrable = parse::registrable_domain(domain);
-  return registrable.empty() ? std::string(domain) : registrable;
-}
-
 bool is_subdomain_of(std::string_view domain, std::string_view parent) {
   return domain.size() > parent.size() && domain.ends_with(parent) &&
          domain[domain.size() - parent.size() - 1] == '.';

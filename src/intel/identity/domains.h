@@ -12,11 +12,6 @@ namespace vigie::intel::identity {
 // Lowercase ASCII, no trailing dot.
 std::string normalize_domain(std::string_view domain);
 
-// The registrable domain of a normalised domain, or the domain itself when it has none (an IP
-// literal, a public suffix, an IDN still in Unicode): two senders are "the same organisation" when
-// these are equal.
-std::string organisation_domain(std::string_view domain);
-
 // True when `domain` ends in `parent` on a label boundary and is longer: a.example.org under
 // example.org, not badexample.org nor example.org itself (both normalised).
 bool is_subdomain_of(std::string_view domain, std::string_view parent);

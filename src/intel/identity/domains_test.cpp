@@ -1,4 +1,4 @@
-// Domain helpers: registrable domains, "ours", and what a display name shows.
+// Domain helpers: case, "ours", and what a display name shows.
 #include "intel/identity/domains.h"
 
 #include <gtest/gtest.h>
@@ -6,11 +6,7 @@
 namespace vigie::intel::identity {
 namespace {
 
-TEST(DomainsTest, OrganisationDomain) {
-  EXPECT_EQ(organisation_domain("mail.service.gouv.fr"), "service.gouv.fr");
-  EXPECT_EQ(organisation_domain("news.example.co.uk"), "example.co.uk");
-  EXPECT_EQ(normalize_domain("Example.ORG."), "example.org");
-}
+TEST(DomainsTest, NormalizeDomain) { EXPECT_EQ(normalize_domain("Example.ORG."), "example.org"); }
 
 TEST(DomainsTest, DomainWithin) {
   const std::vector<std::string> ours{"interieur.gouv.fr"};

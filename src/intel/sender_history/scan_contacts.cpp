@@ -26,28 +26,25 @@ void add_recipient(std::vector<std::string>& recipients, std::string address) {
 
 }  // namespace
 
-MessageParties parties_of(const ParsedMessage& message, const Envelope& envelope,
-                          const OrganisationConfig& organisation) {
+MessageParties parties_of(const facts::MessageFacts& facts) {
   MessageParties parties;
-  const AddressList from = message.addresses("From");
-  if (!from.mailboxes.empty() && !from.mailboxes.front().domain.empty()) {
-    const Mailbox& m = from.mailboxes.front();
-    parties.sender_domain = identity::normalize_domain(m.domain);
-    parties.sender = lowercase(m.local_part) + "@" + parties.sender_domain;
-    parties.display_name = m.display_name;
-    parties.folded_name = identity::name_key(m.display_name);
+  if (const facts::Identity* author = facts.author(); author != nullptr && !author->domain.empty()) {
+    parties.sender_domain = author->domain;
+    parties.sender = author->address;
+    parties.display_name = author->mailbox.display_name;
+    parties.folded_name = identity::name_key(author->mailbox.display_name);
   }
-  if (!envelope.recipients.empty()) {
-    for (const std::string& r : envelope.recipients) add_recipient(parties.recipients, r);
+  if (!facts.envelope().recipients.empty()) {
+    for (const std::string& r : facts.envelope().recipients) add_recipient(parties.recipients, r);
     return parties;
   }
-  std::vector<std::string> ours;
-  for (const std::string& d : organisation.protected_domains) ours.push_back(identity::normalize_domain(d));
+  const bool any_protected = !facts.profile().protected_domains().empty();
   for (std::string_view field : {"To", "Cc"}) {
-    for (const Mailbox& m : message.addresses(field).mailboxes) {
+    for (const Mailbox& m : facts.message().addresses(field).mailboxes) {
       if (m.domain.empty()) continue;
-      if (!ours.empty() && !identity::domain_within(identity::normalize_domain(m.domain), ours)) continue;
-      add_recipient(parties.recipients, m.local_part + "@" + identity::normalize_domain(m.domain));
+      const std::string domain = identity::normalize_domain(m.domain);
+      if (any_protected && !facts.profile().is_protected(domain)) continue;
+      add_recipient(parties.recipients, m.local_part + "@" + domain);
     }
   }
   return parties;
@@ -55,10 +52,9 @@ MessageParties parties_of(const ParsedMessage& message, const Envelope& envelope
 
 bool makes_sender_known(Action action) { return action == Action::kAccept || action == Action::kTag; }
 
-Result<void> record_scan(SenderHistory& history, const ParsedMessage& message, const Envelope& envelope,
-                         const OrganisationConfig& organisation, const Verdict& verdict) {
+Result<void> record_scan(SenderHistory& history, const facts::MessageFacts& facts, const Verdict& verdict) {
   if (!makes_sender_known(verdict.action)) return {};
-  const MessageParties parties = parties_of(message, envelope, organisation);
+  const MessageParties parties = parties_of(facts);
   if (parties.sender.empty() || parties.recipients.empty()) return {};
   std::vector<Contact> contacts;
   contacts.reserve(parties.recipients.size());

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "facts/message_facts.h"
 #include "intel/sender_history/sender_history.h"
 #include "vigie/config.h"
 #include "vigie/engine.h"
@@ -27,8 +28,7 @@ inline constexpr std::size_t kMaxRecipients = 100;
 // Recipients are the envelope's when the MTA gave them; otherwise the To and Cc addresses inside
 // the protected domains (every To/Cc address when no protected domain is configured), since a
 // copy addressed to an outsider tells nothing about what our people have seen.
-MessageParties parties_of(const ParsedMessage& message, const Envelope& envelope,
-                          const OrganisationConfig& organisation);
+MessageParties parties_of(const facts::MessageFacts& facts);
 
 // Which decided messages make a sender "known". Only accept and tag: a warned, quarantined or
 // rejected message was suspicious, and remembering its sender would make the attacker's second
@@ -36,8 +36,7 @@ MessageParties parties_of(const ParsedMessage& message, const Envelope& envelope
 bool makes_sender_known(Action action);
 
 // The engine's hook after the verdict: records the message's parties when makes_sender_known().
-Result<void> record_scan(SenderHistory& history, const ParsedMessage& message,
-                         const Envelope& envelope, const OrganisationConfig& organisation,
+Result<void> record_scan(SenderHistory& history, const facts::MessageFacts& facts,
                          const Verdict& verdict);
 
 // Opens the process-wide store named by the configuration (see SenderHistory::open_shared).

@@ -268,13 +268,15 @@ TEST(SenderHistoryTest, PartiesComeFromTheEnvelopeElseOurToAndCc) {
       Limits{});
   OrganisationConfig organisation;
   organisation.protected_domains = {"ours.example"};
-  MessageParties p = parties_of(*message, Envelope{}, organisation);
+  const facts::OrganisationProfile profile = *facts::OrganisationProfile::compile(organisation);
+  const Envelope no_envelope;
+  MessageParties p = parties_of(facts::MessageFacts(*message, no_envelope, profile));
   EXPECT_EQ(p.sender, "pierre.martin@partner.example");
   EXPECT_EQ(p.folded_name, identity::name_key("Martin Pierre"));
   EXPECT_EQ(p.recipients, (std::vector<std::string>{"dg@ours.example", "rh@mail.ours.example"}));
   Envelope envelope;
   envelope.recipients = {"Boss@ours.example"};
-  p = parties_of(*message, envelope, organisation);
+  p = parties_of(facts::MessageFacts(*message, envelope, profile));
   EXPECT_EQ(p.recipients, std::vector<std::string>{"boss@ours.example"});
 }
 

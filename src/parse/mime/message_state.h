@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,6 +38,8 @@ struct ParsedMessage::State {
   std::uint64_t total_decoded = 0;
   bool content_done = false;  // HTML extracted and URLs collected (extract_content)
   std::vector<Url> urls;
+  // addresses(): lowercase field name → the joined list; a deque keeps returned references valid.
+  std::deque<std::pair<std::string, AddressList>> address_lists;
   bool embedded_done = false;
   std::vector<EmbeddedFile> embedded;
 

@@ -106,8 +106,11 @@ std::string ParsedMessage::subject() const {
   return f ? header_text(*f) : std::string();
 }
 
-AddressList ParsedMessage::addresses(std::string_view field_name) const {
-  AddressList all;
+const AddressList& ParsedMessage::addresses(std::string_view field_name) const {
+  for (const auto& [name, list] : state_->address_lists) {
+    if (parse::iequals(name, field_name)) return list;
+  }
+  AddressList& all = state_->address_lists.emplace_back(std::string(field_name), AddressList{}).second;
   for (const HeaderField& f : root().headers) {
     if (!parse::iequals(f.name, field_name)) continue;
     AddressList one = parse::parse_address_list(f.value);

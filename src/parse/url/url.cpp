@@ -12,6 +12,7 @@
 
 #include <libpsl.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -738,8 +739,41 @@ bool normalize_common_http(std::string_view scheme, std::string_view rest, UrlDr
 
 }  // namespace
 
-std::string registrable_domain(std::string_view host_ascii) {
-  return std::string(memoised_registrable_domain(host_ascii));
+std::string registrable_domain(std::string_view host_ascii, WithoutRegistrable without) {
+  std::string lowered;
+  if (std::any_of(host_ascii.begin(), host_ascii.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+    lowered = ascii::lowercase(host_ascii);
+    host_ascii = lowered;
+  }
+  std::string registrable(memoised_registrable_domain(host_ascii));
+  if (registrable.empty() && without == WithoutRegistrable::kHost) {
+    while (!host_ascii.empty() && host_ascii.back() == '.') host_ascii.remove_suffix(1);
+    registrable = host_ascii;
+  }
+  return registrable;
+}
+
+std::string normalize_host(std::string_view domain) {
+  while (!domain.empty() && (domain.back() == '.' || domain.back() == '>' || domain.back() == ']')) {
+    domain.remove_suffix(1);
+  }
+  while (!domain.empty() && (domain.front() == '[' || domain.front() == '<')) domain.remove_prefix(1);
+  if (domain.empty() || domain.size() > 253) return {};
+  bool ascii_simple = true;
+  std::string host;
+  host.reserve(domain.size());
+  for (char c : domain) {
+    const char lower = ascii::lower(c);
+    if (!((lower >= 'a' && lower <= 'z') || (lower >= '0' && lower <= '9') || lower == '-' ||
+          lower == '.')) {
+      ascii_simple = false;
+    }
+    host.push_back(lower);
+  }
+  if (ascii_simple) return host.find("..") == std::string::npos ? host : std::string();
+  const Url url = normalize_url("http://" + std::string(domain) + "/", UrlSource::kText);
+  if (!url.valid || url.host_is_ip) return {};
+  return std::string(url.host_ascii());
 }
 
 namespace {

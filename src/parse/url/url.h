@@ -4,6 +4,7 @@
 // the public suffix list (libpsl, built-in list). Thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,9 +22,22 @@ Url normalize_url(std::string_view raw, UrlSource source);
 // mail clients linkify. Returns views of text in order of appearance, at most max_urls.
 std::vector<std::string_view> find_urls_in_text(std::string_view text, std::size_t max_urls);
 
-// Registrable domain (eTLD+1) of an ASCII lowercase host, empty when the host is a public suffix,
-// an IP literal or empty.
-std::string registrable_domain(std::string_view host_ascii);
+// What registrable_domain() returns for a host that has no registrable domain (a public suffix,
+// an IP literal, a single label).
+enum class WithoutRegistrable : std::uint8_t {
+  kEmpty,  // "": for URL fields and checks that must tell "none" apart
+  kHost,   // the host itself: RFC 7489 §3.2's organizational domain, "the same organisation" tests
+};
+
+// The registrable domain (eTLD+1, public suffix list) of an ASCII host (any case, trailing dot
+// allowed): the one definition of "organisation domain" for DMARC alignment, sender identities,
+// link hosts and look-alikes.
+std::string registrable_domain(std::string_view host_ascii,
+                               WithoutRegistrable without = WithoutRegistrable::kEmpty);
+
+// Lowercase ASCII host for a domain as written in an address, a display name or a list (IDNA for
+// Unicode names, trailing dots and brackets removed); empty when it is not a usable host name.
+std::string normalize_host(std::string_view domain);
 
 namespace detail {
 // normalize_url without its fast path for common http(s) URLs: the reference the fast path is

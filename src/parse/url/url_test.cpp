@@ -491,3 +491,28 @@ TEST(UrlTest, RegistrableDomainMemoStaysCorrectPastItsCapacity) {
 
 }  // namespace
 }  // namespace vigie::parse
+
+namespace vigie::parse {
+namespace {
+
+TEST(RegistrableDomainTest, OneFunctionForUrlsSendersAndDmarc) {
+  EXPECT_EQ(registrable_domain("mail.service.gouv.fr"), "service.gouv.fr");
+  EXPECT_EQ(registrable_domain("News.Example.CO.UK."), "example.co.uk");
+  // No registrable domain: empty by default (URL fields), the host itself for "same organisation"
+  // tests and RFC 7489 §3.2.
+  EXPECT_EQ(registrable_domain("gouv.fr"), "");
+  EXPECT_EQ(registrable_domain("Gouv.FR.", WithoutRegistrable::kHost), "gouv.fr");
+  EXPECT_EQ(registrable_domain("192.0.2.1"), "");
+  EXPECT_EQ(registrable_domain("192.0.2.1", WithoutRegistrable::kHost), "192.0.2.1");
+}
+
+TEST(NormalizeHostTest, AsciiIdnaAndJunk) {
+  EXPECT_EQ(normalize_host("Example.ORG."), "example.org");
+  EXPECT_EQ(normalize_host("[mail.example.org]"), "mail.example.org");
+  EXPECT_EQ(normalize_host("bücher.example"), "xn--bcher-kva.example");
+  EXPECT_EQ(normalize_host("a..example"), "");
+  EXPECT_EQ(normalize_host(""), "");
+}
+
+}  // namespace
+}  // namespace vigie::parse

@@ -1,0 +1,37 @@
+// One analyzer alone, for its unit tests: prepares only that analyzer, so only the lists it needs
+// are loaded, and runs it on a message through the facts layer exactly as the engine does
+// (run_analyzer: names, score overrides, weights, confidence). Authentication results are given
+// directly, so a test of what an analyzer makes of "dkim=pass" needs no DNS. Tests that exercise
+// authentication itself build an Engine with a recorded resolver instead.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzers/analyzer.h"
+
+namespace vigie::analyzers {
+
+class AnalyzerHarness {
+ public:
+  // Throws EngineConfigError when the analyzer is unknown or cannot prepare (as the engine would).
+  explicit AnalyzerHarness(std::string_view analyzer, Config config = {});
+
+  // The analyzer's findings on `raw`, weighed as in a scan.
+  std::vector<Finding> analyze(const std::string& raw, const AuthResults& auth = {},
+                               const Envelope& envelope = {}) const;
+  // The first finding with this id, nullptr when there is none.
+  static const Finding* find(const std::vector<Finding>& findings, std::string_view id);
+
+  const Config& config() const { return config_; }
+
+ private:
+  Config config_;
+  const AnalyzerDescriptor* descriptor_ = nullptr;
+  std::unique_ptr<const facts::OrganisationProfile> profile_;
+  std::shared_ptr<const AnalyzerState> state_;
+};
+
+}  // namespace vigie::analyzers
