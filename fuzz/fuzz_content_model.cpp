@@ -1,5 +1,5 @@
 // Fuzz target for the content model loader (src/intel/content_model/model.h): the model file an
-// operator points [classifier] model at. It is written by `vigie learn`, but it is a file on disk
+// operator points [analyzers.content_classifier] model at. It is written by `vigie learn`, but it is a file on disk
 // that anyone with access can edit or truncate, so the loader must turn any bytes into a model or
 // a "file:line" error: no crash, no escaped exception, no unbounded allocation.
 // It owns only the harness; the input is the model file as it is.

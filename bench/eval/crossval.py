@@ -9,7 +9,7 @@ on where the corpus is mounted or on listing order), and for each fold:
   1. learns a fresh model, in a temporary directory, from the other k-1 folds only
      (`vigie learn --phish` / `--ham`);
   2. writes a temporary configuration: the --config base file, if any, plus
-     `[classifier] model = <that model>` and `threshold`;
+     `[analyzers.content_classifier] model = <that model>` and `threshold`;
   3. scans the held-out fold with `vigie scan --format jsonl` and records, per message, the
      action (all analyzers together) and the classifier's probability.
 
@@ -24,7 +24,7 @@ rest of what a site feeds the classifier (its reported spam, say).
 
 Each file is one unit (an mbox file goes to one fold as a whole). The base configuration is copied
 into the temporary directory, so relative paths in it would resolve there: give absolute paths in a
-base configuration, and no [classifier] section. Standard library only; run with any python3.
+base configuration, and no [analyzers.content_classifier] section. Standard library only; run with any python3.
 
   bench/eval/crossval.py --vigie build-release/src/cli/vigie \\
       phish=../shared/corpus/phishing-dev ham=../shared/corpus/spamassassin/easy-ham-1 ...
@@ -45,7 +45,7 @@ LABELS = ("phish", "ham")
 # the messages being measured (its reported spam, say).
 TRAINING_ONLY = {"train-phish": "phish", "train-ham": "ham"}
 SWEEP = (0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999)
-LOWEST_THRESHOLD = 0.500001  # [classifier] threshold must be above 0.5
+LOWEST_THRESHOLD = 0.500001  # [analyzers.content_classifier] threshold must be above 0.5
 CHUNK = 500  # files per vigie invocation, well under the command-line length limit
 PROBABILITY = re.compile(r"phish probability ([0-9.]+)")
 
@@ -109,7 +109,7 @@ def scan(vigie, config, paths, jobs):
 def write_config(path, base_text, model, threshold):
     with open(path, "w", encoding="utf-8") as out:
         out.write(base_text.rstrip("\n") + "\n\n" if base_text else "")
-        out.write(f'[classifier]\nmodel = "{model}"\nthreshold = {threshold!r}\n')
+        out.write(f'[analyzers.content_classifier]\nmodel = "{model}"\nthreshold = {threshold!r}\n')
 
 
 def rate(numerator, denominator):
@@ -120,9 +120,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folders", nargs="+", metavar="LABEL=DIR")
     parser.add_argument("--vigie", default="build-release/src/cli/vigie")
-    parser.add_argument("--config", default="", help="base configuration (absolute paths, no [classifier])")
+    parser.add_argument("--config", default="", help="base configuration (absolute paths, no [analyzers.content_classifier])")
     parser.add_argument("-k", "--folds", type=int, default=5)
-    parser.add_argument("--threshold", type=float, default=0.6, help="[classifier] threshold")
+    parser.add_argument("--threshold", type=float, default=0.6, help="[analyzers.content_classifier] threshold")
     parser.add_argument("-j", "--jobs", type=int, default=1)
     parser.add_argument("--worst", type=int, default=10, help="classifier false positives listed")
     parser.add_argument("--misses", type=int, default=0, help="phish accepted listed (highest score first)")
@@ -133,8 +133,8 @@ def main():
     if args.config:
         with open(args.config, encoding="utf-8") as f:
             base_text = f.read()
-        if re.search(r"^\s*\[classifier\]", base_text, re.M):
-            sys.exit("crossval: the base configuration must not have a [classifier] section")
+        if re.search(r"^\s*\[analyzers\.content_classifier\]", base_text, re.M):
+            sys.exit("crossval: the base configuration must not have an [analyzers.content_classifier] section")
 
     every_file = labelled_files(args.folders)
     files = [f for f in every_file if f[0] in LABELS]

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -27,12 +28,32 @@ struct PolicyConfig {
   std::map<std::string, Action, std::less<>> finding_actions;
 };
 
+// The settings of one pluggable component ([analyzers.<name>]) as read from the file, for the
+// component itself to read and check in prepare() (src/config/section.h, with file:line:column
+// errors): the public configuration does not grow a field for every analyzer's settings.
+class ConfigSection {
+ public:
+  struct Data;  // the TOML table, its name and its file (src/config/section.h)
+  ConfigSection() = default;
+  explicit ConfigSection(std::shared_ptr<const Data> data) : data_(std::move(data)) {}
+  bool empty() const { return data_ == nullptr; }
+  const Data* data() const { return data_.get(); }
+
+ private:
+  std::shared_ptr<const Data> data_;
+};
+
 struct AnalyzerConfig {
   std::vector<std::string> disabled;  // analyzer names not run
   // Analyzer name → multiplier of the scores of its findings (1 when absent).
   std::map<std::string, double, std::less<>> weights;
   // Finding id → score replacing the catalog's default.
   std::map<std::string, double, std::less<>> scores;
+  // [analyzers.<name>] → that analyzer's own settings.
+  std::map<std::string, ConfigSection, std::less<>> sections;
+  // The whole [analyzers] table, so the engine (which knows the analyzers; the configuration
+  // reader does not) can point at an unknown name's line and column.
+  ConfigSection table;
 };
 
 // A person whose name or address attackers would borrow.
@@ -56,25 +77,19 @@ struct OrganisationConfig {
   bool empty() const { return protected_domains.empty() && people.empty() && name.empty(); }
 };
 
-// Data files of the detectors. The shipped lists are read from data_dir; the others add to them.
+// Data files shared by several detectors (intel::SharedLists loads each once per engine). The
+// shipped lists are read from data_dir; the others add to them. A list only one analyzer reads
+// belongs to that analyzer's section ([analyzers.lure_language] lists, ...).
 struct ListsConfig {
   std::string data_dir;                         // empty: the built-in default (see data_dir())
   std::vector<std::string> brands;              // extra brand / supplier lists
   std::vector<std::string> link_categories;     // extra link-category lists
-  std::vector<std::string> lures;               // extra lure-phrase lists
-  std::vector<std::string> abused_suffixes;     // extra abused domain-suffix lists
 };
 
 // Sender history for first-contact detection (SQLite).
 struct HistoryConfig {
   std::string path;                             // empty: no history, no first-contact findings
   unsigned retention_days = 400;
-};
-
-// [classifier]: the content classifier the organisation trains on its own mail (`vigie learn`).
-struct ClassifierConfig {
-  std::string model;        // model file; empty: no classifier, no content findings
-  double threshold = 0.6;   // least phish probability that makes a finding, in (0.5, 1]
 };
 
 // Sender authentication settings.
@@ -111,15 +126,16 @@ struct Config {
   OrganisationConfig organisation;
   ListsConfig lists;
   HistoryConfig history;
-  ClassifierConfig classifier;
   AuthConfig auth;
   DnsConfig dns;
   RelayConfig relays;
   std::string source;  // file it was read from, empty for built-in defaults
 };
 
-// Reads and validates a TOML configuration file over the built-in defaults. Relative list,
-// history and classifier model paths are resolved against the configuration file's directory.
+// Reads and validates a TOML configuration file over the built-in defaults. Relative list and
+// history paths are resolved against the configuration file's directory (analyzers resolve the
+// paths of their own sections the same way). [analyzers.<name>] sections are kept for their
+// analyzers, which the engine asks to check them.
 Result<Config> load_config(const std::string& path);
 
 // Where the shipped data files are: lists.data_dir if set, else $VIGIE_DATA_DIR, else the

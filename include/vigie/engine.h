@@ -17,6 +17,7 @@
 #include "vigie/config.h"
 #include "vigie/finding.h"
 #include "vigie/message.h"
+#include "vigie/services.h"
 #include "vigie/verdict.h"
 
 namespace vigie {
@@ -68,10 +69,11 @@ class Engine {
  public:
   // Without a resolver, authentication does no lookup and reports "none" with the reason.
   // config.dns gives the per-message lookup budget, config.relays the trusted relays.
-  // Prepares every enabled analyzer (loading its lists); throws EngineConfigError, naming the
-  // analyzer and the file:line at fault, when one cannot start, when a relay network is invalid
-  // (load_config() already rejects those) or when [history] path is not a usable history.
-  explicit Engine(Config config, std::shared_ptr<const auth::dns::Resolver> resolver = nullptr);
+  // Prepares every enabled analyzer (loading its lists, checking its [analyzers.<name>] section);
+  // throws EngineConfigError listing every problem (each analyzer and file:line:column at fault)
+  // when one cannot start, when a relay network is invalid (load_config() already rejects those)
+  // or when [history] path is not a usable history.
+  explicit Engine(Config config, Services services = {});
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -88,7 +90,7 @@ class Engine {
     double weight;
   };
   Config config_;
-  std::shared_ptr<const auth::dns::Resolver> resolver_;
+  Services services_;
   std::unique_ptr<const facts::OrganisationProfile> profile_;
   std::vector<EnabledAnalyzer> analyzers_;
   std::shared_ptr<const auth::AuthSettings> auth_settings_;

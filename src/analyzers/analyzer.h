@@ -23,8 +23,18 @@
 #include "vigie/config.h"
 #include "vigie/engine.h"
 #include "vigie/result.h"
+#include "vigie/services.h"
 #include "vigie/finding.h"
 #include "vigie/message.h"
+
+namespace vigie {
+namespace config {
+class SectionReader;
+}
+namespace intel {
+class SharedLists;
+}
+}  // namespace vigie
 
 namespace vigie::analyzers {
 
@@ -37,8 +47,13 @@ struct ScanContext {
 
 // What prepare() builds an analyzer's state from, once per engine.
 struct AnalyzerSetup {
-  const Config& config;
+  const Config& config;                       // limits, data_dir
+  // The analyzer's own [analyzers.<name>] section: it asks for its keys (config/section.h), and
+  // the engine reports every key it did not ask for as unknown, at its line and column.
+  config::SectionReader& settings;
   const facts::OrganisationProfile& profile;
+  const Services& services;
+  intel::SharedLists& lists;                  // lists several analyzers read, loaded once
 };
 
 class FindingSink {

@@ -1,9 +1,14 @@
 // One analyzer alone, for tests (see analyzer_harness.h).
 #include "analyzers/analyzer_harness.h"
 
+#include "config/section.h"
+#include "intel/shared/shared_lists.h"
+
 namespace vigie::analyzers {
 
-AnalyzerHarness::AnalyzerHarness(std::string_view analyzer, Config config) : config_(std::move(config)) {
+AnalyzerHarness::AnalyzerHarness(std::string_view analyzer, Config config, Services services)
+    : config_(std::move(config)), services_(std::move(services)) {
+  if (!services_.clock) services_.clock = Clock::system();
   for (const AnalyzerDescriptor* d : registry()) {
     if (d->name == analyzer) descriptor_ = d;
   }
@@ -11,11 +16,16 @@ AnalyzerHarness::AnalyzerHarness(std::string_view analyzer, Config config) : con
   Result<facts::OrganisationProfile> profile = facts::OrganisationProfile::compile(config_.organisation);
   if (!profile) throw EngineConfigError(profile.error().message);
   profile_ = std::make_unique<const facts::OrganisationProfile>(std::move(*profile));
+  const auto section = config_.analyzers.sections.find(analyzer);
+  config::SectionReader settings(section == config_.analyzers.sections.end() ? ConfigSection{} : section->second);
+  intel::SharedLists lists(config_);
   if (descriptor_->prepare != nullptr) {
-    Result<std::shared_ptr<const AnalyzerState>> state = descriptor_->prepare(AnalyzerSetup{config_, *profile_});
+    Result<std::shared_ptr<const AnalyzerState>> state =
+        descriptor_->prepare(AnalyzerSetup{config_, settings, *profile_, services_, lists});
     if (!state) throw EngineConfigError("analyzer " + std::string(analyzer) + ": " + state.error().message);
     state_ = std::move(*state);
   }
+  if (Result<void> checked = settings.finish(); !checked) throw EngineConfigError(checked.error().message);
 }
 
 std::vector<Finding> AnalyzerHarness::analyze(const std::string& raw, const AuthResults& auth,

@@ -17,7 +17,7 @@ namespace vigie::analyzers {
 class AnalyzerHarness {
  public:
   // Throws EngineConfigError when the analyzer is unknown or cannot prepare (as the engine would).
-  explicit AnalyzerHarness(std::string_view analyzer, Config config = {});
+  explicit AnalyzerHarness(std::string_view analyzer, Config config = {}, Services services = {});
 
   // The analyzer's findings on `raw`, weighed as in a scan.
   std::vector<Finding> analyze(const std::string& raw, const AuthResults& auth = {},
@@ -29,6 +29,7 @@ class AnalyzerHarness {
 
  private:
   Config config_;
+  Services services_;
   const AnalyzerDescriptor* descriptor_ = nullptr;
   std::unique_ptr<const facts::OrganisationProfile> profile_;
   std::shared_ptr<const AnalyzerState> state_;

@@ -53,7 +53,7 @@ std::shared_ptr<const auth::dns::Resolver> load_zone(const std::string& path, st
 std::unique_ptr<const Engine> start_engine(const Config& config,
                                            std::shared_ptr<const auth::dns::Resolver> resolver) {
   try {
-    return std::make_unique<const Engine>(config, std::move(resolver));
+    return std::make_unique<const Engine>(config, Services{std::move(resolver), nullptr, nullptr});
   } catch (const EngineConfigError& e) {
     std::cerr << "vigie: cannot start: " << e.what() << "\n";
     return nullptr;
@@ -63,7 +63,7 @@ std::unique_ptr<const Engine> start_engine(const Config& config,
 // Says what the configured classifier has learned: on stdout when asked (config check), and on
 // stderr as a warning when it is untrained, since an untrained classifier emits nothing. False
 // when the model file is not a model (the engine refuses to start on it anyway).
-bool report_classifier(const ClassifierConfig& classifier, bool always) {
+bool report_classifier(const intel::content_model::ClassifierSettings& classifier, bool always) {
   if (classifier.model.empty()) return true;
   Result<intel::content_model::ModelStatus> status = intel::content_model::model_status(classifier);
   if (!status) {
@@ -76,6 +76,15 @@ bool report_classifier(const ClassifierConfig& classifier, bool always) {
     std::cout << status->description << "\n";
   }
   return true;
+}
+
+bool report_classifier(const Config& config, bool always) {
+  Result<intel::content_model::ClassifierSettings> classifier = intel::content_model::classifier_settings(config);
+  if (!classifier) {
+    std::cerr << "vigie: invalid configuration:\n" << classifier.error().message << "\n";
+    return false;
+  }
+  return report_classifier(*classifier, always);
 }
 
 // Live DNS: the --dns-server forwarders, else the configuration's [dns] servers, else the system
@@ -133,7 +142,7 @@ int run_scan(const ScanOptions& options) {
   }
   const std::unique_ptr<const Engine> started = start_engine(config, resolver);
   if (!started) return kExitUsage;
-  report_classifier(config.classifier, false);
+  report_classifier(config, false);
   const Engine& engine = *started;
   Envelope envelope;
   envelope.client_ip = options.client_ip;
@@ -265,7 +274,7 @@ int run_config_check(const std::string& path) {
   }
   // Starting the engine loads and checks every list the configuration names.
   if (!start_engine(*loaded, nullptr)) return kExitUsage;
-  if (!report_classifier(loaded->classifier, true)) return kExitUsage;
+  if (!report_classifier(*loaded, true)) return kExitUsage;
   std::cout << path << ": ok\n";
   return kExitOk;
 }
@@ -273,10 +282,15 @@ int run_config_check(const std::string& path) {
 int run_learn(const LearnOptions& options) {
   Config config;
   if (!load(options.config_path, config)) return kExitUsage;
-  const std::string model = options.model_path.empty() ? config.classifier.model : options.model_path;
+  Result<intel::content_model::ClassifierSettings> settings = intel::content_model::classifier_settings(config);
+  if (!settings) {
+    std::cerr << "vigie: invalid configuration:\n" << settings.error().message << "\n";
+    return kExitUsage;
+  }
+  const std::string model = options.model_path.empty() ? settings->model : options.model_path;
   if (model.empty()) {
     std::cerr << "vigie: learn: no model file: give --model FILE or a configuration with "
-                 "[classifier] model\n";
+                 "[analyzers.content_classifier] model\n";
     return kExitUsage;
   }
   if (options.phish == options.ham) {
@@ -294,7 +308,7 @@ int run_learn(const LearnOptions& options) {
             << " message(s) from " << learned->files << " file(s); " << model << " now holds "
             << learned->totals.phish_messages << " phishing and " << learned->totals.ham_messages
             << " legitimate message(s), " << learned->tokens << " tokens\n";
-  report_classifier(ClassifierConfig{model, config.classifier.threshold}, false);
+  report_classifier(intel::content_model::ClassifierSettings{model, settings->threshold}, false);
   return kExitOk;
 }
 

@@ -29,7 +29,7 @@ struct ParseOptions {
 };
 
 struct LearnOptions {
-  std::string model_path;  // empty: the configuration's [classifier] model
+  std::string model_path;  // empty: the configuration's [analyzers.content_classifier] model
   bool phish = false;      // --phish or --ham, exactly one
   bool ham = false;
   std::vector<std::string> paths;

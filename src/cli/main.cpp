@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
       "learn", "Train the content classifier: reported phishing (--phish) or legitimate mail (--ham)");
   learn_cmd->add_option("paths", learn.paths, "Messages: files, directories, mbox, Maildir")->required();
   learn_cmd->add_option("--model", learn.model_path,
-                        "Model file (created if missing); default: [classifier] model of --config");
+                        "Model file (created if missing); default: [analyzers.content_classifier] model of --config");
   CLI::Option* phish_flag = learn_cmd->add_flag("--phish", learn.phish, "The messages are phishing");
   learn_cmd->add_flag("--ham", learn.ham, "The messages are legitimate")->excludes(phish_flag);
   learn_cmd->add_option("-c,--config", learn.config_path, "Configuration file (TOML)");

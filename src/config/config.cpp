@@ -9,9 +9,9 @@
 #include <map>
 #include <sstream>
 
-#include "analyzers/analyzer.h"
-#include "verdict/catalog.h"
 #include "auth/dns/unbound_resolver.h"
+#include "config/section.h"
+#include "verdict/catalog.h"
 #include "common/ip_address.h"
 #include "vigie/config.h"
 
@@ -27,12 +27,10 @@ class Checker {
   explicit Checker(std::string path) : path_(std::move(path)) {}
 
   void error(const toml::node& node, std::string_view key, std::string_view message) {
-    const toml::source_region& where = node.source();
-    std::ostringstream out;
-    out << path_ << ':' << where.begin.line << ':' << where.begin.column << ": " << key << ": "
-        << message;
-    errors_.push_back(out.str());
+    errors_.push_back(config::located_error(path_, node, key, message));
   }
+
+  const std::string& path() const { return path_; }
 
   template <typename T>
   void unsigned_integer(const toml::node& node, std::string_view key, T& target) {
@@ -145,13 +143,6 @@ void read_limits(Checker& c, const toml::table& t, Limits& l) {
               });
 }
 
-bool is_analyzer(std::string_view name) {
-  for (const auto* d : analyzers::registry()) {
-    if (d->name == name) return true;
-  }
-  return false;
-}
-
 bool is_finding(std::string_view id) {
   for (const verdict::CatalogEntry& e : verdict::catalog()) {
     if (e.name == id) return true;
@@ -199,28 +190,29 @@ void read_policy(Checker& c, const toml::table& t, PolicyConfig& p) {
   }
 }
 
-void read_analyzers(Checker& c, const toml::table& t, AnalyzerConfig& a) {
-  check_table(c, t, "analyzers",
-              {
-                  {"disabled",
-                   [&](const toml::node& n, std::string_view k) {
-                     c.strings(n, k, a.disabled, [](std::string& name) -> std::string {
-                       return is_analyzer(name) ? "" : "unknown analyzer '" + name + "'";
-                     });
-                   }},
-                  {"weights",
-                   [&](const toml::node& n, std::string_view k) {
-                     read_named_values<double>(
-                         c, n, k, a.weights, is_analyzer, "analyzer",
-                         [&](auto& node, auto key, double& w) { c.non_negative_number(node, key, w); });
-                   }},
-                  {"scores",
-                   [&](const toml::node& n, std::string_view k) {
-                     read_named_values<double>(
-                         c, n, k, a.scores, is_finding, "finding",
-                         [&](auto& node, auto key, double& s) { c.number(node, key, s); });
-                   }},
-              });
+// Analyzer names are checked by the engine, which knows the analyzers (this reader does not
+// depend on them): it reports an unknown name at its line and column from AnalyzerConfig::table.
+void read_analyzers(Checker& c, const std::shared_ptr<const toml::table>& document, const toml::table& t,
+                    AnalyzerConfig& a) {
+  a.table = config::section_of(document, t, "analyzers", c.path());
+  for (const auto& [key, node] : t) {
+    const std::string name(key.str());
+    const std::string full = "analyzers." + name;
+    if (name == "disabled") {
+      c.strings(node, full, a.disabled);
+    } else if (name == "weights") {
+      read_named_values<double>(
+          c, node, full, a.weights, [](std::string_view) { return true; }, "analyzer",
+          [&](auto& n, auto k, double& w) { c.non_negative_number(n, k, w); });
+    } else if (name == "scores") {
+      read_named_values<double>(c, node, full, a.scores, is_finding, "finding",
+                                [&](auto& n, auto k, double& s) { c.number(n, k, s); });
+    } else if (const toml::table* section = node.as_table()) {
+      a.sections.insert_or_assign(name, config::section_of(document, *section, full, c.path()));
+    } else {
+      c.error(node, full, "unknown key (expected disabled, weights, scores or an [analyzers.<name>] table)");
+    }
+  }
 }
 
 // Domains are compared lowercase and without the root dot; anything that is not a host name is
@@ -308,8 +300,14 @@ void read_lists(Checker& c, const toml::table& t, ListsConfig& l) {
                   {"data_dir", [&](auto& n, auto k) { c.string(n, k, l.data_dir); }},
                   {"brands", [&](auto& n, auto k) { c.strings(n, k, l.brands); }},
                   {"link_categories", [&](auto& n, auto k) { c.strings(n, k, l.link_categories); }},
-                  {"lures", [&](auto& n, auto k) { c.strings(n, k, l.lures); }},
-                  {"abused_suffixes", [&](auto& n, auto k) { c.strings(n, k, l.abused_suffixes); }},
+                  {"lures",
+                   [&](auto& n, auto k) {
+                     c.error(n, k, "moved: extra lure lists are [analyzers.lure_language] lists");
+                   }},
+                  {"abused_suffixes",
+                   [&](auto& n, auto k) {
+                     c.error(n, k, "moved: extra suffix lists are [analyzers.domain_reputation] lists");
+                   }},
               });
 }
 
@@ -319,23 +317,6 @@ void read_history(Checker& c, const toml::table& t, HistoryConfig& h) {
                   {"path", [&](auto& n, auto k) { c.string(n, k, h.path); }},
                   {"retention_days",
                    [&](auto& n, auto k) { c.unsigned_integer(n, k, h.retention_days); }},
-              });
-}
-
-void read_classifier(Checker& c, const toml::table& t, ClassifierConfig& classifier) {
-  check_table(c, t, "classifier",
-              {
-                  {"model", [&](auto& n, auto k) { c.string(n, k, classifier.model); }},
-                  {"threshold",
-                   [&](auto& n, auto k) {
-                     double threshold = classifier.threshold;
-                     c.number(n, k, threshold);
-                     // At or below 0.5 the model leans to legitimate mail: never a finding.
-                     if (threshold <= 0.5 || threshold > 1) {
-                       return c.error(n, k, "must be above 0.5 and at most 1");
-                     }
-                     classifier.threshold = threshold;
-                   }},
               });
 }
 
@@ -364,10 +345,7 @@ void resolve_paths(const std::string& config_path, Config& config) {
   resolve(config.lists.data_dir);
   for (std::string& p : config.lists.brands) resolve(p);
   for (std::string& p : config.lists.link_categories) resolve(p);
-  for (std::string& p : config.lists.lures) resolve(p);
-  for (std::string& p : config.lists.abused_suffixes) resolve(p);
   resolve(config.history.path);
-  resolve(config.classifier.model);
   resolve(config.dns.trust_anchor_file);
 }
 
@@ -412,15 +390,16 @@ void read_relays(Checker& c, const toml::table& t, RelayConfig& r) {
 Result<Config> load_config(const std::string& path) {
   Config config;
   config.source = path;
-  toml::table root;
+  std::shared_ptr<const toml::table> document;
   try {
-    root = toml::parse_file(path);
+    document = std::make_shared<const toml::table>(toml::parse_file(path));
   } catch (const toml::parse_error& e) {
     std::ostringstream out;
     out << path << ':' << e.source().begin.line << ':' << e.source().begin.column << ": "
         << e.description();
     return fail(Error::config(out.str()));
   }
+  const toml::table& root = *document;
   Checker checker(path);
   for (const auto& [key, node] : root) {
     const toml::table* table = node.as_table();
@@ -434,7 +413,7 @@ Result<Config> load_config(const std::string& path) {
     } else if (name == "policy") {
       read_policy(checker, *table, config.policy);
     } else if (name == "analyzers") {
-      read_analyzers(checker, *table, config.analyzers);
+      read_analyzers(checker, document, *table, config.analyzers);
     } else if (name == "organisation") {
       read_organisation(checker, *table, config.organisation);
     } else if (name == "lists") {
@@ -442,7 +421,7 @@ Result<Config> load_config(const std::string& path) {
     } else if (name == "history") {
       read_history(checker, *table, config.history);
     } else if (name == "classifier") {
-      read_classifier(checker, *table, config.classifier);
+      checker.error(node, name, "moved: the classifier's model and threshold are [analyzers.content_classifier] keys");
     } else if (name == "auth") {
       read_auth(checker, *table, config.auth);
     } else if (name == "dns") {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 namespace vigie {
 namespace {
 
@@ -32,6 +34,54 @@ TEST(EngineTest, NullBufferIsAnEmptyMessage) {
   const Engine engine{Config{}};
   const ScanResult r = engine.scan(nullptr, Envelope{});
   EXPECT_EQ(r.message->parts().size(), 1u);
+}
+
+}  // namespace
+}  // namespace vigie
+
+namespace vigie {
+namespace {
+
+Config configured(const std::string& toml) {
+  const std::string path = ::testing::TempDir() + "/vigie_engine_config.toml";
+  std::ofstream(path) << toml;
+  Result<Config> config = load_config(path);
+  EXPECT_TRUE(config) << config.error().message;
+  return config ? *config : Config{};
+}
+
+// The configuration reader does not know the analyzers; the engine points at every unknown name
+// and every unknown key of an analyzer's section, all at once, with its line and column.
+TEST(EngineConfigTest, UnknownAnalyzersAndSectionKeysAreLocated) {
+  const Config config = configured(
+      "[analyzers]\n"
+      "disabled = [\"linkz\"]\n"
+      "weights = { ghost = 2 }\n"
+      "[analyzers.lure_language]\n"
+      "list = [\"x.tsv\"]\n"
+      "[analyzers.spelling]\n"
+      "x = 1\n");
+  try {
+    const Engine engine{config};
+    FAIL() << "unknown names must stop the engine";
+  } catch (const EngineConfigError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find(":2:13: analyzers.disabled: unknown analyzer 'linkz'"), std::string::npos) << what;
+    EXPECT_NE(what.find(":3:21: analyzers.weights.ghost: unknown analyzer 'ghost'"), std::string::npos) << what;
+    EXPECT_NE(what.find(":5:8: analyzers.lure_language.list: unknown key"), std::string::npos) << what;
+    EXPECT_NE(what.find("analyzers.spelling: unknown analyzer 'spelling'"), std::string::npos) << what;
+  }
+}
+
+TEST(EngineConfigTest, AnAnalyzerWithoutSettingsRefusesKeys) {
+  const Config config = configured("[analyzers.parse_anomalies]\nstrict = true\n");
+  try {
+    const Engine engine{config};
+    FAIL() << "a key nobody reads must stop the engine";
+  } catch (const EngineConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find(":2:10: analyzers.parse_anomalies.strict: unknown key"),
+              std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

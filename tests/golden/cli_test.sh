@@ -206,7 +206,7 @@ for i in range(60):
 open(f"{out}/new-scam.eml", "w").write(scam(1000))
 open(f"{out}/new-work.eml", "w").write(work(1000))
 ' "$tmp/learn"
-printf '[classifier]\nmodel = "model.txt"\n' > "$tmp/classifier.toml"
+printf '[analyzers.content_classifier]\nmodel = "model.txt"\n' > "$tmp/classifier.toml"
 "$vigie" config check "$tmp/classifier.toml" > /dev/null 2> "$tmp/clserr"; rc=$?
 check "classifier: config check before training exits 0" test "$rc" -eq 0
 check "classifier: config check says untrained" grep -q "warning: classifier: .*model.txt: no model yet, untrained" "$tmp/clserr"

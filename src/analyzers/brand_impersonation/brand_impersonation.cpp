@@ -20,6 +20,7 @@
 #include "intel/brands/brand_list.h"
 #include "intel/brands/brand_names.h"
 #include "intel/brands/text_fold.h"
+#include "intel/shared/shared_lists.h"
 #include "parse/url/url.h"
 
 namespace vigie::analyzers::brand_impersonation {
@@ -72,7 +73,7 @@ constexpr std::string_view kIdentityWordsBefore[] = {
 };
 
 struct State final : AnalyzerState {
-  intel::BrandList brands;
+  std::shared_ptr<const intel::BrandList> brand_list;
   intel::BrandNameIndex names;
   std::unordered_set<std::string> service_words;  // folded
   std::unordered_set<std::string> identity_before;  // folded
@@ -81,12 +82,12 @@ struct State final : AnalyzerState {
 };
 
 Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup) {
-  Result<intel::BrandList> brands = intel::BrandList::load(setup.config);
+  Result<std::shared_ptr<const intel::BrandList>> brands = setup.lists.brands();
   if (!brands) return fail(brands.error());
-  Result<intel::BrandNameIndex> names = intel::BrandNameIndex::build(*brands);
+  Result<intel::BrandNameIndex> names = intel::BrandNameIndex::build(**brands);
   if (!names) return fail(names.error());
   auto state = std::make_shared<State>();
-  state->brands = std::move(*brands);
+  state->brand_list = std::move(*brands);
   state->names = std::move(*names);
   for (std::string_view word : kServiceWords) state->service_words.insert(intel::fold_key(word));
   for (std::string_view word : {"from", "von"}) state->from_words.insert(intel::fold_key(word));
@@ -276,7 +277,7 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
   const bool from_list = message.header("List-Id") != nullptr || message.header("List-Post") != nullptr ||
                          message.header("Mailing-List") != nullptr;
   // Addresses exist only at the user domain itself: news.yahoo.com is Yahoo, anyone@yahoo.com is not.
-  const bool sender_is_user = sender_host.empty() || state.brands.is_listed_user_domain(sender_host);
+  const bool sender_is_user = sender_host.empty() || state.brand_list->is_listed_user_domain(sender_host);
   const bool sender_internal = !sender_host.empty() && context.facts.profile().is_protected(sender_host);
 
   struct Candidate {
@@ -293,10 +294,10 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
   for (const auto& entry : seen) {
     const auto brand_index = entry.first;
     const auto& s = entry.second;
-    const intel::Brand& brand = state.brands.brand(brand_index);
+    const intel::Brand& brand = state.brand_list->brand(brand_index);
     auto brand_owns = [&](std::string_view host) {
-      return !host.empty() && !state.brands.is_listed_user_domain(host) &&
-             state.brands.owns(brand_index, host);
+      return !host.empty() && !state.brand_list->is_listed_user_domain(host) &&
+             state.brand_list->owns(brand_index, host);
     };
     // A bare brand top-level domain ("notifica@bradesco") is no mail domain: forged.
     bool legitimate = !sender_is_user && sender_host.find('.') != std::string::npos &&

@@ -1,8 +1,8 @@
 // content_classifier: does this message read like the phishing the organisation has reported,
 // rather than like its legitimate mail? Owns the CONTENT_RESEMBLES_REPORTED_PHISHING finding.
 // The statistics (tokens, model file, Robinson–Fisher combining) live in intel/content_model;
-// this analyzer loads the model named by [classifier] model once, classifies, and turns a
-// probability at or above [classifier] threshold into a finding.
+// this analyzer loads the model named by [analyzers.content_classifier] model once, classifies,
+// and turns a probability at or above its threshold into a finding.
 //
 // This catches what the rule-based detectors have no rule for — the untargeted, multilingual
 // scams (casinos, dating, miracle products, crypto, prizes) that carry no brand, look-alike or
@@ -45,12 +45,13 @@ class State final : public AnalyzerState {
 };
 
 Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup) {
-  const Config& config = setup.config;
-  if (config.classifier.model.empty()) return std::shared_ptr<const AnalyzerState>();
-  Result<model::ContentModel> loaded = model::load_or_empty(config.classifier.model);
+  model::ClassifierSettings settings;
+  model::read_classifier_settings(setup.settings, settings);
+  if (settings.model.empty()) return std::shared_ptr<const AnalyzerState>();
+  Result<model::ContentModel> loaded = model::load_or_empty(settings.model);
   if (!loaded) return fail(loaded.error());
   if (!model::is_trained(loaded->header())) return std::shared_ptr<const AnalyzerState>();
-  return std::make_shared<const State>(std::move(*loaded), config.classifier.threshold);
+  return std::make_shared<const State>(std::move(*loaded), settings.threshold);
 }
 
 std::string fixed(double value, int decimals) {

@@ -8,6 +8,7 @@
 
 #include "intel/content_model/classifier.h"
 #include "intel/content_model/tokenizer.h"
+#include "config/section.h"
 #include "vigie/engine.h"
 
 namespace vigie {
@@ -64,8 +65,9 @@ class ContentClassifierTest : public ::testing::Test {
   }
   Config config(double threshold = 0.9) const {
     Config c;
-    c.classifier.model = path_;
-    c.classifier.threshold = threshold;
+    c.analyzers.sections["content_classifier"] = config::section_from_toml(
+        "model = \"" + path_ + "\"\nthreshold = " + std::to_string(threshold) + "\n",
+        "analyzers.content_classifier");
     return c;
   }
   std::string path_;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analyzers/analyzer.h"
+#include "config/section.h"
 #include "intel/abused_suffixes/abused_suffixes.h"
 
 namespace vigie::analyzers::domain_reputation {
@@ -30,8 +31,11 @@ class ReputationState final : public AnalyzerState {
 };
 
 Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup) {
-  Result<intel::AbusedSuffixes> suffixes = intel::AbusedSuffixes::load(
-      data_dir(setup.config) + "/abused_suffixes.tsv", setup.config.lists.abused_suffixes);
+  // [analyzers.domain_reputation] lists: the organisation's own suffix lists, after the shipped one.
+  std::vector<std::string> extra;
+  setup.settings.paths("lists", extra);
+  Result<intel::AbusedSuffixes> suffixes =
+      intel::AbusedSuffixes::load(data_dir(setup.config) + "/abused_suffixes.tsv", extra);
   if (!suffixes) return fail(suffixes.error());
   return std::make_shared<const ReputationState>(std::move(*suffixes));
 }

@@ -5,7 +5,7 @@
 // reader by their mailbox address (the sender knows the address, not the person), and a sender
 // address on a free hosting platform or a cloud-mail tenant's default domain (throw-away
 // subdomains), where no organisation runs its mail. Each is weak alone and common in untargeted campaigns; the verdict
-// adds them to the rest. Owns nothing but the host list it borrows from link_categories.
+// adds them to the rest. Owns nothing: it reads the shared link categories (intel::SharedLists).
 #include <algorithm>
 #include <array>
 #include <memory>
@@ -20,6 +20,7 @@
 #include "common/ascii.h"
 #include "intel/identity/domains.h"
 #include "intel/link_categories/link_categories.h"
+#include "intel/shared/shared_lists.h"
 
 namespace vigie::analyzers::filter_evasion {
 namespace {
@@ -141,16 +142,16 @@ std::size_t count_words(std::string_view text) {
 
 class EvasionState final : public AnalyzerState {
  public:
-  explicit EvasionState(intel::LinkCategories categories) : categories_(std::move(categories)) {}
-  const intel::LinkCategories& categories() const { return categories_; }
+  explicit EvasionState(std::shared_ptr<const intel::LinkCategories> categories)
+      : categories_(std::move(categories)) {}
+  const intel::LinkCategories& categories() const { return *categories_; }
 
  private:
-  intel::LinkCategories categories_;
+  std::shared_ptr<const intel::LinkCategories> categories_;
 };
 
 Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup) {
-  Result<intel::LinkCategories> categories = intel::LinkCategories::load(
-      data_dir(setup.config) + "/link_categories", setup.config.lists.link_categories);
+  Result<std::shared_ptr<const intel::LinkCategories>> categories = setup.lists.link_categories();
   if (!categories) return fail(categories.error());
   return std::make_shared<const EvasionState>(std::move(*categories));
 }

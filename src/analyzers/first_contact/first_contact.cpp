@@ -20,6 +20,7 @@
 #include "intel/identity/free_webmail.h"
 #include "intel/identity/names.h"
 #include "intel/sender_history/scan_contacts.h"
+#include "intel/shared/shared_lists.h"
 
 namespace vigie::analyzers::first_contact {
 namespace {
@@ -31,7 +32,7 @@ namespace history = intel::sender_history;
 class State final : public AnalyzerState {
  public:
   std::shared_ptr<history::SenderHistory> store;
-  identity::FreeWebmailList free_mailboxes;
+  std::shared_ptr<const identity::FreeWebmailList> free_mailboxes;
 };
 
 Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup) {
@@ -40,8 +41,7 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup)
   Result<std::shared_ptr<history::SenderHistory>> store = history::open_configured(setup.config.history);
   if (!store) return fail(store.error());
   state->store = std::move(*store);
-  Result<identity::FreeWebmailList> list =
-      identity::FreeWebmailList::load(data_dir(setup.config) + "/free_webmail.tsv");
+  Result<std::shared_ptr<const identity::FreeWebmailList>> list = setup.lists.free_webmail();
   if (!list) return fail(list.error());
   state->free_mailboxes = std::move(*list);
   return std::shared_ptr<const AnalyzerState>(std::move(state));
@@ -65,7 +65,7 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context, const
   const history::MessageParties parties = history::parties_of(context.facts);
   if (parties.sender.empty() || parties.recipients.empty()) return;
   if (context.facts.profile().is_protected(parties.sender_domain)) return;  // a colleague
-  const identity::MailboxCategory* free = state.free_mailboxes.find(parties.sender_domain);
+  const identity::MailboxCategory* free = state.free_mailboxes->find(parties.sender_domain);
 
   std::vector<Evidence> never_seen_by;
   for (const std::string& recipient : parties.recipients) {

@@ -23,6 +23,7 @@
 #include "intel/identity/domains.h"
 #include "intel/identity/free_webmail.h"
 #include "intel/identity/names.h"
+#include "intel/shared/shared_lists.h"
 
 namespace vigie::analyzers::impersonation {
 namespace {
@@ -55,14 +56,13 @@ constexpr std::string_view kRolePhrases[] = {
 
 class State final : public AnalyzerState {
  public:
-  identity::FreeWebmailList free_mailboxes;
+  std::shared_ptr<const identity::FreeWebmailList> free_mailboxes;
   std::vector<std::vector<std::string>> roles;
 };
 
 Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup) {
   auto state = std::make_shared<State>();
-  Result<identity::FreeWebmailList> list =
-      identity::FreeWebmailList::load(data_dir(setup.config) + "/free_webmail.tsv");
+  Result<std::shared_ptr<const identity::FreeWebmailList>> list = setup.lists.free_webmail();
   if (!list) return fail(list.error());
   state->free_mailboxes = std::move(*list);
   for (std::string_view phrase : kRolePhrases) {
@@ -87,7 +87,7 @@ AddressFacts describe(const facts::Identity& id, const State& state) {
                       id.registrable,
                       id.standing == facts::DomainStanding::kProtected,
                       id.standing == facts::DomainStanding::kPartner,
-                      state.free_mailboxes.find(id.domain)};
+                      state.free_mailboxes->find(id.domain)};
 }
 
 std::string shown(const Mailbox& mailbox) {

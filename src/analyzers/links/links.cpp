@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "analyzers/analyzer.h"
+#include "intel/shared/shared_lists.h"
 #include "analyzers/links/url_shapes.h"
 #include "common/ip_address.h"
 #include "intel/link_categories/link_categories.h"
@@ -37,7 +38,7 @@ constexpr std::size_t kMaxAttachmentScanBytes = 4 * 1024 * 1024;
 constexpr int kMaxRedirectDepth = 2;
 
 struct State final : AnalyzerState {
-  intel::LinkCategories categories;
+  std::shared_ptr<const intel::LinkCategories> categories;
 };
 
 // The findings this analyzer gathers before emitting, one slot each.
@@ -218,7 +219,7 @@ class Scan {
     // A mail gateway's rewritten link (Safe Links, URL Defense): what matters is the wrapped URL.
     const Url* target = &url;
     Url unwrapped;
-    const LinkCategoryEntry* entry = state_.categories.match(url.host_ascii(), url_path(url.normalized()));
+    const LinkCategoryEntry* entry = state_.categories->match(url.host_ascii(), url_path(url.normalized()));
     if (entry != nullptr && entry->category == LinkCategory::kUrlWrapper) {
       if (std::optional<Url> inner = wrapped_url(url)) {
         unwrapped = std::move(*inner);
@@ -226,7 +227,7 @@ class Scan {
         unwrapped.part = url.part;
         unwrapped.anchor_text = url.anchor_text;
         target = &unwrapped;
-        entry = state_.categories.match(target->host_ascii(), url_path(target->normalized()));
+        entry = state_.categories->match(target->host_ascii(), url_path(target->normalized()));
       }
     }
     std::string redirect_domain;
@@ -247,7 +248,7 @@ class Scan {
   }
 
   void address(const facts::Identity& identity, double confidence) {
-    const LinkCategoryEntry* entry = state_.categories.match(identity.domain, {});
+    const LinkCategoryEntry* entry = state_.categories->match(identity.domain, {});
     if (entry == nullptr || entry->category != LinkCategory::kTemporaryMail) return;
     found_.add(kTemporaryMail,
                Evidence{facts::identity_location(identity.field),
@@ -347,7 +348,7 @@ class Scan {
       }
       std::string deeper;
       const LinkCategoryEntry* inner_entry =
-          state_.categories.match(inner.host_ascii(), url_path(inner.normalized()));
+          state_.categories->match(inner.host_ascii(), url_path(inner.normalized()));
       inspect(inner, inner_entry, depth + 1, deeper);
       if (!deeper.empty()) redirect_domain = deeper;
     });
@@ -449,7 +450,7 @@ class Scan {
     const std::size_t at = address.rfind('@');
     if (at == std::string_view::npos) return;
     const std::string domain = lowercase(percent_decode(address.substr(at + 1)));
-    const LinkCategoryEntry* entry = state_.categories.match(domain, {});
+    const LinkCategoryEntry* entry = state_.categories->match(domain, {});
     if (entry == nullptr || entry->category != LinkCategory::kTemporaryMail) return;
     found_.add(kTemporaryMail,
                Evidence{location_of(url), bounded(address) + " (temporary_mail; source: " + entry->source + ")"},
@@ -569,7 +570,7 @@ void forms(const ParsedMessage& message, Scan& scan) {
       double confidence = 0.25;  // a search or subscription box posting to a third party
       std::string detail;
       const LinkCategoryEntry* entry =
-          scan.state().categories.match(action.host_ascii(), url_path(action.normalized()));
+          scan.state().categories->match(action.host_ascii(), url_path(action.normalized()));
       if (form.has_password_input || action.host_is_ip) confidence = 1.0;
       if (entry != nullptr && entry->category != LinkCategory::kClickTracker &&
           entry->category != LinkCategory::kOpenRedirect) {
@@ -629,10 +630,9 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
 
 Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup) {
   auto state = std::make_shared<State>();
-  Result<intel::LinkCategories> lists = intel::LinkCategories::load(
-      data_dir(setup.config) + "/link_categories", setup.config.lists.link_categories);
-  if (!lists) return fail(lists.error());
-  state->categories = std::move(*lists);
+  Result<std::shared_ptr<const intel::LinkCategories>> categories = setup.lists.link_categories();
+  if (!categories) return fail(categories.error());
+  state->categories = std::move(*categories);
   return std::shared_ptr<const AnalyzerState>(std::move(state));
 }
 

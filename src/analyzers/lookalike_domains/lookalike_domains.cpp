@@ -29,6 +29,7 @@
 
 #include "analyzers/analyzer.h"
 #include "intel/brands/brand_list.h"
+#include "intel/shared/shared_lists.h"
 #include "parse/url/url.h"
 
 namespace vigie::analyzers::lookalike_domains {
@@ -68,7 +69,7 @@ struct Target {
 
 struct State final : AnalyzerState {
   std::unique_ptr<USpoofChecker, decltype(&uspoof_close)> checker{nullptr, &uspoof_close};
-  intel::BrandList brands;
+  std::shared_ptr<const intel::BrandList> brand_list;
   std::vector<Target> targets;
   StringMap<std::vector<std::uint32_t>> by_key;       // confusable key of the label
   StringMap<std::vector<std::uint32_t>> by_label;     // exact label
@@ -173,9 +174,9 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup)
     uspoof_setRestrictionLevel(state->checker.get(), USPOOF_MODERATELY_RESTRICTIVE);
   }
   if (U_FAILURE(status)) return fail(Error::config(std::string("ICU spoof checker: ") + u_errorName(status)));
-  Result<intel::BrandList> brands = intel::BrandList::load(setup.config);
+  Result<std::shared_ptr<const intel::BrandList>> brands = setup.lists.brands();
   if (!brands) return fail(brands.error());
-  state->brands = std::move(*brands);
+  state->brand_list = std::move(*brands);
 
   auto add_target = [&](std::string_view listed, std::string owner, bool organisation,
                         bool common_word) -> Result<void> {
@@ -213,7 +214,7 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup)
   for (const std::string& d : setup.profile.partner_domains()) {
     if (auto r = add_target(d, "partner", true, false); !r) return fail(r.error());
   }
-  for (const intel::Brand& brand : state->brands.brands()) {
+  for (const intel::Brand& brand : state->brand_list->brands()) {
     for (const intel::BrandDomain& d : brand.domains) {
       if (auto r = add_target(d.domain, brand.id, false, d.common_word); !r) return fail(r.error());
     }
@@ -224,7 +225,7 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup)
   // A label is a common word when any list entry says so, as a domain or as a name ('~'):
   // "windows" marked on windows.com also covers windows.net.
   std::unordered_set<std::string> common_labels;
-  for (const intel::Brand& brand : state->brands.brands()) {
+  for (const intel::Brand& brand : state->brand_list->brands()) {
     for (const auto* domains : {&brand.domains, &brand.user_domains}) {
       for (const intel::BrandDomain& d : *domains) {
         if (d.common_word) common_labels.insert(d.domain.substr(0, d.domain.find('.')));
@@ -295,9 +296,9 @@ class HostChecker {
     // On a hosting provider the public suffix list may stop at the provider ("x.web.app" is
     // registrable) or not ("x.sharepoint.com" is not): either way the customer-chosen part is
     // what imitates.
-    const bool hosted = state_.brands.is_user_domain(registrable);
+    const bool hosted = state_.brand_list->is_user_domain(registrable);
     check_subdomains(left, hosted, best);
-    if (!state_.brands.is_listed_user_domain(registrable)) {
+    if (!state_.brand_list->is_listed_user_domain(registrable)) {
       const std::size_t dot = registrable.find('.');
       const std::string_view label = std::string_view(registrable).substr(0, dot);
       const std::string_view suffix =
@@ -541,7 +542,7 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context, const
     if (!done.insert(c.location + "|" + host).second) continue;
     // The real thing: organisation domains, brand domains and user domains are never look-alikes.
     const bool ours = context.facts.profile().standing(host) != facts::DomainStanding::kOutside;
-    if (ours || !state.brands.owners(host).empty()) continue;
+    if (ours || !state.brand_list->owners(host).empty()) continue;
 
     // Mail repeats the same hosts (senders, trackers, CDNs): remember each host's verdict per
     // thread, keyed by the state's generation so that another engine never reads it.
@@ -557,7 +558,7 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context, const
       m.generation = state.generation;
       m.host = host;
       m.hit = checker.check(*c.url);
-      m.confusable = m.hit.confidence > 0 || state.brands.is_user_domain(host)
+      m.confusable = m.hit.confidence > 0 || state.brand_list->is_user_domain(host)
                          ? std::string()
                          : checker.confusable_reason(*c.url);
     }

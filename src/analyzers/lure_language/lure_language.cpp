@@ -27,6 +27,7 @@
 #include "analyzers/lure_language/hyperscan_handle.h"
 #include "analyzers/lure_language/lure_list.h"
 #include "analyzers/lure_language/text_fold.h"
+#include "config/section.h"
 
 namespace vigie::analyzers::lure_language {
 namespace {
@@ -64,7 +65,7 @@ class LureState final : public AnalyzerState {
 
 // The lists prepare() reads: every *.tsv of data/lures (sorted, so ids are stable), then the
 // operator's files in configuration order.
-Result<std::vector<std::string>> list_files(const Config& config) {
+Result<std::vector<std::string>> list_files(const Config& config, const std::vector<std::string>& extra) {
   namespace fs = std::filesystem;
   const fs::path shipped = fs::path(data_dir(config)) / "lures";
   std::error_code ec;
@@ -75,7 +76,7 @@ Result<std::vector<std::string>> list_files(const Config& config) {
   if (ec) return fail(Error::config(shipped.string() + ": cannot list lure lists: " + ec.message()));
   std::sort(files.begin(), files.end());
   if (files.empty()) return fail(Error::config(shipped.string() + ": no lure list (*.tsv)"));
-  files.insert(files.end(), config.lists.lures.begin(), config.lists.lures.end());
+  files.insert(files.end(), extra.begin(), extra.end());
   return files;
 }
 
@@ -136,13 +137,15 @@ Result<SharedDatabase> compile_or_reuse(const std::vector<LureEntry>& entries) {
 }
 
 Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup) {
-  const Config& config = setup.config;
+  // [analyzers.lure_language] lists: the organisation's own phrases, after the shipped ones.
+  std::vector<std::string> extra;
+  setup.settings.paths("lists", extra);
   if (hs_valid_platform() != HS_SUCCESS) {
     return fail(Error::config(
         "Hyperscan cannot run on this CPU (it needs SSSE3); disable the analyzer with "
         "[analyzers] disabled = [\"lure_language\"]"));
   }
-  Result<std::vector<std::string>> files = list_files(config);
+  Result<std::vector<std::string>> files = list_files(setup.config, extra);
   if (!files) return fail(files.error());
   std::vector<LureEntry> entries;
   for (const std::string& file : *files) {

@@ -7,6 +7,7 @@
 #include "analyzers/analyzer.h"
 #include "analyzers/lure_language/lure_list.h"
 #include "analyzers/lure_language/text_fold.h"
+#include "config/section.h"
 #include "vigie/engine.h"
 
 namespace vigie::analyzers::lure_language {
@@ -112,8 +113,11 @@ TEST(LurePrepareTest, ShippedListsCompile) {
 
 TEST(LurePrepareTest, InvalidPatternNamesFileAndLine) {
   Config config;
-  config.lists.lures.push_back(
-      write_temp("lures_bad_regex.tsv", "# ok\nvotre colis\tparcel_delivery\t1\ts\n(?:unclosed\tprize\t1\ts\n"));
+  config.analyzers.sections["lure_language"] = config::section_from_toml(
+      "lists = [\"" +
+          write_temp("lures_bad_regex.tsv", "# ok\nvotre colis\tparcel_delivery\t1\ts\n(?:unclosed\tprize\t1\ts\n") +
+          "\"]\n",
+      "analyzers.lure_language");
   try {
     Engine engine{config};
     FAIL() << "a broken lure list must stop the engine";
@@ -126,7 +130,8 @@ TEST(LurePrepareTest, InvalidPatternNamesFileAndLine) {
 
 TEST(LurePrepareTest, MissingExtraListFails) {
   Config config;
-  config.lists.lures.push_back(::testing::TempDir() + "no-such-lures.tsv");
+  config.analyzers.sections["lure_language"] = config::section_from_toml(
+      "lists = [\"" + ::testing::TempDir() + "no-such-lures.tsv\"]\n", "analyzers.lure_language");
   EXPECT_THROW(Engine{config}, EngineConfigError);
 }
 

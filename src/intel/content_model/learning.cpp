@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "config/section.h"
 #include "intel/content_model/classifier.h"
 #include "intel/content_model/tokenizer.h"
 #include "service/intake/message_source.h"
@@ -55,7 +56,22 @@ Result<LearnSummary> learn_paths(const std::string& model_path, Label label,
   return summary;
 }
 
-Result<ModelStatus> model_status(const ClassifierConfig& config) {
+void read_classifier_settings(config::SectionReader& reader, ClassifierSettings& out) {
+  reader.path("model", out.model);
+  // At or below 0.5 the model leans to legitimate mail: never a finding.
+  reader.number("threshold", out.threshold, 0.5, 1, /*min_exclusive=*/true);
+}
+
+Result<ClassifierSettings> classifier_settings(const Config& config) {
+  ClassifierSettings settings;
+  const auto section = config.analyzers.sections.find("content_classifier");
+  config::SectionReader reader(section == config.analyzers.sections.end() ? ConfigSection{} : section->second);
+  read_classifier_settings(reader, settings);
+  if (Result<void> checked = reader.finish(); !checked) return fail(checked.error());
+  return settings;
+}
+
+Result<ModelStatus> model_status(const ClassifierSettings& config) {
   ModelStatus status;
   const std::string needed = "; it needs at least " + std::to_string(kMinMessagesPerClass) +
                              " of each (vigie learn --phish / --ham) and emits nothing until then";

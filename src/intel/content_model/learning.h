@@ -12,6 +12,10 @@
 #include "vigie/limits.h"
 #include "vigie/result.h"
 
+namespace vigie::config {
+class SectionReader;
+}
+
 namespace vigie::intel::content_model {
 
 struct LearnSummary {
@@ -37,8 +41,21 @@ struct ModelStatus {
   std::string description;  // one line for the operator, naming the file
 };
 
-// What the model named by [classifier] model has learned, read from its header only. Fails when
-// the file exists but is not a model.
-Result<ModelStatus> model_status(const ClassifierConfig& config);
+// [analyzers.content_classifier]: the model the organisation trains on its own mail and the least
+// phish probability that makes a finding.
+struct ClassifierSettings {
+  std::string model;        // model file; empty: no classifier, no content findings
+  double threshold = 0.6;   // in (0.5, 1]
+};
+
+// Reads the settings from the analyzer's section (the model path is resolved against the
+// configuration file); mistakes are recorded in the reader, as file:line:column errors.
+void read_classifier_settings(config::SectionReader& reader, ClassifierSettings& out);
+// The same from a whole configuration, for commands that run no engine (vigie learn).
+Result<ClassifierSettings> classifier_settings(const Config& config);
+
+// What the model named by the settings has learned, read from its header only. Fails when the
+// file exists but is not a model.
+Result<ModelStatus> model_status(const ClassifierSettings& settings);
 
 }  // namespace vigie::intel::content_model

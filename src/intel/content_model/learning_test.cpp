@@ -78,7 +78,7 @@ TEST_F(LearningTest, InvalidModelIsNeverOverwritten) {
 }
 
 TEST_F(LearningTest, StatusSaysWhatTheModelHasLearned) {
-  ClassifierConfig config{path("model.txt"), 0.9};
+  ClassifierSettings config{path("model.txt"), 0.9};
   Result<ModelStatus> none = model_status(config);
   ASSERT_TRUE(none);
   EXPECT_FALSE(none->trained);

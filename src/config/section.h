@@ -1,0 +1,71 @@
+// Reading one component's own configuration section ([analyzers.<name>]): the component asks for
+// its keys with the types it expects, and every mistake becomes a "file:line:column: key: message"
+// error, all of them in one pass, the same way load_config() reports the core sections. Keys the
+// component did not ask for are unknown keys. Paths are resolved against the configuration file's
+// directory, as load_config() does for its own.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "vigie/config.h"
+#include "vigie/result.h"
+
+namespace vigie {
+
+struct ConfigSection::Data {
+  std::string file;   // the configuration file ("" for built-in defaults)
+  std::string name;   // "analyzers.lure_language"
+  // The whole parsed file, kept alive because a copied table loses its line and column.
+  std::shared_ptr<const toml::table> document;
+  const toml::table* table = nullptr;  // the section, inside document
+};
+
+namespace config {
+
+// A section parsed from TOML text, for tests and for components configured in code. Throws
+// std::invalid_argument on a syntax error (a bug in the caller's text).
+ConfigSection section_from_toml(std::string_view text, std::string name, std::string file = "(inline)");
+
+// The section `table` of `document` (the file `file` as parsed), under `name`.
+ConfigSection section_of(std::shared_ptr<const toml::table> document, const toml::table& table,
+                         std::string name, std::string file);
+
+// "file:line:column: key: message", the form every configuration error takes.
+std::string located_error(std::string_view file, const toml::node& node, std::string_view key,
+                          std::string_view message);
+
+class SectionReader {
+ public:
+  // An empty section reads as a section without keys.
+  explicit SectionReader(const ConfigSection& section);
+
+  // Each reader leaves `out` unchanged when the key is absent or wrong (and records the error).
+  void string(std::string_view key, std::string& out);
+  // A file path, resolved against the configuration file's directory.
+  void path(std::string_view key, std::string& out);
+  void paths(std::string_view key, std::vector<std::string>& out);
+  // A number in (min, max]: `min_exclusive` says whether min itself is refused.
+  void number(std::string_view key, double& out, double min, double max, bool min_exclusive);
+
+  // Records an error about `key` at the section's own position.
+  void error(std::string_view key, std::string_view message);
+  // Every error so far plus one per key nobody asked for; ok when there is none.
+  Result<void> finish();
+
+ private:
+  const toml::node* find(std::string_view key);
+  std::string full(std::string_view key) const;
+  std::string resolve(std::string path) const;
+
+  const ConfigSection::Data* data_;
+  std::vector<std::string> asked_;
+  std::vector<std::string> errors_;
+};
+
+}  // namespace config
+}  // namespace vigie
