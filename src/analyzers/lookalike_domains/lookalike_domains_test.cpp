@@ -117,7 +117,12 @@ TEST_F(LookalikeDomainsTest, RealDomainsAndNeighboursAreClean) {
   for (const char* url :
        {"https://login.microsoftonline.com/", "https://www.office.com/", "https://docs.google.com/d/x",
         "https://www.paypalobjects.com/logo.png", "https://exemple.gouv.fr/", "https://github.com/x",
-        "https://x.blogspot.com/", "http://www.apple.com/", "https://www.notif-colissimo-laposte.info/"}) {
+        "https://x.blogspot.com/", "http://www.apple.com/", "https://www.notif-colissimo-laposte.info/",
+        // Brands' auxiliary domains (issue 12): assets, sign-in and user content of the brand itself.
+        "https://github.githubassets.com/assets/app.js", "https://avatars.githubusercontent.com/u/1",
+        "https://aadcdn.msauthimages.net/logo.png", "https://login.microsoftonline-p.com/",
+        "https://www.gstatic.com/x.png", "https://r1.gvt1.com/x", "https://cvws.icloud-content.com/B/x",
+        "https://gateway.icloud.apple-cloudkit.com/x"}) {
     ScanResult r;
     const Finding* f = scan_link(url, r);
     EXPECT_EQ(f, nullptr) << url << ": " << (f ? f->evidence.front().value : "");
@@ -188,7 +193,7 @@ TEST_F(GovernmentLookalikeTest, DomainsAddingWordsToAnOrdinaryWordAreNotLookalik
         "theatre-elysee.com", "champs-elysees-immobilier.fr", "observatoire-numerique.fr",
         "numerique-territoires.fr", "agence-numerique.fr", "espace-numerique.fr", "interieur.maison-deco.fr",
         "numerique.campus-example.fr", "mail.numerique.campus-example.fr", "interieur-services.fr",
-        "ssi-conseil.fr"}) {
+        "ssi-conseil.fr", "support-poste.dsi.example.fr"}) {
     for (bool link : {false, true}) {
       ScanResult r;
       const Finding* f = link ? scan_link("https://" + std::string(host) + "/", r)
