@@ -9,7 +9,10 @@
 //   - forms asking for a password, forms posting elsewhere, HTML attachments that are log-in pages
 //     or script redirectors.
 // Links to the sender's own domain and to the organisation's protected and partner domains are
-// not reported: they are not where a lure sends people. Newsletter click trackers, which make a
+// not reported: they are not where a lure sends people. Nor are links to the own places of a brand
+// whose domain sent the message (data/brands.tsv): a SharePoint share notification from
+// sharepointonline.com links to x.sharepoint.com, the service doing its job; a share
+// notification is judged by where its links lead, and these lead nowhere else. Newsletter click trackers, which make a
 // text/target mismatch normal, only lower the confidence of a mismatch.
 // Hot path: one pass over message.urls(); every list lookup is a hash probe per host label.
 #include <algorithm>
@@ -22,6 +25,7 @@
 #include "analyzers/analyzer.h"
 #include "analyzers/links/url_shapes.h"
 #include "common/ip_address.h"
+#include "intel/brands/brand_list.h"
 #include "intel/link_categories/link_categories.h"
 #include "parse/url/url.h"
 
@@ -44,6 +48,7 @@ struct StringHash {
 
 struct State final : AnalyzerState {
   intel::LinkCategories categories;
+  intel::BrandList brands;
   // Registrable domains of the organisation and its partners: links there are not lures.
   std::unordered_set<std::string, StringHash, std::equal_to<>> trusted_domains;
   std::vector<IpNetwork> internal_networks;
@@ -207,6 +212,9 @@ class Scan {
     if (const std::size_t at = mail_from.rfind('@'); at != std::string::npos) {
       add_sender_domain(mail_from.substr(at + 1));
     }
+    for (const Mailbox& m : message.addresses("From").mailboxes) {
+      for (std::uint32_t brand : state_.brands.owners(lowercase(m.domain))) sender_brands_.push_back(brand);
+    }
   }
 
   void link(const Url& url) {
@@ -271,6 +279,12 @@ class Scan {
     return !domain.empty() && std::find(sender_domains_.begin(), sender_domains_.end(), domain) !=
                                   sender_domains_.end();
   }
+  // The sender's domain, or a place of the brand whose domain the From address is at.
+  bool is_sender_place(const Url& url) const {
+    if (is_sender_domain(url.registrable_domain())) return true;
+    return std::any_of(sender_brands_.begin(), sender_brands_.end(),
+                       [&](std::uint32_t brand) { return state_.brands.serves(brand, url.host_ascii()); });
+  }
   bool is_trusted(std::string_view registrable) const {
     return !registrable.empty() && state_.trusted_domains.contains(registrable);
   }
@@ -317,7 +331,7 @@ class Scan {
   // the innermost redirect target, so the mismatch check compares the text with the real end.
   void inspect(const Url& url, const LinkCategoryEntry* entry, int depth, std::string& redirect_domain) {
     if (is_trusted(url.registrable_domain())) return;
-    const bool own = is_sender_domain(url.registrable_domain());
+    const bool own = is_sender_place(url);
     const std::string_view path = url_path(url.normalized());
 
     if (url.host_is_ip) ip_literal(url);
@@ -549,6 +563,7 @@ class Scan {
 
   const State& state_;
   std::vector<std::string> sender_domains_;
+  std::vector<std::uint32_t> sender_brands_;  // brands owning the From domain
   Collector found_;
 };
 
@@ -652,6 +667,9 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const Config& config) {
       intel::LinkCategories::load(data_dir(config) + "/link_categories", config.lists.link_categories);
   if (!lists) return fail(lists.error());
   state->categories = std::move(*lists);
+  Result<intel::BrandList> brands = intel::BrandList::load(config);
+  if (!brands) return fail(brands.error());
+  state->brands = std::move(*brands);
   for (const auto* domains : {&config.organisation.protected_domains, &config.organisation.partner_domains}) {
     for (const std::string& d : *domains) {
       std::string registrable = parse::registrable_domain(d);
