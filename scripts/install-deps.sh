@@ -17,6 +17,8 @@ runtime_and_build=(
   libunbound-dev      # live DNS (--dns, --dns-server): caching resolver library (NLnet Labs)
   libhyperscan-dev    # lure-language phrase matching (pkg-config libhs; amd64 only, needs SSSE3)
   libsqlite3-dev      # sender history of the first-contact detector (WAL, user_version migrations)
+  wfrench wamerican   # word lists (/usr/share/dict): look-alike detection tells ordinary-word names
+                      # (interieur, defense) from distinctive ones (intel/brands/common_words.h)
 )
 test_only=(
   libgtest-dev libgmock-dev   # unit tests
@@ -33,6 +35,9 @@ test_only=(
   dnsutils                    # tests/auth_e2e: dig, to wait until that server answers
   openssl                     # tests/auth_e2e and the CLI test: RSA keys for signed test messages
   python3-yaml                # tests/auth_e2e: one YAML zone turned into unbound local-data
+  # tests/lookalike: dnstwist generates look-alike attacks on protected domains, offline
+  # (--format list); python3-tld lets it split gouv.fr-style suffixes, python3-idna encodes IDNs
+  dnstwist python3-tld python3-idna
 )
 
 missing=()

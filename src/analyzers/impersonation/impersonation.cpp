@@ -257,8 +257,8 @@ void check_reply_to(const facts::MessageFacts& facts, const AddressFacts& sender
     if (target.organisation_domain == sender.organisation_domain && !other_free_account) continue;
     if (facts.profile().is_personal_address(target.address)) continue;
     const Evidence evidence{"header:Reply-To", shown(mailbox) + " — " + category_text(target)};
+    if (target.is_protected) continue;  // the answers come back to us: nothing leaves
     if (sender.is_protected) {
-      if (target.is_protected) continue;  // another of our own domains
       from_protected.push_back(evidence);
       protected_confidence = std::max(protected_confidence, target.is_partner ? 0.5 : 1.0);
     } else if (target.free_mailbox != nullptr) {

@@ -155,6 +155,13 @@ TEST(ImpersonationTest, ReplyToAnUnrelatedCompanyIsWeak) {
   EXPECT_TRUE(scan(Config{}, "From: a@one.example\nTo: b@two.example\nReply-To: b@two.example\n").empty());
 }
 
+TEST(ImpersonationTest, ReplyToOurOwnDomainIsNoDiversion) {
+  // A service's notification answered to the colleague who shared (issue 12: SharePoint): the
+  // reply stays in the organisation.
+  EXPECT_FALSE(scan(org(), "From: no-reply@sharepointonline.com\nReply-To: jean.dupont@prefecture-exemple.gouv.fr\n")
+                   .has("REPLY_TO_OTHER_DOMAIN"));
+}
+
 TEST(ImpersonationTest, NewsletterReplyingFromItsOwnSubdomainIsBenign) {
   EXPECT_TRUE(scan(Config{}, "From: News <news@example.com>\nReply-To: reply@email.example.com\n"
                              "List-Unsubscribe: <mailto:u@email.example.com>\n").empty());

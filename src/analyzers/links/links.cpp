@@ -9,7 +9,10 @@
 //   - forms asking for a password, forms posting elsewhere, HTML attachments that are log-in pages
 //     or script redirectors.
 // Links to the sender's own domain and to the organisation's protected and partner domains are
-// not reported: they are not where a lure sends people. Newsletter click trackers, which make a
+// not reported: they are not where a lure sends people. Nor are links to the own places of a brand
+// whose domain sent the message (data/brands.tsv): a SharePoint share notification from
+// sharepointonline.com links to x.sharepoint.com, the service doing its job; a share
+// notification is judged by where its links lead, and these lead nowhere else. Newsletter click trackers, which make a
 // text/target mismatch normal, only lower the confidence of a mismatch.
 // Hot path: one pass over message.urls(); every list lookup is a hash probe per host label.
 #include <algorithm>
@@ -22,6 +25,7 @@
 #include "intel/shared/shared_lists.h"
 #include "analyzers/links/url_shapes.h"
 #include "common/ip_address.h"
+#include "intel/brands/brand_list.h"
 #include "intel/link_categories/link_categories.h"
 #include "parse/url/url.h"
 
@@ -39,6 +43,7 @@ constexpr int kMaxRedirectDepth = 2;
 
 struct State final : AnalyzerState {
   std::shared_ptr<const intel::LinkCategories> categories;
+  std::shared_ptr<const intel::BrandList> brands;
 };
 
 // The findings this analyzer gathers before emitting, one slot each.
@@ -198,6 +203,9 @@ class Scan {
       if (identity.field == facts::IdentityField::kReplyTo || identity.registrable.empty()) continue;
       if (!is_sender_domain(identity.registrable)) sender_domains_.push_back(identity.registrable);
     }
+    for (const facts::Identity* from : facts.identities(facts::IdentityField::kFrom)) {
+      for (std::uint32_t brand : state_.brands->owners(from->domain)) sender_brands_.push_back(brand);
+    }
   }
 
   void link(const Url& url) {
@@ -261,6 +269,12 @@ class Scan {
     return !domain.empty() && std::find(sender_domains_.begin(), sender_domains_.end(), domain) !=
                                   sender_domains_.end();
   }
+  // The sender's domain, or a place of the brand whose domain the From address is at.
+  bool is_sender_place(const Url& url) const {
+    if (is_sender_domain(url.registrable_domain())) return true;
+    return std::any_of(sender_brands_.begin(), sender_brands_.end(),
+                       [&](std::uint32_t brand) { return state_.brands->serves(brand, url.host_ascii()); });
+  }
   bool is_trusted(std::string_view registrable) const { return profile_.is_trusted_registrable(registrable); }
   const State& state() const { return state_; }
 
@@ -298,7 +312,7 @@ class Scan {
   // the innermost redirect target, so the mismatch check compares the text with the real end.
   void inspect(const Url& url, const LinkCategoryEntry* entry, int depth, std::string& redirect_domain) {
     if (is_trusted(url.registrable_domain())) return;
-    const bool own = is_sender_domain(url.registrable_domain());
+    const bool own = is_sender_place(url);
     const std::string_view path = url_path(url.normalized());
 
     if (url.host_is_ip) ip_literal(url);
@@ -529,6 +543,7 @@ class Scan {
   const State& state_;
   const facts::OrganisationProfile& profile_;
   std::vector<std::string> sender_domains_;
+  std::vector<std::uint32_t> sender_brands_;  // brands owning the From domain
   Collector found_;
 };
 
@@ -633,6 +648,9 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup)
   Result<std::shared_ptr<const intel::LinkCategories>> categories = setup.lists.link_categories();
   if (!categories) return fail(categories.error());
   state->categories = std::move(*categories);
+  Result<std::shared_ptr<const intel::BrandList>> brands = setup.lists.brands();
+  if (!brands) return fail(brands.error());
+  state->brands = std::move(*brands);
   return std::shared_ptr<const AnalyzerState>(std::move(state));
 }
 

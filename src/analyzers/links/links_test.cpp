@@ -315,5 +315,37 @@ TEST(LinksTest, ExtraListAddsEntries) {
   std::remove(path.c_str());
 }
 
+// A SharePoint share notification as Microsoft sends it: from its notification domain, Reply-To the
+// colleague who shared, links to the tenant's SharePoint and to Microsoft's own sites.
+std::string sharepoint_notification(std::string_view from, std::string_view link_host) {
+  const std::string link = "https://" + std::string(link_host) + "/:x:/s/Finances/EaBcD1234efGhIjKl?e=Ab1Cd2";
+  return "From: \"Jean Dupont (via SharePoint)\" <" + std::string(from) +
+         ">\nReply-To: Jean Dupont <jean.dupont@contoso.example>\nTo: Marie Martin <marie.martin@contoso.example>\n"
+         "Subject: =?utf-8?q?Jean_Dupont_a_partag=C3=A9_=C2=AB_Budget_2025=2Exlsx_=C2=BB_avec_vous?=\n"
+         "Message-ID: <a1b2c3d4@odspnotify>\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n"
+         "<html><body><p><b>Jean Dupont</b> a partag\xC3\xA9 un fichier avec vous</p>"
+         "<p>Voici le classeur dont nous avons parl\xC3\xA9 en r\xC3\xA9union.</p>"
+         "<p><img src=\"https://res.cdn.office.net/assets/item-types/48/xlsx.png\" alt=\"\">"
+         "<a href=\"" + link + "\">Budget 2025.xlsx</a></p><p><a href=\"" + link + "\">Ouvrir</a></p>"
+         "<p><a href=\"https://go.microsoft.com/fwlink/?LinkId=521839\">D\xC3\xA9" "claration de confidentialit\xC3\xA9</a></p>"
+         "<p>Microsoft Corporation, One Microsoft Way, Redmond, WA 98052</p></body></html>\n";
+}
+
+TEST(LinksTest, ShareNotificationIsJudgedByWhereItsLinksLead) {
+  // Issue 12: Microsoft's own notification, whose links stay on Microsoft's service, is no
+  // file-sharing lure, and the message as a whole is accepted.
+  const std::string genuine = sharepoint_notification("no-reply@sharepointonline.com", "contoso.sharepoint.com");
+  EXPECT_FALSE(scan(genuine).contains("LINK_FILE_SHARING"));
+  const Engine engine{Config{}};
+  const ScanResult r = engine.scan(std::make_shared<const std::string>(genuine), Envelope{});
+  EXPECT_EQ(r.verdict.action, Action::kAccept) << r.verdict.score;
+  // The same words from a sender that is no brand's domain, or from Microsoft's domain with a link
+  // to another file-sharing service, still are.
+  EXPECT_TRUE(scan(sharepoint_notification("no-reply@sharepoint-notify.example", "contoso.sharepoint.com"))
+                  .contains("LINK_FILE_SHARING"));
+  EXPECT_TRUE(scan(sharepoint_notification("no-reply@sharepointonline.com", "www.dropbox.com"))
+                  .contains("LINK_FILE_SHARING"));
+}
+
 }  // namespace
 }  // namespace vigie

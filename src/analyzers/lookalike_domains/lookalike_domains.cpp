@@ -1,26 +1,40 @@
 // lookalike_domains: domains built to be mistaken for the organisation's own and partner domains
 // (config [organisation]) or for a brand's domains (data/brands.tsv), wherever the reader meets
 // them — sender, Reply-To, Sender and Return-Path addresses, link hosts, and domains written into
-// display names. Techniques, each with its own confidence:
+// display names. Hosts are compared as they read (skeleton.h: diacritics and compatibility forms
+// folded, decorated Latin letters and small capitals read as their letter, UTS #39 confusables),
+// so every technique below also catches its internationalised spelling. Techniques, each with its
+// own confidence:
 //   - the target domain written as the left labels of another domain (paypal.com.evil.example);
-//   - same confusable key (UTS #39 skeleton via ICU uspoof, plus the rn/m, vv/w, cl/d, 0/o, 1/l
-//     swaps): IDN homoglyphs and ASCII look-alikes (paypa1.com, rnicrosoft.com);
+//   - same confusable key (reading, then the rn/m, vv/w, cl/d, 0/o, 1/l swaps): IDN homoglyphs
+//     (inteŕieuʀ.gouv.fr, ѕѕі.gouv.fr) and ASCII look-alikes (paypa1.com, rnicrosoft.com);
 //   - same name under another suffix (exemple.gouv.fr → exemple.fr, paypal.com → paypal.co);
-//   - small edit distance on the registrable label (Damerau-Levenshtein 1, or 2 on long names);
+//   - small edit distance on the read registrable label (Damerau-Levenshtein 1, or 2 on long names):
+//     typos, and homoglyphs combined with a typo;
+//   - the target domain with a dot or hyphen moved, added or removed, read across the labels
+//     (interi.eur.gouv.fr, exemple-gouv.fr, exemple-gouv-fr.com), and for the organisation's
+//     domains also with one letter changed (exernple-gouv.fr);
 //   - the name plus added words or hyphens (paypal-secure-login.com, exemple-gouv.fr);
-//   - the name as a subdomain label of an unrelated or free-hosting domain;
-// and, without a target, internationalised labels that mix scripts or read as Latin.
+//   - the name as a subdomain label of an unrelated or free-hosting domain.
+// An organisation name that is an ordinary word ("interieur", "defense": intel/brands/common_words)
+// or shorter than 5 letters counts in the last two only next to words that imitate an official
+// or sign-in service (gouv, secure, login…): "deco-interieur.fr" and "hotel-elysee-paris.fr" are
+// somebody else's business, "interieur-gouv.fr" is not. Brand names marked '~' in the list only
+// count by confusable characters.
+// Without a target, internationalised labels that mix scripts or read as Latin are reported too.
 // Never reported: the targets themselves, their subdomains, any brand-owned domain, and user
 // domains (free mail and hosting providers are real domains, not look-alikes).
+// Evidence shows the host in Unicode beside its ASCII form and names each imitating character.
 //
-// Everything per target is precomputed in prepare(): confusable keys, exact labels, full domains,
-// and a symmetric-deletion index for edit distance, so a host costs a few dozen hash lookups
-// whatever the number of targets.
+// Everything per target is precomputed in prepare(): confusable keys, exact labels, full domains
+// read without separators, and symmetric-deletion indexes for edit distance, so a host costs a
+// bounded number of hash lookups whatever the number of targets.
 #include <unicode/uspoof.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <bitset>
 #include <deque>
 #include <memory>
 #include <stdexcept>
@@ -28,8 +42,10 @@
 #include <unordered_set>
 
 #include "analyzers/analyzer.h"
+#include "analyzers/lookalike_domains/skeleton.h"
 #include "intel/brands/brand_list.h"
 #include "intel/shared/shared_lists.h"
+#include "intel/brands/common_words.h"
 #include "parse/url/url.h"
 
 namespace vigie::analyzers::lookalike_domains {
@@ -41,6 +57,8 @@ using intel::StringMap;
 constexpr std::size_t kMaxHosts = 64;
 constexpr std::size_t kMaxEvidence = 8;
 constexpr std::size_t kMaxLabels = 16;
+constexpr std::size_t kMaxWords = 16;    // words of a host compared across separators
+constexpr std::size_t kMaxRunWords = 6;  // words of a target domain ("institut-strategie.gouv.fr": 4)
 constexpr std::size_t kBloomBits = std::size_t{1} << 20;
 constexpr std::size_t kMemoSlots = 1024;
 
@@ -58,13 +76,34 @@ constexpr std::string_view kLureWords[] = {
     "clients", "usa", "global", "group", "notification", "notifications", "check", "status",
 };
 
+// Words that make a domain pass for an official, sign-in or payment service, beyond adding words
+// to a name: an ordinary-word name counts as imitated only next to one of these
+// ("interieur-gouv.fr", "secure-interieur.fr", "payment-elysee.fr", but not "espace-interieur.fr"
+// nor "interieur-services.fr"). The actions of dnstwist's list of words used in targeted phishing,
+// French ones, and what makes a name look governmental.
+constexpr std::string_view kImitationWords[] = {
+    "gouv", "gov", "gouvfr", "govfr", "gouvernement", "government", "ministere", "ministry",
+    "secure", "securise", "security", "securite", "ssl", "login", "signin", "signup", "logon",
+    "auth", "authentification", "authentication", "verify", "verification", "validation",
+    "confirm", "confirmation", "account", "accounts", "compte", "comptes", "connexion", "access",
+    "admin", "webmail", "mail", "messagerie", "password", "motdepasse", "reset", "recovery",
+    "unlock", "update", "download", "install", "enroll", "register", "claim", "pay", "payment",
+    "payments", "paiement", "billing", "invoice", "facture", "refund", "remboursement", "amende",
+    "amendes", "portail", "portal", "intranet", "extranet", "officiel", "official", "sso", "www",
+};
+
 struct Target {
-  std::string domain;  // registrable domain: "paypal.com", "exemple.gouv.fr"
-  std::string label;   // its first label: "paypal"
-  std::string suffix;  // the rest: "com"
-  std::string owner;   // "organisation" / "partner" / brand id, for evidence
+  std::string domain;   // registrable domain: "paypal.com", "exemple.gouv.fr"
+  std::string label;    // its first label: "paypal"
+  std::string suffix;   // the rest: "com"
+  std::string reading;  // the label as read (skeleton.h): the label itself unless internationalised
+  std::string joined;   // the whole domain read without dots and hyphens: "exemplegouvfr"
+  std::string separators;  // the dots and hyphens between its words: ".."
+  std::string owner;    // "organisation" / "partner" / brand id, for evidence
   bool organisation = false;
-  bool common_word = false;
+  bool common_word = false;    // brand list '~': look-alike by confusable characters only
+  bool ordinary_word = false;  // organisation name that is a common word or short (see top)
+  bool user_domain = false;    // a mailbox or hosting provider: nobody imitates it by moving dots
 };
 
 struct State final : AnalyzerState {
@@ -75,11 +114,17 @@ struct State final : AnalyzerState {
   StringMap<std::vector<std::uint32_t>> by_label;     // exact label
   StringMap<std::vector<std::uint32_t>> by_domain;    // full domain, for the subdomain trick
   StringMap<std::vector<std::uint32_t>> by_deletion;  // label with 0..2 characters deleted
+  StringMap<std::vector<std::uint32_t>> by_joined;    // Target::joined
+  // Organisation targets' joined form with 0..1 character deleted, and the lengths of those forms
+  // (a host's run of words is looked up only when its length is one of them ±1).
+  StringMap<std::vector<std::uint32_t>> by_joined_deletion;
+  std::bitset<64> joined_lengths;
   // One bit per hash of a by_deletion key: most variants of a host's label match nothing, and a
   // bit test in 128 KiB is far cheaper than a probe of the map.
   std::vector<std::uint64_t> deletion_bloom = std::vector<std::uint64_t>(kBloomBits / 64);
   std::uint64_t generation = 0;  // identifies this state in the per-thread memo
   std::unordered_set<std::string> lure_words;
+  std::unordered_set<std::string> imitation_words;
 };
 
 // Labels short enough to collide by chance are only compared by confusable key.
@@ -99,10 +144,11 @@ std::string to_lower_ascii(std::string_view s) {
   return out;
 }
 
-// Confusable key of one label: UTS #39 skeleton, lowercased (twice, see text_fold.cpp), then the
-// ASCII swaps skeletons leave alone — 'w' reads as "vv" and 'd' as "cl" (skeletons already turn
-// 'm' into "rn", '0' into 'o' and '1' into 'l').
-std::string confusable_key(const USpoofChecker& checker, std::string_view label) {
+// ICU's UTS #39 skeleton of one label, lowercased (twice, see text_fold.cpp), then the ASCII swaps
+// skeletons leave alone ('w' reads as "vv", 'd' as "cl"). Kept for labels compared with no target
+// (CONFUSABLE_DOMAIN): unlike a reading it keeps diacritics, so an accented French name does not
+// "read as Latin" by itself.
+std::string icu_skeleton_key(const USpoofChecker& checker, std::string_view label) {
   std::string current(label);
   for (int round = 0; round < 2; ++round) {
     UErrorCode status = U_ZERO_ERROR;
@@ -162,6 +208,35 @@ std::size_t osa_distance(std::string_view a, std::string_view b) {
   return d[a.size()][b.size()];
 }
 
+// Words of a host (or domain) as read, split at dots and hyphens, with the separator before each
+// word but the first; empty words ("a--b") are skipped. At most kMaxWords.
+struct Words {
+  std::vector<std::string_view> words;
+  std::string separators;  // separators[i] stands between words[i] and words[i + 1]
+};
+Words split_words(std::string_view host) {
+  Words out;
+  std::size_t start = 0;
+  char pending = 0;
+  for (std::size_t i = 0; i <= host.size() && out.words.size() < kMaxWords; ++i) {
+    if (i < host.size() && host[i] != '.' && host[i] != '-') continue;
+    if (i > start) {
+      if (!out.words.empty()) out.separators.push_back(pending == 0 ? '.' : pending);
+      out.words.push_back(host.substr(start, i - start));
+      pending = 0;
+    }
+    if (i < host.size() && (pending == 0 || host[i] == '.')) pending = host[i];
+    start = i + 1;
+  }
+  return out;
+}
+
+// The reading of a listed domain (ASCII or punycode) through its Unicode form.
+std::string read_listed_domain(std::string_view ascii_domain) {
+  const Url url = parse::normalize_url("http://" + std::string(ascii_domain) + "/", UrlSource::kText);
+  return read_host(url.valid ? url.host_unicode() : ascii_domain).text;
+}
+
 Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup) {
   auto state = std::make_shared<State>();
   static std::atomic<std::uint64_t> generations{0};
@@ -178,8 +253,8 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup)
   if (!brands) return fail(brands.error());
   state->brand_list = std::move(*brands);
 
-  auto add_target = [&](std::string_view listed, std::string owner, bool organisation,
-                        bool common_word) -> Result<void> {
+  auto add_target = [&](std::string_view listed, std::string owner, bool organisation, bool common_word,
+                        bool user_domain) -> Result<void> {
     const std::string host = parse::normalize_host(listed);
     if (host.empty()) {
       return fail(Error::config("organisation: invalid domain '" + std::string(listed) + "'"));
@@ -190,8 +265,19 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup)
     if (registrable.empty() || registrable != host) return {};
     const std::size_t dot = registrable.find('.');
     if (dot == std::string::npos) return {};
-    Target t{registrable, registrable.substr(0, dot), registrable.substr(dot + 1), std::move(owner),
-             organisation, common_word};
+    Target t;
+    t.domain = registrable;
+    t.label = registrable.substr(0, dot);
+    t.suffix = registrable.substr(dot + 1);
+    t.owner = std::move(owner);
+    t.organisation = organisation;
+    t.common_word = common_word;
+    t.user_domain = user_domain;
+    const std::string reading = read_listed_domain(registrable);
+    t.reading = reading.substr(0, reading.find('.'));
+    const Words words = split_words(reading);
+    for (std::string_view w : words.words) t.joined += w;
+    t.separators = words.separators;
     const auto index = static_cast<std::uint32_t>(state->targets.size());
     auto& same_domain = state->by_domain[t.domain];
     for (std::uint32_t other : same_domain) {
@@ -199,27 +285,34 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup)
     }
     same_domain.push_back(index);
     if (t.label.size() >= min_label(t)) {
-      state->by_key[confusable_key(*state->checker, t.label)].push_back(index);
-      state->by_label[t.label].push_back(index);
+      state->by_key[confusable_key(t.reading)].push_back(index);
+      state->by_label[t.reading].push_back(index);
       if (const std::size_t depth = max_distance(t); depth > 0) {
-        add_deletions(t.label, depth, index, state->by_deletion, state->deletion_bloom);
+        add_deletions(t.reading, depth, index, state->by_deletion, state->deletion_bloom);
+      }
+      if (words.words.size() <= kMaxRunWords && t.joined.size() < state->joined_lengths.size() - 1) {
+        state->by_joined[t.joined].push_back(index);
+        if (organisation) {
+          add_deletions(t.joined, 1, index, state->by_joined_deletion, state->deletion_bloom);
+          state->joined_lengths.set(t.joined.size());
+        }
       }
     }
     state->targets.push_back(std::move(t));
     return {};
   };
   for (const std::string& d : setup.profile.protected_domains()) {
-    if (auto r = add_target(d, "organisation", true, false); !r) return fail(r.error());
+    if (auto r = add_target(d, "organisation", true, false, false); !r) return fail(r.error());
   }
   for (const std::string& d : setup.profile.partner_domains()) {
-    if (auto r = add_target(d, "partner", true, false); !r) return fail(r.error());
+    if (auto r = add_target(d, "partner", true, false, false); !r) return fail(r.error());
   }
   for (const intel::Brand& brand : state->brand_list->brands()) {
     for (const intel::BrandDomain& d : brand.domains) {
-      if (auto r = add_target(d.domain, brand.id, false, d.common_word); !r) return fail(r.error());
+      if (auto r = add_target(d.domain, brand.id, false, d.common_word, false); !r) return fail(r.error());
     }
     for (const intel::BrandDomain& d : brand.user_domains) {
-      if (auto r = add_target(d.domain, brand.id, false, d.common_word); !r) return fail(r.error());
+      if (auto r = add_target(d.domain, brand.id, false, d.common_word, true); !r) return fail(r.error());
     }
   }
   // A label is a common word when any list entry says so, as a domain or as a name ('~'):
@@ -235,10 +328,24 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup)
       if (name.common_word) common_labels.insert(to_lower_ascii(name.text));
     }
   }
+  std::vector<std::string> organisation_labels;
   for (Target& t : state->targets) {
     if (!t.organisation && common_labels.contains(t.label)) t.common_word = true;
+    if (t.organisation) organisation_labels.push_back(t.reading);
+  }
+  // The organisation's names are judged by the word lists; brand names by the '~' of their list,
+  // since many brands are words too ("amazon", "google" are in the English list).
+  const std::vector<bool> ordinary = intel::common_words(organisation_labels);
+  std::size_t next = 0;
+  for (Target& t : state->targets) {
+    if (!t.organisation) continue;
+    t.ordinary_word = ordinary[next++] || t.reading.size() < 5;
   }
   for (std::string_view w : kLureWords) state->lure_words.insert(std::string(w));
+  for (std::string_view w : kImitationWords) {
+    state->lure_words.insert(std::string(w));
+    state->imitation_words.insert(std::string(w));
+  }
   return std::shared_ptr<const AnalyzerState>(std::move(state));
 }
 
@@ -290,24 +397,44 @@ class HostChecker {
     const std::string_view host = url.host_ascii();
     const std::string_view registrable = url.registrable_domain();
     if (registrable.empty() || registrable.size() >= host.size() + 1) return best;
-    const std::size_t left_size = host.size() - registrable.size();
-    const std::string_view left =
-        left_size == 0 ? std::string_view() : std::string_view(host).substr(0, left_size - 1);
+    // Compare what the reader sees: the host read through skeleton.h, label for label.
+    const HostReading reading = read_host(url.host_unicode().empty() ? host : url.host_unicode());
+    const std::vector<std::string_view> read_labels = split_labels(reading.text);
+    const std::size_t label_count = split_labels(host).size();
+    const std::size_t registrable_count = split_labels(registrable).size();
+    if (read_labels.size() != label_count || registrable_count > label_count) return best;
+    const std::size_t label_index = label_count - registrable_count;
+    const std::string_view read_label = read_labels[label_index];
+    const std::string_view read_left =
+        label_index == 0 ? std::string_view()
+                         : std::string_view(reading.text)
+                               .substr(0, static_cast<std::size_t>(read_label.data() - reading.text.data()) - 1);
+    const Words words = split_words(reading.text);
+    // For each left label: whether it or a label right of it, up to the registrable one, holds a
+    // word that imitates ("interieur.gouv-portail.com"; not "mail.interieur.maison-deco.fr").
+    std::vector<bool> imitation_from(label_index, false);
+    const std::vector<std::string_view> registrable_words = split_hyphens(read_label);
+    bool imitation = std::any_of(registrable_words.begin(), registrable_words.end(),
+                                 [&](std::string_view w) { return is_imitation(w); });
+    for (std::size_t i = label_index; i-- > 0;) {
+      for (std::string_view w : split_hyphens(read_labels[i])) imitation = imitation || is_imitation(w);
+      imitation_from[i] = imitation;
+    }
     // On a hosting provider the public suffix list may stop at the provider ("x.web.app" is
     // registrable) or not ("x.sharepoint.com" is not): either way the customer-chosen part is
     // what imitates.
     const bool hosted = state_.brand_list->is_user_domain(registrable);
-    check_subdomains(left, hosted, best);
+    check_subdomains(read_left, hosted, imitation_from, best);
+    check_moved_separators(words, best);
     if (!state_.brand_list->is_listed_user_domain(registrable)) {
       const std::size_t dot = registrable.find('.');
       const std::string_view label = std::string_view(registrable).substr(0, dot);
       const std::string_view suffix =
           dot == std::string::npos ? std::string_view() : std::string_view(registrable).substr(dot + 1);
-      const std::vector<std::string_view> unicode_labels = split_labels(url.host_unicode());
-      const std::size_t label_index = split_labels(host).size() - split_labels(registrable).size();
-      const std::string_view unicode_label =
-          label_index < unicode_labels.size() ? unicode_labels[label_index] : label;
-      check_label(label, unicode_label, suffix, best);
+      check_label(label, read_label, reading.latin, suffix, best);
+    }
+    if (best.confidence > 0 && !reading.imitations.empty()) {
+      best.technique += "; " + describe_imitations(reading.imitations);
     }
     return best;
   }
@@ -324,7 +451,7 @@ class HostChecker {
       if (U_SUCCESS(status) && result != 0) {
         return "label '" + std::string(label) + "' mixes scripts or hides characters";
       }
-      const std::string key = confusable_key(*state_.checker, label);
+      const std::string key = icu_skeleton_key(*state_.checker, label);
       if (!key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
             return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
           })) {
@@ -342,7 +469,12 @@ class HostChecker {
 
   bool is_lure(std::string_view word) const { return state_.lure_words.contains(std::string(word)); }
 
-  void check_subdomains(std::string_view left, bool hosted, Hit& best) const {
+  bool is_imitation(std::string_view word) const {
+    return state_.imitation_words.contains(std::string(word));
+  }
+
+  void check_subdomains(std::string_view left, bool hosted, const std::vector<bool>& imitation_from,
+                        Hit& best) const {
     if (left.empty()) return;
     const std::vector<std::string_view> labels = split_labels(left);
     // A whole target domain among the left labels: "paypal.com.secure-login.example".
@@ -358,13 +490,16 @@ class HostChecker {
       }
     }
     // The target's name as a subdomain label or a word of one: "paypal.account-check.example".
-    for (std::string_view label : labels) {
-      for (std::string_view word : split_hyphens(label)) {
+    for (std::size_t l = 0; l < labels.size(); ++l) {
+      const bool imitation = l < imitation_from.size() && imitation_from[l];
+      for (std::string_view word : split_hyphens(labels[l])) {
         const auto it = state_.by_label.find(word);
         if (it == state_.by_label.end()) continue;
         for (std::uint32_t t : it->second) {
           const Target& target = state_.targets[t];
           if (target.common_word || word.size() < 5) continue;
+          // "interieur.maison-deco.fr" is a decoration blog; "interieur.gouv-portail.com" is not.
+          if (target.ordinary_word && !imitation) continue;
           offer(best, hosted ? 0.8 : 0.6, t,
                 hosted ? "its name as a subdomain on a free hosting service"
                        : "its name as a subdomain of an unrelated domain");
@@ -373,10 +508,72 @@ class HostChecker {
     }
   }
 
-  void check_label(std::string_view label, std::string_view unicode_label, std::string_view suffix,
+  // A target domain read across the host's dots and hyphens: a run of the host's words that,
+  // joined, spells the target's words joined ("interi.eur.gouv.fr", "exemple-gouv.fr",
+  // "exemple-gouv-fr.com", "secure-exemple.gouv.fr.evil.example"), exactly or, for the
+  // organisation's domains, with one letter changed ("interleur-gouv.fr"). A run with the target's
+  // own separators is reported only inside a label and before the end ("secure-exemple.gouv.fr.x"):
+  // from a label's start it is the target under another suffix (cisco.com.au, a brand's regional
+  // site) or written as a subdomain, and at the end it is the target's text closing another name
+  // ("shopping-list.ru" for list.ru, "champs-elysees.fr" for elysee.fr): other checks judge those.
+  void check_moved_separators(const Words& host, Hit& best) const {
+    const std::size_t n = host.words.size();
+    std::string joined, separators, variant;
+    std::vector<std::uint32_t> near;
+    for (std::size_t i = 0; i < n; ++i) {
+      joined.clear();
+      separators.clear();
+      for (std::size_t j = i; j < n && j - i < kMaxRunWords; ++j) {
+        if (j > i) separators.push_back(host.separators[j - 1]);
+        joined.append(host.words[j]);
+        const bool same_place = j + 1 == n || i == 0 || host.separators[i - 1] == '.';
+        const auto run_text = [&] {
+          const char* begin = host.words[i].data();
+          return std::string(begin, static_cast<std::size_t>(host.words[j].data() + host.words[j].size() - begin));
+        };
+        if (const auto it = state_.by_joined.find(joined); it != state_.by_joined.end()) {
+          for (std::uint32_t t : it->second) {
+            const Target& target = state_.targets[t];
+            if (target.common_word || target.user_domain) continue;
+            if (same_place && separators == target.separators) continue;
+            offer(best, 0.9, t, "its domain with a dot or hyphen moved ('" + run_text() + "')");
+          }
+        }
+        // One letter changed as well: organisation domains only, whose list is short and whose
+        // joined names are long enough not to meet by chance.
+        const std::size_t length = joined.size();
+        if (length + 1 >= state_.joined_lengths.size()) break;
+        if (!state_.joined_lengths[length] && !state_.joined_lengths[length + 1] &&
+            (length == 0 || !state_.joined_lengths[length - 1])) {
+          continue;
+        }
+        near.clear();
+        auto lookup = [&](std::string_view v) {
+          const auto it = state_.by_joined_deletion.find(v);
+          if (it == state_.by_joined_deletion.end()) return;
+          for (std::uint32_t t : it->second) {
+            if (std::find(near.begin(), near.end(), t) == near.end()) near.push_back(t);
+          }
+        };
+        lookup(joined);
+        for (std::size_t k = 0; k < length; ++k) {
+          variant.assign(joined, 0, k).append(joined, k + 1);
+          lookup(variant);
+        }
+        for (std::uint32_t t : near) {
+          const Target& target = state_.targets[t];
+          if (target.joined.size() < 8 || (same_place && separators == target.separators)) continue;
+          if (osa_distance(joined, target.joined) != 1) continue;
+          offer(best, 0.85, t, "its domain with a dot or hyphen moved and a letter changed ('" + run_text() + "')");
+        }
+      }
+    }
+  }
+
+  void check_label(std::string_view label, std::string_view reading, bool latin, std::string_view suffix,
                    Hit& best) const {
-    const bool idn = unicode_label != label;
-    const std::string key = confusable_key(*state_.checker, unicode_label);
+    const bool idn = reading != label;
+    const std::string key = confusable_key(reading);
     if (const auto it = state_.by_key.find(key); it != state_.by_key.end()) {
       for (std::uint32_t t : it->second) {
         const Target& target = state_.targets[t];
@@ -395,11 +592,11 @@ class HostChecker {
                   : "look-alike letters (rn/m, vv/w, cl/d, 0/o, 1/l)");
       }
     }
-    if (!idn && label.size() >= 5) check_edit_distance(label, suffix, best);
-    check_added_words(label, suffix, best);
+    if (latin && reading.size() >= 5) check_edit_distance(reading, idn, suffix, best);
+    check_added_words(reading, best);
   }
 
-  void check_edit_distance(std::string_view label, std::string_view suffix, Hit& best) const {
+  void check_edit_distance(std::string_view label, bool idn, std::string_view suffix, Hit& best) const {
     std::vector<std::uint32_t> candidates;
     auto lookup = [&](std::string_view variant) {
       const std::size_t bit = bloom_bit(variant);
@@ -423,34 +620,49 @@ class HostChecker {
     }
     for (std::uint32_t t : candidates) {
       const Target& target = state_.targets[t];
-      if (target.label == label) continue;
+      if (target.reading == label) continue;
       // Readers anchor on the first letter, and typosquats keep it: a brand name with another
       // first letter is far more often an ordinary word ("finance" for "binance").
-      if (!target.organisation && label.front() != target.label.front()) continue;
-      const std::size_t distance = osa_distance(label, target.label);
+      if (!target.organisation && label.front() != target.reading.front()) continue;
+      const std::size_t distance = osa_distance(label, target.reading);
       if (distance == 0 || distance > max_distance(target)) continue;
-      double confidence = distance == 1 ? 0.85 : 0.65;
+      // Look-alike characters and a typo together are no accident.
+      double confidence = distance == 1 ? (idn ? 0.9 : 0.85) : (idn ? 0.8 : 0.65);
       if (target.suffix != suffix) confidence *= 0.9;
       offer(best, confidence, t,
-            "name at edit distance " + std::to_string(distance) + " ('" + std::string(label) + "')");
+            idn ? "look-alike characters and " + std::to_string(distance) + " letter(s) changed ('" +
+                      std::string(label) + "')"
+                : "name at edit distance " + std::to_string(distance) + " ('" + std::string(label) + "')");
     }
   }
 
-  void check_added_words(std::string_view label, std::string_view suffix, Hit& best) const {
+  void check_added_words(std::string_view label, Hit& best) const {
     const std::vector<std::string_view> words = split_hyphens(label);
     if (words.size() >= 2) {
+      // The name is a run of the label's words (a target label may be several: "ministere-exemple").
       for (std::size_t i = 0; i < words.size(); ++i) {
-        const auto it = state_.by_label.find(words[i]);
-        if (it == state_.by_label.end()) continue;
-        bool all_lures = true;
-        for (std::size_t k = 0; k < words.size(); ++k) {
-          if (k != i && !is_lure(words[k])) all_lures = false;
-        }
-        for (std::uint32_t t : it->second) {
-          const Target& target = state_.targets[t];
-          if (target.common_word) continue;
-          if (words[i].size() < 4 && !(all_lures && target.organisation)) continue;
-          offer(best, all_lures ? 0.9 : 0.75, t, "its name with added words ('" + std::string(label) + "')");
+        for (std::size_t j = i + 1; j <= words.size() && j - i <= kMaxRunWords; ++j) {
+          if (i == 0 && j == words.size()) break;  // the whole label: check_label's comparisons
+          const auto begin = static_cast<std::size_t>(words[i].data() - label.data());
+          const auto end = static_cast<std::size_t>(words[j - 1].data() - label.data()) + words[j - 1].size();
+          const std::string_view name = label.substr(begin, end - begin);
+          const auto it = state_.by_label.find(name);
+          if (it == state_.by_label.end()) continue;
+          bool all_lures = true, imitation = false;
+          for (std::size_t k = 0; k < words.size(); ++k) {
+            if (k >= i && k < j) continue;
+            if (!is_lure(words[k])) all_lures = false;
+            if (is_imitation(words[k])) imitation = true;
+          }
+          for (std::uint32_t t : it->second) {
+            const Target& target = state_.targets[t];
+            if (target.common_word) continue;
+            // An ordinary word with other words is somebody else's name ("deco-interieur",
+            // "avocat-defense") unless everything around it imitates ("interieur-gouv").
+            if (target.ordinary_word && !(all_lures && imitation)) continue;
+            if (name.size() < 4 && !(all_lures && target.organisation)) continue;
+            offer(best, all_lures ? 0.9 : 0.75, t, "its name with added words ('" + std::string(label) + "')");
+          }
         }
       }
       return;
@@ -465,16 +677,24 @@ class HostChecker {
         for (std::uint32_t t : it->second) {
           const Target& target = state_.targets[t];
           if (target.common_word || name.size() < (target.organisation ? 5u : 6u)) continue;
+          if (target.ordinary_word && !is_imitation(rest)) continue;
           offer(best, is_lure(rest) ? 0.8 : 0.55, t,
                 "its name with added letters ('" + std::string(label) + "')");
         }
       }
     }
-    (void)suffix;
   }
 
   const State& state_;
 };
+
+// The host as the reader sees it, with its ASCII (punycode) form beside it when they differ.
+std::string shown_host(const Url& url) {
+  const std::string_view ascii = url.host_ascii();
+  const std::string_view unicode = url.host_unicode();
+  if (unicode.empty() || unicode == ascii) return std::string(ascii);
+  return std::string(unicode) + " (" + std::string(ascii) + ")";
+}
 
 struct Candidate {
   std::string location;
@@ -565,7 +785,7 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context, const
     const Hit& hit = m.hit;
     if (hit.confidence > 0) {
       const Target& t = state.targets[hit.target];
-      Evidence ev{c.location, host + " imitates " + t.domain + " (" +
+      Evidence ev{c.location, shown_host(*c.url) + " imitates " + t.domain + " (" +
                                   (t.organisation ? t.owner : "brand " + t.owner) + "): " + hit.technique};
       if (t.organisation) {
         if (organisation.size() < kMaxEvidence) organisation.push_back(std::move(ev));

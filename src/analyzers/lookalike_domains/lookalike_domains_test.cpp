@@ -1,5 +1,6 @@
 // lookalike_domains: each technique fires against the organisation's and brands' domains; the real
-// domains, their subdomains, partners, free-mail providers and unrelated domains do not.
+// domains, their subdomains, partners, free-mail providers and unrelated domains do not. The
+// French-government fixture below holds the visual tricks and the ordinary-word domains of issue 12.
 #include <gtest/gtest.h>
 
 #include "vigie/engine.h"
@@ -116,10 +117,103 @@ TEST_F(LookalikeDomainsTest, RealDomainsAndNeighboursAreClean) {
   for (const char* url :
        {"https://login.microsoftonline.com/", "https://www.office.com/", "https://docs.google.com/d/x",
         "https://www.paypalobjects.com/logo.png", "https://exemple.gouv.fr/", "https://github.com/x",
-        "https://x.blogspot.com/", "http://www.apple.com/", "https://www.notif-colissimo-laposte.info/"}) {
+        "https://x.blogspot.com/", "http://www.apple.com/", "https://www.notif-colissimo-laposte.info/",
+        // Brands' auxiliary domains (issue 12): assets, sign-in and user content of the brand itself.
+        "https://github.githubassets.com/assets/app.js", "https://avatars.githubusercontent.com/u/1",
+        "https://aadcdn.msauthimages.net/logo.png", "https://login.microsoftonline-p.com/",
+        "https://www.gstatic.com/x.png", "https://r1.gvt1.com/x", "https://cvws.icloud-content.com/B/x",
+        "https://gateway.icloud.apple-cloudkit.com/x"}) {
     ScanResult r;
     const Finding* f = scan_link(url, r);
     EXPECT_EQ(f, nullptr) << url << ": " << (f ? f->evidence.front().value : "");
+  }
+}
+
+// Protected names that are ordinary words (interieur, defense, diplomatie, elysee, numerique), a
+// distinctive one (institut-strategie) and a short acronym (ssi).
+class GovernmentLookalikeTest : public LookalikeDomainsTest {
+ protected:
+  static void SetUpTestSuite() {
+    Config config;
+    config.organisation.protected_domains = {"interieur.gouv.fr", "defense.gouv.fr", "diplomatie.gouv.fr",
+                                             "elysee.fr", "numerique.gouv.fr", "ssi.gouv.fr",
+                                             "institut-strategie.example"};
+    engine_ = new Engine(config);
+  }
+  static void TearDownTestSuite() {
+    delete engine_;
+    engine_ = nullptr;
+  }
+};
+
+TEST_F(GovernmentLookalikeTest, VisualTricksAreOrganisationLookalikes) {
+  const char* hosts[] = {
+      "inte\xC5\x95ieu\xCA\x80.gouv.fr",                 // ŕ, small capital ʀ
+      "d\xC3\xAA\xC6\x92\xC3\xAAns\xC3\xAA.gouv.fr",      // ê, ƒ
+      "\xE1\xB8\x8Dipl\xE1\xB4\x8Fmatie.gouv.fr",           // ḍ, small capital ᴏ
+      "\xC4\x9Bl\xE1\xBA\x8Fs\xC4\x9B" "e.fr",              // ě, ẏ
+      "\xD1\x95\xD1\x95\xD1\x96.gouv.fr",                  // Cyrillic ѕѕі
+      "interi.eur.gouv.fr",                             // a dot added
+      "inter.ieur.gouv.fr",
+      "institut-strat\xC3\xA9gie.example",               // é
+      "int\xC3\xA9rieur-gouv.fr",                        // é and a hyphen for a dot
+      "interleur-gouv.fr",                              // l for i and a hyphen for a dot
+      "\xD1\x96nterieur-gouv.fr",                        // Cyrillic і and a hyphen for a dot
+      "d\xC3\xA9" "fence.gouv.fr",                       // é and one letter changed
+      "i\xEA\x9E\x91terie\xCA\x89r.gouv.fr",               // ꞑ (n with descender), ʉ (u bar)
+      "\xD4\x81\xD1\x96\xD1\x80\xD3\x8F\xD0\xBE\xD0\xBC\xD0\xB0\xD1\x82\xD1\x96\xD0\xB5.gouv.fr",  // Cyrillic
+  };
+  for (const char* host : hosts) {
+    for (bool link : {false, true}) {
+      ScanResult r;
+      const Finding* f = link ? scan_link("https://" + std::string(host) + "/connexion", r)
+                              : scan_from("agent@" + std::string(host), r);
+      ASSERT_NE(f, nullptr) << host;
+      EXPECT_EQ(f->id, "LOOKALIKE_ORGANISATION_DOMAIN") << host << ": " << f->evidence.front().value;
+      EXPECT_GE(f->confidence, 0.85) << host << ": " << f->evidence.front().value;
+    }
+  }
+}
+
+TEST_F(GovernmentLookalikeTest, EvidenceShowsUnicodeBesidePunycodeAndNamesTheTrick) {
+  ScanResult r;
+  const Finding* f = scan_from("agent@inte\xC5\x95ieu\xCA\x80.gouv.fr", r);
+  ASSERT_NE(f, nullptr);
+  const std::string& what = f->evidence.front().value;
+  EXPECT_NE(what.find("inte\xC5\x95ieu\xCA\x80.gouv.fr (xn--"), std::string::npos) << what;
+  EXPECT_NE(what.find("imitates interieur.gouv.fr"), std::string::npos) << what;
+  EXPECT_NE(what.find("\xC5\x95 (U+0155) imitates r, \xCA\x80 (U+0280) imitates r"), std::string::npos) << what;
+}
+
+TEST_F(GovernmentLookalikeTest, DomainsAddingWordsToAnOrdinaryWordAreNotLookalikes) {
+  for (const char* host :
+       {"deco-interieur.fr", "architecte-interieur.com", "interieur-design.fr", "mon-interieur-cosy.fr",
+        "decointerieur.fr", "avocat-defense.fr", "defense-consommateurs.org", "self-defense-paris.fr",
+        "ecole-diplomatie.org", "diplomatie-economique.fr", "hotel-elysee-paris.fr", "elysee-coiffure.fr",
+        "theatre-elysee.com", "champs-elysees-immobilier.fr", "observatoire-numerique.fr",
+        "numerique-territoires.fr", "agence-numerique.fr", "espace-numerique.fr", "interieur.maison-deco.fr",
+        "numerique.campus-example.fr", "mail.numerique.campus-example.fr", "interieur-services.fr",
+        "ssi-conseil.fr", "support-poste.dsi.example.fr"}) {
+    for (bool link : {false, true}) {
+      ScanResult r;
+      const Finding* f = link ? scan_link("https://" + std::string(host) + "/", r)
+                              : scan_from("contact@" + std::string(host), r);
+      EXPECT_EQ(f, nullptr) << host << ": " << (f ? f->evidence.front().value : "");
+    }
+  }
+}
+
+TEST_F(GovernmentLookalikeTest, OrdinaryWordsNextToOfficialOrSignInWordsAreStillLookalikes) {
+  for (const char* host :
+       {"interieur-gouv.fr", "interieur-gouv-fr.com", "secure-interieur.gouv.fr.evil.example",
+        "interieurgouv.fr", "defense-gouv.fr", "login-defense.fr", "diplomatie-gouv.fr.example.net",
+        "elysee-fr.com", "webmail-elysee.fr", "numerique.gouv-portail.com", "ssi-gouv.fr",
+        "institut-strategie-login.com", "payment-elysee.fr", "elysee-update.fr", "access-interieur.fr"}) {
+    ScanResult r;
+    const Finding* f = scan_link("https://" + std::string(host) + "/", r);
+    ASSERT_NE(f, nullptr) << host;
+    EXPECT_EQ(f->id, "LOOKALIKE_ORGANISATION_DOMAIN") << host;
+    EXPECT_GE(f->confidence, 0.65) << host << ": " << f->evidence.front().value;
   }
 }
 

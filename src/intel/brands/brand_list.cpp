@@ -167,4 +167,12 @@ bool BrandList::is_user_domain(std::string_view host) const {
   });
 }
 
+bool BrandList::serves(std::uint32_t brand, std::string_view host) const {
+  if (owns(brand, host)) return true;
+  return for_each_parent(host, [&](std::string_view suffix) {
+    const auto it = user_domains_.find(suffix);
+    return it != user_domains_.end() && it->second == brand;
+  });
+}
+
 }  // namespace vigie::intel

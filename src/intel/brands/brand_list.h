@@ -68,6 +68,10 @@ class BrandList {
   bool owns(std::uint32_t brand, std::string_view host) const;
   // True when the host is (under) a user domain: anyone can have a page there.
   bool is_user_domain(std::string_view host) const;
+  // True when the host is one of the brand's own places: a domain it owns, or under one of its
+  // user domains, where its own service puts what its users share (x.sharepoint.com for
+  // Microsoft, drive.google.com for Google).
+  bool serves(std::uint32_t brand, std::string_view host) const;
   // True when the domain itself is listed as a user domain (not merely under one): anyone can
   // have an address there.
   bool is_listed_user_domain(std::string_view domain) const { return user_domains_.contains(domain); }
