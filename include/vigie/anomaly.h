@@ -12,6 +12,11 @@ namespace vigie {
 using PartId = std::uint32_t;
 inline constexpr PartId kNoPart = 0xffffffffu;
 
+// An object of the scan's object tree (include/vigie/object.h): 0 is the message itself.
+using ObjectId = std::uint32_t;
+inline constexpr ObjectId kMessageObject = 0;
+inline constexpr ObjectId kNoObject = 0xffffffffu;
+
 // X-macro list: name, one-line meaning. Stable identifiers: they appear in JSON output.
 #define VIGIE_ANOMALY_KINDS(X)                                                                 \
   X(kMessageTooLarge, "message_too_large", "message exceeds max_message_bytes")               \

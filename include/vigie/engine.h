@@ -1,9 +1,12 @@
 // The engine: runs the scan pipeline on one message.
 //
-//   raw bytes + Envelope → ParsedMessage → authentication → analyzers (registry) → Verdict
+//   raw bytes + Envelope → ParsedMessage → authentication → object tree (object analyzers and
+//   extractors) → message facts → analyzers → Verdict
 //
-// An Engine is built once from a Config and is immutable afterwards: scan() is const and may be
-// called from many threads at once, each scan owning its own ParsedMessage.
+// An Engine is built once from a Config and injected Services and is immutable afterwards: scan()
+// is const, has no side effect, and may be called from many threads at once, each scan owning its
+// own ParsedMessage. What should happen after a verdict (recording the sender in the history) is
+// the caller's to run: after_scan().
 #pragma once
 
 #include <chrono>
@@ -17,16 +20,11 @@
 #include "vigie/config.h"
 #include "vigie/finding.h"
 #include "vigie/message.h"
+#include "vigie/object.h"
 #include "vigie/services.h"
 #include "vigie/verdict.h"
 
 namespace vigie {
-namespace auth {
-struct AuthSettings;
-namespace dns {
-class Resolver;
-}
-}  // namespace auth
 
 // What the MTA (or the operator, for an archive) knows about the delivery, not in the message.
 struct Envelope {
@@ -43,21 +41,12 @@ struct Envelope {
 struct ScanResult {
   std::unique_ptr<ParsedMessage> message;
   AuthResults auth;
+  ObjectTree objects;                        // views into *message: they live together
   std::vector<Finding> findings;
+  std::vector<LimitCrossing> limits_reached;  // what was not examined, and why
   Verdict verdict;
   std::uint64_t elapsed_us = 0;
 };
-
-namespace analyzers {
-struct AnalyzerDescriptor;
-class AnalyzerState;
-}  // namespace analyzers
-namespace intel::sender_history {
-class SenderHistory;
-}
-namespace facts {
-class OrganisationProfile;
-}
 
 // A configuration the engine cannot start with (an analyzer's list is unreadable or invalid).
 class EngineConfigError : public std::runtime_error {
@@ -77,24 +66,18 @@ class Engine {
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
-  const Config& config() const { return config_; }
-  // After the verdict, scan() records the message's sender for its recipients in the sender
-  // history (when configured and the message was accepted or tagged: see
-  // intel/sender_history/scan_contacts.h).
+  const Config& config() const;
   ScanResult scan(std::shared_ptr<const std::string> bytes, const Envelope& envelope) const;
+  // What follows a verdict, for the caller to run once the message is decided: today, recording
+  // the sender for the recipients in the sender history (when configured and the message was
+  // accepted or tagged, intel/sender_history/scan_contacts.h). Kept out of scan() so that
+  // re-scanning an archive or a retro-hunt teaches the history nothing. A failed write never
+  // fails: the history only makes later senders look familiar or new.
+  void after_scan(const ScanResult& result, const Envelope& envelope) const;
 
  private:
-  struct EnabledAnalyzer {
-    const analyzers::AnalyzerDescriptor* descriptor;
-    std::shared_ptr<const analyzers::AnalyzerState> state;
-    double weight;
-  };
-  Config config_;
-  Services services_;
-  std::unique_ptr<const facts::OrganisationProfile> profile_;
-  std::vector<EnabledAnalyzer> analyzers_;
-  std::shared_ptr<const auth::AuthSettings> auth_settings_;
-  std::shared_ptr<intel::sender_history::SenderHistory> history_;  // null without [history] path
+  struct Impl;
+  std::unique_ptr<const Impl> impl_;
 };
 
 }  // namespace vigie

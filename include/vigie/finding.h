@@ -3,8 +3,11 @@
 // and French; analyzers only choose an id and attach evidence.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
+
+#include "vigie/anomaly.h"
 
 namespace vigie {
 
@@ -13,10 +16,30 @@ struct LocalizedText {
   std::string fr;
 };
 
-// Where in the message and what was seen: "header:From", "part:3", "url", "anomaly:..."
+// What was seen and where: the object it was seen in (the message itself, a MIME part, a file
+// extracted from one), the field of that object ("header:From", "url", "text", "filename"...), and
+// the value. Outputs render the place as the object's path and the field ("part 3: url").
 struct Evidence {
-  std::string location;
+  ObjectId object = kMessageObject;
+  std::string field;
   std::string value;
+
+  Evidence() = default;
+  Evidence(std::string field_name, std::string seen)
+      : field(std::move(field_name)), value(std::move(seen)) {}
+  Evidence(ObjectId in, std::string field_name, std::string seen)
+      : object(in), field(std::move(field_name)), value(std::move(seen)) {}
+};
+
+// A limit that kept the scan from examining part of the message: the verdict then says the
+// message was not fully examined, rather than reading as clean.
+struct LimitCrossing {
+  std::string limit;            // the [limits] key reached ("max_hosts_checked")
+  std::string stage;            // who stopped: an analyzer's name, "objects"
+  std::uint64_t observed = 0;   // how much there was (at least)
+  std::uint64_t allowed = 0;    // the limit
+  ObjectId object = kMessageObject;
+  std::string not_examined;     // what was left out, for the analyst
 };
 
 struct Finding {

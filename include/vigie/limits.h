@@ -1,7 +1,9 @@
 // Hard limits on untrusted input. Every limit that bounds time or memory for a hostile message lives
 // here, with one line on what it guards; each is overridable in the [limits] section of the
-// configuration and documented in docs/limits.md. Crossing a limit is never a crash: the parser
-// records an Anomaly{kind, observed, limit} and stops descending at that point.
+// configuration (the key is the field's name) and documented in docs/limits.md. Crossing a limit
+// is never a crash and never silent: the parser records an Anomaly{kind, observed, limit}, the
+// object queue and the analyzers a LimitCrossing, and the verdict says the message was not fully
+// examined (Verdict::complete).
 #pragma once
 
 #include <cstddef>
@@ -30,6 +32,29 @@ struct Limits {
   std::uint32_t max_urls = 5000;
   // Most uuencoded blocks looked for in one text part.
   std::uint32_t max_uuencode_blocks = 64;
+
+  // --- The object tree (files inside files) ---
+  // Deepest object: the message is 0, its parts 1, a file extracted from a part 2...
+  std::uint32_t max_object_depth = 16;
+  // Most files the extractors may add to one message's tree.
+  std::uint32_t max_extracted_objects = 1000;
+  // Largest sum of the extracted files' sizes (archive bombs, memory).
+  std::uint64_t max_extracted_bytes = 128ull << 20;
+  // Largest size of an extracted file over the size of the file it came from (above 1 MiB).
+  std::uint32_t max_expansion_ratio = 100;
+
+  // --- Analyzers ---
+  // Most distinct hosts (senders, then links in reading order, then resources) checked for
+  // look-alikes per message; the cost of each is a few dozen hash lookups.
+  std::uint32_t max_hosts_checked = 256;
+  // Readable text scanned per message for lure phrases, after folding.
+  std::uint64_t max_lure_text_bytes = 256ull << 10;
+  // Readable text read per message for brand names.
+  std::uint64_t max_brand_text_bytes = 256ull << 10;
+  // Readable text examined per part for words split by invisible characters.
+  std::uint64_t max_evasion_text_bytes = 64ull << 10;
+  // Redirects followed inside a link's query (a tracker wrapping an open redirect wrapping...).
+  std::uint32_t max_redirect_depth = 2;
 };
 
 }  // namespace vigie

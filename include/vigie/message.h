@@ -82,6 +82,8 @@ struct Part {
 struct PartHashes {
   std::string md5, sha1, sha256;  // lowercase hex of the decoded bytes
 };
+// The three digests of `data` (OpenSSL).
+PartHashes compute_hashes(std::string_view data);
 
 // A file found uuencoded inside a text part.
 struct EmbeddedFile {
@@ -90,6 +92,7 @@ struct EmbeddedFile {
   std::uint64_t size = 0;
   PartHashes hashes;
   bool complete = false;
+  std::shared_ptr<const std::string> content;  // the decoded file, for the object tree
 };
 
 class ParsedMessage {

@@ -26,6 +26,7 @@
 #include "vigie/services.h"
 #include "vigie/finding.h"
 #include "vigie/message.h"
+#include "vigie/object.h"
 
 namespace vigie {
 namespace config {
@@ -43,6 +44,8 @@ struct ScanContext {
   const Envelope& envelope;
   const AuthResults& auth;
   const facts::MessageFacts& facts;
+  const ObjectTree& objects;  // evidence names objects: objects.of_part(url.part)
+  const Limits& limits;
 };
 
 // What prepare() builds an analyzer's state from, once per engine.
@@ -56,18 +59,29 @@ struct AnalyzerSetup {
   intel::SharedLists& lists;                  // lists several analyzers read, loaded once
 };
 
+// Where an analyzer's output goes: findings, and the limits that kept it from examining part of
+// the message (which the engine turns into ANALYSIS_INCOMPLETE and an incomplete verdict).
 class FindingSink {
  public:
-  explicit FindingSink(std::vector<Finding>& out) : out_(out) {}
+  FindingSink(std::vector<Finding>& findings, std::vector<LimitCrossing>& crossings, std::string_view stage)
+      : findings_(findings), crossings_(crossings), stage_(stage) {}
   // confidence in 0..1 (clamped): how sure the analyzer is that this finding is what it says.
   void emit(verdict::FindingId id, std::vector<Evidence> evidence, double confidence = 1) {
     Finding f = verdict::make_finding(id, std::move(evidence));
     f.confidence = confidence < 0 ? 0 : confidence > 1 ? 1 : confidence;
-    out_.push_back(std::move(f));
+    findings_.push_back(std::move(f));
+  }
+  // `limit` is the [limits] key; `not_examined` says, for the analyst, what was left out.
+  void limit_reached(std::string_view limit, std::uint64_t observed, std::uint64_t allowed,
+                     std::string not_examined, ObjectId object = kMessageObject) {
+    crossings_.push_back(LimitCrossing{std::string(limit), std::string(stage_), observed, allowed, object,
+                                       std::move(not_examined)});
   }
 
  private:
-  std::vector<Finding>& out_;
+  std::vector<Finding>& findings_;
+  std::vector<LimitCrossing>& crossings_;
+  std::string_view stage_;
 };
 
 // The immutable per-engine state of an analyzer; each analyzer derives its own.
@@ -96,12 +110,57 @@ struct AnalyzerDescriptor {
 // Every compiled-in analyzer, in registry.def order.
 std::span<const AnalyzerDescriptor* const> registry();
 
-// Runs one analyzer on one message and appends its findings to `out`, each named after the
-// analyzer, with the configured score override ([analyzers] scores) multiplied by the analyzer's
-// weight and the finding's confidence. An analyzer that throws is a bug in that analyzer: it
-// becomes an ANALYZER_ERROR finding naming it, and the scan goes on.
-void run_analyzer(const AnalyzerDescriptor& analyzer, const AnalyzerState* state, double weight,
-                  const AnalyzerConfig& config, const ParsedMessage& message,
-                  const ScanContext& context, std::vector<Finding>& out);
+// ---- Object analyzers ----------------------------------------------------------------------
+// An object analyzer looks at one object of the tree (an attachment, a file found inside one)
+// whose type its predicate accepts; an extractor is an object analyzer that pushes the files it
+// finds inside as child objects, which go through the same queue. Registered in
+// object_registry.def; configured, enabled and weighted like the message analyzers.
+
+// What an object analyzer may do besides emitting findings. Children go through the limits of
+// the object queue ([limits] max_object_depth, max_extracted_objects, max_extracted_bytes,
+// max_expansion_ratio); a child a limit refuses is recorded as not examined.
+class ObjectContext {
+ public:
+  virtual ~ObjectContext() = default;
+  virtual const ParsedMessage& message() const = 0;
+  virtual const ObjectTree& objects() const = 0;
+  // Adds a file found inside `parent`; kNoObject when a limit refused it.
+  virtual ObjectId push_child(const Object& parent, Object child, std::shared_ptr<const std::string> content) = 0;
+  // A link read inside an object: it joins the message's followable links.
+  virtual void add_url(Url url) = 0;
+};
+
+struct ObjectAnalyzerDescriptor {
+  std::string_view name;
+  std::string_view description;
+  std::span<const verdict::FindingId> emits;  // every id analyze() may emit (may be empty)
+  bool (*accepts)(const Object& object);      // the objects it looks at, by type and origin
+  // nullptr for an object analyzer that needs no state.
+  Result<std::shared_ptr<const AnalyzerState>> (*prepare)(const AnalyzerSetup& setup);
+  void (*analyze)(const Object& object, ObjectContext& context, const AnalyzerState* state,
+                  FindingSink& sink);
+};
+
+// Every compiled-in object analyzer, in object_registry.def order.
+std::span<const ObjectAnalyzerDescriptor* const> object_registry();
+
+// ---- Running them -------------------------------------------------------------------------
+
+// How the engine weighs one analyzer's findings.
+struct Weighing {
+  double weight = 1;                          // [analyzers] weights
+  const AnalyzerConfig* config = nullptr;     // [analyzers] scores
+};
+
+// Run one analyzer and append its findings to `out`, each named after the analyzer, with the
+// configured score override ([analyzers] scores) multiplied by the analyzer's weight and the
+// finding's confidence. An analyzer that throws is a bug in that analyzer: it becomes an
+// ANALYZER_ERROR finding naming it, and the scan goes on.
+void run_analyzer(const AnalyzerDescriptor& analyzer, const AnalyzerState* state, const Weighing& weighing,
+                  const ParsedMessage& message, const ScanContext& context, std::vector<Finding>& out,
+                  std::vector<LimitCrossing>& crossings);
+void run_object_analyzer(const ObjectAnalyzerDescriptor& analyzer, const AnalyzerState* state,
+                         const Weighing& weighing, const Object& object, ObjectContext& context,
+                         std::vector<Finding>& out, std::vector<LimitCrossing>& crossings);
 
 }  // namespace vigie::analyzers

@@ -1,8 +1,9 @@
-// Builds the analyzer list from registry.def (an X-macro rather than self-registering static
-// objects, which static linking and initialisation order break silently), and runs one analyzer.
-#include "analyzers/analyzer.h"
-
+// Builds the analyzer lists from registry.def and object_registry.def (X-macros rather than
+// self-registering static objects, which static linking and initialisation order break
+// silently), and runs one analyzer.
 #include <exception>
+
+#include "analyzers/analyzer.h"
 
 namespace vigie::analyzers {
 
@@ -13,6 +14,13 @@ namespace vigie::analyzers {
 #include "analyzers/registry.def"
 #undef VIGIE_ANALYZER
 
+#define VIGIE_OBJECT_ANALYZER(name) \
+  namespace name {                  \
+  const ObjectAnalyzerDescriptor& descriptor(); \
+  }
+#include "analyzers/object_registry.def"
+#undef VIGIE_OBJECT_ANALYZER
+
 std::span<const AnalyzerDescriptor* const> registry() {
   static const AnalyzerDescriptor* const kAll[] = {
 #define VIGIE_ANALYZER(name) &name::descriptor(),
@@ -22,23 +30,51 @@ std::span<const AnalyzerDescriptor* const> registry() {
   return kAll;
 }
 
-void run_analyzer(const AnalyzerDescriptor& analyzer, const AnalyzerState* state, double weight,
-                  const AnalyzerConfig& config, const ParsedMessage& message,
-                  const ScanContext& context, std::vector<Finding>& out) {
+std::span<const ObjectAnalyzerDescriptor* const> object_registry() {
+  static const ObjectAnalyzerDescriptor* const kAll[] = {
+#define VIGIE_OBJECT_ANALYZER(name) &name::descriptor(),
+#include "analyzers/object_registry.def"
+#undef VIGIE_OBJECT_ANALYZER
+  };
+  return kAll;
+}
+
+namespace {
+
+template <typename Analyze>
+void run_weighed(std::string_view name, const Weighing& weighing, std::vector<Finding>& out,
+                 std::vector<LimitCrossing>& crossings, Analyze&& analyze) {
   const std::size_t first = out.size();
-  FindingSink sink(out);
+  FindingSink sink(out, crossings, name);
   try {
-    analyzer.analyze(message, context, state, sink);
+    analyze(sink);
   } catch (const std::exception& e) {
-    sink.emit(verdict::FindingId::ANALYZER_ERROR,
-              {Evidence{"analyzer:" + std::string(analyzer.name), e.what()}});
+    sink.emit(verdict::FindingId::ANALYZER_ERROR, {Evidence{"analyzer:" + std::string(name), e.what()}});
   }
   for (std::size_t i = first; i < out.size(); ++i) {
     Finding& f = out[i];
-    f.analyzer = std::string(analyzer.name);
-    if (const auto s = config.scores.find(f.id); s != config.scores.end()) f.score = s->second;
-    f.score *= weight * f.confidence;
+    f.analyzer = std::string(name);
+    if (weighing.config != nullptr) {
+      if (const auto s = weighing.config->scores.find(f.id); s != weighing.config->scores.end()) f.score = s->second;
+    }
+    f.score *= weighing.weight * f.confidence;
   }
+}
+
+}  // namespace
+
+void run_analyzer(const AnalyzerDescriptor& analyzer, const AnalyzerState* state, const Weighing& weighing,
+                  const ParsedMessage& message, const ScanContext& context, std::vector<Finding>& out,
+                  std::vector<LimitCrossing>& crossings) {
+  run_weighed(analyzer.name, weighing, out, crossings,
+              [&](FindingSink& sink) { analyzer.analyze(message, context, state, sink); });
+}
+
+void run_object_analyzer(const ObjectAnalyzerDescriptor& analyzer, const AnalyzerState* state,
+                         const Weighing& weighing, const Object& object, ObjectContext& context,
+                         std::vector<Finding>& out, std::vector<LimitCrossing>& crossings) {
+  run_weighed(analyzer.name, weighing, out, crossings,
+              [&](FindingSink& sink) { analyzer.analyze(object, context, state, sink); });
 }
 
 }  // namespace vigie::analyzers

@@ -183,6 +183,7 @@ int run_scan(const ScanOptions& options) {
       Result<std::size_t> read = service::read_messages(
           inputs[index], config.limits.max_message_bytes, [&](service::InputMessage&& message) {
             const ScanResult result = engine.scan(std::move(message.bytes), envelope);
+            engine.after_scan(result, envelope);
             local.text += text ? outputs::scan_to_text(result, message.label, language, options.explain)
                                : outputs::to_json_line(outputs::scan_to_json(result, message.label));
             local.text += '\n';

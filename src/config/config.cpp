@@ -140,6 +140,15 @@ void read_limits(Checker& c, const toml::table& t, Limits& l) {
                   {"max_html_depth", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_html_depth); }},
                   {"max_urls", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_urls); }},
                   {"max_uuencode_blocks", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_uuencode_blocks); }},
+                  {"max_object_depth", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_object_depth); }},
+                  {"max_extracted_objects", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_extracted_objects); }},
+                  {"max_extracted_bytes", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_extracted_bytes); }},
+                  {"max_expansion_ratio", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_expansion_ratio); }},
+                  {"max_hosts_checked", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_hosts_checked); }},
+                  {"max_lure_text_bytes", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_lure_text_bytes); }},
+                  {"max_brand_text_bytes", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_brand_text_bytes); }},
+                  {"max_evasion_text_bytes", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_evasion_text_bytes); }},
+                  {"max_redirect_depth", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_redirect_depth); }},
               });
 }
 

@@ -4,8 +4,10 @@
 // a message), then decide.
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include "analyzers/analyzer.h"
+#include "engine/object_queue.h"
 #include "auth/stage/authenticate.h"
 #include "config/section.h"
 #include "facts/organisation_profile.h"
@@ -78,78 +80,170 @@ std::shared_ptr<const Clock> Clock::system() {
   return kSystem;
 }
 
-Engine::Engine(Config config, Services services)
-    : config_(std::move(config)),
-      services_(std::move(services)),
-      auth_settings_(std::make_shared<const auth::AuthSettings>(auth_settings(config_))) {
-  if (!services_.clock) services_.clock = Clock::system();
-  Result<facts::OrganisationProfile> profile = facts::OrganisationProfile::compile(config_.organisation);
+// A step that follows a verdict, run by the caller through Engine::after_scan().
+class ScanObserver {
+ public:
+  virtual ~ScanObserver() = default;
+  virtual void after_scan(const ScanResult& result, const Envelope& envelope) const = 0;
+};
+
+// Records accepted and tagged senders for their recipients (intel/sender_history/scan_contacts.h).
+class HistoryRecorder final : public ScanObserver {
+ public:
+  HistoryRecorder(std::shared_ptr<intel::sender_history::SenderHistory> history,
+                  const facts::OrganisationProfile& profile)
+      : history_(std::move(history)), profile_(profile) {}
+  void after_scan(const ScanResult& result, const Envelope& envelope) const override {
+    const facts::MessageFacts facts(*result.message, envelope, profile_);
+    // A failed write is counted by the store; the next write retries.
+    (void)intel::sender_history::record_scan(*history_, facts, result.verdict);
+  }
+
+ private:
+  std::shared_ptr<intel::sender_history::SenderHistory> history_;
+  const facts::OrganisationProfile& profile_;
+};
+
+struct Engine::Impl {
+  struct Analyzer {
+    const analyzers::AnalyzerDescriptor* descriptor;
+    std::shared_ptr<const analyzers::AnalyzerState> state;
+    analyzers::Weighing weighing;
+  };
+
+  Config config;
+  Services services;
+  std::unique_ptr<const facts::OrganisationProfile> profile;
+  std::shared_ptr<const auth::AuthSettings> auth_settings;
+  std::vector<engine::EnabledObjectAnalyzer> object_analyzers;
+  std::vector<Analyzer> analyzers;
+  std::vector<std::unique_ptr<const ScanObserver>> observers;
+};
+
+namespace {
+
+// Prepares one analyzer of either kind with its section, or records why it cannot start.
+template <typename Descriptor>
+std::optional<std::shared_ptr<const analyzers::AnalyzerState>> prepare(
+    const Descriptor& analyzer, const Config& config, const facts::OrganisationProfile& profile,
+    const Services& services, intel::SharedLists& lists, std::vector<std::string>& errors) {
+  const auto section = config.analyzers.sections.find(analyzer.name);
+  config::SectionReader settings(section == config.analyzers.sections.end() ? ConfigSection{} : section->second);
+  std::shared_ptr<const analyzers::AnalyzerState> state;
+  if (analyzer.prepare != nullptr) {
+    Result<std::shared_ptr<const analyzers::AnalyzerState>> prepared =
+        analyzer.prepare(analyzers::AnalyzerSetup{config, settings, profile, services, lists});
+    if (!prepared) {
+      errors.push_back("analyzer " + std::string(analyzer.name) + ": " + prepared.error().message);
+      return std::nullopt;
+    }
+    state = std::move(*prepared);
+  }
+  if (Result<void> checked = settings.finish(); !checked) {
+    errors.push_back(checked.error().message);
+    return std::nullopt;
+  }
+  return state;
+}
+
+template <typename Descriptor>
+std::optional<analyzers::Weighing> enabled_weighing(const Descriptor& analyzer, const AnalyzerConfig& config) {
+  if (std::find(config.disabled.begin(), config.disabled.end(), analyzer.name) != config.disabled.end()) {
+    return std::nullopt;
+  }
+  const auto weight = config.weights.find(analyzer.name);
+  return analyzers::Weighing{weight == config.weights.end() ? 1.0 : weight->second, &config};
+}
+
+// The limit crossings of one scan as one finding, so the verdict's reasons show them.
+void report_crossings(const std::vector<LimitCrossing>& crossings, std::vector<Finding>& findings) {
+  if (crossings.empty()) return;
+  std::vector<Evidence> evidence;
+  for (const LimitCrossing& c : crossings) {
+    evidence.emplace_back(c.object, "limit:" + c.limit,
+                          c.stage + ": " + c.not_examined + " (" + std::to_string(c.observed) + " > " +
+                              std::to_string(c.allowed) + ")");
+  }
+  Finding f = verdict::make_finding(verdict::FindingId::ANALYSIS_INCOMPLETE, std::move(evidence));
+  f.analyzer = "engine";
+  findings.push_back(std::move(f));
+}
+
+}  // namespace
+
+Engine::Engine(Config config, Services services) {
+  auto impl = std::make_unique<Impl>();
+  impl->config = std::move(config);
+  impl->services = std::move(services);
+  if (!impl->services.clock) impl->services.clock = Clock::system();
+  impl->auth_settings = std::make_shared<const auth::AuthSettings>(auth_settings(impl->config));
+  Result<facts::OrganisationProfile> profile = facts::OrganisationProfile::compile(impl->config.organisation);
   if (!profile) throw EngineConfigError(profile.error().message);
-  profile_ = std::make_unique<const facts::OrganisationProfile>(std::move(*profile));
-  if (!config_.history.path.empty()) {
-    auto history = intel::sender_history::open_configured(config_.history);
+  impl->profile = std::make_unique<const facts::OrganisationProfile>(std::move(*profile));
+  const Config& cfg = impl->config;
+  if (!cfg.history.path.empty()) {
+    auto history = intel::sender_history::open_configured(cfg.history);
     if (!history) throw EngineConfigError(history.error().message);
-    history_ = std::move(*history);
+    impl->observers.push_back(std::make_unique<HistoryRecorder>(std::move(*history), *impl->profile));
   }
 
   // Every analyzer is prepared and every error collected, so a configuration is fixed in one pass.
   std::vector<std::string> errors;
-  check_analyzer_names(config_.analyzers.table, errors);
-  intel::SharedLists lists(config_);
-  const auto& disabled = config_.analyzers.disabled;
+  check_analyzer_names(cfg.analyzers.table, errors);
+  intel::SharedLists lists(cfg);
+  for (const analyzers::ObjectAnalyzerDescriptor* analyzer : analyzers::object_registry()) {
+    const std::optional<analyzers::Weighing> weighing = enabled_weighing(*analyzer, cfg.analyzers);
+    if (!weighing) continue;
+    auto state = prepare(*analyzer, cfg, *impl->profile, impl->services, lists, errors);
+    if (state) impl->object_analyzers.push_back(engine::EnabledObjectAnalyzer{analyzer, std::move(*state), *weighing});
+  }
   for (const analyzers::AnalyzerDescriptor* analyzer : analyzers::registry()) {
-    if (std::find(disabled.begin(), disabled.end(), analyzer->name) != disabled.end()) continue;
-    EnabledAnalyzer enabled{analyzer, nullptr, 1.0};
-    if (const auto w = config_.analyzers.weights.find(analyzer->name); w != config_.analyzers.weights.end()) {
-      enabled.weight = w->second;
-    }
-    const auto section = config_.analyzers.sections.find(analyzer->name);
-    config::SectionReader settings(section == config_.analyzers.sections.end() ? ConfigSection{} : section->second);
-    if (analyzer->prepare != nullptr) {
-      const analyzers::AnalyzerSetup setup{config_, settings, *profile_, services_, lists};
-      Result<std::shared_ptr<const analyzers::AnalyzerState>> state = analyzer->prepare(setup);
-      if (!state) {
-        errors.push_back("analyzer " + std::string(analyzer->name) + ": " + state.error().message);
-        continue;
-      }
-      enabled.state = std::move(*state);
-    }
-    if (Result<void> checked = settings.finish(); !checked) {
-      errors.push_back(checked.error().message);
-      continue;
-    }
-    analyzers_.push_back(std::move(enabled));
+    const std::optional<analyzers::Weighing> weighing = enabled_weighing(*analyzer, cfg.analyzers);
+    if (!weighing) continue;
+    auto state = prepare(*analyzer, cfg, *impl->profile, impl->services, lists, errors);
+    if (state) impl->analyzers.push_back(Impl::Analyzer{analyzer, std::move(*state), *weighing});
   }
   if (!errors.empty()) {
     std::string all;
     for (const std::string& e : errors) all += (all.empty() ? "" : "\n") + e;
     throw EngineConfigError(all);
   }
+  impl_ = std::move(impl);
 }
+
 Engine::~Engine() = default;
 
-ScanResult Engine::scan(std::shared_ptr<const std::string> bytes, const Envelope& envelope) const {
-  const auto start = services_.clock->steady_now();
-  ScanResult result;
-  result.message = ParsedMessage::parse(std::move(bytes), config_.limits);
-  result.message->decode_all();
-  result.auth = auth::authenticate(*result.message, envelope, services_.resolver.get(), *auth_settings_);
+const Config& Engine::config() const { return impl_->config; }
 
-  const facts::MessageFacts facts(*result.message, envelope, *profile_);
-  const analyzers::ScanContext context{envelope, result.auth, facts};
-  for (const EnabledAnalyzer& analyzer : analyzers_) {
-    analyzers::run_analyzer(*analyzer.descriptor, analyzer.state.get(), analyzer.weight,
-                            config_.analyzers, *result.message, context, result.findings);
+ScanResult Engine::scan(std::shared_ptr<const std::string> bytes, const Envelope& envelope) const {
+  const Impl& impl = *impl_;
+  const auto start = impl.services.clock->steady_now();
+  ScanResult result;
+  result.message = ParsedMessage::parse(std::move(bytes), impl.config.limits);
+  result.message->decode_all();
+  result.auth = auth::authenticate(*result.message, envelope, impl.services.resolver.get(), *impl.auth_settings);
+
+  result.objects = ObjectTree(result.message->raw());
+  engine::run_object_queue(*result.message, impl.config.limits, impl.object_analyzers, result.objects,
+                           result.findings, result.limits_reached);
+  const facts::MessageFacts facts(*result.message, envelope, *impl.profile, &result.objects);
+  const analyzers::ScanContext context{envelope, result.auth, facts, result.objects, impl.config.limits};
+  for (const Impl::Analyzer& analyzer : impl.analyzers) {
+    analyzers::run_analyzer(*analyzer.descriptor, analyzer.state.get(), analyzer.weighing, *result.message,
+                            context, result.findings, result.limits_reached);
   }
-  result.verdict = verdict::decide(result.findings, config_.policy);
-  if (history_) {
-    // The history only makes later senders look familiar or new; a failed write must not fail
-    // the scan of this message. The next write retries on the same store.
-    (void)intel::sender_history::record_scan(*history_, facts, result.verdict);
-  }
+  report_crossings(result.limits_reached, result.findings);
+  result.verdict = verdict::decide(result.findings, impl.config.policy);
+  const auto anomalies = result.message->anomalies();
+  result.verdict.complete = result.limits_reached.empty() &&
+                            std::none_of(anomalies.begin(), anomalies.end(), [](const Anomaly& a) { return a.limit != 0; });
   result.elapsed_us = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::microseconds>(services_.clock->steady_now() - start).count());
+      std::chrono::duration_cast<std::chrono::microseconds>(impl.services.clock->steady_now() - start).count());
   return result;
+}
+
+void Engine::after_scan(const ScanResult& result, const Envelope& envelope) const {
+  for (const auto& observer : impl_->observers) observer->after_scan(result, envelope);
 }
 
 }  // namespace vigie

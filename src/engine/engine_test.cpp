@@ -86,3 +86,47 @@ TEST(EngineConfigTest, AnAnalyzerWithoutSettingsRefusesKeys) {
 
 }  // namespace
 }  // namespace vigie
+
+namespace vigie {
+namespace {
+
+// A limit crossed anywhere makes the verdict incomplete and adds ANALYSIS_INCOMPLETE, so an
+// "accept" never reads as "clean" when part of the message was not looked at.
+TEST(EngineLimitsTest, ALimitReachedMakesTheVerdictIncomplete) {
+  Config config;
+  config.limits.max_hosts_checked = 2;
+  const Engine engine{config};
+  const ScanResult r = engine.scan(
+      std::make_shared<const std::string>("From: a@sender.example\nContent-Type: text/html\n\n"
+                                          "<a href=\"https://one.example/\">1</a><a href=\"https://two.example/\">2</a>"
+                                          "<a href=\"https://three.example/\">3</a>\n"),
+      Envelope{});
+  EXPECT_FALSE(r.verdict.complete);
+  ASSERT_EQ(r.limits_reached.size(), 1u);
+  const Finding* incomplete = nullptr;
+  for (const Finding& f : r.findings) {
+    if (f.id == "ANALYSIS_INCOMPLETE") incomplete = &f;
+  }
+  ASSERT_NE(incomplete, nullptr);
+  EXPECT_EQ(incomplete->analyzer, "engine");
+  EXPECT_EQ(incomplete->evidence.at(0).field, "limit:max_hosts_checked");
+  EXPECT_EQ(incomplete->evidence.at(0).value, "lookalike_domains: 2 hosts not checked for look-alikes (4 > 2)");
+
+  const ScanResult small = engine.scan(std::make_shared<const std::string>("From: a@sender.example\n\nhi\n"), Envelope{});
+  EXPECT_TRUE(small.verdict.complete);
+  EXPECT_TRUE(small.limits_reached.empty());
+}
+
+TEST(EngineLimitsTest, AParserLimitMakesTheVerdictIncompleteToo) {
+  Config config;
+  config.limits.max_parts = 2;
+  const Engine engine{config};
+  const ScanResult r = engine.scan(
+      std::make_shared<const std::string>("From: a@example.org\nContent-Type: multipart/mixed; boundary=b\n\n"
+                                          "--b\n\none\n--b\n\ntwo\n--b\n\nthree\n--b--\n"),
+      Envelope{});
+  EXPECT_FALSE(r.verdict.complete);
+}
+
+}  // namespace
+}  // namespace vigie

@@ -53,8 +53,8 @@ bool is_followable(const Url& url) {
 }
 
 MessageFacts::MessageFacts(const ParsedMessage& message, const Envelope& envelope,
-                           const OrganisationProfile& profile)
-    : message_(message), envelope_(envelope), profile_(profile) {}
+                           const OrganisationProfile& profile, const ObjectTree* objects)
+    : message_(message), envelope_(envelope), profile_(profile), objects_(objects) {}
 
 std::span<const Identity> MessageFacts::identities() const {
   if (identities_) return *identities_;
@@ -122,16 +122,21 @@ std::span<const ReadableText> MessageFacts::readable_texts() const {
 void MessageFacts::collect_links() const {
   if (links_done_) return;
   links_done_ = true;
-  const std::span<const Url> urls = message_.urls();
-  reading_order_.reserve(urls.size());
-  for (const Url& url : urls) {
-    if (is_followable(url)) {
-      followable_.push_back(&url);
-      reading_order_.push_back(&url);
+  const std::span<const Url> in_text = message_.urls();
+  const std::span<const Url> in_objects = objects_ != nullptr ? objects_->urls() : std::span<const Url>();
+  reading_order_.reserve(in_text.size() + in_objects.size());
+  for (const std::span<const Url> urls : {in_text, in_objects}) {
+    for (const Url& url : urls) {
+      if (is_followable(url)) {
+        followable_.push_back(&url);
+        reading_order_.push_back(&url);
+      }
     }
   }
-  for (const Url& url : urls) {
-    if (!is_followable(url)) reading_order_.push_back(&url);
+  for (const std::span<const Url> urls : {in_text, in_objects}) {
+    for (const Url& url : urls) {
+      if (!is_followable(url)) reading_order_.push_back(&url);
+    }
   }
 }
 

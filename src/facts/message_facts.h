@@ -6,7 +6,8 @@
 //   identities()            From, Sender, Reply-To, Return-Path and the envelope sender, each
 //                           parsed once, its domain normalised and placed against the profile
 //   readable_texts()        the text a reader sees in each text leaf, attachments included
-//   followable_links()      the links a reader can follow, in document order
+//   followable_links()      the links a reader can follow, in document order, then those read
+//                           inside attachments (ObjectTree::urls)
 //   urls_in_reading_order() every URL, the followable links first, then resources (images,
 //                           style sheets) that load on their own
 //
@@ -26,6 +27,7 @@
 #include "facts/organisation_profile.h"
 #include "vigie/engine.h"
 #include "vigie/message.h"
+#include "vigie/object.h"
 
 namespace vigie::facts {
 
@@ -63,8 +65,10 @@ bool is_followable(const Url& url);
 
 class MessageFacts {
  public:
+  // `objects`, when given, adds the links its objects' analyzers read (a PDF's, a calendar's) to
+  // the message's own.
   MessageFacts(const ParsedMessage& message, const Envelope& envelope,
-               const OrganisationProfile& profile);
+               const OrganisationProfile& profile, const ObjectTree* objects = nullptr);
   MessageFacts(const MessageFacts&) = delete;
   MessageFacts& operator=(const MessageFacts&) = delete;
 
@@ -88,6 +92,7 @@ class MessageFacts {
   const ParsedMessage& message_;
   const Envelope& envelope_;
   const OrganisationProfile& profile_;
+  const ObjectTree* objects_;
   mutable std::optional<std::vector<Identity>> identities_;
   mutable std::optional<std::vector<ReadableText>> readable_;
   mutable std::deque<std::string> hidden_storage_;  // stable addresses for ReadableText::hidden

@@ -89,7 +89,31 @@ json part_json(const ParsedMessage& m, const Part& p) {
   return j;
 }
 
+json objects_json(const ObjectTree& objects) {
+  json out = json::array();
+  for (const Object& o : objects) {
+    json j = {{"id", o.id}, {"path", objects.path(o.id)}, {"origin", object_origin_name(o.origin)}};
+    if (o.parent != kNoObject) j["parent"] = o.parent;
+    if (o.part != kNoPart) j["part"] = o.part;
+    if (!o.filename.empty()) j["filename"] = o.filename;
+    if (!o.declared_type.empty()) j["declared_type"] = o.declared_type;
+    if (!o.detected_type.empty()) j["detected_type"] = o.detected_type;
+    j["size"] = o.size();
+    // Files carry their hashes; text bodies and the message itself are read, not saved.
+    if (o.is_file()) j["sha256"] = o.hashes().sha256;
+    if (o.flags != 0) j["flags"] = object_flag_names(o.flags);
+    if (!o.notes.empty()) j["notes"] = o.notes;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string evidence_place(const ObjectTree& objects, const Evidence& evidence) {
+  if (evidence.object == kMessageObject || evidence.object >= objects.size()) return evidence.field;
+  return objects.path(evidence.object) + ": " + evidence.field;
+}
 
 std::string excerpt(std::string_view text, std::size_t max_bytes) {
   if (text.size() <= max_bytes) return std::string(text);
@@ -152,7 +176,12 @@ json scan_to_json(const ScanResult& result, std::string_view label) {
   json findings = json::array();
   for (const Finding& f : result.findings) {
     json evidence = json::array();
-    for (const Evidence& e : f.evidence) evidence.push_back({{"where", e.location}, {"what", e.value}});
+    for (const Evidence& e : f.evidence) {
+      evidence.push_back({{"where", evidence_place(result.objects, e)},
+                          {"object", e.object},
+                          {"field", e.field},
+                          {"what", e.value}});
+    }
     findings.push_back({{"id", f.id},
                         {"analyzer", f.analyzer},
                         {"score", f.score},
@@ -162,8 +191,20 @@ json scan_to_json(const ScanResult& result, std::string_view label) {
                         {"explanation", {{"en", f.explanation.en}, {"fr", f.explanation.fr}}}});
   }
   j["findings"] = std::move(findings);
+  j["objects"] = objects_json(result.objects);
+  json not_examined = json::array();
+  for (const LimitCrossing& c : result.limits_reached) {
+    not_examined.push_back({{"limit", c.limit},
+                            {"by", c.stage},
+                            {"observed", c.observed},
+                            {"allowed", c.allowed},
+                            {"where", result.objects.path(c.object)},
+                            {"what", c.not_examined}});
+  }
+  j["not_examined"] = std::move(not_examined);
   j["verdict"] = {{"action", action_name(result.verdict.action)},
                   {"score", result.verdict.score},
+                  {"complete", result.verdict.complete},
                   {"reasons", result.verdict.reasons},
                   {"banner", {{"en", result.verdict.banner.en}, {"fr", result.verdict.banner.fr}}}};
   j["elapsed_us"] = result.elapsed_us;

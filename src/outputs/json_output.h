@@ -24,4 +24,9 @@ std::string to_json_line(const nlohmann::json& value);
 // Cuts UTF-8 text at max_bytes without splitting a character; appends "…" when cut.
 std::string excerpt(std::string_view text, std::size_t max_bytes);
 
+// Where a piece of evidence was seen, for people: its field alone in the message itself
+// ("header:From"), else the object's path and the field ("part 3: url", "part 2 > invoice.zip:
+// filename").
+std::string evidence_place(const ObjectTree& objects, const Evidence& evidence);
+
 }  // namespace vigie::outputs

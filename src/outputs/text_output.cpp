@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdio>
 
+#include "common/ascii.h"
 #include "outputs/json_output.h"
 
 namespace vigie::outputs {
@@ -31,48 +32,55 @@ std::string describe_part(const ParsedMessage& m, PartId id) {
   return out;
 }
 
-// Where an evidence item sits in the message, from its location convention ("header:Name",
-// "part:N", "url"...); empty when the evidence carries its context already.
-std::string evidence_context(const ParsedMessage& m, const Evidence& e) {
-  constexpr std::string_view kHeader = "header:";
-  constexpr std::string_view kPart = "part:";
-  if (e.location.starts_with(kHeader)) {
-    // Of several fields with that name (two From headers), the one the evidence quotes.
-    const std::string_view name = std::string_view(e.location).substr(kHeader.size());
-    const std::size_t open = e.value.rfind('<');
-    const std::string_view quoted = open == std::string::npos
-                                        ? std::string_view(e.value)
-                                        : std::string_view(e.value).substr(open + 1, e.value.find('>', open) - open - 1);
-    std::string first;
-    for (const HeaderField& field : m.root().headers) {
-      if (field.name.size() != name.size() ||
-          !std::equal(name.begin(), name.end(), field.name.begin(), [](char a, char b) {
-            return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-          })) {
-        continue;
-      }
-      std::string text = std::string(field.name) + ": " + excerpt(m.header_text(field), 200);
-      if (text.find(quoted) != std::string::npos) return text;
-      if (first.empty()) first = std::move(text);
-    }
-    return first;
+// The header field an evidence item quotes: of several fields with that name (two From
+// headers), the one whose text holds the quoted address or value.
+std::string quoted_header(const ParsedMessage& m, std::string_view name, const std::string& value) {
+  const std::size_t open = value.rfind('<');
+  const std::string_view quoted = open == std::string::npos
+                                      ? std::string_view(value)
+                                      : std::string_view(value).substr(open + 1, value.find('>', open) - open - 1);
+  std::string first;
+  for (const HeaderField& field : m.root().headers) {
+    if (!ascii::iequals(field.name, name)) continue;
+    std::string text = std::string(field.name) + ": " + excerpt(m.header_text(field), 200);
+    if (text.find(quoted) != std::string::npos) return text;
+    if (first.empty()) first = std::move(text);
   }
-  if (e.location.starts_with(kPart)) {
-    const std::string number = e.location.substr(kPart.size());
-    if (number.empty() || number.find_first_not_of("0123456789") != std::string::npos || number.size() > 9) {
-      return "";
-    }
-    return describe_part(m, static_cast<PartId>(std::stoul(number)));
-  }
-  if (e.location == "url" || e.location.starts_with("url:")) {
-    for (const Url& u : m.urls()) {
-      if (e.value.find(u.normalized()) == std::string::npos && e.value.find(u.raw()) == std::string::npos) continue;
-      std::string out = describe_part(m, u.part);
-      if (!u.anchor_text.empty()) out += ", link text \"" + excerpt(u.anchor_text, 120) + "\"";
-      return out;
-    }
+  return first;
+}
+
+// The link an evidence item quotes, looked for among the links of the part it names (or of the
+// whole message, for evidence about the message itself), and its visible text.
+std::string quoted_link(const ParsedMessage& m, PartId part, const Evidence& e) {
+  for (const Url& u : m.urls()) {
+    if (part != kNoPart && u.part != part) continue;
+    if (e.value.find(u.normalized()) == std::string::npos && e.value.find(u.raw()) == std::string::npos) continue;
+    std::string out = describe_part(m, u.part);
+    if (!u.anchor_text.empty()) out += ", link text \"" + excerpt(u.anchor_text, 120) + "\"";
+    return out;
   }
   return "";
+}
+
+// Where an evidence item sits in the message: the header as written, the link with its visible
+// text, the part or the extracted file it names; empty when the evidence carries its context.
+std::string evidence_context(const ScanResult& result, const Evidence& e) {
+  const ParsedMessage& m = *result.message;
+  const Object* object = e.object < result.objects.size() ? &result.objects.at(e.object) : nullptr;
+  const bool in_message = object == nullptr || e.object == kMessageObject;
+  constexpr std::string_view kHeader = "header:";
+  if (in_message && e.field.starts_with(kHeader)) {
+    return quoted_header(m, std::string_view(e.field).substr(kHeader.size()), e.value);
+  }
+  if (e.field == "url") return quoted_link(m, in_message ? kNoPart : object->part, e);
+  if (in_message) return "";
+  if (object->origin == ObjectOrigin::kMimePart || object->origin == ObjectOrigin::kAttachedMessage) {
+    return describe_part(m, object->part);
+  }
+  std::string out = result.objects.path(object->id) + ": " +
+                    (object->detected_type.empty() ? std::string("unidentified content") : object->detected_type) +
+                    ", " + std::to_string(object->size()) + " bytes, sha256 " + object->hashes().sha256;
+  return out;
 }
 
 }  // namespace
@@ -84,7 +92,26 @@ std::string scan_to_text(const ScanResult& result, std::string_view label, Langu
   std::string out;
   out += std::string(label) + "\n";
   out += "  verdict: " + upper(action_name(result.verdict.action)) + " (score " +
-         format_score(result.verdict.score) + ")\n";
+         format_score(result.verdict.score) + ")" +
+         (result.verdict.complete ? "" : ", not fully examined") + "\n";
+  for (const LimitCrossing& c : result.limits_reached) {
+    out += "  not examined: " + c.not_examined + " (" + c.stage + ", [limits] " + c.limit + " = " +
+           std::to_string(c.allowed) + ")\n";
+  }
+  std::size_t attachments = 0;
+  for (const Object& o : result.objects) attachments += o.is_file() ? 1 : 0;
+  if (attachments > 0) {
+    out += "  files:   ";
+    bool first = true;
+    for (const Object& o : result.objects) {
+      if (!o.is_file()) continue;
+      out += (first ? "" : "\n           ") + excerpt(result.objects.path(o.id), 120) + ", " +
+             (o.detected_type.empty() ? o.declared_type : o.detected_type) + ", " + std::to_string(o.size()) +
+             " bytes, sha256 " + o.hashes().sha256;
+      first = false;
+    }
+    out += "\n";
+  }
   out += "  from:    " + (from.mailboxes.empty() ? std::string("-") : from.mailboxes.front().address()) + "\n";
   out += "  subject: " + excerpt(m.subject(), 120) + "\n";
   const AuthResults& auth = result.auth;
@@ -104,8 +131,8 @@ std::string scan_to_text(const ScanResult& result, std::string_view label, Langu
     out += ": " + (language == Language::kFrench ? f.explanation.fr : f.explanation.en) + "\n";
     if (!explain) continue;
     for (const Evidence& e : f.evidence) {
-      out += "      " + e.location + ": " + excerpt(e.value, 160) + "\n";
-      if (const std::string context = evidence_context(m, e); !context.empty()) {
+      out += "      " + evidence_place(result.objects, e) + ": " + excerpt(e.value, 160) + "\n";
+      if (const std::string context = evidence_context(result, e); !context.empty()) {
         out += "        in " + context + "\n";
       }
     }

@@ -84,9 +84,9 @@ TEST_F(ContentClassifierTest, FlagsMailLikeTheReportedPhishing) {
   EXPECT_GE(f->score, 4.0);  // alone it tags the message
   EXPECT_EQ(result.verdict.action, Action::kTag);
   ASSERT_GE(f->evidence.size(), 2u);
-  EXPECT_EQ(f->evidence[0].location, "classifier");
+  EXPECT_EQ(f->evidence[0].field, "classifier");
   EXPECT_NE(f->evidence[0].value.find("60 reported phishing, 120 legitimate"), std::string::npos);
-  EXPECT_EQ(f->evidence[1].location, "token");
+  EXPECT_EQ(f->evidence[1].field, "token");
   EXPECT_LE(f->evidence.size(), 9u);
   EXPECT_EQ(f->attack, std::vector<std::string>{"T1566"});
 }

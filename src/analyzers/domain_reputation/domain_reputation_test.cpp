@@ -33,9 +33,9 @@ TEST(DomainReputationTest, SenderUnderAnAbusedSuffix) {
   const Finding* f = find(findings, "SENDER_ON_ABUSED_SUFFIX");
   ASSERT_NE(f, nullptr);
   ASSERT_EQ(f->evidence.size(), 2u);
-  EXPECT_EQ(f->evidence[0].location, "header:From");
+  EXPECT_EQ(f->evidence[0].field, "header:From");
   EXPECT_NE(f->evidence[0].value.find("under .sa.com"), std::string::npos) << f->evidence[0].value;
-  EXPECT_EQ(f->evidence[1].location, "header:Reply-To");
+  EXPECT_EQ(f->evidence[1].field, "header:Reply-To");
 }
 
 TEST(DomainReputationTest, EnvelopeSender) {
@@ -45,7 +45,7 @@ TEST(DomainReputationTest, EnvelopeSender) {
       reputation_findings("From: Shop <news@shop.example>\nSubject: x\n\nhello\n", envelope);
   const Finding* f = find(findings, "SENDER_ON_ABUSED_SUFFIX");
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(f->evidence[0].location, "envelope:MAIL FROM");
+  EXPECT_EQ(f->evidence[0].field, "envelope:MAIL FROM");
 }
 
 TEST(DomainReputationTest, LinkUnderAnAbusedSuffix) {

@@ -45,8 +45,12 @@ const Finding* find(const ScanResult& r, std::string_view id) {
   return nullptr;
 }
 
+// A scan as the CLI and the service run it: the verdict, then the engine's after-scan step, which
+// records the sender in the history.
 ScanResult scan(const Engine& engine, const std::string& headers, const Envelope& envelope = {}) {
-  return engine.scan(std::make_shared<const std::string>(headers + "Subject: hello\n\nbody\n"), envelope);
+  ScanResult result = engine.scan(std::make_shared<const std::string>(headers + "Subject: hello\n\nbody\n"), envelope);
+  engine.after_scan(result, envelope);
+  return result;
 }
 
 TEST(FirstContactTest, FirstMessageIsAFirstContactTheSecondIsNot) {

@@ -236,7 +236,7 @@ TEST(ImpersonationTest, FromAddressWithForgedSyntax) {
     const Finding* f = s.get("FROM_ADDRESS_FORGED_SYNTAX");
     ASSERT_NE(f, nullptr) << from;
     EXPECT_EQ(f->score, 3.0) << from;
-    EXPECT_EQ(f->evidence[0].location, "header:From") << from;
+    EXPECT_EQ(f->evidence[0].field, "header:From") << from;
   }
 }
 

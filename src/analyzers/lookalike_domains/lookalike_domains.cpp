@@ -33,10 +33,12 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <bitset>
 #include <deque>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
 #include <stdexcept>
 #include <string>
 #include <unordered_set>
@@ -54,13 +56,11 @@ namespace {
 using verdict::FindingId;
 using intel::StringMap;
 
-constexpr std::size_t kMaxHosts = 64;
 constexpr std::size_t kMaxEvidence = 8;
 constexpr std::size_t kMaxLabels = 16;
 constexpr std::size_t kMaxWords = 16;    // words of a host compared across separators
 constexpr std::size_t kMaxRunWords = 6;  // words of a target domain ("institut-strategie.gouv.fr": 4)
 constexpr std::size_t kBloomBits = std::size_t{1} << 20;
-constexpr std::size_t kMemoSlots = 1024;
 
 // Words attackers add to a borrowed name ("paypal-secure-login", "exemple-gouv").
 constexpr std::string_view kLureWords[] = {
@@ -106,6 +106,55 @@ struct Target {
   bool user_domain = false;    // a mailbox or hosting provider: nobody imitates it by moving dots
 };
 
+struct Hit {
+  double confidence = 0;
+  std::uint32_t target = 0;
+  std::string technique;
+};
+
+// An internationalised label that imitates Latin without imitating any target.
+struct Confusable {
+  enum class Kind : std::uint8_t { kNone, kMixedScripts, kReadsAsLatin };
+  Kind kind = Kind::kNone;
+  std::string reason;  // for the analyst
+};
+
+// What the checker concluded about one host.
+struct HostVerdict {
+  Hit hit;
+  Confusable confusable;
+};
+
+// Mail repeats the same hosts across messages (senders, trackers, CDNs), so the state remembers
+// recent verdicts. Shards with their own locks keep concurrent scans from waiting on each other;
+// a full shard is emptied (the next messages refill it with what is current).
+class VerdictCache {
+ public:
+  std::optional<HostVerdict> find(const std::string& host) const {
+    Shard& shard = shard_of(host);
+    std::lock_guard lock(shard.mutex);
+    const auto it = shard.entries.find(host);
+    if (it == shard.entries.end()) return std::nullopt;
+    return it->second;
+  }
+  void remember(const std::string& host, const HostVerdict& verdict) const {
+    Shard& shard = shard_of(host);
+    std::lock_guard lock(shard.mutex);
+    if (shard.entries.size() >= kEntriesPerShard) shard.entries.clear();
+    shard.entries.insert_or_assign(host, verdict);
+  }
+
+ private:
+  static constexpr std::size_t kShards = 16;
+  static constexpr std::size_t kEntriesPerShard = 256;
+  struct Shard {
+    std::mutex mutex;
+    std::unordered_map<std::string, HostVerdict> entries;
+  };
+  Shard& shard_of(const std::string& host) const { return shards_[std::hash<std::string>{}(host) % kShards]; }
+  mutable std::array<Shard, kShards> shards_;
+};
+
 struct State final : AnalyzerState {
   std::unique_ptr<USpoofChecker, decltype(&uspoof_close)> checker{nullptr, &uspoof_close};
   std::shared_ptr<const intel::BrandList> brand_list;
@@ -122,7 +171,7 @@ struct State final : AnalyzerState {
   // One bit per hash of a by_deletion key: most variants of a host's label match nothing, and a
   // bit test in 128 KiB is far cheaper than a probe of the map.
   std::vector<std::uint64_t> deletion_bloom = std::vector<std::uint64_t>(kBloomBits / 64);
-  std::uint64_t generation = 0;  // identifies this state in the per-thread memo
+  VerdictCache verdicts;
   std::unordered_set<std::string> lure_words;
   std::unordered_set<std::string> imitation_words;
 };
@@ -239,8 +288,6 @@ std::string read_listed_domain(std::string_view ascii_domain) {
 
 Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup) {
   auto state = std::make_shared<State>();
-  static std::atomic<std::uint64_t> generations{0};
-  state->generation = ++generations;
   UErrorCode status = U_ZERO_ERROR;
   state->checker.reset(uspoof_open(&status));
   if (U_SUCCESS(status)) {
@@ -349,12 +396,6 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup)
   return std::shared_ptr<const AnalyzerState>(std::move(state));
 }
 
-struct Hit {
-  double confidence = 0;
-  std::uint32_t target = 0;
-  std::string technique;
-};
-
 // "fr", "co.uk", "com.au": a country code, possibly under com/co/org/net.
 bool country_suffix(std::string_view suffix) {
   const std::size_t dot = suffix.rfind('.');
@@ -440,7 +481,7 @@ class HostChecker {
   }
 
   // Mixed scripts or a whole label of non-Latin letters that reads as Latin.
-  std::string confusable_reason(const Url& url) const {
+  Confusable confusable_reason(const Url& url) const {
     for (std::string_view label : split_labels(url.host_unicode())) {
       if (std::all_of(label.begin(), label.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
         continue;
@@ -449,13 +490,13 @@ class HostChecker {
       const int32_t result = uspoof_check2UTF8(state_.checker.get(), label.data(),
                                                static_cast<int32_t>(label.size()), nullptr, &status);
       if (U_SUCCESS(status) && result != 0) {
-        return "label '" + std::string(label) + "' mixes scripts or hides characters";
+        return {Confusable::Kind::kMixedScripts, "label '" + std::string(label) + "' mixes scripts or hides characters"};
       }
       const std::string key = icu_skeleton_key(*state_.checker, label);
       if (!key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
             return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
           })) {
-        return "label '" + std::string(label) + "' reads as '" + key + "'";
+        return {Confusable::Kind::kReadsAsLatin, "label '" + std::string(label) + "' reads as '" + key + "'"};
       }
     }
     return {};
@@ -697,6 +738,7 @@ std::string shown_host(const Url& url) {
 }
 
 struct Candidate {
+  ObjectId object;
   std::string location;
   const Url* url;  // into the message's urls() or the analyzer's own list of header domains
 };
@@ -719,7 +761,7 @@ void domains_in_display_name(std::string_view name, std::string_view field, std:
       Url url = parse::normalize_url("http://" + std::string(word) + "/", UrlSource::kText);
       if (url.valid && !url.host_is_ip && !url.registrable_domain().empty()) {
         urls.push_back(std::move(url));
-        out.push_back(Candidate{"display name:" + std::string(field), &urls.back()});
+        out.push_back(Candidate{kMessageObject, "display name:" + std::string(field), &urls.back()});
       }
     }
     i = end;
@@ -740,7 +782,7 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context, const
       Url url = parse::normalize_url("http://" + identity.mailbox.domain + "/", UrlSource::kText);
       if (url.valid && !url.host_is_ip) {
         header_urls.push_back(std::move(url));
-        candidates.push_back(Candidate{facts::identity_location(identity.field), &header_urls.back()});
+        candidates.push_back(Candidate{kMessageObject, facts::identity_location(identity.field), &header_urls.back()});
       }
     }
     if (identity.field != facts::IdentityField::kReturnPath) {
@@ -749,44 +791,40 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context, const
   }
   for (const Url* url : context.facts.urls_in_reading_order()) {
     if (!url->valid || url->host_is_ip || url->host_ascii().empty()) continue;
-    candidates.push_back(Candidate{"url", url});
+    candidates.push_back(Candidate{context.objects.of_part(url->part), "url", url});
   }
 
   const HostChecker checker(state);
   std::unordered_set<std::string> done;
   std::vector<Evidence> organisation, brand, confusable;
   double organisation_confidence = 0, brand_confidence = 0, confusable_confidence = 0;
+  std::size_t not_checked = 0;
   for (const Candidate& c : candidates) {
-    if (done.size() >= kMaxHosts) break;
     const std::string host(c.url->host_ascii());
-    if (!done.insert(c.location + "|" + host).second) continue;
+    if (done.contains(c.location + "|" + host)) continue;
+    if (done.size() >= context.limits.max_hosts_checked) {
+      ++not_checked;
+      continue;
+    }
+    done.insert(c.location + "|" + host);
     // The real thing: organisation domains, brand domains and user domains are never look-alikes.
     const bool ours = context.facts.profile().standing(host) != facts::DomainStanding::kOutside;
     if (ours || !state.brand_list->owners(host).empty()) continue;
 
-    // Mail repeats the same hosts (senders, trackers, CDNs): remember each host's verdict per
-    // thread, keyed by the state's generation so that another engine never reads it.
-    struct Memo {
-      std::uint64_t generation = 0;
-      std::string host;
-      Hit hit;
-      std::string confusable;
-    };
-    thread_local std::array<Memo, kMemoSlots> memo;
-    Memo& m = memo[std::hash<std::string>{}(host) % kMemoSlots];
-    if (m.generation != state.generation || m.host != host) {
-      m.generation = state.generation;
-      m.host = host;
-      m.hit = checker.check(*c.url);
-      m.confusable = m.hit.confidence > 0 || state.brand_list->is_user_domain(host)
-                         ? std::string()
-                         : checker.confusable_reason(*c.url);
+    std::optional<HostVerdict> verdict = state.verdicts.find(host);
+    if (!verdict) {
+      verdict.emplace();
+      verdict->hit = checker.check(*c.url);
+      if (verdict->hit.confidence == 0 && !state.brand_list->is_user_domain(host)) {
+        verdict->confusable = checker.confusable_reason(*c.url);
+      }
+      state.verdicts.remember(host, *verdict);
     }
-    const Hit& hit = m.hit;
+    const Hit& hit = verdict->hit;
     if (hit.confidence > 0) {
       const Target& t = state.targets[hit.target];
-      Evidence ev{c.location, shown_host(*c.url) + " imitates " + t.domain + " (" +
-                                  (t.organisation ? t.owner : "brand " + t.owner) + "): " + hit.technique};
+      Evidence ev{c.object, c.location, shown_host(*c.url) + " imitates " + t.domain + " (" +
+                                            (t.organisation ? t.owner : "brand " + t.owner) + "): " + hit.technique};
       if (t.organisation) {
         if (organisation.size() < kMaxEvidence) organisation.push_back(std::move(ev));
         organisation_confidence = std::max(organisation_confidence, hit.confidence);
@@ -796,13 +834,18 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context, const
       }
       continue;
     }
-    if (const std::string& reason = m.confusable; !reason.empty()) {
+    if (const Confusable& found = verdict->confusable; found.kind != Confusable::Kind::kNone) {
       if (confusable.size() < kMaxEvidence) {
-        confusable.push_back(Evidence{c.location, std::string(c.url->host_unicode()) + " (" + host + "): " + reason});
+        confusable.push_back(
+            Evidence{c.object, c.location, std::string(c.url->host_unicode()) + " (" + host + "): " + found.reason});
       }
       confusable_confidence =
-          std::max(confusable_confidence, reason.find("mixes") != std::string::npos ? 0.9 : 0.7);
+          std::max(confusable_confidence, found.kind == Confusable::Kind::kMixedScripts ? 0.9 : 0.7);
     }
+  }
+  if (not_checked > 0) {
+    sink.limit_reached("max_hosts_checked", done.size() + not_checked, context.limits.max_hosts_checked,
+                       std::to_string(not_checked) + " hosts not checked for look-alikes");
   }
   if (!organisation.empty()) {
     sink.emit(FindingId::LOOKALIKE_ORGANISATION_DOMAIN, std::move(organisation), organisation_confidence);

@@ -3,6 +3,7 @@
 // French-government fixture below holds the visual tricks and the ordinary-word domains of issue 12.
 #include <gtest/gtest.h>
 
+#include "analyzers/analyzer_harness.h"
 #include "vigie/engine.h"
 
 namespace vigie {
@@ -100,7 +101,7 @@ TEST_F(LookalikeDomainsTest, DomainWrittenInDisplayName) {
       Envelope{});
   const Finding* f = first(r);
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(f->evidence.front().location, "display name:From");
+  EXPECT_EQ(f->evidence.front().field, "display name:From");
 }
 
 TEST_F(LookalikeDomainsTest, RealDomainsAndNeighboursAreClean) {
@@ -219,3 +220,30 @@ TEST_F(GovernmentLookalikeTest, OrdinaryWordsNextToOfficialOrSignInWordsAreStill
 
 }  // namespace
 }  // namespace vigie
+
+namespace vigie::analyzers {
+namespace {
+
+// Many hidden image hosts before the real link must not use up the hosts checked: links are
+// examined in the order a reader follows them, resources after.
+TEST(LookalikeReadingOrderTest, HiddenImageHostsBeforeTheLinkDoNotHideIt) {
+  Config config;
+  config.organisation.protected_domains = {"exemple.gouv.fr"};
+  config.limits.max_hosts_checked = 64;
+  const AnalyzerHarness harness("lookalike_domains", config);
+  std::string html = "<div style=\"display:none\">";
+  for (int i = 0; i < 64; ++i) html += "<img src=\"https://img" + std::to_string(i) + ".tracker.example/p.gif\">";
+  html += "</div><a href=\"https://exemple-gouv.fr/connexion\">Votre espace</a>";
+  const auto run = harness.run("From: a@sender.test\nContent-Type: text/html\n\n" + html + "\n");
+  const Finding* found = AnalyzerHarness::find(run.findings, "LOOKALIKE_ORGANISATION_DOMAIN");
+  ASSERT_NE(found, nullptr);
+  EXPECT_NE(found->evidence.at(0).value.find("exemple-gouv.fr"), std::string::npos);
+  // The limit was reached (the sender and the link used two of the 64): it says what was left out.
+  ASSERT_EQ(run.limits_reached.size(), 1u);
+  EXPECT_EQ(run.limits_reached[0].limit, "max_hosts_checked");
+  EXPECT_EQ(run.limits_reached[0].stage, "lookalike_domains");
+  EXPECT_EQ(run.limits_reached[0].not_examined, "2 hosts not checked for look-alikes");
+}
+
+}  // namespace
+}  // namespace vigie::analyzers

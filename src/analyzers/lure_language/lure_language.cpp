@@ -9,11 +9,12 @@
 // lure categories and phrases; the urgency and call-to-action modifiers only count beside a topical
 // lure. One finding per lure family, with the categories and phrases as evidence.
 //
-// Thread-safety: the database is immutable after prepare(); each thread scans with its own
-// Hyperscan scratch space (thread_local), because a scratch must never be shared.
+// Thread-safety: the database is immutable after prepare(); each scan borrows a Hyperscan scratch
+// space from the state's pool, because a scratch must never be shared. The text scanned per
+// message is bounded by [limits] max_lure_text_bytes (lures sit in the first screens of a
+// message); what is left over is reported as not examined.
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <mutex>
@@ -34,9 +35,6 @@ namespace {
 
 using verdict::FindingId;
 
-// Text scanned per message, after folding: lures sit in the first screens of a message; the
-// cap keeps a megabyte of pasted text from costing more than a normal message.
-constexpr std::size_t kMaxScannedBytesPerMessage = 256 * 1024;
 // Matches handled per scan of one text block before Hyperscan is told to stop: every pattern
 // reports once per block (HS_FLAG_SINGLEMATCH), and this bounds the work on a block built to
 // match everything.
@@ -47,20 +45,64 @@ constexpr std::size_t kMaxEvidencePerFinding = 8;
 // The compiled database is immutable once built, so engines may share it.
 using SharedDatabase = std::shared_ptr<const hs_database_t>;
 
+// Hyperscan scratch spaces for one database, one per scan in progress: a scratch must never be
+// shared between threads, and allocating one per message costs a third of the scan time, so scans
+// borrow one and give it back. The pool grows to the number of concurrent scans and stays there.
+class ScratchPool {
+ public:
+  explicit ScratchPool(const hs_database_t* database) : database_(database) {}
+
+  class Lease {
+   public:
+    Lease(ScratchPool& pool, HsScratch scratch) : pool_(pool), scratch_(std::move(scratch)) {}
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    ~Lease() { pool_.give_back(std::move(scratch_)); }
+    hs_scratch_t* get() const { return scratch_.get(); }
+
+   private:
+    ScratchPool& pool_;
+    HsScratch scratch_;
+  };
+
+  Lease borrow() {
+    {
+      std::lock_guard lock(mutex_);
+      if (!idle_.empty()) {
+        HsScratch scratch = std::move(idle_.back());
+        idle_.pop_back();
+        return Lease(*this, std::move(scratch));
+      }
+    }
+    hs_scratch_t* raw = nullptr;
+    if (hs_alloc_scratch(database_, &raw) != HS_SUCCESS) throw std::runtime_error("Hyperscan scratch allocation failed");
+    return Lease(*this, HsScratch(raw));
+  }
+
+ private:
+  void give_back(HsScratch scratch) {
+    std::lock_guard lock(mutex_);
+    idle_.push_back(std::move(scratch));
+  }
+
+  const hs_database_t* database_;
+  std::mutex mutex_;
+  std::vector<HsScratch> idle_;
+};
+
 class LureState final : public AnalyzerState {
  public:
   LureState(std::vector<LureEntry> entries, SharedDatabase database)
-      : entries_(std::move(entries)), database_(std::move(database)), generation_(++last_generation_) {}
+      : entries_(std::move(entries)), database_(std::move(database)), scratches_(database_.get()) {}
   const std::vector<LureEntry>& entries() const { return entries_; }
   const hs_database_t* database() const { return database_.get(); }
-  // Unique per state for the life of the process (an address could be reused after a reload).
-  std::uint64_t generation() const { return generation_; }
+  // Scanning needs a scratch of its own; the pool is the one mutable part of the state.
+  ScratchPool::Lease borrow_scratch() const { return scratches_.borrow(); }
 
  private:
-  static inline std::atomic<std::uint64_t> last_generation_{0};
   std::vector<LureEntry> entries_;
   SharedDatabase database_;
-  std::uint64_t generation_;
+  mutable ScratchPool scratches_;
 };
 
 // The lists prepare() reads: every *.tsv of data/lures (sorted, so ids are stable), then the
@@ -158,16 +200,22 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup)
 
 // --- Scanning ---
 
+// Where a phrase was read: the object (the message for the subject) and the field.
+struct Place {
+  ObjectId object = kMessageObject;
+  std::string field;
+};
+
 struct Hit {
   std::uint32_t entry;
-  std::string location;
+  Place place;
   std::string excerpt;
 };
 
 struct BlockScan {
   const std::vector<LureEntry>* entries;
   std::string_view text;
-  const std::string* location;
+  const Place* place;
   std::vector<bool>* seen;  // per message: a phrase counts once however often it appears
   std::vector<Hit>* hits;
   unsigned matches = 0;
@@ -194,41 +242,31 @@ int on_match(unsigned int id, unsigned long long /*from*/, unsigned long long to
   if ((*scan.seen)[id]) return 0;
   (*scan.seen)[id] = true;
   const LureEntry& entry = (*scan.entries)[id];
-  scan.hits->push_back(Hit{id, *scan.location,
+  scan.hits->push_back(Hit{id, *scan.place,
                            excerpt_before(scan.text, static_cast<std::size_t>(to), entry.pattern.size())});
   return 0;
 }
 
-hs_scratch_t* thread_scratch(const LureState& state) {
-  // hs_alloc_scratch grows an existing scratch to fit any database, so one per thread serves
-  // every engine (and every reload) that thread runs. It is costly (it re-validates the database
-  // each time: a third of the scan time when called per message), so it runs only when the
-  // thread meets a state it has not sized its scratch for.
-  thread_local HsScratch scratch;
-  thread_local std::uint64_t sized_for = 0;
-  if (sized_for == state.generation()) return scratch.get();
-  hs_scratch_t* raw = scratch.release();
-  const hs_error_t rc = hs_alloc_scratch(state.database(), &raw);
-  scratch.reset(raw);
-  if (rc != HS_SUCCESS) throw std::runtime_error("Hyperscan scratch allocation failed");
-  sized_for = state.generation();
-  return scratch.get();
-}
-
 class MessageScanner {
  public:
-  MessageScanner(const LureState& state)
-      : state_(state), scratch_(thread_scratch(state)),
-        seen_(state.entries().size(), false) {}
+  MessageScanner(const LureState& state, std::size_t budget)
+      : state_(state), scratch_(state.borrow_scratch()), seen_(state.entries().size(), false),
+        budget_(budget) {}
 
-  void scan(std::string_view text, std::string location) {
-    if (text.empty() || budget_ == 0) return;
+  void scan(std::string_view text, ObjectId object, std::string field) {
+    if (text.empty()) return;
+    if (budget_ == 0) {
+      unscanned_ += text.size();
+      return;
+    }
     const std::string folded = fold_for_matching(text, budget_, CaseFolding::kFold);
     budget_ -= std::min(budget_, folded.size() + 1);
+    if (budget_ == 0) unscanned_ += text.size() > folded.size() ? text.size() - folded.size() : 0;
     if (folded.empty()) return;
-    BlockScan block{&state_.entries(), folded, &location, &seen_, &hits_};
+    const Place place{object, std::move(field)};
+    BlockScan block{&state_.entries(), folded, &place, &seen_, &hits_};
     const hs_error_t rc = hs_scan(state_.database(), folded.data(),
-                                  static_cast<unsigned>(folded.size()), 0, scratch_, &on_match, &block);
+                                  static_cast<unsigned>(folded.size()), 0, scratch_.get(), &on_match, &block);
     // HS_SCAN_TERMINATED is the match cap doing its job; anything else is a bug.
     if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
       throw std::runtime_error("Hyperscan scan failed with code " + std::to_string(rc));
@@ -236,13 +274,16 @@ class MessageScanner {
   }
 
   const std::vector<Hit>& hits() const { return hits_; }
+  // Bytes of readable text left unscanned once the budget was spent (roughly: before folding).
+  std::size_t unscanned() const { return unscanned_; }
 
  private:
   const LureState& state_;
-  hs_scratch_t* scratch_;
+  ScratchPool::Lease scratch_;
   std::vector<bool> seen_;
   std::vector<Hit> hits_;
-  std::size_t budget_ = kMaxScannedBytesPerMessage;
+  std::size_t budget_;
+  std::size_t unscanned_ = 0;
 };
 
 // --- Scoring ---
@@ -275,14 +316,19 @@ double combination_factor(std::size_t categories, std::size_t phrases) {
 void analyze(const ParsedMessage& message, const ScanContext& context,
              const AnalyzerState* state, FindingSink& sink) {
   const auto& lures = static_cast<const LureState&>(*state);
-  MessageScanner scanner(lures);
-  scanner.scan(message.subject(), "subject");
+  MessageScanner scanner(lures, context.limits.max_lure_text_bytes);
+  scanner.scan(message.subject(), kMessageObject, "subject");
   for (const facts::ReadableText& readable : context.facts.readable_texts()) {
-    const std::string location = "part:" + std::to_string(readable.part);
-    scanner.scan(readable.text, location);
+    const ObjectId object = context.objects.of_part(readable.part);
+    scanner.scan(readable.text, object, "text");
     // Hidden text is scanned apart so that a phrase split across visible and hidden text does
     // not match; inbox previews still show it (preheaders), so it counts.
-    if (readable.html != nullptr) scanner.scan(readable.hidden, location + ":hidden");
+    if (readable.html != nullptr) scanner.scan(readable.hidden, object, "hidden text");
+  }
+  if (scanner.unscanned() > 0) {
+    sink.limit_reached("max_lure_text_bytes", context.limits.max_lure_text_bytes + scanner.unscanned(),
+                       context.limits.max_lure_text_bytes,
+                       std::to_string(scanner.unscanned()) + " bytes of readable text not scanned for lure phrases");
   }
   const std::vector<Hit>& hits = scanner.hits();
   if (hits.empty()) return;
@@ -314,7 +360,7 @@ void analyze(const ParsedMessage& message, const ScanContext& context,
       if (static_cast<std::size_t>(all_categories[entry.category].family) != f) continue;
       if (evidence.size() == kMaxEvidencePerFinding) break;
       evidence.push_back(Evidence{
-          hit.location, std::string(all_categories[entry.category].name) + ": \"" + hit.excerpt +
+          hit.place.object, hit.place.field, std::string(all_categories[entry.category].name) + ": \"" + hit.excerpt +
                             "\" (pattern \"" + entry.pattern + "\", " +
                             std::filesystem::path(entry.file).filename().string() + ":" +
                             std::to_string(entry.line) + ")"});

@@ -25,7 +25,7 @@ struct LureResult {
   std::string evidence() const {
     std::string all;
     for (const Finding& f : findings)
-      for (const Evidence& e : f.evidence) all += f.id + " " + e.location + " " + e.value + "\n";
+      for (const Evidence& e : f.evidence) all += f.id + " " + e.field + " " + e.value + "\n";
     return all;
   }
 };
@@ -199,7 +199,7 @@ TEST(LureLanguageTest, EvidenceNamesLocationPhraseAndListLine) {
   const LureResult r = scan("Unusual sign-in activity", "Hello");
   ASSERT_EQ(r.findings.size(), 1u);
   const Evidence& e = r.findings[0].evidence[0];
-  EXPECT_EQ(e.location, "subject");
+  EXPECT_EQ(e.field, "subject");
   EXPECT_NE(e.value.find("security_alert: \"unusual sign-in activity\""), std::string::npos) << e.value;
   EXPECT_NE(e.value.find("en.tsv:"), std::string::npos) << e.value;
 }
@@ -210,8 +210,8 @@ TEST(LureLanguageTest, HtmlVisibleAndHiddenText) {
       "<html><body><div style=\"display:none\">Votre colis est en attente</div>"
       "<p>Marc shared a file with you.</p></body></html>",
       "text/html; charset=utf-8");
-  EXPECT_NE(r.evidence().find("LURE_SHARED_DOCUMENT part:0 "), std::string::npos) << r.evidence();
-  EXPECT_NE(r.evidence().find("LURE_DELIVERY part:0:hidden "), std::string::npos) << r.evidence();
+  EXPECT_NE(r.evidence().find("LURE_SHARED_DOCUMENT text "), std::string::npos) << r.evidence();
+  EXPECT_NE(r.evidence().find("LURE_DELIVERY hidden text "), std::string::npos) << r.evidence();
 }
 
 // Honest mail written to sit close to the lures: none of it may fire.

@@ -12,31 +12,37 @@ namespace {
 
 using verdict::FindingId;
 
-Evidence anomaly_evidence(const Anomaly& a) {
-  std::string location = a.part == kNoPart ? "message" : "part:" + std::to_string(a.part);
+// An anomaly of the top-level part is the message's; one of a part that is not an object (a
+// multipart container) names the part in the field.
+Evidence anomaly_evidence(const Anomaly& a, const ObjectTree& objects) {
+  const ObjectId object = a.part == 0 ? kMessageObject : objects.of_part(a.part);
+  std::string field = "structure";
+  if (a.part != kNoPart && a.part != 0 && objects.at(object).part != a.part) {
+    field += " of part " + std::to_string(a.part);
+  }
   std::string value(anomaly_name(a.kind));
   if (!a.detail.empty()) value += ": " + a.detail;
   if (a.limit != 0) value += " (" + std::to_string(a.observed) + " > " + std::to_string(a.limit) + ")";
-  return Evidence{std::move(location), std::move(value)};
+  return Evidence{object, std::move(field), std::move(value)};
 }
 
-void analyze(const ParsedMessage& message, const ScanContext& /*context*/,
+void analyze(const ParsedMessage& message, const ScanContext& context,
              const AnalyzerState* /*state*/, FindingSink& sink) {
   std::vector<Evidence> multiple_from, duplicates, boundary, conflicting, limits, malformed;
   for (const Anomaly& a : message.anomalies()) {
     switch (a.kind) {
       case AnomalyKind::kDuplicateHeader:
-        (a.detail == "From" ? multiple_from : duplicates).push_back(anomaly_evidence(a));
+        (a.detail == "From" ? multiple_from : duplicates).push_back(anomaly_evidence(a, context.objects));
         break;
       case AnomalyKind::kNestedBoundaryPrefix:
       case AnomalyKind::kBoundaryWhitespace:
       case AnomalyKind::kBoundaryNotFound:
       case AnomalyKind::kEncodingOnMultipart:
-        boundary.push_back(anomaly_evidence(a));
+        boundary.push_back(anomaly_evidence(a, context.objects));
         break;
       case AnomalyKind::kDuplicateContentType:
       case AnomalyKind::kFilenameConflict:
-        conflicting.push_back(anomaly_evidence(a));
+        conflicting.push_back(anomaly_evidence(a, context.objects));
         break;
       case AnomalyKind::kMessageTooLarge:
       case AnomalyKind::kDepthLimit:
@@ -45,7 +51,7 @@ void analyze(const ParsedMessage& message, const ScanContext& /*context*/,
       case AnomalyKind::kDecodedSizeLimit:
       case AnomalyKind::kHtmlSizeLimit:
       case AnomalyKind::kUrlLimit:
-        limits.push_back(anomaly_evidence(a));
+        limits.push_back(anomaly_evidence(a, context.objects));
         break;
       case AnomalyKind::kNoHeaderBody:
       case AnomalyKind::kHeaderSyntax:
@@ -53,7 +59,7 @@ void analyze(const ParsedMessage& message, const ScanContext& /*context*/,
       case AnomalyKind::kInvalidContentType:
       case AnomalyKind::kUnknownTransferEncoding:
       case AnomalyKind::kNulByte:
-        malformed.push_back(anomaly_evidence(a));
+        malformed.push_back(anomaly_evidence(a, context.objects));
         break;
       default:  // charset and encoding leniencies: common in legitimate mail, not a signal
         break;
@@ -79,7 +85,16 @@ void analyze(const ParsedMessage& message, const ScanContext& /*context*/,
 
   std::vector<Evidence> hidden_files;
   for (const EmbeddedFile& f : message.embedded_files()) {
-    hidden_files.push_back(Evidence{"part:" + std::to_string(f.part),
+    // The file's own object when the extractor put it in the tree, else its text part.
+    ObjectId where = context.objects.of_part(f.part);
+    for (const Object& object : context.objects) {
+      if (object.origin == ObjectOrigin::kUuencoded && object.part == f.part && object.filename == f.filename &&
+          object.size() == f.size) {
+        where = object.id;
+        break;
+      }
+    }
+    hidden_files.push_back(Evidence{where, "uuencoded file",
                                     f.filename + " (" + std::to_string(f.size) + " bytes, sha256 " +
                                         f.hashes.sha256 + ")"});
   }

@@ -29,11 +29,6 @@ std::string hex_digest(const EVP_MD* md, std::string_view data) {
   return ascii::hex_string(digest, len);
 }
 
-PartHashes hash_all(std::string_view data) {
-  return PartHashes{hex_digest(EVP_md5(), data), hex_digest(EVP_sha1(), data),
-                    hex_digest(EVP_sha256(), data)};
-}
-
 // A uuencoded block starts with a "begin " line. Every text part is searched, hence the line-start
 // scan rather than string_view::find (which stops at every 'b') or memmem.
 bool has_line_starting_with_begin(std::string_view text) {
@@ -47,6 +42,11 @@ bool charset_is_utf8_compatible(std::string_view charset) {
 }
 
 }  // namespace
+
+PartHashes compute_hashes(std::string_view data) {
+  return PartHashes{hex_digest(EVP_md5(), data), hex_digest(EVP_sha1(), data),
+                    hex_digest(EVP_sha256(), data)};
+}
 
 std::string_view transfer_encoding_name(TransferEncoding encoding) {
   switch (encoding) {
@@ -230,7 +230,7 @@ const HtmlContent* ParsedMessage::html(PartId id) const {
 
 const PartHashes& ParsedMessage::hashes(PartId id) const {
   PartCache& cache = state_->caches.at(id);
-  if (!cache.hashes) cache.hashes = hash_all(decoded(id));
+  if (!cache.hashes) cache.hashes = compute_hashes(decoded(id));
   return *cache.hashes;
 }
 
@@ -296,8 +296,10 @@ std::span<const EmbeddedFile> ParsedMessage::embedded_files() const {
     for (parse::UuencodedFile& f : parse::find_uuencoded(bytes, s.limits.max_uuencode_blocks,
                                                          s.limits.max_part_decoded_bytes)) {
       s.add_anomaly(AnomalyKind::kUuencodeInText, part.id, f.begin_offset, f.filename);
-      s.embedded.push_back(EmbeddedFile{part.id, std::move(f.filename), f.bytes.size(),
-                                        hash_all(f.bytes), f.complete});
+      PartHashes hashes = compute_hashes(f.bytes);
+      const std::uint64_t size = f.bytes.size();
+      s.embedded.push_back(EmbeddedFile{part.id, std::move(f.filename), size, std::move(hashes), f.complete,
+                                        std::make_shared<const std::string>(std::move(f.bytes))});
     }
   }
   return s.embedded;

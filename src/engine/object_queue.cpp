@@ -1,0 +1,112 @@
+// The object work queue (see object_queue.h).
+#include "engine/object_queue.h"
+
+#include <map>
+
+#include "objects/content_type.h"
+#include "objects/mime_objects.h"
+
+namespace vigie::engine {
+namespace {
+
+// Files a limit kept out of the tree, counted per limit so a bomb of a million entries makes one
+// line, not a million.
+struct Refusals {
+  std::uint64_t count = 0;
+  std::uint64_t observed = 0;  // the largest value seen against the limit
+  std::uint64_t allowed = 0;
+  ObjectId first_parent = kMessageObject;
+  std::string what;            // "files nested deeper", "files beyond the count"...
+};
+
+class Queue final : public analyzers::ObjectContext {
+ public:
+  Queue(const ParsedMessage& message, const Limits& limits, ObjectTree& tree)
+      : message_(message), limits_(limits), tree_(tree) {}
+
+  const ParsedMessage& message() const override { return message_; }
+  const ObjectTree& objects() const override { return tree_; }
+
+  ObjectId push_child(const Object& parent, Object child, std::shared_ptr<const std::string> content) override {
+    const std::uint64_t size = content ? content->size() : 0;
+    const std::uint32_t depth = parent.depth + 1;
+    if (depth > limits_.max_object_depth) {
+      return refuse("max_object_depth", parent, depth, limits_.max_object_depth, "files nested deeper");
+    }
+    if (extracted_objects_ >= limits_.max_extracted_objects) {
+      return refuse("max_extracted_objects", parent, extracted_objects_ + 1, limits_.max_extracted_objects,
+                    "files beyond the count");
+    }
+    if (extracted_bytes_ + size > limits_.max_extracted_bytes) {
+      return refuse("max_extracted_bytes", parent, extracted_bytes_ + size, limits_.max_extracted_bytes,
+                    "files beyond the total size");
+    }
+    // A small file may expand a lot (a few bytes of zeros); a large expansion is a bomb.
+    constexpr std::uint64_t kExpansionFloor = 1 << 20;
+    if (size > kExpansionFloor && size / std::max<std::uint64_t>(parent.size(), 1) >= limits_.max_expansion_ratio) {
+      return refuse("max_expansion_ratio", parent, size / std::max<std::uint64_t>(parent.size(), 1),
+                    limits_.max_expansion_ratio, "files expanding too far");
+    }
+    ++extracted_objects_;
+    extracted_bytes_ += size;
+    const bool is_file = true;
+    child.own_content(std::move(content), is_file);
+    if (child.detected_type.empty()) child.detected_type = objects::detect_type(child.bytes());
+    if (child.part == kNoPart) child.part = parent.part;
+    return tree_.add(std::move(child), parent.id).id;
+  }
+
+  void add_url(Url url) override { tree_.add_url(std::move(url)); }
+
+  void record(std::vector<LimitCrossing>& crossings) {
+    for (const auto& [limit, r] : refusals_) {
+      crossings.push_back(LimitCrossing{limit, "objects", r.observed, r.allowed, r.first_parent,
+                                        std::to_string(r.count) + " " + r.what + " not extracted"});
+      tree_.at(r.first_parent).notes.push_back(std::to_string(r.count) + " " + r.what + " not extracted (" +
+                                               limit + ")");
+      tree_.at(r.first_parent).flags |= kObjectNotExamined;
+    }
+  }
+
+ private:
+  ObjectId refuse(const char* limit, const Object& parent, std::uint64_t observed, std::uint64_t allowed,
+                  const char* what) {
+    Refusals& r = refusals_[limit];
+    if (r.count++ == 0) {
+      r.first_parent = parent.id;
+      r.allowed = allowed;
+      r.what = what;
+    }
+    r.observed = std::max(r.observed, observed);
+    return kNoObject;
+  }
+
+  const ParsedMessage& message_;
+  const Limits& limits_;
+  ObjectTree& tree_;
+  std::uint64_t extracted_objects_ = 0;
+  std::uint64_t extracted_bytes_ = 0;
+  std::map<std::string, Refusals> refusals_;
+};
+
+}  // namespace
+
+void run_object_queue(const ParsedMessage& message, const Limits& limits,
+                      std::span<const EnabledObjectAnalyzer> analyzers, ObjectTree& tree,
+                      std::vector<Finding>& findings, std::vector<LimitCrossing>& crossings) {
+  objects::add_mime_objects(message, tree);
+  Queue queue(message, limits, tree);
+  // The message itself is the message analyzers'; every other object, extracted ones included
+  // (the tree grows while this loop runs), goes through the object analyzers.
+  for (ObjectId id = 1; id < tree.size(); ++id) {
+    for (const EnabledObjectAnalyzer& analyzer : analyzers) {
+      const Object& object = tree.at(id);
+      if (!analyzer.descriptor->accepts(object)) continue;
+      analyzers::run_object_analyzer(*analyzer.descriptor, analyzer.state.get(), analyzer.weighing, object, queue,
+                                     findings, crossings);
+    }
+  }
+  queue.record(crossings);
+}
+
+}  // namespace vigie::engine
