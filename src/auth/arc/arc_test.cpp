@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "auth/dkim/test_support.h"
 
 namespace vigie::auth::arc {
@@ -37,6 +39,12 @@ class ChainBuilder {
  public:
   explicit ChainBuilder(std::string message) : message_(std::move(message)) {}
 
+  // The ARC-Message-Signatures of the seals that follow are made as `adjust` says (c=, h=).
+  ChainBuilder& ams(std::function<void(dkim::testing::SignSpec&)> adjust) {
+    adjust_ams_ = std::move(adjust);
+    return *this;
+  }
+
   ChainBuilder& seal(const std::string& cv, const std::string& domain = "relay.example.org",
                      std::string seal_extra = "") {
     const unsigned i = static_cast<unsigned>(sets_.size()) + 1;
@@ -50,6 +58,7 @@ class ChainBuilder {
     spec.domain = domain;
     spec.selector = "arc";
     spec.extra = "t=" + std::to_string(kNow) + "; ";
+    if (adjust_ams_) adjust_ams_(spec);
     message_ = add_signature(message_, rsa2048(), spec);
     set[1] = first_field(message_);
 
@@ -81,6 +90,7 @@ class ChainBuilder {
  private:
   std::string message_;
   std::vector<std::array<std::string, 3>> sets_;
+  std::function<void(dkim::testing::SignSpec&)> adjust_ams_;
 };
 
 dns::RecordedResolver zone() {
@@ -216,6 +226,26 @@ TEST(ArcValidateTest, OldestPassAfterAChangeBetweenHops) {
   EXPECT_EQ(r.result, "pass") << r.reason;
   EXPECT_EQ(r.instance, 3u);
   EXPECT_EQ(r.oldest_pass, 3u);
+}
+
+// RFC 8617 §4.1.2: the AMS has the syntax and semantics of a DKIM-Signature, so a missing c= is
+// simple/simple (RFC 6376 §3.5). The message has a body and header fields whose simple and
+// relaxed forms differ, so that a verifier reading another default fails.
+TEST(ArcValidateTest, AmsWithoutCanonicalizationIsSimpleSimple) {
+  const std::string spaced =
+      "From:   Alice   <alice@example.com>\r\n"
+      "To: list@lists.example.org\r\n"
+      "SUBJECT: Meeting  notes \r\n"
+      "\r\n"
+      "See  you on Monday.   \r\n"
+      "\r\n\r\n";
+  ChainBuilder chain(spaced);
+  chain.ams([](dkim::testing::SignSpec& spec) { spec.omit_canonicalization = true; });
+  chain.seal("none").seal("pass", "second.example.net");
+  ASSERT_EQ(chain.message().find("c="), std::string::npos);
+  const ArcAuthResult r = validate(chain.message());
+  EXPECT_EQ(r.result, "pass") << r.reason;
+  EXPECT_EQ(r.oldest_pass, 1u);
 }
 
 TEST(ArcValidateTest, MissingSealerKeyFails) {

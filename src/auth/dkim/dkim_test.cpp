@@ -199,6 +199,19 @@ TEST(DkimSignatureTest, ArcMessageSignatureUsesInstanceNotIdentity) {
       parse_signature(replace(ams, "h=subject", "h=subject:arc-seal"), SignatureKind::kArcMessage));
 }
 
+// RFC 6376 §3.5 c=: "simple" when absent, for the AMS as for a DKIM-Signature.
+TEST(DkimSignatureTest, MissingCanonicalizationIsSimpleSimple) {
+  for (SignatureKind kind : {SignatureKind::kDkim, SignatureKind::kArcMessage}) {
+    const std::string tags = kind == SignatureKind::kDkim
+                                 ? "v=1; a=rsa-sha256; d=example.com; s=sel; h=from; bh=YWJj; b=ZGVm"
+                                 : "i=1; a=rsa-sha256; d=example.com; s=sel; h=from; bh=YWJj; b=ZGVm";
+    auto sig = parse_signature(tags, kind);
+    ASSERT_TRUE(sig) << sig.error().reason;
+    EXPECT_EQ(sig->header_canon, Canon::kSimple);
+    EXPECT_EQ(sig->body_canon, Canon::kSimple);
+  }
+}
+
 TEST(DkimSignatureTest, HugeBodyLengthSaturates) {
   auto sig =
       parse_signature(std::string(kGoodTags) + "; l=" + std::string(70, '9'), SignatureKind::kDkim);
