@@ -248,6 +248,23 @@ TEST(ArcValidateTest, AmsWithoutCanonicalizationIsSimpleSimple) {
   EXPECT_EQ(r.oldest_pass, 1u);
 }
 
+// RFC 8617 does not carry DKIM's "h= MUST include From" over to the AMS, and an empty name in a
+// colon-separated list selects no field: neither makes the AMS unusable by itself.
+TEST(ArcValidateTest, AmsWithEmptyOrFromlessHeaderListVerifies) {
+  for (const std::string headers : {"", "to:subject", "from::subject", "from:subject:"}) {
+    ChainBuilder chain(kMessage);
+    chain.ams([&](dkim::testing::SignSpec& spec) { spec.headers = headers; });
+    chain.seal("none");
+    const ArcAuthResult r = validate(chain.message());
+    EXPECT_EQ(r.result, "pass") << "h=" << headers << ": " << r.reason;
+  }
+  // The empty h= signs no field: a changed Subject goes unnoticed by the AMS, as it should.
+  ChainBuilder unsigned_subject(kMessage);
+  unsigned_subject.ams([](dkim::testing::SignSpec& spec) { spec.headers = ""; });
+  unsigned_subject.seal("none").edit("Meeting notes", "Changed notes");
+  EXPECT_EQ(validate(unsigned_subject.message()).result, "pass");
+}
+
 TEST(ArcValidateTest, MissingSealerKeyFails) {
   const ArcAuthResult r =
       validate(ChainBuilder(kMessage).seal("none", "unknown.example").message());

@@ -199,6 +199,26 @@ TEST(DkimSignatureTest, ArcMessageSignatureUsesInstanceNotIdentity) {
       parse_signature(replace(ams, "h=subject", "h=subject:arc-seal"), SignatureKind::kArcMessage));
 }
 
+// RFC 8617 §4.1.2 keeps no "From must be signed" rule for the AMS, and an empty h= (or an empty
+// name in it) selects no field rather than making the AMS unusable. A DKIM-Signature still needs
+// From, and its h= grammar (RFC 6376 §3.5 hdr-name) has no empty names.
+TEST(DkimSignatureTest, ArcMessageSignatureAcceptsEmptyHeaderNames) {
+  const std::string ams = "i=1; a=rsa-sha256; d=relay.example; s=arc; h=subject; bh=YWJj; b=ZGVm";
+  for (const auto& [list, expected] :
+       std::vector<std::pair<std::string, std::vector<std::string>>>{
+           {"h=", {}},
+           {"h= ", {}},
+           {"h=from::subject", {"from", "subject"}},
+           {"h=to : subject :", {"to", "subject"}},
+           {"h=:", {}}}) {
+    auto sig = parse_signature(replace(ams, "h=subject", list), SignatureKind::kArcMessage);
+    ASSERT_TRUE(sig) << list << ": " << sig.error().reason;
+    EXPECT_EQ(sig->signed_headers, expected) << list;
+  }
+  EXPECT_FALSE(parse_signature(replace(std::string(kGoodTags), "From : Subject", "from::subject"),
+                               SignatureKind::kDkim));
+}
+
 // RFC 6376 §3.5 c=: "simple" when absent, for the AMS as for a DKIM-Signature.
 TEST(DkimSignatureTest, MissingCanonicalizationIsSimpleSimple) {
   for (SignatureKind kind : {SignatureKind::kDkim, SignatureKind::kArcMessage}) {
