@@ -80,7 +80,9 @@ struct Seal {
 };
 
 tl::expected<Seal, std::string> parse_seal(std::string_view value) {
-  auto tags = dkim::parse_tag_list(value);
+  // RFC 8617 §4.1.3 gives the AS the tag-list syntax of RFC 6376 §3.2, read strictly: an empty
+  // tag-spec ("s=dummy;;") is a malformed seal, which fails the chain.
+  auto tags = dkim::parse_tag_list(value, dkim::EmptyTagSpecs::kReject);
   if (!tags) return tl::unexpected<std::string>("malformed tag list: " + tags.error().message);
   for (const char* name : {"i", "a", "b", "cv", "d", "s"}) {
     if (!tags->has(name)) return tl::unexpected<std::string>(std::string("no ") + name + "= tag");

@@ -265,6 +265,17 @@ TEST(ArcValidateTest, AmsWithEmptyOrFromlessHeaderListVerifies) {
   EXPECT_EQ(validate(unsigned_subject.message()).result, "pass");
 }
 
+// RFC 6376 §3.2: tag-list = tag-spec *( ";" tag-spec ) [ ";" ]. An empty tag-spec between two
+// semicolons is not in the grammar; in an ARC-Seal it makes the seal, and so the chain, fail,
+// even though the seal's signature covers the field as written.
+TEST(ArcValidateTest, SealWithAnEmptyTagSpecFails) {
+  const ArcAuthResult r =
+      validate(ChainBuilder(kMessage).seal("none", "relay.example.org", ";").message());
+  EXPECT_EQ(r.result, "fail");
+  EXPECT_EQ(r.failed_instance, 1u);
+  EXPECT_NE(r.reason.find("empty tag-spec"), std::string::npos) << r.reason;
+}
+
 TEST(ArcValidateTest, MissingSealerKeyFails) {
   const ArcAuthResult r =
       validate(ChainBuilder(kMessage).seal("none", "unknown.example").message());

@@ -78,6 +78,21 @@ TEST(DkimTagListTest, RejectsDuplicatesBadNamesAndMissingEquals) {
   EXPECT_TRUE(parse_tag_list("a=1; A=2"));
 }
 
+// RFC 6376 §3.2: tag-list = tag-spec *( ";" tag-spec ) [ ";" ]. Strict reading (ARC-Seal): an
+// empty tag-spec is an error, except after the last ';' (which may be followed by whitespace).
+TEST(DkimTagListTest, StrictReadingRefusesEmptyTagSpecs) {
+  constexpr auto kStrict = EmptyTagSpecs::kReject;
+  EXPECT_TRUE(parse_tag_list("a=1; b=2", kStrict));
+  EXPECT_TRUE(parse_tag_list("a=1; b=2;", kStrict));
+  EXPECT_TRUE(parse_tag_list("a=1; b=2; \r\n\t", kStrict));
+  for (const char* bad : {"s=dummy;;", "a=1;; b=2", "a=1; ;b=2", "; a=1", "a=1;\r\n ;"}) {
+    const auto list = parse_tag_list(bad, kStrict);
+    ASSERT_FALSE(list) << bad;
+    EXPECT_NE(list.error().message.find("empty tag-spec"), std::string::npos) << bad;
+    EXPECT_TRUE(parse_tag_list(bad)) << bad;  // the lenient reading skips them
+  }
+}
+
 TEST(DkimTagListTest, EnforcesLimits) {
   std::string many;
   for (std::size_t i = 0; i <= kMaxTags; ++i) many += "t" + std::to_string(i) + "=x;";
