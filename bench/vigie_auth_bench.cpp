@@ -92,9 +92,9 @@ int main_impl(int argc, char** argv) {
       const AuthResults r = auth::authenticate(*message, envelope, &resolver);
       for (const DkimAuthResult& d : r.dkim) {
         ++dkim_total;
-        dkim_pass += d.result == "pass";
+        dkim_pass += d.result == AuthResultCode::kPass;
       }
-      g_sink = g_sink + r.spf.result.size();
+      g_sink = g_sink + static_cast<std::size_t>(r.spf.result);
     }
   });
   const double n = static_cast<double>(messages.size());
@@ -109,7 +109,7 @@ int main_impl(int argc, char** argv) {
     const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                                  std::chrono::system_clock::now().time_since_epoch()).count();
     const auto first = auth::dkim::verify_dkim(signed_view, keys, now);
-    if (first.empty() || first.front().result != "pass") {
+    if (first.empty() || first.front().result != AuthResultCode::kPass) {
       std::cerr << "vigie_auth_bench: " << verify_path << " does not verify: "
                 << (first.empty() ? "no signature" : first.front().reason) << "\n";
       return 1;

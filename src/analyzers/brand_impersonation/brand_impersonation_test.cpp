@@ -176,7 +176,7 @@ TEST_F(BrandImpersonationTest, DkimPassForBrandDomainClears) {
     descriptor->analyze(*message, context, state->get(), sink);
   }
   auth.dkim.push_back(DkimAuthResult{});
-  auth.dkim.back().result = "pass";
+  auth.dkim.back().result = AuthResultCode::kPass;
   auth.dkim.back().domain = "docusign.net";
   {
     const ScanContext context{envelope, config, auth};

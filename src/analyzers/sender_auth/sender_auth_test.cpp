@@ -105,7 +105,7 @@ std::vector<Finding> analyze_results(const AuthResults& auth) {
 TEST(SenderAuthTest, DkimLengthLimitWithAppendedContent) {
   AuthResults auth;
   DkimAuthResult d;
-  d.result = "pass";
+  d.result = AuthResultCode::kPass;
   d.domain = "bank.example";
   d.body_length_limited = true;
   d.body_length = 120;
@@ -122,13 +122,13 @@ TEST(SenderAuthTest, DkimLengthLimitWithAppendedContent) {
 TEST(SenderAuthTest, BodyAlteredWeakSignatureAndBrokenArc) {
   AuthResults auth;
   DkimAuthResult altered;
-  altered.result = "fail";
+  altered.result = AuthResultCode::kFail;
   altered.failure = DkimFailure::kBodyHash;
   DkimAuthResult weak;
-  weak.result = "fail";
+  weak.result = AuthResultCode::kFail;
   weak.failure = DkimFailure::kWeakAlgorithm;
   auth.dkim = {altered, weak};
-  auth.arc.result = "fail";
+  auth.arc.result = ArcChainStatus::kFail;
   auth.arc.failed_instance = 2;
   const auto findings = analyze_results(auth);
   EXPECT_NE(find(findings, "DKIM_BODY_ALTERED"), nullptr);

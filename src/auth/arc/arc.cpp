@@ -73,7 +73,7 @@ unsigned aar_instance(std::string_view value) {
 struct Seal {
   dkim::Algorithm algorithm = dkim::Algorithm::kRsaSha256;
   std::string signature;
-  std::string cv;  // "none", "pass" or "fail"
+  ArcChainStatus cv = ArcChainStatus::kNone;
   std::string domain;
   std::string selector;
   std::optional<std::int64_t> timestamp;
@@ -101,10 +101,15 @@ tl::expected<Seal, std::string> parse_seal(std::string_view value) {
   seal.signature = std::move(*b);
   std::string cv(*tags->get("cv"));
   for (char& c : cv) c = lower(c);
-  if (cv != "none" && cv != "pass" && cv != "fail") {
+  if (cv == "none") {
+    seal.cv = ArcChainStatus::kNone;
+  } else if (cv == "pass") {
+    seal.cv = ArcChainStatus::kPass;
+  } else if (cv == "fail") {
+    seal.cv = ArcChainStatus::kFail;
+  } else {
     return tl::unexpected<std::string>("cv=" + cv.substr(0, 16) + " is not none, pass or fail");
   }
-  seal.cv = std::move(cv);
   seal.domain = std::string(*tags->get("d"));
   for (char& c : seal.domain) c = lower(c);
   seal.selector = std::string(*tags->get("s"));
@@ -180,7 +185,7 @@ ArcAuthResult validate_arc(const SignedMessage& message, dkim::KeyCache& keys,
                            std::int64_t now_unix, const ArcOptions& options) {
   ArcAuthResult result;
   auto fail = [&](unsigned instance, std::string reason) {
-    result.result = "fail";
+    result.result = ArcChainStatus::kFail;
     result.failed_instance = instance;
     result.reason = std::move(reason);
     return result;
@@ -206,7 +211,7 @@ ArcAuthResult validate_arc(const SignedMessage& message, dkim::KeyCache& keys,
   }
 
   // 2. The newest sealer already found the chain broken.
-  if (newest_seal && newest_seal->cv == "fail") {
+  if (newest_seal && newest_seal->cv == ArcChainStatus::kFail) {
     return fail(n, "the ARC-Seal of instance " + std::to_string(n) +
                        " records cv=fail: the chain was already broken when it was sealed");
   }
@@ -231,12 +236,13 @@ ArcAuthResult validate_arc(const SignedMessage& message, dkim::KeyCache& keys,
       return fail(
           i, "the ARC-Seal of instance " + std::to_string(i) + " is unusable: " + seal.error());
     }
-    if (i == 1 && seal->cv != "none") {
-      return fail(i, "the ARC-Seal of instance 1 has cv=" + seal->cv + " instead of none");
+    if (i == 1 && seal->cv != ArcChainStatus::kNone) {
+      return fail(i, "the ARC-Seal of instance 1 has cv=" + std::string(to_string(seal->cv)) +
+                         " instead of none");
     }
-    if (i > 1 && seal->cv != "pass") {
-      return fail(i, "the ARC-Seal of instance " + std::to_string(i) + " has cv=" + seal->cv +
-                         " instead of pass");
+    if (i > 1 && seal->cv != ArcChainStatus::kPass) {
+      return fail(i, "the ARC-Seal of instance " + std::to_string(i) +
+                         " has cv=" + std::string(to_string(seal->cv)) + " instead of pass");
     }
     seals[i - 1] = std::move(*seal);
   }
@@ -248,7 +254,7 @@ ArcAuthResult validate_arc(const SignedMessage& message, dkim::KeyCache& keys,
                                         options.dkim);
   };
   const DkimAuthResult newest_ams = verify_ams(n);
-  if (newest_ams.result != "pass") {
+  if (newest_ams.result != AuthResultCode::kPass) {
     return fail(n, "the ARC-Message-Signature of instance " + std::to_string(n) +
                        " does not verify: " + newest_ams.reason);
   }
@@ -256,7 +262,7 @@ ArcAuthResult validate_arc(const SignedMessage& message, dkim::KeyCache& keys,
   // 5. oldest-pass.
   result.oldest_pass = n;
   for (unsigned i = n - 1; i >= 1; --i) {
-    if (verify_ams(i).result != "pass") break;
+    if (verify_ams(i).result != AuthResultCode::kPass) break;
     result.oldest_pass = i;
   }
 
@@ -299,7 +305,7 @@ ArcAuthResult validate_arc(const SignedMessage& message, dkim::KeyCache& keys,
     }
   }
 
-  result.result = "pass";
+  result.result = ArcChainStatus::kPass;
   result.reason = "the ARC chain of " + std::to_string(n) + " set" + (n > 1 ? "s" : "") +
                   " verifies; the newest sealer is " + result.sealer;
   return result;

@@ -105,7 +105,7 @@ ArcAuthResult validate(const std::string& message, std::int64_t now = kNow) {
 
 TEST(ArcValidateTest, NoArcSetsIsNone) {
   const ArcAuthResult r = validate(kMessage);
-  EXPECT_EQ(r.result, "none");
+  EXPECT_EQ(r.result, ArcChainStatus::kNone);
   EXPECT_EQ(r.instance, 0u);
   EXPECT_FALSE(r.reason.empty());
 }
@@ -114,14 +114,14 @@ TEST(ArcValidateTest, ChainsOfOneToThreeSetsPass) {
   ChainBuilder chain(kMessage);
   chain.seal("none");
   ArcAuthResult r = validate(chain.message());
-  EXPECT_EQ(r.result, "pass") << r.reason;
+  EXPECT_EQ(r.result, ArcChainStatus::kPass) << r.reason;
   EXPECT_EQ(r.instance, 1u);
   EXPECT_EQ(r.oldest_pass, 1u);
   EXPECT_EQ(r.sealer, "relay.example.org");
 
   chain.seal("pass", "second.example.net").seal("pass");
   r = validate(chain.message());
-  EXPECT_EQ(r.result, "pass") << r.reason;
+  EXPECT_EQ(r.result, ArcChainStatus::kPass) << r.reason;
   EXPECT_EQ(r.instance, 3u);
   EXPECT_EQ(r.failed_instance, 0u);
   EXPECT_EQ(r.oldest_pass, 1u);
@@ -135,22 +135,22 @@ TEST(ArcValidateTest, KeysAreFetchedOncePerSealer) {
   const auto parsed = parse(chain.message());
   const dkim::SignedMessage view(*parsed);
   dkim::KeyCache keys(z);
-  EXPECT_EQ(validate_arc(view, keys, kNow).result, "pass");
+  EXPECT_EQ(validate_arc(view, keys, kNow).result, ArcChainStatus::kPass);
   EXPECT_EQ(keys.lookups(), 2u);
 }
 
 TEST(ArcValidateTest, ChainValidationStatusRules) {
   ArcAuthResult r = validate(ChainBuilder(kMessage).seal("pass").message());
-  EXPECT_EQ(r.result, "fail");
+  EXPECT_EQ(r.result, ArcChainStatus::kFail);
   EXPECT_EQ(r.failed_instance, 1u);
   EXPECT_NE(r.reason.find("cv=pass instead of none"), std::string::npos) << r.reason;
 
   r = validate(ChainBuilder(kMessage).seal("none").seal("none").message());
-  EXPECT_EQ(r.result, "fail");
+  EXPECT_EQ(r.result, ArcChainStatus::kFail);
   EXPECT_EQ(r.failed_instance, 2u);
 
   r = validate(ChainBuilder(kMessage).seal("none").seal("fail").message());
-  EXPECT_EQ(r.result, "fail");
+  EXPECT_EQ(r.result, ArcChainStatus::kFail);
   EXPECT_EQ(r.failed_instance, 2u);
   EXPECT_NE(r.reason.find("cv=fail"), std::string::npos) << r.reason;
 }
@@ -159,20 +159,20 @@ TEST(ArcValidateTest, StructureProblems) {
   const std::string two = ChainBuilder(kMessage).seal("none").seal("pass").message();
   // A third instance's AAR alone: instance 3 lacks its AMS and AS.
   ArcAuthResult r = validate("ARC-Authentication-Results: i=3; mx.example; none\r\n" + two);
-  EXPECT_EQ(r.result, "fail");
+  EXPECT_EQ(r.result, ArcChainStatus::kFail);
   EXPECT_EQ(r.failed_instance, 3u);
 
   // Instance 1 sealed twice.
   r = validate(first_field(two.substr(two.find("ARC-Seal: i=1"))) + "\r\n" + two);
-  EXPECT_EQ(r.result, "fail");
+  EXPECT_EQ(r.result, ArcChainStatus::kFail);
   EXPECT_NE(r.reason.find("more than one ARC-Seal"), std::string::npos) << r.reason;
 
   r = validate("ARC-Seal: i=51; a=rsa-sha256; cv=pass; d=x.example; s=s; b=YWJj\r\n" + two);
-  EXPECT_EQ(r.result, "fail");
+  EXPECT_EQ(r.result, ArcChainStatus::kFail);
   EXPECT_NE(r.reason.find("limit of 50"), std::string::npos) << r.reason;
 
   r = validate("ARC-Seal: i=x; a=rsa-sha256\r\n" + two);
-  EXPECT_EQ(r.result, "fail");
+  EXPECT_EQ(r.result, ArcChainStatus::kFail);
   EXPECT_EQ(r.failed_instance, 0u);
 
   // Only instance 2: instance 1 is missing.
@@ -182,14 +182,14 @@ TEST(ArcValidateTest, StructureProblems) {
                    .edit("i=1;", "i=2;")
                    .edit("i=1;", "i=2;")
                    .message());
-  EXPECT_EQ(r.result, "fail");
+  EXPECT_EQ(r.result, ArcChainStatus::kFail);
   EXPECT_EQ(r.failed_instance, 1u);
 }
 
 TEST(ArcValidateTest, SealWithHeaderListIsInvalid) {
   const ArcAuthResult r =
       validate(ChainBuilder(kMessage).seal("none", "relay.example.org", "h=from; ").message());
-  EXPECT_EQ(r.result, "fail");
+  EXPECT_EQ(r.result, ArcChainStatus::kFail);
   EXPECT_NE(r.reason.find("h="), std::string::npos) << r.reason;
 }
 
@@ -197,12 +197,12 @@ TEST(ArcValidateTest, TamperingPointsAtTheFailedInstance) {
   // Body changed after the last hop: the newest AMS fails.
   ArcAuthResult r =
       validate(ChainBuilder(kMessage).seal("none").seal("pass").edit("Monday", "Friday").message());
-  EXPECT_EQ(r.result, "fail");
+  EXPECT_EQ(r.result, ArcChainStatus::kFail);
   EXPECT_EQ(r.failed_instance, 2u);
 
   // The single set's AAR rewritten: its seal no longer verifies.
   r = validate(ChainBuilder(kMessage).seal("none").edit("dkim=pass", "dkim=none").message());
-  EXPECT_EQ(r.result, "fail");
+  EXPECT_EQ(r.result, ArcChainStatus::kFail);
   EXPECT_EQ(r.failed_instance, 1u);
   EXPECT_NE(r.reason.find("ARC-Seal of instance 1"), std::string::npos) << r.reason;
 
@@ -212,7 +212,7 @@ TEST(ArcValidateTest, TamperingPointsAtTheFailedInstance) {
   std::string broken = two;
   broken[b] = broken[b] == 'A' ? 'B' : 'A';
   r = validate(broken);
-  EXPECT_EQ(r.result, "fail");
+  EXPECT_EQ(r.result, ArcChainStatus::kFail);
   EXPECT_EQ(r.failed_instance, 2u);
 }
 
@@ -223,7 +223,7 @@ TEST(ArcValidateTest, OldestPassAfterAChangeBetweenHops) {
                                        .edit("Monday", "Tuesday")
                                        .seal("pass")
                                        .message());
-  EXPECT_EQ(r.result, "pass") << r.reason;
+  EXPECT_EQ(r.result, ArcChainStatus::kPass) << r.reason;
   EXPECT_EQ(r.instance, 3u);
   EXPECT_EQ(r.oldest_pass, 3u);
 }
@@ -244,7 +244,7 @@ TEST(ArcValidateTest, AmsWithoutCanonicalizationIsSimpleSimple) {
   chain.seal("none").seal("pass", "second.example.net");
   ASSERT_EQ(chain.message().find("c="), std::string::npos);
   const ArcAuthResult r = validate(chain.message());
-  EXPECT_EQ(r.result, "pass") << r.reason;
+  EXPECT_EQ(r.result, ArcChainStatus::kPass) << r.reason;
   EXPECT_EQ(r.oldest_pass, 1u);
 }
 
@@ -256,13 +256,13 @@ TEST(ArcValidateTest, AmsWithEmptyOrFromlessHeaderListVerifies) {
     chain.ams([&](dkim::testing::SignSpec& spec) { spec.headers = headers; });
     chain.seal("none");
     const ArcAuthResult r = validate(chain.message());
-    EXPECT_EQ(r.result, "pass") << "h=" << headers << ": " << r.reason;
+    EXPECT_EQ(r.result, ArcChainStatus::kPass) << "h=" << headers << ": " << r.reason;
   }
   // The empty h= signs no field: a changed Subject goes unnoticed by the AMS, as it should.
   ChainBuilder unsigned_subject(kMessage);
   unsigned_subject.ams([](dkim::testing::SignSpec& spec) { spec.headers = ""; });
   unsigned_subject.seal("none").edit("Meeting notes", "Changed notes");
-  EXPECT_EQ(validate(unsigned_subject.message()).result, "pass");
+  EXPECT_EQ(validate(unsigned_subject.message()).result, ArcChainStatus::kPass);
 }
 
 // RFC 6376 §3.2: tag-list = tag-spec *( ";" tag-spec ) [ ";" ]. An empty tag-spec between two
@@ -271,7 +271,7 @@ TEST(ArcValidateTest, AmsWithEmptyOrFromlessHeaderListVerifies) {
 TEST(ArcValidateTest, SealWithAnEmptyTagSpecFails) {
   const ArcAuthResult r =
       validate(ChainBuilder(kMessage).seal("none", "relay.example.org", ";").message());
-  EXPECT_EQ(r.result, "fail");
+  EXPECT_EQ(r.result, ArcChainStatus::kFail);
   EXPECT_EQ(r.failed_instance, 1u);
   EXPECT_NE(r.reason.find("empty tag-spec"), std::string::npos) << r.reason;
 }
@@ -279,7 +279,7 @@ TEST(ArcValidateTest, SealWithAnEmptyTagSpecFails) {
 TEST(ArcValidateTest, MissingSealerKeyFails) {
   const ArcAuthResult r =
       validate(ChainBuilder(kMessage).seal("none", "unknown.example").message());
-  EXPECT_EQ(r.result, "fail");
+  EXPECT_EQ(r.result, ArcChainStatus::kFail);
   EXPECT_EQ(r.failed_instance, 1u);
   EXPECT_NE(r.reason.find("no key record"), std::string::npos) << r.reason;
 }

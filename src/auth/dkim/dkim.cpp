@@ -97,15 +97,15 @@ KeyCache::Entry& KeyCache::fetch(const std::string& name) {
   if (auto it = entries_.find(name); it != entries_.end()) return it->second;
   ++lookups_;
   const dns::DnsAnswer answer = resolver_.lookup(name, dns::RecordType::kTxt);
-  auto problem = [&](std::string result, DkimFailure failure, std::string reason) {
-    return Entry{
-        tl::unexpected<KeyProblem>(KeyProblem{std::move(result), failure, std::move(reason)}),
-        std::nullopt};
+  auto problem = [&](AuthResultCode result, DkimFailure failure, std::string reason) {
+    return Entry{tl::unexpected<KeyProblem>(KeyProblem{result, failure, std::move(reason)}),
+                 std::nullopt};
   };
-  Entry entry = problem("permerror", DkimFailure::kNoKey, "no key record at " + name);
+  Entry entry =
+      problem(AuthResultCode::kPermError, DkimFailure::kNoKey, "no key record at " + name);
   switch (answer.status) {
     case dns::DnsStatus::kTempError:
-      entry = problem("temperror", DkimFailure::kDnsError,
+      entry = problem(AuthResultCode::kTempError, DkimFailure::kDnsError,
                       "the key lookup of " + name + " failed temporarily" +
                           (answer.detail.empty() ? "" : " (" + answer.detail + ")"));
       break;
@@ -120,7 +120,7 @@ KeyCache::Entry& KeyCache::fetch(const std::string& name) {
       if (txt.size() > 1) {
         // RFC 6376 §3.6.2.2: the key record at a selector must be unique; several leave the
         // verifier no defined way to choose.
-        entry = problem("permerror", DkimFailure::kKeyInvalid,
+        entry = problem(AuthResultCode::kPermError, DkimFailure::kKeyInvalid,
                         name + " has " + std::to_string(txt.size()) +
                             " TXT records; a DKIM key record must be unique");
         break;
@@ -131,7 +131,7 @@ KeyCache::Entry& KeyCache::fetch(const std::string& name) {
       if (record) {
         entry = Entry{std::move(*record), std::nullopt};
       } else {
-        entry = problem("permerror", record.error().failure,
+        entry = problem(AuthResultCode::kPermError, record.error().failure,
                         record.error().reason + " (key record at " + name + ")");
       }
       break;
@@ -150,7 +150,8 @@ tl::expected<VerificationKey, KeyProblem> KeyCache::key_for(const std::string& s
   if (!entry.record) return tl::unexpected<KeyProblem>(entry.record.error());
   const KeyRecord& record = *entry.record;
   auto invalid = [&](DkimFailure failure, std::string reason) {
-    return tl::unexpected<KeyProblem>(KeyProblem{"permerror", failure, std::move(reason)});
+    return tl::unexpected<KeyProblem>(
+        KeyProblem{AuthResultCode::kPermError, failure, std::move(reason)});
   };
   if (record.type != key_type_of(algorithm)) {
     return invalid(DkimFailure::kKeyInvalid,
@@ -249,7 +250,8 @@ DkimAuthResult verify_signature_field(const SignedMessage& message, std::size_t 
   if (!parsed) {
     fill_best_effort(result, value_of(field));
     result.failure = parsed.error().failure;
-    result.result = result.failure == DkimFailure::kSyntax ? "permerror" : "neutral";
+    result.result = result.failure == DkimFailure::kSyntax ? AuthResultCode::kPermError
+                                                           : AuthResultCode::kNeutral;
     result.reason = "unusable " + std::string(what) + ": " + parsed.error().reason;
     return result;
   }
@@ -263,20 +265,20 @@ DkimAuthResult verify_signature_field(const SignedMessage& message, std::size_t 
   result.body_length_limited = sig.body_length.has_value();
   result.body_length = sig.body_length.value_or(0);
 
-  auto finish = [&](std::string verdict, DkimFailure failure, std::string reason) {
-    result.result = std::move(verdict);
+  auto finish = [&](AuthResultCode verdict, DkimFailure failure, std::string reason) {
+    result.result = verdict;
     result.failure = failure;
     result.reason = std::move(reason);
     return result;
   };
 
   if (sig.expiration && now_unix > *sig.expiration) {
-    return finish("fail", DkimFailure::kExpired,
+    return finish(AuthResultCode::kFail, DkimFailure::kExpired,
                   "the " + std::string(what) + " expired (x=" + std::to_string(*sig.expiration) +
                       ", verified at " + std::to_string(now_unix) + ")");
   }
   if (sig.timestamp && *sig.timestamp > now_unix + options.allowed_clock_skew) {
-    return finish("fail", DkimFailure::kFuture,
+    return finish(AuthResultCode::kFail, DkimFailure::kFuture,
                   "the " + std::string(what) + " was made in the future (t=" +
                       std::to_string(*sig.timestamp) + ", verified at " + std::to_string(now_unix) +
                       ", allowed skew " + std::to_string(options.allowed_clock_skew) + "s)");
@@ -297,7 +299,7 @@ DkimAuthResult verify_signature_field(const SignedMessage& message, std::size_t 
   std::string_view signed_body = body;
   if (sig.body_length) {
     if (*sig.body_length > body.size()) {
-      return finish("fail", DkimFailure::kBodyHash,
+      return finish(AuthResultCode::kFail, DkimFailure::kBodyHash,
                     "l=" + std::to_string(*sig.body_length) + " is longer than the body (" +
                         std::to_string(body.size()) + " canonical bytes): the body was cut" +
                         testing);
@@ -306,19 +308,19 @@ DkimAuthResult verify_signature_field(const SignedMessage& message, std::size_t 
     result.unsigned_body_bytes = body.size() - signed_body.size();
   }
   if (digest(hash, signed_body) != sig.body_hash) {
-    return finish("fail", DkimFailure::kBodyHash,
+    return finish(AuthResultCode::kFail, DkimFailure::kBodyHash,
                   "body hash mismatch: the body was changed after signing" + testing);
   }
 
   const std::string data = header_data(message, sig.signed_headers, sig.header_canon, field);
   if (!key->key.verify(hash, data, sig.signature)) {
-    return finish("fail", DkimFailure::kSignature,
+    return finish(AuthResultCode::kFail, DkimFailure::kSignature,
                   "signature did not verify: the signed header fields were changed after signing, "
                   "or the signature was not made with the key at " +
                       key_name(sig.selector, sig.domain) + testing);
   }
   if (sig.algorithm == Algorithm::kRsaSha1) {
-    return finish("fail", DkimFailure::kWeakAlgorithm,
+    return finish(AuthResultCode::kFail, DkimFailure::kWeakAlgorithm,
                   "the rsa-sha1 signature verified cryptographically, but rsa-sha1 is too weak "
                   "to be accepted (RFC 8301)" +
                       testing);
@@ -331,7 +333,7 @@ DkimAuthResult verify_signature_field(const SignedMessage& message, std::size_t 
     reason += "; l= leaves " + std::to_string(result.unsigned_body_bytes) +
               " canonical body bytes unsigned";
   }
-  return finish("pass", DkimFailure::kNone, reason + testing);
+  return finish(AuthResultCode::kPass, DkimFailure::kNone, reason + testing);
 }
 
 std::vector<DkimAuthResult> verify_dkim(const SignedMessage& message, KeyCache& keys,
@@ -341,7 +343,7 @@ std::vector<DkimAuthResult> verify_dkim(const SignedMessage& message, KeyCache& 
     if (results.size() >= options.max_signatures) {
       DkimAuthResult extra;
       fill_best_effort(extra, value_of(message.fields()[index].text));
-      extra.result = "permerror";
+      extra.result = AuthResultCode::kPermError;
       extra.failure = DkimFailure::kUnsupported;
       extra.reason = "too many signatures: only the first " +
                      std::to_string(options.max_signatures) +

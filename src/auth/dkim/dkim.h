@@ -74,7 +74,7 @@ class SignedMessage {
 
 // A key ready for one signature, or why there is none.
 struct KeyProblem {
-  std::string result;  // "permerror" or "temperror"
+  AuthResultCode result = AuthResultCode::kPermError;  // kPermError or kTempError
   DkimFailure failure = DkimFailure::kNoKey;
   std::string reason;
 };
