@@ -205,12 +205,12 @@ struct UnboundResolver::Impl {
       lock.unlock();
       if (ub_cancel(ctx, id) == 0) {
         release(query.get());
-        return {DnsAnswer::temp_error("timeout"), true};
+        return {DnsAnswer::timeout(), true};
       }
       // The answer won the race: libunbound took it for delivery before the cancel. The callback
       // has run or will run (and frees the state); use the answer if it is already here.
       lock.lock();
-      if (!query->done) return {DnsAnswer::temp_error("timeout"), true};
+      if (!query->done) return {DnsAnswer::timeout(), true};
     }
     return interpret(*query, name, type);
   }
@@ -236,6 +236,8 @@ struct UnboundResolver::Impl {
     }
     DnsAnswer answer;
     answer.status = DnsStatus::kRecords;
+    // What the cache has left of the records' TTL (libunbound: the smallest along a CNAME chain).
+    answer.ttl = result.ttl > 0 ? static_cast<std::uint32_t>(result.ttl) : 0;
     for (std::size_t i = 0; result.data[i] != nullptr; ++i) {
       if (i == kMaxRecords) {
         return {DnsAnswer::temp_error("answer for " + name + " has more than " +
@@ -423,7 +425,7 @@ DnsAnswer UnboundResolver::lookup_before(std::string_view name, RecordType type,
   if (!query) return DnsAnswer::nxdomain();
   for (unsigned attempt = 0;; ++attempt) {
     const auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) return DnsAnswer::temp_error("timeout");
+    if (now >= deadline) return DnsAnswer::timeout();
     const Deadline until = std::min<Deadline>(deadline, now + impl_->options.timeout);
     Attempt result = impl_->resolve_once(*query, type, until);
     if (!result.retryable || attempt >= impl_->options.retries) return std::move(result.answer);

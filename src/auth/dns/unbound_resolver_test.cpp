@@ -213,6 +213,7 @@ TEST(UnboundResolverTest, SilentServerTimesOutAfterTheRetry) {
   const double ms = elapsed_ms(start);
   EXPECT_EQ(answer.status, DnsStatus::kTempError);
   EXPECT_EQ(answer.detail, "timeout");
+  EXPECT_TRUE(answer.timed_out);
   EXPECT_GE(ms, 390.0);   // two attempts of 200 ms
   EXPECT_LT(ms, 5000.0);  // generous: a loaded machine (or valgrind) is slow, never unbounded
   // The loopback forwarder was really asked (libunbound's thread may send after our deadline
@@ -272,6 +273,9 @@ TEST(UnboundResolverTest, AnswersFromAServerAndCachesThem) {
   ASSERT_EQ(a.records.size(), 2u);
   EXPECT_EQ(a.records[0].address.to_string(), "192.0.2.25");
   EXPECT_EQ(a.records[1].address.to_string(), "192.0.2.26");
+  // The server's TTL (3600), or what libunbound's cache has left of it.
+  EXPECT_GT(a.ttl, 3500u);
+  EXPECT_LE(a.ttl, 3600u);
 
   const DnsAnswer spf = resolver->lookup("example", RecordType::kTxt);
   ASSERT_EQ(spf.status, DnsStatus::kRecords) << spf.detail;
@@ -286,6 +290,8 @@ TEST(UnboundResolverTest, AnswersFromAServerAndCachesThem) {
   EXPECT_EQ(resolver->lookup("nowhere.example", RecordType::kA).status, DnsStatus::kNxDomain);
   const DnsAnswer refused = resolver->lookup("refused", RecordType::kA);
   EXPECT_EQ(refused.status, DnsStatus::kTempError);
+  EXPECT_FALSE(refused.timed_out);  // a quick REFUSED cost no wait
+  EXPECT_EQ(refused.ttl, 0u);
   // A malformed record never becomes data; unbound itself may already drop the reply.
   EXPECT_EQ(resolver->lookup("broken", RecordType::kMx).status, DnsStatus::kTempError);
 
