@@ -93,22 +93,19 @@ const std::vector<std::size_t>& SignedMessage::fields_named(
 
 // --- KeyCache ---
 
-KeyCache::Entry& KeyCache::fetch(const std::string& name) {
-  if (auto it = entries_.find(name); it != entries_.end()) return it->second;
-  ++lookups_;
-  const dns::DnsAnswer answer = resolver_.lookup(name, dns::RecordType::kTxt);
+namespace {
+
+// The key record at `name` as DNS answered: parsed and, when usable, decoded once, here, so that
+// the shared cache holds keys ready for verification.
+ResolvedKey read_key(const std::string& name, const dns::DnsAnswer& answer) {
   auto problem = [&](AuthResultCode result, DkimFailure failure, std::string reason) {
-    return Entry{tl::unexpected<KeyProblem>(KeyProblem{result, failure, std::move(reason)}),
-                 std::nullopt};
+    return ResolvedKey{tl::unexpected<KeyProblem>(KeyProblem{result, failure, std::move(reason)})};
   };
-  Entry entry =
-      problem(AuthResultCode::kPermError, DkimFailure::kNoKey, "no key record at " + name);
   switch (answer.status) {
     case dns::DnsStatus::kTempError:
-      entry = problem(AuthResultCode::kTempError, DkimFailure::kDnsError,
-                      "the key lookup of " + name + " failed temporarily" +
-                          (answer.detail.empty() ? "" : " (" + answer.detail + ")"));
-      break;
+      return problem(AuthResultCode::kTempError, DkimFailure::kDnsError,
+                     "the key lookup of " + name + " failed temporarily" +
+                         (answer.detail.empty() ? "" : " (" + answer.detail + ")"));
     case dns::DnsStatus::kNxDomain:
     case dns::DnsStatus::kNoData: break;
     case dns::DnsStatus::kRecords: {
@@ -120,24 +117,52 @@ KeyCache::Entry& KeyCache::fetch(const std::string& name) {
       if (txt.size() > 1) {
         // RFC 6376 §3.6.2.2: the key record at a selector must be unique; several leave the
         // verifier no defined way to choose.
-        entry = problem(AuthResultCode::kPermError, DkimFailure::kKeyInvalid,
-                        name + " has " + std::to_string(txt.size()) +
-                            " TXT records; a DKIM key record must be unique");
-        break;
+        return problem(AuthResultCode::kPermError, DkimFailure::kKeyInvalid,
+                       name + " has " + std::to_string(txt.size()) +
+                           " TXT records; a DKIM key record must be unique");
       }
       std::string joined;  // §3.6.2.2: strings of one TXT record are joined without separator
       for (const std::string& piece : txt.front()->strings) joined += piece;
       auto record = parse_key_record(joined);
-      if (record) {
-        entry = Entry{std::move(*record), std::nullopt};
-      } else {
-        entry = problem(AuthResultCode::kPermError, record.error().failure,
-                        record.error().reason + " (key record at " + name + ")");
+      if (!record) {
+        return problem(AuthResultCode::kPermError, record.error().failure,
+                       record.error().reason + " (key record at " + name + ")");
       }
-      break;
+      ResolvedKey resolved{std::move(*record)};
+      resolved.key = PublicKey::load(resolved.record->type, resolved.record->public_key);
+      resolved.record->public_key.clear();  // decoded: `key` is what verification uses
+      resolved.record->public_key.shrink_to_fit();
+      return resolved;
     }
   }
-  return entries_.emplace(name, std::move(entry)).first->second;
+  return problem(AuthResultCode::kPermError, DkimFailure::kNoKey, "no key record at " + name);
+}
+
+}  // namespace
+
+const ResolvedKey& KeyCache::fetch(const std::string& name) {
+  if (auto it = entries_.find(name); it != entries_.end()) return *it->second;
+  ++lookups_;
+  std::shared_ptr<const ResolvedKey> resolved;
+  if (shared_ != nullptr) {
+    if (std::shared_ptr<const ResolvedKey> cached = shared_->find(name)) {
+      // Charged to the message's budget like a lookup, so that the result does not depend on
+      // what other messages warmed up (budgeted_resolver.h).
+      std::optional<dns::DnsAnswer> refused = resolver_.charge_cached_lookup();
+      resolved = refused ? std::make_shared<const ResolvedKey>(read_key(name, *refused))
+                         : std::move(cached);
+    }
+  }
+  if (!resolved) {
+    const dns::DnsAnswer answer = resolver_.lookup(name, dns::RecordType::kTxt);
+    resolved = std::make_shared<const ResolvedKey>(read_key(name, answer));
+    // Only what records said is kept: an absent key is cheap to ask again, a temporary error
+    // must be asked again.
+    if (shared_ != nullptr && answer.status == dns::DnsStatus::kRecords) {
+      shared_->insert(name, resolved, answer.ttl);
+    }
+  }
+  return *entries_.emplace(name, std::move(resolved)).first->second;
 }
 
 tl::expected<VerificationKey, KeyProblem> KeyCache::key_for(const std::string& selector,
@@ -146,7 +171,7 @@ tl::expected<VerificationKey, KeyProblem> KeyCache::key_for(const std::string& s
                                                             std::string_view auid_domain,
                                                             const DkimOptions& options) {
   const std::string name = key_name(selector, domain);
-  Entry& entry = fetch(name);
+  const ResolvedKey& entry = fetch(name);
   if (!entry.record) return tl::unexpected<KeyProblem>(entry.record.error());
   const KeyRecord& record = *entry.record;
   auto invalid = [&](DkimFailure failure, std::string reason) {
@@ -170,12 +195,10 @@ tl::expected<VerificationKey, KeyProblem> KeyCache::key_for(const std::string& s
     return invalid(DkimFailure::kKeyInvalid,
                    "the key at " + name + " has t=s but i= uses a subdomain of d=" + domain);
   }
-  if (!entry.loaded) entry.loaded = PublicKey::load(record.type, record.public_key);
-  if (!*entry.loaded) {
-    return invalid(DkimFailure::kKeyInvalid,
-                   entry.loaded->error() + " (key record at " + name + ")");
+  if (!entry.key) {
+    return invalid(DkimFailure::kKeyInvalid, entry.key.error() + " (key record at " + name + ")");
   }
-  const PublicKey& key = **entry.loaded;
+  const PublicKey& key = *entry.key;
   if (key.type() == KeyType::kRsa) {
     if (key.bits() < options.min_rsa_bits) {
       return invalid(DkimFailure::kKeyTooSmall,

@@ -159,7 +159,7 @@ AuthResults authenticate(const ParsedMessage& message, const Envelope& envelope,
   } else if (signed_message || sealed) {
     // One signed view and one key cache per message: a domain that signs and seals is one lookup.
     const dkim::SignedMessage signed_view(message);
-    dkim::KeyCache keys(*dns);
+    dkim::KeyCache keys(*dns, settings.key_cache.get());
     const std::int64_t now = verification_time(envelope);
     if (signed_message) results.dkim = dkim::verify_dkim(signed_view, keys, now);
     if (sealed) {
