@@ -87,6 +87,21 @@ struct DnsAnswer {
 // The time by which a lookup must have its answer.
 using Deadline = std::chrono::steady_clock::time_point;
 
+// Whether a resolver as a whole answers, as opposed to one name: what a lookup of a name that must
+// exist (the root zone's name servers, UnboundResolver::check_health) tells. CircuitBreakerResolver
+// and the start-up check of `vigie scan --dns` act on it.
+enum class DnsHealth : std::uint8_t {
+  kAnswering,    // the name that must exist was resolved
+  kUnreachable,  // no answer in time, SERVFAIL, REFUSED...: nothing can be resolved now
+  kBroken,       // it answers that the name does not exist: its other answers cannot be trusted
+                 // either (a local stub resolver without network answers NXDOMAIN to everything)
+};
+
+struct HealthReport {
+  DnsHealth health = DnsHealth::kAnswering;
+  std::string detail;  // what was asked and what came back, for a warning
+};
+
 class Resolver {
  public:
   virtual ~Resolver() = default;
