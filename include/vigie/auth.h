@@ -143,6 +143,9 @@ struct ArcAuthResult {
   unsigned failed_instance = 0; // first instance that failed, 0 when none failed
   unsigned oldest_pass = 0;     // oldest instance whose AMS still verifies (RFC 8617 §5.2)
   std::string sealer;           // d= of the newest ARC-Seal
+  // The chain failed only because a key could not be fetched for now (DNS temperror): it could not
+  // be checked, which says nothing against it. RFC 8617 gives the chain no temperror status.
+  bool temporary_error = false;
   std::string reason;
 };
 

@@ -149,6 +149,7 @@ json scan_to_json(const ScanResult& result, std::string_view label) {
       {"result", to_string(arc.result)}, {"instance", arc.instance}, {"reason", arc.reason}};
   if (arc.failed_instance != 0) arc_json["failed_instance"] = arc.failed_instance;
   if (!arc.sealer.empty()) arc_json["sealer"] = arc.sealer;
+  if (arc.temporary_error) arc_json["temporary_error"] = true;
   j["auth"] = {{"spf", std::move(spf_json)},
                {"dkim", std::move(dkim_json)},
                {"dmarc", std::move(dmarc_json)},

@@ -1,7 +1,9 @@
 // sender_auth: turns the authentication results (SPF, DKIM, DMARC, ARC) into findings an analyst
 // and a reader understand. The strongest signal is a From address in one of our own protected
-// domains that fails authentication: someone is writing as us. A DNS failure (temperror) is
-// reported with no score, since an unanswered query proves nothing about the sender.
+// domains that fails authentication: someone is writing as us. A DNS failure (temperror, including
+// an ARC chain whose keys could not be fetched, and every check while live DNS is unavailable) is
+// reported with no score as AUTH_TEMPORARY_ERROR, since an unanswered query proves nothing about
+// the sender: the finding says that authentication could not run.
 #include <algorithm>
 #include <string>
 
@@ -85,7 +87,8 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context,
       sink.emit(FindingId::DKIM_WEAK_SIGNATURE, {{"dkim", who + ": " + d.reason}});
     }
   }
-  if (auth.arc.result == ArcChainStatus::kFail) {
+  // A chain whose keys could not be fetched for now was not checked: not a broken chain.
+  if (auth.arc.result == ArcChainStatus::kFail && !auth.arc.temporary_error) {
     sink.emit(FindingId::ARC_CHAIN_BROKEN,
               {{"arc", "instance " + std::to_string(auth.arc.failed_instance) + ": " + auth.arc.reason}});
   }
@@ -101,6 +104,7 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context,
       temporary.push_back({"dkim", "d=" + d.domain + ": " + d.reason});
     }
   }
+  if (auth.arc.temporary_error) temporary.push_back({"arc", auth.arc.reason});
   if (!temporary.empty()) sink.emit(FindingId::AUTH_TEMPORARY_ERROR, std::move(temporary));
 }
 

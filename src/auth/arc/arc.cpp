@@ -255,6 +255,7 @@ ArcAuthResult validate_arc(const SignedMessage& message, dkim::KeyCache& keys,
   };
   const DkimAuthResult newest_ams = verify_ams(n);
   if (newest_ams.result != AuthResultCode::kPass) {
+    result.temporary_error = newest_ams.result == AuthResultCode::kTempError;
     return fail(n, "the ARC-Message-Signature of instance " + std::to_string(n) +
                        " does not verify: " + newest_ams.reason);
   }
@@ -292,6 +293,7 @@ ArcAuthResult validate_arc(const SignedMessage& message, dkim::KeyCache& keys,
     data.resize(data.size() - 2);
     auto key = keys.key_for(seal.selector, seal.domain, seal.algorithm, {}, options.dkim);
     if (!key) {
+      result.temporary_error = key.error().result == AuthResultCode::kTempError;
       return fail(i, "the ARC-Seal of instance " + std::to_string(i) +
                          " cannot be checked: " + key.error().reason);
     }

@@ -276,6 +276,21 @@ TEST(ArcValidateTest, SealWithAnEmptyTagSpecFails) {
   EXPECT_NE(r.reason.find("empty tag-spec"), std::string::npos) << r.reason;
 }
 
+// A sealer's key that cannot be fetched for now leaves the chain unchecked, not broken.
+TEST(ArcValidateTest, KeyLookupTemperrorIsMarkedTemporary) {
+  const std::string message = ChainBuilder(kMessage).seal("none").message();
+  auto slow =
+      dns::RecordedResolver::from_string("arc._domainkey.relay.example.org:\n  - TIMEOUT\n");
+  ASSERT_TRUE(slow);
+  const ArcAuthResult r = validate_arc(*parse(message), *slow, kNow);
+  EXPECT_EQ(r.result, ArcChainStatus::kFail);
+  EXPECT_TRUE(r.temporary_error);
+  EXPECT_NE(r.reason.find("failed temporarily"), std::string::npos) << r.reason;
+  // A missing key is a real failure.
+  EXPECT_FALSE(
+      validate(ChainBuilder(kMessage).seal("none", "unknown.example").message()).temporary_error);
+}
+
 TEST(ArcValidateTest, MissingSealerKeyFails) {
   const ArcAuthResult r =
       validate(ChainBuilder(kMessage).seal("none", "unknown.example").message());
