@@ -21,11 +21,11 @@
 
 namespace {
 
+using vigie::ArcChainStatus;
+using vigie::AuthResultCode;
 using vigie::auth::dns::DnsRecord;
 using vigie::auth::dns::RecordedResolver;
 using vigie::auth::dns::RecordType;
-
-int rank(const std::string& policy) { return policy == "reject" ? 2 : policy == "quarantine" ? 1 : 0; }
 
 }  // namespace
 
@@ -57,13 +57,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   static const char* const kFrom[] = {"sub.example.org", "example.org", "a.b.example.co.uk", ""};
   vigie::SpfAuthResult spf;
-  spf.result = (control & 8) ? "pass" : "fail";
+  spf.result = (control & 8) ? AuthResultCode::kPass : AuthResultCode::kFail;
   spf.domain = "example.org";
   std::vector<vigie::DkimAuthResult> dkim(1);
-  dkim[0].result = (control & 4) ? "pass" : "fail";
+  dkim[0].result = (control & 4) ? AuthResultCode::kPass : AuthResultCode::kFail;
   dkim[0].domain = "example.org";
   vigie::ArcAuthResult arc;
-  arc.result = (control & 16) ? "pass" : "none";
+  arc.result = (control & 16) ? ArcChainStatus::kPass : ArcChainStatus::kNone;
   arc.sealer = "sealer.example";
   const std::vector<std::string> trusted{"sealer.example"};
 
@@ -76,13 +76,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   in.sample_key = payload.substr(0, 16);
   const vigie::DmarcAuthResult r = vigie::auth::dmarc::evaluate(resolver, in);
 
-  const std::string& res = r.result;
-  vigie::fuzz::require(res == "pass" || res == "fail" || res == "none" || res == "temperror" ||
-                           res == "permerror",
+  const AuthResultCode res = r.result;
+  vigie::fuzz::require(res == AuthResultCode::kPass || res == AuthResultCode::kFail ||
+                           res == AuthResultCode::kNone || res == AuthResultCode::kTempError ||
+                           res == AuthResultCode::kPermError,
                        "unknown DMARC result");
-  vigie::fuzz::require(rank(r.disposition) <= rank(r.policy) || r.policy.empty(),
+  vigie::fuzz::require(to_string(r.disposition) != "?", "the disposition is one of the policies");
+  // DmarcPolicy is ordered from the weakest to the strongest.
+  vigie::fuzz::require(!r.policy || r.disposition <= *r.policy,
                        "disposition stronger than the policy");
-  vigie::fuzz::require(res != "pass" || r.spf_aligned || r.dkim_aligned, "pass without alignment");
+  vigie::fuzz::require(r.policy || r.disposition == vigie::DmarcPolicy::kNone,
+                       "a disposition without a policy");
+  vigie::fuzz::require(res != AuthResultCode::kPass || r.spf_aligned || r.dkim_aligned,
+                       "pass without alignment");
   vigie::fuzz::consume(r.reason);
   return 0;
 }

@@ -1,17 +1,85 @@
-// Sender authentication results attached to a scan. Results use the RFC 8601 result names
-// ("pass", "fail", "softfail", "neutral", "none", "policy", "temperror", "permerror") so that they
-// can be written into Authentication-Results unchanged. `reason` says in plain English why, for
-// analysts.
+// Sender authentication results attached to a scan. Results are enums whose to_string() gives the
+// RFC 8601 names ("pass", "fail", "softfail", "neutral", "none", "policy", "temperror",
+// "permerror"), so that they are written into Authentication-Results and the outputs unchanged and
+// compared as values everywhere else. `reason` says in plain English why, for analysts.
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace vigie {
 
+// RFC 8601 §2.7 result codes (IANA "Email Authentication Result Names"), shared by SPF, DKIM and
+// DMARC; each result struct below says which codes its method gives.
+enum class AuthResultCode : std::uint8_t {
+  kNone,
+  kPass,
+  kFail,
+  kSoftFail,
+  kNeutral,
+  kPolicy,
+  kTempError,
+  kPermError,
+};
+
+constexpr std::string_view to_string(AuthResultCode code) {
+  switch (code) {
+    case AuthResultCode::kNone: return "none";
+    case AuthResultCode::kPass: return "pass";
+    case AuthResultCode::kFail: return "fail";
+    case AuthResultCode::kSoftFail: return "softfail";
+    case AuthResultCode::kNeutral: return "neutral";
+    case AuthResultCode::kPolicy: return "policy";
+    case AuthResultCode::kTempError: return "temperror";
+    case AuthResultCode::kPermError: return "permerror";
+  }
+  return "?";
+}
+
+// A DMARC policy (p=, sp=; RFC 7489 §6.3) and the disposition a receiver applies to one message
+// (RFC 7489 §6.6.4, the dis= comment of Authentication-Results), which share the same three
+// names. Ordered from the weakest to the strongest.
+enum class DmarcPolicy : std::uint8_t { kNone, kQuarantine, kReject };
+
+constexpr std::string_view to_string(DmarcPolicy policy) {
+  switch (policy) {
+    case DmarcPolicy::kNone: return "none";
+    case DmarcPolicy::kQuarantine: return "quarantine";
+    case DmarcPolicy::kReject: return "reject";
+  }
+  return "?";
+}
+
+// ARC chain validation status (RFC 8617 §4.4, the cv= values, and the arc method's results).
+enum class ArcChainStatus : std::uint8_t { kNone, kPass, kFail };
+
+constexpr std::string_view to_string(ArcChainStatus status) {
+  switch (status) {
+    case ArcChainStatus::kNone: return "none";
+    case ArcChainStatus::kPass: return "pass";
+    case ArcChainStatus::kFail: return "fail";
+  }
+  return "?";
+}
+
+// The names, for logs and test failure messages (GoogleTest prints values through these).
+inline std::ostream& operator<<(std::ostream& out, AuthResultCode code) {
+  return out << to_string(code);
+}
+inline std::ostream& operator<<(std::ostream& out, DmarcPolicy policy) {
+  return out << to_string(policy);
+}
+inline std::ostream& operator<<(std::ostream& out, ArcChainStatus status) {
+  return out << to_string(status);
+}
+
 struct SpfAuthResult {
-  std::string result = "none";
+  AuthResultCode result = AuthResultCode::kNone;  // none, neutral, pass, fail, softfail,
+                                                  // temperror, permerror (RFC 7208 §2.6)
   std::string domain;       // the domain whose policy was checked (MAIL FROM, else HELO)
   std::string identity;     // "mailfrom" or "helo" (RFC 8601 §2.7.2 ptype smtp)
   std::string explanation;  // the domain's explanation (exp=) on fail
@@ -37,7 +105,8 @@ enum class DkimFailure : std::uint8_t {
 };
 
 struct DkimAuthResult {
-  std::string result = "none";  // pass, fail, neutral, policy, temperror, permerror
+  AuthResultCode result = AuthResultCode::kNone;  // pass, fail, neutral, policy, temperror,
+                                                  // permerror (RFC 6376 §6.1, RFC 8601 §2.7.1)
   DkimFailure failure = DkimFailure::kNone;
   std::string domain;       // d=
   std::string selector;     // s=
@@ -54,9 +123,10 @@ struct DkimAuthResult {
 };
 
 struct DmarcAuthResult {
-  std::string result = "none";  // pass, fail, none, temperror, permerror
-  std::string policy;           // the applied policy: "none", "quarantine", "reject" (p= or sp=)
-  std::string disposition = "none";  // what the policy asks for this message, after pct= and ARC
+  AuthResultCode result = AuthResultCode::kNone;  // pass, fail, none, temperror, permerror
+  std::optional<DmarcPolicy> policy;  // the applied policy (p= or sp=); empty without a record
+  DmarcPolicy disposition = DmarcPolicy::kNone;  // what the policy asks for this message, after
+                                                 // pct= and ARC
   std::string from_domain;      // RFC5322.From domain
   std::string record_domain;    // where the record was found (from_domain or its org domain)
   std::string organizational_domain;
@@ -68,11 +138,14 @@ struct DmarcAuthResult {
 };
 
 struct ArcAuthResult {
-  std::string result = "none";  // none, pass, fail (RFC 8617 chain validation status)
+  ArcChainStatus result = ArcChainStatus::kNone;
   unsigned instance = 0;        // highest instance seen (i=) when the chain passes
   unsigned failed_instance = 0; // first instance that failed, 0 when none failed
   unsigned oldest_pass = 0;     // oldest instance whose AMS still verifies (RFC 8617 §5.2)
   std::string sealer;           // d= of the newest ARC-Seal
+  // The chain failed only because a key could not be fetched for now (DNS temperror): it could not
+  // be checked, which says nothing against it. RFC 8617 gives the chain no temperror status.
+  bool temporary_error = false;
   std::string reason;
 };
 

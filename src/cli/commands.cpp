@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "auth/dns/circuit_breaker.h"
 #include "auth/dns/recorded_resolver.h"
 #include "auth/dns/unbound_resolver.h"
 #include "intel/content_model/learning.h"
@@ -87,8 +88,34 @@ bool report_classifier(const Config& config, bool always) {
   return report_classifier(*classifier, always);
 }
 
+// What the circuit breaker's changes mean for the analyst, once per outage on stderr.
+void warn_dns_change(const auth::dns::CircuitBreakerResolver::Change& change,
+                     const std::string& upstream) {
+  std::string line;
+  if (change.open) {
+    const auto retry_seconds =
+        std::chrono::duration_cast<std::chrono::seconds>(change.retry_in).count();
+    const bool broken = change.report.health == auth::dns::DnsHealth::kBroken;
+    line = "vigie: warning: DNS " +
+           std::string(broken ? "gives answers that cannot be right" : "looks unreachable") + " (" +
+           upstream + "): " + change.report.detail +
+           (broken ? ", as a resolver without network does" : "") +
+           (change.consecutive_timeouts > 0
+                ? " after " + std::to_string(change.consecutive_timeouts) + " lookups timed out"
+                : "") +
+           ". Sender authentication cannot run: its results are temperror (AUTH_TEMPORARY_ERROR) "
+           "without waiting for DNS, which is checked again every " +
+           std::to_string(retry_seconds) + " s or more.\n";
+  } else {
+    line = "vigie: DNS answers again (" + upstream + "): sender authentication resumes.\n";
+  }
+  std::cerr << line << std::flush;
+}
+
 // Live DNS: the --dns-server forwarders, else the configuration's [dns] servers, else the system
-// resolver; timeouts and DNSSEC from [dns].
+// resolver; timeouts and DNSSEC from [dns]. Behind a circuit breaker (auth/dns/circuit_breaker.h)
+// whose health check runs once now: a resolver that is unreachable or broken from the start is
+// reported before the first message, and an outage costs each message no wait.
 std::shared_ptr<const auth::dns::Resolver> live_resolver(const ScanOptions& options,
                                                          const Config& config, std::string& error) {
   auth::dns::UnboundOptions unbound;
@@ -102,7 +129,22 @@ std::shared_ptr<const auth::dns::Resolver> live_resolver(const ScanOptions& opti
     error = created->error().message;
     return nullptr;
   }
-  return std::shared_ptr<const auth::dns::Resolver>(std::move(**created));
+  std::shared_ptr<const auth::dns::UnboundResolver> live = std::move(**created);
+  std::string upstream = "the system resolver, " + unbound.resolv_conf;
+  if (!unbound.servers.empty()) {
+    upstream = "server";
+    for (const std::string& server : unbound.servers) upstream += " " + server;
+  }
+  auth::dns::CircuitBreakerOptions breaker_options;
+  breaker_options.check_timeout = unbound.timeout;
+  auto breaker = std::make_shared<auth::dns::CircuitBreakerResolver>(
+      live, [live](auth::dns::Deadline deadline) { return live->check_health(deadline); },
+      breaker_options,
+      [upstream](const auth::dns::CircuitBreakerResolver::Change& change) {
+        warn_dns_change(change, upstream);
+      });
+  breaker->check_now();
+  return breaker;
 }
 
 // Output of one input file, filled by a worker and printed in input order.

@@ -137,14 +137,17 @@ json scan_to_json(const ScanResult& result, std::string_view label) {
   j["subject"] = m.subject();
   j["parse"] = {{"parts", m.parts().size()}, {"anomalies", anomalies_json(m)}};
   const SpfAuthResult& spf = result.auth.spf;
-  json spf_json = {{"result", spf.result}, {"reason", spf.reason}};
+  json spf_json = {{"result", to_string(spf.result)}, {"reason", spf.reason}};
   if (!spf.domain.empty()) spf_json["domain"] = spf.domain;
   if (!spf.identity.empty()) spf_json["identity"] = spf.identity;
   if (!spf.explanation.empty()) spf_json["explanation"] = spf.explanation;
   json dkim_json = json::array();
   for (const DkimAuthResult& d : result.auth.dkim) {
-    json one = {{"domain", d.domain},       {"selector", d.selector}, {"algorithm", d.algorithm},
-                {"result", d.result},       {"reason", d.reason}};
+    json one = {{"domain", d.domain},
+                {"selector", d.selector},
+                {"algorithm", d.algorithm},
+                {"result", to_string(d.result)},
+                {"reason", d.reason}};
     if (d.body_length_limited) {
       one["body_length"] = d.body_length;
       one["unsigned_body_bytes"] = d.unsigned_body_bytes;
@@ -152,9 +155,10 @@ json scan_to_json(const ScanResult& result, std::string_view label) {
     dkim_json.push_back(std::move(one));
   }
   const DmarcAuthResult& dmarc = result.auth.dmarc;
-  json dmarc_json = {{"result", dmarc.result},
-                     {"policy", dmarc.policy},
-                     {"disposition", dmarc.disposition},
+  // "policy" is "" when no DMARC record applied.
+  json dmarc_json = {{"result", to_string(dmarc.result)},
+                     {"policy", dmarc.policy ? to_string(*dmarc.policy) : std::string_view()},
+                     {"disposition", to_string(dmarc.disposition)},
                      {"from_domain", dmarc.from_domain},
                      {"reason", dmarc.reason}};
   if (!dmarc.record_domain.empty()) {
@@ -165,9 +169,11 @@ json scan_to_json(const ScanResult& result, std::string_view label) {
     if (dmarc.arc_override) dmarc_json["arc_override"] = true;
   }
   const ArcAuthResult& arc = result.auth.arc;
-  json arc_json = {{"result", arc.result}, {"instance", arc.instance}, {"reason", arc.reason}};
+  json arc_json = {
+      {"result", to_string(arc.result)}, {"instance", arc.instance}, {"reason", arc.reason}};
   if (arc.failed_instance != 0) arc_json["failed_instance"] = arc.failed_instance;
   if (!arc.sealer.empty()) arc_json["sealer"] = arc.sealer;
+  if (arc.temporary_error) arc_json["temporary_error"] = true;
   j["auth"] = {{"spf", std::move(spf_json)},
                {"dkim", std::move(dkim_json)},
                {"dmarc", std::move(dmarc_json)},

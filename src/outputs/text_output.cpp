@@ -115,10 +115,13 @@ std::string scan_to_text(const ScanResult& result, std::string_view label, Langu
   out += "  from:    " + (from.mailboxes.empty() ? std::string("-") : from.mailboxes.front().address()) + "\n";
   out += "  subject: " + excerpt(m.subject(), 120) + "\n";
   const AuthResults& auth = result.auth;
-  out += "  auth:    spf=" + auth.spf.result +
+  out += "  auth:    spf=" + std::string(to_string(auth.spf.result)) +
          (auth.spf.domain.empty() ? "" : " (" + auth.spf.domain + ")");
-  for (const DkimAuthResult& d : auth.dkim) out += " dkim=" + d.result + " (" + d.domain + ")";
-  out += " dmarc=" + auth.dmarc.result + " arc=" + auth.arc.result + "\n";
+  for (const DkimAuthResult& d : auth.dkim) {
+    out += " dkim=" + std::string(to_string(d.result)) + " (" + d.domain + ")";
+  }
+  out += " dmarc=" + std::string(to_string(auth.dmarc.result)) +
+         " arc=" + std::string(to_string(auth.arc.result)) + "\n";
   out += "  parts:   " + std::to_string(m.parts().size()) + ", anomalies: " +
          std::to_string(m.anomalies().size()) + "\n";
   for (const Finding& f : result.findings) {

@@ -303,7 +303,9 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
     bool legitimate = !sender_is_user && sender_host.find('.') != std::string::npos &&
                       brand_owns(sender_host);
     for (const DkimAuthResult& dkim : context.auth.dkim) {
-      if (dkim.result == "pass" && brand_owns(parse::normalize_host(dkim.domain))) legitimate = true;
+      if (dkim.result == AuthResultCode::kPass && brand_owns(parse::normalize_host(dkim.domain))) {
+        legitimate = true;
+      }
     }
     std::size_t brand_links = 0;
     for (const std::string& host : link_hosts) brand_links += brand_owns(host) ? 1 : 0;

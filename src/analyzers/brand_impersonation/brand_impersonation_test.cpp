@@ -162,7 +162,7 @@ TEST_F(BrandImpersonationTest, DkimPassForBrandDomainClears) {
   AuthResults auth;
   EXPECT_EQ(harness.analyze(raw, auth).size(), 1u);
   auth.dkim.push_back(DkimAuthResult{});
-  auth.dkim.back().result = "pass";
+  auth.dkim.back().result = AuthResultCode::kPass;
   auth.dkim.back().domain = "docusign.net";
   EXPECT_TRUE(harness.analyze(raw, auth).empty());
 }

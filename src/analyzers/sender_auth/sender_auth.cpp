@@ -1,7 +1,9 @@
 // sender_auth: turns the authentication results (SPF, DKIM, DMARC, ARC) into findings an analyst
 // and a reader understand. The strongest signal is a From address in one of our own protected
-// domains that fails authentication: someone is writing as us. A DNS failure (temperror) is
-// reported with no score, since an unanswered query proves nothing about the sender.
+// domains that fails authentication: someone is writing as us. A DNS failure (temperror, including
+// an ARC chain whose keys could not be fetched, and every check while live DNS is unavailable) is
+// reported with no score as AUTH_TEMPORARY_ERROR, since an unanswered query proves nothing about
+// the sender: the finding says that authentication could not run.
 #include <algorithm>
 #include <string>
 
@@ -13,22 +15,32 @@ namespace {
 
 using verdict::FindingId;
 
-double dmarc_confidence(const std::string& disposition) {
-  if (disposition == "reject") return 1;
-  if (disposition == "quarantine") return 0.75;
+double dmarc_confidence(DmarcPolicy disposition) {
+  switch (disposition) {
+    case DmarcPolicy::kReject: return 1;
+    case DmarcPolicy::kQuarantine: return 0.75;
+    case DmarcPolicy::kNone: break;
+  }
   return 0.35;  // p=none: the owner publishes DMARC but has not yet asked receivers to act
+}
+
+// "p=reject disposition=quarantine": the policy published and what it asks for this message.
+std::string policy_evidence(const DmarcAuthResult& dmarc) {
+  return "p=" + std::string(dmarc.policy ? to_string(*dmarc.policy) : "") +
+         " disposition=" + std::string(to_string(dmarc.disposition));
 }
 
 void check_spoofing(const AuthResults& auth, const ScanContext& context, FindingSink& sink) {
   const DmarcAuthResult& dmarc = auth.dmarc;
   const bool ours = context.facts.profile().is_protected(parse::normalize_host(dmarc.from_domain));
   const bool dkim_pass_for_from = std::any_of(auth.dkim.begin(), auth.dkim.end(), [&](const DkimAuthResult& d) {
-    return d.result == "pass" && parse::registrable_domain(d.domain, parse::WithoutRegistrable::kHost) ==
-                                     parse::registrable_domain(dmarc.from_domain, parse::WithoutRegistrable::kHost);
+    return d.result == AuthResultCode::kPass &&
+           parse::registrable_domain(d.domain, parse::WithoutRegistrable::kHost) ==
+               parse::registrable_domain(dmarc.from_domain, parse::WithoutRegistrable::kHost);
   });
-  if (dmarc.result == "fail" && !dmarc.arc_override) {
+  if (dmarc.result == AuthResultCode::kFail && !dmarc.arc_override) {
     std::vector<Evidence> evidence{{"header:From", dmarc.from_domain},
-                                   {"dmarc", "p=" + dmarc.policy + " disposition=" + dmarc.disposition},
+                                   {"dmarc", policy_evidence(dmarc)},
                                    {"auth", dmarc.reason}};
     if (ours) {
       sink.emit(FindingId::SPOOFED_PROTECTED_DOMAIN, std::move(evidence));
@@ -39,7 +51,8 @@ void check_spoofing(const AuthResults& auth, const ScanContext& context, Finding
   }
   // A protected domain without a DMARC record (or with p=none) still must not be sent from
   // elsewhere: an SPF fail with no DKIM signature of ours is the same spoofing.
-  if (ours && dmarc.result != "pass" && auth.spf.result == "fail" && !dkim_pass_for_from) {
+  if (ours && dmarc.result != AuthResultCode::kPass && auth.spf.result == AuthResultCode::kFail &&
+      !dkim_pass_for_from) {
     sink.emit(FindingId::SPOOFED_PROTECTED_DOMAIN,
               {{"header:From", dmarc.from_domain}, {"spf", auth.spf.domain + ": " + auth.spf.reason}},
               0.8);
@@ -51,13 +64,13 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context,
   const AuthResults& auth = context.auth;
   check_spoofing(auth, context, sink);
 
-  if (auth.spf.result == "fail" || auth.spf.result == "softfail") {
+  if (auth.spf.result == AuthResultCode::kFail || auth.spf.result == AuthResultCode::kSoftFail) {
     sink.emit(FindingId::SPF_FAIL, {{"spf", auth.spf.domain + ": " + auth.spf.reason}},
-              auth.spf.result == "fail" ? 1 : 0.4);
+              auth.spf.result == AuthResultCode::kFail ? 1 : 0.4);
   }
   for (const DkimAuthResult& d : auth.dkim) {
     const std::string who = "d=" + d.domain + " s=" + d.selector;
-    if (d.result == "pass" && d.body_length_limited && d.unsigned_body_bytes > 0) {
+    if (d.result == AuthResultCode::kPass && d.body_length_limited && d.unsigned_body_bytes > 0) {
       sink.emit(FindingId::DKIM_UNSIGNED_CONTENT,
                 {{"dkim", who + " l=" + std::to_string(d.body_length)},
                  {"body", std::to_string(d.unsigned_body_bytes) + " bytes after the signed length"}});
@@ -68,16 +81,24 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context,
       sink.emit(FindingId::DKIM_WEAK_SIGNATURE, {{"dkim", who + ": " + d.reason}});
     }
   }
-  if (auth.arc.result == "fail") {
+  // A chain whose keys could not be fetched for now was not checked: not a broken chain.
+  if (auth.arc.result == ArcChainStatus::kFail && !auth.arc.temporary_error) {
     sink.emit(FindingId::ARC_CHAIN_BROKEN,
               {{"arc", "instance " + std::to_string(auth.arc.failed_instance) + ": " + auth.arc.reason}});
   }
   std::vector<Evidence> temporary;
-  if (auth.spf.result == "temperror") temporary.push_back({"spf", auth.spf.reason});
-  if (auth.dmarc.result == "temperror") temporary.push_back({"dmarc", auth.dmarc.reason});
-  for (const DkimAuthResult& d : auth.dkim) {
-    if (d.result == "temperror") temporary.push_back({"dkim", "d=" + d.domain + ": " + d.reason});
+  if (auth.spf.result == AuthResultCode::kTempError) {
+    temporary.push_back({"spf", auth.spf.reason});
   }
+  if (auth.dmarc.result == AuthResultCode::kTempError) {
+    temporary.push_back({"dmarc", auth.dmarc.reason});
+  }
+  for (const DkimAuthResult& d : auth.dkim) {
+    if (d.result == AuthResultCode::kTempError) {
+      temporary.push_back({"dkim", "d=" + d.domain + ": " + d.reason});
+    }
+  }
+  if (auth.arc.temporary_error) temporary.push_back({"arc", auth.arc.reason});
   if (!temporary.empty()) sink.emit(FindingId::AUTH_TEMPORARY_ERROR, std::move(temporary));
 }
 

@@ -100,7 +100,7 @@ std::vector<Finding> analyze_results(const AuthResults& auth) {
 TEST(SenderAuthTest, DkimLengthLimitWithAppendedContent) {
   AuthResults auth;
   DkimAuthResult d;
-  d.result = "pass";
+  d.result = AuthResultCode::kPass;
   d.domain = "bank.example";
   d.body_length_limited = true;
   d.body_length = 120;
@@ -117,13 +117,13 @@ TEST(SenderAuthTest, DkimLengthLimitWithAppendedContent) {
 TEST(SenderAuthTest, BodyAlteredWeakSignatureAndBrokenArc) {
   AuthResults auth;
   DkimAuthResult altered;
-  altered.result = "fail";
+  altered.result = AuthResultCode::kFail;
   altered.failure = DkimFailure::kBodyHash;
   DkimAuthResult weak;
-  weak.result = "fail";
+  weak.result = AuthResultCode::kFail;
   weak.failure = DkimFailure::kWeakAlgorithm;
   auth.dkim = {altered, weak};
-  auth.arc.result = "fail";
+  auth.arc.result = ArcChainStatus::kFail;
   auth.arc.failed_instance = 2;
   const auto findings = analyze_results(auth);
   EXPECT_NE(find(findings, "DKIM_BODY_ALTERED"), nullptr);
@@ -131,6 +131,36 @@ TEST(SenderAuthTest, BodyAlteredWeakSignatureAndBrokenArc) {
   const Finding* arc = find(findings, "ARC_CHAIN_BROKEN");
   ASSERT_NE(arc, nullptr);
   EXPECT_NE(arc->evidence.at(0).value.find("instance 2"), std::string::npos);
+}
+
+// While DNS is unavailable every check is temperror: the finding says authentication could not run,
+// and an ARC chain whose keys could not be fetched is not called broken.
+TEST(SenderAuthTest, UnavailableDnsIsATemporaryErrorNotABrokenChain) {
+  AuthResults auth;
+  const std::string why = "DNS unavailable: the lookup of the root zone's name servers failed";
+  auth.spf.result = AuthResultCode::kTempError;
+  auth.spf.reason = "TXT lookup for example.org failed: " + why;
+  auth.dmarc.result = AuthResultCode::kTempError;
+  auth.dmarc.reason = "DMARC record lookup for example.org failed: " + why;
+  DkimAuthResult d;
+  d.result = AuthResultCode::kTempError;
+  d.domain = "example.org";
+  d.reason = "the key lookup failed temporarily (" + why + ")";
+  auth.dkim.push_back(d);
+  auth.arc.result = ArcChainStatus::kFail;
+  auth.arc.temporary_error = true;
+  auth.arc.reason = "the ARC-Seal of instance 1 cannot be checked: " + why;
+  const auto findings = analyze_results(auth);
+  EXPECT_EQ(find(findings, "ARC_CHAIN_BROKEN"), nullptr);
+  const Finding* temporary = find(findings, "AUTH_TEMPORARY_ERROR");
+  ASSERT_NE(temporary, nullptr);
+  std::vector<std::string> where;
+  for (const Evidence& e : temporary->evidence) {
+    where.push_back(e.field);
+    EXPECT_NE(e.value.find("DNS unavailable"), std::string::npos) << e.value;
+  }
+  EXPECT_EQ(where, (std::vector<std::string>{"spf", "dmarc", "dkim", "arc"}));
+  EXPECT_EQ(findings.size(), 1u);
 }
 
 }  // namespace

@@ -73,14 +73,16 @@ unsigned aar_instance(std::string_view value) {
 struct Seal {
   dkim::Algorithm algorithm = dkim::Algorithm::kRsaSha256;
   std::string signature;
-  std::string cv;  // "none", "pass" or "fail"
+  ArcChainStatus cv = ArcChainStatus::kNone;
   std::string domain;
   std::string selector;
   std::optional<std::int64_t> timestamp;
 };
 
 tl::expected<Seal, std::string> parse_seal(std::string_view value) {
-  auto tags = dkim::parse_tag_list(value);
+  // RFC 8617 §4.1.3 gives the AS the tag-list syntax of RFC 6376 §3.2, read strictly: an empty
+  // tag-spec ("s=dummy;;") is a malformed seal, which fails the chain.
+  auto tags = dkim::parse_tag_list(value, dkim::EmptyTagSpecs::kReject);
   if (!tags) return tl::unexpected<std::string>("malformed tag list: " + tags.error().message);
   for (const char* name : {"i", "a", "b", "cv", "d", "s"}) {
     if (!tags->has(name)) return tl::unexpected<std::string>(std::string("no ") + name + "= tag");
@@ -99,10 +101,15 @@ tl::expected<Seal, std::string> parse_seal(std::string_view value) {
   seal.signature = std::move(*b);
   std::string cv(*tags->get("cv"));
   for (char& c : cv) c = lower(c);
-  if (cv != "none" && cv != "pass" && cv != "fail") {
+  if (cv == "none") {
+    seal.cv = ArcChainStatus::kNone;
+  } else if (cv == "pass") {
+    seal.cv = ArcChainStatus::kPass;
+  } else if (cv == "fail") {
+    seal.cv = ArcChainStatus::kFail;
+  } else {
     return tl::unexpected<std::string>("cv=" + cv.substr(0, 16) + " is not none, pass or fail");
   }
-  seal.cv = std::move(cv);
   seal.domain = std::string(*tags->get("d"));
   for (char& c : seal.domain) c = lower(c);
   seal.selector = std::string(*tags->get("s"));
@@ -178,7 +185,7 @@ ArcAuthResult validate_arc(const SignedMessage& message, dkim::KeyCache& keys,
                            std::int64_t now_unix, const ArcOptions& options) {
   ArcAuthResult result;
   auto fail = [&](unsigned instance, std::string reason) {
-    result.result = "fail";
+    result.result = ArcChainStatus::kFail;
     result.failed_instance = instance;
     result.reason = std::move(reason);
     return result;
@@ -204,7 +211,7 @@ ArcAuthResult validate_arc(const SignedMessage& message, dkim::KeyCache& keys,
   }
 
   // 2. The newest sealer already found the chain broken.
-  if (newest_seal && newest_seal->cv == "fail") {
+  if (newest_seal && newest_seal->cv == ArcChainStatus::kFail) {
     return fail(n, "the ARC-Seal of instance " + std::to_string(n) +
                        " records cv=fail: the chain was already broken when it was sealed");
   }
@@ -229,12 +236,13 @@ ArcAuthResult validate_arc(const SignedMessage& message, dkim::KeyCache& keys,
       return fail(
           i, "the ARC-Seal of instance " + std::to_string(i) + " is unusable: " + seal.error());
     }
-    if (i == 1 && seal->cv != "none") {
-      return fail(i, "the ARC-Seal of instance 1 has cv=" + seal->cv + " instead of none");
+    if (i == 1 && seal->cv != ArcChainStatus::kNone) {
+      return fail(i, "the ARC-Seal of instance 1 has cv=" + std::string(to_string(seal->cv)) +
+                         " instead of none");
     }
-    if (i > 1 && seal->cv != "pass") {
-      return fail(i, "the ARC-Seal of instance " + std::to_string(i) + " has cv=" + seal->cv +
-                         " instead of pass");
+    if (i > 1 && seal->cv != ArcChainStatus::kPass) {
+      return fail(i, "the ARC-Seal of instance " + std::to_string(i) +
+                         " has cv=" + std::string(to_string(seal->cv)) + " instead of pass");
     }
     seals[i - 1] = std::move(*seal);
   }
@@ -246,7 +254,8 @@ ArcAuthResult validate_arc(const SignedMessage& message, dkim::KeyCache& keys,
                                         options.dkim);
   };
   const DkimAuthResult newest_ams = verify_ams(n);
-  if (newest_ams.result != "pass") {
+  if (newest_ams.result != AuthResultCode::kPass) {
+    result.temporary_error = newest_ams.result == AuthResultCode::kTempError;
     return fail(n, "the ARC-Message-Signature of instance " + std::to_string(n) +
                        " does not verify: " + newest_ams.reason);
   }
@@ -254,7 +263,7 @@ ArcAuthResult validate_arc(const SignedMessage& message, dkim::KeyCache& keys,
   // 5. oldest-pass.
   result.oldest_pass = n;
   for (unsigned i = n - 1; i >= 1; --i) {
-    if (verify_ams(i).result != "pass") break;
+    if (verify_ams(i).result != AuthResultCode::kPass) break;
     result.oldest_pass = i;
   }
 
@@ -284,6 +293,7 @@ ArcAuthResult validate_arc(const SignedMessage& message, dkim::KeyCache& keys,
     data.resize(data.size() - 2);
     auto key = keys.key_for(seal.selector, seal.domain, seal.algorithm, {}, options.dkim);
     if (!key) {
+      result.temporary_error = key.error().result == AuthResultCode::kTempError;
       return fail(i, "the ARC-Seal of instance " + std::to_string(i) +
                          " cannot be checked: " + key.error().reason);
     }
@@ -297,7 +307,7 @@ ArcAuthResult validate_arc(const SignedMessage& message, dkim::KeyCache& keys,
     }
   }
 
-  result.result = "pass";
+  result.result = ArcChainStatus::kPass;
   result.reason = "the ARC chain of " + std::to_string(n) + " set" + (n > 1 ? "s" : "") +
                   " verifies; the newest sealer is " + result.sealer;
   return result;

@@ -93,22 +93,19 @@ const std::vector<std::size_t>& SignedMessage::fields_named(
 
 // --- KeyCache ---
 
-KeyCache::Entry& KeyCache::fetch(const std::string& name) {
-  if (auto it = entries_.find(name); it != entries_.end()) return it->second;
-  ++lookups_;
-  const dns::DnsAnswer answer = resolver_.lookup(name, dns::RecordType::kTxt);
-  auto problem = [&](std::string result, DkimFailure failure, std::string reason) {
-    return Entry{
-        tl::unexpected<KeyProblem>(KeyProblem{std::move(result), failure, std::move(reason)}),
-        std::nullopt};
+namespace {
+
+// The key record at `name` as DNS answered: parsed and, when usable, decoded once, here, so that
+// the shared cache holds keys ready for verification.
+ResolvedKey read_key(const std::string& name, const dns::DnsAnswer& answer) {
+  auto problem = [&](AuthResultCode result, DkimFailure failure, std::string reason) {
+    return ResolvedKey{tl::unexpected<KeyProblem>(KeyProblem{result, failure, std::move(reason)})};
   };
-  Entry entry = problem("permerror", DkimFailure::kNoKey, "no key record at " + name);
   switch (answer.status) {
     case dns::DnsStatus::kTempError:
-      entry = problem("temperror", DkimFailure::kDnsError,
-                      "the key lookup of " + name + " failed temporarily" +
-                          (answer.detail.empty() ? "" : " (" + answer.detail + ")"));
-      break;
+      return problem(AuthResultCode::kTempError, DkimFailure::kDnsError,
+                     "the key lookup of " + name + " failed temporarily" +
+                         (answer.detail.empty() ? "" : " (" + answer.detail + ")"));
     case dns::DnsStatus::kNxDomain:
     case dns::DnsStatus::kNoData: break;
     case dns::DnsStatus::kRecords: {
@@ -120,24 +117,52 @@ KeyCache::Entry& KeyCache::fetch(const std::string& name) {
       if (txt.size() > 1) {
         // RFC 6376 §3.6.2.2: the key record at a selector must be unique; several leave the
         // verifier no defined way to choose.
-        entry = problem("permerror", DkimFailure::kKeyInvalid,
-                        name + " has " + std::to_string(txt.size()) +
-                            " TXT records; a DKIM key record must be unique");
-        break;
+        return problem(AuthResultCode::kPermError, DkimFailure::kKeyInvalid,
+                       name + " has " + std::to_string(txt.size()) +
+                           " TXT records; a DKIM key record must be unique");
       }
       std::string joined;  // §3.6.2.2: strings of one TXT record are joined without separator
       for (const std::string& piece : txt.front()->strings) joined += piece;
       auto record = parse_key_record(joined);
-      if (record) {
-        entry = Entry{std::move(*record), std::nullopt};
-      } else {
-        entry = problem("permerror", record.error().failure,
-                        record.error().reason + " (key record at " + name + ")");
+      if (!record) {
+        return problem(AuthResultCode::kPermError, record.error().failure,
+                       record.error().reason + " (key record at " + name + ")");
       }
-      break;
+      ResolvedKey resolved{std::move(*record)};
+      resolved.key = PublicKey::load(resolved.record->type, resolved.record->public_key);
+      resolved.record->public_key.clear();  // decoded: `key` is what verification uses
+      resolved.record->public_key.shrink_to_fit();
+      return resolved;
     }
   }
-  return entries_.emplace(name, std::move(entry)).first->second;
+  return problem(AuthResultCode::kPermError, DkimFailure::kNoKey, "no key record at " + name);
+}
+
+}  // namespace
+
+const ResolvedKey& KeyCache::fetch(const std::string& name) {
+  if (auto it = entries_.find(name); it != entries_.end()) return *it->second;
+  ++lookups_;
+  std::shared_ptr<const ResolvedKey> resolved;
+  if (shared_ != nullptr) {
+    if (std::shared_ptr<const ResolvedKey> cached = shared_->find(name)) {
+      // Charged to the message's budget like a lookup, so that the result does not depend on
+      // what other messages warmed up (budgeted_resolver.h).
+      std::optional<dns::DnsAnswer> refused = resolver_.charge_cached_lookup();
+      resolved = refused ? std::make_shared<const ResolvedKey>(read_key(name, *refused))
+                         : std::move(cached);
+    }
+  }
+  if (!resolved) {
+    const dns::DnsAnswer answer = resolver_.lookup(name, dns::RecordType::kTxt);
+    resolved = std::make_shared<const ResolvedKey>(read_key(name, answer));
+    // Only what records said is kept: an absent key is cheap to ask again, a temporary error
+    // must be asked again.
+    if (shared_ != nullptr && answer.status == dns::DnsStatus::kRecords) {
+      shared_->insert(name, resolved, answer.ttl);
+    }
+  }
+  return *entries_.emplace(name, std::move(resolved)).first->second;
 }
 
 tl::expected<VerificationKey, KeyProblem> KeyCache::key_for(const std::string& selector,
@@ -146,11 +171,12 @@ tl::expected<VerificationKey, KeyProblem> KeyCache::key_for(const std::string& s
                                                             std::string_view auid_domain,
                                                             const DkimOptions& options) {
   const std::string name = key_name(selector, domain);
-  Entry& entry = fetch(name);
+  const ResolvedKey& entry = fetch(name);
   if (!entry.record) return tl::unexpected<KeyProblem>(entry.record.error());
   const KeyRecord& record = *entry.record;
   auto invalid = [&](DkimFailure failure, std::string reason) {
-    return tl::unexpected<KeyProblem>(KeyProblem{"permerror", failure, std::move(reason)});
+    return tl::unexpected<KeyProblem>(
+        KeyProblem{AuthResultCode::kPermError, failure, std::move(reason)});
   };
   if (record.type != key_type_of(algorithm)) {
     return invalid(DkimFailure::kKeyInvalid,
@@ -169,12 +195,10 @@ tl::expected<VerificationKey, KeyProblem> KeyCache::key_for(const std::string& s
     return invalid(DkimFailure::kKeyInvalid,
                    "the key at " + name + " has t=s but i= uses a subdomain of d=" + domain);
   }
-  if (!entry.loaded) entry.loaded = PublicKey::load(record.type, record.public_key);
-  if (!*entry.loaded) {
-    return invalid(DkimFailure::kKeyInvalid,
-                   entry.loaded->error() + " (key record at " + name + ")");
+  if (!entry.key) {
+    return invalid(DkimFailure::kKeyInvalid, entry.key.error() + " (key record at " + name + ")");
   }
-  const PublicKey& key = **entry.loaded;
+  const PublicKey& key = *entry.key;
   if (key.type() == KeyType::kRsa) {
     if (key.bits() < options.min_rsa_bits) {
       return invalid(DkimFailure::kKeyTooSmall,
@@ -249,7 +273,8 @@ DkimAuthResult verify_signature_field(const SignedMessage& message, std::size_t 
   if (!parsed) {
     fill_best_effort(result, value_of(field));
     result.failure = parsed.error().failure;
-    result.result = result.failure == DkimFailure::kSyntax ? "permerror" : "neutral";
+    result.result = result.failure == DkimFailure::kSyntax ? AuthResultCode::kPermError
+                                                           : AuthResultCode::kNeutral;
     result.reason = "unusable " + std::string(what) + ": " + parsed.error().reason;
     return result;
   }
@@ -263,20 +288,20 @@ DkimAuthResult verify_signature_field(const SignedMessage& message, std::size_t 
   result.body_length_limited = sig.body_length.has_value();
   result.body_length = sig.body_length.value_or(0);
 
-  auto finish = [&](std::string verdict, DkimFailure failure, std::string reason) {
-    result.result = std::move(verdict);
+  auto finish = [&](AuthResultCode verdict, DkimFailure failure, std::string reason) {
+    result.result = verdict;
     result.failure = failure;
     result.reason = std::move(reason);
     return result;
   };
 
   if (sig.expiration && now_unix > *sig.expiration) {
-    return finish("fail", DkimFailure::kExpired,
+    return finish(AuthResultCode::kFail, DkimFailure::kExpired,
                   "the " + std::string(what) + " expired (x=" + std::to_string(*sig.expiration) +
                       ", verified at " + std::to_string(now_unix) + ")");
   }
   if (sig.timestamp && *sig.timestamp > now_unix + options.allowed_clock_skew) {
-    return finish("fail", DkimFailure::kFuture,
+    return finish(AuthResultCode::kFail, DkimFailure::kFuture,
                   "the " + std::string(what) + " was made in the future (t=" +
                       std::to_string(*sig.timestamp) + ", verified at " + std::to_string(now_unix) +
                       ", allowed skew " + std::to_string(options.allowed_clock_skew) + "s)");
@@ -297,7 +322,7 @@ DkimAuthResult verify_signature_field(const SignedMessage& message, std::size_t 
   std::string_view signed_body = body;
   if (sig.body_length) {
     if (*sig.body_length > body.size()) {
-      return finish("fail", DkimFailure::kBodyHash,
+      return finish(AuthResultCode::kFail, DkimFailure::kBodyHash,
                     "l=" + std::to_string(*sig.body_length) + " is longer than the body (" +
                         std::to_string(body.size()) + " canonical bytes): the body was cut" +
                         testing);
@@ -306,19 +331,19 @@ DkimAuthResult verify_signature_field(const SignedMessage& message, std::size_t 
     result.unsigned_body_bytes = body.size() - signed_body.size();
   }
   if (digest(hash, signed_body) != sig.body_hash) {
-    return finish("fail", DkimFailure::kBodyHash,
+    return finish(AuthResultCode::kFail, DkimFailure::kBodyHash,
                   "body hash mismatch: the body was changed after signing" + testing);
   }
 
   const std::string data = header_data(message, sig.signed_headers, sig.header_canon, field);
   if (!key->key.verify(hash, data, sig.signature)) {
-    return finish("fail", DkimFailure::kSignature,
+    return finish(AuthResultCode::kFail, DkimFailure::kSignature,
                   "signature did not verify: the signed header fields were changed after signing, "
                   "or the signature was not made with the key at " +
                       key_name(sig.selector, sig.domain) + testing);
   }
   if (sig.algorithm == Algorithm::kRsaSha1) {
-    return finish("fail", DkimFailure::kWeakAlgorithm,
+    return finish(AuthResultCode::kFail, DkimFailure::kWeakAlgorithm,
                   "the rsa-sha1 signature verified cryptographically, but rsa-sha1 is too weak "
                   "to be accepted (RFC 8301)" +
                       testing);
@@ -331,7 +356,7 @@ DkimAuthResult verify_signature_field(const SignedMessage& message, std::size_t 
     reason += "; l= leaves " + std::to_string(result.unsigned_body_bytes) +
               " canonical body bytes unsigned";
   }
-  return finish("pass", DkimFailure::kNone, reason + testing);
+  return finish(AuthResultCode::kPass, DkimFailure::kNone, reason + testing);
 }
 
 std::vector<DkimAuthResult> verify_dkim(const SignedMessage& message, KeyCache& keys,
@@ -341,7 +366,7 @@ std::vector<DkimAuthResult> verify_dkim(const SignedMessage& message, KeyCache& 
     if (results.size() >= options.max_signatures) {
       DkimAuthResult extra;
       fill_best_effort(extra, value_of(message.fields()[index].text));
-      extra.result = "permerror";
+      extra.result = AuthResultCode::kPermError;
       extra.failure = DkimFailure::kUnsupported;
       extra.reason = "too many signatures: only the first " +
                      std::to_string(options.max_signatures) +

@@ -25,6 +25,7 @@
 #include "auth/dkim/canonical.h"
 #include "auth/dkim/crypto.h"
 #include "auth/dkim/key_record.h"
+#include "auth/dkim/shared_key_cache.h"
 #include "auth/dkim/signature.h"
 #include "auth/dns/resolver.h"
 #include "vigie/auth.h"
@@ -72,23 +73,23 @@ class SignedMessage {
   mutable std::unique_ptr<std::string> canonical_[2];
 };
 
-// A key ready for one signature, or why there is none.
-struct KeyProblem {
-  std::string result;  // "permerror" or "temperror"
-  DkimFailure failure = DkimFailure::kNoKey;
-  std::string reason;
-};
+// A key ready for one signature (why there is none: KeyProblem, shared_key_cache.h).
 struct VerificationKey {
   PublicKey key;
   bool testing = false;  // t=y
 };
 
 // Keys of one message, fetched once per selector._domainkey.domain (a message signed twice by the
-// same domain, or DKIM plus ARC by the same sealer, costs one query). Not thread-safe: one per
-// scan.
+// same domain, or DKIM plus ARC by the same sealer, costs one lookup). With a SharedKeyCache, a key
+// another message already fetched and decoded is taken from it (the lookup is still charged to the
+// message's budget, Resolver::charge_cached_lookup), and keys fetched here are added to it. Not
+// thread-safe: one per scan (the shared cache is).
 class KeyCache {
  public:
-  explicit KeyCache(const dns::Resolver& resolver) : resolver_(resolver) {}
+  // `resolver` and `shared` must outlive this object; `shared` may be null (keys for this message
+  // only: tests, tools).
+  explicit KeyCache(const dns::Resolver& resolver, SharedKeyCache* shared = nullptr)
+      : resolver_(resolver), shared_(shared) {}
 
   // The key of selector._domainkey.domain, checked against a signature with `algorithm`:
   // k= must match, h= must allow the hash, RSA must be min_rsa_bits..kMaxRsaBits. With t=s,
@@ -97,17 +98,15 @@ class KeyCache {
                                                     const std::string& domain, Algorithm algorithm,
                                                     std::string_view auid_domain,
                                                     const DkimOptions& options);
+  // Key names this message asked for, from DNS or the shared cache.
   unsigned lookups() const { return lookups_; }
 
  private:
-  struct Entry {
-    tl::expected<KeyRecord, KeyProblem> record;
-    std::optional<tl::expected<PublicKey, std::string>> loaded;  // parsed p=, on first use
-  };
-  Entry& fetch(const std::string& name);
+  const ResolvedKey& fetch(const std::string& name);
 
   const dns::Resolver& resolver_;
-  std::map<std::string, Entry> entries_;
+  SharedKeyCache* shared_;
+  std::map<std::string, std::shared_ptr<const ResolvedKey>> entries_;
   unsigned lookups_ = 0;
 };
 

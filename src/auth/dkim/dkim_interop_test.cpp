@@ -193,7 +193,7 @@ TEST_F(DkimInteropTest, DkimpySignaturesVerifyAndTamperingIsClassified) {
 
         auto results = verify(text);
         ASSERT_EQ(results.size(), 1u);
-        EXPECT_EQ(results[0].result, "pass") << results[0].reason;
+        EXPECT_EQ(results[0].result, AuthResultCode::kPass) << results[0].reason;
         EXPECT_EQ(results[0].failure, DkimFailure::kNone);
         EXPECT_EQ(results[0].domain, "example.com");
         EXPECT_EQ(results[0].algorithm,
@@ -209,16 +209,16 @@ TEST_F(DkimInteropTest, DkimpySignaturesVerifyAndTamperingIsClassified) {
         }
         results = verify(lf);
         ASSERT_EQ(results.size(), 1u);
-        EXPECT_EQ(results[0].result, "pass") << "bare LF: " << results[0].reason;
+        EXPECT_EQ(results[0].result, AuthResultCode::kPass) << "bare LF: " << results[0].reason;
 
         results = verify(replace(text, "Subject: Interop   test", "Subject: Interop   rest"));
         ASSERT_EQ(results.size(), 1u);
-        EXPECT_EQ(results[0].result, "fail");
+        EXPECT_EQ(results[0].result, AuthResultCode::kFail);
         EXPECT_EQ(results[0].failure, DkimFailure::kSignature) << results[0].reason;
 
         results = verify(replace(text, "Hello Bob", "Hello Eve"));
         ASSERT_EQ(results.size(), 1u);
-        EXPECT_EQ(results[0].result, "fail");
+        EXPECT_EQ(results[0].result, AuthResultCode::kFail);
         EXPECT_EQ(results[0].failure, DkimFailure::kBodyHash) << results[0].reason;
         EXPECT_EQ(results[0].reason, "body hash mismatch: the body was changed after signing");
       }
@@ -230,7 +230,7 @@ TEST_F(DkimInteropTest, DkimpyBodyLength) {
   const std::string text = message("dkim-rsa-length.eml");
   auto results = verify(text + "Appended after signing\r\n");
   ASSERT_EQ(results.size(), 1u);
-  EXPECT_EQ(results[0].result, "pass") << results[0].reason;
+  EXPECT_EQ(results[0].result, AuthResultCode::kPass) << results[0].reason;
   EXPECT_TRUE(results[0].body_length_limited);
   // The signed body ended with two empty lines, no longer trailing once text follows them.
   EXPECT_EQ(results[0].unsigned_body_bytes,
@@ -240,7 +240,7 @@ TEST_F(DkimInteropTest, DkimpyBodyLength) {
 TEST_F(DkimInteropTest, DkimpyArcChainPasses) {
   const std::string text = message("arc-2hop.eml");
   const ArcAuthResult r = arc(text);
-  EXPECT_EQ(r.result, "pass") << r.reason;
+  EXPECT_EQ(r.result, ArcChainStatus::kPass) << r.reason;
   EXPECT_EQ(r.instance, 2u);
   EXPECT_EQ(r.failed_instance, 0u);
   EXPECT_EQ(r.oldest_pass, 1u);
@@ -248,12 +248,12 @@ TEST_F(DkimInteropTest, DkimpyArcChainPasses) {
   // The original DKIM signature travels through both hops intact.
   const auto dkim = verify(text);
   ASSERT_EQ(dkim.size(), 1u);
-  EXPECT_EQ(dkim[0].result, "pass") << dkim[0].reason;
+  EXPECT_EQ(dkim[0].result, AuthResultCode::kPass) << dkim[0].reason;
 }
 
 TEST_F(DkimInteropTest, DkimpyArcChainWithFooterKeepsOldestPass) {
   const ArcAuthResult r = arc(message("arc-footer.eml"));
-  EXPECT_EQ(r.result, "pass") << r.reason;
+  EXPECT_EQ(r.result, ArcChainStatus::kPass) << r.reason;
   EXPECT_EQ(r.instance, 2u);
   EXPECT_EQ(r.oldest_pass, 2u);  // the first hop's AMS no longer matches the body
 }
@@ -262,13 +262,13 @@ TEST_F(DkimInteropTest, DkimpyArcChainTampered) {
   const std::string text = message("arc-2hop.eml");
 
   ArcAuthResult r = arc(replace(text, "Hello Bob", "Hello Eve"));
-  EXPECT_EQ(r.result, "fail");
+  EXPECT_EQ(r.result, ArcChainStatus::kFail);
   EXPECT_EQ(r.failed_instance, 2u);
   EXPECT_NE(r.reason.find("ARC-Message-Signature of instance 2"), std::string::npos) << r.reason;
 
   // The first hop's results are covered by both seals; the newest is checked first.
   r = arc(replace(text, "spf=pass", "spf=fail"));
-  EXPECT_EQ(r.result, "fail");
+  EXPECT_EQ(r.result, ArcChainStatus::kFail);
   EXPECT_EQ(r.failed_instance, 2u);
   EXPECT_NE(r.reason.find("ARC-Seal of instance 2"), std::string::npos) << r.reason;
 
@@ -280,7 +280,7 @@ TEST_F(DkimInteropTest, DkimpyArcChainTampered) {
     end = text.find("\r\n", end) + 2;
   } while (text[end] == ' ' || text[end] == '\t');
   r = arc(std::string(text).erase(aar, end - aar));
-  EXPECT_EQ(r.result, "fail");
+  EXPECT_EQ(r.result, ArcChainStatus::kFail);
   EXPECT_EQ(r.failed_instance, 1u);
   EXPECT_NE(r.reason.find("instance 1 has no ARC-Authentication-Results"), std::string::npos)
       << r.reason;

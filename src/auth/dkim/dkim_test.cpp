@@ -78,6 +78,21 @@ TEST(DkimTagListTest, RejectsDuplicatesBadNamesAndMissingEquals) {
   EXPECT_TRUE(parse_tag_list("a=1; A=2"));
 }
 
+// RFC 6376 §3.2: tag-list = tag-spec *( ";" tag-spec ) [ ";" ]. Strict reading (ARC-Seal): an
+// empty tag-spec is an error, except after the last ';' (which may be followed by whitespace).
+TEST(DkimTagListTest, StrictReadingRefusesEmptyTagSpecs) {
+  constexpr auto kStrict = EmptyTagSpecs::kReject;
+  EXPECT_TRUE(parse_tag_list("a=1; b=2", kStrict));
+  EXPECT_TRUE(parse_tag_list("a=1; b=2;", kStrict));
+  EXPECT_TRUE(parse_tag_list("a=1; b=2; \r\n\t", kStrict));
+  for (const char* bad : {"s=dummy;;", "a=1;; b=2", "a=1; ;b=2", "; a=1", "a=1;\r\n ;"}) {
+    const auto list = parse_tag_list(bad, kStrict);
+    ASSERT_FALSE(list) << bad;
+    EXPECT_NE(list.error().message.find("empty tag-spec"), std::string::npos) << bad;
+    EXPECT_TRUE(parse_tag_list(bad)) << bad;  // the lenient reading skips them
+  }
+}
+
 TEST(DkimTagListTest, EnforcesLimits) {
   std::string many;
   for (std::size_t i = 0; i <= kMaxTags; ++i) many += "t" + std::to_string(i) + "=x;";
@@ -199,6 +214,39 @@ TEST(DkimSignatureTest, ArcMessageSignatureUsesInstanceNotIdentity) {
       parse_signature(replace(ams, "h=subject", "h=subject:arc-seal"), SignatureKind::kArcMessage));
 }
 
+// RFC 8617 §4.1.2 keeps no "From must be signed" rule for the AMS, and an empty h= (or an empty
+// name in it) selects no field rather than making the AMS unusable. A DKIM-Signature still needs
+// From, and its h= grammar (RFC 6376 §3.5 hdr-name) has no empty names.
+TEST(DkimSignatureTest, ArcMessageSignatureAcceptsEmptyHeaderNames) {
+  const std::string ams = "i=1; a=rsa-sha256; d=relay.example; s=arc; h=subject; bh=YWJj; b=ZGVm";
+  for (const auto& [list, expected] :
+       std::vector<std::pair<std::string, std::vector<std::string>>>{
+           {"h=", {}},
+           {"h= ", {}},
+           {"h=from::subject", {"from", "subject"}},
+           {"h=to : subject :", {"to", "subject"}},
+           {"h=:", {}}}) {
+    auto sig = parse_signature(replace(ams, "h=subject", list), SignatureKind::kArcMessage);
+    ASSERT_TRUE(sig) << list << ": " << sig.error().reason;
+    EXPECT_EQ(sig->signed_headers, expected) << list;
+  }
+  EXPECT_FALSE(parse_signature(replace(std::string(kGoodTags), "From : Subject", "from::subject"),
+                               SignatureKind::kDkim));
+}
+
+// RFC 6376 §3.5 c=: "simple" when absent, for the AMS as for a DKIM-Signature.
+TEST(DkimSignatureTest, MissingCanonicalizationIsSimpleSimple) {
+  for (SignatureKind kind : {SignatureKind::kDkim, SignatureKind::kArcMessage}) {
+    const std::string tags = kind == SignatureKind::kDkim
+                                 ? "v=1; a=rsa-sha256; d=example.com; s=sel; h=from; bh=YWJj; b=ZGVm"
+                                 : "i=1; a=rsa-sha256; d=example.com; s=sel; h=from; bh=YWJj; b=ZGVm";
+    auto sig = parse_signature(tags, kind);
+    ASSERT_TRUE(sig) << sig.error().reason;
+    EXPECT_EQ(sig->header_canon, Canon::kSimple);
+    EXPECT_EQ(sig->body_canon, Canon::kSimple);
+  }
+}
+
 TEST(DkimSignatureTest, HugeBodyLengthSaturates) {
   auto sig =
       parse_signature(std::string(kGoodTags) + "; l=" + std::string(70, '9'), SignatureKind::kDkim);
@@ -252,7 +300,7 @@ TEST(DkimVerifyTest, PassesEveryCanonicalisationAndFillsTheResult) {
       spec.extra = "i=alice@example.com; t=" + std::to_string(kNow - 10) + "; ";
       const DkimAuthResult r = verify_one(add_signature(kMessage, rsa2048(), spec), zone);
       SCOPED_TRACE(std::string(to_string(hc)) + "/" + std::string(to_string(bc)));
-      EXPECT_EQ(r.result, "pass") << r.reason;
+      EXPECT_EQ(r.result, AuthResultCode::kPass) << r.reason;
       EXPECT_EQ(r.failure, DkimFailure::kNone);
       EXPECT_EQ(r.domain, "example.com");
       EXPECT_EQ(r.selector, "sel");
@@ -271,7 +319,7 @@ TEST(DkimVerifyTest, Ed25519Passes) {
   spec.algorithm = "ed25519-sha256";
   spec.selector = "ed";
   const DkimAuthResult r = verify_one(add_signature(kMessage, ed25519(), spec), default_zone());
-  EXPECT_EQ(r.result, "pass") << r.reason;
+  EXPECT_EQ(r.result, AuthResultCode::kPass) << r.reason;
   EXPECT_EQ(r.key_bits, 256u);
 }
 
@@ -284,24 +332,25 @@ TEST(DkimVerifyTest, BodyChangeIsBodyHashHeaderChangeIsSignature) {
     const std::string signed_message = add_signature(kMessage, rsa2048(), spec);
 
     DkimAuthResult r = verify_one(replace(signed_message, "Hello Bob", "Hello Eve"), zone);
-    EXPECT_EQ(r.result, "fail");
+    EXPECT_EQ(r.result, AuthResultCode::kFail);
     EXPECT_EQ(r.failure, DkimFailure::kBodyHash);
     EXPECT_EQ(r.reason, "body hash mismatch: the body was changed after signing");
 
     r = verify_one(replace(signed_message, "Quarterly", "Urgent"), zone);
-    EXPECT_EQ(r.result, "fail");
+    EXPECT_EQ(r.result, AuthResultCode::kFail);
     EXPECT_EQ(r.failure, DkimFailure::kSignature);
 
     // A field outside h= may change freely.
     r = verify_one(replace(signed_message, "Date: Tue", "Date: Wed"), zone);
-    EXPECT_EQ(r.result, "pass") << r.reason;
+    EXPECT_EQ(r.result, AuthResultCode::kPass) << r.reason;
   }
   // Relaxed tolerates whitespace changes that simple does not.
   SignSpec spec;
   const std::string relaxed = add_signature(kMessage, rsa2048(), spec);
   EXPECT_EQ(verify_one(replace(relaxed, "Subject: Quarterly", "subject:   Quarterly"), zone).result,
-            "pass");
-  EXPECT_EQ(verify_one(replace(relaxed, "the  report", "the report"), zone).result, "pass");
+            AuthResultCode::kPass);
+  EXPECT_EQ(verify_one(replace(relaxed, "the  report", "the report"), zone).result,
+            AuthResultCode::kPass);
   spec.header_canon = Canon::kSimple;
   spec.body_canon = Canon::kSimple;
   const std::string simple = add_signature(kMessage, rsa2048(), spec);
@@ -322,7 +371,7 @@ TEST(DkimVerifyTest, BareLfMessageVerifies) {
     lf.push_back(message[i]);
   }
   const DkimAuthResult r = verify_one(lf, default_zone());
-  EXPECT_EQ(r.result, "pass") << r.reason;
+  EXPECT_EQ(r.result, AuthResultCode::kPass) << r.reason;
 }
 
 TEST(DkimVerifyTest, BodyLengthLimit) {
@@ -331,7 +380,7 @@ TEST(DkimVerifyTest, BodyLengthLimit) {
   spec.length = 10;
   const std::string signed_message = add_signature(kMessage, rsa2048(), spec);
   DkimAuthResult r = verify_one(signed_message + "Appended by an attacker\r\n", zone);
-  EXPECT_EQ(r.result, "pass") << r.reason;
+  EXPECT_EQ(r.result, AuthResultCode::kPass) << r.reason;
   EXPECT_TRUE(r.body_length_limited);
   EXPECT_EQ(r.body_length, 10u);
   // Canonical relaxed body: "Hello Bob,\r\n" (12) "the report is attached.\r\n" (25), the two
@@ -341,7 +390,7 @@ TEST(DkimVerifyTest, BodyLengthLimit) {
 
   spec.length = 1000;  // longer than the body
   r = verify_one(add_signature(kMessage, rsa2048(), spec), zone);
-  EXPECT_EQ(r.result, "fail");
+  EXPECT_EQ(r.result, AuthResultCode::kFail);
   EXPECT_EQ(r.failure, DkimFailure::kBodyHash);
   EXPECT_NE(r.reason.find("l=1000"), std::string::npos);
 }
@@ -351,7 +400,7 @@ TEST(DkimVerifyTest, OverSigningRejectsAnAddedField) {
   SignSpec spec;
   spec.headers = "from:to:subject:subject";  // one Subject present, signed twice
   const std::string signed_message = add_signature(kMessage, rsa2048(), spec);
-  EXPECT_EQ(verify_one(signed_message, zone).result, "pass");
+  EXPECT_EQ(verify_one(signed_message, zone).result, AuthResultCode::kPass);
   // A second Subject (added below the first, or above it) would be picked by the null slot.
   DkimAuthResult r =
       verify_one(replace(signed_message, "Date:", "Subject: Pay now\r\nDate:"), zone);
@@ -361,7 +410,8 @@ TEST(DkimVerifyTest, OverSigningRejectsAnAddedField) {
   // picks the last one), so adding one at the top passes: the reason over-signing exists.
   spec.headers = "from:to:subject";
   const std::string plain = add_signature(kMessage, rsa2048(), spec);
-  EXPECT_EQ(verify_one(replace(plain, "From:", "Subject: Pay now\r\nFrom:"), zone).result, "pass");
+  EXPECT_EQ(verify_one(replace(plain, "From:", "Subject: Pay now\r\nFrom:"), zone).result,
+            AuthResultCode::kPass);
   EXPECT_EQ(verify_one(replace(plain, "Date:", "Subject: Pay now\r\nDate:"), zone).failure,
             DkimFailure::kSignature);
 }
@@ -371,15 +421,17 @@ TEST(DkimVerifyTest, ExpiredAndFutureSignatures) {
   SignSpec spec;
   spec.extra = "t=" + std::to_string(kNow - 100) + "; x=" + std::to_string(kNow - 1) + "; ";
   DkimAuthResult r = verify_one(add_signature(kMessage, rsa2048(), spec), zone);
-  EXPECT_EQ(r.result, "fail");
+  EXPECT_EQ(r.result, AuthResultCode::kFail);
   EXPECT_EQ(r.failure, DkimFailure::kExpired);
-  EXPECT_EQ(verify_one(add_signature(kMessage, rsa2048(), spec), zone, kNow - 1).result, "pass");
+  EXPECT_EQ(verify_one(add_signature(kMessage, rsa2048(), spec), zone, kNow - 1).result,
+            AuthResultCode::kPass);
 
   spec.extra = "t=" + std::to_string(kNow + 3600) + "; ";
   r = verify_one(add_signature(kMessage, rsa2048(), spec), zone);
   EXPECT_EQ(r.failure, DkimFailure::kFuture);
   spec.extra = "t=" + std::to_string(kNow + 299) + "; ";  // within the allowed skew
-  EXPECT_EQ(verify_one(add_signature(kMessage, rsa2048(), spec), zone).result, "pass");
+  EXPECT_EQ(verify_one(add_signature(kMessage, rsa2048(), spec), zone).result,
+            AuthResultCode::kPass);
 }
 
 TEST(DkimVerifyTest, KeyProblems) {
@@ -393,7 +445,7 @@ TEST(DkimVerifyTest, KeyProblems) {
       {"web._domainkey.example.com", {key_record(rsa2048(), "s=web; ")}},
       {"garbage._domainkey.example.com", {{"v=DKIM1; p=QUJDREVG"}}},
   });
-  auto check = [&](const std::string& selector, const std::string& result, DkimFailure failure) {
+  auto check = [&](const std::string& selector, AuthResultCode result, DkimFailure failure) {
     SignSpec spec;
     spec.selector = selector;
     const DkimAuthResult r = verify_one(add_signature(kMessage, rsa2048(), spec), zone);
@@ -403,23 +455,25 @@ TEST(DkimVerifyTest, KeyProblems) {
     EXPECT_FALSE(r.reason.empty());
     return r;
   };
-  check("revoked", "permerror", DkimFailure::kKeyRevoked);
-  EXPECT_NE(check("small", "permerror", DkimFailure::kKeyTooSmall).reason.find("512 bits"),
+  check("revoked", AuthResultCode::kPermError, DkimFailure::kKeyRevoked);
+  EXPECT_NE(
+      check("small", AuthResultCode::kPermError, DkimFailure::kKeyTooSmall).reason.find("512 bits"),
+      std::string::npos);
+  EXPECT_NE(check("two", AuthResultCode::kPermError, DkimFailure::kKeyInvalid)
+                .reason.find("2 TXT records"),
             std::string::npos);
-  EXPECT_NE(check("two", "permerror", DkimFailure::kKeyInvalid).reason.find("2 TXT records"),
-            std::string::npos);
-  check("edkey", "permerror", DkimFailure::kKeyInvalid);
-  check("sha1only", "permerror", DkimFailure::kKeyInvalid);
-  check("web", "permerror", DkimFailure::kKeyInvalid);
-  check("garbage", "permerror", DkimFailure::kKeyInvalid);
-  check("absent", "permerror", DkimFailure::kNoKey);
+  check("edkey", AuthResultCode::kPermError, DkimFailure::kKeyInvalid);
+  check("sha1only", AuthResultCode::kPermError, DkimFailure::kKeyInvalid);
+  check("web", AuthResultCode::kPermError, DkimFailure::kKeyInvalid);
+  check("garbage", AuthResultCode::kPermError, DkimFailure::kKeyInvalid);
+  check("absent", AuthResultCode::kPermError, DkimFailure::kNoKey);
 }
 
 TEST(DkimVerifyTest, DnsTimeoutIsTemperror) {
   auto zone = dns::RecordedResolver::from_string("sel._domainkey.example.com:\n  - TIMEOUT\n");
   ASSERT_TRUE(zone);
   const DkimAuthResult r = verify_one(add_signature(kMessage, rsa2048(), SignSpec{}), *zone);
-  EXPECT_EQ(r.result, "temperror");
+  EXPECT_EQ(r.result, AuthResultCode::kTempError);
   EXPECT_EQ(r.failure, DkimFailure::kDnsError);
 }
 
@@ -427,7 +481,7 @@ TEST(DkimVerifyTest, RsaSha1VerifiesButIsWeak) {
   SignSpec spec;
   spec.algorithm = "rsa-sha1";
   const DkimAuthResult r = verify_one(add_signature(kMessage, rsa2048(), spec), default_zone());
-  EXPECT_EQ(r.result, "fail");
+  EXPECT_EQ(r.result, AuthResultCode::kFail);
   EXPECT_EQ(r.failure, DkimFailure::kWeakAlgorithm);
   EXPECT_NE(r.reason.find("verified cryptographically"), std::string::npos);
   EXPECT_EQ(r.algorithm, "rsa-sha1");
@@ -441,7 +495,7 @@ TEST(DkimVerifyTest, TestingAndStrictKeyFlags) {
   SignSpec spec;
   spec.selector = "testing";
   DkimAuthResult r = verify_one(add_signature(kMessage, rsa2048(), spec), zone);
-  EXPECT_EQ(r.result, "pass");
+  EXPECT_EQ(r.result, AuthResultCode::kPass);
   EXPECT_NE(r.reason.find("t=y"), std::string::npos);
 
   spec.selector = "strict";
@@ -449,7 +503,8 @@ TEST(DkimVerifyTest, TestingAndStrictKeyFlags) {
   r = verify_one(add_signature(kMessage, rsa2048(), spec), zone);
   EXPECT_EQ(r.failure, DkimFailure::kKeyInvalid);
   spec.extra = "i=alice@example.com; ";
-  EXPECT_EQ(verify_one(add_signature(kMessage, rsa2048(), spec), zone).result, "pass");
+  EXPECT_EQ(verify_one(add_signature(kMessage, rsa2048(), spec), zone).result,
+            AuthResultCode::kPass);
 }
 
 TEST(DkimVerifyTest, MalformedSignatureKeepsWhatCanBeRead) {
@@ -458,7 +513,7 @@ TEST(DkimVerifyTest, MalformedSignatureKeepsWhatCanBeRead) {
       "b=ZGVmZ2hp\r\n" +
       kMessage;
   const DkimAuthResult r = verify_one(message, default_zone());
-  EXPECT_EQ(r.result, "permerror");
+  EXPECT_EQ(r.result, AuthResultCode::kPermError);
   EXPECT_EQ(r.failure, DkimFailure::kSyntax);
   EXPECT_EQ(r.domain, "example.com");
   EXPECT_EQ(r.header_b, "ZGVmZ2hp");
@@ -493,9 +548,10 @@ TEST(DkimVerifyTest, TooManySignatures) {
   const auto parsed = parse(message);
   const auto results = verify_dkim(*parsed, zone, kNow);
   ASSERT_EQ(results.size(), 12u);
-  for (std::size_t i = 0; i < 10; ++i) EXPECT_EQ(results[i].result, "pass") << results[i].reason;
+  for (std::size_t i = 0; i < 10; ++i)
+    EXPECT_EQ(results[i].result, AuthResultCode::kPass) << results[i].reason;
   for (std::size_t i = 10; i < 12; ++i) {
-    EXPECT_EQ(results[i].result, "permerror");
+    EXPECT_EQ(results[i].result, AuthResultCode::kPermError);
     EXPECT_NE(results[i].reason.find("too many signatures"), std::string::npos);
     EXPECT_EQ(results[i].domain, "example.com");
   }

@@ -1,8 +1,8 @@
 // DKIM-Signature / ARC-Message-Signature tag semantics, RFC 6376 §3.5 and §6.1.1, RFC 8617 §4.1.2.
 // Every check here is one the RFC lists as making the signature unusable (PERMFAIL): a missing
-// required tag, an incompatible version, i= outside d=, h= without From. What the verifier cannot
-// process (unknown a=, c= or q=) is reported as kUnsupported rather than kSyntax, because the
-// field may be perfectly valid for a newer verifier.
+// required tag, an incompatible version, i= outside d=, a DKIM h= without From. What the verifier
+// cannot process (unknown a=, c= or q=) is reported as kUnsupported rather than kSyntax, because
+// the field may be perfectly valid for a newer verifier.
 #include "auth/dkim/signature.h"
 
 #include <limits>
@@ -190,12 +190,16 @@ tl::expected<Signature, SignatureError> parse_signature(std::string_view value,
   }
   bool has_from = false;
   for (std::string_view name : names) {
+    // An empty name in an AMS (an empty h=, "a::b", a trailing ':') selects no field, which is
+    // what hashing it would do anyway: RFC 8617 gives the AMS no rule that makes it unusable.
+    // In a DKIM-Signature the hdr-name grammar of RFC 6376 §3.5 has no empty names.
+    if (!dkim && name.empty()) continue;
     if (!is_field_name(name)) return syntax("h= holds an invalid header field name");
     sig.signed_headers.push_back(lowercase(name));
     has_from = has_from || sig.signed_headers.back() == "from";
   }
-  // §5.4: the From field MUST be signed. RFC 8617 keeps the rule for the AMS only implicitly
-  // (it signs what DKIM signs); dkimpy and OpenARC do not require it there, so neither do we.
+  // §5.4: the From field MUST be signed. RFC 8617 does not carry the rule over to the AMS (it
+  // signs what the sealer chooses); dkimpy and OpenARC do not require it there, so neither do we.
   if (dkim && !has_from) return syntax("h= does not include From");
   if (!dkim) {
     for (const std::string& name : sig.signed_headers) {

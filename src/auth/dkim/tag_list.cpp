@@ -84,7 +84,7 @@ std::optional<std::string_view> TagList::get(std::string_view name) const {
   return std::nullopt;
 }
 
-Result<TagList> parse_tag_list(std::string_view text) {
+Result<TagList> parse_tag_list(std::string_view text, EmptyTagSpecs empty) {
   if (text.size() > kMaxTagListSize) {
     return invalid("tag list longer than " + std::to_string(kMaxTagListSize) + " bytes");
   }
@@ -95,7 +95,14 @@ Result<TagList> parse_tag_list(std::string_view text) {
     if (end == std::string_view::npos) end = text.size();
     const std::string_view spec = trim(text.substr(pos, end - pos));
     pos = end + 1;
-    if (spec.empty()) continue;
+    if (spec.empty()) {
+      // The segment after the last ';' is the grammar's optional terminator, not a tag-spec.
+      const bool after_last_separator = end == text.size();
+      if (empty == EmptyTagSpecs::kReject && !after_last_separator) {
+        return invalid("empty tag-spec (';' right after ';' or at the start)");
+      }
+      continue;
+    }
 
     const std::size_t eq = spec.find('=');
     if (eq == std::string_view::npos) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,13 +34,21 @@ struct TagList {
   bool has(std::string_view name) const { return get(name).has_value(); }
 };
 
+// What to do with an empty tag-spec (";;", a leading ';'). The grammar of §3.2,
+// tag-list = tag-spec *( ";" tag-spec ) [ ";" ], allows none but a single ';' at the end.
+enum class EmptyTagSpecs : std::uint8_t {
+  kSkip,    // DKIM signatures and key records: real senders are sloppy, and nothing is ambiguous
+  kReject,  // ARC-Seal: RFC 8617 validators (and its test suite) fail the chain on them
+};
+
 // Parses a tag-list. Views point into `text`. Fails (the message is the reason) on a tag-spec
 // without '=', an invalid tag name, a control character in a value, a duplicate tag (§3.2: "tags
-// with duplicate names MUST NOT occur ... the entire tag-list is invalid") or a crossed limit.
-// Lenient where real senders are sloppy and nothing is ambiguous: empty tag-specs (";;", a
-// trailing ';') are skipped, bare LF counts as a line break inside folding whitespace, and bytes
-// over 0x7E are allowed in values (RFC 8616 puts UTF-8 in some of them).
-Result<TagList> parse_tag_list(std::string_view text);
+// with duplicate names MUST NOT occur ... the entire tag-list is invalid"), an empty tag-spec
+// when `empty` is kReject, or a crossed limit. Otherwise lenient where nothing is ambiguous: bare
+// LF counts as a line break inside folding whitespace, and bytes over 0x7E are allowed in values
+// (RFC 8616 puts UTF-8 in some of them). A final ';', alone or followed by whitespace, is always
+// accepted.
+Result<TagList> parse_tag_list(std::string_view text, EmptyTagSpecs empty = EmptyTagSpecs::kSkip);
 
 // Removes every whitespace byte (SP, HTAB, CR, LF): base64 values (b=, bh=, p=) may be folded.
 std::string strip_whitespace(std::string_view value);

@@ -103,6 +103,9 @@ struct SignSpec {
   std::string algorithm = "rsa-sha256";
   Canon header_canon = Canon::kRelaxed;
   Canon body_canon = Canon::kRelaxed;
+  // Without c=: the verifier must then use the default, simple/simple (RFC 6376 §3.5), which is
+  // what the signer uses whatever header_canon and body_canon say.
+  bool omit_canonicalization = false;
   std::string domain = "example.com";
   std::string selector = "sel";
   std::string headers = "from:to:subject";
@@ -116,25 +119,31 @@ inline std::string add_signature(const std::string& message, const TestKey& key,
   const auto parsed = parse(message);
   const SignedMessage view(*parsed);
   const auto algorithm = parse_algorithm(spec.algorithm).value_or(Algorithm::kRsaSha256);
-  std::string_view body = view.canonical_body(spec.body_canon);
+  const Canon header_canon = spec.omit_canonicalization ? Canon::kSimple : spec.header_canon;
+  const Canon body_canon = spec.omit_canonicalization ? Canon::kSimple : spec.body_canon;
+  std::string_view body = view.canonical_body(body_canon);
   if (spec.length) body = body.substr(0, *spec.length);
   std::string field =
-      spec.field_name + ": " + spec.leading + "a=" + spec.algorithm +
-      "; c=" + std::string(to_string(spec.header_canon)) + "/" +
-      std::string(to_string(spec.body_canon)) + "; d=" + spec.domain + "; s=" + spec.selector +
+      spec.field_name + ": " + spec.leading + "a=" + spec.algorithm + "; " +
+      (spec.omit_canonicalization ? std::string()
+                                  : "c=" + std::string(to_string(header_canon)) + "/" +
+                                        std::string(to_string(body_canon)) + "; ") +
+      "d=" + spec.domain + "; s=" + spec.selector +
       "; " + spec.extra + (spec.length ? "l=" + std::to_string(*spec.length) + "; " : "") +
       "h=" + spec.headers + ";\r\n\tbh=" + base64(digest(hash_of(algorithm), body)) + "; b=";
+  // The names as the verifier reads h=: lowercase, whitespace around them dropped; an empty name
+  // (an empty h=, "a::b") selects no field.
   std::vector<std::string> names;
   std::string lower;
   for (char c : spec.headers + ":") {
     if (c == ':') {
       names.push_back(lower);
       lower.clear();
-    } else {
+    } else if (c != ' ' && c != '\t') {
       lower.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
     }
   }
-  const std::string data = header_data(view, names, spec.header_canon, field);
+  const std::string data = header_data(view, names, header_canon, field);
   field += base64(sign_bytes(key, hash_of(algorithm), data));
   return field + "\r\n" + message;
 }

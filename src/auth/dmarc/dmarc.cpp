@@ -43,9 +43,11 @@ bool is_dmarc_record(std::string_view text) {
   return !tags.empty() && tags.front().first == "v" && tags.front().second == "DMARC1";
 }
 
-std::optional<std::string> policy_value(std::string_view value) {
+std::optional<DmarcPolicy> policy_value(std::string_view value) {
   const std::string v = lowercase(value);
-  if (v == "none" || v == "quarantine" || v == "reject") return v;
+  if (v == "none") return DmarcPolicy::kNone;
+  if (v == "quarantine") return DmarcPolicy::kQuarantine;
+  if (v == "reject") return DmarcPolicy::kReject;
   return std::nullopt;
 }
 
@@ -85,9 +87,9 @@ std::uint32_t sample_hash(std::string_view key) {
   return h;
 }
 
-std::string weaker(const std::string& policy) {
-  if (policy == "reject") return "quarantine";
-  return "none";
+// §6.6.4: a message outside the pct= sample gets the next weaker policy.
+DmarcPolicy weaker(DmarcPolicy policy) {
+  return policy == DmarcPolicy::kReject ? DmarcPolicy::kQuarantine : DmarcPolicy::kNone;
 }
 
 struct Lookup {
@@ -161,7 +163,7 @@ Result<DmarcRecord> parse_record(std::string_view text) {
     if (record.aggregate_reports.empty()) {
       return fail(Error::invalid_argument(policy_valid ? "invalid sp= tag" : "missing or invalid p= tag"));
     }
-    record.policy = "none";  // §6.6.3: act as p=none, the owner still gets reports
+    record.policy = DmarcPolicy::kNone;  // §6.6.3: act as p=none, the owner still gets reports
     record.subdomain_policy.reset();
   }
   return record;
@@ -170,7 +172,7 @@ Result<DmarcRecord> parse_record(std::string_view text) {
 DmarcAuthResult evaluate(const dns::Resolver& resolver, const DmarcInputs& in) {
   DmarcAuthResult out;
   if (in.from_domain.empty()) {
-    out.result = "permerror";
+    out.result = AuthResultCode::kPermError;
     out.reason = std::string(in.from_problem.empty() ? "no From domain" : in.from_problem);
     return out;
   }
@@ -185,7 +187,7 @@ DmarcAuthResult evaluate(const dns::Resolver& resolver, const DmarcInputs& in) {
   }
   switch (lookup.status) {
     case Lookup::Status::kTempError:
-      out.result = "temperror";
+      out.result = AuthResultCode::kTempError;
       out.reason = "DMARC record lookup for " + out.record_domain + " failed: " + lookup.detail;
       return out;
     case Lookup::Status::kMultiple:
@@ -200,7 +202,7 @@ DmarcAuthResult evaluate(const dns::Resolver& resolver, const DmarcInputs& in) {
   }
   const Result<DmarcRecord> record = parse_record(lookup.text);
   if (!record) {
-    out.result = "permerror";
+    out.result = AuthResultCode::kPermError;
     out.reason = "DMARC record at _dmarc." + out.record_domain + " is invalid: " + record.error().message;
     return out;
   }
@@ -208,36 +210,38 @@ DmarcAuthResult evaluate(const dns::Resolver& resolver, const DmarcInputs& in) {
   out.policy = subdomain && record->subdomain_policy ? *record->subdomain_policy : record->policy;
   out.pct = record->pct;
 
-  if (in.spf != nullptr && in.spf->result == "pass") {
+  if (in.spf != nullptr && in.spf->result == AuthResultCode::kPass) {
     out.spf_aligned = aligned(in.spf->domain, out.from_domain, record->spf_alignment);
   }
   std::string aligned_dkim;
   for (const DkimAuthResult& d : in.dkim) {
-    if (d.result == "pass" && aligned(d.domain, out.from_domain, record->dkim_alignment)) {
+    if (d.result == AuthResultCode::kPass &&
+        aligned(d.domain, out.from_domain, record->dkim_alignment)) {
       out.dkim_aligned = true;
       aligned_dkim = d.domain;
       break;
     }
   }
   if (out.spf_aligned || out.dkim_aligned) {
-    out.result = "pass";
+    out.result = AuthResultCode::kPass;
     out.reason = out.dkim_aligned ? "DKIM signature of " + aligned_dkim + " aligned with From"
                                   : "SPF pass for " + in.spf->domain + " aligned with From";
     return out;
   }
-  out.result = "fail";
+  out.result = AuthResultCode::kFail;
   out.reason = "no SPF or DKIM pass aligned with " + out.from_domain;
-  out.disposition = out.policy;
+  out.disposition = *out.policy;
   if (record->pct < 100 && sample_hash(in.sample_key) % 100 >= record->pct) {
-    out.disposition = weaker(out.policy);
+    out.disposition = weaker(*out.policy);
     out.reason += "; outside the pct=" + std::to_string(record->pct) + " sample";
   }
-  if (in.arc != nullptr && in.arc->result == "pass" && out.disposition != "none") {
+  if (in.arc != nullptr && in.arc->result == ArcChainStatus::kPass &&
+      out.disposition != DmarcPolicy::kNone) {
     const std::string sealer = lowercase(in.arc->sealer);
     if (std::find(in.trusted_arc_sealers.begin(), in.trusted_arc_sealers.end(), sealer) !=
         in.trusted_arc_sealers.end()) {
       out.arc_override = true;
-      out.disposition = "none";
+      out.disposition = DmarcPolicy::kNone;
       out.reason += "; overridden: valid ARC chain sealed by trusted " + sealer;
     }
   }

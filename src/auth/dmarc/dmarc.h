@@ -30,8 +30,8 @@ namespace vigie::auth::dmarc {
 enum class Alignment : std::uint8_t { kRelaxed, kStrict };
 
 struct DmarcRecord {
-  std::string policy;             // p=: none, quarantine, reject
-  std::optional<std::string> subdomain_policy;  // sp=
+  DmarcPolicy policy = DmarcPolicy::kNone;      // p=
+  std::optional<DmarcPolicy> subdomain_policy;  // sp=
   Alignment dkim_alignment = Alignment::kRelaxed;
   Alignment spf_alignment = Alignment::kRelaxed;
   unsigned pct = 100;

@@ -13,17 +13,17 @@ dns::RecordedResolver zone(std::string_view yaml) {
   return loaded ? std::move(*loaded) : dns::RecordedResolver(dns::RecordedResolver::Zone{});
 }
 
-SpfAuthResult spf(std::string result, std::string domain) {
+SpfAuthResult spf(AuthResultCode result, std::string domain) {
   SpfAuthResult s;
-  s.result = std::move(result);
+  s.result = result;
   s.domain = std::move(domain);
   s.identity = "mailfrom";
   return s;
 }
 
-DkimAuthResult dkim(std::string result, std::string domain) {
+DkimAuthResult dkim(AuthResultCode result, std::string domain) {
   DkimAuthResult d;
-  d.result = std::move(result);
+  d.result = result;
   d.domain = std::move(domain);
   return d;
 }
@@ -66,8 +66,8 @@ DmarcAuthResult run(std::string_view from, const SpfAuthResult* s, std::vector<D
 TEST(DmarcRecordTest, ParsesTagsAndDefaults) {
   const auto r = parse_record("v=DMARC1;p=quarantine; sp=none; adkim=s; pct=25; fo=1; x=unknown");
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ(r->policy, "quarantine");
-  EXPECT_EQ(r->subdomain_policy, "none");
+  EXPECT_EQ(r->policy, DmarcPolicy::kQuarantine);
+  EXPECT_EQ(r->subdomain_policy, DmarcPolicy::kNone);
   EXPECT_EQ(r->dkim_alignment, Alignment::kStrict);
   EXPECT_EQ(r->spf_alignment, Alignment::kRelaxed);
   EXPECT_EQ(r->pct, 25u);
@@ -81,85 +81,89 @@ TEST(DmarcRecordTest, RejectsBadVersionAndPolicyUnlessReportsAreAsked) {
   EXPECT_NE(bad.error().message.find("p="), std::string::npos);
   const auto reported = parse_record("v=DMARC1; p=block; rua=mailto:a@b.example");
   ASSERT_TRUE(reported);
-  EXPECT_EQ(reported->policy, "none");
+  EXPECT_EQ(reported->policy, DmarcPolicy::kNone);
   EXPECT_EQ(parse_record("v=DMARC1; p=none; pct=250")->pct, 100u);  // invalid pct ignored
 }
 
 TEST(DmarcTest, AlignedDkimPassesRelaxed) {
-  const SpfAuthResult s = spf("fail", "bounce.example");
-  const DmarcAuthResult r = run("exemple.gouv.fr", &s, {dkim("pass", "mail.exemple.gouv.fr")});
-  EXPECT_EQ(r.result, "pass");
+  const SpfAuthResult s = spf(AuthResultCode::kFail, "bounce.example");
+  const DmarcAuthResult r =
+      run("exemple.gouv.fr", &s, {dkim(AuthResultCode::kPass, "mail.exemple.gouv.fr")});
+  EXPECT_EQ(r.result, AuthResultCode::kPass);
   EXPECT_TRUE(r.dkim_aligned);
   EXPECT_FALSE(r.spf_aligned);
-  EXPECT_EQ(r.disposition, "none");
-  EXPECT_EQ(r.policy, "reject");
+  EXPECT_EQ(r.disposition, DmarcPolicy::kNone);
+  EXPECT_EQ(r.policy, DmarcPolicy::kReject);
 }
 
 TEST(DmarcTest, AlignedSpfPasses) {
-  const SpfAuthResult s = spf("pass", "news.exemple.gouv.fr");
+  const SpfAuthResult s = spf(AuthResultCode::kPass, "news.exemple.gouv.fr");
   const DmarcAuthResult r = run("exemple.gouv.fr", &s);
-  EXPECT_EQ(r.result, "pass");
+  EXPECT_EQ(r.result, AuthResultCode::kPass);
   EXPECT_TRUE(r.spf_aligned);
 }
 
 TEST(DmarcTest, UnalignedPassesFailWithThePolicy) {
-  const SpfAuthResult s = spf("pass", "attacker.example");
-  const DmarcAuthResult r = run("exemple.gouv.fr", &s, {dkim("pass", "attacker.example"),
-                                                        dkim("fail", "exemple.gouv.fr")});
-  EXPECT_EQ(r.result, "fail");
-  EXPECT_EQ(r.disposition, "reject");
+  const SpfAuthResult s = spf(AuthResultCode::kPass, "attacker.example");
+  const DmarcAuthResult r = run("exemple.gouv.fr", &s,
+                                {dkim(AuthResultCode::kPass, "attacker.example"),
+                                 dkim(AuthResultCode::kFail, "exemple.gouv.fr")});
+  EXPECT_EQ(r.result, AuthResultCode::kFail);
+  EXPECT_EQ(r.disposition, DmarcPolicy::kReject);
   EXPECT_EQ(r.record_domain, "exemple.gouv.fr");
 }
 
 TEST(DmarcTest, SubdomainFallsBackToOrganizationalRecordAndSp) {
   const DmarcAuthResult r = run("Portail.Exemple.Gouv.FR", nullptr);
-  EXPECT_EQ(r.result, "fail");
+  EXPECT_EQ(r.result, AuthResultCode::kFail);
   EXPECT_EQ(r.from_domain, "portail.exemple.gouv.fr");
   EXPECT_EQ(r.organizational_domain, "exemple.gouv.fr");
   EXPECT_EQ(r.record_domain, "exemple.gouv.fr");
-  EXPECT_EQ(r.policy, "quarantine");
-  EXPECT_EQ(r.disposition, "quarantine");
+  EXPECT_EQ(r.policy, DmarcPolicy::kQuarantine);
+  EXPECT_EQ(r.disposition, DmarcPolicy::kQuarantine);
 }
 
 TEST(DmarcTest, StrictAlignmentNeedsTheExactDomain) {
-  const DmarcAuthResult r = run("strict.example", nullptr, {dkim("pass", "mail.strict.example")});
-  EXPECT_EQ(r.result, "fail");
-  EXPECT_EQ(run("strict.example", nullptr, {dkim("pass", "strict.example")}).result, "pass");
+  const DmarcAuthResult r =
+      run("strict.example", nullptr, {dkim(AuthResultCode::kPass, "mail.strict.example")});
+  EXPECT_EQ(r.result, AuthResultCode::kFail);
+  EXPECT_EQ(run("strict.example", nullptr, {dkim(AuthResultCode::kPass, "strict.example")}).result,
+            AuthResultCode::kPass);
 }
 
 TEST(DmarcTest, PctOutsideTheSampleWeakensThePolicy) {
   const DmarcAuthResult r = run("sampled.example", nullptr);
-  EXPECT_EQ(r.result, "fail");
-  EXPECT_EQ(r.policy, "reject");
-  EXPECT_EQ(r.disposition, "quarantine");
+  EXPECT_EQ(r.result, AuthResultCode::kFail);
+  EXPECT_EQ(r.policy, DmarcPolicy::kReject);
+  EXPECT_EQ(r.disposition, DmarcPolicy::kQuarantine);
   EXPECT_EQ(r.pct, 0u);
 }
 
 TEST(DmarcTest, TrustedArcSealerOverridesAFail) {
   ArcAuthResult arc;
-  arc.result = "pass";
+  arc.result = ArcChainStatus::kPass;
   arc.sealer = "lists.partner.example";
   const DmarcAuthResult untrusted = run("exemple.gouv.fr", nullptr, {}, &arc, {"other.example"});
-  EXPECT_EQ(untrusted.disposition, "reject");
+  EXPECT_EQ(untrusted.disposition, DmarcPolicy::kReject);
   EXPECT_FALSE(untrusted.arc_override);
   const DmarcAuthResult trusted = run("exemple.gouv.fr", nullptr, {}, &arc, {"lists.partner.example"});
-  EXPECT_EQ(trusted.result, "fail");
-  EXPECT_EQ(trusted.disposition, "none");
+  EXPECT_EQ(trusted.result, AuthResultCode::kFail);
+  EXPECT_EQ(trusted.disposition, DmarcPolicy::kNone);
   EXPECT_TRUE(trusted.arc_override);
-  arc.result = "fail";
+  arc.result = ArcChainStatus::kFail;
   EXPECT_FALSE(run("exemple.gouv.fr", nullptr, {}, &arc, {"lists.partner.example"}).arc_override);
 }
 
 TEST(DmarcTest, NoRecordSeveralRecordsBrokenRecordAndDnsFailure) {
-  EXPECT_EQ(run("nothing.example", nullptr).result, "none");
+  EXPECT_EQ(run("nothing.example", nullptr).result, AuthResultCode::kNone);
   const DmarcAuthResult twice = run("twice.example", nullptr);
-  EXPECT_EQ(twice.result, "none");
+  EXPECT_EQ(twice.result, AuthResultCode::kNone);
   EXPECT_NE(twice.reason.find("several"), std::string::npos);
-  EXPECT_EQ(run("broken.example", nullptr).result, "permerror");
-  EXPECT_EQ(run("reported.example", nullptr).policy, "none");
-  EXPECT_EQ(run("split.example", nullptr).policy, "reject");
-  EXPECT_EQ(run("noise.example", nullptr).policy, "none");
-  EXPECT_EQ(run("slow.example", nullptr).result, "temperror");
+  EXPECT_EQ(run("broken.example", nullptr).result, AuthResultCode::kPermError);
+  EXPECT_EQ(run("reported.example", nullptr).policy, DmarcPolicy::kNone);
+  EXPECT_EQ(run("split.example", nullptr).policy, DmarcPolicy::kReject);
+  EXPECT_EQ(run("noise.example", nullptr).policy, DmarcPolicy::kNone);
+  EXPECT_EQ(run("slow.example", nullptr).result, AuthResultCode::kTempError);
 }
 
 TEST(DmarcTest, MissingFromDomainIsPermerror) {
@@ -167,7 +171,7 @@ TEST(DmarcTest, MissingFromDomainIsPermerror) {
   in.from_problem = "the From header names 2 authors";
   const dns::RecordedResolver resolver = zone("{}");
   const DmarcAuthResult r = evaluate(resolver, in);
-  EXPECT_EQ(r.result, "permerror");
+  EXPECT_EQ(r.result, AuthResultCode::kPermError);
   EXPECT_EQ(r.reason, "the From header names 2 authors");
 }
 

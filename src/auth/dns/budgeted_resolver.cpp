@@ -16,8 +16,7 @@ DnsAnswer BudgetedResolver::lookup(std::string_view name, RecordType type) const
   return lookup_before(name, type, deadline_);
 }
 
-DnsAnswer BudgetedResolver::lookup_before(std::string_view name, RecordType type,
-                                          Deadline deadline) const {
+std::optional<DnsAnswer> BudgetedResolver::charge() const {
   const unsigned count = queries_.fetch_add(1, std::memory_order_relaxed) + 1;
   if (count > budget_.max_queries) {
     exhausted_.store(true, std::memory_order_relaxed);
@@ -30,7 +29,15 @@ DnsAnswer BudgetedResolver::lookup_before(std::string_view name, RecordType type
                                  std::to_string(budget_.max_time.count()) +
                                  " ms of lookups for this message");
   }
+  return std::nullopt;
+}
+
+DnsAnswer BudgetedResolver::lookup_before(std::string_view name, RecordType type,
+                                          Deadline deadline) const {
+  if (auto refused = charge()) return std::move(*refused);
   return inner_.lookup_before(name, type, std::min(deadline, deadline_));
 }
+
+std::optional<DnsAnswer> BudgetedResolver::charge_cached_lookup() const { return charge(); }
 
 }  // namespace vigie::auth::dns

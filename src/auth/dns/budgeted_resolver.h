@@ -7,8 +7,9 @@
 // budget as its deadline (Resolver::lookup_before), so even the last one cannot overrun it.
 //
 // The budget counts lookups, not network queries: an answer from the cache costs the same as one
-// from the wire. That keeps a message's result independent of what other messages warmed up, and
-// the same under recorded DNS as under live DNS.
+// from the wire, and so does a key from the DKIM key cache shared across messages (which charges
+// it through charge_cached_lookup()). That keeps a message's result independent of what other
+// messages warmed up, and the same under recorded DNS as under live DNS.
 //
 // Why beside the RFC 7208 limits. Those (10 DNS-querying terms, 2 void lookups, 10 MX names) are
 // per check_host() and live in the SPF code; this one is per message and across checks.
@@ -41,6 +42,8 @@ class BudgetedResolver final : public Resolver {
 
   DnsAnswer lookup(std::string_view name, RecordType type) const override;
   DnsAnswer lookup_before(std::string_view name, RecordType type, Deadline deadline) const override;
+  // Counts a lookup answered by a cache above this resolver; the refusal once the budget is spent.
+  std::optional<DnsAnswer> charge_cached_lookup() const override;
 
   // Lookups asked for so far, including refused ones.
   unsigned queries() const { return queries_.load(std::memory_order_relaxed); }
@@ -50,6 +53,8 @@ class BudgetedResolver final : public Resolver {
 
  private:
   std::chrono::steady_clock::time_point now() const;
+  // Counts one lookup; the kTempError to answer when it is over the budget.
+  std::optional<DnsAnswer> charge() const;
 
   const Resolver& inner_;
   LookupBudget budget_;

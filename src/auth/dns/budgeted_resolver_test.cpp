@@ -75,5 +75,27 @@ TEST(BudgetedResolverTest, EachLookupIsBoundedByTheEndOfTheBudget) {
   EXPECT_EQ(spy.deadlines[2], TimePoint{} + 2s);
 }
 
+// A cache above the resolver (the shared DKIM key cache) charges its hits as lookups, so that a
+// message's result does not depend on whether another message warmed the cache up.
+TEST(BudgetedResolverTest, CachedLookupsAreChargedLikeOthers) {
+  TimePoint now{};
+  DeadlineSpy spy;
+  const BudgetedResolver budgeted(spy, LookupBudget{2, 1s}, [&] { return now; });
+  EXPECT_FALSE(budgeted.charge_cached_lookup());
+  EXPECT_EQ(budgeted.queries(), 1u);
+  budgeted.lookup("x.example", RecordType::kA);
+  const std::optional<DnsAnswer> refused = budgeted.charge_cached_lookup();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, DnsStatus::kTempError);
+  EXPECT_EQ(refused->detail, "lookup budget exhausted: more than 2 lookups for this message");
+  EXPECT_EQ(spy.deadlines.size(), 1u);  // charging never reaches the resolver
+
+  const BudgetedResolver timed(spy, LookupBudget{100, 1s}, [&] { return now; });
+  now += 1s;
+  EXPECT_TRUE(timed.charge_cached_lookup());
+  // Without a budget nothing is counted or refused.
+  EXPECT_FALSE(spy.charge_cached_lookup());
+}
+
 }  // namespace
 }  // namespace vigie::auth::dns

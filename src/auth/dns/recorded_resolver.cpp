@@ -365,6 +365,7 @@ DnsAnswer RecordedResolver::lookup(std::string_view name, RecordType type) const
     if (found == zone_.end()) return DnsAnswer::nxdomain();
     DnsAnswer answer;
     answer.status = DnsStatus::kRecords;
+    answer.ttl = kTtl;
     const DnsRecord* cname = nullptr;
     // The suite's convention: a TIMEOUT entry times the query out unless a record of the asked
     // type came before it, and records after it are never seen (pyspf testspf.py DNSLookup()).
@@ -373,10 +374,10 @@ DnsAnswer RecordedResolver::lookup(std::string_view name, RecordType type) const
       const bool same_type = !entry.any_type && entry.record.type == type;
       if (entry.kind == Entry::Kind::kTimeout) {
         if (entry.any_type) {
-          if (!seen_type) return DnsAnswer::temp_error("timeout (recorded) at " + current);
+          if (!seen_type) return DnsAnswer::timeout("(recorded) at " + current);
           break;
         }
-        if (same_type) return DnsAnswer::temp_error("timeout (recorded) at " + current);
+        if (same_type) return DnsAnswer::timeout("(recorded) at " + current);
         continue;
       }
       if (entry.kind == Entry::Kind::kNone) continue;

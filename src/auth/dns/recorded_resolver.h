@@ -37,6 +37,11 @@ namespace vigie::auth::dns {
 
 class RecordedResolver final : public Resolver {
  public:
+  // The TTL of every answer with records. The file has none, and a zone loaded for a run never
+  // changes during it, so any TTL is right; an hour keeps caches above this resolver (the DKIM key
+  // cache) behaving as they do over live DNS.
+  static constexpr std::uint32_t kTtl = 3600;
+
   // One zone from a file holding exactly one YAML document. Errors name "path:line".
   static Result<RecordedResolver> from_file(const std::string& path);
   // Same from text; source_name stands for the file name in error messages.

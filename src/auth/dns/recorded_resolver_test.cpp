@@ -95,10 +95,13 @@ TEST(RecordedResolverTest, TimeoutUnlessTheAskedTypeCameFirst) {
       "typed.example:\n"
       "  - A: TIMEOUT\n"
       "  - TXT: hello\n");
-  EXPECT_EQ(z.lookup("t.example", RecordType::kTxt).status, DnsStatus::kRecords);
+  const DnsAnswer answered = z.lookup("t.example", RecordType::kTxt);
+  EXPECT_EQ(answered.status, DnsStatus::kRecords);
+  EXPECT_EQ(answered.ttl, RecordedResolver::kTtl);  // the zone has no TTLs: a fixed one
   const DnsAnswer timed_out = z.lookup("t.example", RecordType::kA);
   EXPECT_EQ(timed_out.status, DnsStatus::kTempError);
   EXPECT_EQ(timed_out.detail, "timeout (recorded) at t.example");
+  EXPECT_TRUE(timed_out.timed_out);
   EXPECT_EQ(z.lookup("all.example", RecordType::kMx).status, DnsStatus::kTempError);
   EXPECT_EQ(z.lookup("typed.example", RecordType::kA).status, DnsStatus::kTempError);
   EXPECT_EQ(z.lookup("typed.example", RecordType::kTxt).status, DnsStatus::kRecords);

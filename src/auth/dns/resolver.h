@@ -27,6 +27,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,14 +65,42 @@ struct DnsAnswer {
   DnsStatus status = DnsStatus::kNxDomain;
   std::vector<DnsRecord> records;  // non-empty exactly when status == kRecords
   std::string detail;              // why, for kTempError ("timeout", "CNAME loop at ...")
+  // How long, in seconds, the answer may be reused (RFC 1035 §3.2.1 TTL, as the resolver's cache
+  // has it left); 0 when unknown or not to be reused (every kTempError).
+  std::uint32_t ttl = 0;
+  // kTempError because no answer came before the deadline: the case where asking cost the
+  // caller its whole wait (CircuitBreakerResolver counts these).
+  bool timed_out = false;
 
   static DnsAnswer nxdomain() { return {DnsStatus::kNxDomain, {}, {}}; }
   static DnsAnswer no_data() { return {DnsStatus::kNoData, {}, {}}; }
   static DnsAnswer temp_error(std::string why) { return {DnsStatus::kTempError, {}, std::move(why)}; }
+  // kTempError "timeout" (`why` adds to it), timed_out set.
+  static DnsAnswer timeout(std::string_view why = {}) {
+    DnsAnswer answer =
+        temp_error(why.empty() ? std::string("timeout") : "timeout " + std::string(why));
+    answer.timed_out = true;
+    return answer;
+  }
 };
 
 // The time by which a lookup must have its answer.
 using Deadline = std::chrono::steady_clock::time_point;
+
+// Whether a resolver as a whole answers, as opposed to one name: what a lookup of a name that must
+// exist (the root zone's name servers, UnboundResolver::check_health) tells. CircuitBreakerResolver
+// and the start-up check of `vigie scan --dns` act on it.
+enum class DnsHealth : std::uint8_t {
+  kAnswering,    // the name that must exist was resolved
+  kUnreachable,  // no answer in time, SERVFAIL, REFUSED...: nothing can be resolved now
+  kBroken,       // it answers that the name does not exist: its other answers cannot be trusted
+                 // either (a local stub resolver without network answers NXDOMAIN to everything)
+};
+
+struct HealthReport {
+  DnsHealth health = DnsHealth::kAnswering;
+  std::string detail;  // what was asked and what came back, for a warning
+};
 
 class Resolver {
  public:
@@ -89,6 +118,14 @@ class Resolver {
     (void)deadline;
     return lookup(name, type);
   }
+
+  // For a cache above the resolver (the DKIM key cache shared across messages) that answers a
+  // lookup without calling lookup(): counts that lookup as if it had been made, so that a
+  // per-message budget (BudgetedResolver) charges the same whether an answer came from such a
+  // cache or from the wire, and a message's results do not depend on what other messages warmed
+  // up. Returns the kTempError the lookup would have got without reaching any server (the budget
+  // is spent), or nullopt when the cached answer may be used. The default counts nothing.
+  virtual std::optional<DnsAnswer> charge_cached_lookup() const { return std::nullopt; }
 
  protected:
   Resolver() = default;

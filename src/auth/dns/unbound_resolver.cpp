@@ -185,34 +185,79 @@ struct UnboundResolver::Impl {
   }
 
   Attempt resolve_once(const std::string& name, RecordType type, Deadline deadline) {
+    Attempt failed;
+    const std::shared_ptr<Query> query = submit_and_wait(name, type_code(type), deadline, failed);
+    if (!query) return failed;
+    return interpret(*query, name, type);
+  }
+
+  // Sends one query of `qtype` and waits for its answer until `deadline`. Null, with `failed`
+  // set, when there is no answer to read (timeout, the query could not be sent).
+  std::shared_ptr<Query> submit_and_wait(const std::string& name, int qtype, Deadline deadline,
+                                         Attempt& failed) {
     auto query = std::make_shared<Query>();
     query->owner = this;
     {
       std::lock_guard lock(mutex);
-      if (!broken.empty()) return {DnsAnswer::temp_error(broken), false};
+      if (!broken.empty()) {
+        failed = {DnsAnswer::temp_error(broken), false};
+        return nullptr;
+      }
       in_flight.emplace(query.get(), query);
     }
     int id = 0;
-    const int rc = ub_resolve_async(ctx, name.c_str(), type_code(type), kClassIn, query.get(),
-                                    &on_answer, &id);
+    const int rc =
+        ub_resolve_async(ctx, name.c_str(), qtype, kClassIn, query.get(), &on_answer, &id);
     if (rc != 0) {
       // libunbound did not keep the query, so it will not call back.
       release(query.get());
-      return {DnsAnswer::temp_error(std::string("resolver: ") + ub_strerror(rc)), false};
+      failed = {DnsAnswer::temp_error(std::string("resolver: ") + ub_strerror(rc)), false};
+      return nullptr;
     }
     std::unique_lock lock(query->mutex);
     if (!query->done_cv.wait_until(lock, deadline, [&] { return query->done; })) {
       lock.unlock();
       if (ub_cancel(ctx, id) == 0) {
         release(query.get());
-        return {DnsAnswer::temp_error("timeout"), true};
+        failed = {DnsAnswer::timeout(), true};
+        return nullptr;
       }
       // The answer won the race: libunbound took it for delivery before the cancel. The callback
       // has run or will run (and frees the state); use the answer if it is already here.
       lock.lock();
-      if (!query->done) return {DnsAnswer::temp_error("timeout"), true};
+      if (!query->done) {
+        failed = {DnsAnswer::timeout(), true};
+        return nullptr;
+      }
     }
-    return interpret(*query, name, type);
+    return query;
+  }
+
+  // The root zone's NS records (RFC 1035 §3.3.11; type 2): a name every working resolver knows,
+  // usually from its cache.
+  HealthReport check_health(Deadline deadline) {
+    constexpr int kTypeNs = 2;
+    Attempt failed;
+    const std::shared_ptr<Query> query = submit_and_wait(".", kTypeNs, deadline, failed);
+    auto report = [](DnsHealth health, std::string detail) {
+      return HealthReport{health, "the lookup of the root zone's name servers (. NS) " + detail};
+    };
+    if (!query) return report(DnsHealth::kUnreachable, "failed: " + failed.answer.detail);
+    if (!query->failure.empty()) {
+      return report(DnsHealth::kUnreachable, "failed: " + query->failure);
+    }
+    if (query->error != 0 || query->result == nullptr) {
+      return report(DnsHealth::kUnreachable,
+                    std::string("failed: resolver: ") + ub_strerror(query->error));
+    }
+    const ub_result& result = *query->result;
+    if (result.bogus) return report(DnsHealth::kUnreachable, "failed DNSSEC validation");
+    if (result.rcode == kRcodeNxdomain) return report(DnsHealth::kBroken, "answered NXDOMAIN");
+    if (result.rcode != 0) {
+      return report(DnsHealth::kUnreachable, "answered " + rcode_name(result.rcode));
+    }
+    if (!result.havedata) return report(DnsHealth::kBroken, "answered that there are none");
+    return report(DnsHealth::kAnswering, "answered");
   }
 
   static Attempt interpret(const Query& query, const std::string& name, RecordType type) {
@@ -236,6 +281,8 @@ struct UnboundResolver::Impl {
     }
     DnsAnswer answer;
     answer.status = DnsStatus::kRecords;
+    // What the cache has left of the records' TTL (libunbound: the smallest along a CNAME chain).
+    answer.ttl = result.ttl > 0 ? static_cast<std::uint32_t>(result.ttl) : 0;
     for (std::size_t i = 0; result.data[i] != nullptr; ++i) {
       if (i == kMaxRecords) {
         return {DnsAnswer::temp_error("answer for " + name + " has more than " +
@@ -412,6 +459,10 @@ UnboundResolver::~UnboundResolver() = default;
 
 const UnboundOptions& UnboundResolver::options() const { return impl_->options; }
 
+HealthReport UnboundResolver::check_health(Deadline deadline) const {
+  return impl_->check_health(deadline);
+}
+
 DnsAnswer UnboundResolver::lookup(std::string_view name, RecordType type) const {
   const auto total = impl_->options.timeout * (1 + static_cast<long long>(impl_->options.retries));
   return lookup_before(name, type, std::chrono::steady_clock::now() + total);
@@ -423,7 +474,7 @@ DnsAnswer UnboundResolver::lookup_before(std::string_view name, RecordType type,
   if (!query) return DnsAnswer::nxdomain();
   for (unsigned attempt = 0;; ++attempt) {
     const auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) return DnsAnswer::temp_error("timeout");
+    if (now >= deadline) return DnsAnswer::timeout();
     const Deadline until = std::min<Deadline>(deadline, now + impl_->options.timeout);
     Attempt result = impl_->resolve_once(*query, type, until);
     if (!result.retryable || attempt >= impl_->options.retries) return std::move(result.answer);

@@ -94,6 +94,12 @@ class UnboundResolver final : public Resolver {
 
   const UnboundOptions& options() const;
 
+  // Whether the upstream answers at all: one query, without retry, of the root zone's name
+  // servers, a name every working resolver knows. kBroken when it answers NXDOMAIN or no data
+  // (what a local stub resolver without network does for every name), kUnreachable on a timeout
+  // at `deadline` or an error. For CircuitBreakerResolver and the start-up warning of --dns.
+  HealthReport check_health(Deadline deadline) const;
+
   struct Impl;
 
  private:

@@ -4,6 +4,8 @@
 // The end-to-end test (tests/auth_e2e) runs the real unbound server.
 #include "auth/dns/unbound_resolver.h"
 
+#include "auth/dns/circuit_breaker.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -213,6 +215,7 @@ TEST(UnboundResolverTest, SilentServerTimesOutAfterTheRetry) {
   const double ms = elapsed_ms(start);
   EXPECT_EQ(answer.status, DnsStatus::kTempError);
   EXPECT_EQ(answer.detail, "timeout");
+  EXPECT_TRUE(answer.timed_out);
   EXPECT_GE(ms, 390.0);   // two attempts of 200 ms
   EXPECT_LT(ms, 5000.0);  // generous: a loaded machine (or valgrind) is slow, never unbounded
   // The loopback forwarder was really asked (libunbound's thread may send after our deadline
@@ -272,6 +275,9 @@ TEST(UnboundResolverTest, AnswersFromAServerAndCachesThem) {
   ASSERT_EQ(a.records.size(), 2u);
   EXPECT_EQ(a.records[0].address.to_string(), "192.0.2.25");
   EXPECT_EQ(a.records[1].address.to_string(), "192.0.2.26");
+  // The server's TTL (3600), or what libunbound's cache has left of it.
+  EXPECT_GT(a.ttl, 3500u);
+  EXPECT_LE(a.ttl, 3600u);
 
   const DnsAnswer spf = resolver->lookup("example", RecordType::kTxt);
   ASSERT_EQ(spf.status, DnsStatus::kRecords) << spf.detail;
@@ -286,6 +292,8 @@ TEST(UnboundResolverTest, AnswersFromAServerAndCachesThem) {
   EXPECT_EQ(resolver->lookup("nowhere.example", RecordType::kA).status, DnsStatus::kNxDomain);
   const DnsAnswer refused = resolver->lookup("refused", RecordType::kA);
   EXPECT_EQ(refused.status, DnsStatus::kTempError);
+  EXPECT_FALSE(refused.timed_out);  // a quick REFUSED cost no wait
+  EXPECT_EQ(refused.ttl, 0u);
   // A malformed record never becomes data; unbound itself may already drop the reply.
   EXPECT_EQ(resolver->lookup("broken", RecordType::kMx).status, DnsStatus::kTempError);
 
@@ -298,6 +306,71 @@ TEST(UnboundResolverTest, AnswersFromAServerAndCachesThem) {
   const double per_lookup_us = elapsed_ms(start) * 1000.0 / 100;
   EXPECT_EQ(server.queries(), asked);
   std::printf("cached lookup: %.1f us\n", per_lookup_us);
+}
+
+// The health check asks for the root zone's name servers: a server that knows them answers, one
+// that answers NXDOMAIN for everything (a stub resolver without network) is broken, a silent one
+// is unreachable within the deadline.
+TEST(UnboundResolverTest, HealthCheckTellsAnsweringBrokenAndUnreachable) {
+  TestServer::Table with_root;
+  // ". NS a.root-servers.test.": the NS rdata is a name in wire form.
+  with_root["/2"] = {0, 0, {{1, 'a', 12, 'r', 'o', 'o', 't', '-', 's', 'e', 'r', 'v', 'e', 'r', 's',
+                             4, 't', 'e', 's', 't', 0}}};
+  TestServer answering(with_root);
+  TestServer nxdomain_for_all(TestServer::Table{});
+  TestServer silent;
+  const auto deadline = [] { return std::chrono::steady_clock::now() + 300ms; };
+
+  auto good = make_resolver(answering.address(), 2000ms, 0);
+  ASSERT_TRUE(good);
+  const HealthReport ok = good->check_health(deadline());
+  EXPECT_EQ(ok.health, DnsHealth::kAnswering) << ok.detail;
+  EXPECT_EQ(answering.queries(), 1);
+
+  auto stub = make_resolver(nxdomain_for_all.address(), 2000ms, 0);
+  ASSERT_TRUE(stub);
+  const HealthReport broken = stub->check_health(deadline());
+  EXPECT_EQ(broken.health, DnsHealth::kBroken);
+  EXPECT_EQ(broken.detail, "the lookup of the root zone's name servers (. NS) answered NXDOMAIN");
+
+  auto unreachable = make_resolver(silent.address(), 2000ms, 1);
+  ASSERT_TRUE(unreachable);
+  const auto start = std::chrono::steady_clock::now();
+  const HealthReport down = unreachable->check_health(deadline());
+  EXPECT_EQ(down.health, DnsHealth::kUnreachable);
+  EXPECT_EQ(down.detail, "the lookup of the root zone's name servers (. NS) failed: timeout");
+  EXPECT_GE(elapsed_ms(start), 290.0);  // one attempt, bounded by the deadline, no retry
+  EXPECT_LT(elapsed_ms(start), 2000.0);
+}
+
+// The outage: with a server that never answers, each message used to wait for every
+// lookup's timeout. Behind the breaker, after three timeouts and a failed health check, lookups
+// answer temperror at once.
+TEST(UnboundResolverTest, BreakerStopsWaitingOnASilentServer) {
+  TestServer silent;
+  std::shared_ptr<const UnboundResolver> live = make_resolver(silent.address(), 150ms, 0);
+  ASSERT_TRUE(live);
+  CircuitBreakerOptions options;
+  options.check_timeout = 150ms;
+  std::atomic<int> opened{0};
+  CircuitBreakerResolver breaker(
+      live, [live](Deadline deadline) { return live->check_health(deadline); }, options,
+      [&](const CircuitBreakerResolver::Change& change) { opened += change.open ? 1 : 0; });
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(breaker.lookup("m" + std::to_string(i) + ".example", RecordType::kTxt).timed_out);
+  }
+  // The fourth pays for the health check (150 ms) instead of its own lookup; the rest nothing.
+  for (int i = 0; i < 200; ++i) {
+    const DnsAnswer answer = breaker.lookup("n" + std::to_string(i) + ".example", RecordType::kTxt);
+    ASSERT_EQ(answer.status, DnsStatus::kTempError);
+    ASSERT_TRUE(answer.detail.starts_with("DNS unavailable")) << answer.detail;
+  }
+  const double ms = elapsed_ms(start);
+  EXPECT_GE(ms, 4 * 140.0);
+  EXPECT_LT(ms, 3000.0);  // 204 lookups of 150 ms each would take 30 s
+  EXPECT_TRUE(breaker.is_open());
+  EXPECT_EQ(opened.load(), 1);
 }
 
 }  // namespace

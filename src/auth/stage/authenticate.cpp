@@ -65,6 +65,20 @@ DmarcAuthResult check_dmarc(const ParsedMessage& message, const AuthResults& res
   return dmarc::evaluate(*resolver, inputs);
 }
 
+// SPF's seven results are RFC 8601 result codes under the same names (RFC 7208 §2.6).
+AuthResultCode result_code(spf::SpfResult result) {
+  switch (result) {
+    case spf::SpfResult::kNone: return AuthResultCode::kNone;
+    case spf::SpfResult::kNeutral: return AuthResultCode::kNeutral;
+    case spf::SpfResult::kPass: return AuthResultCode::kPass;
+    case spf::SpfResult::kFail: return AuthResultCode::kFail;
+    case spf::SpfResult::kSoftFail: return AuthResultCode::kSoftFail;
+    case spf::SpfResult::kTempError: return AuthResultCode::kTempError;
+    case spf::SpfResult::kPermError: return AuthResultCode::kPermError;
+  }
+  return AuthResultCode::kPermError;
+}
+
 // The reverse-path as the receiving MTA recorded it in Return-Path (RFC 5321 §4.4).
 std::optional<std::string> return_path(const ParsedMessage& message) {
   if (message.header("Return-Path") == nullptr) return std::nullopt;
@@ -105,7 +119,7 @@ SpfAuthResult check_spf(const ParsedMessage& message, const Envelope& envelope,
     out.identity = "helo";
     out.domain = client.helo;
   }
-  out.result = std::string(spf::to_string(outcome.result));
+  out.result = result_code(outcome.result);
   out.explanation = outcome.explanation;
   out.reason = outcome.reason;
   if (client.from_received) {
@@ -145,7 +159,7 @@ AuthResults authenticate(const ParsedMessage& message, const Envelope& envelope,
   } else if (signed_message || sealed) {
     // One signed view and one key cache per message: a domain that signs and seals is one lookup.
     const dkim::SignedMessage signed_view(message);
-    dkim::KeyCache keys(*dns);
+    dkim::KeyCache keys(*dns, settings.key_cache.get());
     const std::int64_t now = verification_time(envelope);
     if (signed_message) results.dkim = dkim::verify_dkim(signed_view, keys, now);
     if (sealed) {

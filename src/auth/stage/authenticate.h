@@ -4,8 +4,10 @@
 // network unless asked (--dns-zone for recorded DNS, --dns / --dns-server for live DNS).
 #pragma once
 
+#include <memory>
 #include <vector>
 
+#include "auth/dkim/shared_key_cache.h"
 #include "auth/dns/budgeted_resolver.h"
 #include "auth/dns/resolver.h"
 #include "auth/stage/client_identity.h"
@@ -21,6 +23,9 @@ struct AuthSettings {
   dns::LookupBudget budget;              // per message, across all checks
   std::vector<IpNetwork> trusted_relays; // for the client IP when the envelope has none
   AuthConfig config;                     // authserv-id, trusted ARC sealers
+  // DKIM and ARC keys shared by every message authenticated with these settings (so, by the
+  // engine that owns them and all its workers); null keeps keys for one message only.
+  std::shared_ptr<dkim::SharedKeyCache> key_cache = std::make_shared<dkim::SharedKeyCache>();
 };
 
 // SPF identity: the envelope's MAIL FROM, or, for an archived message, its Return-Path header

@@ -42,12 +42,12 @@ TEST_F(AuthenticateTest, ReturnPathStandsForMailFromInArchives) {
   ASSERT_TRUE(zone_);
   const AuthResults pass = run("Return-Path: <claire@mairie-exemple.fr>\n\nx\n",
                                envelope("192.0.2.25"));
-  EXPECT_EQ(pass.spf.result, "pass");
+  EXPECT_EQ(pass.spf.result, AuthResultCode::kPass);
   EXPECT_EQ(pass.spf.domain, "mairie-exemple.fr");
   EXPECT_EQ(pass.spf.identity, "mailfrom");
   const AuthResults fail = run("Return-Path: <claire@mairie-exemple.fr>\n\nx\n",
                                envelope("203.0.113.9"));
-  EXPECT_EQ(fail.spf.result, "fail");
+  EXPECT_EQ(fail.spf.result, AuthResultCode::kFail);
   EXPECT_NE(fail.spf.explanation.find("203.0.113.9"), std::string::npos) << fail.spf.explanation;
 }
 
@@ -55,14 +55,14 @@ TEST_F(AuthenticateTest, EnvelopeMailFromWinsOverReturnPath) {
   ASSERT_TRUE(zone_);
   const AuthResults r = run("Return-Path: <x@slow.example>\n\nx\n",
                             envelope("192.0.2.25", "a@mairie-exemple.fr"));
-  EXPECT_EQ(r.spf.result, "pass");
+  EXPECT_EQ(r.spf.result, AuthResultCode::kPass);
 }
 
 TEST_F(AuthenticateTest, NullReversePathChecksHelo) {
   ASSERT_TRUE(zone_);
   const AuthResults r = run("Return-Path: <>\n\nx\n",
                             envelope("192.0.2.25", "", "mail.mairie-exemple.fr"));
-  EXPECT_EQ(r.spf.result, "pass");
+  EXPECT_EQ(r.spf.result, AuthResultCode::kPass);
   EXPECT_EQ(r.spf.identity, "helo");
   EXPECT_EQ(r.spf.domain, "mail.mairie-exemple.fr");
 }
@@ -70,34 +70,34 @@ TEST_F(AuthenticateTest, NullReversePathChecksHelo) {
 TEST_F(AuthenticateTest, TimeoutIsTempError) {
   ASSERT_TRUE(zone_);
   const AuthResults r = run("\nx\n", envelope("192.0.2.1", "a@slow.example"));
-  EXPECT_EQ(r.spf.result, "temperror");
+  EXPECT_EQ(r.spf.result, AuthResultCode::kTempError);
 }
 
 TEST_F(AuthenticateTest, MissingInputsGiveNoneWithAReason) {
   ASSERT_TRUE(zone_);
   const std::string_view msg = "Return-Path: <claire@mairie-exemple.fr>\n\nx\n";
-  EXPECT_EQ(run(msg, envelope("192.0.2.25"), false).spf.result, "none");
+  EXPECT_EQ(run(msg, envelope("192.0.2.25"), false).spf.result, AuthResultCode::kNone);
   EXPECT_NE(run(msg, envelope("192.0.2.25"), false).spf.reason.find("--dns-zone"),
             std::string::npos);
   EXPECT_NE(run(msg, envelope("")).spf.reason.find("--client-ip"), std::string::npos);
   EXPECT_NE(run(msg, envelope("not-an-ip")).spf.reason.find("not an IPv4"),
             std::string::npos);
-  EXPECT_EQ(run("\nx\n", envelope("192.0.2.25")).spf.result, "none");
+  EXPECT_EQ(run("\nx\n", envelope("192.0.2.25")).spf.result, AuthResultCode::kNone);
 }
 
 TEST_F(AuthenticateTest, DmarcUsesTheFromDomainAndSpfAlignment) {
   ASSERT_TRUE(zone_);
   const AuthResults aligned = run("From: Claire <claire@Mairie-Exemple.fr>\n\nx\n",
                                   envelope("192.0.2.25", "bounce@mairie-exemple.fr"));
-  EXPECT_EQ(aligned.dmarc.result, "pass");
+  EXPECT_EQ(aligned.dmarc.result, AuthResultCode::kPass);
   EXPECT_EQ(aligned.dmarc.from_domain, "mairie-exemple.fr");
   EXPECT_TRUE(aligned.dmarc.spf_aligned);
   EXPECT_NE(aligned.authentication_results.find("dmarc=pass"), std::string::npos);
 
   const AuthResults spoofed = run("From: Claire <claire@mairie-exemple.fr>\n\nx\n",
                                   envelope("203.0.113.9", "x@attacker.example"));
-  EXPECT_EQ(spoofed.dmarc.result, "fail");
-  EXPECT_EQ(spoofed.dmarc.disposition, "quarantine");
+  EXPECT_EQ(spoofed.dmarc.result, AuthResultCode::kFail);
+  EXPECT_EQ(spoofed.dmarc.disposition, DmarcPolicy::kQuarantine);
   EXPECT_EQ(spoofed.authentication_results.rfind("vigie; spf=", 0), 0u)
       << spoofed.authentication_results;
 }
@@ -106,14 +106,15 @@ TEST_F(AuthenticateTest, DmarcNeedsOneAuthorDomain) {
   ASSERT_TRUE(zone_);
   const AuthResults r = run("From: a@mairie-exemple.fr, b@attacker.example\n\nx\n",
                             envelope("192.0.2.25", "a@mairie-exemple.fr"));
-  EXPECT_EQ(r.dmarc.result, "permerror");
+  EXPECT_EQ(r.dmarc.result, AuthResultCode::kPermError);
   EXPECT_NE(r.dmarc.reason.find("several domains"), std::string::npos);
-  EXPECT_EQ(run("Subject: no author\n\nx\n", envelope("192.0.2.25")).dmarc.result, "permerror");
+  EXPECT_EQ(run("Subject: no author\n\nx\n", envelope("192.0.2.25")).dmarc.result,
+            AuthResultCode::kPermError);
 }
 
 TEST_F(AuthenticateTest, WithoutDnsNothingRuns) {
   const AuthResults r = run("From: a@mairie-exemple.fr\n\nx\n", envelope("192.0.2.25"), false);
-  EXPECT_EQ(r.dmarc.result, "none");
+  EXPECT_EQ(r.dmarc.result, AuthResultCode::kNone);
   EXPECT_NE(r.dmarc.reason.find("no DNS source"), std::string::npos);
   EXPECT_EQ(r.authentication_results, "vigie; none");
 }
@@ -125,10 +126,11 @@ TEST_F(AuthenticateTest, OneLookupBudgetForTheWholeMessage) {
       std::make_shared<const std::string>("Return-Path: <a@mail.mairie-exemple.fr>\n\nx\n"), Limits{});
   AuthSettings settings;
   settings.budget.max_queries = 2;
-  EXPECT_EQ(authenticate(*parsed, envelope("192.0.2.25"), &*zone_, settings).spf.result, "pass");
+  EXPECT_EQ(authenticate(*parsed, envelope("192.0.2.25"), &*zone_, settings).spf.result,
+            AuthResultCode::kPass);
   settings.budget.max_queries = 1;
   const AuthResults r = authenticate(*parsed, envelope("192.0.2.25"), &*zone_, settings);
-  EXPECT_EQ(r.spf.result, "temperror");
+  EXPECT_EQ(r.spf.result, AuthResultCode::kTempError);
   EXPECT_NE(r.spf.reason.find("lookup budget exhausted: more than 1 lookups"), std::string::npos)
       << r.spf.reason;
 }
@@ -146,12 +148,13 @@ TEST_F(AuthenticateTest, ClientFromTheReceivedChainIsNamedInTheReason) {
   AuthSettings settings;
   settings.trusted_relays.push_back(*IpNetwork::parse("10.0.0.0/8"));
   const AuthResults r = authenticate(*parsed, envelope(""), &*zone_, settings);
-  EXPECT_EQ(r.spf.result, "pass");
+  EXPECT_EQ(r.spf.result, AuthResultCode::kPass);
   EXPECT_NE(r.spf.reason.find("(client IP 192.0.2.25 from Received header 2, below 1 trusted relay)"),
             std::string::npos)
       << r.spf.reason;
   // Untrusted relay: its own IP is the client, and it is not in the record.
-  EXPECT_EQ(authenticate(*parsed, envelope(""), &*zone_, AuthSettings{}).spf.result, "fail");
+  EXPECT_EQ(authenticate(*parsed, envelope(""), &*zone_, AuthSettings{}).spf.result,
+            AuthResultCode::kFail);
 }
 
 }  // namespace

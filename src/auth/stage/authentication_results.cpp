@@ -61,29 +61,35 @@ std::string authentication_results_header(std::string_view authserv_id, const Au
   std::string out(authserv_id);
   const std::size_t bare = out.size();
   if (!r.spf.domain.empty()) {
-    add_method(out, "spf", r.spf.result, r.spf.result == "pass" ? "" : r.spf.reason);
+    add_method(out, "spf", to_string(r.spf.result),
+               r.spf.result == AuthResultCode::kPass ? "" : r.spf.reason);
     add_property(out, r.spf.identity == "helo" ? "smtp.helo" : "smtp.mailfrom", r.spf.domain);
   }
   for (const DkimAuthResult& d : r.dkim) {
-    add_method(out, "dkim", d.result, d.result == "pass" ? "" : d.reason);
+    add_method(out, "dkim", to_string(d.result), d.result == AuthResultCode::kPass ? "" : d.reason);
     add_property(out, "header.d", d.domain);
     add_property(out, "header.i", d.identity);
     add_property(out, "header.s", d.selector);
     add_property(out, "header.a", d.algorithm);
     add_property(out, "header.b", d.header_b);
   }
-  if (r.arc.result != "none") {
-    add_method(out, "arc", r.arc.result, r.arc.result == "pass" ? "" : r.arc.reason);
+  if (r.arc.result != ArcChainStatus::kNone) {
+    add_method(out, "arc", to_string(r.arc.result),
+               r.arc.result == ArcChainStatus::kPass ? "" : r.arc.reason);
     // RFC 8617 §10.1: worth writing only when an older AMS no longer verifies (oldest_pass > 1).
-    if (r.arc.result == "pass" && r.arc.oldest_pass > 1) {
+    if (r.arc.result == ArcChainStatus::kPass && r.arc.oldest_pass > 1) {
       add_property(out, "header.oldest-pass", std::to_string(r.arc.oldest_pass));
     }
   }
   if (!r.dmarc.from_domain.empty()) {
-    add_method(out, "dmarc", r.dmarc.result, "");
-    if (!r.dmarc.policy.empty()) {
+    add_method(out, "dmarc", to_string(r.dmarc.result), "");
+    if (r.dmarc.policy) {
       // RFC 7489 §11.2 defines no property for the policy; receivers conventionally comment it.
-      out += " (p=" + r.dmarc.policy + " dis=" + r.dmarc.disposition + ")";
+      out += " (p=";
+      out += to_string(*r.dmarc.policy);
+      out += " dis=";
+      out += to_string(r.dmarc.disposition);
+      out += ")";
     }
     add_property(out, "header.from", r.dmarc.from_domain);
   }
