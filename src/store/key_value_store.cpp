@@ -11,12 +11,8 @@ bool storable(std::string_view text, std::size_t max_bytes) {
 
 }  // namespace
 
-Clock system_clock() {
-  return [] {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  };
+std::int64_t unix_seconds(const Clock& clock) {
+  return std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch()).count();
 }
 
 Result<void> check_retention(const Retention& retention) {

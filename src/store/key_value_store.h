@@ -1,14 +1,15 @@
 // vigie::store: the state vigie keeps between messages (the sender history today; counters such as
 // outbound volume later), behind one interface with two homes: SQLite for the embedded default
 // (sqlite_store.h) and Redis for several nodes sharing state (the mail-flow issue adds it).
-// Callers (intel/sender_history, analyzers through the engine's injected services) see only this
-// interface and choose their own key names; the store knows nothing of what a key means.
+// The engine is given one in Services::store (vigie/services.h) and hands it to its users (the
+// sender history, analyzers); they see only this interface and choose their own key names: the
+// store knows nothing of what a key means.
 //
 // Model. A store holds keys; a key holds a group of counters, one per field. A counter is a
-// signed 64-bit value with the times it was first and last incremented (Unix seconds, read from
-// the store's clock, never from the caller: a time taken from a message could be forged to keep
-// an entry alive). There are no other values and no deletion by callers; what keeps a store
-// bounded is its Retention:
+// signed 64-bit value with the times it was first and last incremented, in Unix seconds read from
+// the store's Clock (the engine's injected one), never from the caller: a time taken from a
+// message could be forged to keep an entry alive. There are no other values and no deletion by
+// callers; what keeps a store bounded is its Retention:
 //  - an age limit, exact: a counter not incremented for longer than max_age is gone. get(),
 //    list() and count() never return it, and the next increment starts it afresh (value = by,
 //    first_seen = now), even before maintenance has reclaimed its space.
@@ -50,7 +51,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -58,12 +58,12 @@
 #include <vector>
 
 #include "vigie/result.h"
+#include "vigie/services.h"
 
 namespace vigie::store {
 
-// Seconds since the Unix epoch. Tests inject a fake; an empty Clock means system_clock().
-using Clock = std::function<std::int64_t()>;
-Clock system_clock();
+// The clock's time in whole seconds since the Unix epoch: the unit of first_seen and last_seen.
+std::int64_t unix_seconds(const Clock& clock);
 
 struct Retention {
   std::chrono::seconds max_age{std::chrono::hours(24 * 400)};  // must be positive

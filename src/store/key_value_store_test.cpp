@@ -23,14 +23,14 @@ using testing::kDay;
 using testing::TempDatabase;
 
 struct MemoryImplementation {
-  std::shared_ptr<KeyValueStore> open(const Retention& retention, Clock clock) {
+  std::shared_ptr<KeyValueStore> open(const Retention& retention, std::shared_ptr<const Clock> clock) {
     return std::make_shared<MemoryStore>(MemoryStoreOptions{retention, std::move(clock)});
   }
 };
 
 struct SqliteImplementation {
   TempDatabase file;
-  std::shared_ptr<KeyValueStore> open(const Retention& retention, Clock clock) {
+  std::shared_ptr<KeyValueStore> open(const Retention& retention, std::shared_ptr<const Clock> clock) {
     SqliteStoreOptions options;
     options.retention = retention;
     options.clock = std::move(clock);

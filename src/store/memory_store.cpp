@@ -20,10 +20,10 @@ MemoryStore::MemoryStore(MemoryStoreOptions options) : options_(std::move(option
   if (auto usable = check_retention(options_.retention); !usable) {
     throw std::invalid_argument("memory store: " + usable.error().message);
   }
-  if (!options_.clock) options_.clock = system_clock();
+  if (!options_.clock) options_.clock = Clock::system();
 }
 
-std::int64_t MemoryStore::cutoff() const { return options_.clock() - options_.retention.max_age.count(); }
+std::int64_t MemoryStore::cutoff() const { return now() - options_.retention.max_age.count(); }
 
 Result<std::optional<Counter>> MemoryStore::get(std::string_view key, std::string_view field) const {
   const std::int64_t oldest = cutoff();
@@ -65,17 +65,17 @@ Result<void> MemoryStore::increment(std::span<const Increment> increments) {
       return fail(Error::invalid_argument("memory store: " + storable.error().message));
     }
   }
-  const std::int64_t now = options_.clock();
-  const std::int64_t oldest = now - options_.retention.max_age.count();
+  const std::int64_t seen = now();
+  const std::int64_t oldest = seen - options_.retention.max_age.count();
   std::lock_guard lock(mutex_);
   for (const Increment& increment : increments) {
     const auto [field, created] = keys_[increment.key].try_emplace(increment.field);
     Entry& entry = field->second;
     if (created || entry.last_seen < oldest) {  // an expired counter starts afresh
-      entry = {increment.by, now, now};
+      entry = {increment.by, seen, seen};
     } else {
       entry.value += increment.by;
-      entry.last_seen = std::max(entry.last_seen, now);
+      entry.last_seen = std::max(entry.last_seen, seen);
     }
   }
   return {};

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <mutex>
 
 #include "store/key_value_store.h"
@@ -15,7 +16,7 @@ namespace vigie::store {
 
 struct MemoryStoreOptions {
   Retention retention;
-  Clock clock;  // empty: system_clock()
+  std::shared_ptr<const Clock> clock;  // nullptr: Clock::system()
 };
 
 class MemoryStore final : public KeyValueStore {
@@ -36,6 +37,7 @@ class MemoryStore final : public KeyValueStore {
     std::int64_t last_seen = 0;
   };
   using Fields = std::map<std::string, Entry, std::less<>>;
+  std::int64_t now() const { return unix_seconds(*options_.clock); }
   std::int64_t cutoff() const;  // counters last seen before it are expired
 
   MemoryStoreOptions options_;

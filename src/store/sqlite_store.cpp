@@ -206,7 +206,7 @@ class SqliteStore::ReaderLease {
 
 SqliteStore::SqliteStore(std::string path, SqliteStoreOptions options)
     : path_(std::move(path)), options_(std::move(options)) {
-  if (!options_.clock) options_.clock = system_clock();
+  if (!options_.clock) options_.clock = Clock::system();
   if (options_.max_readers == 0) options_.max_readers = 1;
 }
 
@@ -316,7 +316,7 @@ void SqliteStore::release_reader(std::unique_ptr<Connection> connection) const {
 
 Result<std::optional<Counter>> SqliteStore::get(std::string_view key, std::string_view field) const {
   if (!is_storable_key(key) || !is_storable_field(field)) return std::nullopt;
-  const std::int64_t oldest = cutoff(options_.clock());
+  const std::int64_t oldest = cutoff(now());
   Result<ReaderLease> lease = acquire_reader();
   if (!lease) return fail(lease.error());
   Connection& c = **lease;
@@ -335,7 +335,7 @@ Result<std::optional<Counter>> SqliteStore::get(std::string_view key, std::strin
 Result<std::vector<Counter>> SqliteStore::list(std::string_view key, std::size_t limit) const {
   std::vector<Counter> found;
   if (!is_storable_key(key) || limit == 0) return found;
-  const std::int64_t oldest = cutoff(options_.clock());
+  const std::int64_t oldest = cutoff(now());
   Result<ReaderLease> lease = acquire_reader();
   if (!lease) return fail(lease.error());
   Connection& c = **lease;
@@ -356,7 +356,7 @@ Result<std::vector<Counter>> SqliteStore::list(std::string_view key, std::size_t
 
 Result<std::size_t> SqliteStore::count(std::string_view key) const {
   if (!is_storable_key(key)) return 0;
-  const std::int64_t oldest = cutoff(options_.clock());
+  const std::int64_t oldest = cutoff(now());
   Result<ReaderLease> lease = acquire_reader();
   if (!lease) return fail(lease.error());
   Connection& c = **lease;
@@ -390,7 +390,7 @@ Result<void> SqliteStore::increment(std::span<const Increment> increments) {
     return fail(std::move(error));
   };
   if (const int rc = step(w.begin.handle); rc != SQLITE_DONE) return fail(io_error(w.db(), rc));
-  const std::int64_t now = options_.clock();
+  const std::int64_t seen = now();
   for (const Increment& increment : increments) {
     int rc;
     {
@@ -398,8 +398,8 @@ Result<void> SqliteStore::increment(std::span<const Increment> increments) {
       bind.text(1, increment.key);
       bind.text(2, increment.field);
       bind.integer(3, increment.by);
-      bind.integer(4, cutoff(now));
-      bind.integer(5, now);
+      bind.integer(4, cutoff(seen));
+      bind.integer(5, seen);
       rc = sqlite3_step(w.upsert.handle);
     }
     if (rc != SQLITE_DONE) return rolled_back(rc);
@@ -441,7 +441,7 @@ Result<std::size_t> SqliteStore::run_maintenance_locked() {
   };
   // One transaction: one commit (one WAL sync point) for both sweeps.
   if (auto r = exec(db, "BEGIN IMMEDIATE", path_); !r) return fail(r.error());
-  if (auto r = run("DELETE FROM counters WHERE last_seen < ?1", cutoff(options_.clock())); !r) {
+  if (auto r = run("DELETE FROM counters WHERE last_seen < ?1", cutoff(now())); !r) {
     return rollback(r.error());
   }
   // Per-key cap: only keys over it are touched, their least recently seen fields first (the

@@ -41,7 +41,7 @@ struct SqliteStoreOptions {
   std::size_t maintenance_interval = 10000;  // increments between two maintenance passes
   std::size_t max_readers = 8;
   std::chrono::milliseconds busy_timeout{5000};
-  Clock clock;  // empty: system_clock()
+  std::shared_ptr<const Clock> clock;  // nullptr: Clock::system()
 };
 
 class SqliteStore final : public KeyValueStore {
@@ -74,7 +74,8 @@ class SqliteStore final : public KeyValueStore {
   Result<ReaderLease> acquire_reader() const;
   void release_reader(std::unique_ptr<Connection> connection) const;
   Result<std::size_t> run_maintenance_locked();  // writer_mutex_ held
-  std::int64_t cutoff(std::int64_t now) const { return now - options_.retention.max_age.count(); }
+  std::int64_t now() const { return unix_seconds(*options_.clock); }
+  std::int64_t cutoff(std::int64_t at) const { return at - options_.retention.max_age.count(); }
   Error io_error(sqlite3* db, int code) const;
 
   std::string path_;

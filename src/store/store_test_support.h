@@ -44,17 +44,25 @@ class TempDatabase {
   std::string path_;
 };
 
-// Starts at a fixed, realistic time; copies share one time.
+// A vigie::Clock the test moves by hand, in whole seconds, starting at a fixed realistic time.
+// Copies share one time; clock() is what a store or engine is given.
 class FakeClock {
  public:
-  std::int64_t now() const { return now_->load(); }
-  void advance(std::int64_t seconds) { *now_ += seconds; }
-  Clock clock() const {
-    return [now = now_] { return now->load(); };
-  }
+  std::int64_t now() const { return clock_->seconds.load(); }
+  void advance(std::int64_t seconds) { clock_->seconds += seconds; }
+  std::shared_ptr<const Clock> clock() const { return clock_; }
 
  private:
-  std::shared_ptr<std::atomic<std::int64_t>> now_ = std::make_shared<std::atomic<std::int64_t>>(1'700'000'000);
+  struct Manual final : Clock {
+    std::chrono::system_clock::time_point now() const override {
+      return std::chrono::system_clock::time_point(std::chrono::seconds(seconds.load()));
+    }
+    std::chrono::steady_clock::time_point steady_now() const override {
+      return std::chrono::steady_clock::time_point(std::chrono::seconds(seconds.load()));
+    }
+    std::atomic<std::int64_t> seconds{1'700'000'000};
+  };
+  std::shared_ptr<Manual> clock_ = std::make_shared<Manual>();
 };
 
 inline constexpr std::int64_t kDay = 86400;

@@ -76,7 +76,8 @@ Result<void> SenderHistory::record(std::span<const Contact> contacts) {
   return done;
 }
 
-Result<std::shared_ptr<store::KeyValueStore>> open_history_store(const HistoryConfig& config, store::Clock clock) {
+Result<std::shared_ptr<store::KeyValueStore>> open_history_store(const HistoryConfig& config,
+                                                                 std::shared_ptr<const Clock> clock) {
   if (config.path.empty()) return fail(Error::invalid_argument("[history] path is empty"));
   if (config.retention_days == 0) return fail(Error::config("[history] retention_days must be at least 1"));
   store::SqliteStoreOptions options;

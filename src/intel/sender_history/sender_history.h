@@ -80,8 +80,9 @@ class SenderHistory {
 // The embedded store named by [history]: an SqliteStore at config.path whose age limit is
 // config.retention_days. Each call opens a store of its own (with its own maintenance schedule):
 // open it once and share it. Errors name the file (see SqliteStore::open) or the setting at fault.
+// `clock` (nullptr: Clock::system()) stamps and ages the contacts.
 Result<std::shared_ptr<store::KeyValueStore>> open_history_store(const HistoryConfig& config,
-                                                                 store::Clock clock = {});
+                                                                 std::shared_ptr<const Clock> clock = nullptr);
 
 // A SenderHistory over open_history_store(config).
 Result<std::shared_ptr<SenderHistory>> open_configured(const HistoryConfig& config);
