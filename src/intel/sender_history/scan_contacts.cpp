@@ -64,10 +64,4 @@ Result<void> record_scan(SenderHistory& history, const facts::MessageFacts& fact
   return history.record(contacts);
 }
 
-Result<std::shared_ptr<SenderHistory>> open_configured(const HistoryConfig& config) {
-  StoreOptions options;
-  options.retention_days = config.retention_days;
-  return SenderHistory::open_shared(config.path, std::move(options));
-}
-
 }  // namespace vigie::intel::sender_history

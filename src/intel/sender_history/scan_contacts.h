@@ -39,7 +39,4 @@ bool makes_sender_known(Action action);
 Result<void> record_scan(SenderHistory& history, const facts::MessageFacts& facts,
                          const Verdict& verdict);
 
-// Opens the process-wide store named by the configuration (see SenderHistory::open_shared).
-Result<std::shared_ptr<SenderHistory>> open_configured(const HistoryConfig& config);
-
 }  // namespace vigie::intel::sender_history

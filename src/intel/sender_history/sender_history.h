@@ -1,50 +1,42 @@
-// The sender history: who has written to whom, under which display name, since when. Owns one
-// SQLite database (the path in [history]) and everything about its schema, growth and locking.
-// The first-contact detector reads it while scanning; the engine writes to it once a message has
-// been decided (see record_scan()).
+// The sender history: who has written to whom, under which display name, since when. Owns the
+// questions the first-contact detector asks and the keys that answer them; the state itself lives
+// in a store::KeyValueStore (SQLite embedded, Redis when several nodes share it), which owns the
+// file, its growth, its times and its locking. The first-contact detector reads the history while
+// scanning; the engine records decided messages (scan_contacts.h, record_scan()).
 //
-// Storage: one table `contacts` (recipient, sender, display_name (folded, see
-// intel/identity/names.h), first_seen, last_seen, count), one row per triple, and a view
-// `display_name_addresses` (display name → the addresses it came from, across recipients) for
-// "same name, new address". Times are Unix seconds.
-// Schema changes are numbered migrations applied at open under PRAGMA user_version; a database
-// written by a newer vigie is refused rather than guessed at. The database runs in WAL mode so
-// lookups never wait for the writer.
-// Growth is bounded: rows not seen for retention_days are deleted, and each recipient keeps at
-// most max_rows_per_recipient rows (the least recently seen go first); both run at open and again
-// every maintenance_interval recorded contacts.
-// Thread-safety: every method may be called from any thread. Lookups take a connection from a
-// small pool (one per concurrent caller, up to max_readers, then they wait); writes share one
-// writer connection under a mutex, since SQLite admits one writer at a time anyway.
+// Keys. The SQLite store's migration 3 builds the same keys from the former `contacts` table, so
+// changing one needs a store migration too (its test reads migrated contacts back through here):
+//   contact:<recipient>                         field <sender>     messages the recipient got
+//                                                                  from the sender, any name
+//   name:<folded name>                          field <sender>     messages from the address under
+//                                                                  the name, summed over recipients
+//   name-recipients:<folded name>\x1f<sender>   field <recipient>  one field per recipient of the
+//                                                                  address under the name
+// Addresses are lowercase and cut at 320 bytes, names are intel::identity::name_key() cut at 200
+// bytes (a folded name holds letters, digits and spaces only, so the \x1f ends it unambiguously).
+// A message without a display name writes only its contact keys. The store's retention applies
+// to every field: a correspondent not seen for retention_days is a stranger again, and a key keeps
+// its most recently seen fields under the store's cap (20,000 by default).
+// record() writes every key of its contacts in one store batch: all or nothing in SQLite; in a
+// Redis Cluster atomic per key only, where a lookup may briefly see a name before its recipients,
+// which a heuristic tolerates.
+// Thread-safety: every method may be called from any thread (the store is thread-safe, and the
+// history keeps no other state than a failure counter).
 #pragma once
 
 #include <atomic>
-#include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <functional>
 #include <memory>
-#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "store/key_value_store.h"
+#include "vigie/config.h"
 #include "vigie/result.h"
 
-struct sqlite3;
-
 namespace vigie::intel::sender_history {
-
-struct StoreOptions {
-  unsigned retention_days = 400;
-  std::size_t max_rows_per_recipient = 20000;
-  std::size_t maintenance_interval = 10000;  // recorded contacts between two maintenance passes
-  std::size_t max_readers = 8;
-  std::chrono::milliseconds busy_timeout{5000};
-  // Seconds since the epoch; tests inject a fake clock.
-  std::function<std::int64_t()> clock;
-};
 
 // One message seen by one recipient.
 struct Contact {
@@ -64,59 +56,35 @@ struct KnownAddress {
 
 class SenderHistory {
  public:
-  static constexpr int kSchemaVersion = 2;
-
-  // Opens (creating if needed) and migrates the database. Errors say what is wrong with which
-  // file: not a SQLite database, not a vigie history, written by a newer version, unwritable.
-  static Result<std::shared_ptr<SenderHistory>> open(const std::string& path, StoreOptions options = {});
-
-  // The process-wide instance for `path`: the engine and the first-contact detector get the same
-  // store (one writer, one maintenance schedule). Opened on first use, closed with its last user.
-  static Result<std::shared_ptr<SenderHistory>> open_shared(const std::string& path,
-                                                            StoreOptions options = {});
-
-  ~SenderHistory();
-  SenderHistory(const SenderHistory&) = delete;
-  SenderHistory& operator=(const SenderHistory&) = delete;
+  // Throws std::invalid_argument on a null store (a bug in the caller).
+  explicit SenderHistory(std::shared_ptr<store::KeyValueStore> store);
 
   // Has `recipient` ever received mail from `sender` (any display name)?
   Result<bool> has_contact(std::string_view recipient, std::string_view sender) const;
   // The addresses `display_name` (folded) came from, most recently seen first, at most `limit`.
   Result<std::vector<KnownAddress>> addresses_for_name(std::string_view display_name,
                                                        std::size_t limit = 16) const;
-  // Records contacts in one transaction, stamped with the clock's now.
+  // Records contacts in one store batch, stamped with the store's clock.
   Result<void> record(std::span<const Contact> contacts);
 
-  // Deletes expired rows and rows over the per-recipient cap; returns how many went.
-  Result<std::size_t> run_maintenance();
-
-  Result<std::size_t> row_count() const;
-  // Failed record() calls since open: the engine does not fail a scan on them, so they are
-  // counted here for whoever reports the service's health.
+  // Failed record() calls since construction: the engine does not fail a scan on them, so they
+  // are counted here for whoever reports the service's health.
   std::uint64_t write_failures() const { return write_failures_.load(); }
-  const std::string& path() const { return path_; }
+  const std::shared_ptr<store::KeyValueStore>& store() const { return store_; }
 
  private:
-  struct Connection;
-  class ReaderLease;
-  SenderHistory(std::string path, StoreOptions options);
-  Result<std::unique_ptr<Connection>> connect() const;
-  Result<ReaderLease> acquire_reader() const;
-  Result<void> record_unchecked(std::span<const Contact> contacts);  // record() minus the count
-  void release_reader(std::unique_ptr<Connection> connection) const;
-  std::int64_t now() const;
-
-  std::string path_;
-  StoreOptions options_;
-  std::mutex writer_mutex_;
-  std::unique_ptr<Connection> writer_;
-  std::size_t recorded_since_maintenance_ = 0;  // guarded by writer_mutex_
+  std::shared_ptr<store::KeyValueStore> store_;
   std::atomic<std::uint64_t> write_failures_{0};
-
-  mutable std::mutex readers_mutex_;
-  mutable std::condition_variable reader_released_;
-  mutable std::vector<std::unique_ptr<Connection>> idle_readers_;
-  mutable std::size_t open_readers_ = 0;
 };
+
+// The embedded store named by [history]: an SqliteStore at config.path whose age limit is
+// config.retention_days. Each call opens a store of its own (with its own maintenance schedule):
+// open it once and share it. Errors name the file (see SqliteStore::open) or the setting at fault.
+// `clock` (nullptr: Clock::system()) stamps and ages the contacts.
+Result<std::shared_ptr<store::KeyValueStore>> open_history_store(const HistoryConfig& config,
+                                                                 std::shared_ptr<const Clock> clock = nullptr);
+
+// A SenderHistory over open_history_store(config).
+Result<std::shared_ptr<SenderHistory>> open_configured(const HistoryConfig& config);
 
 }  // namespace vigie::intel::sender_history
