@@ -181,10 +181,15 @@ Engine::Engine(Config config, Services services) {
   if (!profile) throw EngineConfigError(profile.error().message);
   impl->profile = std::make_unique<const facts::OrganisationProfile>(std::move(*profile));
   const Config& cfg = impl->config;
-  if (!cfg.history.path.empty()) {
-    auto history = intel::sender_history::open_configured(cfg.history);
-    if (!history) throw EngineConfigError(history.error().message);
-    impl->observers.push_back(std::make_unique<HistoryRecorder>(std::move(*history), *impl->profile));
+  // One store for the whole engine: the first-contact analyzer reads it, the recorder writes it.
+  if (!impl->services.store && !cfg.history.path.empty()) {
+    auto store = intel::sender_history::open_history_store(cfg.history, impl->services.clock);
+    if (!store) throw EngineConfigError(store.error().message);
+    impl->services.store = std::move(*store);
+  }
+  if (impl->services.store) {
+    impl->observers.push_back(std::make_unique<HistoryRecorder>(
+        std::make_shared<intel::sender_history::SenderHistory>(impl->services.store), *impl->profile));
   }
 
   // Every analyzer is prepared and every error collected, so a configuration is fixed in one pass.

@@ -31,16 +31,15 @@ namespace history = intel::sender_history;
 
 class State final : public AnalyzerState {
  public:
-  std::shared_ptr<history::SenderHistory> store;
+  std::unique_ptr<const history::SenderHistory> history;
   std::shared_ptr<const identity::FreeWebmailList> free_mailboxes;
 };
 
 Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup) {
-  if (setup.config.history.path.empty()) return std::shared_ptr<const AnalyzerState>();
+  // The engine's store ([history] path, or the one a service injected); none: nothing to read.
+  if (!setup.services.store) return std::shared_ptr<const AnalyzerState>();
   auto state = std::make_shared<State>();
-  Result<std::shared_ptr<history::SenderHistory>> store = history::open_configured(setup.config.history);
-  if (!store) return fail(store.error());
-  state->store = std::move(*store);
+  state->history = std::make_unique<const history::SenderHistory>(setup.services.store);
   Result<std::shared_ptr<const identity::FreeWebmailList>> list = setup.lists.free_webmail();
   if (!list) return fail(list.error());
   state->free_mailboxes = std::move(*list);
@@ -69,7 +68,7 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context, const
 
   std::vector<Evidence> never_seen_by;
   for (const std::string& recipient : parties.recipients) {
-    if (!checked(state.store->has_contact(recipient, parties.sender))) {
+    if (!checked(state.history->has_contact(recipient, parties.sender))) {
       never_seen_by.push_back({"recipient", recipient});
     }
   }
@@ -89,7 +88,7 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context, const
   if (parties.folded_name.empty() || !identity::looks_like_person_name(parties.display_name)) return;
   if (context.facts.profile().is_personal_address(parties.sender)) return;
   const std::vector<history::KnownAddress> known =
-      checked(state.store->addresses_for_name(parties.folded_name));
+      checked(state.history->addresses_for_name(parties.folded_name));
   if (known.empty()) return;
   const std::string sender_organisation = parse::registrable_domain(parties.sender_domain, parse::WithoutRegistrable::kHost);
   std::vector<Evidence> elsewhere;

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <filesystem>
 
+#include "store/memory_store.h"
 #include "vigie/engine.h"
 
 namespace vigie {
@@ -139,6 +140,34 @@ TEST(FirstContactTest, SilentWithoutHistory) {
   const ScanResult r = scan(engine, "From: someone@gmail.com\nTo: dg@ours.example\n");
   EXPECT_TRUE(std::none_of(r.findings.begin(), r.findings.end(),
                            [](const Finding& f) { return f.analyzer == "first_contact"; }));
+}
+
+}  // namespace
+}  // namespace vigie
+
+namespace vigie {
+namespace {
+
+// The store is a service: a store injected by the caller (a mail-flow node's shared store, or an
+// in-memory one here) is what the analyzer reads and after_scan() writes, with no [history] path.
+// scan() alone teaches it nothing.
+TEST(FirstContactServiceTest, AnInjectedStoreIsReadAndWrittenThroughAfterScan) {
+  Config config;
+  config.organisation.protected_domains = {"ours.example"};
+  Services services;
+  services.store = std::make_shared<store::MemoryStore>();
+  const Engine engine{config, services};
+  const auto message = std::make_shared<const std::string>(
+      "From: Pierre Martin <pierre.martin@partner.example>\nTo: dg@ours.example\nSubject: hi\n\nbody\n");
+  const auto first_contact = [](const ScanResult& r) {
+    return std::any_of(r.findings.begin(), r.findings.end(), [](const Finding& f) { return f.id == "FIRST_CONTACT"; });
+  };
+  EXPECT_TRUE(first_contact(engine.scan(message, Envelope{})));
+  EXPECT_TRUE(first_contact(engine.scan(message, Envelope{})));  // scan() has no side effect
+  const ScanResult decided = engine.scan(message, Envelope{});
+  engine.after_scan(decided, Envelope{});
+  EXPECT_FALSE(first_contact(engine.scan(message, Envelope{})));
+  EXPECT_EQ(*services.store->count("contact:dg@ours.example"), 1u);
 }
 
 }  // namespace

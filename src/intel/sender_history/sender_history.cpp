@@ -88,10 +88,5 @@ Result<std::shared_ptr<store::KeyValueStore>> open_history_store(const HistoryCo
   return std::shared_ptr<store::KeyValueStore>(std::move(*opened));
 }
 
-Result<std::shared_ptr<SenderHistory>> open_configured(const HistoryConfig& config) {
-  Result<std::shared_ptr<store::KeyValueStore>> store = open_history_store(config);
-  if (!store) return fail(store.error());
-  return std::make_shared<SenderHistory>(std::move(*store));
-}
 
 }  // namespace vigie::intel::sender_history

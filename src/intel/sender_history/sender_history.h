@@ -84,7 +84,4 @@ class SenderHistory {
 Result<std::shared_ptr<store::KeyValueStore>> open_history_store(const HistoryConfig& config,
                                                                  std::shared_ptr<const Clock> clock = nullptr);
 
-// A SenderHistory over open_history_store(config).
-Result<std::shared_ptr<SenderHistory>> open_configured(const HistoryConfig& config);
-
 }  // namespace vigie::intel::sender_history

@@ -174,11 +174,11 @@ TEST(SenderHistoryTest, AHistoryOfVersionTwoIsFoundAfterMigration) {
 
 TEST(SenderHistoryTest, TheConfiguredStoreRefusesUnusableSettings) {
   HistoryConfig config;
-  EXPECT_FALSE(open_configured(config));
+  EXPECT_FALSE(open_history_store(config));
   TempDatabase db;
   config.path = db.path();
   config.retention_days = 0;
-  const auto opened = open_configured(config);
+  const auto opened = open_history_store(config);
   ASSERT_FALSE(opened);
   EXPECT_NE(opened.error().message.find("retention_days"), std::string::npos);
   EXPECT_THROW(SenderHistory(nullptr), std::invalid_argument);
@@ -205,9 +205,9 @@ TEST(SenderHistoryTest, ConcurrentRecordsAndLookupsOverSqlite) {
   TempDatabase db;
   HistoryConfig config;
   config.path = db.path();
-  auto opened = open_configured(config);
+  auto opened = open_history_store(config);
   ASSERT_TRUE(opened) << opened.error().message;
-  std::shared_ptr<SenderHistory> history = *opened;
+  const auto history = std::make_shared<SenderHistory>(*opened);
   constexpr int kThreads = 6, kPerThread = 100;
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
