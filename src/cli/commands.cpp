@@ -15,6 +15,7 @@
 #include "auth/dns/unbound_resolver.h"
 #include "intel/content_model/learning.h"
 #include "outputs/json_output.h"
+#include "outputs/terminal_text.h"
 #include "outputs/text_output.h"
 #include "service/intake/message_source.h"
 #include "vigie/config.h"
@@ -23,12 +24,18 @@
 namespace vigie::cli {
 namespace {
 
+// "vigie: TEXT" on stderr, TEXT made safe for the terminal: error messages name files and quote
+// lists, and either may carry control characters.
+void say(std::string_view text) {
+  std::cerr << "vigie: " << outputs::terminal_safe(text, outputs::LineBreaks::kKeep) << "\n";
+}
+
 // Loads the configuration, or the built-in defaults when no file is given.
 bool load(const std::string& path, Config& config) {
   if (path.empty()) return true;
   Result<Config> loaded = load_config(path);
   if (!loaded) {
-    std::cerr << "vigie: invalid configuration:\n" << loaded.error().message << "\n";
+    say("invalid configuration:\n" + loaded.error().message);
     return false;
   }
   config = std::move(*loaded);
@@ -55,7 +62,7 @@ std::unique_ptr<const Engine> start_engine(const Config& config,
   try {
     return std::make_unique<const Engine>(config, std::move(resolver));
   } catch (const EngineConfigError& e) {
-    std::cerr << "vigie: cannot start: " << e.what() << "\n";
+    say(std::string("cannot start: ") + e.what());
     return nullptr;
   }
 }
@@ -67,11 +74,11 @@ bool report_classifier(const ClassifierConfig& classifier, bool always) {
   if (classifier.model.empty()) return true;
   Result<intel::content_model::ModelStatus> status = intel::content_model::model_status(classifier);
   if (!status) {
-    std::cerr << "vigie: " << status.error().message << "\n";
+    say(status.error().message);
     return false;
   }
   if (!status->trained) {
-    std::cerr << "vigie: warning: " << status->description << "\n";
+    say("warning: " + status->description);
   } else if (always) {
     std::cout << status->description << "\n";
   }
@@ -120,14 +127,14 @@ int run_scan(const ScanOptions& options) {
     std::string error;
     resolver = live_resolver(options, config, error);
     if (!resolver) {
-      std::cerr << "vigie: live DNS: " << error << "\n";
+      say("live DNS: " + error);
       return kExitUsage;
     }
   } else if (!options.dns_zone.empty()) {
     std::string error;
     resolver = load_zone(options.dns_zone, error);
     if (!resolver) {
-      std::cerr << "vigie: " << error << "\n";
+      say(error);
       return kExitUsage;
     }
   }
@@ -143,7 +150,7 @@ int run_scan(const ScanOptions& options) {
 
   std::vector<std::string> errors;
   const std::vector<service::InputFile> inputs = service::collect_inputs(options.paths, errors);
-  for (const std::string& e : errors) std::cerr << "vigie: " << e << "\n";
+  for (const std::string& e : errors) say(e);
 
   const bool text = options.format == "text";
   const outputs::Language language =
@@ -212,7 +219,8 @@ int run_scan(const ScanOptions& options) {
     std::fwrite(slot.text.data(), 1, slot.text.size(), stdout);
     messages += slot.messages;
     if (!slot.error.empty()) {
-      std::cerr << (progress ? "\r" : "") << "vigie: " << slot.error << "\n";
+      if (progress) std::cerr << "\r";
+      say(slot.error);
       io_error = true;
     }
     if (progress && std::chrono::steady_clock::now() - last_progress > std::chrono::milliseconds(200)) {
@@ -239,11 +247,11 @@ int run_parse(const ParseOptions& options) {
         if (!message) message = ParsedMessage::parse(std::move(m.bytes), config.limits);
       });
   if (!read) {
-    std::cerr << "vigie: " << read.error().message << "\n";
+    say(read.error().message);
     return kExitIo;
   }
   if (!message) {
-    std::cerr << "vigie: " << options.path << ": no message\n";
+    say(options.path + ": no message");
     return kExitIo;
   }
   message->decode_all();
@@ -260,7 +268,7 @@ int run_parse(const ParseOptions& options) {
 int run_config_check(const std::string& path) {
   Result<Config> loaded = load_config(path);
   if (!loaded) {
-    std::cerr << loaded.error().message << "\n";
+    std::cerr << outputs::terminal_safe(loaded.error().message, outputs::LineBreaks::kKeep) << "\n";
     return kExitUsage;
   }
   // Starting the engine loads and checks every list the configuration names.
@@ -287,7 +295,7 @@ int run_learn(const LearnOptions& options) {
   Result<intel::content_model::LearnSummary> learned =
       intel::content_model::learn_paths(model, label, options.paths, config.limits);
   if (!learned) {
-    std::cerr << "vigie: learn: " << learned.error().message << "\n";
+    say("learn: " + learned.error().message);
     return learned.error().code == ErrorCode::kIo ? kExitIo : kExitUsage;
   }
   std::cout << "learned " << learned->messages << (options.phish ? " phishing" : " legitimate")

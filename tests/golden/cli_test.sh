@@ -156,6 +156,48 @@ check "example profile: look-alike of the protected domain" \
 check "mbox split" test "$(wc -l < "$tmp/mbox.jsonl")" -eq "$(ls "$examples" | wc -l)"
 check "mbox labels" grep -q 'all.mbox:2' "$tmp/mbox.jsonl"
 
+# Attacker-chosen text never reaches the terminal raw: escape sequences (OSC retitle, SGR colour,
+# erase screen), C1 controls and bidi overrides in the Subject, display name, link text, file name
+# and even the path are shown as \x1b, \u009b, \u202e.
+mkdir -p "$tmp/hostile"
+py '
+import base64, sys
+def word(text):
+    return "=?utf-8?b?" + base64.b64encode(text.encode()).decode() + "?="
+subject = "\x1b]0;pwned\x07Facture \x1b[31mURGENT\x1b[0m \u202efdp.exe \u009b31m"
+name = word("Service\x1b[8m RH")
+message = (
+    f"From: \"{name}\" <rh@interieur-gouv.fr.example>\n"
+    f"To: agent@interieur.gouv.fr\nSubject: {word(subject)}\nMIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=\"b\"\n\n"
+    "--b\nContent-Type: text/html; charset=utf-8\n\n"
+    "<p>Votre mot de passe expire. <a href=\"https://interieur-gouv.fr.example/login\">Cliquez\x1b[2J ici</a></p>\n"
+    "--b\nContent-Type: application/octet-stream\n"
+    "Content-Disposition: attachment; filename*=utf-8\x27\x27fact%1B%5B31m%E2%80%AEfdp.exe\n"
+    "Content-Transfer-Encoding: base64\n\nTVqQAAMAAAAEAAAA\n--b--\n")
+open(sys.argv[1] + "/hostile/evil\x1b[31m.eml", "w").write(message)
+' "$tmp"
+hostile=$(printf '%s/hostile/evil\033[31m.eml' "$tmp")
+"$vigie" scan --format text --explain --config "$src/config/ministere.example.toml" "$hostile" > "$tmp/hostile-scan.txt" 2> "$tmp/hostile-scan.err"
+"$vigie" scan --format text "$tmp/hostile" "$(printf '%s/gone\033]0;x\007.eml' "$tmp")" > /dev/null 2> "$tmp/hostile-missing.err"
+"$vigie" parse "$hostile" > "$tmp/hostile-parse.txt"
+script -qefc "'$vigie' scan --format text '$tmp/hostile'" /dev/null > "$tmp/hostile-tty.txt" < /dev/null
+check "hostile text: no control character reaches the terminal" py '
+import re, sys
+for path in sys.argv[1:]:
+    data = open(path, "rb").read()
+    if path.endswith("tty.txt"):   # vigie draws its own progress line there
+        data = data.replace(b"\r\x1b[K", b"").replace(b"\r\n", b"\n")
+    bad = re.findall(rb"[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]|\xd8\x9c", data)
+    assert not bad, (path, bad[:5])
+' "$tmp/hostile-scan.txt" "$tmp/hostile-scan.err" "$tmp/hostile-missing.err" "$tmp/hostile-parse.txt" "$tmp/hostile-tty.txt"
+check "hostile text: the subject is shown, escaped" \
+  grep -qF 'subject: \x1b]0;pwned\x07Facture \x1b[31mURGENT\x1b[0m \u202efdp.exe \u009b31m' "$tmp/hostile-scan.txt"
+check "hostile text: the path is shown, escaped" grep -qF 'hostile/evil\x1b[31m.eml' "$tmp/hostile-scan.txt"
+check "hostile text: the missing path is named, escaped" grep -qF 'gone\x1b]0;x\x07.eml' "$tmp/hostile-missing.err"
+check "hostile text: parse shows the file name, escaped" grep -qF '"fact\x1b[31m\u202efdp.exe"' "$tmp/hostile-parse.txt"
+check "hostile text: parse shows the subject, escaped" grep -qF 'Subject:    \x1b]0;pwned' "$tmp/hostile-parse.txt"
+
 # Errors: unreadable path → exit 1 with the path named; usage → exit 2; bad config → exit 2.
 "$vigie" scan --no-progress "$tmp/does-not-exist" "$examples/benign.eml" > "$tmp/out" 2> "$tmp/err"; rc=$?
 check "missing path exit 1" test "$rc" -eq 1
