@@ -156,6 +156,16 @@ check "example profile: look-alike of the protected domain" \
 check "mbox split" test "$(wc -l < "$tmp/mbox.jsonl")" -eq "$(ls "$examples" | wc -l)"
 check "mbox labels" grep -q 'all.mbox:2' "$tmp/mbox.jsonl"
 
+# Symbolic links: a loop back to a parent and a second name for a file scan nothing twice.
+mkdir -p "$tmp/linked/sub"
+cp "$examples/benign.eml" "$tmp/linked/a.eml"
+ln -s .. "$tmp/linked/sub/loop"
+ln -s ../a.eml "$tmp/linked/sub/again.eml"
+"$vigie" scan --no-progress "$tmp/linked" > "$tmp/linked.jsonl" 2> "$tmp/linkerr"; rc=$?
+check "symlink loop: exit 0" test "$rc" -eq 0
+check "symlink loop: the file scanned once" test "$(wc -l < "$tmp/linked.jsonl")" -eq 1
+check "symlink loop: nothing said" test ! -s "$tmp/linkerr"
+
 # Attacker-chosen text never reaches the terminal raw: escape sequences (OSC retitle, SGR colour,
 # erase screen), C1 controls and bidi overrides in the Subject, display name, link text, file name
 # and even the path are shown as \x1b, \u009b, \u202e.
