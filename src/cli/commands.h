@@ -13,7 +13,8 @@ struct ScanOptions {
   bool explain = false;          // text format: evidence in context under each finding
   std::string config_path;
   unsigned jobs = 0;             // 0: one per core
-  bool progress = true;
+  bool progress = true;          // progress line on a terminal
+  bool quiet = false;            // no progress line and no summary
   // Envelope and DNS for sender authentication.
   std::string dns_zone;  // recorded DNS (YAML zonedata)
   bool live_dns = false;  // --dns: live DNS, through [dns] servers or else /etc/resolv.conf

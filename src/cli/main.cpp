@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"en", "fr"}));
   scan_cmd->add_option("-c,--config", scan.config_path, "Configuration file (TOML)");
   scan_cmd->add_option("-j,--jobs", scan.jobs, "Parallel scanning threads (default: all cores)");
-  scan_cmd->add_flag("!--no-progress", scan.progress, "No progress indicator on a terminal");
+  scan_cmd->add_flag("!--no-progress", scan.progress, "No progress line on a terminal");
+  scan_cmd->add_flag("-q,--quiet", scan.quiet, "No progress line and no summary (errors are still said)");
   scan_cmd->add_option("--dns-zone", scan.dns_zone, "Recorded DNS for authentication (YAML zonedata)");
   scan_cmd->add_flag("--dns", scan.live_dns,
                      "Live DNS: the [dns] servers of the configuration, else /etc/resolv.conf");

@@ -83,13 +83,13 @@ check "text format: reader banner" grep -q "banner:  Danger :" "$tmp/text.txt"
 "$vigie" scan --format text --explain "$examples/spear-phishing-ministry.eml" > "$tmp/explain.txt"
 check "--explain shows the header in context" \
   grep -q "in From: Cabinet du ministre <cabinet@interieur.gouv.fr> <secretariat@" "$tmp/explain.txt"
-"$vigie" scan --no-progress -j 1 "$examples" | py 'import json,sys; print(sorted((r["file"], r["verdict"]["action"]) for r in map(json.loads, sys.stdin)))' > "$tmp/j1"
-"$vigie" scan --no-progress -j 2 "$examples" | py 'import json,sys; print(sorted((r["file"], r["verdict"]["action"]) for r in map(json.loads, sys.stdin)))' > "$tmp/j2"
-check "-j 2 equals -j 1" cmp -s "$tmp/j1" "$tmp/j2"
+"$vigie" scan --quiet -j 1 "$examples" | py 'import json,sys; print([(r["file"], r["verdict"]["action"]) for r in map(json.loads, sys.stdin)])' > "$tmp/j1"
+"$vigie" scan --quiet -j 2 "$examples" | py 'import json,sys; print([(r["file"], r["verdict"]["action"]) for r in map(json.loads, sys.stdin)])' > "$tmp/j2"
+check "-j 2 equals -j 1, in the same order" cmp -s "$tmp/j1" "$tmp/j2"
 
 # Sender authentication against recorded DNS: SPF pass from the listed IP, fail from another, and
 # "none" with a reason when no DNS source is given.
-spf_of() { "$vigie" scan "$@" | py 'import json,sys; r=json.load(sys.stdin)["auth"]["spf"]; print(r["result"], r.get("domain", ""))'; }
+spf_of() { "$vigie" scan --quiet "$@" | py 'import json,sys; r=json.load(sys.stdin)["auth"]["spf"]; print(r["result"], r.get("domain", ""))'; }
 check "spf pass" test "$(spf_of --dns-zone "$src/tests/golden/zone.yaml" --client-ip 192.0.2.25 "$examples/benign.eml")" = "pass mairie-exemple.fr"
 check "spf fail" test "$(spf_of --dns-zone "$src/tests/golden/zone.yaml" --client-ip 203.0.113.9 "$examples/benign.eml")" = "fail mairie-exemple.fr"
 check "spf none without DNS" test "$(spf_of --client-ip 192.0.2.25 "$examples/benign.eml")" = "none "
@@ -117,7 +117,7 @@ with open(f"{tmp}/dkimzone.yaml", "w") as out:
     out.write(f"sel._domainkey.mairie-exemple.fr:\n  - TXT: [ {chunks} ]\n")
     out.write("_dmarc.mairie-exemple.fr:\n  - TXT: 'v=DMARC1; p=reject'\n")
 PY
-auth_of() { "$vigie" scan --dns-zone "$tmp/dkimzone.yaml" "$@" | py 'import json,sys; a=json.load(sys.stdin)["auth"]; print(a["dkim"][0]["result"], a["dmarc"]["result"], a["dmarc"]["disposition"], a["dmarc"]["dkim_aligned"])'; }
+auth_of() { "$vigie" scan --quiet --dns-zone "$tmp/dkimzone.yaml" "$@" | py 'import json,sys; a=json.load(sys.stdin)["auth"]; print(a["dkim"][0]["result"], a["dmarc"]["result"], a["dmarc"]["disposition"], a["dmarc"]["dkim_aligned"])'; }
 check "dkimpy-signed message: dkim pass, dmarc pass" test "$(auth_of --client-ip 203.0.113.9 "$tmp/signed.eml")" = "pass pass none True"
 check "edited subject: dkim fail, dmarc fail, reject" test "$(auth_of --client-ip 203.0.113.9 "$tmp/altered.eml")" = "fail fail reject False"
 "$vigie" scan --dns-zone "$tmp/dkimzone.yaml" --client-ip 192.0.2.25 "$tmp/signed.eml" | py 'import json,sys; print(json.load(sys.stdin)["auth"]["authentication_results"])' > "$tmp/ar.txt"
@@ -155,6 +155,13 @@ check "example profile: look-alike of the protected domain" \
 "$vigie" scan --no-progress "$tmp/all.mbox" > "$tmp/mbox.jsonl"
 check "mbox split" test "$(wc -l < "$tmp/mbox.jsonl")" -eq "$(ls "$examples" | wc -l)"
 check "mbox labels" grep -q 'all.mbox:2' "$tmp/mbox.jsonl"
+# The messages of one mbox are scanned in parallel and still printed in file order.
+check "mbox with -j 2: file order" py '
+import json, subprocess, sys
+out = subprocess.run([sys.argv[1], "scan", "--quiet", "-j", "2", sys.argv[2]], capture_output=True, check=True).stdout
+labels = [json.loads(line)["file"].rsplit(":", 1)[1] for line in out.splitlines()]
+assert labels == [str(i + 1) for i in range(len(labels))] and len(labels) > 1, labels
+' "$vigie" "$tmp/all.mbox"
 
 # Symbolic links: a loop back to a parent and a second name for a file scan nothing twice.
 mkdir -p "$tmp/linked/sub"
@@ -164,7 +171,32 @@ ln -s ../a.eml "$tmp/linked/sub/again.eml"
 "$vigie" scan --no-progress "$tmp/linked" > "$tmp/linked.jsonl" 2> "$tmp/linkerr"; rc=$?
 check "symlink loop: exit 0" test "$rc" -eq 0
 check "symlink loop: the file scanned once" test "$(wc -l < "$tmp/linked.jsonl")" -eq 1
-check "symlink loop: nothing said" test ! -s "$tmp/linkerr"
+check "symlink loop: nothing said but the summary" test "$(grep -vc '^vigie: 1 message in 1 file, 0 errors' "$tmp/linkerr")" -eq 0
+
+# Every run ends with a summary on stderr; --quiet leaves it out.
+"$vigie" scan --config "$src/config/ministere.example.toml" "$examples" "$tmp/does-not-exist" > /dev/null 2> "$tmp/summary"
+check "summary: counts, errors, rate and actions" \
+  grep -qE "^vigie: $(ls "$examples" | wc -l) messages in $(ls "$examples" | wc -l) files, 1 error, [0-9.]+ s \([0-9.]+ messages/s\): [0-9]+ accept, [0-9]+ tag, [0-9]+ warn, [0-9]+ quarantine, [0-9]+ reject$" "$tmp/summary"
+"$vigie" scan --quiet "$examples/benign.eml" > /dev/null 2> "$tmp/summary"
+check "--quiet: no summary" test ! -s "$tmp/summary"
+
+# On a terminal (a pseudo-terminal from script(1)) the progress line is drawn at once and cleared
+# (carriage return, erase line) before each record and before the summary, so no record or
+# message starts in the middle of it.
+script -qefc "'$vigie' scan --format text -j 2 '$examples'" /dev/null > "$tmp/tty.txt" < /dev/null
+  check "terminal: progress line, then cleared before output" py '
+import re, sys
+out = open(sys.argv[1], "rb").read().replace(b"\r\n", b"\n")
+assert re.search(rb"0 messages, 0/\d+ files", out), out[:300]
+# What each line shows once the terminal has acted on "\r ESC[K" (back to the start, erase).
+visible = [line.rsplit(b"\r\x1b[K", 1)[-1] for line in out.split(b"\n")]
+left = [v for v in visible if re.search(rb"\d+ messages?, \d+/\d+ files?", v)]
+assert not left, left  # a progress line never stays under a record or a message
+records = [v for v in visible if v.startswith(sys.argv[2].encode())]
+assert len(records) == int(sys.argv[3]), (len(records), visible)
+summary = [v for v in visible if b" messages in " in v]
+assert len(summary) == 1 and summary[0].startswith(b"vigie: "), summary
+ ' "$tmp/tty.txt" "$examples/" "$(ls "$examples" | wc -l)"
 
 # Attacker-chosen text never reaches the terminal raw: escape sequences (OSC retitle, SGR colour,
 # erase screen), C1 controls and bidi overrides in the Subject, display name, link text, file name
@@ -225,7 +257,7 @@ check "config check ok" "$vigie" config check "$tmp/good.toml"
 # Sender history across runs: the first scan meets the sender for the first time, a second run
 # with the same history file knows it; a corrupt history stops the scan before it starts.
 printf '[organisation]\nprotected_domains = ["prefecture-exemple.gouv.fr"]\n[history]\npath = "history.db"\n' > "$tmp/history.toml"
-first_contacts() { "$vigie" scan --no-progress --config "$tmp/history.toml" "$@" "$examples/benign.eml" | py 'import json,sys; print(sum(f["id"] == "FIRST_CONTACT" for f in json.load(sys.stdin)["findings"]))'; }
+first_contacts() { "$vigie" scan --quiet --config "$tmp/history.toml" "$@" "$examples/benign.eml" | py 'import json,sys; print(sum(f["id"] == "FIRST_CONTACT" for f in json.load(sys.stdin)["findings"]))'; }
 check "history: first run is a first contact" test "$(first_contacts)" = 1
 check "history: second run knows the sender" test "$(first_contacts)" = 0
 check "history: file beside the config" test -s "$tmp/history.db"
@@ -273,7 +305,7 @@ check "model header" test "$(head -1 "$tmp/model.txt")" = "# vigie content model
 "$vigie" config check "$tmp/classifier.toml" > "$tmp/clsout" 2> "$tmp/clserr"
 check "classifier: config check reports the training" grep -q "60 reported phishing and 60 legitimate messages learned" "$tmp/clsout"
 check "classifier: no warning once trained" test ! -s "$tmp/clserr"
-content_of() { "$vigie" scan --config "$tmp/classifier.toml" "$1" | py 'import json,sys; r=json.load(sys.stdin); print(r["verdict"]["action"], sorted(f["id"] for f in r["findings"] if f["analyzer"] == "content_classifier"))'; }
+content_of() { "$vigie" scan --quiet --config "$tmp/classifier.toml" "$1" | py 'import json,sys; r=json.load(sys.stdin); print(r["verdict"]["action"], sorted(f["id"] for f in r["findings"] if f["analyzer"] == "content_classifier"))'; }
 check "classifier: new scam flagged" test "$(content_of "$tmp/learn/new-scam.eml")" = "tag ['CONTENT_RESEMBLES_REPORTED_PHISHING']"
 check "classifier: new work mail accepted" test "$(content_of "$tmp/learn/new-work.eml")" = "accept []"
 cp "$tmp/model.txt" "$tmp/model.before"
