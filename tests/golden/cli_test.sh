@@ -163,6 +163,21 @@ labels = [json.loads(line)["file"].rsplit(":", 1)[1] for line in out.splitlines(
 assert labels == [str(i + 1) for i in range(len(labels))] and len(labels) > 1, labels
 ' "$vigie" "$tmp/all.mbox"
 
+# Repeatable options take one value each: the paths after them are inputs, not recipients or
+# DNS servers (no lookup happens: the inputs do not exist).
+"$vigie" scan --no-progress --rcpt archives@prefecture-exemple.gouv.fr "$examples/benign.eml" "$examples/malformed.eml" > "$tmp/rcpt.jsonl"; rc=$?
+check "--rcpt then two paths: exit 0" test "$rc" -eq 0
+check "--rcpt then two paths: both scanned" test "$(wc -l < "$tmp/rcpt.jsonl")" -eq 2
+"$vigie" scan --no-progress --dns-server 192.0.2.53 "$tmp/no-such-1.eml" "$tmp/no-such-2.eml" > /dev/null 2> "$tmp/dnserr"; rc=$?
+check "--dns-server then two paths: both are inputs" \
+  test "$(grep -c "no-such-[12].eml: No such file" "$tmp/dnserr")" -eq 2
+check "--dns-server then two paths: exit 1 (unreadable inputs)" test "$rc" -eq 1
+"$vigie" scan --client-ip 999.1.1.1 "$examples/benign.eml" > "$tmp/out" 2> "$tmp/iperr"; rc=$?
+check "--client-ip not an address: exit 2" test "$rc" -eq 2
+check "--client-ip not an address: said" grep -q "999.1.1.1' is not an IPv4 or IPv6 address" "$tmp/iperr"
+check "--client-ip not an address: nothing scanned" test ! -s "$tmp/out"
+check "--client-ip IPv6 accepted" test "$(spf_of --client-ip 2001:db8::25 "$examples/benign.eml")" = "none "
+
 # Symbolic links: a loop back to a parent and a second name for a file scan nothing twice.
 mkdir -p "$tmp/linked/sub"
 cp "$examples/benign.eml" "$tmp/linked/a.eml"
