@@ -177,27 +177,41 @@ int run_scan(const ScanOptions& options) {
 int run_parse(const ParseOptions& options) {
   Config config;
   if (!load(options.config_path, config)) return kExitUsage;
-  std::unique_ptr<ParsedMessage> message;
+  // Every message of an mbox, in file order, each under its label (path:N), unless --message
+  // picks one; a file holding one message prints as it always has.
+  std::size_t count = 0;
+  bool shown = false;
   Result<std::size_t> read = service::read_messages(
-      service::InputFile{options.path}, config.limits.max_message_bytes,
-      [&](service::InputMessage&& m) {
-        if (!message) message = ParsedMessage::parse(std::move(m.bytes), config.limits);
+      service::InputFile{options.path}, config.limits.max_message_bytes, [&](service::InputMessage&& m) {
+        ++count;
+        if (options.message != 0 && count != options.message) return;
+        const std::unique_ptr<ParsedMessage> message = ParsedMessage::parse(std::move(m.bytes), config.limits);
+        message->decode_all();
+        const bool in_mbox = m.mbox_position != 0;
+        if (options.json) {
+          nlohmann::json json = outputs::parse_to_json(*message);
+          if (in_mbox) json["file"] = m.label;
+          std::cout << json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+        } else {
+          if (in_mbox) {
+            std::cout << (shown ? "\n" : "") << "File:       " << outputs::terminal_safe(m.label) << "\n";
+          }
+          std::cout << outputs::parse_to_text(*message);
+        }
+        shown = true;
       });
   if (!read) {
     say(read.error().message);
     return kExitIo;
   }
-  if (!message) {
+  if (count == 0) {
     say(options.path + ": no message");
     return kExitIo;
   }
-  message->decode_all();
-  if (options.json) {
-    std::cout << outputs::parse_to_json(*message).dump(2, ' ', false,
-                                                        nlohmann::json::error_handler_t::replace)
-              << "\n";
-  } else {
-    std::cout << outputs::parse_to_text(*message);
+  if (!shown) {
+    say(options.path + " holds " + std::to_string(count) + (count == 1 ? " message" : " messages") +
+        ": there is no message " + std::to_string(options.message));
+    return kExitUsage;
   }
   return kExitOk;
 }

@@ -1,6 +1,7 @@
 // The vigie command line: argument parsing and calls into the engine, nothing else.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct ParseOptions {
   std::string path;
   std::string config_path;
   bool json = false;
+  std::size_t message = 0;  // 1-based position in an mbox; 0: every message
 };
 
 struct LearnOptions {

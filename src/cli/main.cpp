@@ -53,8 +53,11 @@ int main(int argc, char** argv) {
       "--rcpt", scan.recipients, "Envelope recipient (RCPT TO), repeatable; default: To/Cc in our domains"));
 
   ParseOptions parse;
-  CLI::App* parse_cmd = app.add_subcommand("parse", "Show the parsed structure of one message");
-  parse_cmd->add_option("file", parse.path, "Message file, - for stdin")->required();
+  CLI::App* parse_cmd = app.add_subcommand(
+      "parse", "Show the parsed structure of a message, or of every message of an mbox");
+  parse_cmd->add_option("file", parse.path, "Message file or mbox, - for stdin")->required();
+  parse_cmd->add_option("--message", parse.message, "Only the N-th message of an mbox (from 1)")
+      ->check(CLI::PositiveNumber);
   parse_cmd->add_option("-c,--config", parse.config_path, "Configuration file (TOML)");
   parse_cmd->add_flag("--json", parse.json, "JSON output");
 

@@ -163,6 +163,28 @@ labels = [json.loads(line)["file"].rsplit(":", 1)[1] for line in out.splitlines(
 assert labels == [str(i + 1) for i in range(len(labels))] and len(labels) > 1, labels
 ' "$vigie" "$tmp/all.mbox"
 
+# parse on an mbox: every message, each under its label; --message N picks one.
+"$vigie" parse "$tmp/all.mbox" > "$tmp/parse-mbox.txt"; rc=$?
+check "parse mbox: exit 0" test "$rc" -eq 0
+check "parse mbox: every message shown" test "$(grep -c '^Subject:' "$tmp/parse-mbox.txt")" -eq "$(ls "$examples" | wc -l)"
+check "parse mbox: labelled" grep -q "^File:       $tmp/all.mbox:2$" "$tmp/parse-mbox.txt"
+"$vigie" parse --json "$tmp/all.mbox" | py '
+import json, sys
+text, docs, at = sys.stdin.read(), [], 0
+decoder = json.JSONDecoder()
+while text[at:].strip():
+    doc, at = decoder.raw_decode(text, at + len(text[at:]) - len(text[at:].lstrip()))
+    docs.append(doc)
+assert [d["file"].rsplit(":", 1)[1] for d in docs] == [str(i + 1) for i in range(len(docs))], docs
+print(len(docs))' > "$tmp/parse-mbox-count"
+check "parse --json mbox: one object per message" test "$(cat "$tmp/parse-mbox-count")" -eq "$(ls "$examples" | wc -l)"
+"$vigie" parse --message 2 "$tmp/all.mbox" > "$tmp/parse-2.txt"
+check "parse --message 2: one message" test "$(grep -c '^Subject:' "$tmp/parse-2.txt")" -eq 1
+check "parse --message 2: the second" grep -q "^File:       $tmp/all.mbox:2$" "$tmp/parse-2.txt"
+"$vigie" parse --message 9 "$tmp/all.mbox" > /dev/null 2> "$tmp/parse-err"; rc=$?
+check "parse --message past the end: exit 2" test "$rc" -eq 2
+check "parse --message past the end: said" grep -q "holds $(ls "$examples" | wc -l) messages: there is no message 9" "$tmp/parse-err"
+
 # Repeatable options take one value each: the paths after them are inputs, not recipients or
 # DNS servers (no lookup happens: the inputs do not exist).
 "$vigie" scan --no-progress --rcpt archives@prefecture-exemple.gouv.fr "$examples/benign.eml" "$examples/malformed.eml" > "$tmp/rcpt.jsonl"; rc=$?

@@ -127,7 +127,7 @@ std::size_t split_mbox(std::istream& in, const std::string& path, std::uint64_t 
     if (!started) return;
     ++count;
     on_message(InputMessage{path + ":" + std::to_string(count),
-                            std::make_shared<const std::string>(std::move(current))});
+                            std::make_shared<const std::string>(std::move(current)), count});
     current.clear();
   };
   // Keep max_bytes + 1 so that the parser records an oversized message as too large.
@@ -217,7 +217,7 @@ Result<std::size_t> read_messages(const InputFile& input, std::uint64_t max_mess
     bytes->resize(old + static_cast<std::size_t>(in->gcount()));
   }
   if (in->bad()) return fail(Error::io(input.path + ": read error"));
-  on_message(InputMessage{input.path, std::move(bytes)});
+  on_message(InputMessage{input.path, std::move(bytes), 0});
   return std::size_t{1};
 }
 

@@ -26,6 +26,7 @@ struct InputFile {
 struct InputMessage {
   std::string label;  // path, or path:N for the N-th message (1-based) of an mbox
   std::shared_ptr<const std::string> bytes;
+  std::size_t mbox_position = 0;  // N for the N-th message of an mbox; 0 for a one-message file
 };
 
 // Expands paths into the files to read, in a stable (sorted) order. A file or directory reached
