@@ -13,7 +13,7 @@ namespace vigie::outputs {
 namespace {
 
 // A message-derived field on one line: cut to `max_bytes` (never inside a character), then made
-// safe to print.
+// safe to print. Labels, explanations and banners are shown whole, through terminal_safe alone.
 std::string field(std::string_view text, std::size_t max_bytes = 400) {
   return terminal_safe(excerpt(text, max_bytes));
 }
@@ -93,7 +93,7 @@ std::string scan_to_text(const ScanResult& result, std::string_view label, Langu
   const ParsedMessage& m = *result.message;
   const AddressList from = m.addresses("From");
   std::string out;
-  out += field(label, 4096) + "\n";
+  out += terminal_safe(label) + "\n";
   out += "  verdict: " + upper(action_name(result.verdict.action)) + " (score " +
          format_score(result.verdict.score) + ")\n";
   out += "  from:    " + (from.mailboxes.empty() ? std::string("-") : field(from.mailboxes.front().address(), 200)) + "\n";
@@ -112,7 +112,7 @@ std::string scan_to_text(const ScanResult& result, std::string_view label, Langu
       for (std::size_t i = 0; i < f.attack.size(); ++i) out += (i ? "," : "") + field(f.attack[i]);
       out += "]";
     }
-    out += ": " + field(language == Language::kFrench ? f.explanation.fr : f.explanation.en, 4096) + "\n";
+    out += ": " + terminal_safe(language == Language::kFrench ? f.explanation.fr : f.explanation.en) + "\n";
     if (!explain) continue;
     for (const Evidence& e : f.evidence) {
       out += "      " + field(e.location, 200) + ": " + field(e.value, 160) + "\n";
@@ -123,7 +123,7 @@ std::string scan_to_text(const ScanResult& result, std::string_view label, Langu
   }
   const LocalizedText& banner = result.verdict.banner;
   if (!banner.en.empty()) {
-    out += "  banner:  " + field(language == Language::kFrench ? banner.fr : banner.en, 4096) + "\n";
+    out += "  banner:  " + terminal_safe(language == Language::kFrench ? banner.fr : banner.en) + "\n";
   }
   // Every field above is already safe; this pass keeps a field added later without field() from
   // ever reaching the terminal raw.
