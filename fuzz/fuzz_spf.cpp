@@ -38,6 +38,7 @@
 #include "counting_resolver.h"
 #include "fuzz_support.h"
 
+using vigie::IpAddress;
 using vigie::fuzz::consume;
 using vigie::fuzz::CountingResolver;
 using vigie::fuzz::require;

@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-cmake -S . -B build -G Ninja > /dev/null
+# Tests and benchmarks named explicitly: build/ may have been configured without them (the
+# examples command turns them off), and CMake's cache would otherwise keep that choice.
+cmake -S . -B build -G Ninja -DVIGIE_TESTS=ON -DVIGIE_BENCH=ON > /dev/null
 cmake --build build -j "$(nproc)"
 
 fuzz_seconds=${VIGIE_FUZZ_SECONDS:-60}
@@ -16,4 +18,5 @@ else
 fi
 
 cd build
-ctest --output-on-failure -j "$(nproc)"
+# A run that finds no test is a failure, not a pass.
+ctest --output-on-failure --no-tests=error -j "$(nproc)"

@@ -1,22 +1,22 @@
-// Subcommand implementations: option handling, the parallel scan loop and printing.
+// Subcommand implementations: option handling, starting the engine, and printing what the
+// library returns (the parallel scan of many inputs is service/batch).
 #include "cli/commands.h"
 
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <iostream>
-#include <mutex>
-#include <thread>
 
 #include "auth/dns/circuit_breaker.h"
 #include "auth/dns/recorded_resolver.h"
 #include "auth/dns/unbound_resolver.h"
+#include "cli/status_line.h"
 #include "intel/content_model/learning.h"
 #include "outputs/json_output.h"
+#include "outputs/terminal_text.h"
 #include "outputs/text_output.h"
+#include "service/batch/batch_scanner.h"
 #include "service/intake/message_source.h"
 #include "vigie/config.h"
 #include "vigie/engine.h"
@@ -29,7 +29,7 @@ bool load(const std::string& path, Config& config) {
   if (path.empty()) return true;
   Result<Config> loaded = load_config(path);
   if (!loaded) {
-    std::cerr << "vigie: invalid configuration:\n" << loaded.error().message << "\n";
+    say("invalid configuration:\n" + loaded.error().message);
     return false;
   }
   config = std::move(*loaded);
@@ -56,7 +56,7 @@ std::unique_ptr<const Engine> start_engine(const Config& config,
   try {
     return std::make_unique<const Engine>(config, Services{std::move(resolver), nullptr, nullptr});
   } catch (const EngineConfigError& e) {
-    std::cerr << "vigie: cannot start: " << e.what() << "\n";
+    say(std::string("cannot start: ") + e.what());
     return nullptr;
   }
 }
@@ -68,11 +68,11 @@ bool report_classifier(const intel::content_model::ClassifierSettings& classifie
   if (classifier.model.empty()) return true;
   Result<intel::content_model::ModelStatus> status = intel::content_model::model_status(classifier);
   if (!status) {
-    std::cerr << "vigie: " << status.error().message << "\n";
+    say(status.error().message);
     return false;
   }
   if (!status->trained) {
-    std::cerr << "vigie: warning: " << status->description << "\n";
+    say("warning: " + status->description);
   } else if (always) {
     std::cout << status->description << "\n";
   }
@@ -147,14 +147,6 @@ std::shared_ptr<const auth::dns::Resolver> live_resolver(const ScanOptions& opti
   return breaker;
 }
 
-// Output of one input file, filled by a worker and printed in input order.
-struct Slot {
-  std::string text;
-  std::size_t messages = 0;
-  std::string error;
-  bool done = false;
-};
-
 }  // namespace
 
 int run_scan(const ScanOptions& options) {
@@ -171,140 +163,106 @@ int run_scan(const ScanOptions& options) {
     std::string error;
     resolver = live_resolver(options, config, error);
     if (!resolver) {
-      std::cerr << "vigie: live DNS: " << error << "\n";
+      say("live DNS: " + error);
       return kExitUsage;
     }
   } else if (!options.dns_zone.empty()) {
     std::string error;
     resolver = load_zone(options.dns_zone, error);
     if (!resolver) {
-      std::cerr << "vigie: " << error << "\n";
+      say(error);
       return kExitUsage;
     }
   }
-  const std::unique_ptr<const Engine> started = start_engine(config, resolver);
-  if (!started) return kExitUsage;
+  const std::unique_ptr<const Engine> engine = start_engine(config, resolver);
+  if (!engine) return kExitUsage;
   report_classifier(config, false);
-  const Engine& engine = *started;
   Envelope envelope;
   envelope.client_ip = options.client_ip;
   envelope.helo = options.helo;
   envelope.mail_from = options.mail_from;
   envelope.recipients = options.recipients;
 
-  std::vector<std::string> errors;
-  const std::vector<service::InputFile> inputs = service::collect_inputs(options.paths, errors);
-  for (const std::string& e : errors) std::cerr << "vigie: " << e << "\n";
+  const bool progress_line = options.progress && !options.quiet && isatty(STDERR_FILENO);
+  const bool output_on_terminal = isatty(STDOUT_FILENO);
+  StatusLine status(progress_line, output_on_terminal);
+  std::vector<std::string> unreadable;
+  const std::vector<service::InputFile> inputs = service::collect_inputs(options.paths, unreadable);
+  for (const std::string& error : unreadable) status.say(error);
 
   const bool text = options.format == "text";
   const outputs::Language language =
       options.language == "fr" ? outputs::Language::kFrench : outputs::Language::kEnglish;
-  unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  jobs = std::min<unsigned>(jobs, std::max<std::size_t>(1, inputs.size()));
-  const bool progress = options.progress && isatty(STDERR_FILENO) && inputs.size() > 1;
-
-  std::vector<Slot> slots(inputs.size());
-  std::mutex mutex;
-  std::condition_variable slot_done;    // a worker finished a slot
-  std::condition_variable slot_printed; // the printer advanced
-  std::size_t printed = 0;
-  std::atomic<std::size_t> next{0};
-  // Workers stay within this many files of the printer, so output buffering stays bounded when
-  // one large mbox holds up the ordered output.
-  constexpr std::size_t kWindow = 1024;
-
-  auto worker = [&] {
-    while (true) {
-      const std::size_t index = next.fetch_add(1);
-      if (index >= inputs.size()) return;
-      {
-        std::unique_lock lock(mutex);
-        slot_printed.wait(lock, [&] { return index < printed + kWindow; });
-      }
-      Slot local;
-      Result<std::size_t> read = service::read_messages(
-          inputs[index], config.limits.max_message_bytes, [&](service::InputMessage&& message) {
-            const ScanResult result = engine.scan(std::move(message.bytes), envelope);
-            engine.after_scan(result, envelope);
-            local.text += text ? outputs::scan_to_text(result, message.label, language, options.explain)
-                               : outputs::to_json_line(outputs::scan_to_json(result, message.label));
-            local.text += '\n';
-            ++local.messages;
-          });
-      if (!read) local.error = read.error().message;
-      std::lock_guard lock(mutex);
-      local.done = true;
-      slots[index] = std::move(local);
-      slot_done.notify_all();
-    }
+  const service::RenderScan render = [&](const ScanResult& result, std::string_view label) {
+    return text ? outputs::scan_to_text(result, label, language, options.explain) + "\n"
+                : outputs::to_json_line(outputs::scan_to_json(result, label)) + "\n";
   };
-  std::vector<std::thread> threads;
-  for (unsigned i = 0; i < jobs; ++i) threads.emplace_back(worker);
+  service::BatchCallbacks callbacks;
+  callbacks.on_message = [&](service::ScannedMessage&& message, const service::BatchProgress&) {
+    status.before_output();
+    std::fwrite(message.rendered.data(), 1, message.rendered.size(), stdout);
+    // On a shared terminal the record must be out before the progress line is drawn again.
+    if (progress_line && output_on_terminal) std::fflush(stdout);
+  };
+  callbacks.on_failure = [&](const service::InputFailure& failure, const service::BatchProgress&) {
+    std::fflush(stdout);  // the error follows the records of the inputs before it
+    status.say(failure.error.message);
+  };
+  callbacks.on_progress = [&](const service::BatchProgress& progress) { status.show(progress); };
 
-  std::size_t messages = 0;
-  bool io_error = !errors.empty();
-  auto last_progress = std::chrono::steady_clock::now();
-  while (true) {
-    Slot slot;
-    {
-      std::unique_lock lock(mutex);
-      if (printed == slots.size()) break;
-      slot_done.wait_for(lock, std::chrono::milliseconds(200), [&] { return slots[printed].done; });
-      if (!slots[printed].done) {
-        if (progress) {
-          std::fprintf(stderr, "\r%zu messages, %zu/%zu files", messages, printed, inputs.size());
-        }
-        continue;
-      }
-      slot = std::move(slots[printed]);
-      slots[printed] = Slot{};
-      ++printed;
-      slot_printed.notify_all();
-    }
-    std::fwrite(slot.text.data(), 1, slot.text.size(), stdout);
-    messages += slot.messages;
-    if (!slot.error.empty()) {
-      std::cerr << (progress ? "\r" : "") << "vigie: " << slot.error << "\n";
-      io_error = true;
-    }
-    if (progress && std::chrono::steady_clock::now() - last_progress > std::chrono::milliseconds(200)) {
-      last_progress = std::chrono::steady_clock::now();
-      std::fprintf(stderr, "\r%zu messages, %zu/%zu files", messages, printed, inputs.size());
-    }
-  }
-  for (std::thread& t : threads) t.join();
-  if (progress) std::fprintf(stderr, "\r%zu messages, %zu files scanned\n", messages, inputs.size());
-  if (std::fflush(stdout) != 0) {
-    std::cerr << "vigie: cannot write output\n";
+  service::BatchOptions batch;
+  batch.threads = options.jobs;
+  batch.max_message_bytes = config.limits.max_message_bytes;
+  const service::BatchProgress summary =
+      service::BatchScanner(*engine, std::move(envelope), batch).run(inputs, render, callbacks);
+  status.clear();
+  const bool written = std::fflush(stdout) == 0;
+  if (!options.quiet) status.say(summary_text(summary, unreadable.size()));
+  if (!written) {
+    status.say("cannot write output");
     return kExitIo;
   }
-  return io_error ? kExitIo : kExitOk;
+  return unreadable.empty() && summary.failed_inputs == 0 ? kExitOk : kExitIo;
 }
 
 int run_parse(const ParseOptions& options) {
   Config config;
   if (!load(options.config_path, config)) return kExitUsage;
-  std::unique_ptr<ParsedMessage> message;
+  // Every message of an mbox, in file order, each under its label (path:N), unless --message
+  // picks one; a file holding one message prints as it always has.
+  std::size_t count = 0;
+  bool shown = false;
   Result<std::size_t> read = service::read_messages(
-      service::InputFile{options.path}, config.limits.max_message_bytes,
-      [&](service::InputMessage&& m) {
-        if (!message) message = ParsedMessage::parse(std::move(m.bytes), config.limits);
+      service::InputFile{options.path}, config.limits.max_message_bytes, [&](service::InputMessage&& m) {
+        ++count;
+        if (options.message != 0 && count != options.message) return;
+        const std::unique_ptr<ParsedMessage> message = ParsedMessage::parse(std::move(m.bytes), config.limits);
+        message->decode_all();
+        const bool in_mbox = m.mbox_position != 0;
+        if (options.json) {
+          nlohmann::json json = outputs::parse_to_json(*message);
+          if (in_mbox) json["file"] = m.label;
+          std::cout << json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+        } else {
+          if (in_mbox) {
+            std::cout << (shown ? "\n" : "") << "File:       " << outputs::terminal_safe(m.label) << "\n";
+          }
+          std::cout << outputs::parse_to_text(*message);
+        }
+        shown = true;
       });
   if (!read) {
-    std::cerr << "vigie: " << read.error().message << "\n";
+    say(read.error().message);
     return kExitIo;
   }
-  if (!message) {
-    std::cerr << "vigie: " << options.path << ": no message\n";
+  if (count == 0) {
+    say(options.path + ": no message");
     return kExitIo;
   }
-  message->decode_all();
-  if (options.json) {
-    std::cout << outputs::parse_to_json(*message).dump(2, ' ', false,
-                                                        nlohmann::json::error_handler_t::replace)
-              << "\n";
-  } else {
-    std::cout << outputs::parse_to_text(*message);
+  if (!shown) {
+    say(options.path + " holds " + std::to_string(count) + (count == 1 ? " message" : " messages") +
+        ": there is no message " + std::to_string(options.message));
+    return kExitUsage;
   }
   return kExitOk;
 }
@@ -312,7 +270,7 @@ int run_parse(const ParseOptions& options) {
 int run_config_check(const std::string& path) {
   Result<Config> loaded = load_config(path);
   if (!loaded) {
-    std::cerr << loaded.error().message << "\n";
+    std::cerr << outputs::terminal_safe(loaded.error().message, outputs::LineBreaks::kKeep) << "\n";
     return kExitUsage;
   }
   // Starting the engine loads and checks every list the configuration names.
@@ -344,7 +302,7 @@ int run_learn(const LearnOptions& options) {
   Result<intel::content_model::LearnSummary> learned =
       intel::content_model::learn_paths(model, label, options.paths, config.limits);
   if (!learned) {
-    std::cerr << "vigie: learn: " << learned.error().message << "\n";
+    say("learn: " + learned.error().message);
     return learned.error().code == ErrorCode::kIo ? kExitIo : kExitUsage;
   }
   std::cout << "learned " << learned->messages << (options.phish ? " phishing" : " legitimate")

@@ -1,6 +1,7 @@
 // The vigie command line: argument parsing and calls into the engine, nothing else.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -13,7 +14,8 @@ struct ScanOptions {
   bool explain = false;          // text format: evidence in context under each finding
   std::string config_path;
   unsigned jobs = 0;             // 0: one per core
-  bool progress = true;
+  bool progress = true;          // progress line on a terminal
+  bool quiet = false;            // no progress line and no summary
   // Envelope and DNS for sender authentication.
   std::string dns_zone;  // recorded DNS (YAML zonedata)
   bool live_dns = false;  // --dns: live DNS, through [dns] servers or else /etc/resolv.conf
@@ -26,6 +28,7 @@ struct ParseOptions {
   std::string path;
   std::string config_path;
   bool json = false;
+  std::size_t message = 0;  // 1-based position in an mbox; 0: every message
 };
 
 struct LearnOptions {

@@ -2,6 +2,25 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "common/ip_address.h"
+
+namespace {
+
+// --client-ip must be an address: anything else would make every SPF check of the run "none".
+const CLI::Validator kIpAddress(
+    [](const std::string& value) -> std::string {
+      return vigie::IpAddress::parse(value) ? "" : "'" + value + "' is not an IPv4 or IPv6 address";
+    },
+    "IP", "IP address");
+
+// A repeatable option that takes exactly one value per occurrence. CLI11 lets a vector option
+// take every following argument by default, so `--rcpt a@x msg1.eml msg2.eml` would read the
+// messages as recipients.
+CLI::Option* one_value_each_time(CLI::Option* option) {
+  return option->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace vigie::cli;
@@ -20,23 +39,25 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"en", "fr"}));
   scan_cmd->add_option("-c,--config", scan.config_path, "Configuration file (TOML)");
   scan_cmd->add_option("-j,--jobs", scan.jobs, "Parallel scanning threads (default: all cores)");
-  scan_cmd->add_flag("!--no-progress", scan.progress, "No progress indicator on a terminal");
+  scan_cmd->add_flag("!--no-progress", scan.progress, "No progress line on a terminal");
+  scan_cmd->add_flag("-q,--quiet", scan.quiet, "No progress line and no summary (errors are still said)");
   scan_cmd->add_option("--dns-zone", scan.dns_zone, "Recorded DNS for authentication (YAML zonedata)");
   scan_cmd->add_flag("--dns", scan.live_dns,
                      "Live DNS: the [dns] servers of the configuration, else /etc/resolv.conf");
-  scan_cmd->add_option("--dns-server", scan.dns_servers,
-                       "Live DNS forwarded to IP[:PORT] ([IPv6]:PORT); repeat for more servers")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  scan_cmd->add_option("--client-ip", scan.client_ip, "SMTP client IP of the delivery");
+  one_value_each_time(scan_cmd->add_option(
+      "--dns-server", scan.dns_servers, "Live DNS forwarded to IP[:PORT] ([IPv6]:PORT); repeat for more servers"));
+  scan_cmd->add_option("--client-ip", scan.client_ip, "SMTP client IP of the delivery")->check(kIpAddress);
   scan_cmd->add_option("--helo", scan.helo, "HELO/EHLO name of the delivery");
   scan_cmd->add_option("--mail-from", scan.mail_from, "Envelope sender (MAIL FROM)");
-  scan_cmd->add_option("--rcpt", scan.recipients,
-                       "Envelope recipient (RCPT TO), repeatable; default: To/Cc in our domains");
+  one_value_each_time(scan_cmd->add_option(
+      "--rcpt", scan.recipients, "Envelope recipient (RCPT TO), repeatable; default: To/Cc in our domains"));
 
   ParseOptions parse;
-  CLI::App* parse_cmd = app.add_subcommand("parse", "Show the parsed structure of one message");
-  parse_cmd->add_option("file", parse.path, "Message file, - for stdin")->required();
+  CLI::App* parse_cmd = app.add_subcommand(
+      "parse", "Show the parsed structure of a message, or of every message of an mbox");
+  parse_cmd->add_option("file", parse.path, "Message file or mbox, - for stdin")->required();
+  parse_cmd->add_option("--message", parse.message, "Only the N-th message of an mbox (from 1)")
+      ->check(CLI::PositiveNumber);
   parse_cmd->add_option("-c,--config", parse.config_path, "Configuration file (TOML)");
   parse_cmd->add_flag("--json", parse.json, "JSON output");
 

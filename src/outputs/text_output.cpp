@@ -1,4 +1,5 @@
-// Terminal renderers. Plain text, no colour codes, stable for diffing.
+// Terminal renderers. Plain text, no colour codes, stable for diffing. Every string that comes
+// from the message or its file name goes through terminal_safe() as it is placed on its line.
 #include "outputs/text_output.h"
 
 #include <algorithm>
@@ -7,9 +8,16 @@
 
 #include "common/ascii.h"
 #include "outputs/json_output.h"
+#include "outputs/terminal_text.h"
 
 namespace vigie::outputs {
 namespace {
+
+// A message-derived field on one line: cut to `max_bytes` (never inside a character), then made
+// safe to print. Labels, explanations and banners are shown whole, through terminal_safe alone.
+std::string field(std::string_view text, std::size_t max_bytes = 400) {
+  return terminal_safe(excerpt(text, max_bytes));
+}
 
 std::string format_score(double score) {
   char buf[32];
@@ -26,8 +34,8 @@ std::string upper(std::string_view s) {
 std::string describe_part(const ParsedMessage& m, PartId id) {
   if (id >= m.parts().size()) return "";
   const Part& p = m.part(id);
-  std::string out = "part " + std::to_string(id) + ": " + p.media_type + "/" + p.media_subtype;
-  if (!p.filename.empty()) out += " \"" + excerpt(p.filename, 80) + "\"";
+  std::string out = "part " + std::to_string(id) + ": " + field(p.media_type) + "/" + field(p.media_subtype);
+  if (!p.filename.empty()) out += " \"" + field(p.filename, 80) + "\"";
   if (p.is_attachment()) out += " (attachment)";
   return out;
 }
@@ -40,9 +48,9 @@ std::string quoted_header(const ParsedMessage& m, std::string_view name, const s
                                       ? std::string_view(value)
                                       : std::string_view(value).substr(open + 1, value.find('>', open) - open - 1);
   std::string first;
-  for (const HeaderField& field : m.root().headers) {
-    if (!ascii::iequals(field.name, name)) continue;
-    std::string text = std::string(field.name) + ": " + excerpt(m.header_text(field), 200);
+  for (const HeaderField& header : m.root().headers) {
+    if (!ascii::iequals(header.name, name)) continue;
+    std::string text = field(header.name, 80) + ": " + field(m.header_text(header), 200);
     if (text.find(quoted) != std::string::npos) return text;
     if (first.empty()) first = std::move(text);
   }
@@ -56,7 +64,7 @@ std::string quoted_link(const ParsedMessage& m, PartId part, const Evidence& e) 
     if (part != kNoPart && u.part != part) continue;
     if (e.value.find(u.normalized()) == std::string::npos && e.value.find(u.raw()) == std::string::npos) continue;
     std::string out = describe_part(m, u.part);
-    if (!u.anchor_text.empty()) out += ", link text \"" + excerpt(u.anchor_text, 120) + "\"";
+    if (!u.anchor_text.empty()) out += ", link text \"" + field(u.anchor_text, 120) + "\"";
     return out;
   }
   return "";
@@ -77,8 +85,8 @@ std::string evidence_context(const ScanResult& result, const Evidence& e) {
   if (object->origin == ObjectOrigin::kMimePart || object->origin == ObjectOrigin::kAttachedMessage) {
     return describe_part(m, object->part);
   }
-  std::string out = result.objects.path(object->id) + ": " +
-                    (object->detected_type.empty() ? std::string("unidentified content") : object->detected_type) +
+  std::string out = field(result.objects.path(object->id), 200) + ": " +
+                    (object->detected_type.empty() ? std::string("unidentified content") : field(object->detected_type, 80)) +
                     ", " + std::to_string(object->size()) + " bytes, sha256 " + object->hashes().sha256;
   return out;
 }
@@ -90,12 +98,12 @@ std::string scan_to_text(const ScanResult& result, std::string_view label, Langu
   const ParsedMessage& m = *result.message;
   const AddressList from = m.addresses("From");
   std::string out;
-  out += std::string(label) + "\n";
+  out += terminal_safe(label) + "\n";
   out += "  verdict: " + upper(action_name(result.verdict.action)) + " (score " +
          format_score(result.verdict.score) + ")" +
          (result.verdict.complete ? "" : ", not fully examined") + "\n";
   for (const LimitCrossing& c : result.limits_reached) {
-    out += "  not examined: " + c.not_examined + " (" + c.stage + ", [limits] " + c.limit + " = " +
+    out += "  not examined: " + field(c.not_examined, 200) + " (" + c.stage + ", [limits] " + c.limit + " = " +
            std::to_string(c.allowed) + ")\n";
   }
   std::size_t attachments = 0;
@@ -105,36 +113,36 @@ std::string scan_to_text(const ScanResult& result, std::string_view label, Langu
     bool first = true;
     for (const Object& o : result.objects) {
       if (!o.is_file()) continue;
-      out += (first ? "" : "\n           ") + excerpt(result.objects.path(o.id), 120) + ", " +
-             (o.detected_type.empty() ? o.declared_type : o.detected_type) + ", " + std::to_string(o.size()) +
+      out += (first ? "" : "\n           ") + field(result.objects.path(o.id), 120) + ", " +
+             field(o.detected_type.empty() ? o.declared_type : o.detected_type, 80) + ", " + std::to_string(o.size()) +
              " bytes, sha256 " + o.hashes().sha256;
       first = false;
     }
     out += "\n";
   }
-  out += "  from:    " + (from.mailboxes.empty() ? std::string("-") : from.mailboxes.front().address()) + "\n";
-  out += "  subject: " + excerpt(m.subject(), 120) + "\n";
+  out += "  from:    " + (from.mailboxes.empty() ? std::string("-") : field(from.mailboxes.front().address(), 200)) + "\n";
+  out += "  subject: " + field(m.subject(), 120) + "\n";
   const AuthResults& auth = result.auth;
   out += "  auth:    spf=" + std::string(to_string(auth.spf.result)) +
-         (auth.spf.domain.empty() ? "" : " (" + auth.spf.domain + ")");
+         (auth.spf.domain.empty() ? "" : " (" + field(auth.spf.domain, 200) + ")");
   for (const DkimAuthResult& d : auth.dkim) {
-    out += " dkim=" + std::string(to_string(d.result)) + " (" + d.domain + ")";
+    out += " dkim=" + std::string(to_string(d.result)) + " (" + field(d.domain, 200) + ")";
   }
   out += " dmarc=" + std::string(to_string(auth.dmarc.result)) +
          " arc=" + std::string(to_string(auth.arc.result)) + "\n";
   out += "  parts:   " + std::to_string(m.parts().size()) + ", anomalies: " +
          std::to_string(m.anomalies().size()) + "\n";
   for (const Finding& f : result.findings) {
-    out += "  - " + f.id + " (+" + format_score(f.score) + ")";
+    out += "  - " + field(f.id) + " (+" + format_score(f.score) + ")";
     if (!f.attack.empty()) {
       out += " [";
-      for (std::size_t i = 0; i < f.attack.size(); ++i) out += (i ? "," : "") + f.attack[i];
+      for (std::size_t i = 0; i < f.attack.size(); ++i) out += (i ? "," : "") + field(f.attack[i]);
       out += "]";
     }
-    out += ": " + (language == Language::kFrench ? f.explanation.fr : f.explanation.en) + "\n";
+    out += ": " + terminal_safe(language == Language::kFrench ? f.explanation.fr : f.explanation.en) + "\n";
     if (!explain) continue;
     for (const Evidence& e : f.evidence) {
-      out += "      " + evidence_place(result.objects, e) + ": " + excerpt(e.value, 160) + "\n";
+      out += "      " + field(evidence_place(result.objects, e), 200) + ": " + field(e.value, 160) + "\n";
       if (const std::string context = evidence_context(result, e); !context.empty()) {
         out += "        in " + context + "\n";
       }
@@ -142,38 +150,40 @@ std::string scan_to_text(const ScanResult& result, std::string_view label, Langu
   }
   const LocalizedText& banner = result.verdict.banner;
   if (!banner.en.empty()) {
-    out += "  banner:  " + (language == Language::kFrench ? banner.fr : banner.en) + "\n";
+    out += "  banner:  " + terminal_safe(language == Language::kFrench ? banner.fr : banner.en) + "\n";
   }
-  return out;
+  // Every field above is already safe; this pass keeps a field added later without field() from
+  // ever reaching the terminal raw.
+  return terminal_safe(out, LineBreaks::kKeep);
 }
 
 std::string parse_to_text(const ParsedMessage& m) {
   std::string out;
-  out += "Message-ID: " + m.message_id() + "\n";
-  out += "Subject:    " + excerpt(m.subject(), 200) + "\n";
+  out += "Message-ID: " + field(m.message_id()) + "\n";
+  out += "Subject:    " + field(m.subject(), 200) + "\n";
   for (const Part& p : m.parts()) {
-    out += std::string(2 * (p.depth + 1), ' ') + std::to_string(p.id) + " " + p.media_type + "/" +
-           p.media_subtype;
-    if (!p.charset.empty()) out += " charset=" + p.charset;
+    out += std::string(2 * (p.depth + 1), ' ') + std::to_string(p.id) + " " + field(p.media_type) + "/" +
+           field(p.media_subtype);
+    if (!p.charset.empty()) out += " charset=" + field(p.charset);
     if (p.transfer_encoding != TransferEncoding::kSevenBit) {
       out += " " + std::string(transfer_encoding_name(p.transfer_encoding));
     }
     if (p.disposition != Disposition::kNone) out += " " + std::string(disposition_name(p.disposition));
-    if (!p.filename.empty()) out += " \"" + p.filename + "\"";
+    if (!p.filename.empty()) out += " \"" + field(p.filename) + "\"";
     if (p.is_leaf()) out += " " + std::to_string(m.decoded(p.id).size()) + " bytes";
     out += "\n";
   }
   const auto urls = m.urls();
   if (!urls.empty()) out += "URLs (" + std::to_string(urls.size()) + "):\n";
-  for (const Url& u : urls) out += "  " + excerpt(u.normalized(), 200) + "\n";
+  for (const Url& u : urls) out += "  " + field(u.normalized(), 200) + "\n";
   if (!m.anomalies().empty()) out += "Anomalies:\n";
   for (const Anomaly& a : m.anomalies()) {
     out += "  " + std::string(anomaly_name(a.kind));
     if (a.part != kNoPart) out += " (part " + std::to_string(a.part) + ")";
-    if (!a.detail.empty()) out += ": " + a.detail;
+    if (!a.detail.empty()) out += ": " + field(a.detail);
     out += "\n";
   }
-  return out;
+  return terminal_safe(out, LineBreaks::kKeep);
 }
 
 }  // namespace vigie::outputs

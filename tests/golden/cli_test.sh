@@ -83,13 +83,13 @@ check "text format: reader banner" grep -q "banner:  Danger :" "$tmp/text.txt"
 "$vigie" scan --format text --explain "$examples/spear-phishing-ministry.eml" > "$tmp/explain.txt"
 check "--explain shows the header in context" \
   grep -q "in From: Cabinet du ministre <cabinet@interieur.gouv.fr> <secretariat@" "$tmp/explain.txt"
-"$vigie" scan --no-progress -j 1 "$examples" | py 'import json,sys; print(sorted((r["file"], r["verdict"]["action"]) for r in map(json.loads, sys.stdin)))' > "$tmp/j1"
-"$vigie" scan --no-progress -j 2 "$examples" | py 'import json,sys; print(sorted((r["file"], r["verdict"]["action"]) for r in map(json.loads, sys.stdin)))' > "$tmp/j2"
-check "-j 2 equals -j 1" cmp -s "$tmp/j1" "$tmp/j2"
+"$vigie" scan --quiet -j 1 "$examples" | py 'import json,sys; print([(r["file"], r["verdict"]["action"]) for r in map(json.loads, sys.stdin)])' > "$tmp/j1"
+"$vigie" scan --quiet -j 2 "$examples" | py 'import json,sys; print([(r["file"], r["verdict"]["action"]) for r in map(json.loads, sys.stdin)])' > "$tmp/j2"
+check "-j 2 equals -j 1, in the same order" cmp -s "$tmp/j1" "$tmp/j2"
 
 # Sender authentication against recorded DNS: SPF pass from the listed IP, fail from another, and
 # "none" with a reason when no DNS source is given.
-spf_of() { "$vigie" scan "$@" | py 'import json,sys; r=json.load(sys.stdin)["auth"]["spf"]; print(r["result"], r.get("domain", ""))'; }
+spf_of() { "$vigie" scan --quiet "$@" | py 'import json,sys; r=json.load(sys.stdin)["auth"]["spf"]; print(r["result"], r.get("domain", ""))'; }
 check "spf pass" test "$(spf_of --dns-zone "$src/tests/golden/zone.yaml" --client-ip 192.0.2.25 "$examples/benign.eml")" = "pass mairie-exemple.fr"
 check "spf fail" test "$(spf_of --dns-zone "$src/tests/golden/zone.yaml" --client-ip 203.0.113.9 "$examples/benign.eml")" = "fail mairie-exemple.fr"
 check "spf none without DNS" test "$(spf_of --client-ip 192.0.2.25 "$examples/benign.eml")" = "none "
@@ -117,7 +117,7 @@ with open(f"{tmp}/dkimzone.yaml", "w") as out:
     out.write(f"sel._domainkey.mairie-exemple.fr:\n  - TXT: [ {chunks} ]\n")
     out.write("_dmarc.mairie-exemple.fr:\n  - TXT: 'v=DMARC1; p=reject'\n")
 PY
-auth_of() { "$vigie" scan --dns-zone "$tmp/dkimzone.yaml" "$@" | py 'import json,sys; a=json.load(sys.stdin)["auth"]; print(a["dkim"][0]["result"], a["dmarc"]["result"], a["dmarc"]["disposition"], a["dmarc"]["dkim_aligned"])'; }
+auth_of() { "$vigie" scan --quiet --dns-zone "$tmp/dkimzone.yaml" "$@" | py 'import json,sys; a=json.load(sys.stdin)["auth"]; print(a["dkim"][0]["result"], a["dmarc"]["result"], a["dmarc"]["disposition"], a["dmarc"]["dkim_aligned"])'; }
 check "dkimpy-signed message: dkim pass, dmarc pass" test "$(auth_of --client-ip 203.0.113.9 "$tmp/signed.eml")" = "pass pass none True"
 check "edited subject: dkim fail, dmarc fail, reject" test "$(auth_of --client-ip 203.0.113.9 "$tmp/altered.eml")" = "fail fail reject False"
 "$vigie" scan --dns-zone "$tmp/dkimzone.yaml" --client-ip 192.0.2.25 "$tmp/signed.eml" | py 'import json,sys; print(json.load(sys.stdin)["auth"]["authentication_results"])' > "$tmp/ar.txt"
@@ -155,6 +155,127 @@ check "example profile: look-alike of the protected domain" \
 "$vigie" scan --no-progress "$tmp/all.mbox" > "$tmp/mbox.jsonl"
 check "mbox split" test "$(wc -l < "$tmp/mbox.jsonl")" -eq "$(ls "$examples" | wc -l)"
 check "mbox labels" grep -q 'all.mbox:2' "$tmp/mbox.jsonl"
+# The messages of one mbox are scanned in parallel and still printed in file order.
+check "mbox with -j 2: file order" py '
+import json, subprocess, sys
+out = subprocess.run([sys.argv[1], "scan", "--quiet", "-j", "2", sys.argv[2]], capture_output=True, check=True).stdout
+labels = [json.loads(line)["file"].rsplit(":", 1)[1] for line in out.splitlines()]
+assert labels == [str(i + 1) for i in range(len(labels))] and len(labels) > 1, labels
+' "$vigie" "$tmp/all.mbox"
+
+# parse on an mbox: every message, each under its label; --message N picks one.
+"$vigie" parse "$tmp/all.mbox" > "$tmp/parse-mbox.txt"; rc=$?
+check "parse mbox: exit 0" test "$rc" -eq 0
+check "parse mbox: every message shown" test "$(grep -c '^Subject:' "$tmp/parse-mbox.txt")" -eq "$(ls "$examples" | wc -l)"
+check "parse mbox: labelled" grep -q "^File:       $tmp/all.mbox:2$" "$tmp/parse-mbox.txt"
+"$vigie" parse --json "$tmp/all.mbox" | py '
+import json, sys
+text, docs, at = sys.stdin.read(), [], 0
+decoder = json.JSONDecoder()
+while text[at:].strip():
+    doc, at = decoder.raw_decode(text, at + len(text[at:]) - len(text[at:].lstrip()))
+    docs.append(doc)
+assert [d["file"].rsplit(":", 1)[1] for d in docs] == [str(i + 1) for i in range(len(docs))], docs
+print(len(docs))' > "$tmp/parse-mbox-count"
+check "parse --json mbox: one object per message" test "$(cat "$tmp/parse-mbox-count")" -eq "$(ls "$examples" | wc -l)"
+"$vigie" parse --message 2 "$tmp/all.mbox" > "$tmp/parse-2.txt"
+check "parse --message 2: one message" test "$(grep -c '^Subject:' "$tmp/parse-2.txt")" -eq 1
+check "parse --message 2: the second" grep -q "^File:       $tmp/all.mbox:2$" "$tmp/parse-2.txt"
+"$vigie" parse --message 9 "$tmp/all.mbox" > /dev/null 2> "$tmp/parse-err"; rc=$?
+check "parse --message past the end: exit 2" test "$rc" -eq 2
+check "parse --message past the end: said" grep -q "holds $(ls "$examples" | wc -l) messages: there is no message 9" "$tmp/parse-err"
+
+# Repeatable options take one value each: the paths after them are inputs, not recipients or
+# DNS servers (no lookup happens: the inputs do not exist).
+"$vigie" scan --no-progress --rcpt archives@prefecture-exemple.gouv.fr "$examples/benign.eml" "$examples/malformed.eml" > "$tmp/rcpt.jsonl"; rc=$?
+check "--rcpt then two paths: exit 0" test "$rc" -eq 0
+check "--rcpt then two paths: both scanned" test "$(wc -l < "$tmp/rcpt.jsonl")" -eq 2
+"$vigie" scan --no-progress --dns-server 192.0.2.53 "$tmp/no-such-1.eml" "$tmp/no-such-2.eml" > /dev/null 2> "$tmp/dnserr"; rc=$?
+check "--dns-server then two paths: both are inputs" \
+  test "$(grep -c "no-such-[12].eml: No such file" "$tmp/dnserr")" -eq 2
+check "--dns-server then two paths: exit 1 (unreadable inputs)" test "$rc" -eq 1
+"$vigie" scan --client-ip 999.1.1.1 "$examples/benign.eml" > "$tmp/out" 2> "$tmp/iperr"; rc=$?
+check "--client-ip not an address: exit 2" test "$rc" -eq 2
+check "--client-ip not an address: said" grep -q "999.1.1.1' is not an IPv4 or IPv6 address" "$tmp/iperr"
+check "--client-ip not an address: nothing scanned" test ! -s "$tmp/out"
+check "--client-ip IPv6 accepted" test "$(spf_of --client-ip 2001:db8::25 "$examples/benign.eml")" = "none "
+
+# Symbolic links: a loop back to a parent and a second name for a file scan nothing twice.
+mkdir -p "$tmp/linked/sub"
+cp "$examples/benign.eml" "$tmp/linked/a.eml"
+ln -s .. "$tmp/linked/sub/loop"
+ln -s ../a.eml "$tmp/linked/sub/again.eml"
+"$vigie" scan --no-progress "$tmp/linked" > "$tmp/linked.jsonl" 2> "$tmp/linkerr"; rc=$?
+check "symlink loop: exit 0" test "$rc" -eq 0
+check "symlink loop: the file scanned once" test "$(wc -l < "$tmp/linked.jsonl")" -eq 1
+check "symlink loop: nothing said but the summary" test "$(grep -vc '^vigie: 1 message in 1 file, 0 errors' "$tmp/linkerr")" -eq 0
+
+# Every run ends with a summary on stderr; --quiet leaves it out.
+"$vigie" scan --config "$src/config/ministere.example.toml" "$examples" "$tmp/does-not-exist" > /dev/null 2> "$tmp/summary"
+check "summary: counts, errors, rate and actions" \
+  grep -qE "^vigie: $(ls "$examples" | wc -l) messages in $(ls "$examples" | wc -l) files, 1 error, [0-9.]+ s \([0-9.]+ messages/s\): [0-9]+ accept, [0-9]+ tag, [0-9]+ warn, [0-9]+ quarantine, [0-9]+ reject$" "$tmp/summary"
+"$vigie" scan --quiet "$examples/benign.eml" > /dev/null 2> "$tmp/summary"
+check "--quiet: no summary" test ! -s "$tmp/summary"
+
+# On a terminal (a pseudo-terminal from script(1)) the progress line is drawn at once and cleared
+# (carriage return, erase line) before each record and before the summary, so no record or
+# message starts in the middle of it.
+script -qefc "'$vigie' scan --format text -j 2 '$examples'" /dev/null > "$tmp/tty.txt" < /dev/null
+  check "terminal: progress line, then cleared before output" py '
+import re, sys
+out = open(sys.argv[1], "rb").read().replace(b"\r\n", b"\n")
+assert re.search(rb"0 messages, 0/\d+ files", out), out[:300]
+# What each line shows once the terminal has acted on "\r ESC[K" (back to the start, erase).
+visible = [line.rsplit(b"\r\x1b[K", 1)[-1] for line in out.split(b"\n")]
+left = [v for v in visible if re.search(rb"\d+ messages?, \d+/\d+ files?", v)]
+assert not left, left  # a progress line never stays under a record or a message
+records = [v for v in visible if v.startswith(sys.argv[2].encode())]
+assert len(records) == int(sys.argv[3]), (len(records), visible)
+summary = [v for v in visible if b" messages in " in v]
+assert len(summary) == 1 and summary[0].startswith(b"vigie: "), summary
+ ' "$tmp/tty.txt" "$examples/" "$(ls "$examples" | wc -l)"
+
+# Attacker-chosen text never reaches the terminal raw: escape sequences (OSC retitle, SGR colour,
+# erase screen), C1 controls and bidi overrides in the Subject, display name, link text, file name
+# and even the path are shown as \x1b, \u009b, \u202e.
+mkdir -p "$tmp/hostile"
+py '
+import base64, sys
+def word(text):
+    return "=?utf-8?b?" + base64.b64encode(text.encode()).decode() + "?="
+subject = "\x1b]0;pwned\x07Facture \x1b[31mURGENT\x1b[0m \u202efdp.exe \u009b31m"
+name = word("Service\x1b[8m RH")
+message = (
+    f"From: \"{name}\" <rh@interieur-gouv.fr.example>\n"
+    f"To: agent@interieur.gouv.fr\nSubject: {word(subject)}\nMIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=\"b\"\n\n"
+    "--b\nContent-Type: text/html; charset=utf-8\n\n"
+    "<p>Votre mot de passe expire. <a href=\"https://interieur-gouv.fr.example/login\">Cliquez\x1b[2J ici</a></p>\n"
+    "--b\nContent-Type: application/octet-stream\n"
+    "Content-Disposition: attachment; filename*=utf-8\x27\x27fact%1B%5B31m%E2%80%AEfdp.exe\n"
+    "Content-Transfer-Encoding: base64\n\nTVqQAAMAAAAEAAAA\n--b--\n")
+open(sys.argv[1] + "/hostile/evil\x1b[31m.eml", "w").write(message)
+' "$tmp"
+hostile=$(printf '%s/hostile/evil\033[31m.eml' "$tmp")
+"$vigie" scan --format text --explain --config "$src/config/ministere.example.toml" "$hostile" > "$tmp/hostile-scan.txt" 2> "$tmp/hostile-scan.err"
+"$vigie" scan --format text "$tmp/hostile" "$(printf '%s/gone\033]0;x\007.eml' "$tmp")" > /dev/null 2> "$tmp/hostile-missing.err"
+"$vigie" parse "$hostile" > "$tmp/hostile-parse.txt"
+script -qefc "'$vigie' scan --format text '$tmp/hostile'" /dev/null > "$tmp/hostile-tty.txt" < /dev/null
+check "hostile text: no control character reaches the terminal" py '
+import re, sys
+for path in sys.argv[1:]:
+    data = open(path, "rb").read()
+    if path.endswith("tty.txt"):   # vigie draws its own progress line there
+        data = data.replace(b"\r\x1b[K", b"").replace(b"\r\n", b"\n")
+    bad = re.findall(rb"[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]|\xd8\x9c", data)
+    assert not bad, (path, bad[:5])
+' "$tmp/hostile-scan.txt" "$tmp/hostile-scan.err" "$tmp/hostile-missing.err" "$tmp/hostile-parse.txt" "$tmp/hostile-tty.txt"
+check "hostile text: the subject is shown, escaped" \
+  grep -qF 'subject: \x1b]0;pwned\x07Facture \x1b[31mURGENT\x1b[0m \u202efdp.exe \u009b31m' "$tmp/hostile-scan.txt"
+check "hostile text: the path is shown, escaped" grep -qF 'hostile/evil\x1b[31m.eml' "$tmp/hostile-scan.txt"
+check "hostile text: the missing path is named, escaped" grep -qF 'gone\x1b]0;x\x07.eml' "$tmp/hostile-missing.err"
+check "hostile text: parse shows the file name, escaped" grep -qF '"fact\x1b[31m\u202efdp.exe"' "$tmp/hostile-parse.txt"
+check "hostile text: parse shows the subject, escaped" grep -qF 'Subject:    \x1b]0;pwned' "$tmp/hostile-parse.txt"
 
 # Errors: unreadable path → exit 1 with the path named; usage → exit 2; bad config → exit 2.
 "$vigie" scan --no-progress "$tmp/does-not-exist" "$examples/benign.eml" > "$tmp/out" 2> "$tmp/err"; rc=$?
@@ -173,7 +294,7 @@ check "config check ok" "$vigie" config check "$tmp/good.toml"
 # Sender history across runs: the first scan meets the sender for the first time, a second run
 # with the same history file knows it; a corrupt history stops the scan before it starts.
 printf '[organisation]\nprotected_domains = ["prefecture-exemple.gouv.fr"]\n[history]\npath = "history.db"\n' > "$tmp/history.toml"
-first_contacts() { "$vigie" scan --no-progress --config "$tmp/history.toml" "$@" "$examples/benign.eml" | py 'import json,sys; print(sum(f["id"] == "FIRST_CONTACT" for f in json.load(sys.stdin)["findings"]))'; }
+first_contacts() { "$vigie" scan --quiet --config "$tmp/history.toml" "$@" "$examples/benign.eml" | py 'import json,sys; print(sum(f["id"] == "FIRST_CONTACT" for f in json.load(sys.stdin)["findings"]))'; }
 check "history: first run is a first contact" test "$(first_contacts)" = 1
 check "history: second run knows the sender" test "$(first_contacts)" = 0
 check "history: file beside the config" test -s "$tmp/history.db"
@@ -221,7 +342,7 @@ check "model header" test "$(head -1 "$tmp/model.txt")" = "# vigie content model
 "$vigie" config check "$tmp/classifier.toml" > "$tmp/clsout" 2> "$tmp/clserr"
 check "classifier: config check reports the training" grep -q "60 reported phishing and 60 legitimate messages learned" "$tmp/clsout"
 check "classifier: no warning once trained" test ! -s "$tmp/clserr"
-content_of() { "$vigie" scan --config "$tmp/classifier.toml" "$1" | py 'import json,sys; r=json.load(sys.stdin); print(r["verdict"]["action"], sorted(f["id"] for f in r["findings"] if f["analyzer"] == "content_classifier"))'; }
+content_of() { "$vigie" scan --quiet --config "$tmp/classifier.toml" "$1" | py 'import json,sys; r=json.load(sys.stdin); print(r["verdict"]["action"], sorted(f["id"] for f in r["findings"] if f["analyzer"] == "content_classifier"))'; }
 check "classifier: new scam flagged" test "$(content_of "$tmp/learn/new-scam.eml")" = "tag ['CONTENT_RESEMBLES_REPORTED_PHISHING']"
 check "classifier: new work mail accepted" test "$(content_of "$tmp/learn/new-work.eml")" = "accept []"
 cp "$tmp/model.txt" "$tmp/model.before"

@@ -7,7 +7,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <set>
 #include <system_error>
+#include <utility>
+
+#include <sys/stat.h>
 
 namespace vigie::service {
 namespace fs = std::filesystem;
@@ -18,9 +23,38 @@ bool is_maildir(const fs::path& dir) {
   return fs::is_directory(dir / "cur", ec) && fs::is_directory(dir / "new", ec);
 }
 
-void walk(const fs::path& dir, std::vector<InputFile>& out, std::vector<std::string>& errors,
-          int depth) {
-  // Symlink loops and absurd trees: directories are followed to a fixed depth only.
+// What the walk has already taken, by file identity rather than by path: through symbolic links
+// (a link back to a parent directory, two links to one folder) or hard links the same directory
+// or file can be reached under many names, and each is read once, under the first name met in
+// the sorted walk.
+class Visited {
+ public:
+  // False when the file or directory was already taken.
+  bool take(const struct stat& status) { return seen_.insert({status.st_dev, status.st_ino}).second; }
+
+ private:
+  std::set<std::pair<dev_t, ino_t>> seen_;
+};
+
+// The status of what `path` names, links followed; nullopt when it cannot be read (a dangling link).
+std::optional<struct stat> status_of(const fs::path& path, std::string* error = nullptr) {
+  struct stat status {};
+  if (::stat(path.c_str(), &status) != 0) {
+    if (error) *error = std::strerror(errno);
+    return std::nullopt;
+  }
+  return status;
+}
+
+InputFile input_file(const fs::path& path, const struct stat& status) {
+  InputFile file{path.string()};
+  if (S_ISREG(status.st_mode)) file.size = static_cast<std::uint64_t>(status.st_size);
+  return file;
+}
+
+void walk(const fs::path& dir, Visited& visited, std::vector<InputFile>& out,
+          std::vector<std::string>& errors, int depth) {
+  // Links cannot make a loop (a directory is entered once); this bounds trees that are truly deep.
   constexpr int kMaxDepth = 64;
   if (depth > kMaxDepth) {
     errors.push_back(dir.string() + ": directory nesting deeper than 64, not followed");
@@ -45,14 +79,16 @@ void walk(const fs::path& dir, std::vector<InputFile>& out, std::vector<std::str
             [](const auto& a, const auto& b) { return a.path() < b.path(); });
   for (const fs::directory_entry& entry : entries) {
     const std::string name = entry.path().filename().string();
-    if (entry.is_directory(ec)) {
+    const std::optional<struct stat> status = status_of(entry.path());
+    if (!status) continue;  // a dangling link names nothing to read
+    if (S_ISDIR(status->st_mode)) {
       // In a Maildir, tmp/ holds messages still being written; Maildir++ subfolders start with '.'.
       if (maildir && name == "tmp") continue;
-      walk(entry.path(), out, errors, depth + 1);
-    } else if (entry.is_regular_file(ec)) {
+      if (visited.take(*status)) walk(entry.path(), visited, out, errors, depth + 1);
+    } else if (S_ISREG(status->st_mode)) {
       // Maildir top-level files (dovecot indexes, subscriptions) are not messages.
       if (maildir) continue;
-      out.push_back(InputFile{entry.path().string()});
+      if (visited.take(*status)) out.push_back(input_file(entry.path(), *status));
     }
   }
 }
@@ -91,7 +127,7 @@ std::size_t split_mbox(std::istream& in, const std::string& path, std::uint64_t 
     if (!started) return;
     ++count;
     on_message(InputMessage{path + ":" + std::to_string(count),
-                            std::make_shared<const std::string>(std::move(current))});
+                            std::make_shared<const std::string>(std::move(current)), count});
     current.clear();
   };
   // Keep max_bytes + 1 so that the parser records an oversized message as too large.
@@ -128,19 +164,22 @@ std::size_t split_mbox(std::istream& in, const std::string& path, std::uint64_t 
 std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths,
                                       std::vector<std::string>& errors) {
   std::vector<InputFile> out;
+  Visited visited;
   for (const std::string& p : paths) {
     if (p == "-") {
       out.push_back(InputFile{p});
       continue;
     }
-    std::error_code ec;
-    const fs::file_status status = fs::status(p, ec);
-    if (ec || !fs::exists(status)) {
-      errors.push_back(p + ": " + (ec ? ec.message() : "no such file or directory"));
-    } else if (fs::is_directory(status)) {
-      walk(p, out, errors, 0);
+    std::string error;
+    const std::optional<struct stat> status = status_of(p, &error);
+    if (!status) {
+      errors.push_back(p + ": " + error);
+    } else if (!visited.take(*status)) {
+      continue;  // named twice, or inside a directory already named
+    } else if (S_ISDIR(status->st_mode)) {
+      walk(p, visited, out, errors, 0);
     } else {
-      out.push_back(InputFile{p});
+      out.push_back(input_file(p, *status));
     }
   }
   return out;
@@ -178,7 +217,7 @@ Result<std::size_t> read_messages(const InputFile& input, std::uint64_t max_mess
     bytes->resize(old + static_cast<std::size_t>(in->gcount()));
   }
   if (in->bad()) return fail(Error::io(input.path + ": read error"));
-  on_message(InputMessage{input.path, std::move(bytes)});
+  on_message(InputMessage{input.path, std::move(bytes), 0});
   return std::size_t{1};
 }
 

@@ -1,13 +1,16 @@
 // Intake for archives: turns command-line paths into messages. Owns the walk of directories
 // (recursive; Maildir folders read through cur/ and new/ only, tmp/ skipped as it holds messages
-// still being delivered), mbox splitting (mboxrd ">From " unescaping) and stdin ("-").
+// still being delivered; symbolic links followed, but every file and directory taken once, by
+// identity, so links can neither loop nor scan a file twice), mbox splitting (mboxrd ">From " unescaping) and stdin ("-").
 // Messages are read one at a time so an archive of any size is scanned in bounded memory; a
 // message over max_message_bytes is kept up to the limit (plus one byte, so the parser records it
 // as too large) and the rest skipped, never silently dropped.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,15 +20,18 @@ namespace vigie::service {
 
 struct InputFile {
   std::string path;  // "-" for standard input
+  std::optional<std::uint64_t> size{};  // bytes of a regular file when collected; unknown for stdin
 };
 
 struct InputMessage {
   std::string label;  // path, or path:N for the N-th message (1-based) of an mbox
   std::shared_ptr<const std::string> bytes;
+  std::size_t mbox_position = 0;  // N for the N-th message of an mbox; 0 for a one-message file
 };
 
-// Expands paths into the files to read, in a stable (sorted) order. Paths that cannot be read are
-// reported in `errors` as "path: reason" and skipped.
+// Expands paths into the files to read, in a stable (sorted) order. A file or directory reached
+// again (named twice, through a symbolic or hard link, or by a link loop) is skipped. Paths that
+// cannot be read are reported in `errors` as "path: reason" and skipped.
 std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths,
                                       std::vector<std::string>& errors);
 

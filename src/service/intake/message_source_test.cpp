@@ -45,6 +45,37 @@ TEST_F(MessageSourceTest, WalksDirectoriesSortedAndSkipsMaildirTmp) {
   EXPECT_EQ(names, (std::vector<std::string>{"a/a.eml", "b.eml", "box/cur/1", "box/new/2"}));
 }
 
+TEST_F(MessageSourceTest, LinkLoopIsWalkedOnce) {
+  write("mail/a.eml", "Subject: a\n\na\n");
+  write("mail/sub/b.eml", "Subject: b\n\nb\n");
+  fs::create_directory_symlink(root_ / "mail", root_ / "mail/sub/loop");  // back to a parent
+  std::vector<std::string> errors;
+  const auto files = collect_inputs({(root_ / "mail").string()}, errors);
+  EXPECT_EQ(errors, std::vector<std::string>{});
+  std::vector<std::string> names;
+  for (const auto& f : files) names.push_back(fs::path(f.path).lexically_relative(root_).string());
+  EXPECT_EQ(names, (std::vector<std::string>{"mail/a.eml", "mail/sub/b.eml"}));
+}
+
+TEST_F(MessageSourceTest, FileOrDirectoryWithSeveralNamesIsTakenOnce) {
+  write("mail/a.eml", "Subject: a\n\na\n");
+  write("mail/sub/b.eml", "Subject: b\n\nb\n");
+  fs::create_directory_symlink(root_ / "mail/sub", root_ / "mail/again");  // a second name for sub/
+  fs::create_symlink(root_ / "mail/a.eml", root_ / "mail/z-link.eml");     // a second name for a.eml
+  fs::create_hard_link(root_ / "mail/sub/b.eml", root_ / "mail/hard.eml");
+  fs::create_symlink(root_ / "nowhere", root_ / "mail/dangling.eml");
+  std::vector<std::string> errors;
+  // The file is also named on its own, after the directory that holds it.
+  const auto files = collect_inputs({(root_ / "mail").string(), (root_ / "mail/a.eml").string()}, errors);
+  EXPECT_EQ(errors, std::vector<std::string>{});
+  std::vector<std::string> names;
+  for (const auto& f : files) names.push_back(fs::path(f.path).lexically_relative(root_).string());
+  // Each under the first name the sorted walk meets: "again" sorts before "hard.eml" and "sub".
+  EXPECT_EQ(names, (std::vector<std::string>{"mail/a.eml", "mail/again/b.eml"}));
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0].size, std::uint64_t{14});
+}
+
 TEST_F(MessageSourceTest, MissingPathIsReported) {
   std::vector<std::string> errors;
   const auto files = collect_inputs({(root_ / "nope").string()}, errors);
