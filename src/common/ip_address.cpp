@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace vigie {
@@ -113,6 +114,45 @@ bool IpNetwork::contains(const IpAddress& ip) const {
   const IpAddress plain = ip.unmapped();
   if (plain.family != address.family) return false;
   return plain.in_network(address, prefix_length);
+}
+
+Result<IpEndpoint> IpEndpoint::parse(std::string_view text, std::uint16_t default_port) {
+  const auto bad = [&](std::string_view why) {
+    return fail(Error::invalid_argument("'" + std::string(text) + "': " + std::string(why) +
+                                        " (expected IP or IP:PORT, IPv6 as [IP]:PORT)"));
+  };
+  std::string_view host = text;
+  std::string_view port;
+  if (!text.empty() && text.front() == '[') {
+    const std::size_t close = text.find(']');
+    if (close == std::string_view::npos) return bad("missing ']'");
+    host = text.substr(1, close - 1);
+    const std::string_view rest = text.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':') return bad("unexpected text after ']'");
+      port = rest.substr(1);
+      if (port.empty()) return bad("empty port");
+    }
+  } else if (std::count(text.begin(), text.end(), ':') == 1) {
+    const std::size_t colon = text.find(':');
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+    if (port.empty()) return bad("empty port");
+  }
+  const std::optional<IpAddress> ip = IpAddress::parse(host);
+  if (!ip) return bad("not an IPv4 or IPv6 address");
+  IpEndpoint out{*ip, default_port};
+  if (!port.empty()) {
+    unsigned long number = 0;
+    if (port.size() > 5) return bad("port is not a number 1-65535");
+    for (char c : port) {
+      if (c < '0' || c > '9') return bad("port is not a number 1-65535");
+      number = number * 10 + static_cast<unsigned long>(c - '0');
+    }
+    if (number == 0 || number > 65535) return bad("port is not a number 1-65535");
+    out.port = static_cast<std::uint16_t>(number);
+  }
+  return out;
 }
 
 }  // namespace vigie

@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "vigie/result.h"
+
 namespace vigie {
 
 enum class IpFamily : std::uint8_t { kV4, kV6 };
@@ -47,6 +49,16 @@ struct IpNetwork {
   static std::optional<IpNetwork> parse(std::string_view text);
   // IPv4-mapped IPv6 addresses are compared as IPv4.
   bool contains(const IpAddress& ip) const;
+};
+
+// An address and a port, as a DNS forwarder is given: "192.0.2.1", "192.0.2.1:5353",
+// "2001:db8::1", "[2001:db8::1]:5353".
+struct IpEndpoint {
+  IpAddress address;
+  std::uint16_t port = 0;
+
+  // `default_port` when the text names none. Errors quote the text and say what is expected.
+  static Result<IpEndpoint> parse(std::string_view text, std::uint16_t default_port);
 };
 
 }  // namespace vigie

@@ -38,5 +38,26 @@ TEST(DnsIpAddressTest, PrefixMatching) {
   EXPECT_TRUE(v6.in_network(*IpAddress::parse("cafe:babe::"), 32));
 }
 
+TEST(IpEndpointTest, AcceptsTheDocumentedForms) {
+  const auto form = [](const char* text) {
+    const auto e = IpEndpoint::parse(text, 53);
+    return e ? e->address.to_string() + "@" + std::to_string(e->port) : "error: " + e.error().message;
+  };
+  EXPECT_EQ(form("192.0.2.1"), "192.0.2.1@53");
+  EXPECT_EQ(form("127.0.0.1:5353"), "127.0.0.1@5353");
+  EXPECT_EQ(form("2001:DB8::1"), "2001:db8::1@53");
+  EXPECT_EQ(form("[::1]:8053"), "::1@8053");
+}
+
+TEST(IpEndpointTest, RejectsWithAClearMessage) {
+  for (const char* bad : {"", "dns.example", "192.0.2.1:", "192.0.2.1:0", "192.0.2.1:65536",
+                          "192.0.2.1:53x", "[::1", "[::1]53", "[192.0.2.300]:53", "1.2.3:53"}) {
+    const auto parsed = IpEndpoint::parse(bad, 53);
+    ASSERT_FALSE(parsed) << bad;
+    EXPECT_NE(parsed.error().message.find("expected IP or IP:PORT"), std::string::npos) << parsed.error().message;
+    EXPECT_NE(parsed.error().message.find(std::string("'") + bad + "'"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace vigie

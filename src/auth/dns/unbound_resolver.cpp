@@ -325,57 +325,16 @@ std::string describe(int rc) { return ub_strerror(rc); }
 
 }  // namespace
 
-std::string ServerAddress::unbound_form() const { return ip + "@" + std::to_string(port); }
 
-Result<ServerAddress> parse_server_address(std::string_view text) {
-  const auto bad = [&](std::string_view why) {
-    return fail(Error::invalid_argument("DNS server '" + std::string(text) + "': " +
-                                        std::string(why) +
-                                        " (expected IP or IP:PORT, IPv6 as [IP]:PORT)"));
-  };
-  std::string_view host = text;
-  std::string_view port;
-  if (!text.empty() && text.front() == '[') {
-    const std::size_t close = text.find(']');
-    if (close == std::string_view::npos) return bad("missing ']'");
-    host = text.substr(1, close - 1);
-    const std::string_view rest = text.substr(close + 1);
-    if (!rest.empty()) {
-      if (rest.front() != ':') return bad("unexpected text after ']'");
-      port = rest.substr(1);
-      if (port.empty()) return bad("empty port");
-    }
-  } else if (std::count(text.begin(), text.end(), ':') == 1) {
-    const std::size_t colon = text.find(':');
-    host = text.substr(0, colon);
-    port = text.substr(colon + 1);
-    if (port.empty()) return bad("empty port");
-  }
-  const std::optional<IpAddress> ip = IpAddress::parse(host);
-  if (!ip) return bad("not an IPv4 or IPv6 address");
-  ServerAddress out;
-  out.ip = ip->to_string();
-  if (!port.empty()) {
-    unsigned long number = 0;
-    if (port.size() > 5) return bad("port is not a number 1-65535");
-    for (char c : port) {
-      if (c < '0' || c > '9') return bad("port is not a number 1-65535");
-      number = number * 10 + static_cast<unsigned long>(c - '0');
-    }
-    if (number == 0 || number > 65535) return bad("port is not a number 1-65535");
-    out.port = static_cast<std::uint16_t>(number);
-  }
-  return out;
-}
 
 Result<std::unique_ptr<UnboundResolver>> UnboundResolver::create(const UnboundOptions& options) {
   if (options.timeout.count() <= 0) {
     return fail(Error::invalid_argument("DNS timeout must be greater than zero"));
   }
-  std::vector<ServerAddress> servers;
+  std::vector<IpEndpoint> servers;
   for (const std::string& text : options.servers) {
-    auto server = parse_server_address(text);
-    if (!server) return fail(std::move(server.error()));
+    auto server = IpEndpoint::parse(text, 53);
+    if (!server) return fail(Error::invalid_argument("DNS server " + server.error().message));
     servers.push_back(std::move(*server));
   }
   auto impl = std::make_unique<Impl>();
@@ -429,9 +388,11 @@ Result<std::unique_ptr<UnboundResolver>> UnboundResolver::create(const UnboundOp
       return fail(Error::io(options.hosts_file + ": cannot use it for DNS: " + describe(rc)));
     }
   } else {
-    for (const ServerAddress& server : servers) {
-      if (const int rc = ub_ctx_set_fwd(ctx, server.unbound_form().c_str()); rc != 0) {
-        return fail(Error::config("DNS server " + server.unbound_form() + ": " + describe(rc)));
+    for (const IpEndpoint& server : servers) {
+      // libunbound's form for a forwarder: "IP@PORT".
+      const std::string forwarder = server.address.to_string() + "@" + std::to_string(server.port);
+      if (const int rc = ub_ctx_set_fwd(ctx, forwarder.c_str()); rc != 0) {
+        return fail(Error::config("DNS server " + forwarder + ": " + describe(rc)));
       }
     }
   }

@@ -61,17 +61,6 @@ struct UnboundOptions {
   std::string hosts_file = "/etc/hosts";
 };
 
-// A forwarder as given on the command line or in the configuration.
-struct ServerAddress {
-  std::string ip;          // textual, as inet_ntop prints it
-  std::uint16_t port = 53;
-  // libunbound's form for ub_ctx_set_fwd(): "IP@PORT".
-  std::string unbound_form() const;
-};
-
-// "192.0.2.1", "192.0.2.1:5353", "2001:db8::1", "[2001:db8::1]:5353". Errors say what is expected.
-Result<ServerAddress> parse_server_address(std::string_view text);
-
 class UnboundResolver final : public Resolver {
  public:
   // Most records one answer may hold; beyond it the answer is kTempError rather than a silent cut.

@@ -25,32 +25,6 @@ namespace {
 using namespace std::chrono_literals;
 using Bytes = std::vector<std::uint8_t>;
 
-TEST(ServerAddressTest, AcceptsTheDocumentedForms) {
-  auto v4 = parse_server_address("192.0.2.1");
-  ASSERT_TRUE(v4);
-  EXPECT_EQ(v4->unbound_form(), "192.0.2.1@53");
-  auto v4_port = parse_server_address("127.0.0.1:5353");
-  ASSERT_TRUE(v4_port);
-  EXPECT_EQ(v4_port->unbound_form(), "127.0.0.1@5353");
-  auto v6 = parse_server_address("2001:DB8::1");
-  ASSERT_TRUE(v6);
-  EXPECT_EQ(v6->unbound_form(), "2001:db8::1@53");
-  auto v6_port = parse_server_address("[::1]:8053");
-  ASSERT_TRUE(v6_port);
-  EXPECT_EQ(v6_port->unbound_form(), "::1@8053");
-}
-
-TEST(ServerAddressTest, RejectsWithAClearMessage) {
-  for (const char* bad : {"", "dns.example", "192.0.2.1:", "192.0.2.1:0", "192.0.2.1:65536",
-                          "192.0.2.1:53x", "[::1", "[::1]53", "[192.0.2.300]:53", "1.2.3:53"}) {
-    const auto parsed = parse_server_address(bad);
-    ASSERT_FALSE(parsed) << bad;
-    EXPECT_NE(parsed.error().message.find("expected IP or IP:PORT"), std::string::npos)
-        << parsed.error().message;
-    EXPECT_NE(parsed.error().message.find(std::string("'") + bad + "'"), std::string::npos);
-  }
-}
-
 TEST(UnboundResolverTest, ConfigurationErrorsAreResults) {
   UnboundOptions bad_server;
   bad_server.servers = {"127.0.0.1", "not-an-ip"};
