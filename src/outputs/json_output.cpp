@@ -1,6 +1,8 @@
 // Scan and parse JSON renderers.
 #include "outputs/json_output.h"
 
+#include <cmath>
+
 #include "parse/headers/header_grammar.h"
 
 namespace vigie::outputs {
@@ -108,6 +110,10 @@ json objects_json(const ObjectTree& objects) {
   return out;
 }
 
+// Scores are sums of decimal weights: 2.7 + 8.0 is 10.700000000000001 in binary. Printed to the
+// thousandth they read as the catalog's weights do; nothing finer carries meaning.
+double printable_score(double score) { return std::round(score * 1000.0) / 1000.0; }
+
 }  // namespace
 
 std::string evidence_place(const ObjectTree& objects, const Evidence& evidence) {
@@ -190,7 +196,7 @@ json scan_to_json(const ScanResult& result, std::string_view label) {
     }
     findings.push_back({{"id", f.id},
                         {"analyzer", f.analyzer},
-                        {"score", f.score},
+                        {"score", printable_score(f.score)},
                         {"confidence", f.confidence},
                         {"attack", f.attack},
                         {"evidence", std::move(evidence)},
@@ -209,7 +215,7 @@ json scan_to_json(const ScanResult& result, std::string_view label) {
   }
   j["not_examined"] = std::move(not_examined);
   j["verdict"] = {{"action", action_name(result.verdict.action)},
-                  {"score", result.verdict.score},
+                  {"score", printable_score(result.verdict.score)},
                   {"complete", result.verdict.complete},
                   {"reasons", result.verdict.reasons},
                   {"banner", {{"en", result.verdict.banner.en}, {"fr", result.verdict.banner.fr}}}};

@@ -140,6 +140,21 @@ printf 'example.com:\n  - BOGUS: 1\n' > "$tmp/badzone.yaml"
 check "bad zone: exit 2" test "$rc" -eq 2
 check "bad zone: file:line" grep -q "badzone.yaml:2" "$tmp/zoneerr"
 
+# A public suffix or an IP address as one of our domains is refused (issue 12: gouv.fr as a partner
+# made every domain under it one, look-alikes included).
+printf '[organisation]\nprotected_domains = ["interieur.gouv.fr"]\npartner_domains = ["gouv.fr", "192.0.2.1"]\n' > "$tmp/suffix.toml"
+"$vigie" config check "$tmp/suffix.toml" > /dev/null 2> "$tmp/suffixerr"; rc=$?
+check "IP address partner: exit 2" test "$rc" -eq 2
+check "IP address partner: located" grep -q "suffix.toml:3:.*partner_domains: '192.0.2.1' is an IP address" "$tmp/suffixerr"
+printf '[organisation]\nprotected_domains = ["interieur.gouv.fr"]\npartner_domains = ["gouv.fr"]\n' > "$tmp/suffix.toml"
+"$vigie" config check "$tmp/suffix.toml" > /dev/null 2> "$tmp/suffixerr"; rc=$?
+check "public suffix partner: exit 2" test "$rc" -eq 2
+check "public suffix partner: said" grep -q "partner_domains: 'gouv.fr' is a public suffix" "$tmp/suffixerr"
+# With the example profile, a Cyrillic look-alike under gouv.fr is no partner.
+printf 'From: Service RH <rh@int\xd0\xb5rieur.gouv.fr>\nTo: agent@interieur.gouv.fr\nSubject: Mot de passe\n\nBonjour\n' > "$tmp/cyrillic.eml"
+"$vigie" scan --no-progress -q --config "$src/config/ministere.example.toml" "$tmp/cyrillic.eml" > "$tmp/cyrillic.jsonl"
+check "example profile: Cyrillic look-alike under gouv.fr found" grep -q "LOOKALIKE_ORGANISATION_DOMAIN\|CONFUSABLE_DOMAIN" "$tmp/cyrillic.jsonl"
+
 # The example organisation profile is valid and changes nothing for benign mail.
 "$vigie" config check "$src/config/ministere.example.toml" > /dev/null 2>&1; rc=$?
 check "example configuration is valid" test "$rc" -eq 0
@@ -359,9 +374,9 @@ printf '# vigie content model v1 phish_messages=60 ham_messages=60\ncasino\t61\t
 check "broken model: scan exit 2" test "$rc" -eq 2
 check "broken model: file:line" grep -q "model.txt:2: a token cannot appear" "$tmp/clserr"
 
-# Golden parse output: `vigie parse --json` of every example against tests/golden/expected/.
+# Golden parse output: `vigie parse --json` of every example against tests/golden/parse/.
 # A mismatch leaves NAME.json.failed beside the expected file; VIGIE_UPDATE_GOLDEN=1 rewrites them.
-golden=$src/tests/golden/expected
+golden=$src/tests/golden/parse
 fixtures=0
 for eml in "$examples"/*.eml; do
   name=$(basename "$eml" .eml)
