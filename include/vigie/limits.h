@@ -44,6 +44,10 @@ struct Limits {
   std::uint32_t max_expansion_ratio = 100;
 
   // --- Analyzers ---
+  // Time the object queue and the analyzers of one message may take together, from the end of
+  // authentication (DNS has its own budget, [dns] message_budget_ms); past it, the objects and
+  // analyzers not yet run are skipped and reported.
+  std::uint32_t max_analysis_ms = 5000;
   // Most distinct hosts (senders, then links in reading order, then resources) checked for
   // look-alikes per message; the cost of each is a few dozen hash lookups.
   std::uint32_t max_hosts_checked = 256;

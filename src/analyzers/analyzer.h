@@ -12,6 +12,7 @@
 // VIGIE_ANALYZER(<name>) line to src/analyzers/registry.def. See src/analyzers/parse_anomalies.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -39,6 +40,16 @@ class SharedLists;
 
 namespace vigie::analyzers {
 
+// When the analysis of one message must end: [limits] max_analysis_ms after authentication, read
+// on the injected clock. The engine checks it between analyzers and between objects, and an
+// analyzer with a long loop may check it too; what it stops is reported as a LimitCrossing, so a
+// pathological message costs bounded time and its verdict says it was not fully examined.
+struct Deadline {
+  const Clock* clock = nullptr;  // nullptr: no deadline
+  std::chrono::steady_clock::time_point at = std::chrono::steady_clock::time_point::max();
+  bool passed() const { return clock != nullptr && clock->steady_now() > at; }
+};
+
 // Read-only inputs every analyzer gets besides the message, for one scan.
 struct ScanContext {
   const Envelope& envelope;
@@ -46,6 +57,8 @@ struct ScanContext {
   const facts::MessageFacts& facts;
   const ObjectTree& objects;  // evidence names objects: objects.of_part(url.part)
   const Limits& limits;
+  const Services& services;
+  Deadline deadline;
 };
 
 // What prepare() builds an analyzer's state from, once per engine.

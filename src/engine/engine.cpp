@@ -9,6 +9,7 @@
 #include "analyzers/analyzer.h"
 #include "engine/object_queue.h"
 #include "auth/stage/authenticate.h"
+#include "common/list_file.h"
 #include "config/section.h"
 #include "facts/organisation_profile.h"
 #include "intel/sender_history/scan_contacts.h"
@@ -209,6 +210,12 @@ Engine::Engine(Config config, Services services) {
     if (state) impl->analyzers.push_back(Impl::Analyzer{analyzer, std::move(*state), *weighing});
   }
   if (!errors.empty()) {
+    // Without the shipped lists every analyzer that reads one fails on its own file: say the one
+    // cause instead.
+    if (const std::string problem = directory_problem(data_dir(cfg)); !problem.empty()) {
+      throw EngineConfigError("lists.data_dir: '" + data_dir(cfg) + "' " + problem +
+                              ": the shipped lists are read from there; set [lists] data_dir or VIGIE_DATA_DIR");
+    }
     std::string all;
     for (const std::string& e : errors) all += (all.empty() ? "" : "\n") + e;
     throw EngineConfigError(all);
@@ -228,14 +235,28 @@ ScanResult Engine::scan(std::shared_ptr<const std::string> bytes, const Envelope
   result.message->decode_all();
   result.auth = auth::authenticate(*result.message, envelope, impl.services.resolver.get(), *impl.auth_settings);
 
+  const analyzers::Deadline deadline{
+      impl.services.clock.get(),
+      impl.services.clock->steady_now() + std::chrono::milliseconds(impl.config.limits.max_analysis_ms)};
   result.objects = ObjectTree(result.message->raw());
-  engine::run_object_queue(*result.message, impl.config.limits, impl.object_analyzers, result.objects,
+  engine::run_object_queue(*result.message, impl.config.limits, deadline, impl.object_analyzers, result.objects,
                            result.findings, result.limits_reached);
   const facts::MessageFacts facts(*result.message, envelope, *impl.profile, &result.objects);
-  const analyzers::ScanContext context{envelope, result.auth, facts, result.objects, impl.config.limits};
+  const analyzers::ScanContext context{envelope,           result.auth,    facts,   result.objects,
+                                       impl.config.limits, impl.services, deadline};
+  std::string not_run;
   for (const Impl::Analyzer& analyzer : impl.analyzers) {
+    if (context.deadline.passed()) {
+      not_run += (not_run.empty() ? "" : ", ") + std::string(analyzer.descriptor->name);
+      continue;
+    }
     analyzers::run_analyzer(*analyzer.descriptor, analyzer.state.get(), analyzer.weighing, *result.message,
                             context, result.findings, result.limits_reached);
+  }
+  if (!not_run.empty()) {
+    result.limits_reached.push_back(LimitCrossing{"max_analysis_ms", "engine", impl.config.limits.max_analysis_ms + 1u,
+                                                  impl.config.limits.max_analysis_ms, kMessageObject,
+                                                  "analyzers not run, out of time: " + not_run});
   }
   report_crossings(result.limits_reached, result.findings);
   result.verdict = verdict::decide(result.findings, impl.config.policy);

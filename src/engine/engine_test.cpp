@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <fstream>
 
 namespace vigie {
@@ -34,6 +36,44 @@ TEST(EngineTest, NullBufferIsAnEmptyMessage) {
   const Engine engine{Config{}};
   const ScanResult r = engine.scan(nullptr, Envelope{});
   EXPECT_EQ(r.message->parts().size(), 1u);
+}
+
+// A clock whose steady time moves one second each time it is read: every check of the scan's
+// deadline finds a second gone.
+class SlowClock final : public Clock {
+ public:
+  std::chrono::system_clock::time_point now() const override { return std::chrono::system_clock::now(); }
+  std::chrono::steady_clock::time_point steady_now() const override {
+    return std::chrono::steady_clock::time_point(std::chrono::seconds(++seconds_));
+  }
+
+ private:
+  mutable std::atomic<std::int64_t> seconds_{0};
+};
+
+TEST(EngineLimitsTest, AnalysisOutOfTimeSkipsTheRestAndSaysWhat) {
+  Config config;
+  config.limits.max_analysis_ms = 2500;  // the deadline is read at second 2: it passes at second 5
+  Services services;
+  services.clock = std::make_shared<const SlowClock>();
+  const Engine engine{config, services};
+  const ScanResult r = engine.scan(
+      std::make_shared<const std::string>("From: a@sender.example\nSubject: hi\n\nhello\n"), Envelope{});
+  EXPECT_FALSE(r.verdict.complete);
+  ASSERT_FALSE(r.limits_reached.empty());
+  const LimitCrossing& crossing = r.limits_reached.back();
+  EXPECT_EQ(crossing.limit, "max_analysis_ms");
+  EXPECT_EQ(crossing.stage, "engine");
+  EXPECT_EQ(crossing.allowed, 2500u);
+  // The object queue and the first analyzers ran; the ones after the deadline are named.
+  EXPECT_NE(crossing.not_examined.find("links"), std::string::npos) << crossing.not_examined;
+  EXPECT_EQ(crossing.not_examined.find("parse_anomalies"), std::string::npos) << crossing.not_examined;
+
+  // With the system clock the same message is examined in full.
+  const ScanResult whole =
+      Engine{config}.scan(std::make_shared<const std::string>("From: a@sender.example\nSubject: hi\n\nhello\n"),
+                          Envelope{});
+  EXPECT_TRUE(whole.verdict.complete);
 }
 
 }  // namespace

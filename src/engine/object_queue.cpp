@@ -91,7 +91,7 @@ class Queue final : public analyzers::ObjectContext {
 
 }  // namespace
 
-void run_object_queue(const ParsedMessage& message, const Limits& limits,
+void run_object_queue(const ParsedMessage& message, const Limits& limits, const analyzers::Deadline& deadline,
                       std::span<const EnabledObjectAnalyzer> analyzers, ObjectTree& tree,
                       std::vector<Finding>& findings, std::vector<LimitCrossing>& crossings) {
   objects::add_mime_objects(message, tree);
@@ -99,6 +99,14 @@ void run_object_queue(const ParsedMessage& message, const Limits& limits,
   // The message itself is the message analyzers'; every other object, extracted ones included
   // (the tree grows while this loop runs), goes through the object analyzers.
   for (ObjectId id = 1; id < tree.size(); ++id) {
+    if (!analyzers.empty() && deadline.passed()) {
+      for (ObjectId left = id; left < tree.size(); ++left) tree.at(left).flags |= kObjectNotExamined;
+      crossings.push_back(LimitCrossing{"max_analysis_ms", "objects", limits.max_analysis_ms + 1u,
+                                        limits.max_analysis_ms, id,
+                                        std::to_string(tree.size() - id) +
+                                            " objects not examined: the analysis ran out of time"});
+      break;
+    }
     for (const EnabledObjectAnalyzer& analyzer : analyzers) {
       const Object& object = tree.at(id);
       if (!analyzer.descriptor->accepts(object)) continue;

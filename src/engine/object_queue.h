@@ -21,7 +21,9 @@ struct EnabledObjectAnalyzer {
   analyzers::Weighing weighing;
 };
 
-void run_object_queue(const ParsedMessage& message, const Limits& limits,
+// Objects not reached when `deadline` passes are flagged not examined and reported under
+// [limits] max_analysis_ms.
+void run_object_queue(const ParsedMessage& message, const Limits& limits, const analyzers::Deadline& deadline,
                       std::span<const EnabledObjectAnalyzer> analyzers, ObjectTree& tree,
                       std::vector<Finding>& findings, std::vector<LimitCrossing>& crossings);
 

@@ -6,9 +6,9 @@
 // clears the brand. Separately, a brand name written with look-alike characters ("Binаnсе" with
 // Cyrillic letters, "PayPaI") is reported whoever sent it: no brand disguises its own name.
 //
-// Per-message cost: one folding pass over the display name, subject and at most kBodyBudget bytes
-// of text, and one hash lookup per token (intel/brands/brand_names.h); nothing scales with the
-// size of the list.
+// Per-message cost: one folding pass over the display name, subject and at most [limits]
+// max_brand_text_bytes of text, and one hash lookup per token (intel/brands/brand_names.h);
+// nothing scales with the size of the list.
 #include <algorithm>
 #include <array>
 #include <map>
@@ -28,8 +28,6 @@ namespace {
 
 using verdict::FindingId;
 
-constexpr std::size_t kPartBudget = 64 * 1024;   // text read per part
-constexpr std::size_t kBodyBudget = 256 * 1024;  // text read per message
 constexpr std::size_t kEvidenceDomains = 4;
 
 // Words that surround a brand in a service's display name ("Apple Support", "Orange Service
@@ -221,13 +219,14 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
   });
 
   // --- Visible text and HTML titles ---
-  std::size_t budget = kBodyBudget;
+  std::uint64_t budget = context.limits.max_brand_text_bytes;
+  std::uint64_t unread = 0;
   const std::vector<PartId> leaves = message.leaves();
   const bool has_attachment = std::any_of(leaves.begin(), leaves.end(),
                                           [&](PartId id) { return message.part(id).is_attachment(); });
   std::map<std::uint32_t, unsigned> part_mentions;
   for (const facts::ReadableText& readable : context.facts.readable_texts()) {
-    if (readable.attachment || budget == 0) continue;
+    if (readable.attachment) continue;
     if (readable.html != nullptr) {
       text.clear();
       intel::fold_text(readable.html->title, text, 512);
@@ -241,8 +240,10 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
     }
     const std::string_view body = readable.text;
     if (body.empty()) continue;
-    const std::size_t take = std::min({body.size(), kPartBudget, budget});
+    const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(body.size(), budget));
     budget -= take;
+    unread += body.size() - take;
+    if (take == 0) continue;
     text.clear();
     intel::fold_text(body, text, take);
     part_mentions.clear();
@@ -261,6 +262,11 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
       Sighting& s = seen[brand];
       s.body_mentions = std::max(s.body_mentions, count);
     }
+  }
+  if (unread > 0) {
+    sink.limit_reached("max_brand_text_bytes", context.limits.max_brand_text_bytes + unread,
+                       context.limits.max_brand_text_bytes,
+                       std::to_string(unread) + " bytes of readable text not read for brand names");
   }
   if (seen.empty()) return;
 

@@ -197,5 +197,22 @@ TEST(BrandImpersonationConfigTest, SupplierListAndBrokenList) {
   std::remove(path.c_str());
 }
 
+TEST(BrandImpersonationLimitTest, TextBeyondTheLimitIsNotReadAndSaysSo) {
+  // A brand named only after the limit is not seen, and the run says how much text was left out.
+  const std::string raw = "From: Notifications <notice@esp-relay.example>\nSubject: notice\n\n" +
+                          std::string(3000, 'x') + "\nYour DocuSign envelope is waiting: sign with DocuSign now.\n";
+  Config config;
+  config.limits.max_brand_text_bytes = 1024;
+  const auto cut = analyzers::AnalyzerHarness("brand_impersonation", config).run(raw);
+  EXPECT_TRUE(cut.findings.empty());
+  ASSERT_EQ(cut.limits_reached.size(), 1u);
+  EXPECT_EQ(cut.limits_reached[0].limit, "max_brand_text_bytes");
+  EXPECT_EQ(cut.limits_reached[0].allowed, 1024u);
+
+  const auto whole = analyzers::AnalyzerHarness("brand_impersonation").run(raw);
+  EXPECT_FALSE(whole.findings.empty());
+  EXPECT_TRUE(whole.limits_reached.empty());
+}
+
 }  // namespace
 }  // namespace vigie

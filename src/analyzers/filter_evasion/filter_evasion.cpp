@@ -29,7 +29,6 @@ using verdict::FindingId;
 
 // Visible text examined per message for split words: the trick is used throughout a lure, so
 // the first screens show it.
-constexpr std::size_t kMaxTextBytes = 64 * 1024;
 // Split words needed in body text; in the subject or the sender's name one is enough, as no
 // mail client or editor puts invisible characters there.
 constexpr int kMinSplitWordsInBody = 3;
@@ -97,10 +96,11 @@ std::string word_excerpt(std::string_view text, int32_t start) {
 }
 
 // One pass over UTF-8 text: counts letters split by invisible characters and styled letters.
-TextScan scan_text(std::string_view text, bool soft_hyphen_counts) {
+// At most max_bytes of it ([limits] max_evasion_text_bytes): the check is per code point.
+TextScan scan_text(std::string_view text, bool soft_hyphen_counts, std::uint64_t max_bytes) {
   TextScan scan;
   const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
-  const auto length = static_cast<int32_t>(std::min(text.size(), kMaxTextBytes));
+  const auto length = static_cast<int32_t>(std::min<std::uint64_t>(text.size(), max_bytes));
   bool after_letter = false;            // the last visible code point was a letter
   bool invisible_after_letter = false;  // and invisible characters followed it
   int32_t word_start = 0;
@@ -172,11 +172,12 @@ bool is_hosting_platform(intel::LinkCategory category) {
   }
 }
 
-void check_split_and_styled(const facts::MessageFacts& facts, const Mailbox* sender,
-                            FindingSink& sink) {
+void check_split_and_styled(const facts::MessageFacts& facts, const ObjectTree& objects, const Limits& limits,
+                            const Mailbox* sender, FindingSink& sink) {
+  const std::uint64_t max_bytes = limits.max_evasion_text_bytes;
   std::vector<Evidence> split, styled;
   const auto header_scan = [&](std::string_view text, std::string location) {
-    const TextScan scan = scan_text(text, /*soft_hyphen_counts=*/true);
+    const TextScan scan = scan_text(text, /*soft_hyphen_counts=*/true, max_bytes);
     if (scan.split_words > 0) split.push_back({location, scan.first_split});
     if (scan.styled_letters >= kMinStyledLetters) {
       styled.push_back({location, utf8_prefix(text, kMaxEvidenceExcerpt * 2)});
@@ -189,18 +190,24 @@ void check_split_and_styled(const facts::MessageFacts& facts, const Mailbox* sen
   }
   int body_split_words = 0;
   std::string body_example;
-  std::string body_location;
+  ObjectId body_object = kMessageObject;
   for (const facts::ReadableText& readable : facts.readable_texts()) {
-    const TextScan scan = scan_text(readable.text, /*soft_hyphen_counts=*/false);
+    const TextScan scan = scan_text(readable.text, /*soft_hyphen_counts=*/false, max_bytes);
+    if (readable.text.size() > max_bytes) {
+      sink.limit_reached("max_evasion_text_bytes", readable.text.size(), max_bytes,
+                         std::to_string(readable.text.size() - max_bytes) +
+                             " bytes of readable text not examined for words split by invisible characters",
+                         objects.of_part(readable.part));
+    }
     body_split_words += scan.split_words;
     if (body_example.empty() && !scan.first_split.empty()) {
       body_example = scan.first_split;
-      body_location = "part:" + std::to_string(readable.part);
+      body_object = objects.of_part(readable.part);
     }
   }
   if (body_split_words >= kMinSplitWordsInBody) {
-    split.push_back({body_location, std::to_string(body_split_words) +
-                                        " words split by invisible characters, e.g. " + body_example});
+    split.push_back({body_object, "text",
+                     std::to_string(body_split_words) + " words split by invisible characters, e.g. " + body_example});
   }
   if (!split.empty()) sink.emit(FindingId::WORDS_SPLIT_BY_INVISIBLE_CHARACTERS, std::move(split));
   if (!styled.empty()) sink.emit(FindingId::STYLED_UNICODE_LETTERS, std::move(styled));
@@ -277,7 +284,8 @@ void check_sender_platform(const facts::Identity* sender, const EvasionState& st
 void analyze(const ParsedMessage& message, const ScanContext& context, const AnalyzerState* state,
              FindingSink& sink) {
   const facts::Identity* author = context.facts.author();
-  check_split_and_styled(context.facts, author == nullptr ? nullptr : &author->mailbox, sink);
+  check_split_and_styled(context.facts, context.objects, context.limits,
+                         author == nullptr ? nullptr : &author->mailbox, sink);
   check_image_only_body(context.facts, sink);
   check_recipient_in_subject(message, context, sink);
   check_sender_platform(author, static_cast<const EvasionState&>(*state), sink);

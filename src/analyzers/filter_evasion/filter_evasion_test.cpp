@@ -7,18 +7,19 @@
 #include <string>
 #include <vector>
 
-#include "vigie/engine.h"
+#include "analyzers/analyzer_harness.h"
 
 namespace vigie {
 namespace {
 
+const analyzers::AnalyzerHarness& harness() {
+  static const analyzers::AnalyzerHarness instance("filter_evasion");
+  return instance;
+}
+
 std::vector<std::string> evasion_findings(const std::string& message, Envelope envelope = {}) {
-  static const Engine engine{Config{}};
-  const ScanResult r = engine.scan(std::make_shared<const std::string>(message), envelope);
   std::vector<std::string> ids;
-  for (const Finding& f : r.findings) {
-    if (f.analyzer == "filter_evasion") ids.push_back(f.id);
-  }
+  for (const Finding& f : harness().analyze(message, {}, envelope)) ids.push_back(f.id);
   return ids;
 }
 
@@ -104,15 +105,11 @@ TEST(FilterEvasionTest, EnvelopeRecipientInSubject) {
 TEST(FilterEvasionTest, EvidenceIsCutBetweenCharacters) {
   std::string accents;
   for (int i = 0; i < 200; ++i) accents += "\xC3\xA9";  // é
-  static const Engine engine{Config{}};
-  const ScanResult r = engine.scan(
-      std::make_shared<const std::string>("From: o@x.example\nTo: paul@ministere.example\nSubject: "
-                                          "paul@ministere.example " + accents + "\n\nhello\n"),
-      Envelope{});
-  const auto it = std::find_if(r.findings.begin(), r.findings.end(),
-                               [](const Finding& f) { return f.id == "RECIPIENT_ADDRESS_IN_SUBJECT"; });
-  ASSERT_NE(it, r.findings.end());
-  const std::string& value = it->evidence.at(0).value;
+  const std::vector<Finding> findings = harness().analyze(
+      "From: o@x.example\nTo: paul@ministere.example\nSubject: paul@ministere.example " + accents + "\n\nhello\n");
+  const Finding* found = analyzers::AnalyzerHarness::find(findings, "RECIPIENT_ADDRESS_IN_SUBJECT");
+  ASSERT_NE(found, nullptr);
+  const std::string& value = found->evidence.at(0).value;
   EXPECT_LE(value.size(), 160u);
   ASSERT_FALSE(value.empty());
   EXPECT_NE(static_cast<unsigned char>(value.back()), 0xC3u);  // no lead byte without its trail
@@ -148,6 +145,25 @@ TEST(FilterEvasionTest, OrdinaryMailIsSilent) {
   EXPECT_TRUE(evasion_findings("From: Marie <marie@ministere.example>\nTo: paul@ministere.example\n"
                                "Subject: Compte rendu\n\nBonjour Paul, voici le compte rendu.\n")
                   .empty());
+}
+
+TEST(FilterEvasionTest, TextBeyondTheLimitIsNotExaminedAndSaysSo) {
+  Config config;
+  config.limits.max_evasion_text_bytes = 1024;
+  const analyzers::AnalyzerHarness small("filter_evasion", config);
+  std::string body(2000, 'a');
+  body += " Pass\u200Bword Log\u200Bin Acc\u200Bount Ver\u200Bify\n";
+  const auto run = small.run("From: o@x.example\nSubject: hello\nContent-Type: text/plain; charset=utf-8\n\n" + body);
+  EXPECT_EQ(analyzers::AnalyzerHarness::find(run.findings, "WORDS_SPLIT_BY_INVISIBLE_CHARACTERS"), nullptr);
+  ASSERT_EQ(run.limits_reached.size(), 1u);
+  EXPECT_EQ(run.limits_reached[0].limit, "max_evasion_text_bytes");
+  EXPECT_EQ(run.limits_reached[0].allowed, 1024u);
+  EXPECT_NE(run.limits_reached[0].object, kMessageObject);  // the part whose text was cut
+
+  // The same words within the limit are found, and nothing is said to be left out.
+  const auto whole = harness().run("From: o@x.example\nSubject: hello\nContent-Type: text/plain; charset=utf-8\n\n" + body);
+  EXPECT_NE(analyzers::AnalyzerHarness::find(whole.findings, "WORDS_SPLIT_BY_INVISIBLE_CHARACTERS"), nullptr);
+  EXPECT_TRUE(whole.limits_reached.empty());
 }
 
 }  // namespace

@@ -38,7 +38,6 @@ using verdict::FindingId;
 
 constexpr std::size_t kMaxEvidencePerFinding = 5;
 constexpr std::size_t kMaxEvidenceUrlBytes = 200;
-constexpr int kMaxRedirectDepth = 2;
 
 struct State final : AnalyzerState {
   std::shared_ptr<const intel::LinkCategories> categories;
@@ -192,8 +191,9 @@ class Collector {
 // What one scan knows besides the lists: the sender's domains and the findings so far.
 class Scan {
  public:
-  Scan(const State& state, const facts::MessageFacts& facts, const ObjectTree& objects)
-      : state_(state), profile_(facts.profile()), objects_(objects) {
+  Scan(const State& state, const facts::MessageFacts& facts, const ObjectTree& objects,
+       std::uint32_t max_redirect_depth)
+      : state_(state), profile_(facts.profile()), objects_(objects), max_redirect_depth_(max_redirect_depth) {
     for (const facts::Identity& identity : facts.identities()) {
       if (identity.field == facts::IdentityField::kReplyTo || identity.registrable.empty()) continue;
       if (!is_sender_domain(identity.registrable)) sender_domains_.push_back(identity.registrable);
@@ -260,6 +260,7 @@ class Scan {
   }
 
   Collector& found() { return found_; }
+  std::size_t redirects_not_followed() const { return redirects_not_followed_; }
   bool is_sender_domain(std::string_view domain) const {
     return !domain.empty() && std::find(sender_domains_.begin(), sender_domains_.end(), domain) !=
                                   sender_domains_.end();
@@ -329,9 +330,16 @@ class Scan {
                                         "https://docs.ipfs.tech/concepts/ipfs-gateway/")},
                  1.0);
     }
-    if (depth >= kMaxRedirectDepth) return;
     const std::string_view query = url_query(url.normalized());
     if (query.empty()) return;
+    if (static_cast<std::uint32_t>(depth) >= max_redirect_depth_) {
+      bool wraps_another = false;
+      for_each_query_parameter(query, [&](std::string_view, std::string_view value) {
+        wraps_another = wraps_another || embedded_url(value).has_value();
+      });
+      if (wraps_another) ++redirects_not_followed_;
+      return;
+    }
     const LinkCategory outer = entry ? entry->category : LinkCategory::kFreeHosting;
     const bool known_redirector = entry && outer == LinkCategory::kOpenRedirect;
     const bool tracker = entry && (outer == LinkCategory::kClickTracker || outer == LinkCategory::kUrlWrapper);
@@ -542,6 +550,8 @@ class Scan {
   const State& state_;
   const facts::OrganisationProfile& profile_;
   const ObjectTree& objects_;
+  const std::uint32_t max_redirect_depth_;
+  std::size_t redirects_not_followed_ = 0;  // wrapped links past the depth limit, not examined
   std::vector<std::string> sender_domains_;
   std::vector<std::uint32_t> sender_brands_;  // brands owning the From domain
   Collector found_;
@@ -588,7 +598,7 @@ void forms(const ParsedMessage& message, Scan& scan) {
 void analyze(const ParsedMessage& message, const ScanContext& context, const AnalyzerState* state,
              FindingSink& sink) {
   const State& links_state = static_cast<const State&>(*state);
-  Scan scan(links_state, context.facts, context.objects);
+  Scan scan(links_state, context.facts, context.objects, context.limits.max_redirect_depth);
   for (const Url& url : message.urls()) scan.link(url);
   for (const facts::Identity& identity : context.facts.identities()) {
     if (identity.field == facts::IdentityField::kFrom) scan.address(identity, 0.8);
@@ -596,6 +606,11 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
   }
   forms(message, scan);
   scan.found().emit(sink);
+  if (scan.redirects_not_followed() > 0) {
+    sink.limit_reached("max_redirect_depth", context.limits.max_redirect_depth + 1u, context.limits.max_redirect_depth,
+                       std::to_string(scan.redirects_not_followed()) +
+                           " links wrapped deeper than the redirect depth limit: their destinations not examined");
+  }
 }
 
 Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup) {

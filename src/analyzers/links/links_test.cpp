@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 
+#include "analyzers/analyzer_harness.h"
 #include "vigie/engine.h"
 
 namespace vigie {
@@ -19,11 +20,9 @@ struct Seen {
 };
 
 std::map<std::string, Seen> scan_with(const Config& config, std::string_view message) {
-  const Engine engine{config};
-  const ScanResult r = engine.scan(std::make_shared<const std::string>(message), Envelope{});
+  const analyzers::AnalyzerHarness harness("links", config);
   std::map<std::string, Seen> out;
-  for (const Finding& f : r.findings) {
-    if (f.analyzer != "links") continue;
+  for (const Finding& f : harness.analyze(std::string(message))) {
     Seen s{f.confidence, f.score, {}};
     for (const Evidence& e : f.evidence) s.evidence += e.field + " " + e.value + "\n";
     out[f.id] = s;
@@ -31,7 +30,16 @@ std::map<std::string, Seen> scan_with(const Config& config, std::string_view mes
   return out;
 }
 
-std::map<std::string, Seen> scan(std::string_view message) { return scan_with(Config{}, message); }
+std::map<std::string, Seen> scan(std::string_view message) {
+  static const analyzers::AnalyzerHarness harness("links");
+  std::map<std::string, Seen> out;
+  for (const Finding& f : harness.analyze(std::string(message))) {
+    Seen s{f.confidence, f.score, {}};
+    for (const Evidence& e : f.evidence) s.evidence += e.field + " " + e.value + "\n";
+    out[f.id] = s;
+  }
+  return out;
+}
 
 std::string html_mail(std::string_view body, std::string_view from = "news@sender.example") {
   return "From: " + std::string(from) +
@@ -210,6 +218,32 @@ TEST(LinksTest, OpenRedirectOnAWellKnownSite) {
   EXPECT_TRUE(g.contains("LINK_TUNNEL_SERVICE"));
   // A site redirecting to itself is not a redirect to elsewhere.
   EXPECT_TRUE(scan(text_mail("https://www.example.com/login?next=https://www.example.com/home")).empty());
+}
+
+TEST(LinksTest, RedirectsDeeperThanTheLimitAreNotFollowedAndSaySo) {
+  // A tunnel behind Facebook's and Google's redirectors, then behind Reddit's too.
+  const std::string two =
+      "https://www.google.com/url?q=https%3A%2F%2Fl.facebook.com%2Fl.php%3Fu%3Dhttps%253A%252F%252F"
+      "abc.trycloudflare.com%252Fx";
+  const std::string three =
+      "https://out.reddit.com/t3?url=https%3A%2F%2Fwww.google.com%2Furl%3Fq%3Dhttps%253A%252F%252F"
+      "l.facebook.com%252Fl.php%253Fu%253Dhttps%25253A%25252F%25252Fabc.trycloudflare.com%25252Fx";
+  const auto mail = [](const std::string& url) { return html_mail("<a href=\"" + url + "\">document</a>"); };
+  const analyzers::AnalyzerHarness harness("links");
+  const auto within = harness.run(mail(two));
+  EXPECT_NE(analyzers::AnalyzerHarness::find(within.findings, "LINK_TUNNEL_SERVICE"), nullptr);
+  EXPECT_TRUE(within.limits_reached.empty());
+
+  const auto beyond = harness.run(mail(three));
+  EXPECT_EQ(analyzers::AnalyzerHarness::find(beyond.findings, "LINK_TUNNEL_SERVICE"), nullptr);
+  ASSERT_EQ(beyond.limits_reached.size(), 1u);
+  EXPECT_EQ(beyond.limits_reached[0].limit, "max_redirect_depth");
+
+  Config deeper;
+  deeper.limits.max_redirect_depth = 3;
+  const auto followed = analyzers::AnalyzerHarness("links", deeper).run(mail(three));
+  EXPECT_NE(analyzers::AnalyzerHarness::find(followed.findings, "LINK_TUNNEL_SERVICE"), nullptr);
+  EXPECT_TRUE(followed.limits_reached.empty());
 }
 
 TEST(LinksTest, SafeLinksAreUnwrapped) {
