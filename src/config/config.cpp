@@ -9,10 +9,10 @@
 #include <map>
 #include <sstream>
 
-#include "auth/dns/unbound_resolver.h"
 #include "config/section.h"
 #include "verdict/catalog.h"
 #include "common/ip_address.h"
+#include "common/list_file.h"
 #include "vigie/config.h"
 
 #ifndef VIGIE_DEFAULT_DATA_DIR
@@ -144,6 +144,7 @@ void read_limits(Checker& c, const toml::table& t, Limits& l) {
                   {"max_extracted_objects", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_extracted_objects); }},
                   {"max_extracted_bytes", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_extracted_bytes); }},
                   {"max_expansion_ratio", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_expansion_ratio); }},
+                  {"max_analysis_ms", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_analysis_ms); }},
                   {"max_hosts_checked", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_hosts_checked); }},
                   {"max_lure_text_bytes", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_lure_text_bytes); }},
                   {"max_brand_text_bytes", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_brand_text_bytes); }},
@@ -236,6 +237,7 @@ std::string accept_domain(std::string& domain) {
     if (!ok) return "'" + domain + "' is not a domain name";
   }
   if (domain.find('.') == std::string::npos) return "'" + domain + "' has no dot: give a full domain";
+  if (IpAddress::parse(domain)) return "'" + domain + "' is an IP address, not a domain";
   return "";
 }
 
@@ -303,12 +305,35 @@ void read_people(Checker& c, const toml::node& node, OrganisationConfig& o) {
   }
 }
 
+// A path of the file as resolve_paths() will make it: relative paths are relative to the file.
+std::string resolved(const std::string& config_path, const std::string& path) {
+  if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
+  return (std::filesystem::path(config_path).parent_path() / path).lexically_normal().string();
+}
+
+// Lists must be readable files now: a missing one, or a folder named instead of a file, is an
+// error at its position with every other error, not a failure at start-up one at a time.
+std::function<std::string(std::string&)> accept_list_file(const Checker& c) {
+  return [&c](std::string& path) {
+    const std::string problem = file_problem(resolved(c.path(), path));
+    return problem.empty() ? problem : "'" + path + "' " + problem;
+  };
+}
+
 void read_lists(Checker& c, const toml::table& t, ListsConfig& l) {
   check_table(c, t, "lists",
               {
-                  {"data_dir", [&](auto& n, auto k) { c.string(n, k, l.data_dir); }},
-                  {"brands", [&](auto& n, auto k) { c.strings(n, k, l.brands); }},
-                  {"link_categories", [&](auto& n, auto k) { c.strings(n, k, l.link_categories); }},
+                  {"data_dir",
+                   [&](auto& n, auto k) {
+                     c.string(n, k, l.data_dir);
+                     if (const std::string problem = directory_problem(resolved(c.path(), l.data_dir));
+                         !problem.empty()) {
+                       c.error(n, k, "'" + l.data_dir + "' " + problem + " (the shipped lists are read from there)");
+                     }
+                   }},
+                  {"brands", [&](auto& n, auto k) { c.strings(n, k, l.brands, accept_list_file(c)); }},
+                  {"link_categories",
+                   [&](auto& n, auto k) { c.strings(n, k, l.link_categories, accept_list_file(c)); }},
                   {"lures",
                    [&](auto& n, auto k) {
                      c.error(n, k, "moved: extra lure lists are [analyzers.lure_language] lists");
@@ -347,10 +372,7 @@ void read_auth(Checker& c, const toml::table& t, AuthConfig& a) {
 
 // Paths in the file are relative to the file, not to wherever vigie was started.
 void resolve_paths(const std::string& config_path, Config& config) {
-  const std::filesystem::path base = std::filesystem::path(config_path).parent_path();
-  const auto resolve = [&](std::string& p) {
-    if (!p.empty() && std::filesystem::path(p).is_relative()) p = (base / p).lexically_normal().string();
-  };
+  const auto resolve = [&](std::string& p) { p = resolved(config_path, p); };
   resolve(config.lists.data_dir);
   for (std::string& p : config.lists.brands) resolve(p);
   for (std::string& p : config.lists.link_categories) resolve(p);
@@ -370,11 +392,18 @@ void read_dns(Checker& c, const toml::table& t, DnsConfig& d) {
                   {"servers",
                    [&](auto& n, auto k) {
                      c.strings(n, k, d.servers, [](const std::string& server) {
-                       auto parsed = auth::dns::parse_server_address(server);
-                       return parsed ? std::string() : parsed.error().message;
+                       auto parsed = IpEndpoint::parse(server, 53);
+                       return parsed ? std::string() : "DNS server " + parsed.error().message;
                      });
                    }},
-                  {"trust_anchor_file", [&](auto& n, auto k) { c.string(n, k, d.trust_anchor_file); }},
+                  {"trust_anchor_file",
+                   [&](auto& n, auto k) {
+                     c.string(n, k, d.trust_anchor_file);
+                     if (const std::string problem = file_problem(resolved(c.path(), d.trust_anchor_file));
+                         !problem.empty()) {
+                       c.error(n, k, "'" + d.trust_anchor_file + "' " + problem);
+                     }
+                   }},
               });
 }
 

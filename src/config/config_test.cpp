@@ -66,6 +66,8 @@ TEST(ConfigTest, SyntaxErrorAndMissingFile) {
 }
 
 TEST(ConfigTest, ReadsOrganisationPeopleListsAndHistory) {
+  std::filesystem::create_directories(std::filesystem::temp_directory_path() / "extra");
+  std::ofstream(std::filesystem::temp_directory_path() / "extra/brands.tsv") << "# brands\n";
   const auto path = write_temp("org.toml", R"(
 [organisation]
 name = "Ministère de l'Exemple"
@@ -206,10 +208,11 @@ TEST(ConfigTest, DnsAndRelayDefaults) {
 }
 
 TEST(ConfigTest, ReadsDnsAndRelays) {
+  const std::string anchor = write_temp("root.key", ". IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n");
   const auto path = write_temp("dns.toml",
                                "[dns]\ntimeout_ms = 500\nretries = 0\nmax_queries_per_message = 20\n"
                                "message_budget_ms = 4000\nservers = [\"127.0.0.1:5353\", \"[::1]:53\"]\n"
-                               "trust_anchor_file = \"/usr/share/dns/root.key\"\n"
+                               "trust_anchor_file = \"" + anchor + "\"\n"
                                "[relays]\ntrusted = [\"192.0.2.0/24\", \"198.51.100.7\", \"2001:db8::/32\"]\n");
   const Result<Config> c = load_config(path);
   ASSERT_TRUE(c) << c.error().message;
@@ -218,7 +221,7 @@ TEST(ConfigTest, ReadsDnsAndRelays) {
   EXPECT_EQ(c->dns.max_queries_per_message, 20u);
   EXPECT_EQ(c->dns.message_budget_ms, 4000u);
   EXPECT_EQ(c->dns.servers, (std::vector<std::string>{"127.0.0.1:5353", "[::1]:53"}));
-  EXPECT_EQ(c->dns.trust_anchor_file, "/usr/share/dns/root.key");
+  EXPECT_EQ(c->dns.trust_anchor_file, anchor);
   EXPECT_EQ(c->relays.trusted,
             (std::vector<std::string>{"192.0.2.0/24", "198.51.100.7", "2001:db8::/32"}));
 }
@@ -245,6 +248,26 @@ TEST(ConfigTest, DnsAndRelayErrorsNameFileLineAndKey) {
             std::string::npos) << m;
   EXPECT_NE(m.find("relays.trusted: '10.0.0.0/33'"), std::string::npos) << m;
   EXPECT_NE(m.find("relays.trusted: 'mx.example'"), std::string::npos) << m;
+}
+
+TEST(ConfigTest, ListPathsThatCannotBeReadAreLocatedAllAtOnce) {
+  // Issue 12: a directory was accepted as a list file, list-path errors stopped at the first one
+  // without a position, and a missing data_dir read "not a directory".
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "vigie_config_lists";
+  std::filesystem::create_directories(dir / "lists");
+  std::ofstream(dir / "lists/ours.tsv") << "x\n";
+  const std::string path = (dir / "v.toml").string();
+  std::ofstream(path) << "[lists]\ndata_dir = \"no-data\"\nbrands = [\"lists\", \"lists/ours.tsv\", \"gone.tsv\"]\n"
+                         "link_categories = [\"lists/ours.tsv\"]\n[dns]\ntrust_anchor_file = \"lists\"\n";
+  const Result<Config> c = load_config(path);
+  ASSERT_FALSE(c);
+  const std::string& m = c.error().message;
+  EXPECT_NE(m.find(path + ":2:12: lists.data_dir: 'no-data' does not exist"), std::string::npos) << m;
+  EXPECT_NE(m.find(path + ":3:11: lists.brands: 'lists' is a directory, not a file"), std::string::npos) << m;
+  EXPECT_NE(m.find(path + ":3:38: lists.brands: 'gone.tsv' does not exist"), std::string::npos) << m;
+  EXPECT_NE(m.find("dns.trust_anchor_file: 'lists' is a directory, not a file"), std::string::npos) << m;
+  EXPECT_EQ(m.find("ours.tsv"), std::string::npos) << m;  // the readable file is fine
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

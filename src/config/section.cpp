@@ -6,6 +6,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "common/list_file.h"
+
 namespace vigie::config {
 
 ConfigSection section_from_toml(std::string_view text, std::string name, std::string file) {
@@ -71,7 +73,7 @@ void SectionReader::path(std::string_view key, std::string& out) {
   if (errors_.size() == errors && !value.empty()) out = resolve(std::move(value));
 }
 
-void SectionReader::paths(std::string_view key, std::vector<std::string>& out) {
+void SectionReader::files(std::string_view key, std::vector<std::string>& out) {
   const toml::node* node = find(key);
   if (node == nullptr) return;
   const toml::array* list = node->as_array();
@@ -84,7 +86,12 @@ void SectionReader::paths(std::string_view key, std::vector<std::string>& out) {
       errors_.push_back(located_error(data_->file, item, full(key), "expected a string"));
       continue;
     }
-    out.push_back(resolve(*item.value<std::string>()));
+    std::string path = resolve(*item.value<std::string>());
+    if (const std::string problem = file_problem(path); !problem.empty()) {
+      errors_.push_back(located_error(data_->file, item, full(key), "'" + path + "' " + problem));
+      continue;
+    }
+    out.push_back(std::move(path));
   }
 }
 

@@ -46,9 +46,12 @@ class SectionReader {
 
   // Each reader leaves `out` unchanged when the key is absent or wrong (and records the error).
   void string(std::string_view key, std::string& out);
-  // A file path, resolved against the configuration file's directory.
+  // A file path, resolved against the configuration file's directory; the file need not exist
+  // yet (a model that `vigie learn` will write).
   void path(std::string_view key, std::string& out);
-  void paths(std::string_view key, std::vector<std::string>& out);
+  // Paths of files that must be readable now (lists), resolved likewise: a missing file or a
+  // directory is an error at its position, found with every other error in one pass.
+  void files(std::string_view key, std::vector<std::string>& out);
   // A number in (min, max]: `min_exclusive` says whether min itself is refused.
   void number(std::string_view key, double& out, double min, double max, bool min_exclusive);
 

@@ -3,24 +3,51 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 namespace vigie::config {
 namespace {
 
 TEST(SectionReaderTest, ReadsTypedKeysAndResolvesPaths) {
+  const std::string dir = std::filesystem::path(::testing::TempDir() + "/vigie_section_test").lexically_normal().string();
+  std::filesystem::create_directories(dir + "/lists");
+  std::ofstream(dir + "/lists/a.tsv") << "x\n";
+  std::ofstream(dir + "/b.tsv") << "y\n";
   const ConfigSection section = section_from_toml(
-      "model = \"state/model.txt\"\nlists = [\"a.tsv\", \"/abs/b.tsv\"]\nthreshold = 0.9\n",
-      "analyzers.x", "/etc/vigie/vigie.toml");
+      "model = \"state/model.txt\"\nlists = [\"lists/a.tsv\", \"" + dir + "/b.tsv\"]\nthreshold = 0.9\n",
+      "analyzers.x", dir + "/vigie.toml");
   SectionReader reader(section);
   std::string model;
   std::vector<std::string> lists;
   double threshold = 0;
-  reader.path("model", model);
-  reader.paths("lists", lists);
+  reader.path("model", model);  // need not exist yet
+  reader.files("lists", lists);
   reader.number("threshold", threshold, 0.5, 1, true);
   ASSERT_TRUE(reader.finish());
-  EXPECT_EQ(model, "/etc/vigie/state/model.txt");
-  EXPECT_EQ(lists, (std::vector<std::string>{"/etc/vigie/a.tsv", "/abs/b.tsv"}));
+  EXPECT_EQ(model, dir + "/state/model.txt");
+  EXPECT_EQ(lists, (std::vector<std::string>{dir + "/lists/a.tsv", dir + "/b.tsv"}));
   EXPECT_EQ(threshold, 0.9);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(SectionReaderTest, ListFilesThatCannotBeReadAreLocatedAllAtOnce) {
+  const std::string dir = std::filesystem::path(::testing::TempDir() + "/vigie_section_files").lexically_normal().string();
+  std::filesystem::create_directories(dir + "/lists");
+  const ConfigSection section =
+      section_from_toml("lists = [\"lists\", \"missing.tsv\"]\n", "analyzers.x", dir + "/v.toml");
+  SectionReader reader(section);
+  std::vector<std::string> lists;
+  reader.files("lists", lists);
+  const Result<void> result = reader.finish();
+  ASSERT_FALSE(result);
+  const std::string& m = result.error().message;
+  EXPECT_NE(m.find("v.toml:1:10: analyzers.x.lists: '" + dir + "/lists' is a directory, not a file"),
+            std::string::npos) << m;
+  EXPECT_NE(m.find("v.toml:1:19: analyzers.x.lists: '" + dir + "/missing.tsv' does not exist"), std::string::npos)
+      << m;
+  EXPECT_TRUE(lists.empty());
+  std::filesystem::remove_all(dir);
 }
 
 TEST(SectionReaderTest, EveryMistakeAndUnknownKeyIsLocated) {
@@ -32,7 +59,7 @@ TEST(SectionReaderTest, EveryMistakeAndUnknownKeyIsLocated) {
   double threshold = 0.6;
   reader.string("model", model);
   reader.number("threshold", threshold, 0.5, 1, true);
-  reader.paths("lists", lists);
+  reader.files("lists", lists);
   const Result<void> result = reader.finish();
   ASSERT_FALSE(result);
   const std::string& m = result.error().message;

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "common/ascii.h"
+#include "common/ip_address.h"
 #include "intel/identity/domains.h"
 #include "intel/identity/names.h"
 #include "parse/url/url.h"
@@ -11,17 +12,29 @@
 namespace vigie::facts {
 namespace {
 
-Result<void> add_domains(const std::vector<std::string>& listed, std::string_view key,
-                         std::vector<std::string>& out) {
+// Every problem of the listed domains, one line each ("" when there is none). A public suffix
+// ("gouv.fr") would make every domain anyone registers under it ours or a partner's, look-alikes
+// included; an IP address is no domain a sender or a link can be compared with.
+std::string add_domains(const std::vector<std::string>& listed, std::string_view key, std::vector<std::string>& out) {
+  std::string problems;
+  const auto problem = [&](const std::string& domain, std::string_view why) {
+    problems += (problems.empty() ? "" : "\n") + ("organisation." + std::string(key) + ": '" + domain + "' ") +
+                std::string(why);
+  };
   for (const std::string& domain : listed) {
     std::string host = parse::normalize_host(domain);
     if (host.empty()) {
-      return fail(Error::config("organisation." + std::string(key) + ": '" + domain +
-                                "' is not a usable domain name"));
+      problem(domain, "is not a usable domain name");
+    } else if (IpAddress::parse(host)) {
+      problem(domain, "is an IP address, not a domain (networks go in internal_networks)");
+    } else if (parse::registrable_domain(host, parse::WithoutRegistrable::kEmpty).empty()) {
+      problem(domain, "is a public suffix: every domain registered under it would count, look-alikes "
+                      "included; list the organisation's own domains (e.g. 'interieur.gouv.fr')");
+    } else if (std::find(out.begin(), out.end(), host) == out.end()) {
+      out.push_back(std::move(host));
     }
-    if (std::find(out.begin(), out.end(), host) == out.end()) out.push_back(std::move(host));
   }
-  return {};
+  return problems;
 }
 
 }  // namespace
@@ -29,12 +42,12 @@ Result<void> add_domains(const std::vector<std::string>& listed, std::string_vie
 Result<OrganisationProfile> OrganisationProfile::compile(const OrganisationConfig& organisation) {
   OrganisationProfile profile;
   profile.name_ = organisation.name;
-  if (auto r = add_domains(organisation.protected_domains, "protected_domains", profile.protected_domains_); !r) {
-    return fail(r.error());
+  std::string problems = add_domains(organisation.protected_domains, "protected_domains", profile.protected_domains_);
+  if (std::string partners = add_domains(organisation.partner_domains, "partner_domains", profile.partner_domains_);
+      !partners.empty()) {
+    problems += (problems.empty() ? "" : "\n") + partners;
   }
-  if (auto r = add_domains(organisation.partner_domains, "partner_domains", profile.partner_domains_); !r) {
-    return fail(r.error());
-  }
+  if (!problems.empty()) return fail(Error::config(problems));
   for (const auto* domains : {&profile.protected_domains_, &profile.partner_domains_}) {
     for (const std::string& domain : *domains) {
       std::string registrable = parse::registrable_domain(domain, parse::WithoutRegistrable::kHost);

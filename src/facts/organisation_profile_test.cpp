@@ -62,5 +62,27 @@ TEST(OrganisationProfileTest, InvalidValuesAreConfigurationErrors) {
   EXPECT_FALSE(OrganisationProfile::compile(config));
 }
 
+TEST(OrganisationProfileTest, PublicSuffixesAndAddressesAreNoDomainsOfOurs) {
+  // Issue 12: with gouv.fr as a partner every domain under it was one, so intеrieur.gouv.fr
+  // (Cyrillic е) and lnterieur.gouv.fr were accepted with score 0.
+  OrganisationConfig config;
+  config.protected_domains = {"interieur.gouv.fr", "192.0.2.10"};
+  config.partner_domains = {"gouv.fr", "ssi.gouv.fr", "co.uk"};
+  const Result<OrganisationProfile> refused = OrganisationProfile::compile(config);
+  ASSERT_FALSE(refused);
+  const std::string& message = refused.error().message;
+  EXPECT_NE(message.find("organisation.partner_domains: 'gouv.fr' is a public suffix"), std::string::npos) << message;
+  EXPECT_NE(message.find("organisation.partner_domains: 'co.uk' is a public suffix"), std::string::npos) << message;
+  EXPECT_NE(message.find("organisation.protected_domains: '192.0.2.10' is an IP address"), std::string::npos)
+      << message;
+  EXPECT_EQ(message.find("ssi.gouv.fr"), std::string::npos) << message;
+
+  config.protected_domains = {"interieur.gouv.fr"};
+  config.partner_domains = {"ssi.gouv.fr"};
+  const Result<OrganisationProfile> accepted = OrganisationProfile::compile(config);
+  ASSERT_TRUE(accepted) << accepted.error().message;
+  EXPECT_FALSE(accepted->is_trusted_registrable("lnterieur.gouv.fr"));
+}
+
 }  // namespace
 }  // namespace vigie::facts

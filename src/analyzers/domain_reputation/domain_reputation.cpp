@@ -33,7 +33,7 @@ class ReputationState final : public AnalyzerState {
 Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup) {
   // [analyzers.domain_reputation] lists: the organisation's own suffix lists, after the shipped one.
   std::vector<std::string> extra;
-  setup.settings.paths("lists", extra);
+  setup.settings.files("lists", extra);
   Result<intel::AbusedSuffixes> suffixes =
       intel::AbusedSuffixes::load(data_dir(setup.config) + "/abused_suffixes.tsv", extra);
   if (!suffixes) return fail(suffixes.error());

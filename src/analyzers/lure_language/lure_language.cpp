@@ -181,7 +181,7 @@ Result<SharedDatabase> compile_or_reuse(const std::vector<LureEntry>& entries) {
 Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup) {
   // [analyzers.lure_language] lists: the organisation's own phrases, after the shipped ones.
   std::vector<std::string> extra;
-  setup.settings.paths("lists", extra);
+  setup.settings.files("lists", extra);
   if (hs_valid_platform() != HS_SUCCESS) {
     return fail(Error::config(
         "Hyperscan cannot run on this CPU (it needs SSSE3); disable the analyzer with "

@@ -1,5 +1,6 @@
 // Lure-phrase list parsing (see lure_list.h).
 #include "analyzers/lure_language/lure_list.h"
+#include "common/list_file.h"
 
 #include <algorithm>
 #include <charconv>
@@ -177,18 +178,9 @@ Result<void> parse_lure_list(std::string_view text, const std::string& file,
 }
 
 Result<void> load_lure_list(const std::string& path, std::vector<LureEntry>& entries) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(Error::config(path + ": cannot read lure list"));
-  std::string text;
-  text.resize(kMaxListFileBytes + 1);
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (in.bad()) return fail(Error::config(path + ": read error"));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (text.size() > kMaxListFileBytes) {
-    return fail(Error::config(path + ": lure list larger than " + std::to_string(kMaxListFileBytes) +
-                              " bytes"));
-  }
-  return parse_lure_list(text, path, entries);
+  Result<std::string> text = read_config_file(path, kMaxListFileBytes);
+  if (!text) return fail(Error::config("lure list " + text.error().message));
+  return parse_lure_list(*text, path, entries);
 }
 
 }  // namespace vigie::analyzers::lure_language

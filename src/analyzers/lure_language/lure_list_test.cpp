@@ -138,7 +138,15 @@ TEST(LurePrepareTest, MissingExtraListFails) {
 TEST(LurePrepareTest, MissingShippedListsFail) {
   Config config;
   config.lists.data_dir = ::testing::TempDir() + "no-such-data-dir";
-  EXPECT_THROW(Engine{config}, EngineConfigError);
+  try {
+    const Engine engine{config};
+    ADD_FAILURE() << "the engine started without its lists";
+  } catch (const EngineConfigError& e) {
+    // One cause, said once: not one "cannot read" per analyzer.
+    EXPECT_EQ(std::string(e.what()), "lists.data_dir: '" + config.lists.data_dir +
+                                         "' does not exist: the shipped lists are read from there; set [lists] "
+                                         "data_dir or VIGIE_DATA_DIR");
+  }
 }
 
 TEST(LurePrepareTest, DisabledAnalyzerDoesNotReadLists) {

@@ -1,4 +1,5 @@
 #include "intel/abused_suffixes/abused_suffixes.h"
+#include "common/list_file.h"
 
 #include <fstream>
 #include <sstream>
@@ -22,15 +23,7 @@ bool valid_suffix(std::string_view s) {
 }
 
 Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(Error::config(path + ": cannot read the abused-suffix list"));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (text.str().size() > AbusedSuffixes::kMaxFileBytes) {
-    return fail(Error::config(path + ": larger than " + std::to_string(AbusedSuffixes::kMaxFileBytes) +
-                              " bytes"));
-  }
-  return text.str();
+  return read_config_file(path, AbusedSuffixes::kMaxFileBytes);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Brand list parsing and the domain ownership index (see brand_list.h).
 #include "intel/brands/brand_list.h"
+#include "common/list_file.h"
 
 #include <algorithm>
 #include <fstream>
@@ -46,11 +47,9 @@ bool valid_domain(std::string_view d) {
 }
 
 Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(Error::config(path + ": cannot read brand list"));
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
+  Result<std::string> text = read_config_file(path, kMaxConfigFileBytes);
+  if (!text) return fail(Error::config("brand list " + text.error().message));
+  return text;
 }
 
 }  // namespace

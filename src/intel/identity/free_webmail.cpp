@@ -1,5 +1,6 @@
 // Free-mailbox provider list (see free_webmail.h).
 #include "intel/identity/free_webmail.h"
+#include "common/list_file.h"
 
 #include <fstream>
 
@@ -32,8 +33,10 @@ std::string_view mailbox_category_name(MailboxCategory category) {
 }
 
 Result<FreeWebmailList> FreeWebmailList::load(const std::string& path) {
+  if (const std::string problem = file_problem(path); !problem.empty()) {
+    return fail(Error::config("free-webmail list " + path + ": " + problem));
+  }
   std::ifstream in(path);
-  if (!in) return fail(Error::config(path + ": cannot read the free-webmail list"));
   FreeWebmailList list;
   std::string line;
   for (unsigned number = 1; std::getline(in, line); ++number) {

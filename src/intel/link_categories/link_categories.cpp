@@ -1,5 +1,6 @@
 // Link-category lists: parsing, validation and host-suffix lookup (see link_categories.h).
 #include "intel/link_categories/link_categories.h"
+#include "common/list_file.h"
 
 #include <algorithm>
 #include <array>
@@ -128,12 +129,9 @@ Result<LinkCategories> LinkCategories::load(const std::string& directory,
 }
 
 Result<void> LinkCategories::add_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(Error::io("link categories: " + path + ": cannot be read"));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return fail(Error::io("link categories: " + path + ": read error"));
-  return add_text(text.str(), path);
+  Result<std::string> text = read_config_file(path, kMaxConfigFileBytes);
+  if (!text) return fail(Error::config("link categories: " + text.error().message));
+  return add_text(*text, path);
 }
 
 Result<void> LinkCategories::add_text(std::string_view text, std::string_view file_name) {
