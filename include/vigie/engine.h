@@ -68,8 +68,8 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
   const Config& config() const;
   ScanResult scan(std::shared_ptr<const std::string> bytes, const Envelope& envelope) const;
-  // What follows a verdict, for the caller to run once the message is decided: today, recording
-  // the sender for the recipients in the sender history (when configured and the message was
+  // What follows a verdict, for the caller to run once the message is decided: recording the
+  // sender for the recipients in the sender history (when configured and the message was
   // accepted or tagged, intel/sender_history/scan_contacts.h). Kept out of scan() so that
   // re-scanning an archive or a retro-hunt teaches the history nothing. A failed write never
   // fails: the history only makes later senders look familiar or new.
