@@ -61,7 +61,9 @@ class Engine {
   // Prepares every enabled analyzer (loading its lists, checking its [analyzers.<name>] section);
   // throws EngineConfigError listing every problem (each analyzer and file:line:column at fault)
   // when one cannot start, when a relay network is invalid (load_config() already rejects those)
-  // or when [history] path is not a usable history.
+  // when [history] path is not a usable history, or when [lists] public_suffix_list cannot be
+  // read or is not the list this process already uses (the list is the process's: see
+  // ARCHITECTURE.md, "The public suffix list").
   explicit Engine(Config config, Services services = {});
   ~Engine();
   Engine(const Engine&) = delete;

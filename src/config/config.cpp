@@ -13,6 +13,7 @@
 #include "config/section.h"
 #include "verdict/catalog.h"
 #include "common/ip_address.h"
+#include "parse/url/public_suffix_list.h"
 #include "vigie/config.h"
 
 #ifndef VIGIE_DEFAULT_DATA_DIR
@@ -303,12 +304,30 @@ void read_people(Checker& c, const toml::node& node, OrganisationConfig& o) {
   }
 }
 
+// A path written in the configuration file, relative to the file rather than to wherever vigie was
+// started.
+std::string relative_to_file(const std::string& config_path, const std::string& path) {
+  if (path.empty() || !std::filesystem::path(path).is_relative()) return path;
+  return (std::filesystem::path(config_path).parent_path() / path).lexically_normal().string();
+}
+
 void read_lists(Checker& c, const toml::table& t, ListsConfig& l) {
   check_table(c, t, "lists",
               {
                   {"data_dir", [&](auto& n, auto k) { c.string(n, k, l.data_dir); }},
                   {"brands", [&](auto& n, auto k) { c.strings(n, k, l.brands); }},
                   {"link_categories", [&](auto& n, auto k) { c.strings(n, k, l.link_categories); }},
+                  {"public_suffix_list",
+                   [&](auto& n, auto k) {
+                     c.string(n, k, l.public_suffix_list);
+                     if (l.public_suffix_list.empty()) return;
+                     // Read here, where the key's line and column are known, so that a missing or
+                     // incomplete file is reported like every other mistake of the file. The engine
+                     // reads it again when it starts (public_suffix_list.h).
+                     l.public_suffix_list = relative_to_file(c.path(), l.public_suffix_list);
+                     const auto list = parse::PublicSuffixList::load(l.public_suffix_list);
+                     if (!list) c.error(n, k, list.error().message);
+                   }},
                   {"lures",
                    [&](auto& n, auto k) {
                      c.error(n, k, "moved: extra lure lists are [analyzers.lure_language] lists");
@@ -347,10 +366,7 @@ void read_auth(Checker& c, const toml::table& t, AuthConfig& a) {
 
 // Paths in the file are relative to the file, not to wherever vigie was started.
 void resolve_paths(const std::string& config_path, Config& config) {
-  const std::filesystem::path base = std::filesystem::path(config_path).parent_path();
-  const auto resolve = [&](std::string& p) {
-    if (!p.empty() && std::filesystem::path(p).is_relative()) p = (base / p).lexically_normal().string();
-  };
+  const auto resolve = [&](std::string& p) { p = relative_to_file(config_path, p); };
   resolve(config.lists.data_dir);
   for (std::string& p : config.lists.brands) resolve(p);
   for (std::string& p : config.lists.link_categories) resolve(p);

@@ -8,8 +8,6 @@
 
 #include <unicode/uidna.h>
 
-#include <libpsl.h>
-
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -19,6 +17,7 @@
 
 #include "common/ascii.h"
 #include "common/direct_memo.h"
+#include "parse/url/public_suffix_list.h"
 #include "parse/url/url.h"
 
 namespace vigie::parse {
@@ -406,12 +405,12 @@ std::string_view memoised_registrable_domain(std::string_view host_ascii) {
   if (host_ascii.empty() || host_ascii.front() == '[') return {};
   if (host_ascii.back() == '.') host_ascii.remove_suffix(1);  // "example.com." is example.com
   if (host_ascii.empty() || ends_in_a_number(host_ascii)) return {};
-  const psl_ctx_t* psl = psl_builtin();
-  if (psl == nullptr) return {};
+  // The process's list cannot change once looked up (public_suffix_list.h), so the memo never
+  // holds another list's answers.
+  const PublicSuffixList& list = public_suffixes();
   thread_local DirectMemo<std::string, 4096, 255> memo;
-  return memo.get(host_ascii, [psl](const std::string& host) {  // libpsl wants a NUL-terminated string
-    const char* domain = psl_registrable_domain(psl, host.c_str());
-    return domain == nullptr ? std::string() : std::string(domain);
+  return memo.get(host_ascii, [&list](const std::string& host) {  // libpsl wants a NUL-terminated string
+    return list.registrable_domain(host.c_str());
   });
 }
 
