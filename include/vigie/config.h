@@ -84,6 +84,9 @@ struct ListsConfig {
   std::string data_dir;                         // empty: the built-in default (see data_dir())
   std::vector<std::string> brands;              // extra brand / supplier lists
   std::vector<std::string> link_categories;     // extra link-category lists
+  // A public suffix list file replacing libpsl's built-in list for the whole process
+  // (parse/url/public_suffix_list.h); empty: the built-in list.
+  std::string public_suffix_list;
 };
 
 // Sender history for first-contact detection (SQLite).

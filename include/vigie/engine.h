@@ -61,15 +61,17 @@ class Engine {
   // Prepares every enabled analyzer (loading its lists, checking its [analyzers.<name>] section);
   // throws EngineConfigError listing every problem (each analyzer and file:line:column at fault)
   // when one cannot start, when a relay network is invalid (load_config() already rejects those)
-  // or when [history] path is not a usable history.
+  // when [history] path is not a usable history, or when [lists] public_suffix_list cannot be
+  // read or is not the list this process already uses (the list is the process's: see
+  // ARCHITECTURE.md, "The public suffix list").
   explicit Engine(Config config, Services services = {});
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
   const Config& config() const;
   ScanResult scan(std::shared_ptr<const std::string> bytes, const Envelope& envelope) const;
-  // What follows a verdict, for the caller to run once the message is decided: today, recording
-  // the sender for the recipients in the sender history (when configured and the message was
+  // What follows a verdict, for the caller to run once the message is decided: recording the
+  // sender for the recipients in the sender history (when configured and the message was
   // accepted or tagged, intel/sender_history/scan_contacts.h). Kept out of scan() so that
   // re-scanning an archive or a retro-hunt teaches the history nothing. A failed write never
   // fails: the history only makes later senders look familiar or new.

@@ -1,10 +1,10 @@
 // The object tree: every file a message carries, at any depth. Object 0 is the message itself;
 // below it come its MIME leaves (bodies and attachments) and attached messages (message/rfc822,
-// whose own leaves hang below them), then whatever the extractors find inside those: files
-// uuencoded in a text part today, archive members and document streams with the
-// weaponised-content analyzers. Each object says where it came from, what it claims to be, what
-// its content shows it is, and how large it is; its bytes are a view into the message (a MIME
-// leaf) or a buffer it owns (an extracted file); its hashes are computed on first request.
+// whose own leaves hang below them), then whatever the extractors find inside those (files
+// uuencoded in a text part; archive members or document streams, once an extractor for them is
+// registered in object_registry.def). Each object says where it came from, what it claims to be,
+// what its content shows it is, and how large it is; its bytes are a view into the message (a
+// MIME leaf) or a buffer it owns (an extracted file); its hashes are computed on first request.
 //
 // Findings point at objects (Evidence::object), so an analyst reads "part 4 > invoice.zip >
 // invoice.pdf.lnk" rather than a part number. A tree belongs to one scan; references to its

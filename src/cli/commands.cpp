@@ -16,6 +16,7 @@
 #include "outputs/json_output.h"
 #include "outputs/terminal_text.h"
 #include "outputs/text_output.h"
+#include "parse/url/public_suffix_list.h"
 #include "service/batch/batch_scanner.h"
 #include "service/intake/message_source.h"
 #include "vigie/config.h"
@@ -228,6 +229,11 @@ int run_scan(const ScanOptions& options) {
 int run_parse(const ParseOptions& options) {
   Config config;
   if (!load(options.config_path, config)) return kExitUsage;
+  // No engine here, yet the URL fields shown must be the ones a scan with this configuration sees.
+  if (const Result<void> suffixes = parse::use_public_suffix_list_file(config.lists.public_suffix_list); !suffixes) {
+    say("cannot start: " + suffixes.error().message);
+    return kExitUsage;
+  }
   // Every message of an mbox, in file order, each under its label (path:N), unless --message
   // picks one; a file holding one message prints as it always has.
   std::size_t count = 0;

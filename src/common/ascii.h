@@ -36,6 +36,11 @@ constexpr std::string_view trim_blanks(std::string_view s) {
   return s;
 }
 
+constexpr bool is_hex_digit(char c) { return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }
+
+// The value of a hexadecimal digit, either case (is_hex_digit(c) must hold).
+constexpr int hex_value(char c) { return is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10; }
+
 // The hexadecimal digit of a value 0-15, lowercase unless asked.
 constexpr char hex_digit(unsigned nibble, bool upper = false) {
   return (upper ? "0123456789ABCDEF" : "0123456789abcdef")[nibble & 0xF];
@@ -55,6 +60,10 @@ inline std::string lowercase(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = lower(c);
   return out;
+}
+
+inline void lowercase_in_place(std::string& text) {
+  for (char& c : text) c = lower(c);
 }
 
 }  // namespace vigie::ascii

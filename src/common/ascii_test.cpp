@@ -21,5 +21,20 @@ TEST(AsciiTest, HexDigitsAndStrings) {
   EXPECT_EQ(hex_string(bytes, 0), "");
 }
 
+// Every byte value: the digits of both cases and nothing else, bytes above 0x7F included (a char
+// is signed here).
+TEST(AsciiTest, HexDigitValues) {
+  int digits = 0;
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    const bool expected = (b >= '0' && b <= '9') || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F');
+    EXPECT_EQ(is_hex_digit(c), expected) << b;
+    if (!expected) continue;
+    ++digits;
+    EXPECT_EQ(hex_digit(static_cast<unsigned>(hex_value(c)), b >= 'A' && b <= 'F'), c) << b;
+  }
+  EXPECT_EQ(digits, 22);
+}
+
 }  // namespace
 }  // namespace vigie::ascii

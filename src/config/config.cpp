@@ -13,6 +13,7 @@
 #include "verdict/catalog.h"
 #include "common/ip_address.h"
 #include "common/list_file.h"
+#include "parse/url/public_suffix_list.h"
 #include "vigie/config.h"
 
 #ifndef VIGIE_DEFAULT_DATA_DIR
@@ -305,9 +306,10 @@ void read_people(Checker& c, const toml::node& node, OrganisationConfig& o) {
   }
 }
 
-// A path of the file as resolve_paths() will make it: relative paths are relative to the file.
-std::string resolved(const std::string& config_path, const std::string& path) {
-  if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
+// A path written in the configuration file, relative to the file rather than to wherever vigie was
+// started.
+std::string relative_to_file(const std::string& config_path, const std::string& path) {
+  if (path.empty() || !std::filesystem::path(path).is_relative()) return path;
   return (std::filesystem::path(config_path).parent_path() / path).lexically_normal().string();
 }
 
@@ -315,7 +317,7 @@ std::string resolved(const std::string& config_path, const std::string& path) {
 // error at its position with every other error, not a failure at start-up one at a time.
 std::function<std::string(std::string&)> accept_list_file(const Checker& c) {
   return [&c](std::string& path) {
-    const std::string problem = file_problem(resolved(c.path(), path));
+    const std::string problem = file_problem(relative_to_file(c.path(), path));
     return problem.empty() ? problem : "'" + path + "' " + problem;
   };
 }
@@ -326,7 +328,7 @@ void read_lists(Checker& c, const toml::table& t, ListsConfig& l) {
                   {"data_dir",
                    [&](auto& n, auto k) {
                      c.string(n, k, l.data_dir);
-                     if (const std::string problem = directory_problem(resolved(c.path(), l.data_dir));
+                     if (const std::string problem = directory_problem(relative_to_file(c.path(), l.data_dir));
                          !problem.empty()) {
                        c.error(n, k, "'" + l.data_dir + "' " + problem + " (the shipped lists are read from there)");
                      }
@@ -334,6 +336,17 @@ void read_lists(Checker& c, const toml::table& t, ListsConfig& l) {
                   {"brands", [&](auto& n, auto k) { c.strings(n, k, l.brands, accept_list_file(c)); }},
                   {"link_categories",
                    [&](auto& n, auto k) { c.strings(n, k, l.link_categories, accept_list_file(c)); }},
+                  {"public_suffix_list",
+                   [&](auto& n, auto k) {
+                     c.string(n, k, l.public_suffix_list);
+                     if (l.public_suffix_list.empty()) return;
+                     // Read here, where the key's line and column are known, so that a missing or
+                     // incomplete file is reported like every other mistake of the file. The engine
+                     // reads it again when it starts (public_suffix_list.h).
+                     l.public_suffix_list = relative_to_file(c.path(), l.public_suffix_list);
+                     const auto list = parse::PublicSuffixList::load(l.public_suffix_list);
+                     if (!list) c.error(n, k, list.error().message);
+                   }},
                   {"lures",
                    [&](auto& n, auto k) {
                      c.error(n, k, "moved: extra lure lists are [analyzers.lure_language] lists");
@@ -372,7 +385,7 @@ void read_auth(Checker& c, const toml::table& t, AuthConfig& a) {
 
 // Paths in the file are relative to the file, not to wherever vigie was started.
 void resolve_paths(const std::string& config_path, Config& config) {
-  const auto resolve = [&](std::string& p) { p = resolved(config_path, p); };
+  const auto resolve = [&](std::string& p) { p = relative_to_file(config_path, p); };
   resolve(config.lists.data_dir);
   for (std::string& p : config.lists.brands) resolve(p);
   for (std::string& p : config.lists.link_categories) resolve(p);
@@ -399,7 +412,7 @@ void read_dns(Checker& c, const toml::table& t, DnsConfig& d) {
                   {"trust_anchor_file",
                    [&](auto& n, auto k) {
                      c.string(n, k, d.trust_anchor_file);
-                     if (const std::string problem = file_problem(resolved(c.path(), d.trust_anchor_file));
+                     if (const std::string problem = file_problem(relative_to_file(c.path(), d.trust_anchor_file));
                          !problem.empty()) {
                        c.error(n, k, "'" + d.trust_anchor_file + "' " + problem);
                      }

@@ -272,3 +272,39 @@ TEST(ConfigTest, ListPathsThatCannotBeReadAreLocatedAllAtOnce) {
 
 }  // namespace
 }  // namespace vigie
+
+namespace vigie {
+namespace {
+
+// [lists] public_suffix_list is read when the configuration is: a file that is missing, or not a
+// complete list, is a mistake of the configuration file, located like the others.
+TEST(ConfigTest, PublicSuffixListMustBeAReadableCompleteList) {
+  const auto missing = write_temp("psl_missing.toml", "[lists]\npublic_suffix_list = \"no_such_psl.dat\"\n");
+  const Result<Config> without = load_config(missing);
+  ASSERT_FALSE(without);
+  const std::string expected_path =
+      (std::filesystem::path(missing).parent_path() / "no_such_psl.dat").string();  // relative to the file
+  EXPECT_NE(without.error().message.find(missing + ":2:22: lists.public_suffix_list: " + expected_path +
+                                         ": not a public suffix list file: no such file"),
+            std::string::npos)
+      << without.error().message;
+
+  const auto partial_list = write_temp("psl_partial.dat", "internal\n");
+  const auto partial = write_temp("psl_partial.toml", "[lists]\npublic_suffix_list = \"" + partial_list + "\"\n");
+  const Result<Config> incomplete = load_config(partial);
+  ASSERT_FALSE(incomplete);
+  EXPECT_NE(incomplete.error().message.find(partial + ":2:22: lists.public_suffix_list: " + partial_list +
+                                            ": not a complete public suffix list"),
+            std::string::npos)
+      << incomplete.error().message;
+
+  const auto full_list = write_temp("psl_full.dat",
+                                    "// ===BEGIN ICANN DOMAINS===\ncom\nuk\nco.uk\n// ===END ICANN DOMAINS===\n");
+  const auto full = write_temp("psl_full.toml", "[lists]\npublic_suffix_list = \"vigie_config_test_psl_full.dat\"\n");
+  const Result<Config> loaded = load_config(full);
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(loaded->lists.public_suffix_list, full_list);
+}
+
+}  // namespace
+}  // namespace vigie

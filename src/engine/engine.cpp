@@ -14,6 +14,7 @@
 #include "facts/organisation_profile.h"
 #include "intel/sender_history/scan_contacts.h"
 #include "intel/shared/shared_lists.h"
+#include "parse/url/public_suffix_list.h"
 #include "verdict/scoring.h"
 #include "vigie/engine.h"
 
@@ -173,6 +174,11 @@ void report_crossings(const std::vector<LimitCrossing>& crossings, std::vector<F
 }  // namespace
 
 Engine::Engine(Config config, Services services) {
+  // Before anything computes a registrable domain (the organisation profile below does): the list
+  // is the process's, fixed by its first use (parse/url/public_suffix_list.h).
+  if (Result<void> suffixes = parse::use_public_suffix_list_file(config.lists.public_suffix_list); !suffixes) {
+    throw EngineConfigError(suffixes.error().message);
+  }
   auto impl = std::make_unique<Impl>();
   impl->config = std::move(config);
   impl->services = std::move(services);

@@ -4,7 +4,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
+
+#include "parse/url/url.h"
 
 namespace vigie {
 namespace {
@@ -166,6 +170,61 @@ TEST(EngineLimitsTest, AParserLimitMakesTheVerdictIncompleteToo) {
                                           "--b\n\none\n--b\n\ntwo\n--b\n\nthree\n--b--\n"),
       Envelope{});
   EXPECT_FALSE(r.verdict.complete);
+}
+
+}  // namespace
+}  // namespace vigie
+
+namespace vigie {
+namespace {
+
+// [lists] public_suffix_list is what every registrable domain of the process is computed with once
+// the engine has started: the URL fields of the scanned message and parse::registrable_domain
+// (facts, DMARC alignment, look-alikes and the links analyzer all call it). The list is the
+// process's and fixed by its first use, so this runs in a fresh process of its own (a death test
+// in the "threadsafe" style re-executes the test binary for this test alone).
+TEST(EnginePublicSuffixListTest, TheConfiguredListIsTheOneEveryRegistrableDomainUses) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  const std::string list_path = ::testing::TempDir() + "/vigie_engine_psl.dat";
+  const std::string config_path = ::testing::TempDir() + "/vigie_engine_psl.toml";
+  std::ofstream(list_path) << "// ===BEGIN ICANN DOMAINS===\ncom\nuk\nco.uk\nfr\n// ===END ICANN DOMAINS===\n"
+                              "// ===BEGIN PRIVATE DOMAINS===\ninternal\nexample.fr\n// ===END PRIVATE DOMAINS===\n";
+  std::ofstream(config_path) << "[lists]\npublic_suffix_list = \"vigie_engine_psl.dat\"\n";
+  EXPECT_EXIT(
+      {
+        int failures = 0;
+        const auto check = [&](bool ok, const char* what) {
+          if (!ok) {
+            std::fprintf(stderr, "failed: %s\n", what);
+            ++failures;
+          }
+        };
+        const Result<Config> config = load_config(config_path);
+        check(static_cast<bool>(config), "load_config");
+        if (!config) std::exit(2);
+        const Engine engine{*config};
+        const ScanResult r = engine.scan(
+            std::make_shared<const std::string>("From: a@example.org\nContent-Type: text/plain\n\n"
+                                                "See https://www.shop.example.fr/offer\n"),
+            Envelope{});
+        check(r.message->urls().size() == 1, "one URL");
+        if (r.message->urls().size() == 1) {
+          check(r.message->urls()[0].registrable_domain() == "shop.example.fr", "the URL's registrable domain");
+        }
+        check(parse::registrable_domain("mail.shop.example.fr") == "shop.example.fr", "registrable_domain");
+        // Another engine of this process cannot use another list...
+        bool refused = false;
+        try {
+          const Engine built_in{Config{}};
+        } catch (const EngineConfigError& e) {
+          refused = std::string(e.what()).find("cannot change once in use") != std::string::npos;
+        }
+        check(refused, "an engine with the built-in list is refused");
+        // ...but may use the same one.
+        const Engine same{*config};
+        std::exit(failures == 0 ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
-// vigie::store: the state vigie keeps between messages (the sender history today; counters such as
-// outbound volume later), behind one interface with two homes: SQLite for the embedded default
-// (sqlite_store.h) and Redis for several nodes sharing state (the mail-flow issue adds it).
+// vigie::store: the state vigie keeps between messages (the sender history), behind one interface
+// meant for two homes: SQLite for the embedded default (sqlite_store.h), and Redis for several
+// nodes sharing state, whose mapping is specified below but not implemented in this tree.
 // The engine is given one in Services::store (vigie/services.h) and hands it to its users (the
 // sender history, analyzers); they see only this interface and choose their own key names: the
 // store knows nothing of what a key means.

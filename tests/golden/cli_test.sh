@@ -154,6 +154,20 @@ check "public suffix partner: said" grep -q "partner_domains: 'gouv.fr' is a pub
 printf 'From: Service RH <rh@int\xd0\xb5rieur.gouv.fr>\nTo: agent@interieur.gouv.fr\nSubject: Mot de passe\n\nBonjour\n' > "$tmp/cyrillic.eml"
 "$vigie" scan --no-progress -q --config "$src/config/ministere.example.toml" "$tmp/cyrillic.eml" > "$tmp/cyrillic.jsonl"
 check "example profile: Cyrillic look-alike under gouv.fr found" grep -q "LOOKALIKE_ORGANISATION_DOMAIN\|CONFUSABLE_DOMAIN" "$tmp/cyrillic.jsonl"
+# [lists] public_suffix_list: a site's list decides registrable domains (the unit tests check the
+# engine's users of it); a missing file is a configuration error with its line and column.
+printf '// ===BEGIN ICANN DOMAINS===\ncom\nuk\nco.uk\nfr\n// ===END ICANN DOMAINS===\n// ===BEGIN PRIVATE DOMAINS===\nexample.fr\n// ===END PRIVATE DOMAINS===\n' > "$tmp/site_psl.dat"
+printf '[lists]\npublic_suffix_list = "site_psl.dat"\n' > "$tmp/psl.toml"
+printf 'From: a@example.org\nSubject: offre\nContent-Type: text/plain\n\nVoir https://www.shop.example.fr/offre\n' > "$tmp/psl.eml"
+psl_domain() { py 'import json,sys; print(json.load(sys.stdin)["urls"][0]["domain"])'; }
+check "public_suffix_list: built-in list" test "$("$vigie" parse --json "$tmp/psl.eml" | psl_domain)" = example.fr
+check "public_suffix_list: parse uses the site's list" \
+  test "$("$vigie" parse --json --config "$tmp/psl.toml" "$tmp/psl.eml" | psl_domain)" = shop.example.fr
+printf '[lists]\npublic_suffix_list = "no_such_psl.dat"\n' > "$tmp/badpsl.toml"
+"$vigie" scan --config "$tmp/badpsl.toml" "$examples/benign.eml" > /dev/null 2> "$tmp/pslerr"; rc=$?
+check "public_suffix_list missing: exit 2" test "$rc" -eq 2
+check "public_suffix_list missing: file:line:column key" \
+  grep -q "badpsl.toml:2:22: lists.public_suffix_list: $tmp/no_such_psl.dat: not a public suffix list file: no such file" "$tmp/pslerr"
 
 # The example organisation profile is valid and changes nothing for benign mail.
 "$vigie" config check "$src/config/ministere.example.toml" > /dev/null 2>&1; rc=$?

@@ -1,5 +1,5 @@
 // impersonation: a sender who claims to be someone they are not, read from the identity headers
-// alone. Owns four families of checks:
+// alone. Owns five families of checks:
 //  - the display name: a protected person's name or the organisation's name from an address
 //    outside the protected domains (strongest on a free mailbox), a role ("IT Helpdesk",
 //    "Service comptabilité") on a free mailbox, an e-mail address or domain written in the name

@@ -1,5 +1,5 @@
-// links: deceptive links and credential-capture forms (issue 4, spear-phishing). Owns every
-// finding about where the message's links and forms lead:
+// links: deceptive links and credential-capture forms, the spear-phishing lure's way to a
+// credential-harvesting page. Owns every finding about where the message's links and forms lead:
 //   - the link text shows one site and the link goes to another;
 //   - links to services attackers borrow (tunnels, request catchers, IPFS, dynamic DNS, free
 //     hosting, form builders, file sharing, shorteners, image hosts, temporary mail), from the
@@ -12,8 +12,8 @@
 // not reported: they are not where a lure sends people. Nor are links to the own places of a brand
 // whose domain sent the message (data/brands.tsv): a SharePoint share notification from
 // sharepointonline.com links to x.sharepoint.com, the service doing its job; a share
-// notification is judged by where its links lead, and these lead nowhere else. Newsletter click trackers, which make a
-// text/target mismatch normal, only lower the confidence of a mismatch.
+// notification is judged by where its links lead, and these lead nowhere else. Newsletter click
+// trackers, which make a text/target mismatch normal, only lower the confidence of a mismatch.
 // Hot path: one pass over message.urls(); every list lookup is a hash probe per host label.
 #include <algorithm>
 #include <array>

@@ -1,11 +1,10 @@
 // URL text readings for the links analyzer (see url_shapes.h).
 #include "analyzers/links/url_shapes.h"
 
-#include <libpsl.h>
-
 #include <array>
 
 #include "common/ascii.h"
+#include "parse/url/public_suffix_list.h"
 
 namespace vigie::analyzers::links {
 namespace {
@@ -42,11 +41,10 @@ constexpr std::array<std::string_view, 16> kFileLikeTlds{
     "zip", "mov", "py", "pl", "pm", "sh", "md", "rs", "ps", "ai", "am", "so", "cc", "in", "to", "do"};
 
 bool is_known_tld(std::string_view tld) {
-  const psl_ctx_t* psl = psl_builtin();
-  if (psl == nullptr || tld.empty() || tld.size() > 63) return false;
+  if (tld.empty() || tld.size() > 63) return false;
   std::array<char, 64> buffer{};
   tld.copy(buffer.data(), tld.size());
-  return psl_is_public_suffix2(psl, buffer.data(), PSL_TYPE_ICANN | PSL_TYPE_NO_STAR_RULE) != 0;
+  return parse::public_suffixes().is_public_suffix(buffer.data(), parse::PublicSuffixList::Section::kIcann);
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-// Names of the DNS vocabulary shared by every Resolver implementation (recorded now, live later), for
-// logs, error messages and test output.
+// Names of the DNS vocabulary shared by every Resolver implementation (recorded, live, and the
+// decorators over them), for logs, error messages and test output.
 #include "auth/dns/resolver.h"
 
 namespace vigie::auth::dns {

@@ -1,7 +1,8 @@
-// The DNS interface of the auth code (SPF now; DKIM and DMARC later). Every DNS access of the
-// authentication checks goes through Resolver, so the same check_host() runs over recorded DNS
-// (RecordedResolver: tests, and analysts replaying an old message with --dns-zone) and over live
-// DNS (UnboundResolver: --dns, --dns-server).
+// The DNS interface of sender authentication: SPF's records and its chain of queries, DKIM and ARC
+// public keys, DMARC policies. Every DNS access of the authentication checks goes through
+// Resolver, so the same checks run over recorded DNS (RecordedResolver: tests, and analysts
+// replaying an old message with --dns-zone) and over live DNS (UnboundResolver: --dns,
+// --dns-server).
 //
 // Why a synchronous call. SPF evaluation (RFC 7208 §4.6) is a chain in which every query depends
 // on the answer to the previous one (the TXT record decides the include, the include's record

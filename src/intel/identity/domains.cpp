@@ -4,8 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include <libpsl.h>
-
+#include "parse/url/public_suffix_list.h"
 #include "parse/url/url.h"
 
 namespace vigie::intel::identity {
@@ -45,10 +44,7 @@ bool has_known_public_suffix(std::string_view domain) {
   if (dot == std::string_view::npos || dot + 1 >= domain.size()) return false;
   const std::string tld(domain.substr(dot + 1));
   if (!std::all_of(tld.begin(), tld.end(), [](char c) { return c >= 'a' && c <= 'z'; })) return false;
-  const psl_ctx_t* psl = psl_builtin();
-  if (psl == nullptr) return false;
-  // NO_STAR_RULE: without it libpsl's implicit "*" rule makes every last label a suffix.
-  return psl_is_public_suffix2(psl, tld.c_str(), PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) != 0;
+  return parse::public_suffixes().is_public_suffix(tld.c_str());
 }
 
 std::string_view address_domain(std::string_view address) {

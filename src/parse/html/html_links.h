@@ -1,6 +1,6 @@
 // Where URLs hide in HTML: which attributes of which elements carry a URL (HTML §4.6 and the
 // element index), CSS url()/@import references, srcset candidates and the meta refresh target.
-// Shared by the engine's extract_html (html_extract.cpp) and the test-only gumbo reference
+// Shared by the engine's content writer (html_content_writer.h) and the test-only gumbo reference
 // (tests/html_reference) so that both find the same URLs in an element and the differential test
 // between them measures the tree walk only. Views only: nothing here allocates, the callers
 // decide what a URL becomes (normalize_url, parse/url).

@@ -1,6 +1,6 @@
 // Writing an HtmlContent: whitespace-collapsed text with its byte caps, line breaks, forms, hidden
-// groups and the final trim. Whatever builds the tree (the engine's extract_html in
-// html_extract.cpp, the test-only gumbo reference in tests/html_reference) calls these, so that
+// groups and the final trim. Whatever builds the tree (the engine's content writer,
+// html_content_writer.h, and the test-only gumbo reference in tests/html_reference) calls these, so that
 // both produce their output the same way and the differential test between them measures the
 // tree walk only.
 #pragma once

@@ -2,9 +2,9 @@
 // visible (display, visibility, opacity, font-size, colour against background, clipping,
 // off-screen positioning), read from style attributes and legacy presentational attributes
 // (bgcolor, <font color>, <body text>, hidden). This is the part of "what is hidden" that does
-// not depend on how the tree is built, shared by the engine's extract_html (html_extract.cpp)
+// not depend on how the tree is built, shared by the engine's content writer (html_content_writer.h)
 // and the test-only gumbo reference (tests/html_reference), so that the differential test
-// between them measures the tree walk only. Stylesheets are not applied (see html_extract.cpp).
+// between them measures the tree walk only. Stylesheets are not applied (see html_content_writer.h).
 #pragma once
 
 #include <cstdint>

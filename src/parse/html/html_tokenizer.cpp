@@ -1,6 +1,6 @@
 // The WHATWG HTML tokenizer (§13.2.5) as a pull lexer over a string_view. This file owns where
 // tokens begin and end and what their text is after character-reference decoding; it owns no
-// tree: the insertion modes of §13.2.6 live in html_extract.cpp, which drives the text states.
+// tree: the insertion modes of §13.2.6 live in html_tree_builder.cpp, which drives the text states.
 //
 // Shape: each group of states of §13.2.5 that always runs to a token boundary is one function
 // (text, raw text, script data, tag, comment, DOCTYPE, character reference), written as straight

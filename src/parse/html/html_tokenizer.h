@@ -5,7 +5,7 @@
 // full named table, legacy names, the attribute-value rule, numeric references with their
 // replacements) into UTF-8.
 //
-// The consumer is a tree builder (html_extract.cpp): it pulls tokens with next() and, as §13.2.6
+// The consumer is a tree builder (html_tree_builder.cpp): it pulls tokens with next() and, as §13.2.6
 // requires, switches the tokenizer into RCDATA / RAWTEXT / script data / PLAINTEXT after the
 // start tags that demand it, and tells it whether CDATA sections are allowed (foreign content).
 // A pull interface is used rather than a callback because those switches must happen between two

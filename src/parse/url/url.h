@@ -1,7 +1,13 @@
-// URL normalisation and extraction from plain text. Owns IDNA (ICU UTS #46, non-transitional,
-// punycode both ways), percent-decoding of unreserved characters, IPv4 literal forms
-// (decimal, hex, octal, dotted shortcuts, as browsers accept them) and the registrable domain via
-// the public suffix list (libpsl, built-in list). Thread-safe.
+// URLs: normalisation, hosts and the registrable domain, and URLs found in plain text. Owns IDNA
+// (ICU UTS #46, non-transitional, punycode both ways), percent-decoding of unreserved characters,
+// IPv4 literal forms (decimal, hex, octal, dotted shortcuts, as browsers accept them) and the
+// registrable domain via the public suffix list (libpsl; the process's list, built-in unless
+// [lists] public_suffix_list names a file: public_suffix_list.h). Thread-safe.
+//   url_normalize.cpp    normalize_url: the WHATWG parse of a URL as written, and its fast path
+//   url_host.cpp         hosts: the host parser, IP literals, IDNA, registrable_domain,
+//                        normalize_host (url_host.h: what normalisation uses of it)
+//   url_text_finder.cpp  find_urls_in_text
+//   public_suffix_list.cpp  the list registrable domains come from
 #pragma once
 
 #include <cstdint>
