@@ -244,8 +244,10 @@ class Scan {
 
   // \\host\share or file://host/share: Windows opens it over SMB (or WebDAV) and
   // authenticates with the reader's credentials (the CVE-2023-23397 family, threat-notes 3.3).
+  // Only with a host Windows could reach: a host the URL parser refused (an unfilled template
+  // such as file://%s%s, a '%' or a space in the name) names no machine to send credentials to.
   static bool is_unc(const Url& url) {
-    if (url.host_ascii().empty() || url.host_ascii() == "localhost") return false;
+    if (!url.valid || url.host_ascii().empty() || url.host_ascii() == "localhost") return false;
     if (url.scheme() == "file") return true;
     return url.scheme().empty() && url.raw().starts_with("\\\\");
   }

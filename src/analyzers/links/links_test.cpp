@@ -233,6 +233,17 @@ TEST(LinksTest, WindowsFileShares) {
                              "<a href=\"file:///C:/Users/me/report.docx\">local</a>")).empty());
 }
 
+// An unfilled mail-merge template (file://%s%s) has a host the URL parser marks invalid: no
+// machine to send credentials to, so no file share; a valid host in the same shape still is one.
+TEST(LinksTest, FileShareNeedsAUsableHost) {
+  EXPECT_FALSE(scan(html_mail("<a href=\"file://%s%s\">open</a>"
+                              "<a href=\"file://%s%s/doc/report.docx\">report</a>"
+                              "<img src=\"\\\\%s%s\\share\\logo.png\">"))
+                   .contains("LINK_UNC_PATH"));
+  EXPECT_TRUE(scan(html_mail("<a href=\"file://files.evil.example/%s%s\">report</a>")).contains("LINK_UNC_PATH"));
+  EXPECT_TRUE(scan(html_mail("<a href=\"file://attacker.example/share/x.lnk\">report</a>")).contains("LINK_UNC_PATH"));
+}
+
 TEST(LinksTest, CredentialFormInBody) {
   const auto f = scan(html_mail(
       "<form action=\"https://owa-verify.000webhostapp.com/post.php\" method=post>"
