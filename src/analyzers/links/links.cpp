@@ -425,6 +425,10 @@ class Scan {
       case DownloadKind::kDiskImage: confidence *= 0.7; break;
       case DownloadKind::kArchive: confidence *= 0.35; break;
     }
+    // Software is distributed as disk images and archives (a Linux distribution's ISO quoted in a
+    // mailing list): written out where the reader sees it, such a link is weak evidence. Behind
+    // "View the invoice" it is a lure; a program or a script stays strong however shown.
+    if (file->kind != DownloadKind::kExecutable && destination_is_visible(url)) confidence *= kVisibleFactor;
     std::string detail = std::string(download_kind_name(file->kind)) + " " + bounded(file->file_name) + ", " + where;
     if (!file->disguised_as.empty()) {
       detail += "; double extension: shown as ." + file->disguised_as + " where Windows hides the real one";

@@ -279,6 +279,23 @@ TEST(LinksTest, DownloadsAreGradedProgramThenDiskImageThenArchive) {
   EXPECT_GT(archive, 0);
 }
 
+TEST(LinksTest, DiskImagesAndArchivesWrittenOutAreWeakerThanHidden) {
+  // A distribution's ISO quoted in a mailing-list discussion is not a lure; the same file behind
+  // "View the invoice" is. A program stays as strong written out.
+  const auto confidence = [](const std::string& message) {
+    const auto f = scan(message);
+    return f.contains("LINK_DANGEROUS_DOWNLOAD") ? f.at("LINK_DANGEROUS_DOWNLOAD").confidence : 0.0;
+  };
+  const double iso_written = confidence(text_mail("Try ftp://ftp.suse.example/pub/evaluation-7.0.iso"));
+  const double iso_hidden = confidence(html_mail("<a href=\"https://dl.example.org/Invoice.iso\">View the invoice</a>"));
+  EXPECT_GT(iso_written, 0);
+  EXPECT_LT(iso_written * 6, 4) << "alone, below tag_at";
+  EXPECT_GT(iso_hidden, iso_written);
+  EXPECT_LT(confidence(text_mail("See http://example.org/mylog/hosts.zip")),
+            confidence(html_mail("<a href=\"https://example.org/mylog/hosts.zip\">hosts</a>")));
+  EXPECT_EQ(confidence(text_mail("Run http://dl.example.org/Invoice.exe")), 1.0);
+}
+
 TEST(LinksTest, ExeInTheTextOrInAWordOfThePathIsNoDownload) {
   // The link text names a program, the link opens a page; a guide about programs; an image; a
   // plain document.
