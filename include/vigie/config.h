@@ -26,6 +26,9 @@ struct PolicyConfig {
   // Finding id → least action when that finding is present, whatever the score
   // (e.g. DMARC_FAIL_PROTECTED_DOMAIN = quarantine).
   std::map<std::string, Action, std::less<>> finding_actions;
+  // [groups.<name>] max_score: group name → the most that group's findings count together,
+  // replacing the default of src/verdict/groups.def (infinity: no cap).
+  std::map<std::string, double, std::less<>> group_max_scores;
 };
 
 // The settings of one pluggable component ([analyzers.<name>]) as read from the file, for the

@@ -45,6 +45,9 @@ struct LimitCrossing {
 struct Finding {
   std::string id;                   // stable UPPER_SNAKE identifier from the catalog
   std::string analyzer;             // the analyzer that emitted it
+  // The kind of evidence (src/verdict/groups.def): findings of one group count together at most
+  // the group's max_score. Empty for a finding made outside the catalog (tests): never capped.
+  std::string group;
   // How sure the analyzer is, 0..1: a look-alike at edit distance 1 of a protected domain is surer
   // than one at distance 2. The contribution below is already multiplied by it.
   double confidence = 1;

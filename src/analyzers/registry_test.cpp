@@ -35,6 +35,26 @@ TEST(RegistryTest, CatalogEntriesAreComplete) {
   }
 }
 
+// Every finding belongs to a described group with a cap, and every group has findings: a group
+// nobody emits, or a finding made without its group, would escape the caps and the banner.
+TEST(RegistryTest, EveryFindingHasAGroupAndEveryGroupFindings) {
+  std::set<std::string> names;
+  std::set<std::string> used;
+  for (const verdict::GroupEntry& g : verdict::groups()) {
+    EXPECT_TRUE(names.emplace(g.name).second) << g.name;
+    EXPECT_FALSE(g.en.empty()) << g.name;
+    EXPECT_FALSE(g.fr.empty()) << g.name;
+    EXPECT_GT(g.default_max_score, 0) << g.name;
+    EXPECT_EQ(verdict::find_group(g.name), &verdict::group_entry(g.id));
+  }
+  for (const verdict::CatalogEntry& e : verdict::catalog()) {
+    const Finding f = verdict::make_finding(e.id, {});
+    EXPECT_EQ(f.group, verdict::group_entry(e.group).name) << e.name;
+    used.insert(f.group);
+  }
+  EXPECT_EQ(used, names);
+}
+
 TEST(RegistryTest, MakeFindingCopiesCatalogAndSplitsTechniques) {
   const Finding f = verdict::make_finding(verdict::FindingId::ENCODED_WORD_ADDRESS_TRICK,
                                           {Evidence{"header:From", "x"}});

@@ -201,6 +201,37 @@ void read_policy(Checker& c, const toml::table& t, PolicyConfig& p) {
   }
 }
 
+// [groups.<name>] max_score = N: the most the findings of one group (src/verdict/groups.def) count
+// together. A table per group, as Rspamd's group "<name>" { max_score = N; }, so a group can take
+// more settings later without a new section. `inf` removes the cap.
+void read_groups(Checker& c, const toml::table& t, PolicyConfig& p) {
+  for (const auto& [name, node] : t) {
+    const std::string full = "groups." + std::string(name.str());
+    if (verdict::find_group(name.str()) == nullptr) {
+      std::string known;
+      for (const verdict::GroupEntry& g : verdict::groups()) known += (known.empty() ? "" : ", ") + std::string(g.name);
+      c.error(node, full, "unknown group (" + known + ")");
+      continue;
+    }
+    const toml::table* group = node.as_table();
+    if (group == nullptr) {
+      c.error(node, full, "expected a [" + full + "] table");
+      continue;
+    }
+    check_table(c, *group, full,
+                {
+                    {"max_score",
+                     [&](auto& n, auto k) {
+                       const std::optional<double> cap = n.template value<double>();
+                       if (!n.is_number() || !cap || !(*cap >= 0)) {  // NaN fails too
+                         return c.error(n, k, "expected a number >= 0 (inf: no cap)");
+                       }
+                       p.group_max_scores.insert_or_assign(std::string(name.str()), *cap);
+                     }},
+                });
+  }
+}
+
 // Analyzer names are checked by the engine, which knows the analyzers (this reader does not
 // depend on them): it reports an unknown name at its line and column from AnalyzerConfig::table.
 void read_analyzers(Checker& c, const std::shared_ptr<const toml::table>& document, const toml::table& t,
@@ -463,6 +494,8 @@ Result<Config> load_config(const std::string& path) {
       read_limits(checker, *table, config.limits);
     } else if (name == "policy") {
       read_policy(checker, *table, config.policy);
+    } else if (name == "groups") {
+      read_groups(checker, *table, config.policy);
     } else if (name == "analyzers") {
       read_analyzers(checker, document, *table, config.analyzers);
     } else if (name == "organisation") {

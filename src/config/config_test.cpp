@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -270,12 +271,6 @@ TEST(ConfigTest, ListPathsThatCannotBeReadAreLocatedAllAtOnce) {
   std::filesystem::remove_all(dir);
 }
 
-}  // namespace
-}  // namespace vigie
-
-namespace vigie {
-namespace {
-
 // [lists] public_suffix_list is read when the configuration is: a file that is missing, or not a
 // complete list, is a mistake of the configuration file, located like the others.
 TEST(ConfigTest, PublicSuffixListMustBeAReadableCompleteList) {
@@ -304,6 +299,33 @@ TEST(ConfigTest, PublicSuffixListMustBeAReadableCompleteList) {
   const Result<Config> loaded = load_config(full);
   ASSERT_TRUE(loaded) << loaded.error().message;
   EXPECT_EQ(loaded->lists.public_suffix_list, full_list);
+}
+
+TEST(ConfigTest, ReadsGroupCaps) {
+  const auto path = write_temp("groups.toml",
+                               "[groups.lure]\nmax_score = 6.5\n"
+                               "[groups.structure]\nmax_score = inf\n");
+  const Result<Config> c = load_config(path);
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->policy.group_max_scores.at("lure"), 6.5);
+  EXPECT_TRUE(std::isinf(c->policy.group_max_scores.at("structure")));
+  EXPECT_EQ(c->policy.group_max_scores.size(), 2u);
+}
+
+TEST(ConfigTest, GroupErrorsNameFileLineAndKey) {
+  const auto path = write_temp("groups_bad.toml",
+                               "[groups.lures]\nmax_score = 6\n"
+                               "[groups.lure]\nmax_score = -1\nmin_score = 0\n"
+                               "[groups.brand]\nmax_score = nan\n"
+                               "[groups]\nstructure = 3\n");
+  const Result<Config> c = load_config(path);
+  ASSERT_FALSE(c);
+  const std::string& m = c.error().message;
+  EXPECT_NE(m.find(path + ":1:1: groups.lures: unknown group (organisation, sender_identity"), std::string::npos) << m;
+  EXPECT_NE(m.find(path + ":4:13: groups.lure.max_score: expected a number >= 0"), std::string::npos) << m;
+  EXPECT_NE(m.find(path + ":5:13: groups.lure.min_score: unknown key"), std::string::npos) << m;
+  EXPECT_NE(m.find("groups.brand.max_score: expected a number >= 0"), std::string::npos) << m;
+  EXPECT_NE(m.find("groups.structure: expected a [groups.structure] table"), std::string::npos) << m;
 }
 
 }  // namespace

@@ -196,6 +196,7 @@ json scan_to_json(const ScanResult& result, std::string_view label) {
     }
     findings.push_back({{"id", f.id},
                         {"analyzer", f.analyzer},
+                        {"group", f.group},
                         {"score", printable_score(f.score)},
                         {"confidence", f.confidence},
                         {"attack", f.attack},
@@ -214,10 +215,19 @@ json scan_to_json(const ScanResult& result, std::string_view label) {
                             {"what", c.not_examined}});
   }
   j["not_examined"] = std::move(not_examined);
+  json groups = json::array();
+  for (const GroupScore& g : result.verdict.groups) {
+    // JSON has no infinity: a group without a cap has "max_score": null.
+    groups.push_back({{"group", g.group},
+                      {"score", printable_score(g.score)},
+                      {"uncapped", printable_score(g.uncapped)},
+                      {"max_score", std::isfinite(g.max_score) ? json(g.max_score) : json(nullptr)}});
+  }
   j["verdict"] = {{"action", action_name(result.verdict.action)},
                   {"score", printable_score(result.verdict.score)},
                   {"complete", result.verdict.complete},
                   {"reasons", result.verdict.reasons},
+                  {"groups", std::move(groups)},
                   {"banner", {{"en", result.verdict.banner.en}, {"fr", result.verdict.banner.fr}}}};
   j["elapsed_us"] = result.elapsed_us;
   return j;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 
 #include "common/ascii.h"
@@ -91,6 +92,28 @@ std::string evidence_context(const ScanResult& result, const Evidence& e) {
   return out;
 }
 
+// One line per group: what it counted, its cap (and what it would have counted without it), its
+// findings. "lure: 10.0 of 10.9, capped at 10.0 (LURE_PAYMENT, LURE_PRESSURE)".
+std::string groups_text(const ScanResult& result) {
+  std::string out = "  groups:  each counts at most its max_score\n";
+  for (const GroupScore& g : result.verdict.groups) {
+    out += "    " + field(g.group) + ": " + format_score(g.score);
+    if (g.score < g.uncapped) {
+      out += " of " + format_score(g.uncapped) + ", capped at " + format_score(g.max_score);
+    } else {
+      out += ", max " + (std::isfinite(g.max_score) ? format_score(g.max_score) : std::string("none"));
+    }
+    std::vector<std::string_view> ids;
+    for (const Finding& f : result.findings) {
+      if (f.group == g.group && std::find(ids.begin(), ids.end(), f.id) == ids.end()) ids.push_back(f.id);
+    }
+    out += " (";
+    for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? ", " : "") + field(ids[i]);
+    out += ")\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string scan_to_text(const ScanResult& result, std::string_view label, Language language,
@@ -148,6 +171,7 @@ std::string scan_to_text(const ScanResult& result, std::string_view label, Langu
       }
     }
   }
+  if (explain && !result.verdict.groups.empty()) out += groups_text(result);
   const LocalizedText& banner = result.verdict.banner;
   if (!banner.en.empty()) {
     out += "  banner:  " + terminal_safe(language == Language::kFrench ? banner.fr : banner.en) + "\n";

@@ -1,4 +1,4 @@
-// Materialises catalog.def as a table.
+// Materialises catalog.def and groups.def as tables.
 #include "verdict/catalog.h"
 
 #include <string>
@@ -6,13 +6,30 @@
 namespace vigie::verdict {
 namespace {
 
+constexpr GroupEntry kGroups[] = {
+#define VIGIE_GROUP(id, name, max_score, targeting, en, fr) {FindingGroup::id, name, max_score, Targeting::targeting, en, fr},
+#include "verdict/groups.def"
+#undef VIGIE_GROUP
+};
+
 constexpr CatalogEntry kCatalog[] = {
-#define VIGIE_FINDING(id, score, attack, en, fr) {FindingId::id, #id, score, attack, en, fr},
+#define VIGIE_FINDING(id, group, score, attack, en, fr) {FindingId::id, #id, FindingGroup::group, score, attack, en, fr},
 #include "verdict/catalog.def"
 #undef VIGIE_FINDING
 };
 
 }  // namespace
+
+std::span<const GroupEntry> groups() { return kGroups; }
+
+const GroupEntry& group_entry(FindingGroup id) { return kGroups[static_cast<std::size_t>(id)]; }
+
+const GroupEntry* find_group(std::string_view name) {
+  for (const GroupEntry& g : kGroups) {
+    if (g.name == name) return &g;
+  }
+  return nullptr;
+}
 
 std::span<const CatalogEntry> catalog() { return kCatalog; }
 
@@ -22,6 +39,7 @@ Finding make_finding(FindingId id, std::vector<Evidence> evidence) {
   const CatalogEntry& entry = catalog_entry(id);
   Finding f;
   f.id = std::string(entry.name);
+  f.group = std::string(group_entry(entry.group).name);
   f.score = entry.default_score;
   std::string_view attack = entry.attack;
   while (!attack.empty()) {

@@ -43,6 +43,16 @@ assert set(b["auth"]) == {"spf", "dkim", "dmarc", "arc", "authentication_results
 assert b["auth"]["authentication_results"] == "vigie; none", b["auth"]
 m = rows["malformed.eml"]
 assert "MALFORMED_STRUCTURE" in {f["id"] for f in m["findings"]}, m["findings"]
+# Every finding names its group; the verdict lists the groups, each counting at most its cap,
+# and the score is what the groups counted.
+assert all(f["group"] for r in rows.values() for f in r["findings"])
+g = {x["group"]: x for x in s["verdict"]["groups"]}
+assert {f["group"] for f in s["findings"]} == set(g), (g, s["findings"])
+assert all(set(x) == {"group", "score", "uncapped", "max_score"} for x in g.values()), g
+assert all(x["score"] <= x["max_score"] + 1e-9 for x in g.values() if x["max_score"] is not None), g
+assert abs(sum(x["score"] for x in g.values()) - s["verdict"]["score"]) < 1e-6, s["verdict"]
+assert g["sender_identity"]["uncapped"] > g["sender_identity"]["score"], g  # two address tricks, capped
+assert b["verdict"]["groups"] == [], b["verdict"]
 ' "$tmp/scan.jsonl"
 
 # parse --json: attachment name (RFC 2231 continuations, UTF-8), hashes, URLs.
@@ -83,6 +93,9 @@ check "text format: reader banner" grep -q "banner:  Danger :" "$tmp/text.txt"
 "$vigie" scan --format text --explain "$examples/spear-phishing-ministry.eml" > "$tmp/explain.txt"
 check "--explain shows the header in context" \
   grep -q "in From: Cabinet du ministre <cabinet@interieur.gouv.fr> <secretariat@" "$tmp/explain.txt"
+check "--explain shows the groups and their caps" \
+  grep -qE "^    sender_identity: [0-9.]+ of [0-9.]+, capped at 10.0 \((MULTIPLE_FROM|ENCODED_WORD_ADDRESS_TRICK), " "$tmp/explain.txt"
+check "text without --explain has no group lines" bash -c '! grep -q "groups:" "$1"' _ "$tmp/text.txt"
 "$vigie" scan --quiet -j 1 "$examples" | py 'import json,sys; print([(r["file"], r["verdict"]["action"]) for r in map(json.loads, sys.stdin)])' > "$tmp/j1"
 "$vigie" scan --quiet -j 2 "$examples" | py 'import json,sys; print([(r["file"], r["verdict"]["action"]) for r in map(json.loads, sys.stdin)])' > "$tmp/j2"
 check "-j 2 equals -j 1, in the same order" cmp -s "$tmp/j1" "$tmp/j2"

@@ -4,6 +4,7 @@
 //   - links to services attackers borrow (tunnels, request catchers, IPFS, dynamic DNS, free
 //     hosting, form builders, file sharing, shorteners, image hosts, temporary mail), from the
 //     sourced lists of data/link_categories/ — one finding per family, graded by category;
+//   - links that download a program or a script, a disk image or an archive (download_names.h);
 //   - URL tricks: IP literals (decimal/hex forms above all), unusual ports, "trusted@evil" userinfo,
 //     javascript:/data: addresses, redirect parameters carrying an off-site URL;
 //   - forms asking for a password, forms posting elsewhere (HTML attachments that are log-in pages
@@ -23,6 +24,7 @@
 
 #include "analyzers/analyzer.h"
 #include "intel/shared/shared_lists.h"
+#include "analyzers/links/download_names.h"
 #include "analyzers/links/url_shapes.h"
 #include "common/ip_address.h"
 #include "intel/brands/brand_list.h"
@@ -48,7 +50,7 @@ struct State final : AnalyzerState {
 enum Slot : std::size_t {
   kMismatch, kTunnel, kWebhook, kIpfs, kDynamicDns, kFreeHosting, kFormBuilder, kFileSharing,
   kShortener, kImageHosting, kTemporaryMail, kIpLiteral, kUnusualPort, kUserinfo, kScriptOrData,
-  kRedirect, kUncPath, kCredentialForm, kFormExternal, kSlotCount
+  kRedirect, kUncPath, kDangerousDownload, kCredentialForm, kFormExternal, kSlotCount
 };
 
 constexpr std::array<FindingId, kSlotCount> kSlotFinding{
@@ -60,8 +62,8 @@ constexpr std::array<FindingId, kSlotCount> kSlotFinding{
     FindingId::LINK_TEMPORARY_MAIL,       FindingId::LINK_IP_LITERAL,
     FindingId::LINK_UNUSUAL_PORT,         FindingId::LINK_USERINFO_TRICK,
     FindingId::LINK_SCRIPT_OR_DATA_URI,   FindingId::LINK_REDIRECT,
-    FindingId::LINK_UNC_PATH,             FindingId::CREDENTIAL_FORM,
-    FindingId::FORM_EXTERNAL_ACTION,
+    FindingId::LINK_UNC_PATH,             FindingId::LINK_DANGEROUS_DOWNLOAD,
+    FindingId::CREDENTIAL_FORM,           FindingId::FORM_EXTERNAL_ACTION,
 };
 
 // Which finding a category feeds, and how sure a link there makes us. Blogs and storage buckets
@@ -244,8 +246,10 @@ class Scan {
 
   // \\host\share or file://host/share: Windows opens it over SMB (or WebDAV) and
   // authenticates with the reader's credentials (the CVE-2023-23397 family, threat-notes 3.3).
+  // Only with a host Windows could reach: a host the URL parser refused (an unfilled template
+  // such as file://%s%s, a '%' or a space in the name) names no machine to send credentials to.
   static bool is_unc(const Url& url) {
-    if (url.host_ascii().empty() || url.host_ascii() == "localhost") return false;
+    if (!url.valid || url.host_ascii().empty() || url.host_ascii() == "localhost") return false;
     if (url.scheme() == "file") return true;
     return url.scheme().empty() && url.raw().starts_with("\\\\");
   }
@@ -322,6 +326,7 @@ class Scan {
     if (!url.userinfo().empty() && url.scheme() != "ftp") userinfo(url);
 
     if (entry != nullptr && !own) category(url, *entry, path);
+    download(url, path);
     if ((entry == nullptr || entry->category != LinkCategory::kIpfs) && is_navigation(url.source) &&
         looks_like_ipfs(url.host_ascii(), path)) {
       found_.add(kIpfs,
@@ -403,6 +408,40 @@ class Scan {
     std::string detail(intel::link_category_name(entry.category));
     detail.append("; source: ").append(entry.source);
     found_.add(weight->slot, Evidence{object_of(url), "url", describe(url, detail)}, confidence);
+  }
+
+  // A link that downloads a program or a script, a disk image or an archive (download_names.h):
+  // documents are shared as pages or as documents, not as something to run or mount. Graded by
+  // what opening the file does; a name read from a query parameter is a little less sure than one
+  // the path ends with (the endpoint may serve something else).
+  void download(const Url& url, std::string_view path) {
+    if (url.source != UrlSource::kHref && url.source != UrlSource::kMetaRefresh && url.source != UrlSource::kText) {
+      return;  // an image, a stylesheet or a form's target is not a download the reader starts
+    }
+    std::string where = "end of the path";
+    double confidence = 1;
+    std::optional<DownloadName> file = dangerous_download_in_path(path);
+    if (!file) {
+      std::string parameter;
+      file = dangerous_download_in_query(url_query(url.normalized()), parameter);
+      if (!file) return;
+      where = "named by the " + bounded(parameter) + "= parameter";
+      confidence = 0.8;
+    }
+    switch (file->kind) {
+      case DownloadKind::kExecutable: break;
+      case DownloadKind::kDiskImage: confidence *= 0.7; break;
+      case DownloadKind::kArchive: confidence *= 0.35; break;
+    }
+    // Software is distributed as disk images and archives (a Linux distribution's ISO quoted in a
+    // mailing list): written out where the reader sees it, such a link is weak evidence. Behind
+    // "View the invoice" it is a lure; a program or a script stays strong however shown.
+    if (file->kind != DownloadKind::kExecutable && destination_is_visible(url)) confidence *= kVisibleFactor;
+    std::string detail = std::string(download_kind_name(file->kind)) + " " + bounded(file->file_name) + ", " + where;
+    if (!file->disguised_as.empty()) {
+      detail += "; double extension: shown as ." + file->disguised_as + " where Windows hides the real one";
+    }
+    found_.add(kDangerousDownload, Evidence{object_of(url), "url", describe(url, detail)}, confidence);
   }
 
   void ip_literal(const Url& url) {

@@ -267,6 +267,81 @@ TEST(LinksTest, WindowsFileShares) {
                              "<a href=\"file:///C:/Users/me/report.docx\">local</a>")).empty());
 }
 
+// An unfilled mail-merge template (file://%s%s) has a host the URL parser marks invalid: no
+// machine to send credentials to, so no file share; a valid host in the same shape still is one.
+TEST(LinksTest, FileShareNeedsAUsableHost) {
+  EXPECT_FALSE(scan(html_mail("<a href=\"file://%s%s\">open</a>"
+                              "<a href=\"file://%s%s/doc/report.docx\">report</a>"
+                              "<img src=\"\\\\%s%s\\share\\logo.png\">"))
+                   .contains("LINK_UNC_PATH"));
+  EXPECT_TRUE(scan(html_mail("<a href=\"file://files.evil.example/%s%s\">report</a>")).contains("LINK_UNC_PATH"));
+  EXPECT_TRUE(scan(html_mail("<a href=\"file://attacker.example/share/x.lnk\">report</a>")).contains("LINK_UNC_PATH"));
+}
+
+TEST(LinksTest, LinkThatDownloadsAProgram) {
+  const auto f = scan(html_mail("<a href=\"https://cdn.files-share.example/u/Facture_0612.exe\">Voir la facture</a>"));
+  ASSERT_TRUE(f.contains("LINK_DANGEROUS_DOWNLOAD"));
+  EXPECT_EQ(f.at("LINK_DANGEROUS_DOWNLOAD").confidence, 1.0);
+  EXPECT_NE(f.at("LINK_DANGEROUS_DOWNLOAD").evidence.find("program or script Facture_0612.exe, end of the path"),
+            std::string::npos)
+      << f.at("LINK_DANGEROUS_DOWNLOAD").evidence;
+  // Case does not matter; a double extension is named in the evidence.
+  const auto disguised = scan(html_mail("<a href=\"https://cdn.files-share.example/u/Invoice_0612.PDF.ExE?dl=1#top\">Invoice</a>"));
+  ASSERT_TRUE(disguised.contains("LINK_DANGEROUS_DOWNLOAD"));
+  EXPECT_NE(disguised.at("LINK_DANGEROUS_DOWNLOAD").evidence.find("Invoice_0612.PDF.ExE, end of the path; double extension: shown as .pdf"),
+            std::string::npos)
+      << disguised.at("LINK_DANGEROUS_DOWNLOAD").evidence;
+  // Written out in a plain-text message, through a redirect parameter, or named by the endpoint's
+  // file= parameter: the same download.
+  EXPECT_TRUE(scan(text_mail("Le document : http://203.0.113.7/doc/Scan%5F2024.js")).contains("LINK_DANGEROUS_DOWNLOAD"));
+  EXPECT_TRUE(scan(html_mail("<a href=\"https://t.example.net/r?url=https%3A%2F%2Fevil.example%2Fupdate.hta\">Mettre à jour</a>"))
+                  .contains("LINK_DANGEROUS_DOWNLOAD"));
+  EXPECT_TRUE(scan(html_mail("<a href=\"https://files.example.org/download.php?id=4&file=Facture.exe\">facture</a>"))
+                  .contains("LINK_DANGEROUS_DOWNLOAD"));
+}
+
+TEST(LinksTest, DownloadsAreGradedProgramThenDiskImageThenArchive) {
+  const auto confidence = [](std::string_view file) {
+    const auto f = scan(html_mail("<a href=\"https://dl.example.org/" + std::string(file) + "\">document</a>"));
+    return f.contains("LINK_DANGEROUS_DOWNLOAD") ? f.at("LINK_DANGEROUS_DOWNLOAD").confidence : 0.0;
+  };
+  const double program = confidence("Document.lnk");
+  const double image = confidence("Document.iso");
+  const double archive = confidence("Document.zip");
+  EXPECT_GT(program, image);
+  EXPECT_GT(image, archive);
+  EXPECT_GT(archive, 0);
+}
+
+TEST(LinksTest, DiskImagesAndArchivesWrittenOutAreWeakerThanHidden) {
+  // A distribution's ISO quoted in a mailing-list discussion is not a lure; the same file behind
+  // "View the invoice" is. A program stays as strong written out.
+  const auto confidence = [](const std::string& message) {
+    const auto f = scan(message);
+    return f.contains("LINK_DANGEROUS_DOWNLOAD") ? f.at("LINK_DANGEROUS_DOWNLOAD").confidence : 0.0;
+  };
+  const double iso_written = confidence(text_mail("Try ftp://ftp.suse.example/pub/evaluation-7.0.iso"));
+  const double iso_hidden = confidence(html_mail("<a href=\"https://dl.example.org/Invoice.iso\">View the invoice</a>"));
+  EXPECT_GT(iso_written, 0);
+  EXPECT_LT(iso_written * 6, 4) << "alone, below tag_at";
+  EXPECT_GT(iso_hidden, iso_written);
+  EXPECT_LT(confidence(text_mail("See http://example.org/mylog/hosts.zip")),
+            confidence(html_mail("<a href=\"https://example.org/mylog/hosts.zip\">hosts</a>")));
+  EXPECT_EQ(confidence(text_mail("Run http://dl.example.org/Invoice.exe")), 1.0);
+}
+
+TEST(LinksTest, ExeInTheTextOrInAWordOfThePathIsNoDownload) {
+  // The link text names a program, the link opens a page; a guide about programs; an image; a
+  // plain document.
+  const auto f = scan(html_mail("<a href=\"https://www.example.org/support\">setup.exe</a>"
+                                "<a href=\"https://www.example.org/docs/exe-guide.html\">guide</a>"
+                                "<img src=\"https://www.example.org/img/logo.exe\">"
+                                "<a href=\"https://www.example.org/files/report.pdf\">report.pdf</a>"));
+  EXPECT_FALSE(f.contains("LINK_DANGEROUS_DOWNLOAD"));
+  EXPECT_FALSE(scan(text_mail("Run setup.exe from the CD, then read http://www.example.org/docs/exe-guide.html"))
+                   .contains("LINK_DANGEROUS_DOWNLOAD"));
+}
+
 TEST(LinksTest, CredentialFormInBody) {
   const auto f = scan(html_mail(
       "<form action=\"https://owa-verify.000webhostapp.com/post.php\" method=post>"
