@@ -47,6 +47,7 @@ const std::string kInvitation =
     "ATTACH;FMTTYPE=text/plain;ENCODING=BASE64;VALUE=BINARY;X-FILENAME=notes.txt:aGVsbG8gd29ybGQ=\r\n"
     "ATTACH:CID:part1@example.org\r\n"
     "TZURL:http://tz.example.com/zones/Europe-Paris\r\n"
+    "COMMENT:\r\n"  // empty, as Google Calendar writes LOCATION: libical drops it, no error
     "BEGIN:VALARM\r\n"
     "ACTION:AUDIO\r\n"
     "TRIGGER:-PT15M\r\n"
@@ -256,10 +257,17 @@ TEST(CalendarTest, IcsAttachmentsAreReadByTheParser) {
       " ple.net/x\nEND:VEVENT\nEND:VCALENDAR\n"
       "--b\nContent-Type: application/octet-stream; name=data.bin\n\n"
       "BEGIN:VCALENDAR\nBEGIN:VEVENT\nURL:https://not-read-here.example.com/\nEND:VEVENT\nEND:VCALENDAR\n"
+      "--b\nContent-Type: application/pdf; name=PR.ics\n\n%PDF-1.4 see https://in-a-pdf.example.com/\n"
+      "--b\nContent-Type: text/plain; name=notes.ics\n\nNot a calendar: https://plain.example.com/\n"
       "--b--\n";
   const auto message = ParsedMessage::parse(std::make_shared<const std::string>(raw), Limits{});
   const auto urls = message->urls();
-  ASSERT_EQ(urls.size(), 2u);
+  // The .ics name on a PDF does not make it a calendar, nor on a text that is read as text.
+  ASSERT_EQ(urls.size(), 3u);
+  EXPECT_EQ(urls[2].normalized(), "https://plain.example.com/");
+  EXPECT_EQ(urls[2].source, UrlSource::kText);
+  EXPECT_EQ(message->calendar(5), nullptr);
+  EXPECT_EQ(message->calendar(6), nullptr);
   EXPECT_EQ(urls[0].normalized(), "https://invite.example.com/e");
   EXPECT_EQ(urls[0].source, UrlSource::kCalendarProperty);
   EXPECT_EQ(urls[0].part, 2u);
