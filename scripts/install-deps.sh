@@ -17,6 +17,7 @@ runtime_and_build=(
   libunbound-dev      # live DNS (--dns, --dns-server): caching resolver library (NLnet Labs)
   libhyperscan-dev    # lure-language phrase matching (pkg-config libhs; amd64 only, needs SSSE3)
   libsqlite3-dev      # sender history of the first-contact detector (WAL, user_version migrations)
+  libical-dev         # calendar invitations (text/calendar parts, .ics files): iCalendar parser
   wfrench wamerican   # word lists (/usr/share/dict): look-alike detection tells ordinary-word names
                       # (interieur, defense) from distinctive ones (intel/brands/common_words.h)
 )

@@ -48,7 +48,10 @@ inline constexpr ObjectId kNoObject = 0xffffffffu;
   X(kUndeclared8bit, "undeclared_8bit", "8-bit text without a declared charset")              \
   X(kUuencodeInText, "uuencode_in_text", "uuencoded file inside a text part")                 \
   X(kFilenameConflict, "filename_conflict",                                                    \
-    "file name differs between Content-Disposition and Content-Type name")
+    "file name differs between Content-Disposition and Content-Type name")                    \
+  X(kCalendarLimit, "calendar_limit",                                                          \
+    "calendar part over a max_calendar_* limit; the rest is not read")                       \
+  X(kCalendarMalformed, "calendar_malformed", "calendar part that libical cannot fully read")
 
 enum class AnomalyKind : std::uint8_t {
 #define VIGIE_X(id, name, doc) id,

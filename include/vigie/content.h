@@ -1,10 +1,13 @@
 // What vigie extracts from the content of text parts: links and forms from HTML and plain text,
-// the visible text of HTML the way a browser renders it, and text a browser would hide.
+// the visible text of HTML the way a browser renders it, text a browser would hide, and what a
+// calendar item (text/calendar, RFC 5545) names and links to.
 // Values own their strings (they are small relative to the message and kept as evidence).
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +26,8 @@ enum class UrlSource : std::uint8_t {
   kCssUrl,       // url(...) in a style attribute or <style>
   kOtherAttribute,  // background=, poster=, data=, cite=...
   kText,         // plain text or visible HTML text (including bare www. forms)
+  kCalendarProperty,  // the value of a calendar property a calendar application offers to open:
+                      // URL, ATTACH, CONFERENCE, SOURCE, an ALTREP parameter (RFC 5545, 7986)
 };
 
 // A URL as written and as a browser would fetch it (parse::normalize_url builds them). The text
@@ -98,6 +103,45 @@ struct HtmlContent {
   std::uint32_t event_handler_count = 0;  // on* attributes (onload, onerror...)
   std::string title;
   bool truncated = false;     // input was cut at max_html_bytes
+};
+
+// A calendar user a calendar item names: its ORGANIZER (RFC 5545 §3.8.4.3) or an ATTENDEE
+// (§3.8.4.1), as written; nothing here is authenticated.
+struct CalendarParty {
+  enum class Role : std::uint8_t { kOrganizer, kAttendee };
+  Role role = Role::kOrganizer;
+  std::string address;      // the mail address: the cal-address without "mailto:" (or the EMAIL
+                            // parameter, RFC 7986, when the cal-address is no mail address); as
+                            // written, not normalised
+  std::string common_name;  // CN: the name a calendar application shows
+  std::string sent_by;      // SENT-BY without "mailto:": who acts on the user's behalf
+};
+
+// A file carried inside a calendar item (ATTACH or IMAGE with VALUE=BINARY, RFC 5545 §3.8.1.1).
+struct CalendarFile {
+  std::string filename;       // FILENAME, X-FILENAME or X-APPLE-FILENAME; "" when none
+  std::string declared_type;  // FMTTYPE, lowercase; "" when none
+  std::shared_ptr<const std::string> content;  // decoded from base64
+};
+
+// What a calendar item holds that matters for security. Calendar texts are read in full only up
+// to the [limits] max_calendar_* limits; `limit` says which one stopped the reading.
+struct CalendarContent {
+  struct LimitCrossed {
+    std::string limit;  // the [limits] key ("max_calendar_properties")
+    std::uint64_t observed = 0;
+    std::uint64_t allowed = 0;
+  };
+  bool found = false;          // at least one component (BEGIN:...) was read
+  std::string method;          // METHOD, uppercase (REQUEST, REPLY, CANCEL, PUBLISH... RFC 5546
+                               // §1.4); "" when absent
+  std::vector<CalendarParty> parties;  // organizers and attendees of every component, in order
+  std::vector<Url> links;      // in a ParsedMessage they are moved to ParsedMessage::urls()
+  std::vector<CalendarFile> files;
+  std::uint32_t components = 0;        // components read
+  std::uint32_t properties = 0;        // properties read
+  std::vector<std::string> errors;     // what could not be read, at most a few, for the analyst
+  std::optional<LimitCrossed> limit;   // the limit that cut the reading, if any
 };
 
 }  // namespace vigie

@@ -33,6 +33,18 @@ struct Limits {
   // Most uuencoded blocks looked for in one text part.
   std::uint32_t max_uuencode_blocks = 64;
 
+  // --- Calendar items (text/calendar parts, .ics/.vcs files; RFC 5545, read with libical) ---
+  // Largest calendar text handed to libical; the rest is not read (parse time and memory: libical
+  // builds an object per property and parameter).
+  std::uint64_t max_calendar_bytes = 2ull << 20;
+  // Most components (VCALENDAR, VEVENT, VALARM, VTIMEZONE...) read from one calendar.
+  std::uint32_t max_calendar_components = 1000;
+  // Most properties (content lines other than BEGIN/END) read from one calendar.
+  std::uint32_t max_calendar_properties = 20000;
+  // Deepest component nesting followed (RFC 5545 needs 3: VCALENDAR > VEVENT > VALARM); libical
+  // frees a component tree recursively.
+  std::uint32_t max_calendar_depth = 8;
+
   // --- The object tree (files inside files) ---
   // Deepest object: the message is 0, its parts 1, a file extracted from a part 2...
   std::uint32_t max_object_depth = 16;

@@ -134,8 +134,14 @@ class ParsedMessage {
   // Visible text, forms and hidden text of a text/html leaf; nullptr for other parts. Its links
   // are in urls() (tagged with the part), so HtmlContent::links is empty here.
   const HtmlContent* html(PartId id) const;
+  // What a calendar leaf names and links to (text/calendar, text/x-vcalendar, application/ics, or
+  // a file named .ics/.vcs), read with libical within the [limits] max_calendar_* limits; nullptr
+  // for other parts. Its links are in urls() (tagged with the part), so CalendarContent::links is
+  // empty here.
+  const CalendarContent* calendar(PartId id) const;
   const PartHashes& hashes(PartId id) const;
-  // Every URL of every text part, normalised, in document order (at most limits.max_urls).
+  // Every URL of every text part (plain, HTML) and calendar leaf, normalised, in document order (at most
+  // limits.max_urls).
   std::span<const Url> urls() const;
   // Files uuencoded inside text parts.
   std::span<const EmbeddedFile> embedded_files() const;
@@ -150,7 +156,7 @@ class ParsedMessage {
 
  private:
   explicit ParsedMessage(std::unique_ptr<State> state);
-  // Extracts HTML and URLs of every text leaf once, in document order.
+  // Extracts HTML, calendars and URLs of every text and calendar leaf once, in document order.
   void extract_content() const;
   std::unique_ptr<State> state_;
 };

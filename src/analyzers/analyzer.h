@@ -141,6 +141,9 @@ class ObjectContext {
   virtual ObjectId push_child(const Object& parent, Object child, std::shared_ptr<const std::string> content) = 0;
   // A link read inside an object: it joins the message's followable links.
   virtual void add_url(Url url) = 0;
+  // Says, for the analyst, what went wrong reading `object` (Object::notes): a file that is not
+  // what its type claims, a structure read only in part.
+  virtual void add_note(const Object& object, std::string note) = 0;
 };
 
 struct ObjectAnalyzerDescriptor {

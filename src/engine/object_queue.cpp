@@ -58,6 +58,10 @@ class Queue final : public analyzers::ObjectContext {
 
   void add_url(Url url) override { tree_.add_url(std::move(url)); }
 
+  void add_note(const Object& object, std::string note) override {
+    tree_.at(object.id).notes.push_back(std::move(note));
+  }
+
   void record(std::vector<LimitCrossing>& crossings) {
     for (const auto& [limit, r] : refusals_) {
       crossings.push_back(LimitCrossing{limit, "objects", r.observed, r.allowed, r.first_parent,

@@ -9,7 +9,8 @@ namespace {
 
 bool is_navigation(UrlSource source) {
   return source == UrlSource::kHref || source == UrlSource::kFormAction ||
-         source == UrlSource::kMetaRefresh || source == UrlSource::kText;
+         source == UrlSource::kMetaRefresh || source == UrlSource::kText ||
+         source == UrlSource::kCalendarProperty;
 }
 
 Identity make_identity(IdentityField field, Mailbox mailbox, const OrganisationProfile& profile) {

@@ -59,8 +59,9 @@ struct ReadableText {
   bool attachment = false;        // a file the reader opens (Part::is_attachment), not the body
 };
 
-// A link the reader can follow: written in an href, a form action, a meta refresh or the text
-// itself (not an image or style sheet, which load on their own), to a web address with a host.
+// A link the reader can follow: written in an href, a form action, a meta refresh, the text itself
+// or a calendar property an invitation offers to open (not an image or style sheet, which load on
+// their own), to a web address with a host.
 bool is_followable(const Url& url);
 
 class MessageFacts {

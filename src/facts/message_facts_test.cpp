@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace vigie::facts {
 namespace {
 
@@ -105,6 +107,22 @@ TEST_F(MessageFactsTest, FollowableLinksComeFirstInReadingOrder) {
   EXPECT_EQ(ordered[0]->host_ascii(), "refresh.example");
   EXPECT_EQ(ordered[3]->host_ascii(), "img.example");  // the image loads on its own: after the links
   EXPECT_EQ(ordered.size(), facts.message().urls().size());
+}
+
+// An invitation's links are followable: the event page and the video call a calendar application
+// offers to open (calendar properties), the links of its description; not its image.
+TEST_F(MessageFactsTest, AnInvitationsLinksAreFollowable) {
+  const MessageFacts& facts = facts_of(
+      "From: a@example.org\nContent-Type: text/calendar; method=REQUEST\n\n"
+      "BEGIN:VCALENDAR\nMETHOD:REQUEST\nBEGIN:VEVENT\nURL:https://event.example/e\n"
+      "CONFERENCE;VALUE=URI:https://video.example/j/1\nATTACH:https://files.example/agenda.pdf\n"
+      "IMAGE;VALUE=URI:https://img.example/logo.png\n"
+      "DESCRIPTION:Agenda at https://text.example/a\nEND:VEVENT\nEND:VCALENDAR\n");
+  std::vector<std::string> followable;
+  for (const Url* url : facts.followable_links()) followable.emplace_back(url->host_ascii());
+  std::sort(followable.begin(), followable.end());
+  EXPECT_EQ(followable,
+            (std::vector<std::string>{"event.example", "files.example", "text.example", "video.example"}));
 }
 
 }  // namespace

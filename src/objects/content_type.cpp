@@ -5,6 +5,7 @@
 #include <array>
 
 #include "common/ascii.h"
+#include "parse/calendar/calendar.h"
 
 namespace vigie::objects {
 namespace {
@@ -66,6 +67,9 @@ std::string detect_type(std::string_view bytes) {
       return std::string(s.type);
     }
   }
+  // An iCalendar or vCalendar text (RFC 5545 §3.4 opens every one with BEGIN:VCALENDAR): a meeting
+  // invitation attached as application/octet-stream or under a name that says nothing.
+  if (parse::looks_like_calendar(bytes)) return "text/calendar";
   return std::string(markup_type(bytes));
 }
 

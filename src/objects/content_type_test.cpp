@@ -28,6 +28,13 @@ TEST(ContentTypeTest, MarkupAfterWhitespaceAndByteOrderMark) {
   EXPECT_EQ(detect_type("<?xml version=\"1.0\"?><note/>"), "");
 }
 
+TEST(ContentTypeTest, CalendarsByTheirFirstLine) {
+  EXPECT_EQ(detect_type("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"), "text/calendar");
+  EXPECT_EQ(detect_type("\xEF\xBB\xBF\r\nbegin:vcalendar\nVERSION:1.0\n"), "text/calendar");
+  EXPECT_EQ(detect_type("BEGIN:VEVENT\r\n"), "");  // a bare component is no calendar file
+  EXPECT_EQ(detect_type("BEGIN:VCARD\r\n"), "");
+}
+
 TEST(ContentTypeTest, UnknownAndShortInputs) {
   EXPECT_EQ(detect_type(""), "");
   EXPECT_EQ(detect_type("M"), "");

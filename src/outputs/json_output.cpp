@@ -22,6 +22,7 @@ std::string_view url_source_name(UrlSource source) {
     case UrlSource::kCssUrl: return "css_url";
     case UrlSource::kOtherAttribute: return "attribute";
     case UrlSource::kText: return "text";
+    case UrlSource::kCalendarProperty: return "calendar_property";
   }
   return "text";
 }
@@ -87,6 +88,39 @@ json part_json(const ParsedMessage& m, const Part& p) {
       j["sha1"] = h.sha1;
       j["sha256"] = h.sha256;
     }
+  }
+  return j;
+}
+
+// What a calendar part names: the parties as written (nothing in them is authenticated).
+json calendar_json(PartId part, const CalendarContent& calendar) {
+  json parties = json::array();
+  for (const CalendarParty& p : calendar.parties) {
+    json one = {{"role", p.role == CalendarParty::Role::kOrganizer ? "organizer" : "attendee"},
+                {"address", p.address}};
+    if (!p.common_name.empty()) one["name"] = p.common_name;
+    if (!p.sent_by.empty()) one["sent_by"] = p.sent_by;
+    parties.push_back(std::move(one));
+  }
+  json files = json::array();
+  for (const CalendarFile& f : calendar.files) {
+    json one = {{"size", f.content ? f.content->size() : 0}};
+    if (!f.filename.empty()) one["filename"] = f.filename;
+    if (!f.declared_type.empty()) one["type"] = f.declared_type;
+    if (f.content) one["sha256"] = compute_hashes(*f.content).sha256;
+    files.push_back(std::move(one));
+  }
+  json j = {{"part", part},
+            {"method", calendar.method},
+            {"components", calendar.components},
+            {"properties", calendar.properties},
+            {"parties", std::move(parties)},
+            {"files", std::move(files)},
+            {"errors", calendar.errors}};
+  if (calendar.limit) {
+    j["limit"] = {{"limit", calendar.limit->limit},
+                  {"observed", calendar.limit->observed},
+                  {"allowed", calendar.limit->allowed}};
   }
   return j;
 }
@@ -293,9 +327,14 @@ json parse_to_json(const ParsedMessage& m) {
       texts.push_back({{"part", p.id}, {"text", excerpt(m.text(p.id), kExcerptBytes)}});
     }
   }
+  json calendars = json::array();
+  for (const Part& p : m.parts()) {
+    if (const CalendarContent* calendar = m.calendar(p.id)) calendars.push_back(calendar_json(p.id, *calendar));
+  }
   j["parts"] = std::move(parts);
   j["text"] = std::move(texts);
   j["html"] = std::move(html);
+  j["calendars"] = std::move(calendars);
   json urls = json::array();
   for (const Url& u : m.urls()) urls.push_back(url_json(u));
   j["urls"] = std::move(urls);

@@ -197,6 +197,24 @@ std::string parse_to_text(const ParsedMessage& m) {
     if (p.is_leaf()) out += " " + std::to_string(m.decoded(p.id).size()) + " bytes";
     out += "\n";
   }
+  for (const Part& p : m.parts()) {
+    const CalendarContent* calendar = m.calendar(p.id);
+    if (calendar == nullptr) continue;
+    out += "Calendar (part " + std::to_string(p.id) + "):" +
+           (calendar->method.empty() ? std::string(" no METHOD") : " METHOD " + field(calendar->method, 40)) + ", " +
+           std::to_string(calendar->components) + " components\n";
+    for (const CalendarParty& party : calendar->parties) {
+      out += std::string(party.role == CalendarParty::Role::kOrganizer ? "  organizer " : "  attendee  ") +
+             (party.common_name.empty() ? "" : "\"" + field(party.common_name, 120) + "\" ") + "<" +
+             field(party.address, 200) + ">" + (party.sent_by.empty() ? "" : " sent by " + field(party.sent_by, 200)) +
+             "\n";
+    }
+    for (const CalendarFile& file : calendar->files) {
+      out += "  file      " + (file.filename.empty() ? std::string("(unnamed)") : "\"" + field(file.filename, 120) + "\"") +
+             (file.declared_type.empty() ? "" : " " + field(file.declared_type, 80)) + ", " +
+             std::to_string(file.content ? file.content->size() : 0) + " bytes\n";
+    }
+  }
   const auto urls = m.urls();
   if (!urls.empty()) out += "URLs (" + std::to_string(urls.size()) + "):\n";
   for (const Url& u : urls) out += "  " + field(u.normalized(), 200) + "\n";

@@ -192,6 +192,50 @@ check "example profile: benign mail stays accepted" \
 check "example profile: look-alike of the protected domain" \
   test "$("$vigie" scan --config "$src/config/ministere.example.toml" "$examples/spear-phishing-ministry.eml" | py 'import json,sys; print(sorted(f["id"] for f in json.load(sys.stdin)["findings"]))' | grep -c LOOKALIKE_ORGANISATION_DOMAIN)" -eq 1
 
+# Calendar invitations: the organizer, the parties and the links of the text/calendar part are read
+# (parse), an outside invitation whose organizer claims the protected domain is spoofing, with its
+# look-alike link found; an outside organizer's own invitation (also attached as invite.ics) is not.
+"$vigie" parse --json "$examples/invitation-spoofed-organizer.eml" > "$tmp/invite.json"
+check "parse --json calendar: parties and links" py '
+import json, sys
+p = json.load(open(sys.argv[1]))
+c = p["calendars"]
+assert len(c) == 1 and c[0]["method"] == "REQUEST", c
+assert {"role": "organizer", "address": "helene.bernard@interieur.gouv.fr", "name": "Hélène Bernard"} in c[0]["parties"], c
+assert any(x["role"] == "attendee" for x in c[0]["parties"]), c
+sources = {(u["host"], u["source"]) for u in p["urls"]}
+assert ("interieur-gouv.fr.visio-cabinet.info", "calendar_property") in sources, sources
+assert ("interieur-gouv.fr.visio-cabinet.info", "href") in sources, sources
+assert ("interieur-gouv.fr.visio-cabinet.info", "text") in sources, sources
+' "$tmp/invite.json"
+"$vigie" scan --config "$src/config/ministere.example.toml" "$examples/invitation-spoofed-organizer.eml" > "$tmp/invite-scan.json"
+check "spoofed organizer: finding, evidence names the calendar part, look-alike link" py '
+import json, sys
+r = json.load(open(sys.argv[1]))
+f = {x["id"]: x for x in r["findings"]}
+assert "CALENDAR_ORGANIZER_SPOOFED" in f, sorted(f)
+ev = f["CALENDAR_ORGANIZER_SPOOFED"]["evidence"]
+assert ev[0]["where"] == "part 2: calendar:ORGANIZER", ev
+assert "helene.bernard@interieur.gouv.fr" in ev[0]["what"], ev
+assert "LOOKALIKE_ORGANISATION_DOMAIN" in f, sorted(f)
+assert r["verdict"]["action"] in ("quarantine", "reject"), r["verdict"]
+' "$tmp/invite-scan.json"
+"$vigie" parse --json "$examples/invitation-outside-organizer.eml" > "$tmp/outside.json"
+check "parse --json: an attached invite.ics is read too" py '
+import json, sys
+p = json.load(open(sys.argv[1]))
+assert len(p["calendars"]) == 2, p["calendars"]
+assert {u["part"] for u in p["urls"] if u["source"] == "calendar_property"} == {c["part"] for c in p["calendars"]}, p["urls"]
+' "$tmp/outside.json"
+"$vigie" scan --config "$src/config/ministere.example.toml" "$examples/invitation-outside-organizer.eml" > "$tmp/outside-scan.json"
+check "outside organizer inviting us: no calendar finding, accepted" py '
+import json, sys
+r = json.load(open(sys.argv[1]))
+ids = {x["id"] for x in r["findings"]}
+assert not {i for i in ids if i.startswith("CALENDAR_")}, ids
+assert r["verdict"]["action"] == "accept", (r["verdict"], ids)
+' "$tmp/outside-scan.json"
+
 # mbox: every message scanned and labelled.
 { for f in "$examples"/*.eml; do echo "From sender@example.org Mon Nov 16 07:00:00 2026"; cat "$f"; echo; done; } > "$tmp/all.mbox"
 "$vigie" scan --no-progress "$tmp/all.mbox" > "$tmp/mbox.jsonl"

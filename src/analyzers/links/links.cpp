@@ -15,7 +15,8 @@
 // sharepointonline.com links to x.sharepoint.com, the service doing its job; a share
 // notification is judged by where its links lead, and these lead nowhere else. Newsletter click
 // trackers, which make a text/target mismatch normal, only lower the confidence of a mismatch.
-// Hot path: one pass over message.urls(); every list lookup is a hash probe per host label.
+// Hot path: one pass over message.urls() and the links object analyzers read inside files
+// (ObjectTree::urls); every list lookup is a hash probe per host label.
 #include <algorithm>
 #include <array>
 #include <memory>
@@ -113,11 +114,13 @@ bool serves_on_subdomains(LinkCategory category) {
   }
 }
 
-// Written where a reader follows it (an href, a form, a meta refresh, the text), whatever its
-// scheme: javascript: and data: addresses and IPFS shapes count here too.
+// Written where a reader follows it (an href, a form, a meta refresh, the text, a calendar
+// property an invitation offers to open), whatever its scheme: javascript: and data: addresses and
+// IPFS shapes count here too.
 bool is_navigation(UrlSource source) {
   return source == UrlSource::kHref || source == UrlSource::kFormAction ||
-         source == UrlSource::kMetaRefresh || source == UrlSource::kText;
+         source == UrlSource::kMetaRefresh || source == UrlSource::kText ||
+         source == UrlSource::kCalendarProperty;
 }
 
 // The reader sees where the link goes: the address is written out (plain text, or link text
@@ -492,7 +495,8 @@ class Scan {
     if (url.scheme() == "javascript") {
       bool strong = false;
       if (url.source != UrlSource::kHref && url.source != UrlSource::kFormAction &&
-          url.source != UrlSource::kSrc && url.source != UrlSource::kMetaRefresh) {
+          url.source != UrlSource::kSrc && url.source != UrlSource::kMetaRefresh &&
+          url.source != UrlSource::kCalendarProperty) {
         return;
       }
       if (!is_meaningful_javascript(text, strong)) return;
@@ -639,6 +643,8 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
   const State& links_state = static_cast<const State&>(*state);
   Scan scan(links_state, context.facts, context.objects, context.limits.max_redirect_depth);
   for (const Url& url : message.urls()) scan.link(url);
+  // Links read inside attached files by the object analyzers (a calendar invitation's).
+  for (const Url& url : context.objects.urls()) scan.link(url);
   for (const facts::Identity& identity : context.facts.identities()) {
     if (identity.field == facts::IdentityField::kFrom) scan.address(identity, 0.8);
     if (identity.field == facts::IdentityField::kReplyTo) scan.address(identity, 1.0);

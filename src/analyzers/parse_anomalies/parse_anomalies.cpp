@@ -51,6 +51,7 @@ void analyze(const ParsedMessage& message, const ScanContext& context,
       case AnomalyKind::kDecodedSizeLimit:
       case AnomalyKind::kHtmlSizeLimit:
       case AnomalyKind::kUrlLimit:
+      case AnomalyKind::kCalendarLimit:
         limits.push_back(anomaly_evidence(a, context.objects));
         break;
       case AnomalyKind::kNoHeaderBody:
@@ -61,7 +62,7 @@ void analyze(const ParsedMessage& message, const ScanContext& context,
       case AnomalyKind::kNulByte:
         malformed.push_back(anomaly_evidence(a, context.objects));
         break;
-      default:  // charset and encoding leniencies: common in legitimate mail, not a signal
+      default:  // charset, encoding and calendar leniencies: common in legitimate mail, not a signal
         break;
     }
   }

@@ -22,6 +22,7 @@ struct PartCache {
   std::string text_storage;          // used only when conversion changed the bytes
   std::string_view text;
   std::optional<HtmlContent> html;  // filled by ParsedMessage::extract_content()
+  std::optional<CalendarContent> calendar;  // likewise, for text/calendar leaves
   std::optional<PartHashes> hashes;
 };
 

@@ -1,5 +1,5 @@
 // ParsedMessage accessors: header conveniences and the lazy, memoized decoding of part bodies,
-// text, HTML, hashes, URLs and uuencoded files. Every decode respects the per-part and
+// text, HTML, calendars, hashes, URLs and uuencoded files. Every decode respects the per-part and
 // per-message decoded-size budgets of Limits and records an anomaly when it hits one.
 #include <openssl/evp.h>
 
@@ -9,6 +9,7 @@
 
 #include "common/ascii.h"
 #include "common/byte_scan.h"
+#include "parse/calendar/calendar.h"
 #include "parse/encoding/charset.h"
 #include "parse/encoding/rfc2047.h"
 #include "parse/encoding/transfer_decoding.h"
@@ -35,6 +36,25 @@ bool has_line_starting_with_begin(std::string_view text) {
   const char* const end = text.data() + text.size();
   return text.starts_with("begin ") || scan::find_at_line_start(text.data(), end, "begin ") != end;
 }
+
+// A calendar a mail client shows as an invitation or opens as one: text/calendar (RFC 5545 §8.1),
+// the vCalendar 1.0 type text/x-vcalendar and the application/ics some clients declare.
+bool is_calendar_type(const Part& part) {
+  if (!part.is_leaf() || part.is_encapsulated_message()) return false;
+  if (part.is_text() && (part.media_subtype == "calendar" || part.media_subtype == "x-vcalendar")) return true;
+  return part.media_type == "application" && (part.media_subtype == "ics" || part.media_subtype == "x-ics");
+}
+
+// A leaf whose file name says calendar (invite.ics sent as application/octet-stream): read only
+// when its content starts like one, since a name is easily put on a PDF or an executable. Other
+// calendars (found by content alone, inside other files) are the calendar object analyzer's.
+bool has_calendar_name(const Part& part) {
+  if (!part.is_leaf() || part.is_encapsulated_message()) return false;
+  const std::string name = ascii::lowercase(part.filename);
+  return name.ends_with(".ics") || name.ends_with(".vcs");
+}
+
+bool is_calendar_part(const Part& part) { return is_calendar_type(part) || has_calendar_name(part); }
 
 bool charset_is_utf8_compatible(std::string_view charset) {
   return charset.empty() || charset == "utf-8" || charset == "us-ascii" || charset == "utf8" ||
@@ -228,6 +248,13 @@ const HtmlContent* ParsedMessage::html(PartId id) const {
   return &*state_->caches[id].html;
 }
 
+const CalendarContent* ParsedMessage::calendar(PartId id) const {
+  if (!is_calendar_part(state_->parts.at(id))) return nullptr;
+  extract_content();
+  const std::optional<CalendarContent>& calendar = state_->caches[id].calendar;
+  return calendar ? &*calendar : nullptr;  // empty for a calendar name on something else
+}
+
 const PartHashes& ParsedMessage::hashes(PartId id) const {
   PartCache& cache = state_->caches.at(id);
   if (!cache.hashes) cache.hashes = compute_hashes(decoded(id));
@@ -259,7 +286,29 @@ void ParsedMessage::extract_content() const {
       add(std::move(u));
     }
   };
+  // A calendar's text: converted from its charset when it is a text part; an attached file is read
+  // as the UTF-8 RFC 5545 §6 requires.
+  // False when a calendar file name is on something else, which is then read for what it is.
+  auto read_calendar_part = [&](const Part& part) {
+    const std::string_view bytes = part.is_text() ? text(part.id) : decoded(part.id);
+    if (!is_calendar_type(part) && !parse::looks_like_calendar(bytes)) return false;
+    PartCache& cache = s.caches[part.id];
+    cache.calendar = parse::read_calendar(bytes, s.limits);
+    const CalendarContent& calendar = *cache.calendar;
+    if (calendar.limit) {
+      s.add_anomaly(AnomalyKind::kCalendarLimit, part.id, 0, calendar.limit->limit, calendar.limit->observed,
+                    calendar.limit->allowed);
+    }
+    if (!calendar.errors.empty()) s.add_anomaly(AnomalyKind::kCalendarMalformed, part.id, 0, calendar.errors.front());
+    for (Url& u : cache.calendar->links) {
+      u.part = part.id;
+      add(std::move(u));
+    }
+    cache.calendar->links.clear();
+    return true;
+  };
   for (const Part& part : s.parts) {
+    if (is_calendar_part(part) && read_calendar_part(part)) continue;
     if (!part.is_leaf() || !part.is_text()) continue;
     if (part.media_subtype == "html") {
       PartCache& cache = s.caches[part.id];
