@@ -95,6 +95,11 @@ check "--explain shows the header in context" \
   grep -q "in From: Cabinet du ministre <cabinet@interieur.gouv.fr> <secretariat@" "$tmp/explain.txt"
 check "--explain shows the groups and their caps" \
   grep -qE "^    sender_identity: [0-9.]+ of [0-9.]+, capped at 10.0 \((MULTIPLE_FROM|ENCODED_WORD_ADDRESS_TRICK), " "$tmp/explain.txt"
+# Issue 12: --explain named the wrong part for a link (evidence url:part:3 printed "in part 2") and
+# lost the link text. The link sits in part 3, the HTML part, with its visible text.
+check "--explain names the link's part and its text" \
+  grep -q 'in part 3: text/html, link text "https://www.interieur.gouv.fr/espace-securise"' "$tmp/explain.txt"
+check "--explain puts the mismatch in part 3" grep -q "^      part 3: url: text shows www.interieur.gouv.fr" "$tmp/explain.txt"
 check "text without --explain has no group lines" bash -c '! grep -q "groups:" "$1"' _ "$tmp/text.txt"
 "$vigie" scan --quiet -j 1 "$examples" | py 'import json,sys; print([(r["file"], r["verdict"]["action"]) for r in map(json.loads, sys.stdin)])' > "$tmp/j1"
 "$vigie" scan --quiet -j 2 "$examples" | py 'import json,sys; print([(r["file"], r["verdict"]["action"]) for r in map(json.loads, sys.stdin)])' > "$tmp/j2"

@@ -6,19 +6,14 @@
 #include <string>
 #include <vector>
 
-#include "vigie/engine.h"
+#include "analyzers/analyzer_harness.h"
 
 namespace vigie {
 namespace {
 
 std::vector<Finding> reputation_findings(const std::string& message, Envelope envelope = {}) {
-  static const Engine engine{Config{}};
-  const ScanResult r = engine.scan(std::make_shared<const std::string>(message), envelope);
-  std::vector<Finding> out;
-  for (const Finding& f : r.findings) {
-    if (f.analyzer == "domain_reputation") out.push_back(f);
-  }
-  return out;
+  static const analyzers::AnalyzerHarness harness("domain_reputation");
+  return harness.analyze(message, {}, envelope);
 }
 
 const Finding* find(const std::vector<Finding>& findings, std::string_view id) {

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "vigie/engine.h"
+#include "analyzers/analyzer_harness.h"
 
 namespace vigie {
 namespace {
@@ -42,13 +42,8 @@ struct Scan {
 };
 
 Scan scan(const Config& config, std::string headers, Envelope envelope = {}) {
-  const Engine engine{config};
-  ScanResult r = engine.scan(std::make_shared<const std::string>(headers + "Subject: s\n\nbody\n"), envelope);
-  Scan s;
-  for (Finding& f : r.findings) {
-    if (f.analyzer == "impersonation") s.findings.push_back(std::move(f));
-  }
-  return s;
+  const analyzers::AnalyzerHarness harness("impersonation", config);
+  return Scan{harness.analyze(headers + "Subject: s\n\nbody\n", {}, envelope)};
 }
 
 const Config& org() {

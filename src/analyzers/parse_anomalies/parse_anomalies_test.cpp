@@ -3,16 +3,15 @@
 
 #include <algorithm>
 
-#include "vigie/engine.h"
+#include "analyzers/analyzer_harness.h"
 
 namespace vigie {
 namespace {
 
 std::vector<std::string> finding_ids(std::string_view message) {
-  const Engine engine{Config{}};
-  const ScanResult r = engine.scan(std::make_shared<const std::string>(message), Envelope{});
+  static const analyzers::AnalyzerHarness harness("parse_anomalies");
   std::vector<std::string> ids;
-  for (const Finding& f : r.findings) ids.push_back(f.id);
+  for (const Finding& f : harness.analyze(std::string(message))) ids.push_back(f.id);
   return ids;
 }
 
@@ -52,14 +51,11 @@ TEST(ParseAnomaliesTest, BoundaryTrick) {
 TEST(ParseAnomaliesTest, LimitExceeded) {
   Config config;
   config.limits.max_parts = 2;
-  const Engine engine{config};
-  const ScanResult r = engine.scan(
-      std::make_shared<const std::string>(
-          "Content-Type: multipart/mixed; boundary=b\n\n--b\n\n1\n--b\n\n2\n--b\n\n3\n--b--\n"),
-      Envelope{});
-  ASSERT_FALSE(r.findings.empty());
-  EXPECT_EQ(r.findings[0].id, "PARSE_LIMIT_EXCEEDED");
-  EXPECT_NE(r.findings[0].evidence[0].value.find("part_limit"), std::string::npos);
+  const std::vector<Finding> findings = analyzers::AnalyzerHarness("parse_anomalies", config).analyze(
+      "Content-Type: multipart/mixed; boundary=b\n\n--b\n\n1\n--b\n\n2\n--b\n\n3\n--b--\n");
+  ASSERT_FALSE(findings.empty());
+  EXPECT_EQ(findings[0].id, "PARSE_LIMIT_EXCEEDED");
+  EXPECT_NE(findings[0].evidence[0].value.find("part_limit"), std::string::npos);
 }
 
 TEST(ParseAnomaliesTest, UuencodedFileInText) {
