@@ -67,8 +67,9 @@ struct Limits {
   std::uint64_t max_lure_text_bytes = 256ull << 10;
   // Readable text read per message for brand names.
   std::uint64_t max_brand_text_bytes = 256ull << 10;
-  // Readable text examined per part for words split by invisible characters.
-  std::uint64_t max_evasion_text_bytes = 64ull << 10;
+  // Readable text examined per part for words split by invisible characters (one cheap pass per
+  // code point; long newsletters and threads pass 64 KiB, so the bound sits well above them).
+  std::uint64_t max_evasion_text_bytes = 1ull << 20;
   // Redirects followed inside a link's query (a tracker wrapping an open redirect wrapping...).
   std::uint32_t max_redirect_depth = 2;
 };

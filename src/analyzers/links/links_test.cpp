@@ -19,8 +19,7 @@ struct Seen {
   std::string evidence;
 };
 
-std::map<std::string, Seen> scan_with(const Config& config, std::string_view message) {
-  const analyzers::AnalyzerHarness harness("links", config);
+std::map<std::string, Seen> seen_findings(const analyzers::AnalyzerHarness& harness, std::string_view message) {
   std::map<std::string, Seen> out;
   for (const Finding& f : harness.analyze(std::string(message))) {
     Seen s{f.confidence, f.score, {}};
@@ -30,15 +29,13 @@ std::map<std::string, Seen> scan_with(const Config& config, std::string_view mes
   return out;
 }
 
+std::map<std::string, Seen> scan_with(const Config& config, std::string_view message) {
+  return seen_findings(analyzers::AnalyzerHarness("links", config), message);
+}
+
 std::map<std::string, Seen> scan(std::string_view message) {
   static const analyzers::AnalyzerHarness harness("links");
-  std::map<std::string, Seen> out;
-  for (const Finding& f : harness.analyze(std::string(message))) {
-    Seen s{f.confidence, f.score, {}};
-    for (const Evidence& e : f.evidence) s.evidence += e.field + " " + e.value + "\n";
-    out[f.id] = s;
-  }
-  return out;
+  return seen_findings(harness, message);
 }
 
 std::string html_mail(std::string_view body, std::string_view from = "news@sender.example") {
