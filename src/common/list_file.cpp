@@ -1,5 +1,6 @@
 #include "common/list_file.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -32,9 +33,13 @@ Result<std::string> read_config_file(const std::string& path, std::uint64_t max_
   if (const std::string problem = file_problem(path); !problem.empty()) {
     return fail(Error::config(path + ": " + problem));
   }
+  // Sized from the file, one byte past the limit at most: a buffer of the limit itself would be
+  // zeroed for every small list (16 MiB each, many files at start-up).
+  std::error_code ec;
+  const std::uint64_t size = std::filesystem::file_size(path, ec);
   std::ifstream in(path, std::ios::binary);
   std::string text;
-  text.resize(static_cast<std::size_t>(max_bytes) + 1);
+  text.resize(static_cast<std::size_t>(std::min(ec ? max_bytes : size, max_bytes)) + 1);
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   if (in.bad()) return fail(Error::config(path + ": read error"));
   text.resize(static_cast<std::size_t>(in.gcount()));
