@@ -209,9 +209,11 @@ void read_policy(Checker& c, const toml::table& t, PolicyConfig& p) {
 // together. A table per group, as Rspamd's group "<name>" { max_score = N; }, so a group can take
 // more settings later without a new section. `inf` removes the cap.
 void read_groups(Checker& c, const toml::table& t, PolicyConfig& p) {
-  for (const auto& [name, node] : t) {
-    const std::string full = "groups." + std::string(name.str());
-    if (verdict::find_group(name.str()) == nullptr) {
+  for (const auto& [key, node] : t) {
+    // A named copy: clang before 16 does not let a lambda capture a structured binding.
+    const std::string name(key.str());
+    const std::string full = "groups." + name;
+    if (verdict::find_group(name) == nullptr) {
       std::string known;
       for (const verdict::GroupEntry& g : verdict::groups()) known += (known.empty() ? "" : ", ") + std::string(g.name);
       c.error(node, full, "unknown group (" + known + ")");
@@ -230,7 +232,7 @@ void read_groups(Checker& c, const toml::table& t, PolicyConfig& p) {
                        if (!n.is_number() || !cap || !(*cap >= 0)) {  // NaN fails too
                          return c.error(n, k, "expected a number >= 0 (inf: no cap)");
                        }
-                       p.group_max_scores.insert_or_assign(std::string(name.str()), *cap);
+                       p.group_max_scores.insert_or_assign(name, *cap);
                      }},
                 });
   }
