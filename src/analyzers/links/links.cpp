@@ -345,9 +345,10 @@ class Scan {
         looks_like_ipfs(url.host_ascii(), path)) {
       found_.add(kIpfs,
                  Evidence{object_of(url), "url",
-                          describe(url, LocalizedText{"ipfs", "ipfs"} +
-                                            source_of("IPFS gateway URL shape, "
-                                                      "https://docs.ipfs.tech/concepts/ipfs-gateway/"))},
+                          describe(url, {"ipfs; source: IPFS gateway URL shape, "
+                                         "https://docs.ipfs.tech/concepts/ipfs-gateway/",
+                                         "ipfs ; source : forme d'URL d'une passerelle IPFS, "
+                                         "https://docs.ipfs.tech/concepts/ipfs-gateway/"})},
                  1.0);
     }
     const std::string_view query = url_query(url.normalized());
@@ -462,8 +463,8 @@ class Scan {
     if (!file->disguised_as.empty()) {
       detail = detail + LocalizedText{"; double extension: shown as ." + file->disguised_as +
                                           " where Windows hides the real one",
-                                      " ; double extension : affiché comme ." + file->disguised_as +
-                                          ", Windows masquant la vraie"};
+                                      " ; double extension : se présente comme ." + file->disguised_as +
+                                          ", Windows masquant la vraie extension"};
     }
     found_.add(kDangerousDownload, Evidence{object_of(url), "url", describe(url, detail)}, confidence);
   }

@@ -236,7 +236,7 @@ TEST(LinksTest, EvidenceIsWrittenInFrenchToo) {
   ASSERT_TRUE(download.contains("LINK_DANGEROUS_DOWNLOAD"));
   EXPECT_NE(download.at("LINK_DANGEROUS_DOWNLOAD")
                 .evidence_fr.find("programme ou script Invoice_0612.PDF.ExE, fin du chemin ; double extension : "
-                                  "affiché comme .pdf"),
+                                  "se présente comme .pdf, Windows masquant la vraie extension"),
             std::string::npos)
       << download.at("LINK_DANGEROUS_DOWNLOAD").evidence_fr;
 
