@@ -877,7 +877,7 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context, const
   if (not_checked > 0) {
     sink.limit_reached("max_hosts_checked", done.size() + not_checked, context.limits.max_hosts_checked,
                        LocalizedText{std::to_string(not_checked) + " hosts not checked for look-alikes",
-                                     std::to_string(not_checked) + " noms d'hôte non vérifiés comme sosies de domaine"});
+                                     std::to_string(not_checked) + " noms d'hôte non examinés pour les imitations de domaine"});
   }
   if (!organisation.empty()) {
     sink.emit(FindingId::LOOKALIKE_ORGANISATION_DOMAIN, std::move(organisation), organisation_confidence);

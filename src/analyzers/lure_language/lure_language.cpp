@@ -330,7 +330,7 @@ void analyze(const ParsedMessage& message, const ScanContext& context,
                        context.limits.max_lure_text_bytes,
                        LocalizedText{std::to_string(scanner.unscanned()) + " bytes of readable text not scanned for lure phrases",
                                      std::to_string(scanner.unscanned()) +
-                                         " octets de texte lisible non examinés pour les formules d'appât"});
+                                         " octets de texte lisible non examinés pour les formules de leurre"});
   }
   const std::vector<Hit>& hits = scanner.hits();
   if (hits.empty()) return;
