@@ -19,16 +19,32 @@ struct LocalizedText {
 // What was seen and where: the object it was seen in (the message itself, a MIME part, a file
 // extracted from one), the field of that object ("header:From", "url", "text", "filename"...), and
 // the value. Outputs render the place as the object's path and the field ("part 3: url").
+//
+// A value that is data (a header value, a URL, a host) is the same in every language. A value in
+// which the analyzer describes what it saw is prose: the analyzer writes it in English and French
+// (a LocalizedText), inserting the data from the message unchanged in both; value_fr stays empty
+// for data, and outputs fall back to value.
 struct Evidence {
   ObjectId object = kMessageObject;
   std::string field;
-  std::string value;
+  std::string value;     // English prose, or data
+  std::string value_fr;  // the French rendering of prose; empty for data
 
   Evidence() = default;
   Evidence(std::string field_name, std::string seen)
       : field(std::move(field_name)), value(std::move(seen)) {}
   Evidence(ObjectId in, std::string field_name, std::string seen)
       : object(in), field(std::move(field_name)), value(std::move(seen)) {}
+  // A French text identical to the English one (a port number, a list key) is no translation:
+  // value_fr then stays empty.
+  Evidence(std::string field_name, LocalizedText prose) : Evidence(kMessageObject, std::move(field_name), std::move(prose)) {}
+  Evidence(ObjectId in, std::string field_name, LocalizedText prose)
+      : object(in), field(std::move(field_name)), value(std::move(prose.en)) {
+    if (prose.fr != value) value_fr = std::move(prose.fr);
+  }
+
+  // The value in French when the analyzer wrote one, else the value itself.
+  const std::string& value_in_french() const { return value_fr.empty() ? value : value_fr; }
 };
 
 // A limit that kept the scan from examining part of the message: the verdict then says the
@@ -40,6 +56,7 @@ struct LimitCrossing {
   std::uint64_t allowed = 0;    // the limit
   ObjectId object = kMessageObject;
   std::string not_examined;     // what was left out, for the analyst
+  std::string not_examined_fr;  // the same in French; empty when none was written
 };
 
 struct Finding {

@@ -88,7 +88,13 @@ class FindingSink {
   void limit_reached(std::string_view limit, std::uint64_t observed, std::uint64_t allowed,
                      std::string not_examined, ObjectId object = kMessageObject) {
     crossings_.push_back(LimitCrossing{std::string(limit), std::string(stage_), observed, allowed, object,
-                                       std::move(not_examined)});
+                                       std::move(not_examined), {}});
+  }
+  // The same, said in English and French.
+  void limit_reached(std::string_view limit, std::uint64_t observed, std::uint64_t allowed,
+                     LocalizedText not_examined, ObjectId object = kMessageObject) {
+    crossings_.push_back(LimitCrossing{std::string(limit), std::string(stage_), observed, allowed, object,
+                                       std::move(not_examined.en), std::move(not_examined.fr)});
   }
 
  private:

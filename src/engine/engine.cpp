@@ -162,9 +162,11 @@ void report_crossings(const std::vector<LimitCrossing>& crossings, std::vector<F
   if (crossings.empty()) return;
   std::vector<Evidence> evidence;
   for (const LimitCrossing& c : crossings) {
+    const std::string counts = " (" + std::to_string(c.observed) + " > " + std::to_string(c.allowed) + ")";
     evidence.emplace_back(c.object, "limit:" + c.limit,
-                          c.stage + ": " + c.not_examined + " (" + std::to_string(c.observed) + " > " +
-                              std::to_string(c.allowed) + ")");
+                          LocalizedText{c.stage + ": " + c.not_examined + counts,
+                                        c.not_examined_fr.empty() ? std::string()
+                                                                  : c.stage + " : " + c.not_examined_fr + counts});
   }
   Finding f = verdict::make_finding(verdict::FindingId::ANALYSIS_INCOMPLETE, std::move(evidence));
   f.analyzer = "engine";
@@ -262,7 +264,8 @@ ScanResult Engine::scan(std::shared_ptr<const std::string> bytes, const Envelope
   if (!not_run.empty()) {
     result.limits_reached.push_back(LimitCrossing{"max_analysis_ms", "engine", impl.config.limits.max_analysis_ms + 1u,
                                                   impl.config.limits.max_analysis_ms, kMessageObject,
-                                                  "analyzers not run, out of time: " + not_run});
+                                                  "analyzers not run, out of time: " + not_run,
+                                                  "analyseurs non exécutés, faute de temps : " + not_run});
   }
   report_crossings(result.limits_reached, result.findings);
   result.verdict = verdict::decide(result.findings, impl.config.policy);

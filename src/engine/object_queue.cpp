@@ -17,6 +17,7 @@ struct Refusals {
   std::uint64_t allowed = 0;
   ObjectId first_parent = kMessageObject;
   std::string what;            // "files nested deeper", "files beyond the count"...
+  std::string what_fr;         // the same in French
 };
 
 class Queue final : public analyzers::ObjectContext {
@@ -31,21 +32,23 @@ class Queue final : public analyzers::ObjectContext {
     const std::uint64_t size = content ? content->size() : 0;
     const std::uint32_t depth = parent.depth + 1;
     if (depth > limits_.max_object_depth) {
-      return refuse("max_object_depth", parent, depth, limits_.max_object_depth, "files nested deeper");
+      return refuse("max_object_depth", parent, depth, limits_.max_object_depth, "files nested deeper",
+                    "fichiers imbriqués plus profond");
     }
     if (extracted_objects_ >= limits_.max_extracted_objects) {
       return refuse("max_extracted_objects", parent, extracted_objects_ + 1, limits_.max_extracted_objects,
-                    "files beyond the count");
+                    "files beyond the count", "fichiers au-delà du nombre permis");
     }
     if (extracted_bytes_ + size > limits_.max_extracted_bytes) {
       return refuse("max_extracted_bytes", parent, extracted_bytes_ + size, limits_.max_extracted_bytes,
-                    "files beyond the total size");
+                    "files beyond the total size", "fichiers au-delà de la taille totale permise");
     }
     // A small file may expand a lot (a few bytes of zeros); a large expansion is a bomb.
     constexpr std::uint64_t kExpansionFloor = 1 << 20;
     if (size > kExpansionFloor && size / std::max<std::uint64_t>(parent.size(), 1) >= limits_.max_expansion_ratio) {
       return refuse("max_expansion_ratio", parent, size / std::max<std::uint64_t>(parent.size(), 1),
-                    limits_.max_expansion_ratio, "files expanding too far");
+                    limits_.max_expansion_ratio, "files expanding too far",
+                    "fichiers qui se décompressent trop");
     }
     ++extracted_objects_;
     extracted_bytes_ += size;
@@ -65,7 +68,8 @@ class Queue final : public analyzers::ObjectContext {
   void record(std::vector<LimitCrossing>& crossings) {
     for (const auto& [limit, r] : refusals_) {
       crossings.push_back(LimitCrossing{limit, "objects", r.observed, r.allowed, r.first_parent,
-                                        std::to_string(r.count) + " " + r.what + " not extracted"});
+                                        std::to_string(r.count) + " " + r.what + " not extracted",
+                                        std::to_string(r.count) + " " + r.what_fr + " non extraits"});
       tree_.at(r.first_parent).notes.push_back(std::to_string(r.count) + " " + r.what + " not extracted (" +
                                                limit + ")");
       tree_.at(r.first_parent).flags |= kObjectNotExamined;
@@ -74,12 +78,13 @@ class Queue final : public analyzers::ObjectContext {
 
  private:
   ObjectId refuse(const char* limit, const Object& parent, std::uint64_t observed, std::uint64_t allowed,
-                  const char* what) {
+                  const char* what, const char* what_fr) {
     Refusals& r = refusals_[limit];
     if (r.count++ == 0) {
       r.first_parent = parent.id;
       r.allowed = allowed;
       r.what = what;
+      r.what_fr = what_fr;
     }
     r.observed = std::max(r.observed, observed);
     return kNoObject;
@@ -108,7 +113,9 @@ void run_object_queue(const ParsedMessage& message, const Limits& limits, const 
       crossings.push_back(LimitCrossing{"max_analysis_ms", "objects", limits.max_analysis_ms + 1u,
                                         limits.max_analysis_ms, id,
                                         std::to_string(tree.size() - id) +
-                                            " objects not examined: the analysis ran out of time"});
+                                            " objects not examined: the analysis ran out of time",
+                                        std::to_string(tree.size() - id) +
+                                            " objets non examinés : l'analyse a manqué de temps"});
       break;
     }
     for (const EnabledObjectAnalyzer& analyzer : analyzers) {

@@ -223,10 +223,13 @@ json scan_to_json(const ScanResult& result, std::string_view label) {
   for (const Finding& f : result.findings) {
     json evidence = json::array();
     for (const Evidence& e : f.evidence) {
-      evidence.push_back({{"where", evidence_place(result.objects, e)},
-                          {"object", e.object},
-                          {"field", e.field},
-                          {"what", e.value}});
+      json item = {{"where", evidence_place(result.objects, e)},
+                   {"object", e.object},
+                   {"field", e.field},
+                   {"what", e.value}};
+      // Only prose has a French rendering; data (a header value, a URL) is the same in both.
+      if (!e.value_fr.empty()) item["what_fr"] = e.value_fr;
+      evidence.push_back(std::move(item));
     }
     findings.push_back({{"id", f.id},
                         {"analyzer", f.analyzer},
@@ -241,12 +244,14 @@ json scan_to_json(const ScanResult& result, std::string_view label) {
   j["objects"] = objects_json(result.objects);
   json not_examined = json::array();
   for (const LimitCrossing& c : result.limits_reached) {
-    not_examined.push_back({{"limit", c.limit},
-                            {"by", c.stage},
-                            {"observed", c.observed},
-                            {"allowed", c.allowed},
-                            {"where", result.objects.path(c.object)},
-                            {"what", c.not_examined}});
+    json item = {{"limit", c.limit},
+                 {"by", c.stage},
+                 {"observed", c.observed},
+                 {"allowed", c.allowed},
+                 {"where", result.objects.path(c.object)},
+                 {"what", c.not_examined}};
+    if (!c.not_examined_fr.empty()) item["what_fr"] = c.not_examined_fr;
+    not_examined.push_back(std::move(item));
   }
   j["not_examined"] = std::move(not_examined);
   json groups = json::array();

@@ -26,18 +26,46 @@ std::string format_score(double score) {
   return buf;
 }
 
+// The fixed words of the --explain lines, in the language asked for; what comes from the message
+// is inserted between them unchanged.
+struct Words {
+  const char* part;           // "part 3: text/html"
+  const char* attachment;     // " (attachment)"
+  const char* link_text;      // ", link text \"…\""
+  const char* in;             // "in part 3: …", the context of an evidence line
+  const char* unidentified;   // an extracted file of no known type
+  const char* bytes;
+  const char* not_examined;   // a limit's line
+  const char* colon;          // French puts a space before a colon
+  const char* groups;         // the groups block's heading
+  const char* of;             // "10.0 of 10.9"
+  const char* capped_at;
+  const char* max;
+  const char* none;           // a group without a cap
+};
+
+constexpr Words kEnglish{"part", " (attachment)", ", link text", "in", "unidentified content", "bytes",
+                         "not examined", ":", "groups:  each counts at most its max_score", "of", "capped at",
+                         "max", "none"};
+constexpr Words kFrench{"partie", " (pièce jointe)", ", texte du lien", "dans", "contenu non identifié", "octets",
+                        "non examiné", " :", "groupes :  chacun compte au plus son max_score", "sur",
+                        "plafonné à", "max", "aucun"};
+
+const Words& words_for(Language language) { return language == Language::kFrench ? kFrench : kEnglish; }
+
 std::string upper(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
-std::string describe_part(const ParsedMessage& m, PartId id) {
+std::string describe_part(const ParsedMessage& m, PartId id, const Words& w) {
   if (id >= m.parts().size()) return "";
   const Part& p = m.part(id);
-  std::string out = "part " + std::to_string(id) + ": " + field(p.media_type) + "/" + field(p.media_subtype);
+  std::string out = std::string(w.part) + " " + std::to_string(id) + w.colon + " " + field(p.media_type) + "/" +
+                    field(p.media_subtype);
   if (!p.filename.empty()) out += " \"" + field(p.filename, 80) + "\"";
-  if (p.is_attachment()) out += " (attachment)";
+  if (p.is_attachment()) out += w.attachment;
   return out;
 }
 
@@ -60,12 +88,12 @@ std::string quoted_header(const ParsedMessage& m, std::string_view name, const s
 
 // The link an evidence item quotes, looked for among the links of the part it names (or of the
 // whole message, for evidence about the message itself), and its visible text.
-std::string quoted_link(const ParsedMessage& m, PartId part, const Evidence& e) {
+std::string quoted_link(const ParsedMessage& m, PartId part, const Evidence& e, const Words& w) {
   for (const Url& u : m.urls()) {
     if (part != kNoPart && u.part != part) continue;
     if (e.value.find(u.normalized()) == std::string::npos && e.value.find(u.raw()) == std::string::npos) continue;
-    std::string out = describe_part(m, u.part);
-    if (!u.anchor_text.empty()) out += ", link text \"" + field(u.anchor_text, 120) + "\"";
+    std::string out = describe_part(m, u.part, w);
+    if (!u.anchor_text.empty()) out += std::string(w.link_text) + " \"" + field(u.anchor_text, 120) + "\"";
     return out;
   }
   return "";
@@ -73,7 +101,7 @@ std::string quoted_link(const ParsedMessage& m, PartId part, const Evidence& e) 
 
 // Where an evidence item sits in the message: the header as written, the link with its visible
 // text, the part or the extracted file it names; empty when the evidence carries its context.
-std::string evidence_context(const ScanResult& result, const Evidence& e) {
+std::string evidence_context(const ScanResult& result, const Evidence& e, const Words& w) {
   const ParsedMessage& m = *result.message;
   const Object* object = e.object < result.objects.size() ? &result.objects.at(e.object) : nullptr;
   const bool in_message = object == nullptr || e.object == kMessageObject;
@@ -81,27 +109,29 @@ std::string evidence_context(const ScanResult& result, const Evidence& e) {
   if (in_message && e.field.starts_with(kHeader)) {
     return quoted_header(m, std::string_view(e.field).substr(kHeader.size()), e.value);
   }
-  if (e.field == "url") return quoted_link(m, in_message ? kNoPart : object->part, e);
+  if (e.field == "url") return quoted_link(m, in_message ? kNoPart : object->part, e, w);
   if (in_message) return "";
   if (object->origin == ObjectOrigin::kMimePart || object->origin == ObjectOrigin::kAttachedMessage) {
-    return describe_part(m, object->part);
+    return describe_part(m, object->part, w);
   }
-  std::string out = field(result.objects.path(object->id), 200) + ": " +
-                    (object->detected_type.empty() ? std::string("unidentified content") : field(object->detected_type, 80)) +
-                    ", " + std::to_string(object->size()) + " bytes, sha256 " + object->hashes().sha256;
+  std::string out = field(result.objects.path(object->id), 200) + w.colon + " " +
+                    (object->detected_type.empty() ? std::string(w.unidentified) : field(object->detected_type, 80)) +
+                    ", " + std::to_string(object->size()) + " " + w.bytes + ", sha256 " + object->hashes().sha256;
   return out;
 }
 
 // One line per group: what it counted, its cap (and what it would have counted without it), its
 // findings. "lure: 10.0 of 10.9, capped at 10.0 (LURE_PAYMENT, LURE_PRESSURE)".
-std::string groups_text(const ScanResult& result) {
-  std::string out = "  groups:  each counts at most its max_score\n";
+std::string groups_text(const ScanResult& result, const Words& w) {
+  std::string out = "  " + std::string(w.groups) + "\n";
   for (const GroupScore& g : result.verdict.groups) {
-    out += "    " + field(g.group) + ": " + format_score(g.score);
+    out += "    " + field(g.group) + w.colon + " " + format_score(g.score);
     if (g.score < g.uncapped) {
-      out += " of " + format_score(g.uncapped) + ", capped at " + format_score(g.max_score);
+      out += " " + std::string(w.of) + " " + format_score(g.uncapped) + ", " + w.capped_at + " " +
+             format_score(g.max_score);
     } else {
-      out += ", max " + (std::isfinite(g.max_score) ? format_score(g.max_score) : std::string("none"));
+      out += ", " + std::string(w.max) + " " +
+             (std::isfinite(g.max_score) ? format_score(g.max_score) : std::string(w.none));
     }
     std::vector<std::string_view> ids;
     for (const Finding& f : result.findings) {
@@ -120,14 +150,17 @@ std::string scan_to_text(const ScanResult& result, std::string_view label, Langu
                          bool explain) {
   const ParsedMessage& m = *result.message;
   const AddressList from = m.addresses("From");
+  const bool french = language == Language::kFrench;
+  const Words& w = words_for(language);
   std::string out;
   out += terminal_safe(label) + "\n";
   out += "  verdict: " + upper(action_name(result.verdict.action)) + " (score " +
          format_score(result.verdict.score) + ")" +
          (result.verdict.complete ? "" : ", not fully examined") + "\n";
   for (const LimitCrossing& c : result.limits_reached) {
-    out += "  not examined: " + field(c.not_examined, 200) + " (" + c.stage + ", [limits] " + c.limit + " = " +
-           std::to_string(c.allowed) + ")\n";
+    const std::string& what = french && !c.not_examined_fr.empty() ? c.not_examined_fr : c.not_examined;
+    out += "  " + std::string(w.not_examined) + w.colon + " " + field(what, 200) + " (" + c.stage + ", [limits] " +
+           c.limit + " = " + std::to_string(c.allowed) + ")\n";
   }
   std::size_t attachments = 0;
   for (const Object& o : result.objects) attachments += o.is_file() ? 1 : 0;
@@ -162,19 +195,20 @@ std::string scan_to_text(const ScanResult& result, std::string_view label, Langu
       for (std::size_t i = 0; i < f.attack.size(); ++i) out += (i ? "," : "") + field(f.attack[i]);
       out += "]";
     }
-    out += ": " + terminal_safe(language == Language::kFrench ? f.explanation.fr : f.explanation.en) + "\n";
+    out += ": " + terminal_safe(french ? f.explanation.fr : f.explanation.en) + "\n";
     if (!explain) continue;
     for (const Evidence& e : f.evidence) {
-      out += "      " + field(evidence_place(result.objects, e), 200) + ": " + field(e.value, 160) + "\n";
-      if (const std::string context = evidence_context(result, e); !context.empty()) {
-        out += "        in " + context + "\n";
+      out += "      " + field(evidence_place(result.objects, e), 200) + ": " +
+             field(french ? e.value_in_french() : e.value, 160) + "\n";
+      if (const std::string context = evidence_context(result, e, w); !context.empty()) {
+        out += "        " + std::string(w.in) + " " + context + "\n";
       }
     }
   }
-  if (explain && !result.verdict.groups.empty()) out += groups_text(result);
+  if (explain && !result.verdict.groups.empty()) out += groups_text(result, w);
   const LocalizedText& banner = result.verdict.banner;
   if (!banner.en.empty()) {
-    out += "  banner:  " + terminal_safe(language == Language::kFrench ? banner.fr : banner.en) + "\n";
+    out += "  banner:  " + terminal_safe(french ? banner.fr : banner.en) + "\n";
   }
   // Every field above is already safe; this pass keeps a field added later without field() from
   // ever reaching the terminal raw.

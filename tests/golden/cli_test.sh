@@ -101,6 +101,44 @@ check "--explain names the link's part and its text" \
   grep -q 'in part 3: text/html, link text "https://www.interieur.gouv.fr/espace-securise"' "$tmp/explain.txt"
 check "--explain puts the mismatch in part 3" grep -q "^      part 3: url: text shows www.interieur.gouv.fr" "$tmp/explain.txt"
 check "text without --explain has no group lines" bash -c '! grep -q "groups:" "$1"' _ "$tmp/text.txt"
+# --explain --lang fr: the evidence the analyzers describe in prose, and the words around it, are in
+# French; the data they quote (hosts, URLs, addresses) is unchanged. With and without a profile.
+"$vigie" scan --format text --explain --lang fr "$examples/spear-phishing-ministry.eml" > "$tmp/explain-fr.txt"
+"$vigie" scan --format text --explain --lang fr --config "$src/config/ministere.example.toml" \
+  "$examples/spear-phishing-ministry.eml" > "$tmp/explain-fr-profile.txt"
+for out in "$tmp/explain-fr.txt" "$tmp/explain-fr-profile.txt"; do
+  name=$(basename "$out" .txt)
+  check "$name: link mismatch in French" grep -q \
+    "url: le texte affiche www.interieur.gouv.fr, le lien mène à interieur-gouv.fr.cabinet-ministre.info : https://interieur-gouv.fr.cabinet-ministre.info/connexion" "$out"
+  check "$name: link context in French" grep -q \
+    '^        dans partie 3 : text/html, texte du lien "https://www.interieur.gouv.fr/espace-securise"' "$out"
+  check "$name: credential form in French" grep -q \
+    "form: champ de mot de passe ; le formulaire envoie à https://webhook.example.net/collect" "$out"
+  check "$name: brand look-alike in French" grep -q \
+    "header:Reply-To: proton.example imite proton.me (marque proton) : même nom sous un autre suffixe" "$out"
+  check "$name: sender outside the protected domains in French" grep -q \
+    "hors des domaines protégés (interieur-gouv.fr.cabinet-ministre.info)" "$out"
+  check "$name: groups in French" grep -qE "^  groupes :  chacun compte au plus son max_score$" "$out"
+  check "$name: capped group in French" grep -qE "^    sender_identity : [0-9.]+ sur [0-9.]+, plafonné à 10.0 \(" "$out"
+  check "$name: no English prose left" bash -c \
+    '! grep -nE "imitates|link goes to|text shows|outside the protected domains|password input|posts to|each counts|capped at|^        in |link text|within a longer" "$1"' _ "$out"
+done
+check "explain-fr-profile: organisation look-alike in French" grep -q \
+  "header:From: interieur-gouv.fr.cabinet-ministre.info imite interieur.gouv.fr (organisation) : son domaine avec un point ou un tiret déplacé ('interieur-gouv.fr')" \
+  "$tmp/explain-fr-profile.txt"
+check "explain-fr-profile: person in a longer name in French" grep -q \
+  "matched:person: Cabinet du ministre : nom inclus dans un nom affiché plus long" "$tmp/explain-fr-profile.txt"
+# JSON keeps `what` as it was and adds `what_fr` only to prose.
+"$vigie" scan --quiet --config "$src/config/ministere.example.toml" "$examples/spear-phishing-ministry.eml" > "$tmp/spear-fr.json"
+check "JSON what_fr beside what for prose, none for data" py '
+import json, sys
+r = json.loads(open(sys.argv[1]).readline())
+ev = [e for f in r["findings"] for e in f["evidence"]]
+mismatch = [e for e in ev if e["what"].startswith("text shows www.interieur.gouv.fr")]
+assert mismatch and mismatch[0]["what_fr"].startswith("le texte affiche www.interieur.gouv.fr"), mismatch
+data = [e for e in ev if e["field"] == "display-name"]
+assert data and all("what_fr" not in e for e in data), data
+' "$tmp/spear-fr.json"
 "$vigie" scan --quiet -j 1 "$examples" | py 'import json,sys; print([(r["file"], r["verdict"]["action"]) for r in map(json.loads, sys.stdin)])' > "$tmp/j1"
 "$vigie" scan --quiet -j 2 "$examples" | py 'import json,sys; print([(r["file"], r["verdict"]["action"]) for r in map(json.loads, sys.stdin)])' > "$tmp/j2"
 check "-j 2 equals -j 1, in the same order" cmp -s "$tmp/j1" "$tmp/j2"

@@ -266,7 +266,8 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
   if (unread > 0) {
     sink.limit_reached("max_brand_text_bytes", context.limits.max_brand_text_bytes + unread,
                        context.limits.max_brand_text_bytes,
-                       std::to_string(unread) + " bytes of readable text not read for brand names");
+                       LocalizedText{std::to_string(unread) + " bytes of readable text not read for brand names",
+                                     std::to_string(unread) + " octets de texte lisible non lus pour les noms de marque"});
   }
   if (seen.empty()) return;
 
@@ -323,8 +324,11 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
       domains += (i ? ", " : "") + brand.domains[i].domain;
     }
     if (brand.domains.size() > kEvidenceDomains) domains += ", …";
-    if (domains.empty()) domains = "(none: no outside sender uses this name legitimately)";
-    auto evidence = [&](std::string where) {
+    const LocalizedText domains_text =
+        domains.empty() ? LocalizedText{"(none: no outside sender uses this name legitimately)",
+                                        "(aucun : aucun expéditeur extérieur n'utilise ce nom légitimement)"}
+                        : LocalizedText{domains, {}};
+    auto evidence = [&](LocalizedText where) {
       std::vector<Evidence> ev;
       ev.push_back(Evidence{"brand", state.names.name_text(s.name) + " (" + brand.id + ", " +
                                          brand.category + ")"});
@@ -335,8 +339,9 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
                                                  : "\"" + sender->display_name + "\" <" +
                                                        sender->address() + ">"});
       }
-      ev.push_back(Evidence{"sender domain", sender_host.empty() ? "(none)" : sender_host});
-      ev.push_back(Evidence{"brand domains", domains});
+      ev.push_back(sender_host.empty() ? Evidence{"sender domain", LocalizedText{"(none)", "(aucun)"}}
+                                       : Evidence{"sender domain", sender_host});
+      ev.push_back(Evidence{"brand domains", domains_text});
       return ev;
     };
 
@@ -344,7 +349,9 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
     if (s.disguised_header || s.disguised_body) {
       double confidence = s.disguised_header ? 1.0 : 0.6;
       if (legitimate) confidence *= 0.6;
-      std::vector<Evidence> ev = evidence(s.disguised_header ? "sender name or subject" : "text");
+      std::vector<Evidence> ev =
+          evidence(s.disguised_header ? LocalizedText{"sender name or subject", "nom de l'expéditeur ou objet"}
+                                      : LocalizedText{"text", "texte"});
       ev.push_back(Evidence{"written as", s.disguised_as});
       offer(disguised, confidence, brand_index, std::move(ev));
     }
@@ -361,8 +368,9 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
       }
       if (sender_internal) confidence *= 0.5;
       offer(display, confidence, brand_index,
-            evidence(sender != nullptr && sender->display_name.empty() ? "sender address"
-                                                                      : "sender display name"));
+            evidence(sender != nullptr && sender->display_name.empty()
+                         ? LocalizedText{"sender address", "adresse de l'expéditeur"}
+                         : LocalizedText{"sender display name", "nom affiché de l'expéditeur"}));
       continue;
     }
     // Subject and text: legitimate mail talks about brands all the time; threads, mailing lists
@@ -377,15 +385,17 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
     if (!s.identity) weak_factor *= 0.25;
     if (s.subject) {
       const double confidence = (s.title || s.body_mentions > 0) ? 0.9 : 0.6;
-      offer(subject, confidence * weak_factor, brand_index, evidence("subject"));
+      offer(subject, confidence * weak_factor, brand_index, evidence({"subject", "objet"}));
       continue;
     }
     if (s.identity && (s.body_mentions >= 2 || s.title)) {
       double confidence = s.body_mentions >= 4 ? 0.75 : s.body_mentions == 3 ? 0.6 : 0.5;
       if (s.title) confidence += 0.25;
       offer(content, std::min(confidence, 1.0) * weak_factor, brand_index,
-            evidence(std::string(s.title ? "HTML title, " : "") + "text (" +
-                     std::to_string(s.body_mentions) + " mentions)"));
+            evidence({std::string(s.title ? "HTML title, " : "") + "text (" + std::to_string(s.body_mentions) +
+                          " mentions)",
+                      std::string(s.title ? "titre HTML, " : "") + "texte (" + std::to_string(s.body_mentions) +
+                          " mentions)"}));
     }
   }
   // Below this a finding is noise that would only add up with other weak signals.

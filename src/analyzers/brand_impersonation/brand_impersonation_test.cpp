@@ -54,6 +54,12 @@ TEST_F(BrandImpersonationTest, BrandDisplayNameFromFreeMail) {
     return e.value.find("microsoft.com") != std::string::npos;
   });
   EXPECT_TRUE(names_brand);
+  // Where the brand was seen is said in French too; domains and names are data.
+  const auto seen_in = std::find_if(f->evidence.begin(), f->evidence.end(),
+                                    [](const Evidence& e) { return e.field == "seen in"; });
+  ASSERT_NE(seen_in, f->evidence.end());
+  EXPECT_EQ(seen_in->value, "sender display name");
+  EXPECT_EQ(seen_in->value_fr, "nom affiché de l'expéditeur");
 }
 
 TEST_F(BrandImpersonationTest, BrandDisplayNameFromUnrelatedDomain) {

@@ -82,11 +82,16 @@ std::string bounded(std::string_view text) {
   return std::string(text.substr(0, kMaxEvidenceBytes)) + "...";
 }
 
-std::string shown(const CalendarParty& party) {
+LocalizedText shown(const CalendarParty& party) {
   std::string out = party.common_name.empty() ? std::string() : "\"" + bounded(party.common_name) + "\" ";
   out += "<" + bounded(party.address) + ">";
-  if (!party.sent_by.empty()) out += " sent by " + bounded(party.sent_by);
-  return out;
+  if (party.sent_by.empty()) return {out, {}};
+  return {out + " sent by " + bounded(party.sent_by), out + " envoyé par " + bounded(party.sent_by)};
+}
+
+// Joins two texts; a part without French (data) is the same in both.
+LocalizedText operator+(const LocalizedText& a, const LocalizedText& b) {
+  return {a.en + b.en, (a.fr.empty() ? a.en : a.fr) + (b.fr.empty() ? b.en : b.fr)};
 }
 
 // The domain of an address as the profile compares domains: normalised, "" when there is none.
@@ -128,8 +133,8 @@ bool sent_by_attendee(std::string_view method) {
 
 struct Weakening {
   double confidence = 1;
-  std::string why;
-  void consider(double candidate, std::string reason) {
+  LocalizedText why;
+  void consider(double candidate, LocalizedText reason) {
     if (candidate >= confidence) return;
     confidence = candidate;
     why = std::move(reason);
@@ -154,24 +159,38 @@ void check_protected_organizer(const Object& object, const CalendarContent& cale
   const bool attendee = std::any_of(calendar.parties.begin(), calendar.parties.end(), [&](const CalendarParty& p) {
     return p.role == CalendarParty::Role::kAttendee && lowercase_address(p.address) == sender.address;
   });
-  if (attendee) weakening.consider(0.4, "the sender is an attendee: an invitation forwarded by one");
-  if (message.header("List-Id") != nullptr) weakening.consider(0.3, "relayed by a mailing list (List-Id)");
+  if (attendee) {
+    weakening.consider(0.4, {"the sender is an attendee: an invitation forwarded by one",
+                             "l'expéditeur est un participant : une invitation transférée par l'un d'eux"});
+  }
+  if (message.header("List-Id") != nullptr) {
+    weakening.consider(0.3, {"relayed by a mailing list (List-Id)", "relayé par une liste de diffusion (List-Id)"});
+  }
   const std::string registrable = parse::registrable_domain(sender.domain, parse::WithoutRegistrable::kHost);
   if (std::find(kSchedulingServices.begin(), kSchedulingServices.end(), registrable) != kSchedulingServices.end()) {
-    weakening.consider(0.3, "sent by a scheduling service for its user (" + registrable + ")");
+    weakening.consider(0.3, {"sent by a scheduling service for its user (" + registrable + ")",
+                             "envoyé par un service de planification pour son utilisateur (" + registrable + ")"});
   }
-  if (sender.standing == facts::DomainStanding::kPartner) weakening.consider(0.6, "the sender is a partner");
-  if (calendar.method.empty()) weakening.consider(0.6, "a calendar file without METHOD, not an invitation");
+  if (sender.standing == facts::DomainStanding::kPartner) {
+    weakening.consider(0.6, {"the sender is a partner", "l'expéditeur est un partenaire"});
+  }
+  if (calendar.method.empty()) {
+    weakening.consider(0.6, {"a calendar file without METHOD, not an invitation",
+                             "un fichier de calendrier sans METHOD, pas une invitation"});
+  }
 
   std::vector<Evidence> evidence;
   for (std::size_t i = 0; i < claimed.size() && i < kMaxOrganizersShown; ++i) {
-    evidence.emplace_back(object.id, "calendar:ORGANIZER", shown(*claimed[i]) + " (protected domain)");
+    evidence.emplace_back(object.id, "calendar:ORGANIZER",
+                          shown(*claimed[i]) + LocalizedText{" (protected domain)", " (domaine protégé)"});
   }
-  evidence.emplace_back("header:From", bounded(sender.address) + (sender.standing == facts::DomainStanding::kPartner
-                                                                      ? " (partner domain)"
-                                                                      : " (outside the organisation)"));
+  const std::string address = bounded(sender.address);
+  evidence.emplace_back("header:From", sender.standing == facts::DomainStanding::kPartner
+                                           ? LocalizedText{address + " (partner domain)", address + " (domaine partenaire)"}
+                                           : LocalizedText{address + " (outside the organisation)",
+                                                           address + " (hors de l'organisation)"});
   if (!calendar.method.empty()) evidence.emplace_back(object.id, "calendar:METHOD", bounded(calendar.method));
-  if (!weakening.why.empty()) evidence.emplace_back("context", weakening.why);
+  if (!weakening.why.en.empty()) evidence.emplace_back("context", weakening.why);
   sink.emit(FindingId::CALENDAR_ORGANIZER_SPOOFED, std::move(evidence), weakening.confidence);
 }
 
@@ -233,7 +252,9 @@ void analyze(const Object& object, ObjectContext& context, const AnalyzerState* 
     own = parse::read_calendar(object.bytes(), message.limits());
     if (own.limit) {
       sink.limit_reached(own.limit->limit, own.limit->observed, own.limit->allowed,
-                         "the rest of the calendar (links, organizers, files)", object.id);
+                         LocalizedText{"the rest of the calendar (links, organizers, files)",
+                                       "le reste du calendrier (liens, organisateurs, fichiers)"},
+                         object.id);
     }
     if (!own.errors.empty()) {
       context.add_note(object, "calendar not fully readable: " + own.errors.front() +

@@ -70,17 +70,23 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context, const
 
   const model::ModelHeader& learned = state.content_model().header();
   std::vector<Evidence> evidence{
-      {"classifier", "phish probability " + fixed(result->phish_probability, 4) + " (threshold " +
+      {"classifier",
+       LocalizedText{"phish probability " + fixed(result->phish_probability, 4) + " (threshold " +
                          fixed(state.threshold(), 2) + "; model: " + std::to_string(learned.phish_messages) +
-                         " reported phishing, " + std::to_string(learned.ham_messages) +
-                         " legitimate messages)"}};
+                         " reported phishing, " + std::to_string(learned.ham_messages) + " legitimate messages)",
+                     "probabilité d'hameçonnage " + fixed(result->phish_probability, 4) + " (seuil " +
+                         fixed(state.threshold(), 2) + " ; modèle : " + std::to_string(learned.phish_messages) +
+                         " hameçonnages signalés, " + std::to_string(learned.ham_messages) +
+                         " messages légitimes)"}}};
   // The tokens that pushed towards phishing, strongest first: what the analyst checks.
   for (const model::WeighedToken& t : result->significant) {
     if (evidence.size() > kEvidenceTokens) break;
     if (t.phish_probability <= 0.5) continue;
-    evidence.push_back({"token", "\"" + t.token + "\" " + fixed(t.phish_probability, 3) + " (in " +
-                                     std::to_string(t.counts.phish) + " phishing, " +
-                                     std::to_string(t.counts.ham) + " legitimate)"});
+    const std::string token = "\"" + t.token + "\" " + fixed(t.phish_probability, 3);
+    evidence.push_back({"token", LocalizedText{token + " (in " + std::to_string(t.counts.phish) + " phishing, " +
+                                                   std::to_string(t.counts.ham) + " legitimate)",
+                                               token + " (dans " + std::to_string(t.counts.phish) +
+                                                   " hameçonnages, " + std::to_string(t.counts.ham) + " légitimes)"}});
   }
   sink.emit(FindingId::CONTENT_RESEMBLES_REPORTED_PHISHING, std::move(evidence),
             (result->phish_probability - 0.5) / 0.5);

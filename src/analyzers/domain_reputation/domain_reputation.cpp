@@ -40,8 +40,9 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup)
   return std::make_shared<const ReputationState>(std::move(*suffixes));
 }
 
-std::string describe(std::string_view what, const intel::AbusedSuffixes::Entry& entry) {
-  return std::string(what) + " (under ." + entry.suffix + ", " + entry.source + ")";
+LocalizedText describe(std::string_view what, const intel::AbusedSuffixes::Entry& entry) {
+  const std::string suffix = "." + entry.suffix + ", " + entry.source + ")";
+  return {std::string(what) + " (under " + suffix, std::string(what) + " (sous " + suffix};
 }
 
 void analyze(const ParsedMessage& /*message*/, const ScanContext& context, const AnalyzerState* state,

@@ -195,8 +195,11 @@ void check_split_and_styled(const facts::MessageFacts& facts, const ObjectTree& 
     const TextScan scan = scan_text(readable.text, /*soft_hyphen_counts=*/false, max_bytes);
     if (readable.text.size() > max_bytes) {
       sink.limit_reached("max_evasion_text_bytes", readable.text.size(), max_bytes,
-                         std::to_string(readable.text.size() - max_bytes) +
-                             " bytes of readable text not examined for words split by invisible characters",
+                         LocalizedText{std::to_string(readable.text.size() - max_bytes) +
+                                           " bytes of readable text not examined for words split by invisible characters",
+                                       std::to_string(readable.text.size() - max_bytes) +
+                                           " octets de texte lisible non examinés pour les mots coupés par des "
+                                           "caractères invisibles"},
                          objects.of_part(readable.part));
     }
     body_split_words += scan.split_words;
@@ -206,8 +209,10 @@ void check_split_and_styled(const facts::MessageFacts& facts, const ObjectTree& 
     }
   }
   if (body_split_words >= kMinSplitWordsInBody) {
+    const std::string count = std::to_string(body_split_words);
     split.push_back({body_object, "text",
-                     std::to_string(body_split_words) + " words split by invisible characters, e.g. " + body_example});
+                     LocalizedText{count + " words split by invisible characters, e.g. " + body_example,
+                                   count + " mots coupés par des caractères invisibles, par exemple " + body_example}});
   }
   if (!split.empty()) sink.emit(FindingId::WORDS_SPLIT_BY_INVISIBLE_CHARACTERS, std::move(split));
   if (!styled.empty()) sink.emit(FindingId::STYLED_UNICODE_LETTERS, std::move(styled));
@@ -230,8 +235,10 @@ void check_image_only_body(const facts::MessageFacts& facts, FindingSink& sink) 
   if (image == message.urls().end() || !linked) return;
   sink.emit(FindingId::IMAGE_ONLY_BODY,
             {Evidence{"part:" + std::to_string(image->part),
-                      std::to_string(words) + " words of text beside the image " +
-                          utf8_prefix(image->normalized(), kMaxEvidenceExcerpt * 2)}});
+                      LocalizedText{std::to_string(words) + " words of text beside the image " +
+                                        utf8_prefix(image->normalized(), kMaxEvidenceExcerpt * 2),
+                                    std::to_string(words) + " mots de texte à côté de l'image " +
+                                        utf8_prefix(image->normalized(), kMaxEvidenceExcerpt * 2)}}});
 }
 
 void check_recipient_in_subject(const ParsedMessage& message, const ScanContext& context,
@@ -268,8 +275,11 @@ void check_sender_platform(const facts::Identity* sender, const EvasionState& st
   for (const std::string_view tenant : kTenantDefaultDomains) {
     if (intel::identity::is_subdomain_of(domain, tenant)) {
       sink.emit(FindingId::SENDER_ON_HOSTING_PLATFORM,
-                {Evidence{"header:From", sender->mailbox.address() + " (" + std::string(tenant) +
-                                             ": default domain of a cloud-mail tenant)"}});
+                {Evidence{"header:From",
+                          LocalizedText{sender->mailbox.address() + " (" + std::string(tenant) +
+                                            ": default domain of a cloud-mail tenant)",
+                                        sender->mailbox.address() + " (" + std::string(tenant) +
+                                            " : domaine par défaut d'un client de messagerie en nuage)"}}});
       return;
     }
   }

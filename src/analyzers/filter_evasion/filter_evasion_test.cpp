@@ -158,12 +158,24 @@ TEST(FilterEvasionTest, TextBeyondTheLimitIsNotExaminedAndSaysSo) {
   ASSERT_EQ(run.limits_reached.size(), 1u);
   EXPECT_EQ(run.limits_reached[0].limit, "max_evasion_text_bytes");
   EXPECT_EQ(run.limits_reached[0].allowed, 1024u);
+  EXPECT_NE(run.limits_reached[0].not_examined_fr.find("octets de texte lisible non examinés"), std::string::npos);
   EXPECT_NE(run.limits_reached[0].object, kMessageObject);  // the part whose text was cut
 
   // The same words within the limit are found, and nothing is said to be left out.
   const auto whole = harness().run("From: o@x.example\nSubject: hello\nContent-Type: text/plain; charset=utf-8\n\n" + body);
   EXPECT_NE(analyzers::AnalyzerHarness::find(whole.findings, "WORDS_SPLIT_BY_INVISIBLE_CHARACTERS"), nullptr);
   EXPECT_TRUE(whole.limits_reached.empty());
+}
+
+TEST(FilterEvasionTest, SplitWordsEvidenceIsWrittenInFrenchToo) {
+  const auto run = harness().run(
+      "From: o@x.example\nSubject: hello\nContent-Type: text/plain; charset=utf-8\n\n"
+      "Pass\u200Bword Log\u200Bin Acc\u200Bount Ver\u200Bify\n");
+  const Finding* f = analyzers::AnalyzerHarness::find(run.findings, "WORDS_SPLIT_BY_INVISIBLE_CHARACTERS");
+  ASSERT_NE(f, nullptr);
+  const Evidence& body = f->evidence.back();
+  EXPECT_EQ(body.value.find("4 words split by invisible characters, e.g. "), 0u) << body.value;
+  EXPECT_EQ(body.value_fr.find("4 mots coupés par des caractères invisibles, par exemple "), 0u) << body.value_fr;
 }
 
 }  // namespace

@@ -77,7 +77,8 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context, const
   if (never_seen_by.size() == parties.recipients.size()) {
     std::vector<Evidence> evidence{{"header:From", sender_text(parties)}};
     if (free != nullptr) {
-      evidence.push_back({"sender", std::string(identity::mailbox_category_name(*free))});
+      evidence.push_back({"sender", LocalizedText{std::string(identity::mailbox_category_name(*free)),
+                                                  std::string(identity::mailbox_category_name_fr(*free))}});
     }
     constexpr std::size_t kMaxListedRecipients = 5;
     if (never_seen_by.size() > kMaxListedRecipients) never_seen_by.resize(kMaxListedRecipients);
@@ -96,12 +97,18 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context, const
     if (k.sender == parties.sender) return;  // this address already wrote under this name
     // Another mailbox of the same organisation (an alias, a new address after a move) is normal.
     if (parse::registrable_domain(identity::address_domain(k.sender), parse::WithoutRegistrable::kHost) == sender_organisation) continue;
-    elsewhere.push_back({"known-address", k.sender + " (" + std::to_string(k.count) + " message(s) to " +
-                                              std::to_string(k.recipients) + " recipient(s))"});
+    elsewhere.push_back({"known-address",
+                         LocalizedText{k.sender + " (" + std::to_string(k.count) + " message(s) to " +
+                                           std::to_string(k.recipients) + " recipient(s))",
+                                       k.sender + " (" + std::to_string(k.count) + " message(s) à " +
+                                           std::to_string(k.recipients) + " destinataire(s))"}});
   }
   if (elsewhere.empty()) return;
   elsewhere.insert(elsewhere.begin(), Evidence{"header:From", sender_text(parties)});
-  if (free != nullptr) elsewhere.push_back({"sender", std::string(identity::mailbox_category_name(*free))});
+  if (free != nullptr) {
+    elsewhere.push_back({"sender", LocalizedText{std::string(identity::mailbox_category_name(*free)),
+                                                 std::string(identity::mailbox_category_name_fr(*free))}});
+  }
   // Measured on 2002 ham with a history: people who write from work and from an ISP or alumni
   // mailbox under one name (5 in 4,150). A free mailbox is the impostor's usual tool; another
   // company's domain is weaker on its own (a look-alike domain is the look-alike detector's).

@@ -48,14 +48,20 @@ void analyze(const Object& object, ObjectContext& context, const AnalyzerState* 
   const bool decodes_in_script = (has("atob(") || has("unescape(") || has("fromcharcode") || has("eval(")) &&
                                  has("<script");
   if (!form && !password && !redirect && !decodes_in_script) return;
-  std::string value = object.filename.empty() ? std::string("(unnamed)") : object.filename;
-  value += ":";
-  if (form) value += " form";
-  if (password) value += " password input";
-  if (redirect) value += " redirect";
-  if (decodes_in_script) value += " script decoding hidden content";
+  LocalizedText value{object.filename.empty() ? std::string("(unnamed)") : object.filename,
+                      object.filename.empty() ? std::string("(sans nom)") : object.filename};
+  value.en += ":";
+  value.fr += " :";
+  const auto add = [&value](std::string_view en, std::string_view fr) {
+    value.en.append(" ").append(en);
+    value.fr.append(value.fr.ends_with(":") ? " " : ", ").append(fr);
+  };
+  if (form) add("form", "formulaire");
+  if (password) add("password input", "champ de mot de passe");
+  if (redirect) add("redirect", "redirection");
+  if (decodes_in_script) add("script decoding hidden content", "script qui décode un contenu caché");
   const double confidence = (form || password) ? 1.0 : redirect ? 0.9 : 0.6;
-  sink.emit(FindingId::HTML_ATTACHMENT_PHISHING, {Evidence{object.id, "content", value}}, confidence);
+  sink.emit(FindingId::HTML_ATTACHMENT_PHISHING, {Evidence{object.id, "content", std::move(value)}}, confidence);
 }
 
 constexpr FindingId kEmits[] = {FindingId::HTML_ATTACHMENT_PHISHING};

@@ -24,6 +24,7 @@ TEST(HtmlAttachmentTest, LogInPageByNameAndDeclaredType) {
   ASSERT_EQ(f->evidence.size(), 1u);
   EXPECT_EQ(run.objects.at(f->evidence[0].object).filename, "Invoice.HTM");
   EXPECT_EQ(f->evidence[0].value, "Invoice.HTM: form password input");
+  EXPECT_EQ(f->evidence[0].value_fr, "Invoice.HTM : formulaire, champ de mot de passe");
 }
 
 TEST(HtmlAttachmentTest, APageHiddenBehindAnOctetStreamIsFoundByItsContent) {
@@ -57,6 +58,8 @@ TEST(HtmlAttachmentTest, RedirectorLogInPageAndPlainDocument) {
   const Finding* redirector = AnalyzerHarness::find(octet, "HTML_ATTACHMENT_PHISHING");
   ASSERT_NE(redirector, nullptr);
   EXPECT_EQ(redirector->evidence.at(0).value, "Invoice_0423.html: redirect script decoding hidden content");
+  EXPECT_EQ(redirector->evidence.at(0).value_fr,
+            "Invoice_0423.html : redirection, script qui décode un contenu caché");
 
   EXPECT_NE(AnalyzerHarness::find(
                 harness.analyze("From: a@sender.example\nSubject: voicemail\n"

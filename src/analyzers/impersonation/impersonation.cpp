@@ -95,12 +95,20 @@ std::string shown(const Mailbox& mailbox) {
                                       : "\"" + mailbox.display_name + "\" <" + mailbox.address() + ">";
 }
 
-std::string category_text(const AddressFacts& facts) {
+LocalizedText category_text(const AddressFacts& facts) {
+  const std::string domain = " (" + facts.domain + ")";
   if (facts.free_mailbox != nullptr) {
-    return std::string(identity::mailbox_category_name(*facts.free_mailbox)) + " (" + facts.domain + ")";
+    return {std::string(identity::mailbox_category_name(*facts.free_mailbox)) + domain,
+            std::string(identity::mailbox_category_name_fr(*facts.free_mailbox)) + domain};
   }
-  if (facts.is_partner) return "partner domain (" + facts.domain + ")";
-  return "outside the protected domains (" + facts.domain + ")";
+  if (facts.is_partner) return {"partner domain" + domain, "domaine partenaire" + domain};
+  return {"outside the protected domains" + domain, "hors des domaines protégés" + domain};
+}
+
+// "<address> — <what its domain is>", in both languages.
+LocalizedText address_and_category(const std::string& address, const AddressFacts& facts) {
+  const LocalizedText category = category_text(facts);
+  return {address + " — " + category.en, address + " — " + category.fr};
 }
 
 // Mailing lists and bulk senders legitimately differ in Sender, Reply-To and bounce address.
@@ -160,12 +168,14 @@ void check_display_name(const Mailbox& mailbox, const AddressFacts& sender, cons
         if (m != identity::NameMatch::kNone && (best == identity::NameMatch::kNone || m < best)) best = m;
       }
       if (best == identity::NameMatch::kNone) continue;
-      const char* how = best == identity::NameMatch::kExact      ? "same name"
-                        : best == identity::NameMatch::kInitials ? "name with initials"
-                                                                 : "name within a longer display name";
+      const LocalizedText how =
+          best == identity::NameMatch::kExact      ? LocalizedText{"same name", "même nom"}
+          : best == identity::NameMatch::kInitials ? LocalizedText{"name with initials", "nom avec initiales"}
+                                                   : LocalizedText{"name within a longer display name",
+                                                                   "nom inclus dans un nom affiché plus long"};
+      const std::string who = person.name + (person.role.empty() ? "" : " (" + person.role + ")");
       std::vector<Evidence> evidence{
-          header,
-          {"matched:person", person.name + (person.role.empty() ? "" : " (" + person.role + ")") + ": " + how},
+          header, {"matched:person", LocalizedText{who + ": " + how.en, who + " : " + how.fr}},
           {"sender", category_text(sender)}};
       double confidence = best == identity::NameMatch::kExact ? 1.0 : 0.8;
       if (sender.free_mailbox != nullptr) {
@@ -256,7 +266,7 @@ void check_reply_to(const facts::MessageFacts& facts, const AddressFacts& sender
                                     target.address != sender.address;
     if (target.organisation_domain == sender.organisation_domain && !other_free_account) continue;
     if (facts.profile().is_personal_address(target.address)) continue;
-    const Evidence evidence{"header:Reply-To", shown(mailbox) + " — " + category_text(target)};
+    const Evidence evidence{"header:Reply-To", address_and_category(shown(mailbox), target)};
     if (target.is_protected) continue;  // the answers come back to us: nothing leaves
     if (sender.is_protected) {
       from_protected.push_back(evidence);
@@ -269,7 +279,7 @@ void check_reply_to(const facts::MessageFacts& facts, const AddressFacts& sender
       elsewhere.push_back(evidence);
     }
   }
-  const Evidence from{"header:From", sender.address + " — " + category_text(sender)};
+  const Evidence from{"header:From", address_and_category(sender.address, sender)};
   if (!from_protected.empty()) {
     from_protected.insert(from_protected.begin(), from);
     sink.emit(FindingId::REPLY_TO_DIVERGES_FROM_PROTECTED, std::move(from_protected), protected_confidence);
@@ -303,8 +313,8 @@ void check_bounce_address(const facts::MessageFacts& facts, const AddressFacts& 
   const bool free_behind_corporate = target.free_mailbox != nullptr && sender.free_mailbox == nullptr;
   if (!leaves_protected && !free_behind_corporate) return;
   sink.emit(FindingId::RETURN_PATH_DIVERGES,
-            {{"header:From", sender.address + " — " + category_text(sender)},
-             {facts::identity_location(bounce.field), bounce.mailbox.address() + " — " + category_text(target)}});
+            {{"header:From", address_and_category(sender.address, sender)},
+             {facts::identity_location(bounce.field), address_and_category(bounce.mailbox.address(), target)}});
 }
 
 void check_sender_header(const facts::MessageFacts& facts, const AddressFacts& sender, bool list_mail,
@@ -319,8 +329,8 @@ void check_sender_header(const facts::MessageFacts& facts, const AddressFacts& s
   // On behalf of our own domain from outside is what a spoofer does; elsewhere calendar services
   // and delegates do it every day, so it only adds a little.
   sink.emit(FindingId::FROM_SENDER_MISMATCH,
-            {{"header:From", sender.address + " — " + category_text(sender)},
-             {"header:Sender", shown(sender_field.mailbox) + " — " + category_text(actual)}},
+            {{"header:From", address_and_category(sender.address, sender)},
+             {"header:Sender", address_and_category(shown(sender_field.mailbox), actual)}},
             sender.is_protected ? 1.0 : 0.5);
 }
 
@@ -328,19 +338,21 @@ void check_sender_header(const facts::MessageFacts& facts, const AddressFacts& s
 // the raw field (an address glued to a '<', "x@<y@z>") and at the parsed first mailbox: a domain
 // holding a character no host name or domain literal has (a quote, '%', '<'...), a local part
 // holding an angle bracket.
-std::string forged_syntax(std::string_view raw, const AddressList& from) {
-  if (raw.find("@<") != std::string_view::npos) return "an address glued to another one (\"@<\")";
+LocalizedText forged_syntax(std::string_view raw, const AddressList& from) {
+  if (raw.find("@<") != std::string_view::npos) {
+    return {"an address glued to another one (\"@<\")", "une adresse collée à une autre (\"@<\")"};
+  }
   if (from.mailboxes.empty()) return {};
   const Mailbox& mailbox = from.mailboxes.front();
   if (mailbox.local_part.find_first_of("<>") != std::string::npos) {
-    return "angle bracket in the local part";
+    return {"angle bracket in the local part", "chevron dans la partie locale"};
   }
   for (const char ch : mailbox.domain) {
     const auto u = static_cast<unsigned char>(ch);
     // Host names (RFC 1123, '_' as seen in the wild), IDNs in UTF-8 (RFC 6532), literals such
     // as "IPv6:2001:db8::1" (written without brackets here).
     if (std::isalnum(u) || ch == '-' || ch == '.' || ch == '_' || ch == ':' || u >= 0x80) continue;
-    return std::string("character '") + ch + "' in the domain";
+    return {std::string("character '") + ch + "' in the domain", std::string("caractère '") + ch + "' dans le domaine"};
   }
   return {};
 }
@@ -348,14 +360,15 @@ std::string forged_syntax(std::string_view raw, const AddressList& from) {
 void check_forged_syntax(const ParsedMessage& message, const AddressList& from, FindingSink& sink) {
   const HeaderField* field = message.header("From");
   if (field == nullptr) return;
-  const std::string why = forged_syntax(field->value, from);
-  if (why.empty()) return;
+  const LocalizedText why = forged_syntax(field->value, from);
+  if (why.en.empty()) return;
   constexpr std::size_t kMaxShown = 200;
   std::string_view raw = field->value;
   while (!raw.empty() && (raw.front() == ' ' || raw.front() == '\t')) raw.remove_prefix(1);
   std::string shown_value(raw.substr(0, kMaxShown));
   std::erase_if(shown_value, [](char ch) { return ch == '\r' || ch == '\n'; });
-  sink.emit(FindingId::FROM_ADDRESS_FORGED_SYNTAX, {{"header:From", shown_value + " — " + why}});
+  sink.emit(FindingId::FROM_ADDRESS_FORGED_SYNTAX,
+            {{"header:From", LocalizedText{shown_value + " — " + why.en, shown_value + " — " + why.fr}}});
 }
 
 void analyze(const ParsedMessage& message, const ScanContext& context, const AnalyzerState* base,

@@ -60,6 +60,27 @@ TEST(ImpersonationTest, ProtectedPersonFromFreeMailbox) {
   EXPECT_NE(f->evidence[2].value.find("gmail.com"), std::string::npos);
 }
 
+TEST(ImpersonationTest, EvidenceIsWrittenInFrenchToo) {
+  const Scan free = scan(org(), "From: Jeanne Dupont <jeanne.dupont.dg@gmail.com>\n");
+  const Finding* f = free.get("IMPERSONATION_PERSON_FREE_MAILBOX");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->evidence[1].value_fr, "Jeanne Dupont (directrice générale) : même nom");
+  EXPECT_EQ(f->evidence[2].value_fr, "messagerie gratuite (gmail.com)");
+  // The From header's value is data: no French rendering.
+  EXPECT_TRUE(f->evidence[0].value_fr.empty());
+
+  const Scan external = scan(org(), "From: \"J. Dupont\" <jd@consulting-example.com>\n");
+  const Finding* g = external.get("IMPERSONATION_PERSON_EXTERNAL");
+  ASSERT_NE(g, nullptr);
+  EXPECT_EQ(g->evidence[1].value_fr, "Jeanne Dupont (directrice générale) : même nom");  // an alias
+  EXPECT_EQ(g->evidence[2].value_fr, "hors des domaines protégés (consulting-example.com)");
+
+  const Scan reply = scan(org(), "From: Direction <dg@prefecture-exemple.gouv.fr>\nReply-To: dg.prefecture@proton.me\n");
+  const Finding* h = reply.get("REPLY_TO_DIVERGES_FROM_PROTECTED");
+  ASSERT_NE(h, nullptr);
+  EXPECT_EQ(h->evidence[1].value_fr.find("<dg.prefecture@proton.me> — "), 0u) << h->evidence[1].value_fr;
+}
+
 TEST(ImpersonationTest, PersonVariantsStillMatch) {
   EXPECT_TRUE(scan(org(), "From: \"DUPONT Jeanne\" <x@outlook.fr>\n").has("IMPERSONATION_PERSON_FREE_MAILBOX"));
   EXPECT_TRUE(scan(org(), "From: \"J. Dupont\" <x@yahoo.fr>\n").has("IMPERSONATION_PERSON_FREE_MAILBOX"));

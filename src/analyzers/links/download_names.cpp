@@ -91,6 +91,15 @@ std::string_view download_kind_name(DownloadKind kind) {
   return "archive";
 }
 
+std::string_view download_kind_name_fr(DownloadKind kind) {
+  switch (kind) {
+    case DownloadKind::kExecutable: return "programme ou script";
+    case DownloadKind::kDiskImage: return "image disque";
+    case DownloadKind::kArchive: return "archive";
+  }
+  return "archive";
+}
+
 std::optional<DownloadName> dangerous_file_name(std::string_view file_name) {
   while (!file_name.empty() && (file_name.back() == '.' || file_name.back() == ' ')) file_name.remove_suffix(1);
   const std::size_t dot = file_name.rfind('.');

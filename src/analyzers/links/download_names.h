@@ -20,6 +20,7 @@ namespace vigie::analyzers::links {
 enum class DownloadKind { kExecutable, kDiskImage, kArchive };
 
 std::string_view download_kind_name(DownloadKind kind);  // "program or script", "disk image", "archive"
+std::string_view download_kind_name_fr(DownloadKind kind);  // the same in French
 
 struct DownloadName {
   DownloadKind kind;

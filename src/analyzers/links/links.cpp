@@ -160,11 +160,19 @@ std::string bounded(std::string_view text) {
   return out;
 }
 
-std::string describe(const Url& url, std::string_view detail) {
-  std::string out = bounded(url.raw().empty() ? url.normalized() : url.raw());
-  if (!detail.empty()) out.append(" (").append(detail).append(")");
-  return out;
+// The link as written, then what was seen about it in parentheses, in English and French.
+LocalizedText describe(const Url& url, const LocalizedText& detail) {
+  const std::string link = bounded(url.raw().empty() ? url.normalized() : url.raw());
+  if (detail.en.empty()) return {link, link};
+  return {link + " (" + detail.en + ")", link + " (" + detail.fr + ")"};
 }
+
+// "; source: …", naming the list entry a finding rests on.
+LocalizedText source_of(std::string_view source) {
+  return {"; source: " + std::string(source), " ; source : " + std::string(source)};
+}
+
+LocalizedText operator+(const LocalizedText& a, const LocalizedText& b) { return {a.en + b.en, a.fr + b.fr}; }
 
 class Collector {
  public:
@@ -218,7 +226,8 @@ class Scan {
       return;
     }
     if (is_unc(url)) {
-      found_.add(kUncPath, Evidence{object_of(url), "url", describe(url, "file share on " + bounded(url.host_ascii()))}, 1.0);
+      found_.add(kUncPath, Evidence{object_of(url), "url", describe(url, {"file share on " + bounded(url.host_ascii()),
+                                                     "partage de fichiers sur " + bounded(url.host_ascii())})}, 1.0);
       return;
     }
     if (url.scheme() != "http" && url.scheme() != "https" && url.scheme() != "ftp") return;
@@ -262,7 +271,9 @@ class Scan {
     if (entry == nullptr || entry->category != LinkCategory::kTemporaryMail) return;
     found_.add(kTemporaryMail,
                Evidence{facts::identity_location(identity.field),
-                        identity.mailbox.address() + " (temporary_mail; source: " + entry->source + ")"},
+                        LocalizedText{identity.mailbox.address() + " (temporary_mail", identity.mailbox.address() +
+                                                                                          " (temporary_mail"} +
+                            source_of(entry->source) + LocalizedText{")", ")"}},
                confidence);
   }
 
@@ -334,8 +345,10 @@ class Scan {
         looks_like_ipfs(url.host_ascii(), path)) {
       found_.add(kIpfs,
                  Evidence{object_of(url), "url",
-                          describe(url, "ipfs; source: IPFS gateway URL shape, "
-                                        "https://docs.ipfs.tech/concepts/ipfs-gateway/")},
+                          describe(url, {"ipfs; source: IPFS gateway URL shape, "
+                                         "https://docs.ipfs.tech/concepts/ipfs-gateway/",
+                                         "ipfs ; source : forme d'URL d'une passerelle IPFS, "
+                                         "https://docs.ipfs.tech/concepts/ipfs-gateway/"})},
                  1.0);
     }
     const std::string_view query = url_query(url.normalized());
@@ -369,9 +382,11 @@ class Scan {
         if (confidence > 0) {
           found_.add(kRedirect,
                      Evidence{object_of(url), "url",
-                              describe(url, "forwards to " + bounded(inner.host_ascii()) +
-                                                (known_redirector ? "; open redirect, source: " + entry->source
-                                                                  : std::string()))},
+                              describe(url, LocalizedText{"forwards to " + bounded(inner.host_ascii()),
+                                                          "renvoie vers " + bounded(inner.host_ascii())} +
+                                                (known_redirector ? LocalizedText{"; open redirect", " ; redirection ouverte"} +
+                                                                        source_of(entry->source)
+                                                                  : LocalizedText{}))},
                      confidence);
         }
       }
@@ -408,8 +423,9 @@ class Scan {
         confidence = 1.0;
       }
     }
-    std::string detail(intel::link_category_name(entry.category));
-    detail.append("; source: ").append(entry.source);
+    // The category's name is a key of the lists (cloud_storage, url_shortener), the same in both.
+    const std::string name(intel::link_category_name(entry.category));
+    const LocalizedText detail = LocalizedText{name, name} + source_of(entry.source);
     found_.add(weight->slot, Evidence{object_of(url), "url", describe(url, detail)}, confidence);
   }
 
@@ -421,14 +437,15 @@ class Scan {
     if (url.source != UrlSource::kHref && url.source != UrlSource::kMetaRefresh && url.source != UrlSource::kText) {
       return;  // an image, a stylesheet or a form's target is not a download the reader starts
     }
-    std::string where = "end of the path";
+    LocalizedText where{"end of the path", "fin du chemin"};
     double confidence = 1;
     std::optional<DownloadName> file = dangerous_download_in_path(path);
     if (!file) {
       std::string parameter;
       file = dangerous_download_in_query(url_query(url.normalized()), parameter);
       if (!file) return;
-      where = "named by the " + bounded(parameter) + "= parameter";
+      where = {"named by the " + bounded(parameter) + "= parameter",
+               "nommé par le paramètre " + bounded(parameter) + "="};
       confidence = 0.8;
     }
     switch (file->kind) {
@@ -440,9 +457,14 @@ class Scan {
     // mailing list): written out where the reader sees it, such a link is weak evidence. Behind
     // "View the invoice" it is a lure; a program or a script stays strong however shown.
     if (file->kind != DownloadKind::kExecutable && destination_is_visible(url)) confidence *= kVisibleFactor;
-    std::string detail = std::string(download_kind_name(file->kind)) + " " + bounded(file->file_name) + ", " + where;
+    LocalizedText detail{std::string(download_kind_name(file->kind)) + " " + bounded(file->file_name) + ", " + where.en,
+                         std::string(download_kind_name_fr(file->kind)) + " " + bounded(file->file_name) + ", " +
+                             where.fr};
     if (!file->disguised_as.empty()) {
-      detail += "; double extension: shown as ." + file->disguised_as + " where Windows hides the real one";
+      detail = detail + LocalizedText{"; double extension: shown as ." + file->disguised_as +
+                                          " where Windows hides the real one",
+                                      " ; double extension : se présente comme ." + file->disguised_as +
+                                          ", Windows masquant la vraie extension"};
     }
     found_.add(kDangerousDownload, Evidence{object_of(url), "url", describe(url, detail)}, confidence);
   }
@@ -451,7 +473,7 @@ class Scan {
     const std::optional<IpAddress> ip = IpAddress::parse(
         url.host_ascii().starts_with('[') ? url.host_ascii().substr(1, url.host_ascii().size() - 2) : url.host_ascii());
     double confidence = 0.7;
-    std::string detail = "IP address";
+    LocalizedText detail{"IP address", "adresse IP"};
     if (ip) {
       if (profile_.is_internal(*ip)) return;  // our own hosts
       if (ip->is_v4()) {
@@ -460,13 +482,14 @@ class Scan {
                                    (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254);
         if (private_range) {
           confidence = 0.25;  // a router or an intranet page: odd in mail, rarely a lure
-          detail = "private IP address";
+          detail = {"private IP address", "adresse IP privée"};
         }
       }
     }
     if (is_obfuscated_ipv4(raw_host(url.raw()))) {
       confidence = 1.0;
-      detail = "IP address written as " + bounded(raw_host(url.raw())) + " to hide it";
+      detail = {"IP address written as " + bounded(raw_host(url.raw())) + " to hide it",
+                "adresse IP écrite " + bounded(raw_host(url.raw())) + " pour la masquer"};
     }
     if (is_embedded_resource(url.source)) confidence *= 0.5;  // an image from an IP: weaker
     if (destination_is_visible(url) && confidence < 1.0) confidence *= kVisibleFactor;
@@ -475,7 +498,7 @@ class Scan {
 
   void unusual_port(const Url& url) {
     const bool common_alternative = url.port == 8080 || url.port == 8443 || url.port == 8000 || url.port == 8888;
-    found_.add(kUnusualPort, Evidence{object_of(url), "url", describe(url, "port " + std::to_string(url.port))},
+    found_.add(kUnusualPort, Evidence{object_of(url), "url", describe(url, {"port " + std::to_string(url.port), "port " + std::to_string(url.port)})},
                (common_alternative ? 0.5 : 1.0) * (destination_is_visible(url) ? kVisibleFactor : 1.0));
   }
 
@@ -483,8 +506,10 @@ class Scan {
     // "paypal.com@evil.example": a domain before '@' is the deception itself; "user:pass@" less so.
     const bool looks_like_host = url.userinfo().find('.') != std::string::npos;
     found_.add(kUserinfo,
-               Evidence{object_of(url), "url", describe(url, "shows " + bounded(url.userinfo()) + ", opens " +
-                                                            std::string(url.host_ascii()))},
+               Evidence{object_of(url), "url",
+                        describe(url, {"shows " + bounded(url.userinfo()) + ", opens " + std::string(url.host_ascii()),
+                                       "affiche " + bounded(url.userinfo()) + ", ouvre " +
+                                           std::string(url.host_ascii())})},
                looks_like_host ? 1.0 : 0.3);
   }
 
@@ -517,7 +542,9 @@ class Scan {
     const LinkCategoryEntry* entry = state_.categories->match(domain, {});
     if (entry == nullptr || entry->category != LinkCategory::kTemporaryMail) return;
     found_.add(kTemporaryMail,
-               Evidence{object_of(url), "url", bounded(address) + " (temporary_mail; source: " + entry->source + ")"},
+               Evidence{object_of(url), "url",
+                        LocalizedText{bounded(address) + " (temporary_mail", bounded(address) + " (temporary_mail"} +
+                            source_of(entry->source) + LocalizedText{")", ")"}},
                0.7);
   }
 
@@ -537,7 +564,7 @@ class Scan {
     // tracker, so a mismatch alone is weak evidence; it is strong when the text names our own or a
     // partner's domain, or when the link really goes somewhere only a lure would.
     double confidence = 0.45;
-    std::string why;
+    LocalizedText why;
     const bool tracked = (entry != nullptr && (entry->category == LinkCategory::kClickTracker ||
                                                entry->category == LinkCategory::kUrlWrapper)) ||
                          is_sender_domain(url.registrable_domain()) || looks_like_tracking(url);
@@ -547,21 +574,26 @@ class Scan {
          entry->category != LinkCategory::kImageHosting);
     if (is_trusted(shown)) {
       confidence = 1.0;
-      why = "; the text names a protected or partner domain";  // our own name on someone else's link
+      // Our own name on someone else's link.
+      why = {"; the text names a protected or partner domain", " ; le texte nomme un domaine protégé ou partenaire"};
     } else if (lure_destination) {
       confidence = 0.8;
-      why = "; to a host of a kind lures use";
+      why = {"; to a host of a kind lures use", " ; vers un hôte d'un type qu'utilisent les leurres"};
     } else if (tracked) {
       confidence = 0.15;
-      why = "; through a click tracker";
+      why = {"; through a click tracker", " ; par un traceur de clics"};
     }
     if (!final_domain.empty() && final_domain != url.registrable_domain()) {
-      why += "; redirects to " + std::string(final_domain);
+      why = why + LocalizedText{"; redirects to " + std::string(final_domain),
+                                " ; redirige vers " + std::string(final_domain)};
     }
     found_.add(kMismatch,
                Evidence{object_of(url), "url",
-                        "text shows " + bounded(shown_host) + ", link goes to " + bounded(url.host_ascii()) +
-                            ": " + bounded(url.raw()) + why},
+                        LocalizedText{"text shows " + bounded(shown_host) + ", link goes to " +
+                                          bounded(url.host_ascii()) + ": " + bounded(url.raw()),
+                                      "le texte affiche " + bounded(shown_host) + ", le lien mène à " +
+                                          bounded(url.host_ascii()) + " : " + bounded(url.raw())} +
+                            why},
                confidence);
   }
 
@@ -611,9 +643,13 @@ void forms(const ParsedMessage& message, Scan& scan) {
     for (const HtmlForm& form : html->forms) {
       if (form.has_password_input) {
         scan.found().add(kCredentialForm,
-                         Evidence{object, where, "password input; form posts to " +
-                                             (form.action.empty() ? std::string("(itself)")
-                                                                  : bounded(form.action))},
+                         Evidence{object, where,
+                                  form.action.empty()
+                                      ? LocalizedText{"password input; form posts to (itself)",
+                                                      "champ de mot de passe ; le formulaire s'envoie à lui-même"}
+                                      : LocalizedText{"password input; form posts to " + bounded(form.action),
+                                                      "champ de mot de passe ; le formulaire envoie à " +
+                                                          bounded(form.action)}},
                          1.0);
       }
       if (form.action.empty() || form.input_count == 0) continue;
@@ -623,17 +659,21 @@ void forms(const ParsedMessage& message, Scan& scan) {
         continue;
       }
       double confidence = 0.25;  // a search or subscription box posting to a third party
-      std::string detail;
+      LocalizedText detail;
       const LinkCategoryEntry* entry =
           scan.state().categories->match(action.host_ascii(), url_path(action.normalized()));
       if (form.has_password_input || action.host_is_ip) confidence = 1.0;
       if (entry != nullptr && entry->category != LinkCategory::kClickTracker &&
           entry->category != LinkCategory::kOpenRedirect) {
         confidence = 1.0;
-        detail = "; " + std::string(intel::link_category_name(entry->category)) + ", source: " + entry->source;
+        const std::string name(intel::link_category_name(entry->category));
+        detail = {"; " + name + ", source: " + entry->source, " ; " + name + ", source : " + entry->source};
       }
       scan.found().add(kFormExternal,
-                       Evidence{object, where, "posts to " + bounded(form.action) + detail}, confidence);
+                       Evidence{object, where,
+                                LocalizedText{"posts to " + bounded(form.action), "envoie à " + bounded(form.action)} +
+                                    detail},
+                       confidence);
     }
   }
 }
@@ -653,8 +693,11 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
   scan.found().emit(sink);
   if (scan.redirects_not_followed() > 0) {
     sink.limit_reached("max_redirect_depth", context.limits.max_redirect_depth + 1u, context.limits.max_redirect_depth,
-                       std::to_string(scan.redirects_not_followed()) +
-                           " links wrapped deeper than the redirect depth limit: their destinations not examined");
+                       LocalizedText{std::to_string(scan.redirects_not_followed()) +
+                                         " links wrapped deeper than the redirect depth limit: their destinations not examined",
+                                     std::to_string(scan.redirects_not_followed()) +
+                                         " liens imbriqués au-delà de la profondeur de redirection permise : leurs "
+                                         "destinations non examinées"});
   }
 }
 

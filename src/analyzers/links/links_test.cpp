@@ -17,13 +17,17 @@ struct Seen {
   double confidence = 0;
   double score = 0;
   std::string evidence;
+  std::string evidence_fr;  // the same lines as --lang fr shows them
 };
 
 std::map<std::string, Seen> seen_findings(const analyzers::AnalyzerHarness& harness, std::string_view message) {
   std::map<std::string, Seen> out;
   for (const Finding& f : harness.analyze(std::string(message))) {
-    Seen s{f.confidence, f.score, {}};
-    for (const Evidence& e : f.evidence) s.evidence += e.field + " " + e.value + "\n";
+    Seen s{f.confidence, f.score, {}, {}};
+    for (const Evidence& e : f.evidence) {
+      s.evidence += e.field + " " + e.value + "\n";
+      s.evidence_fr += e.field + " " + e.value_in_french() + "\n";
+    }
     out[f.id] = s;
   }
   return out;
@@ -201,6 +205,45 @@ TEST(LinksTest, ScriptAndDataAddresses) {
   EXPECT_TRUE(scan(html_mail("<a href=\"javascript:void(0)\">menu</a>"
                              "<img src=\"data:image/png;base64,iVBORw0KGgo=\">"))
                   .empty());
+}
+
+TEST(LinksTest, EvidenceIsWrittenInFrenchToo) {
+  const auto mismatch = scan(html_mail(
+      "<a href=\"http://secure-login.evil-verify.com/paypal\">https://www.paypal.com/signin</a>"));
+  ASSERT_TRUE(mismatch.contains("LINK_TEXT_DOMAIN_MISMATCH"));
+  EXPECT_NE(mismatch.at("LINK_TEXT_DOMAIN_MISMATCH")
+                .evidence_fr.find("le texte affiche www.paypal.com, le lien mène à secure-login.evil-verify.com : "
+                                  "http://secure-login.evil-verify.com/paypal"),
+            std::string::npos)
+      << mismatch.at("LINK_TEXT_DOMAIN_MISMATCH").evidence_fr;
+
+  const auto redirect = scan(html_mail(
+      "<a href=\"https://www.google.com/url?q=https%3A%2F%2Fevil-owa.example.net%2Flogin&sa=D\">Read</a>"));
+  ASSERT_TRUE(redirect.contains("LINK_REDIRECT"));
+  EXPECT_NE(redirect.at("LINK_REDIRECT").evidence_fr.find("(renvoie vers evil-owa.example.net ; redirection ouverte ; "
+                                                          "source : "),
+            std::string::npos)
+      << redirect.at("LINK_REDIRECT").evidence_fr;
+
+  const auto download = scan(html_mail(
+      "<a href=\"https://cdn.files-share.example/u/Invoice_0612.PDF.ExE\">Invoice</a>"));
+  ASSERT_TRUE(download.contains("LINK_DANGEROUS_DOWNLOAD"));
+  EXPECT_NE(download.at("LINK_DANGEROUS_DOWNLOAD")
+                .evidence_fr.find("programme ou script Invoice_0612.PDF.ExE, fin du chemin ; double extension : "
+                                  "se présente comme .pdf, Windows masquant la vraie extension"),
+            std::string::npos)
+      << download.at("LINK_DANGEROUS_DOWNLOAD").evidence_fr;
+
+  const auto form = scan(html_mail(
+      "<form action=\"https://owa-verify.000webhostapp.com/post.php\" method=post>"
+      "<input name=user><input type=password name=pass><input type=submit></form>"));
+  ASSERT_TRUE(form.contains("CREDENTIAL_FORM"));
+  EXPECT_EQ(form.at("CREDENTIAL_FORM").evidence_fr,
+            "form champ de mot de passe ; le formulaire envoie à https://owa-verify.000webhostapp.com/post.php\n");
+  ASSERT_TRUE(form.contains("FORM_EXTERNAL_ACTION"));
+  EXPECT_NE(form.at("FORM_EXTERNAL_ACTION").evidence_fr.find("form envoie à https://owa-verify.000webhostapp.com/post.php"),
+            std::string::npos)
+      << form.at("FORM_EXTERNAL_ACTION").evidence_fr;
 }
 
 TEST(LinksTest, OpenRedirectOnAWellKnownSite) {

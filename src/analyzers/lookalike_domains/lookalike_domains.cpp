@@ -109,14 +109,14 @@ struct Target {
 struct Hit {
   double confidence = 0;
   std::uint32_t target = 0;
-  std::string technique;
+  LocalizedText technique;  // how the target is imitated, for the analyst
 };
 
 // An internationalised label that imitates Latin without imitating any target.
 struct Confusable {
   enum class Kind : std::uint8_t { kNone, kMixedScripts, kReadsAsLatin };
   Kind kind = Kind::kNone;
-  std::string reason;  // for the analyst
+  LocalizedText reason;  // for the analyst
 };
 
 // What the checker concluded about one host.
@@ -475,7 +475,8 @@ class HostChecker {
       check_label(label, read_label, reading.latin, suffix, best);
     }
     if (best.confidence > 0 && !reading.imitations.empty()) {
-      best.technique += "; " + describe_imitations(reading.imitations);
+      best.technique.en += "; " + describe_imitations(reading.imitations, "imitates");
+      best.technique.fr += " ; " + describe_imitations(reading.imitations, "imite");
     }
     return best;
   }
@@ -490,20 +491,24 @@ class HostChecker {
       const int32_t result = uspoof_check2UTF8(state_.checker.get(), label.data(),
                                                static_cast<int32_t>(label.size()), nullptr, &status);
       if (U_SUCCESS(status) && result != 0) {
-        return {Confusable::Kind::kMixedScripts, "label '" + std::string(label) + "' mixes scripts or hides characters"};
+        return {Confusable::Kind::kMixedScripts,
+                {"label '" + std::string(label) + "' mixes scripts or hides characters",
+                 "l'étiquette '" + std::string(label) + "' mélange des écritures ou cache des caractères"}};
       }
       const std::string key = icu_skeleton_key(*state_.checker, label);
       if (!key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
             return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
           })) {
-        return {Confusable::Kind::kReadsAsLatin, "label '" + std::string(label) + "' reads as '" + key + "'"};
+        return {Confusable::Kind::kReadsAsLatin,
+                {"label '" + std::string(label) + "' reads as '" + key + "'",
+                 "l'étiquette '" + std::string(label) + "' se lit '" + key + "'"}};
       }
     }
     return {};
   }
 
  private:
-  void offer(Hit& best, double confidence, std::uint32_t target, std::string technique) const {
+  void offer(Hit& best, double confidence, std::uint32_t target, LocalizedText technique) const {
     if (state_.targets[target].organisation) confidence = std::min(1.0, confidence + 0.1);
     if (confidence > best.confidence) best = Hit{confidence, target, std::move(technique)};
   }
@@ -526,7 +531,9 @@ class HostChecker {
         const auto it = state_.by_domain.find(left.substr(begin, end - begin));
         if (it == state_.by_domain.end()) continue;
         for (std::uint32_t t : it->second) {
-          offer(best, 0.95, t, "its domain written as a subdomain of another domain");
+          offer(best, 0.95, t,
+                {"its domain written as a subdomain of another domain",
+                 "son domaine écrit comme sous-domaine d'un autre domaine"});
         }
       }
     }
@@ -542,8 +549,10 @@ class HostChecker {
           // "interieur.maison-deco.fr" is a decoration blog; "interieur.gouv-portail.com" is not.
           if (target.ordinary_word && !imitation) continue;
           offer(best, hosted ? 0.8 : 0.6, t,
-                hosted ? "its name as a subdomain on a free hosting service"
-                       : "its name as a subdomain of an unrelated domain");
+                hosted ? LocalizedText{"its name as a subdomain on a free hosting service",
+                                       "son nom comme sous-domaine d'un service d'hébergement gratuit"}
+                       : LocalizedText{"its name as a subdomain of an unrelated domain",
+                                       "son nom comme sous-domaine d'un domaine sans rapport"});
         }
       }
     }
@@ -577,7 +586,9 @@ class HostChecker {
             const Target& target = state_.targets[t];
             if (target.common_word || target.user_domain) continue;
             if (same_place && separators == target.separators) continue;
-            offer(best, 0.9, t, "its domain with a dot or hyphen moved ('" + run_text() + "')");
+            offer(best, 0.9, t,
+                  {"its domain with a dot or hyphen moved ('" + run_text() + "')",
+                   "son domaine avec un point ou un tiret déplacé ('" + run_text() + "')"});
           }
         }
         // One letter changed as well: organisation domains only, whose list is short and whose
@@ -605,7 +616,9 @@ class HostChecker {
           const Target& target = state_.targets[t];
           if (target.joined.size() < 8 || (same_place && separators == target.separators)) continue;
           if (osa_distance(joined, target.joined) != 1) continue;
-          offer(best, 0.85, t, "its domain with a dot or hyphen moved and a letter changed ('" + run_text() + "')");
+          offer(best, 0.85, t,
+                {"its domain with a dot or hyphen moved and a letter changed ('" + run_text() + "')",
+                 "son domaine avec un point ou un tiret déplacé et une lettre changée ('" + run_text() + "')"});
         }
       }
     }
@@ -624,13 +637,16 @@ class HostChecker {
           // cisco.com.au): a brand's name under an unlisted suffix is only a hint.
           if (!same_suffix && !target.common_word &&
               (target.organisation || (label.size() >= 5 && !country_suffix(suffix)))) {
-            offer(best, target.organisation ? 0.75 : 0.3, t, "same name under another suffix");
+            offer(best, target.organisation ? 0.75 : 0.3, t,
+                  {"same name under another suffix", "même nom sous un autre suffixe"});
           }
           continue;
         }
         offer(best, (idn ? 1.0 : 0.9) * (same_suffix ? 1.0 : 0.9), t,
-              idn ? "look-alike characters (internationalised name)"
-                  : "look-alike letters (rn/m, vv/w, cl/d, 0/o, 1/l)");
+              idn ? LocalizedText{"look-alike characters (internationalised name)",
+                                  "caractères sosies (nom internationalisé)"}
+                  : LocalizedText{"look-alike letters (rn/m, vv/w, cl/d, 0/o, 1/l)",
+                                  "lettres sosies (rn/m, vv/w, cl/d, 0/o, 1/l)"});
       }
     }
     if (latin && reading.size() >= 5) check_edit_distance(reading, idn, suffix, best);
@@ -671,9 +687,13 @@ class HostChecker {
       double confidence = distance == 1 ? (idn ? 0.9 : 0.85) : (idn ? 0.8 : 0.65);
       if (target.suffix != suffix) confidence *= 0.9;
       offer(best, confidence, t,
-            idn ? "look-alike characters and " + std::to_string(distance) + " letter(s) changed ('" +
-                      std::string(label) + "')"
-                : "name at edit distance " + std::to_string(distance) + " ('" + std::string(label) + "')");
+            idn ? LocalizedText{"look-alike characters and " + std::to_string(distance) + " letter(s) changed ('" +
+                                    std::string(label) + "')",
+                                "caractères sosies et " + std::to_string(distance) + " lettre(s) changée(s) ('" +
+                                    std::string(label) + "')"}
+                : LocalizedText{"name at edit distance " + std::to_string(distance) + " ('" + std::string(label) + "')",
+                                "nom à distance d'édition " + std::to_string(distance) + " ('" + std::string(label) +
+                                    "')"});
     }
   }
 
@@ -702,7 +722,9 @@ class HostChecker {
             // "avocat-defense") unless everything around it imitates ("interieur-gouv").
             if (target.ordinary_word && !(all_lures && imitation)) continue;
             if (name.size() < 4 && !(all_lures && target.organisation)) continue;
-            offer(best, all_lures ? 0.9 : 0.75, t, "its name with added words ('" + std::string(label) + "')");
+            offer(best, all_lures ? 0.9 : 0.75, t,
+                  {"its name with added words ('" + std::string(label) + "')",
+                   "son nom avec des mots ajoutés ('" + std::string(label) + "')"});
           }
         }
       }
@@ -720,7 +742,8 @@ class HostChecker {
           if (target.common_word || name.size() < (target.organisation ? 5u : 6u)) continue;
           if (target.ordinary_word && !is_imitation(rest)) continue;
           offer(best, is_lure(rest) ? 0.8 : 0.55, t,
-                "its name with added letters ('" + std::string(label) + "')");
+                {"its name with added letters ('" + std::string(label) + "')",
+                 "son nom avec des lettres ajoutées ('" + std::string(label) + "')"});
         }
       }
     }
@@ -823,8 +846,14 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context, const
     const Hit& hit = verdict->hit;
     if (hit.confidence > 0) {
       const Target& t = state.targets[hit.target];
-      Evidence ev{c.object, c.location, shown_host(*c.url) + " imitates " + t.domain + " (" +
-                                            (t.organisation ? t.owner : "brand " + t.owner) + "): " + hit.technique};
+      // The owner is "organisation", "partner" or a brand's id (data).
+      const std::string owner_fr = !t.organisation       ? "marque " + t.owner
+                                   : t.owner == "partner" ? std::string("partenaire")
+                                                          : t.owner;
+      Evidence ev{c.object, c.location,
+                  LocalizedText{shown_host(*c.url) + " imitates " + t.domain + " (" +
+                                    (t.organisation ? t.owner : "brand " + t.owner) + "): " + hit.technique.en,
+                                shown_host(*c.url) + " imite " + t.domain + " (" + owner_fr + ") : " + hit.technique.fr}};
       if (t.organisation) {
         if (organisation.size() < kMaxEvidence) organisation.push_back(std::move(ev));
         organisation_confidence = std::max(organisation_confidence, hit.confidence);
@@ -837,7 +866,9 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context, const
     if (const Confusable& found = verdict->confusable; found.kind != Confusable::Kind::kNone) {
       if (confusable.size() < kMaxEvidence) {
         confusable.push_back(
-            Evidence{c.object, c.location, std::string(c.url->host_unicode()) + " (" + host + "): " + found.reason});
+            Evidence{c.object, c.location,
+                     LocalizedText{std::string(c.url->host_unicode()) + " (" + host + "): " + found.reason.en,
+                                   std::string(c.url->host_unicode()) + " (" + host + ") : " + found.reason.fr}});
       }
       confusable_confidence =
           std::max(confusable_confidence, found.kind == Confusable::Kind::kMixedScripts ? 0.9 : 0.7);
@@ -845,7 +876,8 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context, const
   }
   if (not_checked > 0) {
     sink.limit_reached("max_hosts_checked", done.size() + not_checked, context.limits.max_hosts_checked,
-                       std::to_string(not_checked) + " hosts not checked for look-alikes");
+                       LocalizedText{std::to_string(not_checked) + " hosts not checked for look-alikes",
+                                     std::to_string(not_checked) + " noms d'hôte non examinés pour les imitations de domaine"});
   }
   if (!organisation.empty()) {
     sink.emit(FindingId::LOOKALIKE_ORGANISATION_DOMAIN, std::move(organisation), organisation_confidence);

@@ -186,6 +186,22 @@ TEST_F(GovernmentLookalikeTest, EvidenceShowsUnicodeBesidePunycodeAndNamesTheTri
   EXPECT_NE(what.find("\xC5\x95 (U+0155) imitates r, \xCA\x80 (U+0280) imitates r"), std::string::npos) << what;
 }
 
+TEST_F(GovernmentLookalikeTest, EvidenceIsWrittenInFrenchToo) {
+  ScanResult r;
+  const Finding* f = scan_from("agent@inte\xC5\x95ieu\xCA\x80.gouv.fr", r);
+  ASSERT_NE(f, nullptr);
+  const std::string& what = f->evidence.front().value_fr;
+  EXPECT_NE(what.find("inte\xC5\x95ieu\xCA\x80.gouv.fr (xn--"), std::string::npos) << what;
+  EXPECT_NE(what.find("imite interieur.gouv.fr (organisation) : "), std::string::npos) << what;
+  EXPECT_NE(what.find("\xC5\x95 (U+0155) imite r, \xCA\x80 (U+0280) imite r"), std::string::npos) << what;
+  EXPECT_EQ(what.find("imitates"), std::string::npos) << what;
+
+  const Finding* moved = scan_from("agent@interieur-gouv.fr", r);
+  ASSERT_NE(moved, nullptr);
+  EXPECT_NE(moved->evidence.front().value_fr.find("son domaine avec un point ou un tiret déplacé"), std::string::npos)
+      << moved->evidence.front().value_fr;
+}
+
 TEST_F(GovernmentLookalikeTest, DomainsAddingWordsToAnOrdinaryWordAreNotLookalikes) {
   for (const char* host :
        {"deco-interieur.fr", "architecte-interieur.com", "interieur-design.fr", "mon-interieur-cosy.fr",

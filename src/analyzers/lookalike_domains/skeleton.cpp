@@ -254,7 +254,7 @@ std::string confusable_key(std::string_view reading) {
   return key;
 }
 
-std::string describe_imitations(const std::vector<ImitatedLetter>& imitations) {
+std::string describe_imitations(const std::vector<ImitatedLetter>& imitations, std::string_view imitates) {
   std::string out;
   for (const ImitatedLetter& m : imitations) {
     if (!out.empty()) out += ", ";
@@ -269,8 +269,8 @@ std::string describe_imitations(const std::vector<ImitatedLetter>& imitations) {
     if (m.reads_as.empty()) {
       out += code + " (invisible)";
     } else {
-      out += std::string(utf8, error ? 0 : static_cast<std::size_t>(length)) + " (" + code + ") imitates " +
-             m.reads_as;
+      out += std::string(utf8, error ? 0 : static_cast<std::size_t>(length)) + " (" + code + ") " +
+             std::string(imitates) + " " + m.reads_as;
     }
   }
   return out;

@@ -55,7 +55,9 @@ HostReading read_host(std::string_view unicode_host);
 // ASCII character ('m' → "rn", '0' → 'o', '1' → 'l'), then 'w' → "vv" and 'd' → "cl".
 std::string confusable_key(std::string_view reading);
 
-// "ŕ (U+0155) imitates r, ʀ (U+0280) imitates r": the imitations for evidence.
-std::string describe_imitations(const std::vector<ImitatedLetter>& imitations);
+// "ŕ (U+0155) imitates r, ʀ (U+0280) imitates r": the imitations for evidence, `imitates` being
+// the verb in the evidence's language ("imite" in French).
+std::string describe_imitations(const std::vector<ImitatedLetter>& imitations,
+                                std::string_view imitates = "imitates");
 
 }  // namespace vigie::analyzers::lookalike_domains

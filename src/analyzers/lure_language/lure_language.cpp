@@ -328,7 +328,9 @@ void analyze(const ParsedMessage& message, const ScanContext& context,
   if (scanner.unscanned() > 0) {
     sink.limit_reached("max_lure_text_bytes", context.limits.max_lure_text_bytes + scanner.unscanned(),
                        context.limits.max_lure_text_bytes,
-                       std::to_string(scanner.unscanned()) + " bytes of readable text not scanned for lure phrases");
+                       LocalizedText{std::to_string(scanner.unscanned()) + " bytes of readable text not scanned for lure phrases",
+                                     std::to_string(scanner.unscanned()) +
+                                         " octets de texte lisible non examinés pour les formules de leurre"});
   }
   const std::vector<Hit>& hits = scanner.hits();
   if (hits.empty()) return;
@@ -359,11 +361,15 @@ void analyze(const ParsedMessage& message, const ScanContext& context,
       const LureEntry& entry = lures.entries()[hit.entry];
       if (static_cast<std::size_t>(all_categories[entry.category].family) != f) continue;
       if (evidence.size() == kMaxEvidencePerFinding) break;
-      evidence.push_back(Evidence{
-          hit.place.object, hit.place.field, std::string(all_categories[entry.category].name) + ": \"" + hit.excerpt +
-                            "\" (pattern \"" + entry.pattern + "\", " +
-                            std::filesystem::path(entry.file).filename().string() + ":" +
-                            std::to_string(entry.line) + ")"});
+      // The category is a key of the lure lists, the same in both languages.
+      const std::string category(all_categories[entry.category].name);
+      const std::string quoted = "\"" + hit.excerpt + "\"";
+      const std::string origin = "\"" + entry.pattern + "\", " +
+                                 std::filesystem::path(entry.file).filename().string() + ":" +
+                                 std::to_string(entry.line) + ")";
+      evidence.push_back(Evidence{hit.place.object, hit.place.field,
+                                  LocalizedText{category + ": " + quoted + " (pattern " + origin,
+                                                category + " : " + quoted + " (motif " + origin}});
     }
     const double default_score = verdict::catalog_entry(kFamilyFinding[f]).default_score;
     const double wanted = std::min(default_score, family_strength[f] * factor);

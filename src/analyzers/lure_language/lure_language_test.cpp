@@ -202,6 +202,8 @@ TEST(LureLanguageTest, EvidenceNamesLocationPhraseAndListLine) {
   EXPECT_EQ(e.field, "subject");
   EXPECT_NE(e.value.find("security_alert: \"unusual sign-in activity\""), std::string::npos) << e.value;
   EXPECT_NE(e.value.find("en.tsv:"), std::string::npos) << e.value;
+  // The phrase and the list line are data; the words around them are in French.
+  EXPECT_EQ(e.value_fr.find("security_alert : \"unusual sign-in activity\" (motif \""), 0u) << e.value_fr;
 }
 
 TEST(LureLanguageTest, HtmlVisibleAndHiddenText) {

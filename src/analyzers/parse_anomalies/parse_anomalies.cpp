@@ -95,9 +95,11 @@ void analyze(const ParsedMessage& message, const ScanContext& context,
         break;
       }
     }
+    const std::string size = std::to_string(f.size);
     hidden_files.push_back(Evidence{where, "uuencoded file",
-                                    f.filename + " (" + std::to_string(f.size) + " bytes, sha256 " +
-                                        f.hashes.sha256 + ")"});
+                                    LocalizedText{f.filename + " (" + size + " bytes, sha256 " + f.hashes.sha256 + ")",
+                                                  f.filename + " (" + size + " octets, sha256 " + f.hashes.sha256 +
+                                                      ")"}});
   }
   if (!hidden_files.empty()) sink.emit(FindingId::UUENCODED_FILE_IN_TEXT, std::move(hidden_files));
 }

@@ -73,7 +73,8 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context,
     if (d.result == AuthResultCode::kPass && d.body_length_limited && d.unsigned_body_bytes > 0) {
       sink.emit(FindingId::DKIM_UNSIGNED_CONTENT,
                 {{"dkim", who + " l=" + std::to_string(d.body_length)},
-                 {"body", std::to_string(d.unsigned_body_bytes) + " bytes after the signed length"}});
+                 {"body", LocalizedText{std::to_string(d.unsigned_body_bytes) + " bytes after the signed length",
+                                        std::to_string(d.unsigned_body_bytes) + " octets après la longueur signée"}}});
     }
     if (d.failure == DkimFailure::kBodyHash) {
       sink.emit(FindingId::DKIM_BODY_ALTERED, {{"dkim", who + ": " + d.reason}});
@@ -84,7 +85,9 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context,
   // A chain whose keys could not be fetched for now was not checked: not a broken chain.
   if (auth.arc.result == ArcChainStatus::kFail && !auth.arc.temporary_error) {
     sink.emit(FindingId::ARC_CHAIN_BROKEN,
-              {{"arc", "instance " + std::to_string(auth.arc.failed_instance) + ": " + auth.arc.reason}});
+              {{"arc", LocalizedText{"instance " + std::to_string(auth.arc.failed_instance) + ": " + auth.arc.reason,
+                                     "instance " + std::to_string(auth.arc.failed_instance) + " : " +
+                                         auth.arc.reason}}});
   }
   std::vector<Evidence> temporary;
   if (auth.spf.result == AuthResultCode::kTempError) {

@@ -113,6 +113,7 @@ TEST(SenderAuthTest, DkimLengthLimitWithAppendedContent) {
   const Finding* appended = find(findings, "DKIM_UNSIGNED_CONTENT");
   ASSERT_NE(appended, nullptr);
   EXPECT_NE(appended->evidence.at(1).value.find("800 bytes"), std::string::npos);
+  EXPECT_EQ(appended->evidence.at(1).value_fr, "800 octets après la longueur signée");
 }
 
 TEST(SenderAuthTest, BodyAlteredWeakSignatureAndBrokenArc) {

@@ -32,6 +32,16 @@ std::string_view mailbox_category_name(MailboxCategory category) {
   return "free mailbox";
 }
 
+std::string_view mailbox_category_name_fr(MailboxCategory category) {
+  switch (category) {
+    case MailboxCategory::kWebmail: return "messagerie gratuite";
+    case MailboxCategory::kIsp: return "boîte d'un fournisseur d'accès";
+    case MailboxCategory::kPrivacy: return "service de messagerie confidentielle";
+    case MailboxCategory::kDisposable: return "boîte jetable";
+  }
+  return "boîte gratuite";
+}
+
 Result<FreeWebmailList> FreeWebmailList::load(const std::string& path) {
   if (const std::string problem = file_problem(path); !problem.empty()) {
     return fail(Error::config("free-webmail list " + path + ": " + problem));

@@ -19,6 +19,7 @@ namespace vigie::intel::identity {
 
 enum class MailboxCategory { kWebmail, kIsp, kPrivacy, kDisposable };
 std::string_view mailbox_category_name(MailboxCategory category);
+std::string_view mailbox_category_name_fr(MailboxCategory category);  // the same in French, for evidence
 
 class FreeWebmailList {
  public:

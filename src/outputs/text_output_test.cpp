@@ -1,0 +1,74 @@
+// Evidence in the reader's language: the text renderer shows an analyzer's French rendering of
+// its prose with --lang fr, the value itself otherwise; JSON keeps `what` and adds `what_fr`
+// only for prose.
+#include "outputs/text_output.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "outputs/json_output.h"
+
+namespace vigie::outputs {
+namespace {
+
+// A scanned message with one finding of our own making: its evidence is one prose line (English
+// and French) and one data line (a header value, the same in both languages).
+ScanResult scanned_with_evidence() {
+  const Engine engine{Config{}};
+  ScanResult result = engine.scan(
+      std::make_shared<const std::string>("From: a@example.org\nSubject: s\n\nhello\n"), Envelope{});
+  Finding finding;
+  finding.id = "TEST_FINDING";
+  finding.analyzer = "test";
+  finding.explanation = {"A test finding.", "Un constat de test."};
+  finding.evidence.push_back(Evidence{"url", LocalizedText{"text shows bank.example, link goes to evil.example",
+                                                           "le texte affiche bank.example, le lien mène à evil.example"}});
+  finding.evidence.push_back(Evidence{"header:From", "a@example.org"});
+  result.findings.push_back(std::move(finding));
+  return result;
+}
+
+TEST(TextOutputTest, FrenchEvidenceIsShownWithFrench) {
+  const std::string text = scan_to_text(scanned_with_evidence(), "m.eml", Language::kFrench, /*explain=*/true);
+  EXPECT_NE(text.find("url: le texte affiche bank.example, le lien mène à evil.example\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("link goes to"), std::string::npos) << text;
+  // Data has no French rendering: it is shown as it is.
+  EXPECT_NE(text.find("header:From: a@example.org\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("Un constat de test."), std::string::npos) << text;
+}
+
+TEST(TextOutputTest, EnglishEvidenceIsShownOtherwise) {
+  const std::string text = scan_to_text(scanned_with_evidence(), "m.eml", Language::kEnglish, /*explain=*/true);
+  EXPECT_NE(text.find("url: text shows bank.example, link goes to evil.example\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("le lien mène"), std::string::npos) << text;
+  EXPECT_NE(text.find("header:From: a@example.org\n"), std::string::npos) << text;
+}
+
+TEST(TextOutputTest, ExplainContextWordsAreInTheReadersLanguage) {
+  const ScanResult result = scanned_with_evidence();
+  const std::string english = scan_to_text(result, "m.eml", Language::kEnglish, /*explain=*/true);
+  const std::string french = scan_to_text(result, "m.eml", Language::kFrench, /*explain=*/true);
+  EXPECT_NE(english.find("        in From: a@example.org\n"), std::string::npos) << english;
+  EXPECT_NE(french.find("        dans From: a@example.org\n"), std::string::npos) << french;
+}
+
+TEST(TextOutputTest, JsonAddsWhatFrOnlyForProse) {
+  const nlohmann::json j = scan_to_json(scanned_with_evidence(), "m.eml");
+  const nlohmann::json& evidence = j["findings"].back()["evidence"];
+  ASSERT_EQ(evidence.size(), 2u);
+  EXPECT_EQ(evidence[0]["what"], "text shows bank.example, link goes to evil.example");
+  EXPECT_EQ(evidence[0]["what_fr"], "le texte affiche bank.example, le lien mène à evil.example");
+  EXPECT_EQ(evidence[1]["what"], "a@example.org");
+  EXPECT_FALSE(evidence[1].contains("what_fr"));
+}
+
+TEST(TextOutputTest, FrenchIdenticalToEnglishIsNoTranslation) {
+  const Evidence port{"url", LocalizedText{"http://x.example:81/ (port 81)", "http://x.example:81/ (port 81)"}};
+  EXPECT_TRUE(port.value_fr.empty());
+  EXPECT_EQ(port.value_in_french(), "http://x.example:81/ (port 81)");
+}
+
+}  // namespace
+}  // namespace vigie::outputs
