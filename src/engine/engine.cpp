@@ -1,7 +1,8 @@
 // The scan pipeline: parse (fully decoded, so every anomaly is known), authenticate the sender,
-// work out the message facts, run every enabled analyzer (analyzers::run_analyzer: a throwing
-// analyzer becomes an ANALYZER_ERROR finding and the scan goes on, so one bad detector never loses
-// a message), then decide.
+// build the object tree and run the object queue, work out the message facts, run every enabled
+// analyzer (analyzers::run_analyzer: a throwing analyzer becomes an ANALYZER_ERROR finding and the
+// scan goes on, so one bad detector never loses a message) until [limits] max_analysis_ms, then
+// decide. Engine::after_scan runs what follows a verdict (the sender-history recorder).
 #include <algorithm>
 #include <chrono>
 #include <optional>
