@@ -66,6 +66,8 @@ class Object {
   std::uint64_t size() const { return bytes_.size(); }
   // MD5, SHA-1 and SHA-256 of bytes(), computed on the first call.
   const PartHashes& hashes() const;
+  // SHA-256 alone, computed on the first call (or taken from hashes()).
+  const std::string& sha256() const;
 
   // The content: a view that must outlive the tree (the message's buffers), or a buffer the
   // object keeps.
@@ -77,6 +79,7 @@ class Object {
   std::shared_ptr<const std::string> owned_;
   bool is_file_ = false;
   mutable std::optional<PartHashes> hashes_;
+  mutable std::optional<std::string> sha256_;
 };
 
 class ObjectTree {

@@ -28,11 +28,18 @@ const PartHashes& Object::hashes() const {
   return *hashes_;
 }
 
+const std::string& Object::sha256() const {
+  if (hashes_) return hashes_->sha256;
+  if (!sha256_) sha256_ = sha256_hex(bytes_);
+  return *sha256_;
+}
+
 void Object::set_content(std::string_view view, bool is_file) {
   owned_.reset();
   bytes_ = view;
   is_file_ = is_file;
   hashes_.reset();
+  sha256_.reset();
 }
 
 void Object::own_content(std::shared_ptr<const std::string> buffer, bool is_file) {
@@ -40,6 +47,7 @@ void Object::own_content(std::shared_ptr<const std::string> buffer, bool is_file
   bytes_ = owned_ ? std::string_view(*owned_) : std::string_view();
   is_file_ = is_file;
   hashes_.reset();
+  sha256_.reset();
 }
 
 ObjectTree::ObjectTree(std::string_view raw) {

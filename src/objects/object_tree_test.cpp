@@ -45,7 +45,10 @@ TEST(ObjectTreeTest, MimeLeavesAndAttachedMessagesAreObjects) {
   EXPECT_EQ(pdf.filename, "invoice.pdf");
   EXPECT_EQ(pdf.detected_type, "application/pdf");
   EXPECT_EQ(pdf.bytes(), "%PDF-1.4\n");
+  // sha256() alone (what the output lists) and the full set agree, whichever is asked first.
+  EXPECT_EQ(pdf.sha256(), "e5c62df5dab5c87b6a015ef3d43597074d1eec433b15f51aec63b8582d0e4ab4");
   EXPECT_EQ(pdf.hashes().sha256, message->hashes(pdf.part).sha256);
+  EXPECT_EQ(pdf.sha256(), pdf.hashes().sha256);
 
   const Object& attached = tree.at(3);
   EXPECT_EQ(attached.origin, ObjectOrigin::kAttachedMessage);

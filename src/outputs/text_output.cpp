@@ -116,7 +116,7 @@ std::string evidence_context(const ScanResult& result, const Evidence& e, const 
   }
   std::string out = field(result.objects.path(object->id), 200) + w.colon + " " +
                     (object->detected_type.empty() ? std::string(w.unidentified) : field(object->detected_type, 80)) +
-                    ", " + std::to_string(object->size()) + " " + w.bytes + ", sha256 " + object->hashes().sha256;
+                    ", " + std::to_string(object->size()) + " " + w.bytes + ", sha256 " + object->sha256();
   return out;
 }
 
@@ -171,7 +171,7 @@ std::string scan_to_text(const ScanResult& result, std::string_view label, Langu
       if (!o.is_file()) continue;
       out += (first ? "" : "\n           ") + field(result.objects.path(o.id), 120) + ", " +
              field(o.detected_type.empty() ? o.declared_type : o.detected_type, 80) + ", " + std::to_string(o.size()) +
-             " bytes, sha256 " + o.hashes().sha256;
+             " bytes, sha256 " + o.sha256();
       first = false;
     }
     out += "\n";

@@ -68,6 +68,8 @@ PartHashes compute_hashes(std::string_view data) {
                     hex_digest(EVP_sha256(), data)};
 }
 
+std::string sha256_hex(std::string_view data) { return hex_digest(EVP_sha256(), data); }
+
 std::string_view transfer_encoding_name(TransferEncoding encoding) {
   switch (encoding) {
     case TransferEncoding::kSevenBit: return "7bit";
