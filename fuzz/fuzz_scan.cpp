@@ -11,6 +11,8 @@
 #include <memory>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "auth/dns/recorded_resolver.h"
 #include "fuzz_support.h"
 #include "outputs/json_output.h"
@@ -68,7 +70,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   require(result.verdict.complete || !result.limits_reached.empty() ||
               !result.message->anomalies().empty(),
           "an incomplete verdict says what was cut");
-  consume(vigie::outputs::to_json_line(vigie::outputs::scan_to_json(result, "fuzz")));
+  // The record is written by hand (outputs/json_writer): it must be valid JSON whatever the
+  // message holds, and byte for byte what nlohmann would write for the same values.
+  const std::string line = vigie::outputs::scan_json_line(result, "fuzz");
+  const nlohmann::json parsed = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  require(!parsed.is_discarded(), "the scan record is valid JSON");
+  require(parsed.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) == line,
+          "the scan record reads back and dumps to the same bytes");
   consume(vigie::outputs::scan_to_text(result, "fuzz", vigie::outputs::Language::kFrench, true));
   engine().after_scan(result, envelope);
   return 0;

@@ -196,7 +196,7 @@ int run_scan(const ScanOptions& options) {
       options.language == "fr" ? outputs::Language::kFrench : outputs::Language::kEnglish;
   const service::RenderScan render = [&](const ScanResult& result, std::string_view label) {
     return text ? outputs::scan_to_text(result, label, language, options.explain) + "\n"
-                : outputs::to_json_line(outputs::scan_to_json(result, label)) + "\n";
+                : outputs::scan_json_line(result, label) + "\n";
   };
   service::BatchCallbacks callbacks;
   callbacks.on_message = [&](service::ScannedMessage&& message, const service::BatchProgress&) {

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "outputs/json_writer.h"
 #include "parse/headers/header_grammar.h"
 
 namespace vigie::outputs {
@@ -107,7 +108,7 @@ json calendar_json(PartId part, const CalendarContent& calendar) {
     json one = {{"size", f.content ? f.content->size() : 0}};
     if (!f.filename.empty()) one["filename"] = f.filename;
     if (!f.declared_type.empty()) one["type"] = f.declared_type;
-    if (f.content) one["sha256"] = compute_hashes(*f.content).sha256;
+    if (f.content) one["sha256"] = sha256_hex(*f.content);
     files.push_back(std::move(one));
   }
   json j = {{"part", part},
@@ -123,25 +124,6 @@ json calendar_json(PartId part, const CalendarContent& calendar) {
                   {"allowed", calendar.limit->allowed}};
   }
   return j;
-}
-
-json objects_json(const ObjectTree& objects) {
-  json out = json::array();
-  for (const Object& o : objects) {
-    json j = {{"id", o.id}, {"path", objects.path(o.id)}, {"origin", object_origin_name(o.origin)}};
-    if (o.parent != kNoObject) j["parent"] = o.parent;
-    if (o.part != kNoPart) j["part"] = o.part;
-    if (!o.filename.empty()) j["filename"] = o.filename;
-    if (!o.declared_type.empty()) j["declared_type"] = o.declared_type;
-    if (!o.detected_type.empty()) j["detected_type"] = o.detected_type;
-    j["size"] = o.size();
-    // Files carry their hashes; text bodies and the message itself are read, not saved.
-    if (o.is_file()) j["sha256"] = o.hashes().sha256;
-    if (o.flags != 0) j["flags"] = object_flag_names(o.flags);
-    if (!o.notes.empty()) j["notes"] = o.notes;
-    out.push_back(std::move(j));
-  }
-  return out;
 }
 
 // Scores are sums of decimal weights: 2.7 + 8.0 is 10.700000000000001 in binary. Printed to the
@@ -167,109 +149,205 @@ std::string to_json_line(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-json scan_to_json(const ScanResult& result, std::string_view label) {
-  const ParsedMessage& m = *result.message;
-  json j;
-  j["file"] = label;
-  j["message_id"] = m.message_id();
-  const AddressList from = m.addresses("From");
-  j["from"] = from.mailboxes.empty() ? json(nullptr) : json(from.mailboxes.front().address());
-  j["subject"] = m.subject();
-  j["parse"] = {{"parts", m.parts().size()}, {"anomalies", anomalies_json(m)}};
-  const SpfAuthResult& spf = result.auth.spf;
-  json spf_json = {{"result", to_string(spf.result)}, {"reason", spf.reason}};
-  if (!spf.domain.empty()) spf_json["domain"] = spf.domain;
-  if (!spf.identity.empty()) spf_json["identity"] = spf.identity;
-  if (!spf.explanation.empty()) spf_json["explanation"] = spf.explanation;
-  json dkim_json = json::array();
-  for (const DkimAuthResult& d : result.auth.dkim) {
-    json one = {{"domain", d.domain},
-                {"selector", d.selector},
-                {"algorithm", d.algorithm},
-                {"result", to_string(d.result)},
-                {"reason", d.reason}};
-    if (d.body_length_limited) {
-      one["body_length"] = d.body_length;
-      one["unsigned_body_bytes"] = d.unsigned_body_bytes;
-    }
-    dkim_json.push_back(std::move(one));
+namespace {
+
+// The scan record's parts, written field by field in key order (json_writer.h).
+
+template <typename Strings>
+void write_strings(JsonWriter& w, std::string_view name, const Strings& values) {
+  w.key(name).begin_array();
+  for (std::string_view value : values) w.string(value);
+  w.end_array();
+}
+
+void write_localized(JsonWriter& w, std::string_view name, const LocalizedText& text) {
+  w.key(name).begin_object();
+  w.field("en", text.en);
+  w.field("fr", text.fr);
+  w.end_object();
+}
+
+void write_auth(JsonWriter& w, const AuthResults& auth) {
+  w.key("auth").begin_object();
+  const ArcAuthResult& arc = auth.arc;
+  w.key("arc").begin_object();
+  if (arc.failed_instance != 0) w.field("failed_instance", arc.failed_instance);
+  w.field("instance", arc.instance);
+  w.field("reason", arc.reason);
+  w.field("result", to_string(arc.result));
+  if (!arc.sealer.empty()) w.field("sealer", arc.sealer);
+  if (arc.temporary_error) w.field("temporary_error", true);
+  w.end_object();
+  w.field("authentication_results", auth.authentication_results);
+  w.key("dkim").begin_array();
+  for (const DkimAuthResult& d : auth.dkim) {
+    w.begin_object();
+    w.field("algorithm", d.algorithm);
+    if (d.body_length_limited) w.field("body_length", d.body_length);
+    w.field("domain", d.domain);
+    w.field("reason", d.reason);
+    w.field("result", to_string(d.result));
+    w.field("selector", d.selector);
+    if (d.body_length_limited) w.field("unsigned_body_bytes", d.unsigned_body_bytes);
+    w.end_object();
   }
-  const DmarcAuthResult& dmarc = result.auth.dmarc;
+  w.end_array();
+  const DmarcAuthResult& dmarc = auth.dmarc;
+  const bool has_record = !dmarc.record_domain.empty();
+  w.key("dmarc").begin_object();
+  if (has_record && dmarc.arc_override) w.field("arc_override", true);
+  w.field("disposition", to_string(dmarc.disposition));
+  if (has_record) w.field("dkim_aligned", dmarc.dkim_aligned);
+  w.field("from_domain", dmarc.from_domain);
+  if (has_record) w.field("pct", dmarc.pct);
   // "policy" is "" when no DMARC record applied.
-  json dmarc_json = {{"result", to_string(dmarc.result)},
-                     {"policy", dmarc.policy ? to_string(*dmarc.policy) : std::string_view()},
-                     {"disposition", to_string(dmarc.disposition)},
-                     {"from_domain", dmarc.from_domain},
-                     {"reason", dmarc.reason}};
-  if (!dmarc.record_domain.empty()) {
-    dmarc_json["record_domain"] = dmarc.record_domain;
-    dmarc_json["spf_aligned"] = dmarc.spf_aligned;
-    dmarc_json["dkim_aligned"] = dmarc.dkim_aligned;
-    dmarc_json["pct"] = dmarc.pct;
-    if (dmarc.arc_override) dmarc_json["arc_override"] = true;
-  }
-  const ArcAuthResult& arc = result.auth.arc;
-  json arc_json = {
-      {"result", to_string(arc.result)}, {"instance", arc.instance}, {"reason", arc.reason}};
-  if (arc.failed_instance != 0) arc_json["failed_instance"] = arc.failed_instance;
-  if (!arc.sealer.empty()) arc_json["sealer"] = arc.sealer;
-  if (arc.temporary_error) arc_json["temporary_error"] = true;
-  j["auth"] = {{"spf", std::move(spf_json)},
-               {"dkim", std::move(dkim_json)},
-               {"dmarc", std::move(dmarc_json)},
-               {"arc", std::move(arc_json)},
-               {"authentication_results", result.auth.authentication_results}};
-  json findings = json::array();
+  w.field("policy", dmarc.policy ? to_string(*dmarc.policy) : std::string_view());
+  w.field("reason", dmarc.reason);
+  if (has_record) w.field("record_domain", dmarc.record_domain);
+  w.field("result", to_string(dmarc.result));
+  if (has_record) w.field("spf_aligned", dmarc.spf_aligned);
+  w.end_object();
+  const SpfAuthResult& spf = auth.spf;
+  w.key("spf").begin_object();
+  if (!spf.domain.empty()) w.field("domain", spf.domain);
+  if (!spf.explanation.empty()) w.field("explanation", spf.explanation);
+  if (!spf.identity.empty()) w.field("identity", spf.identity);
+  w.field("reason", spf.reason);
+  w.field("result", to_string(spf.result));
+  w.end_object();
+  w.end_object();
+}
+
+void write_findings(JsonWriter& w, const ScanResult& result) {
+  w.key("findings").begin_array();
   for (const Finding& f : result.findings) {
-    json evidence = json::array();
+    w.begin_object();
+    w.field("analyzer", f.analyzer);
+    write_strings(w, "attack", f.attack);
+    w.field("confidence", f.confidence);
+    w.key("evidence").begin_array();
     for (const Evidence& e : f.evidence) {
-      json item = {{"where", evidence_place(result.objects, e)},
-                   {"object", e.object},
-                   {"field", e.field},
-                   {"what", e.value}};
+      w.begin_object();
+      w.field("field", e.field);
+      w.field("object", e.object);
+      w.field("what", e.value);
       // Only prose has a French rendering; data (a header value, a URL) is the same in both.
-      if (!e.value_fr.empty()) item["what_fr"] = e.value_fr;
-      evidence.push_back(std::move(item));
+      if (!e.value_fr.empty()) w.field("what_fr", e.value_fr);
+      w.field("where", evidence_place(result.objects, e));
+      w.end_object();
     }
-    findings.push_back({{"id", f.id},
-                        {"analyzer", f.analyzer},
-                        {"group", f.group},
-                        {"score", printable_score(f.score)},
-                        {"confidence", f.confidence},
-                        {"attack", f.attack},
-                        {"evidence", std::move(evidence)},
-                        {"explanation", {{"en", f.explanation.en}, {"fr", f.explanation.fr}}}});
+    w.end_array();
+    write_localized(w, "explanation", f.explanation);
+    w.field("group", f.group);
+    w.field("id", f.id);
+    w.field("score", printable_score(f.score));
+    w.end_object();
   }
-  j["findings"] = std::move(findings);
-  j["objects"] = objects_json(result.objects);
-  json not_examined = json::array();
+  w.end_array();
+}
+
+void write_objects(JsonWriter& w, const ObjectTree& objects) {
+  w.key("objects").begin_array();
+  for (const Object& o : objects) {
+    w.begin_object();
+    if (!o.declared_type.empty()) w.field("declared_type", o.declared_type);
+    if (!o.detected_type.empty()) w.field("detected_type", o.detected_type);
+    if (!o.filename.empty()) w.field("filename", o.filename);
+    if (o.flags != 0) write_strings(w, "flags", object_flag_names(o.flags));
+    w.field("id", o.id);
+    if (!o.notes.empty()) write_strings(w, "notes", o.notes);
+    w.field("origin", object_origin_name(o.origin));
+    if (o.parent != kNoObject) w.field("parent", o.parent);
+    if (o.part != kNoPart) w.field("part", o.part);
+    w.field("path", objects.path(o.id));
+    // Files carry their hash; text bodies and the message itself are read, not saved.
+    if (o.is_file()) w.field("sha256", o.sha256());
+    w.field("size", o.size());
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void write_not_examined(JsonWriter& w, const ScanResult& result) {
+  w.key("not_examined").begin_array();
   for (const LimitCrossing& c : result.limits_reached) {
-    json item = {{"limit", c.limit},
-                 {"by", c.stage},
-                 {"observed", c.observed},
-                 {"allowed", c.allowed},
-                 {"where", result.objects.path(c.object)},
-                 {"what", c.not_examined}};
-    if (!c.not_examined_fr.empty()) item["what_fr"] = c.not_examined_fr;
-    not_examined.push_back(std::move(item));
+    w.begin_object();
+    w.field("allowed", c.allowed);
+    w.field("by", c.stage);
+    w.field("limit", c.limit);
+    w.field("observed", c.observed);
+    w.field("what", c.not_examined);
+    if (!c.not_examined_fr.empty()) w.field("what_fr", c.not_examined_fr);
+    w.field("where", result.objects.path(c.object));
+    w.end_object();
   }
-  j["not_examined"] = std::move(not_examined);
-  json groups = json::array();
-  for (const GroupScore& g : result.verdict.groups) {
+  w.end_array();
+}
+
+void write_parse(JsonWriter& w, const ParsedMessage& m) {
+  w.key("parse").begin_object();
+  w.key("anomalies").begin_array();
+  for (const Anomaly& a : m.anomalies()) {
+    w.begin_object();
+    if (!a.detail.empty()) w.field("detail", a.detail);
+    w.field("kind", anomaly_name(a.kind));
+    if (a.limit != 0) {
+      w.field("limit", a.limit);
+      w.field("observed", a.observed);
+    }
+    if (a.part != kNoPart) w.field("part", a.part);
+    w.end_object();
+  }
+  w.end_array();
+  w.field("parts", m.parts().size());
+  w.end_object();
+}
+
+void write_verdict(JsonWriter& w, const Verdict& verdict) {
+  w.key("verdict").begin_object();
+  w.field("action", action_name(verdict.action));
+  write_localized(w, "banner", verdict.banner);
+  w.field("complete", verdict.complete);
+  w.key("groups").begin_array();
+  for (const GroupScore& g : verdict.groups) {
+    w.begin_object();
+    w.field("group", g.group);
     // JSON has no infinity: a group without a cap has "max_score": null.
-    groups.push_back({{"group", g.group},
-                      {"score", printable_score(g.score)},
-                      {"uncapped", printable_score(g.uncapped)},
-                      {"max_score", std::isfinite(g.max_score) ? json(g.max_score) : json(nullptr)}});
+    w.field("max_score", g.max_score);
+    w.field("score", printable_score(g.score));
+    w.field("uncapped", printable_score(g.uncapped));
+    w.end_object();
   }
-  j["verdict"] = {{"action", action_name(result.verdict.action)},
-                  {"score", printable_score(result.verdict.score)},
-                  {"complete", result.verdict.complete},
-                  {"reasons", result.verdict.reasons},
-                  {"groups", std::move(groups)},
-                  {"banner", {{"en", result.verdict.banner.en}, {"fr", result.verdict.banner.fr}}}};
-  j["elapsed_us"] = result.elapsed_us;
-  return j;
+  w.end_array();
+  write_strings(w, "reasons", verdict.reasons);
+  w.field("score", printable_score(verdict.score));
+  w.end_object();
+}
+
+}  // namespace
+
+std::string scan_json_line(const ScanResult& result, std::string_view label) {
+  const ParsedMessage& m = *result.message;
+  JsonWriter w;
+  w.begin_object();
+  write_auth(w, result.auth);
+  w.field("elapsed_us", result.elapsed_us);
+  w.field("file", label);
+  write_findings(w, result);
+  const AddressList from = m.addresses("From");
+  if (from.mailboxes.empty()) {
+    w.key("from").null();
+  } else {
+    w.field("from", from.mailboxes.front().address());
+  }
+  w.field("message_id", m.message_id());
+  write_not_examined(w, result);
+  write_objects(w, result.objects);
+  write_parse(w, m);
+  w.field("subject", m.subject());
+  write_verdict(w, result.verdict);
+  w.end_object();
+  return w.take();
 }
 
 json parse_to_json(const ParsedMessage& m) {

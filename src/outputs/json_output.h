@@ -12,8 +12,9 @@
 
 namespace vigie::outputs {
 
-// One JSON Lines record per scanned message (schema in docs/output.md).
-nlohmann::json scan_to_json(const ScanResult& result, std::string_view label);
+// One JSON Lines record per scanned message (schema in docs/output.md), without the newline:
+// written straight to text (json_writer.h), since it is the one output made for every message.
+std::string scan_json_line(const ScanResult& result, std::string_view label);
 
 // The full parsed structure: headers, part tree, text excerpts, URLs, HTML facts, anomalies.
 nlohmann::json parse_to_json(const ParsedMessage& message);

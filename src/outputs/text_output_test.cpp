@@ -55,7 +55,7 @@ TEST(TextOutputTest, ExplainContextWordsAreInTheReadersLanguage) {
 }
 
 TEST(TextOutputTest, JsonAddsWhatFrOnlyForProse) {
-  const nlohmann::json j = scan_to_json(scanned_with_evidence(), "m.eml");
+  const nlohmann::json j = nlohmann::json::parse(scan_json_line(scanned_with_evidence(), "m.eml"));
   const nlohmann::json& evidence = j["findings"].back()["evidence"];
   ASSERT_EQ(evidence.size(), 2u);
   EXPECT_EQ(evidence[0]["what"], "text shows bank.example, link goes to evil.example");
