@@ -51,6 +51,7 @@ TEST(DomainReputationTest, LinkUnderAnAbusedSuffix) {
   ASSERT_NE(f, nullptr);
   ASSERT_EQ(f->evidence.size(), 1u);  // the image loads by itself; only the link counts
   EXPECT_NE(f->evidence[0].value.find("secure-login.xyz"), std::string::npos);
+  EXPECT_EQ(f->evidence[0].field, "url");  // in the object of its part, not a "part:N" field
 }
 
 TEST(DomainReputationTest, OrdinaryAndLookAlikeEndingsAreSilent) {

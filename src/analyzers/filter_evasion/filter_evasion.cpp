@@ -218,7 +218,7 @@ void check_split_and_styled(const facts::MessageFacts& facts, const ObjectTree& 
   if (!styled.empty()) sink.emit(FindingId::STYLED_UNICODE_LETTERS, std::move(styled));
 }
 
-void check_image_only_body(const facts::MessageFacts& facts, FindingSink& sink) {
+void check_image_only_body(const facts::MessageFacts& facts, const ObjectTree& objects, FindingSink& sink) {
   const ParsedMessage& message = facts.message();
   std::size_t words = 0;
   bool has_html = false;
@@ -234,7 +234,7 @@ void check_image_only_body(const facts::MessageFacts& facts, FindingSink& sink) 
                                   [](const Url& u) { return u.source == UrlSource::kHref; });
   if (image == message.urls().end() || !linked) return;
   sink.emit(FindingId::IMAGE_ONLY_BODY,
-            {Evidence{"part:" + std::to_string(image->part),
+            {Evidence{objects.of_part(image->part), "url",
                       LocalizedText{std::to_string(words) + " words of text beside the image " +
                                         utf8_prefix(image->normalized(), kMaxEvidenceExcerpt * 2),
                                     std::to_string(words) + " mots de texte à côté de l'image " +
@@ -296,7 +296,7 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
   const facts::Identity* author = context.facts.author();
   check_split_and_styled(context.facts, context.objects, context.limits,
                          author == nullptr ? nullptr : &author->mailbox, sink);
-  check_image_only_body(context.facts, sink);
+  check_image_only_body(context.facts, context.objects, sink);
   check_recipient_in_subject(message, context, sink);
   check_sender_platform(author, static_cast<const EvasionState&>(*state), sink);
 }

@@ -78,6 +78,20 @@ TEST(FilterEvasionTest, LinkedPictureWithoutText) {
   EXPECT_TRUE(has(ids, "IMAGE_ONLY_BODY"));
 }
 
+TEST(FilterEvasionTest, ImageOnlyBodyNamesThePartOfTheImage) {
+  const std::vector<Finding> findings = harness().analyze(
+      "From: Deals <d@offers.example>\nSubject: For you\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/alternative; boundary=b\n\n--b\nContent-Type: text/plain\n\n\n"
+      "--b\nContent-Type: text/html\n\n"
+      "<a href=\"https://offers.example/c\"><img src=\"https://cdn.offers.example/b.png\"></a>\n--b--\n");
+  const Finding* found = analyzers::AnalyzerHarness::find(findings, "IMAGE_ONLY_BODY");
+  ASSERT_NE(found, nullptr);
+  const Evidence& evidence = found->evidence.at(0);
+  EXPECT_NE(evidence.object, kMessageObject);  // the HTML part, not "part:N" in the field
+  EXPECT_EQ(evidence.field, "url");
+  EXPECT_NE(evidence.value.find("https://cdn.offers.example/b.png"), std::string::npos);
+}
+
 TEST(FilterEvasionTest, PictureNewsletterWithTextIsFine) {
   const auto ids = evasion_findings(html_message(
       "From: Museum <news@museum.example>\nSubject: This month\n",
