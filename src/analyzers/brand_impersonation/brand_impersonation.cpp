@@ -272,13 +272,12 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
   if (seen.empty()) return;
 
   // --- What the message offers the reader to act on ---
-  std::vector<std::string> link_hosts;
+  // Every distinct host: one past a cap would hide the attacker's link behind the brand's own
+  // (the parser's max_urls bounds them).
+  std::vector<std::string_view> link_hosts;
+  std::unordered_set<std::string_view> distinct_hosts;
   for (const Url* link : context.facts.followable_links()) {
-    const Url& url = *link;
-    if (std::find(link_hosts.begin(), link_hosts.end(), url.host_ascii()) == link_hosts.end()) {
-      link_hosts.emplace_back(url.host_ascii());
-    }
-    if (link_hosts.size() == 64) break;
+    if (distinct_hosts.insert(link->host_ascii()).second) link_hosts.push_back(link->host_ascii());
   }
   const bool in_thread = message.header("In-Reply-To") != nullptr || message.header("References") != nullptr;
   const bool from_list = message.header("List-Id") != nullptr || message.header("List-Post") != nullptr ||
@@ -315,7 +314,7 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
       }
     }
     std::size_t brand_links = 0;
-    for (const std::string& host : link_hosts) brand_links += brand_owns(host) ? 1 : 0;
+    for (std::string_view host : link_hosts) brand_links += brand_owns(host) ? 1 : 0;
     const bool only_brand_links = !link_hosts.empty() && brand_links == link_hosts.size();
     const bool offers_action = has_attachment || link_hosts.size() > brand_links;
 

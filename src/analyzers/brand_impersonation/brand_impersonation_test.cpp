@@ -130,6 +130,19 @@ TEST_F(BrandImpersonationTest, SubjectNamesBrandWithLinkElsewhere) {
   EXPECT_GE(f->confidence, 0.85);
 }
 
+TEST_F(BrandImpersonationTest, TheBrandsOwnLinksDoNotHideTheOtherOne) {
+  // Seventy links to the brand's own hosts before the one that goes elsewhere: the message still
+  // offers a link away from the brand (a cap of 64 hosts read it as the brand's own mail).
+  std::string body = "Votre compte PayPal est suspendu.\n";
+  for (int i = 0; i < 70; ++i) body += "https://h" + std::to_string(i) + ".paypal.com/help\n";
+  body += "Confirmez: https://secure-notice.example/pp\n";
+  const ScanResult r = scan("From: Service Client <noreply@secure-notice.example>\n"
+                            "Subject: Votre compte PayPal est limite\n\n" + body);
+  const Finding* f = find(r, "BRAND_SUBJECT_IMPERSONATION");
+  ASSERT_NE(f, nullptr);
+  EXPECT_GE(f->confidence, 0.85);
+}
+
 TEST_F(BrandImpersonationTest, SubjectInThreadIsWeak) {
   const ScanResult r = scan(
       "From: Bob <bob@example.org>\nIn-Reply-To: <a@example.org>\n"
