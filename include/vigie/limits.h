@@ -72,6 +72,11 @@ struct Limits {
   std::uint64_t max_evasion_text_bytes = 1ull << 20;
   // Redirects followed inside a link's query (a tracker wrapping an open redirect wrapping...).
   std::uint32_t max_redirect_depth = 2;
+  // Readable text (subject, sender name, bodies) the content classifier reads per message, and the
+  // distinct tokens it keeps. `vigie learn` reads messages under the same limits: change them
+  // before a model learns, not after (a model scores best the kind of text it learned from).
+  std::uint64_t max_classifier_text_bytes = 256ull << 10;
+  std::uint32_t max_classifier_tokens = 5000;
 };
 
 }  // namespace vigie

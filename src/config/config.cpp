@@ -155,6 +155,8 @@ void read_limits(Checker& c, const toml::table& t, Limits& l) {
                   {"max_brand_text_bytes", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_brand_text_bytes); }},
                   {"max_evasion_text_bytes", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_evasion_text_bytes); }},
                   {"max_redirect_depth", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_redirect_depth); }},
+                  {"max_classifier_text_bytes", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_classifier_text_bytes); }},
+                  {"max_classifier_tokens", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_classifier_tokens); }},
               });
 }
 

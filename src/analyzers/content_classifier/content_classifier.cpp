@@ -64,8 +64,21 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context, const
              FindingSink& sink) {
   if (base == nullptr) return;
   const State& state = static_cast<const State&>(*base);
-  const std::vector<std::string> tokens = model::message_tokens(context.facts);
-  const std::optional<model::Classification> result = model::classify(state.content_model(), tokens);
+  const model::MessageTokens tokens = model::message_tokens(context.facts, context.limits);
+  if (tokens.unread_text_bytes > 0) {
+    const std::string unread = std::to_string(tokens.unread_text_bytes);
+    sink.limit_reached("max_classifier_text_bytes", context.limits.max_classifier_text_bytes + tokens.unread_text_bytes,
+                       context.limits.max_classifier_text_bytes,
+                       LocalizedText{unread + " bytes of readable text not read by the content classifier",
+                                     unread + " octets de texte lisible non lus par le classifieur de contenu"});
+  }
+  if (tokens.token_budget_spent) {
+    sink.limit_reached("max_classifier_tokens", context.limits.max_classifier_tokens + std::uint64_t{1},
+                       context.limits.max_classifier_tokens,
+                       LocalizedText{"further words not weighed by the content classifier",
+                                     "mots suivants non pesés par le classifieur de contenu"});
+  }
+  const std::optional<model::Classification> result = model::classify(state.content_model(), tokens.tokens);
   if (!result || result->phish_probability < state.threshold()) return;
 
   const model::ModelHeader& learned = state.content_model().header();

@@ -61,7 +61,7 @@ class ContentClassifierTest : public ::testing::Test {
   }
   static void learn(model::ContentModel& m, const std::string& raw, model::Label label) {
     const auto parsed = ParsedMessage::parse(std::make_shared<const std::string>(raw), Limits{});
-    ASSERT_TRUE(m.learn(model::message_tokens(*parsed), label));
+    ASSERT_TRUE(m.learn(model::message_tokens(*parsed, Limits{}).tokens, label));
   }
   Config config(double threshold = 0.9) const {
     Config c;
@@ -106,7 +106,7 @@ TEST_F(ContentClassifierTest, ThresholdDecidesAndConfidenceFollowsTheProbability
   const Result<model::ContentModel> loaded = model::ContentModel::load(path_);
   ASSERT_TRUE(loaded);
   const auto parsed = ParsedMessage::parse(std::make_shared<const std::string>(mixed), Limits{});
-  const auto classified = model::classify(*loaded, model::message_tokens(*parsed));
+  const auto classified = model::classify(*loaded, model::message_tokens(*parsed, Limits{}).tokens);
   ASSERT_TRUE(classified);
   const double p = classified->phish_probability;
   ASSERT_NEAR(p, 15.5 / 16, 1e-9);
@@ -118,6 +118,26 @@ TEST_F(ContentClassifierTest, ThresholdDecidesAndConfidenceFollowsTheProbability
   const Finding* lower_threshold = content_finding(scan(Engine{config(0.6)}, mixed));
   ASSERT_NE(lower_threshold, nullptr);
   EXPECT_NEAR(lower_threshold->confidence, f->confidence, 1e-9);  // the threshold only gates
+}
+
+TEST_F(ContentClassifierTest, TextAndTokensBeyondTheLimitsAreNamed) {
+  train(60, 120);
+  Config small = config();
+  small.limits.max_classifier_text_bytes = 40;
+  small.limits.max_classifier_tokens = 3;
+  const ScanResult result = scan(Engine{small}, scam(1000));
+  std::vector<std::string> crossed;
+  for (const LimitCrossing& c : result.limits_reached) {
+    EXPECT_EQ(c.stage, "content_classifier");
+    crossed.push_back(c.limit);
+  }
+  EXPECT_EQ(crossed, (std::vector<std::string>{"max_classifier_text_bytes", "max_classifier_tokens"}));
+  EXPECT_FALSE(result.verdict.complete);
+
+  // Within the limits nothing is said.
+  const ScanResult whole = scan(Engine{config()}, scam(1000));
+  EXPECT_TRUE(whole.limits_reached.empty());
+  EXPECT_TRUE(whole.verdict.complete);
 }
 
 TEST_F(ContentClassifierTest, SilentWithoutModelOrTraining) {

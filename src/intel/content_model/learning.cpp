@@ -43,7 +43,7 @@ Result<LearnSummary> learn_paths(const std::string& model_path, Label label,
         input, limits.max_message_bytes, [&](service::InputMessage&& message) {
           if (!learned) return;
           const std::unique_ptr<ParsedMessage> parsed = ParsedMessage::parse(std::move(message.bytes), limits);
-          learned = model->learn(message_tokens(*parsed), label);
+          learned = model->learn(message_tokens(*parsed, limits).tokens, label);
           ++summary.messages;
         });
     if (!read) return fail(Error::io(read.error().message + "\nnothing learned"));

@@ -125,7 +125,11 @@ std::string extension_of(std::string_view filename) {
 }  // namespace
 
 void TokenSet::add_token(std::string token) {
-  if (token.size() > kMaxTokenBytes || tokens_.size() >= kMaxTokensPerMessage) return;
+  if (token.size() > kMaxTokenBytes) return;
+  if (tokens_.size() >= max_tokens_) {
+    token_budget_spent_ = token_budget_spent_ || !tokens_.contains(token);
+    return;
+  }
   tokens_.insert(std::move(token));
 }
 
@@ -140,8 +144,10 @@ void TokenSet::add_word(std::string_view word, std::size_t code_points) {
 }
 
 void TokenSet::add_text(std::string_view utf8) {
-  utf8 = utf8.substr(0, text_budget_);
-  text_budget_ -= utf8.size();
+  const std::size_t read = static_cast<std::size_t>(std::min<std::uint64_t>(utf8.size(), text_budget_));
+  unread_text_bytes_ += utf8.size() - read;
+  utf8 = utf8.substr(0, read);
+  text_budget_ -= read;
   std::string word;
   std::size_t word_code_points = 0;
   UChar32 previous_unspaced = -1;  // last character of a run of an unspaced script, or -1
@@ -151,7 +157,10 @@ void TokenSet::add_text(std::string_view utf8) {
     word_code_points = 0;
   };
   for (int32_t i = 0, length = static_cast<int32_t>(utf8.size()); i < length;) {
-    if (tokens_.size() >= kMaxTokensPerMessage) return;
+    if (tokens_.size() >= max_tokens_) {
+      token_budget_spent_ = true;
+      return;
+    }
     if (word.empty() && previous_unspaced < 0) {
       if (const std::size_t skip = url_length(utf8.substr(static_cast<std::size_t>(i))); skip > 0) {
         i += static_cast<int32_t>(skip);
@@ -207,9 +216,9 @@ void TokenSet::remove_all(const TokenSet& other) {
   for (const std::string& token : other.tokens_) tokens_.erase(token);
 }
 
-std::vector<std::string> message_tokens(const facts::MessageFacts& facts) {
+MessageTokens message_tokens(const facts::MessageFacts& facts, const Limits& limits) {
   const ParsedMessage& message = facts.message();
-  TokenSet tokens;
+  TokenSet tokens(limits);
   // Structural tokens first: they are few, and the word budget must not crowd them out.
   for (const Url& url : message.urls()) {
     if (url.host_is_ip) {
@@ -228,7 +237,7 @@ std::vector<std::string> message_tokens(const facts::MessageFacts& facts) {
   tokens.add_text(message.subject());
   for (const Mailbox& sender : message.addresses("From").mailboxes) tokens.add_text(sender.display_name);
   for (const facts::ReadableText& readable : facts.readable_texts()) tokens.add_text(readable.text);
-  TokenSet recipient_words;
+  TokenSet recipient_words(limits);
   for (const char* field : {"To", "Cc", "Bcc", "Delivered-To", "X-Original-To"}) {
     for (const Mailbox& recipient : message.addresses(field).mailboxes) {
       recipient_words.add_text(recipient.address());
@@ -236,13 +245,13 @@ std::vector<std::string> message_tokens(const facts::MessageFacts& facts) {
     }
   }
   tokens.remove_all(recipient_words);
-  return tokens.sorted();
+  return MessageTokens{tokens.sorted(), tokens.unread_text_bytes(), tokens.token_budget_spent()};
 }
 
-std::vector<std::string> message_tokens(const ParsedMessage& message) {
+MessageTokens message_tokens(const ParsedMessage& message, const Limits& limits) {
   static const facts::OrganisationProfile kNoProfile = *facts::OrganisationProfile::compile({});
   const Envelope no_envelope;
-  return message_tokens(facts::MessageFacts(message, no_envelope, kNoProfile));
+  return message_tokens(facts::MessageFacts(message, no_envelope, kNoProfile), limits);
 }
 
 }  // namespace vigie::intel::content_model

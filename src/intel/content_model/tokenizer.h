@@ -24,27 +24,31 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
 
 #include "facts/message_facts.h"
+#include "vigie/limits.h"
 #include "vigie/message.h"
 
 namespace vigie::intel::content_model {
 
-inline constexpr std::size_t kMaxTextBytesPerMessage = 256 * 1024;
-inline constexpr std::size_t kMaxTokensPerMessage = 5000;
 inline constexpr std::size_t kMinWordCodePoints = 2;
 inline constexpr std::size_t kMaxWordCodePoints = 40;
 // Longest token of any kind, in bytes: a 40-code-point word is at most 160 bytes, a host token
 // "host:" plus a registrable domain is cut to this.
 inline constexpr std::size_t kMaxTokenBytes = 256;
 
-// Collects the distinct tokens of one message within the per-message budgets.
+// Collects the distinct tokens of one message within the per-message budgets
+// (limits.max_classifier_text_bytes and max_classifier_tokens), and says what they left out.
 class TokenSet {
  public:
+  explicit TokenSet(const Limits& limits = Limits{})
+      : text_budget_(limits.max_classifier_text_bytes), max_tokens_(limits.max_classifier_tokens) {}
+
   // Splits UTF-8 text into word tokens (invalid bytes separate words).
   void add_text(std::string_view utf8);
   // Adds one token as it is (structural tokens such as "host:…"), if the budget allows.
@@ -54,18 +58,32 @@ class TokenSet {
   std::size_t size() const { return tokens_.size(); }
   // Removes every token of `other`.
   void remove_all(const TokenSet& other);
+  // Text given to add_text() past the text budget, not read.
+  std::uint64_t unread_text_bytes() const { return unread_text_bytes_; }
+  // Whether a new token was turned away (and the rest of a text left unread) because the token
+  // budget was spent.
+  bool token_budget_spent() const { return token_budget_spent_; }
 
  private:
   void add_word(std::string_view word, std::size_t code_points);
   std::unordered_set<std::string> tokens_;
-  std::size_t text_budget_ = kMaxTextBytesPerMessage;
+  std::uint64_t text_budget_;
+  std::size_t max_tokens_;
+  std::uint64_t unread_text_bytes_ = 0;
+  bool token_budget_spent_ = false;
+};
+
+struct MessageTokens {
+  std::vector<std::string> tokens;  // distinct, sorted
+  std::uint64_t unread_text_bytes = 0;
+  bool token_budget_spent = false;
 };
 
 // The distinct tokens of a message, sorted: link domains, attachment extensions, then the words of
 // the subject, the sender's name and the readable text (facts::MessageFacts::readable_texts).
-std::vector<std::string> message_tokens(const facts::MessageFacts& facts);
+MessageTokens message_tokens(const facts::MessageFacts& facts, const Limits& limits);
 // The same for a message read alone, without envelope or organisation profile (vigie learn): the
 // tokens depend on neither.
-std::vector<std::string> message_tokens(const ParsedMessage& message);
+MessageTokens message_tokens(const ParsedMessage& message, const Limits& limits);
 
 }  // namespace vigie::intel::content_model

@@ -21,7 +21,7 @@ bool has(const std::vector<std::string>& tokens, std::string_view token) {
 
 std::vector<std::string> tokens_of(const std::string& raw) {
   const auto message = ParsedMessage::parse(std::make_shared<const std::string>(raw), Limits{});
-  return message_tokens(*message);
+  return message_tokens(*message, Limits{}).tokens;
 }
 
 TEST(ContentTokenizerTest, SplitsOnNonWordCharactersAndFoldsCase) {
@@ -71,14 +71,29 @@ TEST(ContentTokenizerTest, InvalidUtf8SeparatesWords) {
 TEST(ContentTokenizerTest, TokenAndTextBudgets) {
   std::string many;
   for (int i = 0; i < 7000; ++i) many += "w" + std::to_string(i) + "x ";
-  TokenSet capped;
+  const Limits limits;
+  TokenSet capped(limits);
   capped.add_text(many);
-  EXPECT_EQ(capped.size(), kMaxTokensPerMessage);
+  EXPECT_EQ(capped.size(), limits.max_classifier_tokens);
+  EXPECT_TRUE(capped.token_budget_spent());
+  EXPECT_EQ(capped.unread_text_bytes(), 0u);
 
-  TokenSet budget;
-  budget.add_text(std::string(kMaxTextBytesPerMessage - 7, ' ') + "visible");
+  TokenSet budget(limits);
+  budget.add_text(std::string(limits.max_classifier_text_bytes - 7, ' ') + "visible");
+  EXPECT_EQ(budget.unread_text_bytes(), 0u);
   budget.add_text("beyond");  // the message's text budget is spent
   EXPECT_EQ(budget.sorted(), std::vector<std::string>{"visible"});
+  EXPECT_EQ(budget.unread_text_bytes(), 6u);
+  EXPECT_FALSE(budget.token_budget_spent());
+
+  Limits small;
+  small.max_classifier_text_bytes = 16;
+  small.max_classifier_tokens = 2;
+  TokenSet site(small);
+  site.add_text("alpha beta gamma delta");
+  EXPECT_EQ(site.sorted(), (std::vector<std::string>{"alpha", "beta"}));
+  EXPECT_EQ(site.unread_text_bytes(), 6u);  // " delta"; "gamma" was read, but no room for it
+  EXPECT_TRUE(site.token_budget_spent());
 }
 
 TEST(ContentTokenizerTest, ReadsWhatTheReaderSees) {
