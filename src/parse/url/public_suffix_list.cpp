@@ -5,11 +5,11 @@
 #include <libpsl.h>
 
 #include <atomic>
-#include <filesystem>
 #include <mutex>
-#include <system_error>
 #include <utility>
 #include <vector>
+
+#include "common/list_file.h"
 
 namespace vigie::parse {
 namespace {
@@ -48,11 +48,8 @@ std::shared_ptr<const PublicSuffixList> PublicSuffixList::built_in() {
 }
 
 Result<std::shared_ptr<const PublicSuffixList>> PublicSuffixList::load(const std::string& path) {
-  std::error_code error;
-  if (!std::filesystem::is_regular_file(path, error)) {
-    return fail(Error::config(path + ": not a public suffix list file: " +
-                              (std::filesystem::exists(path, error) ? "not a regular file" : "no such file")));
-  }
+  // In the words of every other list file of the configuration (common/list_file.h).
+  if (const std::string problem = file_problem(path); !problem.empty()) return fail(Error::config(path + ": " + problem));
   psl_ctx_t* context = psl_load_file(path.c_str());
   if (context == nullptr) return fail(Error::config(path + ": cannot read this public suffix list"));
   std::shared_ptr<const PublicSuffixList> list(new PublicSuffixList(context, true, path));
