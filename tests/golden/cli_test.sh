@@ -223,7 +223,7 @@ printf '[lists]\npublic_suffix_list = "no_such_psl.dat"\n' > "$tmp/badpsl.toml"
 "$vigie" scan --config "$tmp/badpsl.toml" "$examples/benign.eml" > /dev/null 2> "$tmp/pslerr"; rc=$?
 check "public_suffix_list missing: exit 2" test "$rc" -eq 2
 check "public_suffix_list missing: file:line:column key" \
-  grep -q "badpsl.toml:2:22: lists.public_suffix_list: $tmp/no_such_psl.dat: not a public suffix list file: no such file" "$tmp/pslerr"
+  grep -q "badpsl.toml:2:22: lists.public_suffix_list: $tmp/no_such_psl.dat: does not exist" "$tmp/pslerr"
 
 # The example organisation profile is valid and changes nothing for benign mail.
 "$vigie" config check "$src/config/ministere.example.toml" > /dev/null 2>&1; rc=$?
