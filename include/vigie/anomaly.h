@@ -26,6 +26,7 @@ inline constexpr ObjectId kNoObject = 0xffffffffu;
   X(kDecodedSizeLimit, "decoded_size_limit", "decoded body over a size limit; truncated")     \
   X(kHtmlSizeLimit, "html_size_limit", "HTML part larger than max_html_bytes; truncated")     \
   X(kUrlLimit, "url_limit", "more URLs than max_urls")                                         \
+  X(kNoHeader, "no_header", "a message without a single header field (empty, or a body alone)") \
   X(kNoHeaderBody, "no_header_body_separator", "no empty line between header and body")      \
   X(kHeaderSyntax, "header_syntax", "a header line that is not a field and not folding")     \
   X(kNulByte, "nul_byte", "NUL byte in header or text")                                        \

@@ -54,6 +54,7 @@ void analyze(const ParsedMessage& message, const ScanContext& context,
       case AnomalyKind::kCalendarLimit:
         limits.push_back(anomaly_evidence(a, context.objects));
         break;
+      case AnomalyKind::kNoHeader:
       case AnomalyKind::kNoHeaderBody:
       case AnomalyKind::kHeaderSyntax:
       case AnomalyKind::kMissingBoundary:

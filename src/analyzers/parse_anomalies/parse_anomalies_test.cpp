@@ -23,6 +23,10 @@ TEST(ParseAnomaliesTest, CleanMessageHasNoFindings) {
   EXPECT_TRUE(finding_ids("From: a@example.org\nTo: b@example.org\nSubject: hi\n\nhello\n").empty());
 }
 
+TEST(ParseAnomaliesTest, AnEmptyMessageIsMalformed) {
+  EXPECT_TRUE(contains(finding_ids(""), "MALFORMED_STRUCTURE"));
+}
+
 TEST(ParseAnomaliesTest, MultipleFrom) {
   const auto ids = finding_ids("From: a@example.org\nFrom: ceo@example.gouv.fr\n\nx\n");
   EXPECT_TRUE(contains(ids, "MULTIPLE_FROM"));

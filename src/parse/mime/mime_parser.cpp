@@ -118,6 +118,9 @@ class MimeBuilder {
                      id, split.first_error_offset);
     }
     if (split.nul_byte) s_.add_anomaly(AnomalyKind::kNulByte, id, 0, "header");
+    // No mailer sends a message without From or Date; an empty file read as a message must not
+    // pass for a clean one.
+    if (parent == kNoPart && s_.parts[id].headers.empty()) s_.add_anomaly(AnomalyKind::kNoHeader, id, 0);
 
     read_content_headers(id, in_digest);
     const bool is_message_header = parent == kNoPart || s_.parts[parent].media_type == "message";

@@ -332,6 +332,18 @@ TEST_P(MimeParserTest, EmptyInputIsOneEmptyPart) {
   auto m = parse("");
   EXPECT_EQ(m->parts().size(), 1u);
   EXPECT_EQ(m->decoded(0), "");
+  ASSERT_EQ(m->anomalies().size(), 1u);
+  EXPECT_EQ(m->anomalies()[0].kind, AnomalyKind::kNoHeader);
+}
+
+TEST_P(MimeParserTest, OnlyTheMessageNeedsAHeader) {
+  // A body part without fields is ordinary (text/plain by default); the message is not.
+  auto m = parse("From: a@example.org\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\nplain\n--b--\n");
+  EXPECT_TRUE(m->anomalies().empty());
+  auto body_alone = parse("just some words\n");
+  const auto& anomalies = body_alone->anomalies();
+  EXPECT_TRUE(std::any_of(anomalies.begin(), anomalies.end(),
+                          [](const Anomaly& a) { return a.kind == AnomalyKind::kNoHeader; }));
 }
 
 }  // namespace
