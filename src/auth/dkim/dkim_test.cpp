@@ -335,6 +335,7 @@ TEST(DkimVerifyTest, BodyChangeIsBodyHashHeaderChangeIsSignature) {
     EXPECT_EQ(r.result, AuthResultCode::kFail);
     EXPECT_EQ(r.failure, DkimFailure::kBodyHash);
     EXPECT_EQ(r.reason, "body hash mismatch: the body was changed after signing");
+    EXPECT_EQ(r.reason_fr, "l'empreinte du corps ne correspond pas : le corps a été modifié après la signature");
 
     r = verify_one(replace(signed_message, "Quarterly", "Urgent"), zone);
     EXPECT_EQ(r.result, AuthResultCode::kFail);

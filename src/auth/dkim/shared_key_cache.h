@@ -41,7 +41,7 @@ namespace vigie::auth::dkim {
 struct KeyProblem {
   AuthResultCode result = AuthResultCode::kPermError;  // kPermError or kTempError
   DkimFailure failure = DkimFailure::kNoKey;
-  std::string reason;
+  LocalizedText reason;
 };
 
 // One key record as read from DNS: the record and its decoded key, or why there is none.

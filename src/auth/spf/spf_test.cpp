@@ -110,6 +110,32 @@ TEST(SpfCheckHostTest, ValidatedNamePrefersTheCheckedDomain) {
             "from mx.example.com");
 }
 
+// The reason in French keeps the record's terms and the domains as written.
+TEST(SpfCheckHostTest, ReasonsAreAlsoInFrench) {
+  const auto z = zone("example.com:\n  - TXT: v=spf1 ip4:192.0.2.0/24 -all\n");
+  const SpfOutcome fail = check_mail_from(z, ip("198.51.100.7"), "a@example.com", "h.example");
+  EXPECT_EQ(fail.result, SpfResult::kFail);
+  EXPECT_EQ(fail.reason, "'-all' matched in the SPF record of example.com");
+  EXPECT_EQ(fail.reason_fr, "'-all' correspond dans l'enregistrement SPF de example.com");
+
+  const SpfOutcome none = check_mail_from(z, ip("198.51.100.7"), "a@example.net", "h.example");
+  EXPECT_EQ(none.result, SpfResult::kNone);
+  EXPECT_EQ(none.reason_fr, "aucun enregistrement SPF pour example.net");
+
+  const auto loop = zone("loop.example.com:\n  - TXT: v=spf1 include:loop.example.com -all\n");
+  const SpfOutcome limit = check_mail_from(loop, ip("192.0.2.1"), "a@loop.example.com", "h.example");
+  EXPECT_EQ(limit.reason_fr, "plus de 10 termes qui interrogent le DNS (RFC 7208 §4.6.4)");
+}
+
+// A reason built from an inner one (redirect=) carries the inner reason's French.
+TEST(SpfCheckHostTest, NestedReasonsAreInFrenchThroughout) {
+  const auto z = zone("example.com:\n  - TXT: v=spf1 redirect=gone.example.com\n");
+  const SpfOutcome out = check_mail_from(z, ip("192.0.2.1"), "a@example.com", "h.example");
+  EXPECT_EQ(out.result, SpfResult::kPermError);
+  EXPECT_EQ(out.reason, "redirect=gone.example.com: no SPF record at gone.example.com");
+  EXPECT_EQ(out.reason_fr, "redirect=gone.example.com : aucun enregistrement SPF pour gone.example.com");
+}
+
 TEST(SpfCheckHostTest, ResultNames) {
   EXPECT_EQ(to_string(SpfResult::kNone), "none");
   EXPECT_EQ(to_string(SpfResult::kSoftFail), "softfail");
