@@ -117,7 +117,7 @@ class MimeBuilder {
       s_.add_anomaly(split.separator_found ? AnomalyKind::kHeaderSyntax : AnomalyKind::kNoHeaderBody,
                      id, split.first_error_offset);
     }
-    if (split.nul_byte) s_.add_anomaly(AnomalyKind::kNulByte, id, 0, "header");
+    if (split.nul_byte) s_.add_worded_anomaly(AnomalyKind::kNulByte, id, 0, {"header", "en-tête"});
 
     read_content_headers(id, in_digest);
     const bool is_message_header = parent == kNoPart || s_.parts[parent].media_type == "message";
@@ -360,7 +360,7 @@ class MimeBuilder {
               ? parse::decode_base64(part.body, *decoded, budget)
               : parse::decode_quoted_printable(part.body, *decoded, budget);
       if (stats.truncated) {
-        s_.add_anomaly(AnomalyKind::kDecodedSizeLimit, id, 0, "nested message", part.body.size(),
+        s_.add_worded_anomaly(AnomalyKind::kDecodedSizeLimit, id, 0, {"nested message", "message joint"}, part.body.size(),
                        budget);
       }
       s_.total_decoded += decoded->size();
