@@ -31,6 +31,7 @@ json anomaly_json(const Anomaly& a) {
   json j = {{"kind", anomaly_name(a.kind)}};
   if (a.part != kNoPart) j["part"] = a.part;
   if (!a.detail.empty()) j["detail"] = a.detail;
+  if (!a.detail_fr.empty()) j["detail_fr"] = a.detail_fr;
   if (a.limit != 0) {
     j["observed"] = a.observed;
     j["limit"] = a.limit;
@@ -150,9 +151,9 @@ double printable_score(double score) { return std::round(score * 1000.0) / 1000.
 
 }  // namespace
 
-std::string evidence_place(const ObjectTree& objects, const Evidence& evidence) {
+std::string evidence_place(const ObjectTree& objects, const Evidence& evidence, std::string_view part_word) {
   if (evidence.object == kMessageObject || evidence.object >= objects.size()) return evidence.field;
-  return objects.path(evidence.object) + ": " + evidence.field;
+  return objects.path(evidence.object, part_word) + ": " + evidence.field;
 }
 
 std::string excerpt(std::string_view text, std::size_t max_bytes) {
@@ -181,6 +182,7 @@ json scan_to_json(const ScanResult& result, std::string_view label) {
   if (!spf.domain.empty()) spf_json["domain"] = spf.domain;
   if (!spf.identity.empty()) spf_json["identity"] = spf.identity;
   if (!spf.explanation.empty()) spf_json["explanation"] = spf.explanation;
+  if (!spf.reason_fr.empty()) spf_json["reason_fr"] = spf.reason_fr;
   json dkim_json = json::array();
   for (const DkimAuthResult& d : result.auth.dkim) {
     json one = {{"domain", d.domain},
@@ -188,6 +190,7 @@ json scan_to_json(const ScanResult& result, std::string_view label) {
                 {"algorithm", d.algorithm},
                 {"result", to_string(d.result)},
                 {"reason", d.reason}};
+    if (!d.reason_fr.empty()) one["reason_fr"] = d.reason_fr;
     if (d.body_length_limited) {
       one["body_length"] = d.body_length;
       one["unsigned_body_bytes"] = d.unsigned_body_bytes;
@@ -208,12 +211,14 @@ json scan_to_json(const ScanResult& result, std::string_view label) {
     dmarc_json["pct"] = dmarc.pct;
     if (dmarc.arc_override) dmarc_json["arc_override"] = true;
   }
+  if (!dmarc.reason_fr.empty()) dmarc_json["reason_fr"] = dmarc.reason_fr;
   const ArcAuthResult& arc = result.auth.arc;
   json arc_json = {
       {"result", to_string(arc.result)}, {"instance", arc.instance}, {"reason", arc.reason}};
   if (arc.failed_instance != 0) arc_json["failed_instance"] = arc.failed_instance;
   if (!arc.sealer.empty()) arc_json["sealer"] = arc.sealer;
   if (arc.temporary_error) arc_json["temporary_error"] = true;
+  if (!arc.reason_fr.empty()) arc_json["reason_fr"] = arc.reason_fr;
   j["auth"] = {{"spf", std::move(spf_json)},
                {"dkim", std::move(dkim_json)},
                {"dmarc", std::move(dmarc_json)},
