@@ -107,7 +107,7 @@ ResolvedKey read_key(const std::string& name, const dns::DnsAnswer& answer) {
                      {"the key lookup of " + name + " failed temporarily" +
                           (answer.detail.empty() ? "" : " (" + answer.detail + ")"),
                       "la recherche de la clé " + name + " a échoué temporairement" +
-                          (answer.detail.empty() ? "" : " (" + answer.detail + ")")});
+                          (answer.detail.empty() ? "" : " (" + answer.detail_in_french() + ")")});
     case dns::DnsStatus::kNxDomain:
     case dns::DnsStatus::kNoData: break;
     case dns::DnsStatus::kRecords: {

@@ -96,6 +96,7 @@ struct Lookup {
   enum class Status { kFound, kAbsent, kTempError, kMultiple } status = Status::kAbsent;
   std::string text;
   std::string detail;
+  std::string detail_fr;
 };
 
 Lookup find_record(const dns::Resolver& resolver, const std::string& domain) {
@@ -104,6 +105,7 @@ Lookup find_record(const dns::Resolver& resolver, const std::string& domain) {
   if (answer.status == dns::DnsStatus::kTempError) {
     out.status = Lookup::Status::kTempError;
     out.detail = answer.detail;
+    out.detail_fr = answer.detail_in_french();
     return out;
   }
   std::vector<std::string> records;
@@ -195,7 +197,7 @@ DmarcAuthResult evaluate(const dns::Resolver& resolver, const DmarcInputs& in) {
       out.result = AuthResultCode::kTempError;
       set_reason(out, {"DMARC record lookup for " + out.record_domain + " failed: " + lookup.detail,
                        "échec de la recherche de l'enregistrement DMARC de " + out.record_domain + " : " +
-                           lookup.detail});
+                           lookup.detail_fr});
       return out;
     case Lookup::Status::kMultiple:
       set_reason(out, {"several DMARC records at _dmarc." + out.record_domain + ": none applies (RFC 7489 §6.6.3)",

@@ -158,7 +158,7 @@ class Evaluator {
     if (answer.status == DnsStatus::kTempError) {
       return {SpfResult::kTempError, {},
               {"TXT lookup for " + domain + " failed: " + answer.detail,
-               "échec de la recherche TXT pour " + domain + " : " + answer.detail}};
+               "échec de la recherche TXT pour " + domain + " : " + answer.detail_in_french()}};
     }
     std::vector<std::string> spf_records;
     for (const auto& record : answer.records) {
@@ -341,7 +341,7 @@ class Evaluator {
   // §5: a server failure or timeout ends check_host() with temperror.
   static Step dns_error(const std::string& name, const DnsAnswer& answer) {
     return Step::abort(SpfResult::kTempError, {"DNS lookup for " + name + " failed: " + answer.detail,
-                                               "échec de la recherche DNS pour " + name + " : " + answer.detail});
+                                               "échec de la recherche DNS pour " + name + " : " + answer.detail_in_french()});
   }
 
   // §4.6.4: NXDOMAIN or an empty answer is a void lookup; a third one is a permerror.

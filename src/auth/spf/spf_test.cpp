@@ -97,6 +97,8 @@ TEST(SpfCheckHostTest, TempErrorNamesTheLookup) {
   EXPECT_EQ(out.result, SpfResult::kTempError);
   EXPECT_EQ(out.reason,
             "DNS lookup for slow.example.com failed: timeout (recorded) at slow.example.com");
+  EXPECT_EQ(out.reason_fr,
+            "échec de la recherche DNS pour slow.example.com : délai dépassé (enregistré) pour slow.example.com");
 }
 
 TEST(SpfCheckHostTest, ValidatedNamePrefersTheCheckedDomain) {
