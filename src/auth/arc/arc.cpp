@@ -79,25 +79,32 @@ struct Seal {
   std::optional<std::int64_t> timestamp;
 };
 
-tl::expected<Seal, std::string> parse_seal(std::string_view value) {
+tl::unexpected<LocalizedText> unusable(LocalizedText why) { return tl::unexpected<LocalizedText>(std::move(why)); }
+
+tl::expected<Seal, LocalizedText> parse_seal(std::string_view value) {
   // RFC 8617 §4.1.3 gives the AS the tag-list syntax of RFC 6376 §3.2, read strictly: an empty
   // tag-spec ("s=dummy;;") is a malformed seal, which fails the chain.
   auto tags = dkim::parse_tag_list(value, dkim::EmptyTagSpecs::kReject);
-  if (!tags) return tl::unexpected<std::string>("malformed tag list: " + tags.error().message);
+  if (!tags) {
+    return unusable({"malformed tag list: " + tags.error().message,
+                     "liste de balises mal formée : " + tags.error().message_in_french()});
+  }
   for (const char* name : {"i", "a", "b", "cv", "d", "s"}) {
-    if (!tags->has(name)) return tl::unexpected<std::string>(std::string("no ") + name + "= tag");
+    if (!tags->has(name)) {
+      return unusable({std::string("no ") + name + "= tag", std::string("pas de balise ") + name + "="});
+    }
   }
   // §4.1.3: h= is not allowed in an ARC-Seal; if present the seal is invalid.
-  if (tags->has("h")) return tl::unexpected<std::string>("an ARC-Seal may not have h=");
+  if (tags->has("h")) return unusable({"an ARC-Seal may not have h=", "un ARC-Seal ne peut pas avoir h="});
   Seal seal;
   const auto algorithm = dkim::parse_algorithm(*tags->get("a"));
   if (!algorithm) {
-    return tl::unexpected<std::string>("unsupported algorithm a=" +
-                                       std::string(tags->get("a")->substr(0, 32)));
+    const std::string written(tags->get("a")->substr(0, 32));
+    return unusable({"unsupported algorithm a=" + written, "algorithme non pris en charge a=" + written});
   }
   seal.algorithm = *algorithm;
   auto b = dkim::decode_base64(*tags->get("b"));
-  if (!b || b->empty()) return tl::unexpected<std::string>("b= is not base64 or is empty");
+  if (!b || b->empty()) return unusable({"b= is not base64 or is empty", "b= n'est pas en base64 ou est vide"});
   seal.signature = std::move(*b);
   std::string cv(*tags->get("cv"));
   for (char& c : cv) c = lower(c);
@@ -108,19 +115,20 @@ tl::expected<Seal, std::string> parse_seal(std::string_view value) {
   } else if (cv == "fail") {
     seal.cv = ArcChainStatus::kFail;
   } else {
-    return tl::unexpected<std::string>("cv=" + cv.substr(0, 16) + " is not none, pass or fail");
+    return unusable({"cv=" + cv.substr(0, 16) + " is not none, pass or fail",
+                     "cv=" + cv.substr(0, 16) + " n'est ni none, ni pass, ni fail"});
   }
   seal.domain = std::string(*tags->get("d"));
   for (char& c : seal.domain) c = lower(c);
   seal.selector = std::string(*tags->get("s"));
   if (!dkim::is_dns_name(seal.domain) || !dkim::is_dns_name(seal.selector) ||
       seal.domain.size() + seal.selector.size() + 12 > 253) {
-    return tl::unexpected<std::string>("d= or s= is not a valid name");
+    return unusable({"d= or s= is not a valid name", "d= ou s= n'est pas un nom valide"});
   }
   if (auto t = tags->get("t")) {
     if (t->empty() || t->size() > 12 ||
         t->find_first_not_of("0123456789") != std::string_view::npos) {
-      return tl::unexpected<std::string>("t= is not a timestamp");
+      return unusable({"t= is not a timestamp", "t= n'est pas un horodatage"});
     }
     std::int64_t seconds = 0;
     for (char c : *t) seconds = seconds * 10 + (c - '0');
@@ -243,8 +251,8 @@ ArcAuthResult validate_arc(const SignedMessage& message, dkim::KeyCache& keys,
     }
     auto seal = parse_seal(value_of(message.fields()[*set[kAs]].text));
     if (!seal) {
-      return fail(i, {seal_of(i).en + " is unusable: " + seal.error(),
-                      seal_of(i).fr + " est inutilisable : " + seal.error()});
+      return fail(i, {seal_of(i).en + " is unusable: " + seal.error().en,
+                      seal_of(i).fr + " est inutilisable : " + seal.error().fr});
     }
     if (i == 1 && seal->cv != ArcChainStatus::kNone) {
       const std::string cv(to_string(seal->cv));

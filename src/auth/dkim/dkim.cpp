@@ -207,8 +207,8 @@ tl::expected<VerificationKey, KeyProblem> KeyCache::key_for(const std::string& s
                     "la clé en " + name + " a t=s mais i= utilise un sous-domaine de d=" + domain});
   }
   if (!entry.key) {
-    return invalid(DkimFailure::kKeyInvalid, {entry.key.error() + " (key record at " + name + ")",
-                                              entry.key.error() + " (enregistrement de clé en " + name + ")"});
+    return invalid(DkimFailure::kKeyInvalid, {entry.key.error().en + " (key record at " + name + ")",
+                                              entry.key.error().fr + " (enregistrement de clé en " + name + ")"});
   }
   const PublicKey& key = *entry.key;
   if (key.type() == KeyType::kRsa) {

@@ -34,7 +34,7 @@ void for_each_item(std::string_view list, F f) {
 tl::expected<KeyRecord, KeyError> parse_key_record(std::string_view text) {
   auto parsed = parse_tag_list(text);
   if (!parsed) return invalid({"malformed key record: " + parsed.error().message,
-                                 "enregistrement de clé mal formé : " + parsed.error().message});
+                                 "enregistrement de clé mal formé : " + parsed.error().message_in_french()});
   const TagList& tags = *parsed;
   KeyRecord key;
 

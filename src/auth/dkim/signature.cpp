@@ -118,7 +118,7 @@ tl::expected<Signature, SignatureError> parse_signature(std::string_view value,
                                                         SignatureKind kind) {
   auto parsed = parse_tag_list(value);
   if (!parsed) return syntax({"malformed tag list: " + parsed.error().message,
-                                "liste de balises mal formée : " + parsed.error().message});
+                                "liste de balises mal formée : " + parsed.error().message_in_french()});
   const TagList& tags = *parsed;
   const bool dkim = kind == SignatureKind::kDkim;
 

@@ -127,10 +127,14 @@ Lookup find_record(const dns::Resolver& resolver, const std::string& domain) {
 
 
 Result<DmarcRecord> parse_record(std::string_view text) {
-  if (text.size() > kMaxRecordBytes) return fail(Error::invalid_argument("DMARC record longer than 4096 bytes"));
+  if (text.size() > kMaxRecordBytes) {
+    return fail(Error::invalid_argument_in_words(
+        {"DMARC record longer than 4096 bytes", "enregistrement DMARC de plus de 4096 octets"}));
+  }
   const auto tags = split_tags(text);
   if (tags.empty() || tags.front().first != "v" || tags.front().second != "DMARC1") {
-    return fail(Error::invalid_argument("record does not start with v=DMARC1"));
+    return fail(Error::invalid_argument_in_words(
+        {"record does not start with v=DMARC1", "l'enregistrement ne commence pas par v=DMARC1"}));
   }
   DmarcRecord record;
   bool policy_valid = false;
@@ -163,7 +167,9 @@ Result<DmarcRecord> parse_record(std::string_view text) {
   }
   if (!policy_valid || subdomain_policy_invalid) {
     if (record.aggregate_reports.empty()) {
-      return fail(Error::invalid_argument(policy_valid ? "invalid sp= tag" : "missing or invalid p= tag"));
+      return fail(Error::invalid_argument_in_words(
+          policy_valid ? LocalizedText{"invalid sp= tag", "balise sp= invalide"}
+                       : LocalizedText{"missing or invalid p= tag", "balise p= absente ou invalide"}));
     }
     record.policy = DmarcPolicy::kNone;  // §6.6.3: act as p=none, the owner still gets reports
     record.subdomain_policy.reset();
@@ -216,7 +222,7 @@ DmarcAuthResult evaluate(const dns::Resolver& resolver, const DmarcInputs& in) {
     out.result = AuthResultCode::kPermError;
     set_reason(out, {"DMARC record at _dmarc." + out.record_domain + " is invalid: " + record.error().message,
                      "l'enregistrement DMARC en _dmarc." + out.record_domain + " est invalide : " +
-                         record.error().message});
+                         record.error().message_in_french()});
     return out;
   }
   const bool subdomain = out.record_domain != out.from_domain;

@@ -179,7 +179,7 @@ class Evaluator {
     if (!record) {
       return {SpfResult::kPermError, {},
               {"SPF record of " + domain + ": " + record.error().message,
-               "enregistrement SPF de " + domain + " invalide : " + record.error().message}};
+               "enregistrement SPF de " + domain + " invalide : " + record.error().message_in_french()}};
     }
 
     for (const Mechanism& mechanism : record->mechanisms) {
@@ -202,7 +202,7 @@ class Evaluator {
       auto target = target_name(*record->redirect, domain);
       if (!target) {
         return {SpfResult::kPermError, {},
-                {"redirect=: " + target.error().message, "redirect= : " + target.error().message}};
+                {"redirect=: " + target.error().message, "redirect= : " + target.error().message_in_french()}};
       }
       Verdict redirected = check(*target, want_explanation, depth + 1);
       if (redirected.result == SpfResult::kNone) {
@@ -238,7 +238,7 @@ class Evaluator {
     auto target = target_name(mechanism.domain_spec, domain);
     if (!target) {
       return Step::abort(SpfResult::kPermError, {"'" + mechanism.text + "': " + target.error().message,
-                                                 "'" + mechanism.text + "' : " + target.error().message});
+                                                 "'" + mechanism.text + "' : " + target.error().message_in_french()});
     }
     if (mechanism.kind == MechanismKind::kInclude) return include(mechanism, *target, depth);
     // A target no query can be built from (empty or long label, possibly from a macro) is treated

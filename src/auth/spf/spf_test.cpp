@@ -129,6 +129,20 @@ TEST(SpfCheckHostTest, ReasonsAreAlsoInFrench) {
   EXPECT_EQ(limit.reason_fr, "plus de 10 termes qui interrogent le DNS (RFC 7208 §4.6.4)");
 }
 
+// A syntax error of the record is part of the reason: in French too.
+TEST(SpfCheckHostTest, RecordSyntaxErrorsAreAlsoInFrench) {
+  const auto z = zone("example.com:\n  - TXT: v=spf1 foo -all\n"
+                      "macro.example.com:\n  - TXT: v=spf1 include:%{z}.example.com -all\n");
+  const SpfOutcome out = check_mail_from(z, ip("192.0.2.1"), "a@example.com", "h.example");
+  EXPECT_EQ(out.result, SpfResult::kPermError);
+  EXPECT_EQ(out.reason, "SPF record of example.com: unknown mechanism 'foo'");
+  EXPECT_EQ(out.reason_fr, "enregistrement SPF de example.com invalide : mécanisme inconnu 'foo'");
+  const SpfOutcome macro = check_mail_from(z, ip("192.0.2.1"), "a@macro.example.com", "h.example");
+  EXPECT_EQ(macro.result, SpfResult::kPermError);
+  EXPECT_EQ(macro.reason_fr, "enregistrement SPF de macro.example.com invalide : include : la lettre de macro 'z' "
+                             "n'est pas permise ici");
+}
+
 // A reason built from an inner one (redirect=) carries the inner reason's French.
 TEST(SpfCheckHostTest, NestedReasonsAreInFrenchThroughout) {
   const auto z = zone("example.com:\n  - TXT: v=spf1 redirect=gone.example.com\n");
