@@ -267,7 +267,7 @@ DmarcAuthResult evaluate(const dns::Resolver& resolver, const DmarcInputs& in) {
       out.arc_override = true;
       out.disposition = DmarcPolicy::kNone;
       reason.en += "; overridden: valid ARC chain sealed by trusted " + sealer;
-      reason.fr += " ; levé : chaîne ARC valide scellée par " + sealer + ", de confiance";
+      reason.fr += " ; levé : chaîne ARC valide scellée par " + sealer + " (scelleur de confiance)";
     }
   }
   set_reason(out, std::move(reason));

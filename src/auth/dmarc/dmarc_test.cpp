@@ -158,6 +158,8 @@ TEST(DmarcTest, TrustedArcSealerOverridesAFail) {
   EXPECT_EQ(trusted.result, AuthResultCode::kFail);
   EXPECT_EQ(trusted.disposition, DmarcPolicy::kNone);
   EXPECT_TRUE(trusted.arc_override);
+  EXPECT_EQ(trusted.reason_fr, "aucun SPF ou DKIM pass aligné sur exemple.gouv.fr ; levé : chaîne ARC valide scellée "
+                               "par lists.partner.example (scelleur de confiance)");
   arc.result = ArcChainStatus::kFail;
   EXPECT_FALSE(run("exemple.gouv.fr", nullptr, {}, &arc, {"lists.partner.example"}).arc_override);
 }
