@@ -71,7 +71,8 @@ struct Anomaly {
   std::uint64_t offset = 0;   // byte offset in the part's source buffer, when meaningful
   std::uint64_t observed = 0; // observed count or size (for limits), 0 otherwise
   std::uint64_t limit = 0;    // the limit that was crossed, 0 when not a limit
-  std::string detail;         // short human-readable detail (a header name, a charset...)
+  std::string detail;         // short detail: data (a header name, a charset...) or a word of ours
+  std::string detail_fr;      // the French of a detail that is our word ("header"); empty for data
 };
 
 }  // namespace vigie

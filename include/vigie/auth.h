@@ -1,7 +1,9 @@
 // Sender authentication results attached to a scan. Results are enums whose to_string() gives the
 // RFC 8601 names ("pass", "fail", "softfail", "neutral", "none", "policy", "temperror",
 // "permerror"), so that they are written into Authentication-Results and the outputs unchanged and
-// compared as values everywhere else. `reason` says in plain English why, for analysts.
+// compared as values everywhere else. `reason` says in plain English why, for analysts, and
+// `reason_fr` the same in French (empty when it would say the same: see vigie/localized_text.h),
+// with the domains, addresses and record terms unchanged.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +12,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "vigie/localized_text.h"
 
 namespace vigie {
 
@@ -84,6 +88,7 @@ struct SpfAuthResult {
   std::string identity;     // "mailfrom" or "helo" (RFC 8601 §2.7.2 ptype smtp)
   std::string explanation;  // the domain's explanation (exp=) on fail
   std::string reason;
+  std::string reason_fr;
 };
 
 // Why a DKIM signature did not pass, so that analysts (and findings) can tell a message altered in
@@ -120,6 +125,7 @@ struct DkimAuthResult {
   std::uint64_t unsigned_body_bytes = 0;  // canonical body bytes after l=: appended, unsigned
   std::vector<std::string> signed_headers;  // h=, lowercase, in order
   std::string reason;
+  std::string reason_fr;
 };
 
 struct DmarcAuthResult {
@@ -135,6 +141,7 @@ struct DmarcAuthResult {
   unsigned pct = 100;
   bool arc_override = false;    // fail overridden because a trusted ARC sealer vouched for it
   std::string reason;
+  std::string reason_fr;
 };
 
 struct ArcAuthResult {
@@ -147,7 +154,21 @@ struct ArcAuthResult {
   // be checked, which says nothing against it. RFC 8617 gives the chain no temperror status.
   bool temporary_error = false;
   std::string reason;
+  std::string reason_fr;
 };
+
+// Sets a result's reason from its two renderings.
+template <typename AuthResult>
+void set_reason(AuthResult& result, LocalizedText why) {
+  result.reason_fr = french_unless_same(why);
+  result.reason = std::move(why.en);
+}
+
+// A result's reason as prose in both languages (the English again where no French was written).
+template <typename AuthResult>
+LocalizedText reason_text(const AuthResult& result) {
+  return {result.reason, result.reason_fr.empty() ? result.reason : result.reason_fr};
+}
 
 struct AuthResults {
   SpfAuthResult spf;

@@ -8,13 +8,9 @@
 #include <vector>
 
 #include "vigie/anomaly.h"
+#include "vigie/localized_text.h"
 
 namespace vigie {
-
-struct LocalizedText {
-  std::string en;
-  std::string fr;
-};
 
 // What was seen and where: the object it was seen in (the message itself, a MIME part, a file
 // extracted from one), the field of that object ("header:From", "url", "text", "filename"...), and

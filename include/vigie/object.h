@@ -105,8 +105,8 @@ class ObjectTree {
 
   // How an analyst finds it: "message", "part 3", "part 3 > part 5", "part 2 (invoice.zip) >
   // invoice.pdf.lnk" (a MIME part by its number and file name, an extracted object by its file
-  // name, else "#id").
-  std::string path(ObjectId id) const;
+  // name, else "#id"). `part_word` is the word for a MIME part in the reader's language ("partie").
+  std::string path(ObjectId id, std::string_view part_word = "part") const;
 
   // URLs found inside objects by their analyzers and extractors (links in a PDF, a calendar
   // invitation...), beyond those the message parser reads in text parts: the followable links of

@@ -10,6 +10,8 @@
 
 #include <tl/expected.hpp>
 
+#include "vigie/localized_text.h"
+
 namespace vigie {
 
 enum class ErrorCode : std::uint8_t {
@@ -23,6 +25,16 @@ enum class ErrorCode : std::uint8_t {
 struct Error {
   ErrorCode code;
   std::string message;
+  // The message in French when an analyst may read it (a record's syntax error inside an
+  // authentication reason); empty for the errors only an operator reads.
+  std::string message_fr = {};
+
+  // An invalid argument whose message is written in both languages.
+  static Error invalid_argument_in_words(LocalizedText m) {
+    std::string french = french_unless_same(m);
+    return {ErrorCode::kInvalidArgument, std::move(m.en), std::move(french)};
+  }
+  const std::string& message_in_french() const { return message_fr.empty() ? message : message_fr; }
 
   static Error invalid_argument(std::string m) { return {ErrorCode::kInvalidArgument, std::move(m)}; }
   static Error io(std::string m) { return {ErrorCode::kIo, std::move(m)}; }

@@ -49,7 +49,11 @@ void run_weighed(std::string_view name, const Weighing& weighing, std::vector<Fi
   try {
     analyze(sink);
   } catch (const std::exception& e) {
-    sink.emit(verdict::FindingId::ANALYZER_ERROR, {Evidence{"analyzer:" + std::string(name), e.what()}});
+    // The exception's text is a diagnostic for developers, left as written; the French reader is
+    // told what it is rather than shown a bare English sentence.
+    sink.emit(verdict::FindingId::ANALYZER_ERROR,
+              {Evidence{"analyzer:" + std::string(name),
+                        LocalizedText{e.what(), std::string("erreur technique (en anglais) : ") + e.what()}}});
   }
   for (std::size_t i = first; i < out.size(); ++i) {
     Finding& f = out[i];

@@ -6,7 +6,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <cstdlib>
 #include <set>
+#include <stdexcept>
 
 #include "analyzers/analyzer.h"
 
@@ -89,6 +91,36 @@ TEST(RegistryTest, CatalogTechniquesExistInAttack) {
       EXPECT_TRUE(live.count(technique)) << e.name << " cites " << technique;
     }
   }
+}
+
+// Nothing of the context is read by an analyzer that throws at once.
+class UnusedContext : public ObjectContext {
+ public:
+  const ParsedMessage& message() const override { std::abort(); }
+  const ObjectTree& objects() const override { std::abort(); }
+  ObjectId push_child(const Object&, Object, std::shared_ptr<const std::string>) override { std::abort(); }
+  void add_url(Url) override { std::abort(); }
+  void add_note(const Object&, std::string) override { std::abort(); }
+};
+
+// An analyzer that throws becomes ANALYZER_ERROR: its exception's text is a developer's diagnostic,
+// kept as written; the French reader is told what that text is.
+TEST(RegistryTest, AnalyzerErrorEvidenceIsIntroducedInFrench) {
+  const ObjectAnalyzerDescriptor thrower{
+      "thrower", "throws", {}, [](const Object&) { return true; }, nullptr,
+      [](const Object&, ObjectContext&, const AnalyzerState*, FindingSink&) {
+        throw std::runtime_error("database is locked");
+      }};
+  UnusedContext context;
+  std::vector<Finding> findings;
+  std::vector<LimitCrossing> crossings;
+  run_object_analyzer(thrower, nullptr, Weighing{}, Object{}, context, findings, crossings);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].id, "ANALYZER_ERROR");
+  ASSERT_EQ(findings[0].evidence.size(), 1u);
+  EXPECT_EQ(findings[0].evidence[0].field, "analyzer:thrower");
+  EXPECT_EQ(findings[0].evidence[0].value, "database is locked");
+  EXPECT_EQ(findings[0].evidence[0].value_fr, "erreur technique (en anglais) : database is locked");
 }
 
 }  // namespace

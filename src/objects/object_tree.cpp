@@ -78,7 +78,7 @@ ObjectId ObjectTree::of_part(PartId part) const {
   return part_objects_[part];
 }
 
-std::string ObjectTree::path(ObjectId id) const {
+std::string ObjectTree::path(ObjectId id, std::string_view part_word) const {
   if (id >= objects_.size() || id == kMessageObject) return "message";
   std::vector<ObjectId> chain;
   for (ObjectId at = id; at != kMessageObject && at != kNoObject; at = objects_[at].parent) chain.push_back(at);
@@ -87,7 +87,7 @@ std::string ObjectTree::path(ObjectId id) const {
     const Object& object = objects_[*it];
     if (!out.empty()) out += " > ";
     if (object.origin == ObjectOrigin::kMimePart || object.origin == ObjectOrigin::kAttachedMessage) {
-      out += "part " + std::to_string(object.part);
+      out += std::string(part_word) + " " + std::to_string(object.part);
       if (!object.filename.empty()) out += " (" + object.filename + ")";
     } else if (!object.filename.empty()) {
       out += object.filename;

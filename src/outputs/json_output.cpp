@@ -32,6 +32,7 @@ json anomaly_json(const Anomaly& a) {
   json j = {{"kind", anomaly_name(a.kind)}};
   if (a.part != kNoPart) j["part"] = a.part;
   if (!a.detail.empty()) j["detail"] = a.detail;
+  if (!a.detail_fr.empty()) j["detail_fr"] = a.detail_fr;
   if (a.limit != 0) {
     j["observed"] = a.observed;
     j["limit"] = a.limit;
@@ -132,9 +133,9 @@ double printable_score(double score) { return std::round(score * 1000.0) / 1000.
 
 }  // namespace
 
-std::string evidence_place(const ObjectTree& objects, const Evidence& evidence) {
+std::string evidence_place(const ObjectTree& objects, const Evidence& evidence, std::string_view part_word) {
   if (evidence.object == kMessageObject || evidence.object >= objects.size()) return evidence.field;
-  return objects.path(evidence.object) + ": " + evidence.field;
+  return objects.path(evidence.object, part_word) + ": " + evidence.field;
 }
 
 std::string excerpt(std::string_view text, std::size_t max_bytes) {
@@ -174,6 +175,7 @@ void write_auth(JsonWriter& w, const AuthResults& auth) {
   if (arc.failed_instance != 0) w.field("failed_instance", arc.failed_instance);
   w.field("instance", arc.instance);
   w.field("reason", arc.reason);
+  if (!arc.reason_fr.empty()) w.field("reason_fr", arc.reason_fr);
   w.field("result", to_string(arc.result));
   if (!arc.sealer.empty()) w.field("sealer", arc.sealer);
   if (arc.temporary_error) w.field("temporary_error", true);
@@ -186,6 +188,7 @@ void write_auth(JsonWriter& w, const AuthResults& auth) {
     if (d.body_length_limited) w.field("body_length", d.body_length);
     w.field("domain", d.domain);
     w.field("reason", d.reason);
+    if (!d.reason_fr.empty()) w.field("reason_fr", d.reason_fr);
     w.field("result", to_string(d.result));
     w.field("selector", d.selector);
     if (d.body_length_limited) w.field("unsigned_body_bytes", d.unsigned_body_bytes);
@@ -203,6 +206,7 @@ void write_auth(JsonWriter& w, const AuthResults& auth) {
   // "policy" is "" when no DMARC record applied.
   w.field("policy", dmarc.policy ? to_string(*dmarc.policy) : std::string_view());
   w.field("reason", dmarc.reason);
+  if (!dmarc.reason_fr.empty()) w.field("reason_fr", dmarc.reason_fr);
   if (has_record) w.field("record_domain", dmarc.record_domain);
   w.field("result", to_string(dmarc.result));
   if (has_record) w.field("spf_aligned", dmarc.spf_aligned);
@@ -213,6 +217,7 @@ void write_auth(JsonWriter& w, const AuthResults& auth) {
   if (!spf.explanation.empty()) w.field("explanation", spf.explanation);
   if (!spf.identity.empty()) w.field("identity", spf.identity);
   w.field("reason", spf.reason);
+  if (!spf.reason_fr.empty()) w.field("reason_fr", spf.reason_fr);
   w.field("result", to_string(spf.result));
   w.end_object();
   w.end_object();
@@ -290,6 +295,7 @@ void write_parse(JsonWriter& w, const ParsedMessage& m) {
   for (const Anomaly& a : m.anomalies()) {
     w.begin_object();
     if (!a.detail.empty()) w.field("detail", a.detail);
+    if (!a.detail_fr.empty()) w.field("detail_fr", a.detail_fr);
     w.field("kind", anomaly_name(a.kind));
     if (a.limit != 0) {
       w.field("limit", a.limit);

@@ -27,7 +27,8 @@ std::string excerpt(std::string_view text, std::size_t max_bytes);
 
 // Where a piece of evidence was seen, for people: its field alone in the message itself
 // ("header:From"), else the object's path and the field ("part 3: url", "part 2 > invoice.zip:
-// filename").
-std::string evidence_place(const ObjectTree& objects, const Evidence& evidence);
+// filename"). `part_word` names a MIME part in the reader's language for the text output
+// ("partie"); JSON's `where` keeps "part".
+std::string evidence_place(const ObjectTree& objects, const Evidence& evidence, std::string_view part_word = "part");
 
 }  // namespace vigie::outputs

@@ -26,9 +26,20 @@ std::string format_score(double score) {
   return buf;
 }
 
-// The fixed words of the --explain lines, in the language asked for; what comes from the message
-// is inserted between them unchanged.
+// The fixed words of the message block and of the --explain lines, in the language asked for; what
+// comes from the message is inserted between them unchanged.
 struct Words {
+  // The labels of the message block; their values start in one column (value_column).
+  const char* verdict;
+  const char* files;
+  const char* from;
+  const char* subject;
+  const char* auth;
+  const char* parts;
+  const char* banner;
+  std::size_t value_column;
+  const char* not_fully_examined;  // after the verdict's score
+  const char* anomalies;           // "parts: 3, anomalies: 0"
   const char* part;           // "part 3: text/html"
   const char* attachment;     // " (attachment)"
   const char* link_text;      // ", link text \"…\""
@@ -44,14 +55,29 @@ struct Words {
   const char* none;           // a group without a cap
 };
 
-constexpr Words kEnglish{"part", " (attachment)", ", link text", "in", "unidentified content", "bytes",
+constexpr Words kEnglish{"verdict", "files", "from", "subject", "auth", "parts", "banner", 11,
+                         ", not fully examined", "anomalies",
+                         "part", " (attachment)", ", link text", "in", "unidentified content", "bytes",
                          "not examined", ":", "groups:  each counts at most its max_score", "of", "capped at",
                          "max", "none"};
-constexpr Words kFrench{"partie", " (pièce jointe)", ", texte du lien", "dans", "contenu non identifié", "octets",
+// "De" and "Objet" as French mail clients label From and Subject.
+constexpr Words kFrench{"verdict", "fichiers", "de", "objet", "authentification", "parties", "bannière", 21,
+                        ", pas entièrement examiné", "anomalies",
+                        "partie", " (pièce jointe)", ", texte du lien", "dans", "contenu non identifié", "octets",
                         "non examiné", " :", "groupes :  chacun compte au plus son max_score", "sur",
                         "plafonné à", "max", "aucun"};
 
 const Words& words_for(Language language) { return language == Language::kFrench ? kFrench : kEnglish; }
+
+// "  from:    ", "  authentification : ": a label of the message block and its colon, padded to
+// the language's value column (counted in characters: "bannière" has a two-byte letter).
+std::string heading(const Words& w, const char* name) {
+  std::string out = std::string("  ") + name + w.colon + " ";
+  std::size_t width = 0;
+  for (const char c : out) width += (static_cast<unsigned char>(c) & 0xC0) == 0x80 ? 0 : 1;
+  if (width < w.value_column) out.append(w.value_column - width, ' ');
+  return out;
+}
 
 std::string upper(std::string_view s) {
   std::string out(s);
@@ -114,7 +140,7 @@ std::string evidence_context(const ScanResult& result, const Evidence& e, const 
   if (object->origin == ObjectOrigin::kMimePart || object->origin == ObjectOrigin::kAttachedMessage) {
     return describe_part(m, object->part, w);
   }
-  std::string out = field(result.objects.path(object->id), 200) + w.colon + " " +
+  std::string out = field(result.objects.path(object->id, w.part), 200) + w.colon + " " +
                     (object->detected_type.empty() ? std::string(w.unidentified) : field(object->detected_type, 80)) +
                     ", " + std::to_string(object->size()) + " " + w.bytes + ", sha256 " + object->sha256();
   return out;
@@ -154,9 +180,8 @@ std::string scan_to_text(const ScanResult& result, std::string_view label, Langu
   const Words& w = words_for(language);
   std::string out;
   out += terminal_safe(label) + "\n";
-  out += "  verdict: " + upper(action_name(result.verdict.action)) + " (score " +
-         format_score(result.verdict.score) + ")" +
-         (result.verdict.complete ? "" : ", not fully examined") + "\n";
+  out += heading(w, w.verdict) + upper(action_name(result.verdict.action)) + " (score " +
+         format_score(result.verdict.score) + ")" + (result.verdict.complete ? "" : w.not_fully_examined) + "\n";
   for (const LimitCrossing& c : result.limits_reached) {
     const std::string& what = french && !c.not_examined_fr.empty() ? c.not_examined_fr : c.not_examined;
     out += "  " + std::string(w.not_examined) + w.colon + " " + field(what, 200) + " (" + c.stage + ", [limits] " +
@@ -165,28 +190,29 @@ std::string scan_to_text(const ScanResult& result, std::string_view label, Langu
   std::size_t attachments = 0;
   for (const Object& o : result.objects) attachments += o.is_file() ? 1 : 0;
   if (attachments > 0) {
-    out += "  files:   ";
+    out += heading(w, w.files);
     bool first = true;
     for (const Object& o : result.objects) {
       if (!o.is_file()) continue;
-      out += (first ? "" : "\n           ") + field(result.objects.path(o.id), 120) + ", " +
-             field(o.detected_type.empty() ? o.declared_type : o.detected_type, 80) + ", " + std::to_string(o.size()) +
-             " bytes, sha256 " + o.sha256();
+      out += (first ? "" : "\n" + std::string(w.value_column, ' ')) + field(result.objects.path(o.id, w.part), 120) +
+             ", " + field(o.detected_type.empty() ? o.declared_type : o.detected_type, 80) + ", " +
+             std::to_string(o.size()) + " " + w.bytes + ", sha256 " + o.sha256();
       first = false;
     }
     out += "\n";
   }
-  out += "  from:    " + (from.mailboxes.empty() ? std::string("-") : field(from.mailboxes.front().address(), 200)) + "\n";
-  out += "  subject: " + field(m.subject(), 120) + "\n";
+  out += heading(w, w.from) +
+         (from.mailboxes.empty() ? std::string("-") : field(from.mailboxes.front().address(), 200)) + "\n";
+  out += heading(w, w.subject) + field(m.subject(), 120) + "\n";
   const AuthResults& auth = result.auth;
-  out += "  auth:    spf=" + std::string(to_string(auth.spf.result)) +
+  out += heading(w, w.auth) + "spf=" + std::string(to_string(auth.spf.result)) +
          (auth.spf.domain.empty() ? "" : " (" + field(auth.spf.domain, 200) + ")");
   for (const DkimAuthResult& d : auth.dkim) {
     out += " dkim=" + std::string(to_string(d.result)) + " (" + field(d.domain, 200) + ")";
   }
   out += " dmarc=" + std::string(to_string(auth.dmarc.result)) +
          " arc=" + std::string(to_string(auth.arc.result)) + "\n";
-  out += "  parts:   " + std::to_string(m.parts().size()) + ", anomalies: " +
+  out += heading(w, w.parts) + std::to_string(m.parts().size()) + ", " + w.anomalies + w.colon + " " +
          std::to_string(m.anomalies().size()) + "\n";
   for (const Finding& f : result.findings) {
     out += "  - " + field(f.id) + " (+" + format_score(f.score) + ")";
@@ -198,7 +224,7 @@ std::string scan_to_text(const ScanResult& result, std::string_view label, Langu
     out += ": " + terminal_safe(french ? f.explanation.fr : f.explanation.en) + "\n";
     if (!explain) continue;
     for (const Evidence& e : f.evidence) {
-      out += "      " + field(evidence_place(result.objects, e), 200) + ": " +
+      out += "      " + field(evidence_place(result.objects, e, w.part), 200) + ": " +
              field(french ? e.value_in_french() : e.value, 160) + "\n";
       if (const std::string context = evidence_context(result, e, w); !context.empty()) {
         out += "        " + std::string(w.in) + " " + context + "\n";
@@ -208,7 +234,7 @@ std::string scan_to_text(const ScanResult& result, std::string_view label, Langu
   if (explain && !result.verdict.groups.empty()) out += groups_text(result, w);
   const LocalizedText& banner = result.verdict.banner;
   if (!banner.en.empty()) {
-    out += "  banner:  " + terminal_safe(french ? banner.fr : banner.en) + "\n";
+    out += heading(w, w.banner) + terminal_safe(french ? banner.fr : banner.en) + "\n";
   }
   // Every field above is already safe; this pass keeps a field added later without field() from
   // ever reaching the terminal raw.

@@ -1,6 +1,7 @@
 // Evidence in the reader's language: the text renderer shows an analyzer's French rendering of
 // its prose with --lang fr, the value itself otherwise; JSON keeps `what` and adds `what_fr`
-// only for prose.
+// only for prose. With --lang fr the block's labels, the authentication reasons and the parser's
+// own words are French too; JSON keeps `reason` in English and adds `reason_fr`.
 #include "outputs/text_output.h"
 
 #include <gtest/gtest.h>
@@ -8,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "auth/dns/recorded_resolver.h"
 #include "outputs/json_output.h"
 
 namespace vigie::outputs {
@@ -62,6 +64,59 @@ TEST(TextOutputTest, JsonAddsWhatFrOnlyForProse) {
   EXPECT_EQ(evidence[0]["what_fr"], "le texte affiche bank.example, le lien mène à evil.example");
   EXPECT_EQ(evidence[1]["what"], "a@example.org");
   EXPECT_FALSE(evidence[1].contains("what_fr"));
+}
+
+// A message from a protected domain sent from elsewhere: SPF fails, and the reasons say so.
+ScanResult spf_fail_with_nul_byte() {
+  auto zone = auth::dns::RecordedResolver::from_string("exemple.gouv.fr:\n  - TXT: v=spf1 ip4:192.0.2.25 -all\n");
+  EXPECT_TRUE(zone.has_value());
+  Config config;
+  config.organisation.protected_domains = {"exemple.gouv.fr"};
+  const Engine engine(config, Services{std::make_shared<auth::dns::RecordedResolver>(std::move(*zone)), nullptr, nullptr});
+  Envelope envelope;
+  envelope.client_ip = "203.0.113.9";
+  envelope.mail_from = "dsi@exemple.gouv.fr";
+  constexpr char kMessage[] = "From: dsi@exemple.gouv.fr\nSubject: s\nX-A: a\0b\n\nhello\n";
+  return engine.scan(std::make_shared<const std::string>(kMessage, sizeof kMessage - 1), envelope);
+}
+
+TEST(TextOutputTest, FrenchAuthenticationReasonsAndLabels) {
+  const ScanResult result = spf_fail_with_nul_byte();
+  const std::string text = scan_to_text(result, "m.eml", Language::kFrench, /*explain=*/true);
+  EXPECT_NE(text.find("spf: exemple.gouv.fr : '-all' correspond dans l'enregistrement SPF de exemple.gouv.fr\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("matched in the SPF record"), std::string::npos) << text;
+  // The parser's word for where the NUL byte was, in French; the anomaly's name is an identifier.
+  EXPECT_NE(text.find("structure: nul_byte : en-tête\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n  authentification : spf=fail (exemple.gouv.fr)"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n  de :               dsi@exemple.gouv.fr\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n  objet :            s\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n  parties :          1, anomalies : 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n  bannière :         "), std::string::npos) << text;
+  for (const char* english : {"  subject:", "  from:", "  auth:", "  parts:", "  banner:", "  verdict:"}) {
+    EXPECT_EQ(text.find(english), std::string::npos) << english << "\n" << text;
+  }
+}
+
+TEST(TextOutputTest, EnglishLabelsAndReasonsStayAsTheyWere) {
+  const ScanResult result = spf_fail_with_nul_byte();
+  const std::string text = scan_to_text(result, "m.eml", Language::kEnglish, /*explain=*/true);
+  EXPECT_NE(text.find("spf: exemple.gouv.fr: '-all' matched in the SPF record of exemple.gouv.fr\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("structure: nul_byte: header\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n  auth:    spf=fail (exemple.gouv.fr)"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n  parts:   1, anomalies: 1\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("correspond"), std::string::npos) << text;
+}
+
+TEST(TextOutputTest, JsonKeepsEnglishReasonsAndAddsFrench) {
+  const nlohmann::json j = nlohmann::json::parse(scan_json_line(spf_fail_with_nul_byte(), "m.eml"));
+  EXPECT_EQ(j["auth"]["spf"]["reason"], "'-all' matched in the SPF record of exemple.gouv.fr");
+  EXPECT_EQ(j["auth"]["spf"]["reason_fr"], "'-all' correspond dans l'enregistrement SPF de exemple.gouv.fr");
+  EXPECT_EQ(j["parse"]["anomalies"][0]["detail"], "header");
+  EXPECT_EQ(j["parse"]["anomalies"][0]["detail_fr"], "en-tête");
 }
 
 TEST(TextOutputTest, FrenchIdenticalToEnglishIsNoTranslation) {

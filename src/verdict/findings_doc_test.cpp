@@ -45,8 +45,8 @@ std::string render_table() {
   const auto by_id = reporters();
   std::ostringstream out;
   out << kBegin;
-  out << "| Finding | Score | ATT&CK | Reported by | Explanation | Explication |\n";
-  out << "| --- | ---: | --- | --- | --- | --- |\n";
+  out << "| Finding | Score | Group | ATT&CK | Reported by | Explanation | Explication |\n";
+  out << "| --- | ---: | --- | --- | --- | --- | --- |\n";
   for (const CatalogEntry& e : catalog()) {
     std::string attack(e.attack);
     for (std::size_t comma = attack.find(','); comma != std::string::npos; comma = attack.find(',', comma + 2)) {
@@ -60,7 +60,8 @@ std::string render_table() {
         reported_by += (reported_by.empty() ? "`" : ", `") + std::string(name) + "`";
       }
     }
-    out << "| `" << e.name << "` | " << e.default_score << " | " << attack << " | " << reported_by << " | "
+    out << "| `" << e.name << "` | " << e.default_score << " | `" << group_entry(e.group).name << "` | " << attack
+        << " | " << reported_by << " | "
         << e.en << " | " << e.fr << " |\n";
   }
   out << kEnd;

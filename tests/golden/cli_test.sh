@@ -87,9 +87,12 @@ assert "nested_boundary_prefix" in {a["kind"] for a in p["anomalies"]}
 # stdin, text format, French explanations, parallel jobs give the same records.
 "$vigie" scan --format text --lang fr - < "$examples/spear-phishing-ministry.eml" > "$tmp/text.txt"
 check "text format in French" grep -q "plusieurs en-têtes From" "$tmp/text.txt"
-check "text format verdict line" grep -qE "verdict: (QUARANTINE|REJECT)" "$tmp/text.txt"
+check "text format verdict line" grep -qE "^  verdict :          (QUARANTINE|REJECT)" "$tmp/text.txt"
 check "text format: one line per finding" test "$(grep -c '^      ' "$tmp/text.txt")" -eq 0
-check "text format: reader banner" grep -q "banner:  Danger :" "$tmp/text.txt"
+check "text format: reader banner" grep -q "^  bannière :         Danger :" "$tmp/text.txt"
+check "text format: French subject label" grep -q "^  objet :            " "$tmp/text.txt"
+check "text format: French auth label" grep -q "^  authentification : spf=" "$tmp/text.txt"
+check "text format: no English label left" bash -c '! grep -nE "^  (verdict|files|from|subject|auth|parts|banner):" "$1"' _ "$tmp/text.txt"
 "$vigie" scan --format text --explain "$examples/spear-phishing-ministry.eml" > "$tmp/explain.txt"
 check "--explain shows the header in context" \
   grep -q "in From: Cabinet du ministre <cabinet@interieur.gouv.fr> <secretariat@" "$tmp/explain.txt"
@@ -176,6 +179,18 @@ PY
 auth_of() { "$vigie" scan --quiet --dns-zone "$tmp/dkimzone.yaml" "$@" | py 'import json,sys; a=json.load(sys.stdin)["auth"]; print(a["dkim"][0]["result"], a["dmarc"]["result"], a["dmarc"]["disposition"], a["dmarc"]["dkim_aligned"])'; }
 check "dkimpy-signed message: dkim pass, dmarc pass" test "$(auth_of --client-ip 203.0.113.9 "$tmp/signed.eml")" = "pass pass none True"
 check "edited subject: dkim fail, dmarc fail, reject" test "$(auth_of --client-ip 203.0.113.9 "$tmp/altered.eml")" = "fail fail reject False"
+# The authentication reasons an analyst reads are French with --lang fr; JSON keeps them in English.
+"$vigie" scan --quiet --format text --explain --lang fr --dns-zone "$tmp/dkimzone.yaml" --client-ip 203.0.113.9 \
+  "$tmp/altered.eml" > "$tmp/altered-fr.txt"
+check "French DMARC reason" grep -q "^      auth: aucun SPF ou DKIM pass aligné sur mairie-exemple.fr$" "$tmp/altered-fr.txt"
+check "no English reason left" bash -c '! grep -nE "aligned with|matched in|signature did not verify|no DMARC record" "$1"' _ "$tmp/altered-fr.txt"
+"$vigie" scan --quiet --dns-zone "$tmp/dkimzone.yaml" --client-ip 203.0.113.9 "$tmp/altered.eml" > "$tmp/altered.json"
+check "JSON reason stays English, reason_fr beside it" py '
+import json, sys
+d = json.load(open(sys.argv[1]))["auth"]["dmarc"]
+assert d["reason"] == "no SPF or DKIM pass aligned with mairie-exemple.fr", d
+assert d["reason_fr"] == "aucun SPF ou DKIM pass aligné sur mairie-exemple.fr", d
+' "$tmp/altered.json"
 "$vigie" scan --dns-zone "$tmp/dkimzone.yaml" --client-ip 192.0.2.25 "$tmp/signed.eml" | py 'import json,sys; print(json.load(sys.stdin)["auth"]["authentication_results"])' > "$tmp/ar.txt"
 check "Authentication-Results value" grep -q "^vigie; spf=pass smtp.mailfrom=mairie-exemple.fr; dkim=pass header.d=mairie-exemple.fr header.i=@mairie-exemple.fr header.s=sel header.a=rsa-sha256 header.b=[^ ;]*; dmarc=pass (p=reject dis=none) header.from=mairie-exemple.fr$" "$tmp/ar.txt"
 

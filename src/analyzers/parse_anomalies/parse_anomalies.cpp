@@ -13,16 +13,25 @@ namespace {
 using verdict::FindingId;
 
 // An anomaly of the top-level part is the message's; one of a part that is not an object (a
-// multipart container) names the part in the field.
+// multipart container) names the part in the field. The kind is an identifier and most details are
+// data (a header name, a boundary); a detail in the parser's own words has a French rendering.
 Evidence anomaly_evidence(const Anomaly& a, const ObjectTree& objects) {
   const ObjectId object = a.part == 0 ? kMessageObject : objects.of_part(a.part);
   std::string field = "structure";
   if (a.part != kNoPart && a.part != 0 && objects.at(object).part != a.part) {
     field += " of part " + std::to_string(a.part);
   }
-  std::string value(anomaly_name(a.kind));
-  if (!a.detail.empty()) value += ": " + a.detail;
-  if (a.limit != 0) value += " (" + std::to_string(a.observed) + " > " + std::to_string(a.limit) + ")";
+  LocalizedText value{std::string(anomaly_name(a.kind)), std::string(anomaly_name(a.kind))};
+  if (!a.detail.empty()) {
+    // A detail that is data leaves the whole line data: no French rendering (value_fr stays empty).
+    value.en += ": " + a.detail;
+    value.fr += a.detail_fr.empty() ? ": " + a.detail : " : " + a.detail_fr;
+  }
+  if (a.limit != 0) {
+    const std::string counts = " (" + std::to_string(a.observed) + " > " + std::to_string(a.limit) + ")";
+    value.en += counts;
+    value.fr += counts;
+  }
   return Evidence{object, std::move(field), std::move(value)};
 }
 

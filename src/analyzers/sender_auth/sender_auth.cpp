@@ -24,6 +24,14 @@ double dmarc_confidence(DmarcPolicy disposition) {
   return 0.35;  // p=none: the owner publishes DMARC but has not yet asked receivers to act
 }
 
+// "example.org: <reason>": the reason of a result after what it is about, in both languages (French
+// puts a space before the colon).
+template <typename AuthResult>
+LocalizedText about(const std::string& subject, const AuthResult& result) {
+  const LocalizedText why = reason_text(result);
+  return {subject + ": " + why.en, subject + " : " + why.fr};
+}
+
 // "p=reject disposition=quarantine": the policy published and what it asks for this message.
 std::string policy_evidence(const DmarcAuthResult& dmarc) {
   return "p=" + std::string(dmarc.policy ? to_string(*dmarc.policy) : "") +
@@ -41,7 +49,7 @@ void check_spoofing(const AuthResults& auth, const ScanContext& context, Finding
   if (dmarc.result == AuthResultCode::kFail && !dmarc.arc_override) {
     std::vector<Evidence> evidence{{"header:From", dmarc.from_domain},
                                    {"dmarc", policy_evidence(dmarc)},
-                                   {"auth", dmarc.reason}};
+                                   {"auth", reason_text(dmarc)}};
     if (ours) {
       sink.emit(FindingId::SPOOFED_PROTECTED_DOMAIN, std::move(evidence));
     } else {
@@ -54,7 +62,7 @@ void check_spoofing(const AuthResults& auth, const ScanContext& context, Finding
   if (ours && dmarc.result != AuthResultCode::kPass && auth.spf.result == AuthResultCode::kFail &&
       !dkim_pass_for_from) {
     sink.emit(FindingId::SPOOFED_PROTECTED_DOMAIN,
-              {{"header:From", dmarc.from_domain}, {"spf", auth.spf.domain + ": " + auth.spf.reason}},
+              {{"header:From", dmarc.from_domain}, {"spf", about(auth.spf.domain, auth.spf)}},
               0.8);
   }
 }
@@ -65,7 +73,7 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context,
   check_spoofing(auth, context, sink);
 
   if (auth.spf.result == AuthResultCode::kFail || auth.spf.result == AuthResultCode::kSoftFail) {
-    sink.emit(FindingId::SPF_FAIL, {{"spf", auth.spf.domain + ": " + auth.spf.reason}},
+    sink.emit(FindingId::SPF_FAIL, {{"spf", about(auth.spf.domain, auth.spf)}},
               auth.spf.result == AuthResultCode::kFail ? 1 : 0.4);
   }
   for (const DkimAuthResult& d : auth.dkim) {
@@ -77,31 +85,29 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context,
                                         std::to_string(d.unsigned_body_bytes) + " octets après la longueur signée"}}});
     }
     if (d.failure == DkimFailure::kBodyHash) {
-      sink.emit(FindingId::DKIM_BODY_ALTERED, {{"dkim", who + ": " + d.reason}});
+      sink.emit(FindingId::DKIM_BODY_ALTERED, {{"dkim", about(who, d)}});
     } else if (d.failure == DkimFailure::kWeakAlgorithm || d.failure == DkimFailure::kKeyTooSmall) {
-      sink.emit(FindingId::DKIM_WEAK_SIGNATURE, {{"dkim", who + ": " + d.reason}});
+      sink.emit(FindingId::DKIM_WEAK_SIGNATURE, {{"dkim", about(who, d)}});
     }
   }
   // A chain whose keys could not be fetched for now was not checked: not a broken chain.
   if (auth.arc.result == ArcChainStatus::kFail && !auth.arc.temporary_error) {
     sink.emit(FindingId::ARC_CHAIN_BROKEN,
-              {{"arc", LocalizedText{"instance " + std::to_string(auth.arc.failed_instance) + ": " + auth.arc.reason,
-                                     "instance " + std::to_string(auth.arc.failed_instance) + " : " +
-                                         auth.arc.reason}}});
+              {{"arc", about("instance " + std::to_string(auth.arc.failed_instance), auth.arc)}});
   }
   std::vector<Evidence> temporary;
   if (auth.spf.result == AuthResultCode::kTempError) {
-    temporary.push_back({"spf", auth.spf.reason});
+    temporary.push_back({"spf", reason_text(auth.spf)});
   }
   if (auth.dmarc.result == AuthResultCode::kTempError) {
-    temporary.push_back({"dmarc", auth.dmarc.reason});
+    temporary.push_back({"dmarc", reason_text(auth.dmarc)});
   }
   for (const DkimAuthResult& d : auth.dkim) {
     if (d.result == AuthResultCode::kTempError) {
-      temporary.push_back({"dkim", "d=" + d.domain + ": " + d.reason});
+      temporary.push_back({"dkim", about("d=" + d.domain, d)});
     }
   }
-  if (auth.arc.temporary_error) temporary.push_back({"arc", auth.arc.reason});
+  if (auth.arc.temporary_error) temporary.push_back({"arc", reason_text(auth.arc)});
   if (!temporary.empty()) sink.emit(FindingId::AUTH_TEMPORARY_ERROR, std::move(temporary));
 }
 

@@ -71,6 +71,23 @@ TEST(SenderAuthTest, ProtectedDomainWithoutDmarcStillSpoofedOnSpfFail) {
   EXPECT_NE(find(findings, "SPF_FAIL"), nullptr);
 }
 
+// The authentication reasons in the evidence are prose: said in French too, the domain and the
+// record's term unchanged.
+TEST(SenderAuthTest, AuthenticationReasonsAreAlsoInFrench) {
+  const auto findings = scan("dsi@nodmarc.gouv.fr", "203.0.113.9", "dsi@nodmarc.gouv.fr");
+  const Finding* spf = find(findings, "SPF_FAIL");
+  ASSERT_NE(spf, nullptr);
+  ASSERT_EQ(spf->evidence.size(), 1u);
+  EXPECT_EQ(spf->evidence[0].value, "nodmarc.gouv.fr: '-all' matched in the SPF record of nodmarc.gouv.fr");
+  EXPECT_EQ(spf->evidence[0].value_fr,
+            "nodmarc.gouv.fr : '-all' correspond dans l'enregistrement SPF de nodmarc.gouv.fr");
+  const auto foreign = scan("compta@partner.example", "203.0.113.9", "compta@partner.example");
+  const Finding* dmarc = find(foreign, "DMARC_FAIL");
+  ASSERT_NE(dmarc, nullptr);
+  EXPECT_EQ(dmarc->evidence.back().field, "auth");
+  EXPECT_EQ(dmarc->evidence.back().value_fr, "aucun SPF ou DKIM pass aligné sur partner.example");
+}
+
 TEST(SenderAuthTest, LegitimateMailFromOurServersHasNoFinding) {
   EXPECT_TRUE(scan("cabinet@exemple.gouv.fr", "192.0.2.25", "cabinet@exemple.gouv.fr").empty());
 }

@@ -79,25 +79,32 @@ struct Seal {
   std::optional<std::int64_t> timestamp;
 };
 
-tl::expected<Seal, std::string> parse_seal(std::string_view value) {
+tl::unexpected<LocalizedText> unusable(LocalizedText why) { return tl::unexpected<LocalizedText>(std::move(why)); }
+
+tl::expected<Seal, LocalizedText> parse_seal(std::string_view value) {
   // RFC 8617 §4.1.3 gives the AS the tag-list syntax of RFC 6376 §3.2, read strictly: an empty
   // tag-spec ("s=dummy;;") is a malformed seal, which fails the chain.
   auto tags = dkim::parse_tag_list(value, dkim::EmptyTagSpecs::kReject);
-  if (!tags) return tl::unexpected<std::string>("malformed tag list: " + tags.error().message);
+  if (!tags) {
+    return unusable({"malformed tag list: " + tags.error().message,
+                     "liste de balises mal formée : " + tags.error().message_in_french()});
+  }
   for (const char* name : {"i", "a", "b", "cv", "d", "s"}) {
-    if (!tags->has(name)) return tl::unexpected<std::string>(std::string("no ") + name + "= tag");
+    if (!tags->has(name)) {
+      return unusable({std::string("no ") + name + "= tag", std::string("pas de balise ") + name + "="});
+    }
   }
   // §4.1.3: h= is not allowed in an ARC-Seal; if present the seal is invalid.
-  if (tags->has("h")) return tl::unexpected<std::string>("an ARC-Seal may not have h=");
+  if (tags->has("h")) return unusable({"an ARC-Seal may not have h=", "un ARC-Seal ne peut pas avoir h="});
   Seal seal;
   const auto algorithm = dkim::parse_algorithm(*tags->get("a"));
   if (!algorithm) {
-    return tl::unexpected<std::string>("unsupported algorithm a=" +
-                                       std::string(tags->get("a")->substr(0, 32)));
+    const std::string written(tags->get("a")->substr(0, 32));
+    return unusable({"unsupported algorithm a=" + written, "algorithme non pris en charge a=" + written});
   }
   seal.algorithm = *algorithm;
   auto b = dkim::decode_base64(*tags->get("b"));
-  if (!b || b->empty()) return tl::unexpected<std::string>("b= is not base64 or is empty");
+  if (!b || b->empty()) return unusable({"b= is not base64 or is empty", "b= n'est pas en base64 ou est vide"});
   seal.signature = std::move(*b);
   std::string cv(*tags->get("cv"));
   for (char& c : cv) c = lower(c);
@@ -108,19 +115,20 @@ tl::expected<Seal, std::string> parse_seal(std::string_view value) {
   } else if (cv == "fail") {
     seal.cv = ArcChainStatus::kFail;
   } else {
-    return tl::unexpected<std::string>("cv=" + cv.substr(0, 16) + " is not none, pass or fail");
+    return unusable({"cv=" + cv.substr(0, 16) + " is not none, pass or fail",
+                     "cv=" + cv.substr(0, 16) + " n'est ni none, ni pass, ni fail"});
   }
   seal.domain = std::string(*tags->get("d"));
   for (char& c : seal.domain) c = lower(c);
   seal.selector = std::string(*tags->get("s"));
   if (!dkim::is_dns_name(seal.domain) || !dkim::is_dns_name(seal.selector) ||
       seal.domain.size() + seal.selector.size() + 12 > 253) {
-    return tl::unexpected<std::string>("d= or s= is not a valid name");
+    return unusable({"d= or s= is not a valid name", "d= ou s= n'est pas un nom valide"});
   }
   if (auto t = tags->get("t")) {
     if (t->empty() || t->size() > 12 ||
         t->find_first_not_of("0123456789") != std::string_view::npos) {
-      return tl::unexpected<std::string>("t= is not a timestamp");
+      return unusable({"t= is not a timestamp", "t= n'est pas un horodatage"});
     }
     std::int64_t seconds = 0;
     for (char c : *t) seconds = seconds * 10 + (c - '0');
@@ -133,7 +141,7 @@ struct Collected {
   // sets[i - 1][member]: index of the field in the message; nullopt when absent.
   std::vector<std::array<std::optional<std::size_t>, 3>> sets;
   bool any = false;             // at least one ARC field, well-formed or not
-  std::string error;            // structure problem found while collecting
+  LocalizedText error;          // structure problem found while collecting
   unsigned error_instance = 0;  // 0 when the problem belongs to no instance (unreadable i=)
 };
 
@@ -152,25 +160,29 @@ Collected collect(const SignedMessage& message, unsigned max_instances) {
         instance = instance_number(*tags->get("i"));
       }
       if (instance == 0) {
-        if (out.error.empty()) {
-          out.error = "an " + std::string(kMemberNames[static_cast<std::size_t>(m)]) +
-                      " field has no valid instance i=";
+        if (out.error.en.empty()) {
+          const std::string member(kMemberNames[static_cast<std::size_t>(m)]);
+          out.error = {"an " + member + " field has no valid instance i=",
+                       "un champ " + member + " n'a pas d'instance i= valide"};
         }
         continue;
       }
       if (instance > max_instances) {
-        if (out.error.empty()) {
-          out.error = "instance i=" + std::to_string(instance) + " is over the limit of " +
-                      std::to_string(max_instances) + " ARC sets";
+        if (out.error.en.empty()) {
+          out.error = {"instance i=" + std::to_string(instance) + " is over the limit of " +
+                           std::to_string(max_instances) + " ARC sets",
+                       "l'instance i=" + std::to_string(instance) + " dépasse la limite de " +
+                           std::to_string(max_instances) + " jeux ARC"};
           out.error_instance = instance;
         }
         continue;
       }
       if (out.sets.size() < instance) out.sets.resize(instance);
       auto& slot = out.sets[instance - 1][static_cast<std::size_t>(m)];
-      if (slot && out.error.empty()) {
-        out.error = "instance " + std::to_string(instance) + " has more than one " +
-                    std::string(kMemberNames[static_cast<std::size_t>(m)]);
+      if (slot && out.error.en.empty()) {
+        const std::string member(kMemberNames[static_cast<std::size_t>(m)]);
+        out.error = {"instance " + std::to_string(instance) + " has more than one " + member,
+                     "l'instance " + std::to_string(instance) + " a plus d'un champ " + member};
         out.error_instance = instance;
       }
       slot = index;
@@ -184,22 +196,26 @@ Collected collect(const SignedMessage& message, unsigned max_instances) {
 ArcAuthResult validate_arc(const SignedMessage& message, dkim::KeyCache& keys,
                            std::int64_t now_unix, const ArcOptions& options) {
   ArcAuthResult result;
-  auto fail = [&](unsigned instance, std::string reason) {
+  auto fail = [&](unsigned instance, LocalizedText reason) {
     result.result = ArcChainStatus::kFail;
     result.failed_instance = instance;
-    result.reason = std::move(reason);
+    set_reason(result, std::move(reason));
     return result;
+  };
+  // "the ARC-Seal of instance 2", "l'ARC-Seal de l'instance 2".
+  auto seal_of = [](unsigned i) {
+    return LocalizedText{"the ARC-Seal of instance " + std::to_string(i), "l'ARC-Seal de l'instance " + std::to_string(i)};
   };
 
   // 1. Collect.
   Collected collected = collect(message, options.max_instances);
   if (!collected.any) {
-    result.reason = "the message has no ARC sets";
+    set_reason(result, {"the message has no ARC sets", "le message n'a pas de jeu ARC"});
     return result;
   }
   const auto n = static_cast<unsigned>(collected.sets.size());
   result.instance = n;
-  if (!collected.error.empty()) return fail(collected.error_instance, collected.error);
+  if (!collected.error.en.empty()) return fail(collected.error_instance, collected.error);
 
   // Sealer of the newest set, for the record, whatever happens next.
   std::optional<Seal> newest_seal;
@@ -212,8 +228,8 @@ ArcAuthResult validate_arc(const SignedMessage& message, dkim::KeyCache& keys,
 
   // 2. The newest sealer already found the chain broken.
   if (newest_seal && newest_seal->cv == ArcChainStatus::kFail) {
-    return fail(n, "the ARC-Seal of instance " + std::to_string(n) +
-                       " records cv=fail: the chain was already broken when it was sealed");
+    return fail(n, {seal_of(n).en + " records cv=fail: the chain was already broken when it was sealed",
+                    seal_of(n).fr + " indique cv=fail : la chaîne était déjà rompue quand elle a été scellée"});
   }
 
   // 3. Structure.
@@ -221,28 +237,32 @@ ArcAuthResult validate_arc(const SignedMessage& message, dkim::KeyCache& keys,
   for (unsigned i = 1; i <= n; ++i) {
     const auto& set = collected.sets[i - 1];
     for (int m = kAar; m <= kAs; ++m) {
+      const std::string member(kMemberNames[static_cast<std::size_t>(m)]);
       if (!set[static_cast<std::size_t>(m)]) {
-        return fail(i, "instance " + std::to_string(i) + " has no " +
-                           std::string(kMemberNames[static_cast<std::size_t>(m)]));
+        return fail(i, {"instance " + std::to_string(i) + " has no " + member,
+                        "l'instance " + std::to_string(i) + " n'a pas de champ " + member});
       }
       if (message.fields()[*set[static_cast<std::size_t>(m)]].text.size() > kMaxArcFieldSize) {
-        return fail(i, "the " + std::string(kMemberNames[static_cast<std::size_t>(m)]) +
-                           " of instance " + std::to_string(i) + " is longer than " +
-                           std::to_string(kMaxArcFieldSize) + " bytes");
+        const std::string most = std::to_string(kMaxArcFieldSize);
+        return fail(i, {"the " + member + " of instance " + std::to_string(i) + " is longer than " + most + " bytes",
+                        "le champ " + member + " de l'instance " + std::to_string(i) + " dépasse " + most +
+                            " octets"});
       }
     }
     auto seal = parse_seal(value_of(message.fields()[*set[kAs]].text));
     if (!seal) {
-      return fail(
-          i, "the ARC-Seal of instance " + std::to_string(i) + " is unusable: " + seal.error());
+      return fail(i, {seal_of(i).en + " is unusable: " + seal.error().en,
+                      seal_of(i).fr + " est inutilisable : " + seal.error().fr});
     }
     if (i == 1 && seal->cv != ArcChainStatus::kNone) {
-      return fail(i, "the ARC-Seal of instance 1 has cv=" + std::string(to_string(seal->cv)) +
-                         " instead of none");
+      const std::string cv(to_string(seal->cv));
+      return fail(i, {seal_of(1).en + " has cv=" + cv + " instead of none",
+                      seal_of(1).fr + " a cv=" + cv + " au lieu de none"});
     }
     if (i > 1 && seal->cv != ArcChainStatus::kPass) {
-      return fail(i, "the ARC-Seal of instance " + std::to_string(i) +
-                         " has cv=" + std::string(to_string(seal->cv)) + " instead of pass");
+      const std::string cv(to_string(seal->cv));
+      return fail(i, {seal_of(i).en + " has cv=" + cv + " instead of pass",
+                      seal_of(i).fr + " a cv=" + cv + " au lieu de pass"});
     }
     seals[i - 1] = std::move(*seal);
   }
@@ -256,8 +276,10 @@ ArcAuthResult validate_arc(const SignedMessage& message, dkim::KeyCache& keys,
   const DkimAuthResult newest_ams = verify_ams(n);
   if (newest_ams.result != AuthResultCode::kPass) {
     result.temporary_error = newest_ams.result == AuthResultCode::kTempError;
-    return fail(n, "the ARC-Message-Signature of instance " + std::to_string(n) +
-                       " does not verify: " + newest_ams.reason);
+    const LocalizedText why = reason_text(newest_ams);
+    return fail(n, {"the ARC-Message-Signature of instance " + std::to_string(n) + " does not verify: " + why.en,
+                    "l'ARC-Message-Signature de l'instance " + std::to_string(n) + " ne se vérifie pas : " +
+                        why.fr});
   }
 
   // 5. oldest-pass.
@@ -284,8 +306,9 @@ ArcAuthResult validate_arc(const SignedMessage& message, dkim::KeyCache& keys,
   for (unsigned i = n; i >= 1; --i) {
     const Seal& seal = seals[i - 1];
     if (seal.timestamp && *seal.timestamp > now_unix + options.dkim.allowed_clock_skew) {
-      return fail(i, "the ARC-Seal of instance " + std::to_string(i) +
-                         " was made in the future (t=" + std::to_string(*seal.timestamp) + ")");
+      const std::string made = std::to_string(*seal.timestamp);
+      return fail(i, {seal_of(i).en + " was made in the future (t=" + made + ")",
+                      seal_of(i).fr + " a été fait dans le futur (t=" + made + ")"});
     }
     data.assign(chain, 0, before_seal[i - 1]);
     const std::string_view seal_text = message.fields()[*collected.sets[i - 1][kAs]].text;
@@ -294,22 +317,25 @@ ArcAuthResult validate_arc(const SignedMessage& message, dkim::KeyCache& keys,
     auto key = keys.key_for(seal.selector, seal.domain, seal.algorithm, {}, options.dkim);
     if (!key) {
       result.temporary_error = key.error().result == AuthResultCode::kTempError;
-      return fail(i, "the ARC-Seal of instance " + std::to_string(i) +
-                         " cannot be checked: " + key.error().reason);
+      return fail(i, {seal_of(i).en + " cannot be checked: " + key.error().reason.en,
+                      seal_of(i).fr + " ne peut pas être vérifié : " + key.error().reason.fr});
     }
     if (!key->key.verify(dkim::hash_of(seal.algorithm), data, seal.signature)) {
-      return fail(i, "the ARC-Seal of instance " + std::to_string(i) + " (d=" + seal.domain +
-                         ") does not verify: the ARC headers were changed or forged");
+      return fail(i, {seal_of(i).en + " (d=" + seal.domain + ") does not verify: the ARC headers were changed or forged",
+                      seal_of(i).fr + " (d=" + seal.domain +
+                          ") ne se vérifie pas : les en-têtes ARC ont été modifiés ou falsifiés"});
     }
     if (seal.algorithm == dkim::Algorithm::kRsaSha1) {
-      return fail(i, "the ARC-Seal of instance " + std::to_string(i) +
-                         " uses rsa-sha1, which is too weak to be accepted (RFC 8301)");
+      return fail(i, {seal_of(i).en + " uses rsa-sha1, which is too weak to be accepted (RFC 8301)",
+                      seal_of(i).fr + " utilise rsa-sha1, trop faible pour être accepté (RFC 8301)"});
     }
   }
 
   result.result = ArcChainStatus::kPass;
-  result.reason = "the ARC chain of " + std::to_string(n) + " set" + (n > 1 ? "s" : "") +
-                  " verifies; the newest sealer is " + result.sealer;
+  set_reason(result, {"the ARC chain of " + std::to_string(n) + " set" + (n > 1 ? "s" : "") +
+                          " verifies; the newest sealer is " + result.sealer,
+                      "la chaîne ARC de " + std::to_string(n) + (n > 1 ? " jeux" : " jeu") +
+                          " se vérifie ; le scelleur le plus récent est " + result.sealer});
   return result;
 }
 

@@ -205,6 +205,9 @@ TEST(ArcValidateTest, TamperingPointsAtTheFailedInstance) {
   EXPECT_EQ(r.result, ArcChainStatus::kFail);
   EXPECT_EQ(r.failed_instance, 1u);
   EXPECT_NE(r.reason.find("ARC-Seal of instance 1"), std::string::npos) << r.reason;
+  EXPECT_NE(r.reason_fr.find("l'ARC-Seal de l'instance 1 (d="), std::string::npos) << r.reason_fr;
+  EXPECT_NE(r.reason_fr.find("ne se vérifie pas : les en-têtes ARC ont été modifiés ou falsifiés"), std::string::npos)
+      << r.reason_fr;
 
   // The newest seal's own signature damaged.
   const std::string two = ChainBuilder(kMessage).seal("none").seal("pass").message();

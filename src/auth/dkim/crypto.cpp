@@ -33,16 +33,17 @@ std::string digest(Hash hash, std::string_view data) {
   return std::string(reinterpret_cast<const char*>(out), size);
 }
 
-tl::expected<PublicKey, std::string> PublicKey::load(KeyType type, std::string_view bytes) {
+tl::expected<PublicKey, LocalizedText> PublicKey::load(KeyType type, std::string_view bytes) {
+  auto unusable = [](LocalizedText why) { return tl::unexpected<LocalizedText>(std::move(why)); };
   EVP_PKEY* raw = nullptr;
   if (type == KeyType::kEd25519) {
     if (bytes.size() != 32) {
-      return tl::unexpected<std::string>("an Ed25519 key is 32 bytes, p= has " +
-                                         std::to_string(bytes.size()));
+      const std::string size = std::to_string(bytes.size());
+      return unusable({"an Ed25519 key is 32 bytes, p= has " + size, "une clé Ed25519 fait 32 octets, p= en a " + size});
     }
     raw = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, bytes_of(bytes), bytes.size());
   } else {
-    if (bytes.size() > 4096) return tl::unexpected<std::string>("p= is too long for an RSA key");
+    if (bytes.size() > 4096) return unusable({"p= is too long for an RSA key", "p= est trop long pour une clé RSA"});
     const unsigned char* p = bytes_of(bytes);
     raw = d2i_PUBKEY(nullptr, &p, static_cast<long>(bytes.size()));
     if (raw != nullptr && p != bytes_of(bytes) + bytes.size()) {
@@ -56,13 +57,14 @@ tl::expected<PublicKey, std::string> PublicKey::load(KeyType type, std::string_v
     if (raw != nullptr && EVP_PKEY_get_base_id(raw) != EVP_PKEY_RSA) {
       EVP_PKEY_free(raw);
       ERR_clear_error();
-      return tl::unexpected<std::string>("p= holds a key that is not RSA");
+      return unusable({"p= holds a key that is not RSA", "p= contient une clé qui n'est pas RSA"});
     }
   }
   if (raw == nullptr) {
     ERR_clear_error();
-    return tl::unexpected<std::string>(type == KeyType::kRsa ? "p= is not an RSA public key"
-                                                             : "p= is not an Ed25519 public key");
+    return unusable(type == KeyType::kRsa
+                        ? LocalizedText{"p= is not an RSA public key", "p= n'est pas une clé publique RSA"}
+                        : LocalizedText{"p= is not an Ed25519 public key", "p= n'est pas une clé publique Ed25519"});
   }
   PublicKey key;
   key.key_ = std::shared_ptr<evp_pkey_st>(raw, EVP_PKEY_free);

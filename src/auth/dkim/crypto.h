@@ -26,8 +26,8 @@ class PublicKey {
 
   // p= bytes: RSA as SubjectPublicKeyInfo DER (what everyone publishes) or, failing that,
   // PKCS#1 RSAPublicKey DER (what RFC 6376 §3.6.1 literally names); Ed25519 as the 32 raw bytes
-  // (RFC 8463 §4). The error is a reason for analysts.
-  static tl::expected<PublicKey, std::string> load(KeyType type, std::string_view bytes);
+  // (RFC 8463 §4). The error is a reason for analysts, in English and French.
+  static tl::expected<PublicKey, LocalizedText> load(KeyType type, std::string_view bytes);
 
   // Checks `signature` over the canonical header data. RSA: PKCS#1 v1.5 over hash(data).
   // Ed25519 (RFC 8463 §3): PureEd25519 over the SHA-256 digest of the data, not over the data.

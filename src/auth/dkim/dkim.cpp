@@ -98,14 +98,16 @@ namespace {
 // The key record at `name` as DNS answered: parsed and, when usable, decoded once, here, so that
 // the shared cache holds keys ready for verification.
 ResolvedKey read_key(const std::string& name, const dns::DnsAnswer& answer) {
-  auto problem = [&](AuthResultCode result, DkimFailure failure, std::string reason) {
+  auto problem = [&](AuthResultCode result, DkimFailure failure, LocalizedText reason) {
     return ResolvedKey{tl::unexpected<KeyProblem>(KeyProblem{result, failure, std::move(reason)})};
   };
   switch (answer.status) {
     case dns::DnsStatus::kTempError:
       return problem(AuthResultCode::kTempError, DkimFailure::kDnsError,
-                     "the key lookup of " + name + " failed temporarily" +
-                         (answer.detail.empty() ? "" : " (" + answer.detail + ")"));
+                     {"the key lookup of " + name + " failed temporarily" +
+                          (answer.detail.empty() ? "" : " (" + answer.detail + ")"),
+                      "la recherche de la clé " + name + " a échoué temporairement" +
+                          (answer.detail.empty() ? "" : " (" + answer.detail_in_french() + ")")});
     case dns::DnsStatus::kNxDomain:
     case dns::DnsStatus::kNoData: break;
     case dns::DnsStatus::kRecords: {
@@ -118,15 +120,19 @@ ResolvedKey read_key(const std::string& name, const dns::DnsAnswer& answer) {
         // RFC 6376 §3.6.2.2: the key record at a selector must be unique; several leave the
         // verifier no defined way to choose.
         return problem(AuthResultCode::kPermError, DkimFailure::kKeyInvalid,
-                       name + " has " + std::to_string(txt.size()) +
-                           " TXT records; a DKIM key record must be unique");
+                       {name + " has " + std::to_string(txt.size()) +
+                            " TXT records; a DKIM key record must be unique",
+                        name + " a " + std::to_string(txt.size()) +
+                            " enregistrements TXT ; un enregistrement de clé DKIM doit être unique"});
       }
       std::string joined;  // §3.6.2.2: strings of one TXT record are joined without separator
       for (const std::string& piece : txt.front()->strings) joined += piece;
       auto record = parse_key_record(joined);
       if (!record) {
         return problem(AuthResultCode::kPermError, record.error().failure,
-                       record.error().reason + " (key record at " + name + ")");
+                       {record.error().reason + " (key record at " + name + ")",
+                        (record.error().reason_fr.empty() ? record.error().reason : record.error().reason_fr) +
+                            " (enregistrement de clé en " + name + ")"});
       }
       ResolvedKey resolved{std::move(*record)};
       resolved.key = PublicKey::load(resolved.record->type, resolved.record->public_key);
@@ -135,7 +141,8 @@ ResolvedKey read_key(const std::string& name, const dns::DnsAnswer& answer) {
       return resolved;
     }
   }
-  return problem(AuthResultCode::kPermError, DkimFailure::kNoKey, "no key record at " + name);
+  return problem(AuthResultCode::kPermError, DkimFailure::kNoKey,
+                 {"no key record at " + name, "aucun enregistrement de clé en " + name});
 }
 
 }  // namespace
@@ -174,42 +181,51 @@ tl::expected<VerificationKey, KeyProblem> KeyCache::key_for(const std::string& s
   const ResolvedKey& entry = fetch(name);
   if (!entry.record) return tl::unexpected<KeyProblem>(entry.record.error());
   const KeyRecord& record = *entry.record;
-  auto invalid = [&](DkimFailure failure, std::string reason) {
+  auto invalid = [&](DkimFailure failure, LocalizedText reason) {
     return tl::unexpected<KeyProblem>(
         KeyProblem{AuthResultCode::kPermError, failure, std::move(reason)});
   };
   if (record.type != key_type_of(algorithm)) {
+    const bool rsa = record.type == KeyType::kRsa;
     return invalid(DkimFailure::kKeyInvalid,
-                   "the key at " + name + " is " +
-                       (record.type == KeyType::kRsa ? "an RSA key" : "an Ed25519 key") +
-                       " but the signature uses " + std::string(to_string(algorithm)));
+                   {"the key at " + name + " is " + (rsa ? "an RSA key" : "an Ed25519 key") +
+                        " but the signature uses " + std::string(to_string(algorithm)),
+                    "la clé en " + name + " est une clé " + (rsa ? "RSA" : "Ed25519") +
+                        " mais la signature utilise " + std::string(to_string(algorithm))});
   }
   const Hash hash = hash_of(algorithm);
   if ((hash == Hash::kSha1 && !record.allows_sha1) ||
       (hash == Hash::kSha256 && !record.allows_sha256)) {
-    return invalid(DkimFailure::kKeyInvalid, "the key record at " + name + " does not allow " +
-                                                 (hash == Hash::kSha1 ? "sha1" : "sha256") +
-                                                 " (h=)");
+    const std::string hash_name = hash == Hash::kSha1 ? "sha1" : "sha256";
+    return invalid(DkimFailure::kKeyInvalid,
+                   {"the key record at " + name + " does not allow " + hash_name + " (h=)",
+                    "l'enregistrement de clé en " + name + " n'autorise pas " + hash_name + " (h=)"});
   }
   if (record.strict && !auid_domain.empty() && lowercase(auid_domain) != domain) {
     return invalid(DkimFailure::kKeyInvalid,
-                   "the key at " + name + " has t=s but i= uses a subdomain of d=" + domain);
+                   {"the key at " + name + " has t=s but i= uses a subdomain of d=" + domain,
+                    "la clé en " + name + " a t=s mais i= utilise un sous-domaine de d=" + domain});
   }
   if (!entry.key) {
-    return invalid(DkimFailure::kKeyInvalid, entry.key.error() + " (key record at " + name + ")");
+    return invalid(DkimFailure::kKeyInvalid, {entry.key.error().en + " (key record at " + name + ")",
+                                              entry.key.error().fr + " (enregistrement de clé en " + name + ")"});
   }
   const PublicKey& key = *entry.key;
   if (key.type() == KeyType::kRsa) {
     if (key.bits() < options.min_rsa_bits) {
+      const std::string bits = std::to_string(key.bits());
+      const std::string minimum = std::to_string(options.min_rsa_bits);
       return invalid(DkimFailure::kKeyTooSmall,
-                     "the RSA key at " + name + " has " + std::to_string(key.bits()) +
-                         " bits, under the " + std::to_string(options.min_rsa_bits) +
-                         " bits RFC 8301 requires");
+                     {"the RSA key at " + name + " has " + bits + " bits, under the " + minimum +
+                          " bits RFC 8301 requires",
+                      "la clé RSA en " + name + " a " + bits + " bits, moins que les " + minimum +
+                          " bits qu'exige la RFC 8301"});
     }
     if (key.bits() > kMaxRsaBits) {
-      return invalid(DkimFailure::kKeyInvalid, "the RSA key at " + name + " has " +
-                                                   std::to_string(key.bits()) + " bits, over " +
-                                                   std::to_string(kMaxRsaBits));
+      const std::string bits = std::to_string(key.bits());
+      return invalid(DkimFailure::kKeyInvalid,
+                     {"the RSA key at " + name + " has " + bits + " bits, over " + std::to_string(kMaxRsaBits),
+                      "la clé RSA en " + name + " a " + bits + " bits, plus de " + std::to_string(kMaxRsaBits)});
     }
   }
   return VerificationKey{key, record.testing};
@@ -269,13 +285,18 @@ DkimAuthResult verify_signature_field(const SignedMessage& message, std::size_t 
   const std::string_view field = message.fields()[field_index].text;
   const std::string_view what =
       kind == SignatureKind::kDkim ? "signature" : "ARC-Message-Signature";
+  // "la signature", "l'ARC-Message-Signature": the French names take their article.
+  const std::string_view what_fr =
+      kind == SignatureKind::kDkim ? "la signature" : "l'ARC-Message-Signature";
   auto parsed = parse_signature(value_of(field), kind);
   if (!parsed) {
     fill_best_effort(result, value_of(field));
     result.failure = parsed.error().failure;
     result.result = result.failure == DkimFailure::kSyntax ? AuthResultCode::kPermError
                                                            : AuthResultCode::kNeutral;
-    result.reason = "unusable " + std::string(what) + ": " + parsed.error().reason;
+    const SignatureError& error = parsed.error();
+    set_reason(result, {"unusable " + std::string(what) + ": " + error.reason,
+                        std::string(what_fr) + " est inutilisable : " + (error.reason_fr.empty() ? error.reason : error.reason_fr)});
     return result;
   }
   const Signature& sig = *parsed;
@@ -288,23 +309,29 @@ DkimAuthResult verify_signature_field(const SignedMessage& message, std::size_t 
   result.body_length_limited = sig.body_length.has_value();
   result.body_length = sig.body_length.value_or(0);
 
-  auto finish = [&](AuthResultCode verdict, DkimFailure failure, std::string reason) {
+  auto finish = [&](AuthResultCode verdict, DkimFailure failure, LocalizedText reason) {
     result.result = verdict;
     result.failure = failure;
-    result.reason = std::move(reason);
+    set_reason(result, std::move(reason));
     return result;
   };
 
   if (sig.expiration && now_unix > *sig.expiration) {
     return finish(AuthResultCode::kFail, DkimFailure::kExpired,
-                  "the " + std::string(what) + " expired (x=" + std::to_string(*sig.expiration) +
-                      ", verified at " + std::to_string(now_unix) + ")");
+                  {"the " + std::string(what) + " expired (x=" + std::to_string(*sig.expiration) + ", verified at " +
+                       std::to_string(now_unix) + ")",
+                   std::string(what_fr) + " a expiré (x=" + std::to_string(*sig.expiration) + ", vérification à " +
+                       std::to_string(now_unix) + ")"});
   }
   if (sig.timestamp && *sig.timestamp > now_unix + options.allowed_clock_skew) {
+    const std::string made = std::to_string(*sig.timestamp);
+    const std::string now = std::to_string(now_unix);
+    const std::string skew = std::to_string(options.allowed_clock_skew);
     return finish(AuthResultCode::kFail, DkimFailure::kFuture,
-                  "the " + std::string(what) + " was made in the future (t=" +
-                      std::to_string(*sig.timestamp) + ", verified at " + std::to_string(now_unix) +
-                      ", allowed skew " + std::to_string(options.allowed_clock_skew) + "s)");
+                  {"the " + std::string(what) + " was made in the future (t=" + made + ", verified at " + now +
+                       ", allowed skew " + skew + "s)",
+                   std::string(what_fr) + " a été faite dans le futur (t=" + made + ", vérification à " + now +
+                       ", décalage admis " + skew + " s)"});
   }
 
   std::string_view auid_domain;
@@ -314,49 +341,62 @@ DkimAuthResult verify_signature_field(const SignedMessage& message, std::size_t 
   auto key = keys.key_for(sig.selector, sig.domain, sig.algorithm, auid_domain, options);
   if (!key) return finish(key.error().result, key.error().failure, key.error().reason);
   result.key_bits = key->key.bits();
-  const std::string testing =
-      key->testing ? "; the domain marks this key as testing DKIM (t=y)" : std::string();
+  const LocalizedText testing =
+      key->testing ? LocalizedText{"; the domain marks this key as testing DKIM (t=y)",
+                                   " ; le domaine déclare cette clé en test de DKIM (t=y)"}
+                   : LocalizedText{};
 
   const Hash hash = hash_of(sig.algorithm);
   const std::string& body = message.canonical_body(sig.body_canon);
   std::string_view signed_body = body;
   if (sig.body_length) {
     if (*sig.body_length > body.size()) {
+      const std::string length = std::to_string(*sig.body_length);
+      const std::string size = std::to_string(body.size());
       return finish(AuthResultCode::kFail, DkimFailure::kBodyHash,
-                    "l=" + std::to_string(*sig.body_length) + " is longer than the body (" +
-                        std::to_string(body.size()) + " canonical bytes): the body was cut" +
-                        testing);
+                    {"l=" + length + " is longer than the body (" + size + " canonical bytes): the body was cut" +
+                         testing.en,
+                     "l=" + length + " dépasse la longueur du corps (" + size +
+                         " octets canoniques) : le corps a été coupé" + testing.fr});
     }
     signed_body = signed_body.substr(0, static_cast<std::size_t>(*sig.body_length));
     result.unsigned_body_bytes = body.size() - signed_body.size();
   }
   if (digest(hash, signed_body) != sig.body_hash) {
     return finish(AuthResultCode::kFail, DkimFailure::kBodyHash,
-                  "body hash mismatch: the body was changed after signing" + testing);
+                  {"body hash mismatch: the body was changed after signing" + testing.en,
+                   "l'empreinte du corps ne correspond pas : le corps a été modifié après la signature" + testing.fr});
   }
 
   const std::string data = header_data(message, sig.signed_headers, sig.header_canon, field);
   if (!key->key.verify(hash, data, sig.signature)) {
+    const std::string at = key_name(sig.selector, sig.domain);
     return finish(AuthResultCode::kFail, DkimFailure::kSignature,
-                  "signature did not verify: the signed header fields were changed after signing, "
-                  "or the signature was not made with the key at " +
-                      key_name(sig.selector, sig.domain) + testing);
+                  {"signature did not verify: the signed header fields were changed after signing, "
+                   "or the signature was not made with the key at " + at + testing.en,
+                   "la signature ne se vérifie pas : les champs d'en-tête signés ont été modifiés après la "
+                   "signature, ou elle n'a pas été faite avec la clé en " + at + testing.fr});
   }
   if (sig.algorithm == Algorithm::kRsaSha1) {
     return finish(AuthResultCode::kFail, DkimFailure::kWeakAlgorithm,
-                  "the rsa-sha1 signature verified cryptographically, but rsa-sha1 is too weak "
-                  "to be accepted (RFC 8301)" +
-                      testing);
+                  {"the rsa-sha1 signature verified cryptographically, but rsa-sha1 is too weak "
+                   "to be accepted (RFC 8301)" + testing.en,
+                   "la signature rsa-sha1 se vérifie cryptographiquement, mais rsa-sha1 est trop faible "
+                   "pour être acceptée (RFC 8301)" + testing.fr});
   }
-  std::string reason = "verified with the " +
-                       std::string(key->key.type() == KeyType::kRsa ? "RSA" : "Ed25519") +
-                       " key (" + std::to_string(key->key.bits()) + " bits) at " +
-                       key_name(sig.selector, sig.domain);
+  const std::string type = key->key.type() == KeyType::kRsa ? "RSA" : "Ed25519";
+  const std::string bits = std::to_string(key->key.bits());
+  const std::string at = key_name(sig.selector, sig.domain);
+  LocalizedText reason{"verified with the " + type + " key (" + bits + " bits) at " + at,
+                       "vérifiée avec la clé " + type + " (" + bits + " bits) en " + at};
   if (sig.body_length && result.unsigned_body_bytes > 0) {
-    reason += "; l= leaves " + std::to_string(result.unsigned_body_bytes) +
-              " canonical body bytes unsigned";
+    const std::string unsigned_bytes = std::to_string(result.unsigned_body_bytes);
+    reason.en += "; l= leaves " + unsigned_bytes + " canonical body bytes unsigned";
+    reason.fr += " ; l= laisse " + unsigned_bytes + " octets canoniques du corps non signés";
   }
-  return finish(AuthResultCode::kPass, DkimFailure::kNone, reason + testing);
+  reason.en += testing.en;
+  reason.fr += testing.fr;
+  return finish(AuthResultCode::kPass, DkimFailure::kNone, std::move(reason));
 }
 
 std::vector<DkimAuthResult> verify_dkim(const SignedMessage& message, KeyCache& keys,
@@ -368,9 +408,11 @@ std::vector<DkimAuthResult> verify_dkim(const SignedMessage& message, KeyCache& 
       fill_best_effort(extra, value_of(message.fields()[index].text));
       extra.result = AuthResultCode::kPermError;
       extra.failure = DkimFailure::kUnsupported;
-      extra.reason = "too many signatures: only the first " +
-                     std::to_string(options.max_signatures) +
-                     " DKIM-Signature fields of a message are verified";
+      const std::string most = std::to_string(options.max_signatures);
+      set_reason(extra, {"too many signatures: only the first " + most +
+                             " DKIM-Signature fields of a message are verified",
+                         "trop de signatures : seuls les " + most +
+                             " premiers champs DKIM-Signature d'un message sont vérifiés"});
       results.push_back(std::move(extra));
       continue;
     }

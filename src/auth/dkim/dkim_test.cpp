@@ -335,6 +335,7 @@ TEST(DkimVerifyTest, BodyChangeIsBodyHashHeaderChangeIsSignature) {
     EXPECT_EQ(r.result, AuthResultCode::kFail);
     EXPECT_EQ(r.failure, DkimFailure::kBodyHash);
     EXPECT_EQ(r.reason, "body hash mismatch: the body was changed after signing");
+    EXPECT_EQ(r.reason_fr, "l'empreinte du corps ne correspond pas : le corps a été modifié après la signature");
 
     r = verify_one(replace(signed_message, "Quarterly", "Urgent"), zone);
     EXPECT_EQ(r.result, AuthResultCode::kFail);
@@ -455,7 +456,8 @@ TEST(DkimVerifyTest, KeyProblems) {
     EXPECT_FALSE(r.reason.empty());
     return r;
   };
-  check("revoked", AuthResultCode::kPermError, DkimFailure::kKeyRevoked);
+  EXPECT_EQ(check("revoked", AuthResultCode::kPermError, DkimFailure::kKeyRevoked).reason_fr,
+            "la clé a été révoquée (p= vide) (enregistrement de clé en revoked._domainkey.example.com)");
   EXPECT_NE(
       check("small", AuthResultCode::kPermError, DkimFailure::kKeyTooSmall).reason.find("512 bits"),
       std::string::npos);
@@ -465,7 +467,8 @@ TEST(DkimVerifyTest, KeyProblems) {
   check("edkey", AuthResultCode::kPermError, DkimFailure::kKeyInvalid);
   check("sha1only", AuthResultCode::kPermError, DkimFailure::kKeyInvalid);
   check("web", AuthResultCode::kPermError, DkimFailure::kKeyInvalid);
-  check("garbage", AuthResultCode::kPermError, DkimFailure::kKeyInvalid);
+  EXPECT_EQ(check("garbage", AuthResultCode::kPermError, DkimFailure::kKeyInvalid).reason_fr,
+            "p= n'est pas une clé publique RSA (enregistrement de clé en garbage._domainkey.example.com)");
   check("absent", AuthResultCode::kPermError, DkimFailure::kNoKey);
 }
 

@@ -26,6 +26,7 @@ struct KeyRecord {
 struct KeyError {
   DkimFailure failure = DkimFailure::kKeyInvalid;  // kKeyInvalid or kKeyRevoked
   std::string reason;
+  std::string reason_fr;
 };
 
 // Parses a key record (TXT strings already joined without separator). A record that is not for

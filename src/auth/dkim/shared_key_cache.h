@@ -41,7 +41,7 @@ namespace vigie::auth::dkim {
 struct KeyProblem {
   AuthResultCode result = AuthResultCode::kPermError;  // kPermError or kTempError
   DkimFailure failure = DkimFailure::kNoKey;
-  std::string reason;
+  LocalizedText reason;
 };
 
 // One key record as read from DNS: the record and its decoded key, or why there is none.
@@ -50,7 +50,8 @@ struct ResolvedKey {
   // record->public_key is emptied once decoded: `key` is what verification uses.
   tl::expected<KeyRecord, KeyProblem> record;
   // The decoded p= when `record` holds a record, or why it does not decode.
-  tl::expected<PublicKey, std::string> key = tl::unexpected<std::string>("no key record");
+  tl::expected<PublicKey, LocalizedText> key =
+      tl::unexpected<LocalizedText>(LocalizedText{"no key record", "pas d'enregistrement de clé"});
 };
 
 struct SharedKeyCacheOptions {

@@ -21,12 +21,13 @@ using ascii::lowercase;
 constexpr std::size_t kMaxTimeDigits = 12;
 constexpr std::size_t kMaxLengthDigits = 76;
 
-tl::unexpected<SignatureError> syntax(std::string reason) {
-  return tl::unexpected<SignatureError>(SignatureError{DkimFailure::kSyntax, std::move(reason)});
+tl::unexpected<SignatureError> problem(DkimFailure failure, LocalizedText reason) {
+  std::string french = french_unless_same(reason);
+  return tl::unexpected<SignatureError>(SignatureError{failure, std::move(reason.en), std::move(french)});
 }
-tl::unexpected<SignatureError> unsupported(std::string reason) {
-  return tl::unexpected<SignatureError>(
-      SignatureError{DkimFailure::kUnsupported, std::move(reason)});
+tl::unexpected<SignatureError> syntax(LocalizedText reason) { return problem(DkimFailure::kSyntax, std::move(reason)); }
+tl::unexpected<SignatureError> unsupported(LocalizedText reason) {
+  return problem(DkimFailure::kUnsupported, std::move(reason));
 }
 
 bool all_digits(std::string_view s) {
@@ -116,7 +117,8 @@ bool is_dns_name(std::string_view name) {
 tl::expected<Signature, SignatureError> parse_signature(std::string_view value,
                                                         SignatureKind kind) {
   auto parsed = parse_tag_list(value);
-  if (!parsed) return syntax("malformed tag list: " + parsed.error().message);
+  if (!parsed) return syntax({"malformed tag list: " + parsed.error().message,
+                                "liste de balises mal formée : " + parsed.error().message_in_french()});
   const TagList& tags = *parsed;
   const bool dkim = kind == SignatureKind::kDkim;
 
@@ -125,34 +127,43 @@ tl::expected<Signature, SignatureError> parse_signature(std::string_view value,
   const char* required_dkim[] = {"v", "a", "b", "bh", "d", "h", "s"};
   const char* required_arc[] = {"i", "a", "b", "bh", "d", "h", "s"};
   for (const char* name : dkim ? required_dkim : required_arc) {
-    if (!tags.has(name)) return syntax(std::string("required tag ") + name + "= is missing");
+    if (!tags.has(name)) {
+      return syntax({std::string("required tag ") + name + "= is missing",
+                     std::string("la balise obligatoire ") + name + "= manque"});
+    }
   }
 
   if (dkim) {
     // §3.5: v= is "1"; anything else is a version this verifier does not know (§6.1.1 PERMFAIL).
     if (*tags.get("v") != "1") {
-      return unsupported("unsupported version v=" + std::string(tags.get("v")->substr(0, 16)));
+      const std::string version(tags.get("v")->substr(0, 16));
+      return unsupported({"unsupported version v=" + version, "version non prise en charge v=" + version});
     }
   } else {
     const std::string_view i = *tags.get("i");
     if (!all_digits(i) || i.size() > 2 || saturating_value(i) < 1 ||
         saturating_value(i) > kMaxArcInstance) {
-      return syntax("ARC instance i=" + std::string(i.substr(0, 16)) + " is not 1 to 50");
+      const std::string instance(i.substr(0, 16));
+      return syntax({"ARC instance i=" + instance + " is not 1 to 50",
+                     "l'instance ARC i=" + instance + " n'est pas entre 1 et 50"});
     }
     sig.instance = static_cast<unsigned>(saturating_value(i));
   }
 
   sig.algorithm_text = std::string(*tags.get("a"));
   const auto algorithm = parse_algorithm(sig.algorithm_text);
-  if (!algorithm) return unsupported("unsupported algorithm a=" + sig.algorithm_text.substr(0, 32));
+  if (!algorithm) {
+    return unsupported({"unsupported algorithm a=" + sig.algorithm_text.substr(0, 32),
+                        "algorithme non pris en charge a=" + sig.algorithm_text.substr(0, 32)});
+  }
   sig.algorithm = *algorithm;
 
   sig.b_text = strip_whitespace(*tags.get("b"));
   auto b = decode_base64(sig.b_text);
-  if (!b || b->empty()) return syntax("b= is not base64 or is empty");
+  if (!b || b->empty()) return syntax({"b= is not base64 or is empty", "b= n'est pas en base64 ou est vide"});
   sig.signature = std::move(*b);
   auto bh = decode_base64(*tags.get("bh"));
-  if (!bh || bh->empty()) return syntax("bh= is not base64 or is empty");
+  if (!bh || bh->empty()) return syntax({"bh= is not base64 or is empty", "bh= n'est pas en base64 ou est vide"});
   sig.body_hash = std::move(*bh);
 
   if (auto c = tags.get("c")) {
@@ -168,25 +179,30 @@ tl::expected<Signature, SignatureError> parse_signature(std::string_view value,
     const auto hc = canon(header);
     const auto bc = canon(body);
     if (!hc || !bc)
-      return unsupported("unsupported canonicalization c=" + std::string(c->substr(0, 32)));
+      return unsupported({"unsupported canonicalization c=" + std::string(c->substr(0, 32)),
+                          "canonisation non prise en charge c=" + std::string(c->substr(0, 32))});
     sig.header_canon = *hc;
     sig.body_canon = *bc;
   }
 
   sig.domain = lowercase(*tags.get("d"));
   if (!is_dns_name(sig.domain))
-    return syntax("d=" + sig.domain.substr(0, 64) + " is not a domain name");
+    return syntax({"d=" + sig.domain.substr(0, 64) + " is not a domain name",
+                   "d=" + sig.domain.substr(0, 64) + " n'est pas un nom de domaine"});
   sig.selector = std::string(*tags.get("s"));
   if (!is_dns_name(sig.selector)) {
-    return syntax("s=" + sig.selector.substr(0, 64) + " is not a valid selector");
+    return syntax({"s=" + sig.selector.substr(0, 64) + " is not a valid selector",
+                   "s=" + sig.selector.substr(0, 64) + " n'est pas un sélecteur valide"});
   }
   if (sig.selector.size() + sig.domain.size() + 12 > 253) {
-    return syntax("s= and d= make a key name longer than 253 bytes");
+    return syntax({"s= and d= make a key name longer than 253 bytes",
+                   "s= et d= forment un nom de clé de plus de 253 octets"});
   }
 
   const std::vector<std::string_view> names = split_colon(*tags.get("h"));
   if (names.size() > kMaxSignedHeaders) {
-    return syntax("h= lists more than " + std::to_string(kMaxSignedHeaders) + " header fields");
+    const std::string most = std::to_string(kMaxSignedHeaders);
+    return syntax({"h= lists more than " + most + " header fields", "h= énumère plus de " + most + " champs d'en-tête"});
   }
   bool has_from = false;
   for (std::string_view name : names) {
@@ -194,17 +210,22 @@ tl::expected<Signature, SignatureError> parse_signature(std::string_view value,
     // what hashing it would do anyway: RFC 8617 gives the AMS no rule that makes it unusable.
     // In a DKIM-Signature the hdr-name grammar of RFC 6376 §3.5 has no empty names.
     if (!dkim && name.empty()) continue;
-    if (!is_field_name(name)) return syntax("h= holds an invalid header field name");
+    if (!is_field_name(name)) {
+      return syntax({"h= holds an invalid header field name", "h= contient un nom de champ d'en-tête invalide"});
+    }
     sig.signed_headers.push_back(lowercase(name));
     has_from = has_from || sig.signed_headers.back() == "from";
   }
   // §5.4: the From field MUST be signed. RFC 8617 does not carry the rule over to the AMS (it
   // signs what the sealer chooses); dkimpy and OpenARC do not require it there, so neither do we.
-  if (dkim && !has_from) return syntax("h= does not include From");
+  if (dkim && !has_from) return syntax({"h= does not include From", "h= n'inclut pas From"});
   if (!dkim) {
     for (const std::string& name : sig.signed_headers) {
       // RFC 8617 §4.1.2: the AMS MUST NOT sign ARC-Seal fields.
-      if (name == "arc-seal") return syntax("the ARC-Message-Signature signs an ARC-Seal field");
+      if (name == "arc-seal") {
+        return syntax({"the ARC-Message-Signature signs an ARC-Seal field",
+                       "l'ARC-Message-Signature signe un champ ARC-Seal"});
+      }
     }
   }
 
@@ -212,13 +233,14 @@ tl::expected<Signature, SignatureError> parse_signature(std::string_view value,
     if (auto i = tags.get("i")) {
       // §3.5 i=: [ Local-part ] "@" domain-name, the domain being d= or a subdomain of it.
       const std::size_t at = i->rfind('@');
-      if (at == std::string_view::npos) return syntax("i= has no '@'");
+      if (at == std::string_view::npos) return syntax({"i= has no '@'", "i= n'a pas de '@'"});
       const std::string domain = lowercase(i->substr(at + 1));
       const bool within = domain == sig.domain ||
                           (domain.size() > sig.domain.size() && domain.ends_with(sig.domain) &&
                            domain[domain.size() - sig.domain.size() - 1] == '.');
       if (!within)
-        return syntax("i= domain " + domain.substr(0, 64) + " is not within d=" + sig.domain);
+        return syntax({"i= domain " + domain.substr(0, 64) + " is not within d=" + sig.domain,
+                       "le domaine de i= " + domain.substr(0, 64) + " n'est pas sous d=" + sig.domain});
       sig.identity = std::string(*i);
     } else {
       sig.identity = "@" + sig.domain;
@@ -226,7 +248,7 @@ tl::expected<Signature, SignatureError> parse_signature(std::string_view value,
   }
 
   if (auto l = tags.get("l")) {
-    if (!all_digits(*l) || l->size() > kMaxLengthDigits) return syntax("l= is not a number");
+    if (!all_digits(*l) || l->size() > kMaxLengthDigits) return syntax({"l= is not a number", "l= n'est pas un nombre"});
     sig.body_length = saturating_value(*l);
   }
 
@@ -236,20 +258,23 @@ tl::expected<Signature, SignatureError> parse_signature(std::string_view value,
       // "dns/txt" possibly with options after '/'; only that method exists.
       dns_txt = dns_txt || iequals(method, "dns/txt") || iequals(method, "dns");
     }
-    if (!dns_txt) return unsupported("unsupported query method q=" + std::string(q->substr(0, 32)));
+    if (!dns_txt) {
+      return unsupported({"unsupported query method q=" + std::string(q->substr(0, 32)),
+                          "méthode de requête non prise en charge q=" + std::string(q->substr(0, 32))});
+    }
   }
 
   for (const char* name : {"t", "x"}) {
     if (auto v = tags.get(name)) {
       if (!all_digits(*v) || v->size() > kMaxTimeDigits) {
-        return syntax(std::string(name) + "= is not a timestamp");
+        return syntax({std::string(name) + "= is not a timestamp", std::string(name) + "= n'est pas un horodatage"});
       }
       (name[0] == 't' ? sig.timestamp : sig.expiration) =
           static_cast<std::int64_t>(saturating_value(*v));
     }
   }
   if (sig.timestamp && sig.expiration && *sig.expiration < *sig.timestamp) {
-    return syntax("x= is before t=");
+    return syntax({"x= is before t=", "x= précède t="});
   }
   return sig;
 }

@@ -59,6 +59,7 @@ struct Signature {
 struct SignatureError {
   DkimFailure failure = DkimFailure::kSyntax;  // kSyntax or kUnsupported
   std::string reason;
+  std::string reason_fr;  // the same in French
 };
 
 // Parses and checks the value of a signature field (everything after the colon).

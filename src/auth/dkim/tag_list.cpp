@@ -13,9 +13,7 @@ constexpr bool is_wsp(char c) { return c == ' ' || c == '\t' || c == '\r' || c =
 constexpr bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-tl::unexpected<Error> invalid(std::string why) {
-  return fail(Error::invalid_argument(std::move(why)));
-}
+tl::unexpected<Error> invalid(LocalizedText why) { return fail(Error::invalid_argument_in_words(std::move(why))); }
 
 }  // namespace
 
@@ -86,7 +84,8 @@ std::optional<std::string_view> TagList::get(std::string_view name) const {
 
 Result<TagList> parse_tag_list(std::string_view text, EmptyTagSpecs empty) {
   if (text.size() > kMaxTagListSize) {
-    return invalid("tag list longer than " + std::to_string(kMaxTagListSize) + " bytes");
+    const std::string most = std::to_string(kMaxTagListSize);
+    return invalid({"tag list longer than " + most + " bytes", "liste de balises de plus de " + most + " octets"});
   }
   TagList list;
   std::size_t pos = 0;
@@ -99,42 +98,50 @@ Result<TagList> parse_tag_list(std::string_view text, EmptyTagSpecs empty) {
       // The segment after the last ';' is the grammar's optional terminator, not a tag-spec.
       const bool after_last_separator = end == text.size();
       if (empty == EmptyTagSpecs::kReject && !after_last_separator) {
-        return invalid("empty tag-spec (';' right after ';' or at the start)");
+        return invalid({"empty tag-spec (';' right after ';' or at the start)",
+                        "tag-spec vide (';' juste après ';' ou au début)"});
       }
       continue;
     }
 
     const std::size_t eq = spec.find('=');
     if (eq == std::string_view::npos) {
-      return invalid("tag '" + std::string(spec.substr(0, 32)) + "' has no '='");
+      const std::string tag(spec.substr(0, 32));
+      return invalid({"tag '" + tag + "' has no '='", "la balise '" + tag + "' n'a pas de '='"});
     }
     const std::string_view name = trim(spec.substr(0, eq));
     const std::string_view value = trim(spec.substr(eq + 1));
     // tag-name = ALPHA *ALNUMPUNC, ALNUMPUNC = ALPHA / DIGIT / "_"
-    if (name.empty() || !is_alpha(name.front())) {
-      return invalid("invalid tag name '" + std::string(name.substr(0, 32)) + "'");
-    }
+    const LocalizedText invalid_name{"invalid tag name '" + std::string(name.substr(0, 32)) + "'",
+                                     "nom de balise invalide '" + std::string(name.substr(0, 32)) + "'"};
+    if (name.empty() || !is_alpha(name.front())) return invalid(invalid_name);
     for (char c : name) {
-      if (!is_alpha(c) && !is_digit(c) && c != '_') {
-        return invalid("invalid tag name '" + std::string(name.substr(0, 32)) + "'");
-      }
+      if (!is_alpha(c) && !is_digit(c) && c != '_') return invalid(invalid_name);
     }
     if (value.size() > kMaxTagValue) {
-      return invalid("value of tag '" + std::string(name) + "' longer than " +
-                     std::to_string(kMaxTagValue) + " bytes");
+      const std::string most = std::to_string(kMaxTagValue);
+      return invalid({"value of tag '" + std::string(name) + "' longer than " + most + " bytes",
+                      "valeur de la balise '" + std::string(name) + "' de plus de " + most + " octets"});
     }
     // VALCHAR = %x21-3A / %x3C-7E, separated by folding whitespace; ';' cannot occur here.
     for (char c : value) {
       const auto u = static_cast<unsigned char>(c);
       if (u < 0x21 && !is_wsp(c)) {
-        return invalid("control character in the value of tag '" + std::string(name) + "'");
+        return invalid({"control character in the value of tag '" + std::string(name) + "'",
+                        "caractère de contrôle dans la valeur de la balise '" + std::string(name) + "'"});
       }
-      if (u == 0x7F)
-        return invalid("DEL character in the value of tag '" + std::string(name) + "'");
+      if (u == 0x7F) {
+        return invalid({"DEL character in the value of tag '" + std::string(name) + "'",
+                        "caractère DEL dans la valeur de la balise '" + std::string(name) + "'"});
+      }
     }
-    if (list.has(name)) return invalid("tag '" + std::string(name) + "' appears twice");
+    if (list.has(name)) {
+      return invalid({"tag '" + std::string(name) + "' appears twice",
+                      "la balise '" + std::string(name) + "' apparaît deux fois"});
+    }
     if (list.tags.size() >= kMaxTags) {
-      return invalid("more than " + std::to_string(kMaxTags) + " tags");
+      const std::string most = std::to_string(kMaxTags);
+      return invalid({"more than " + most + " tags", "plus de " + most + " balises"});
     }
     list.tags.push_back(Tag{name, value});
   }

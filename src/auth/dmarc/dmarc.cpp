@@ -96,6 +96,7 @@ struct Lookup {
   enum class Status { kFound, kAbsent, kTempError, kMultiple } status = Status::kAbsent;
   std::string text;
   std::string detail;
+  std::string detail_fr;
 };
 
 Lookup find_record(const dns::Resolver& resolver, const std::string& domain) {
@@ -104,6 +105,7 @@ Lookup find_record(const dns::Resolver& resolver, const std::string& domain) {
   if (answer.status == dns::DnsStatus::kTempError) {
     out.status = Lookup::Status::kTempError;
     out.detail = answer.detail;
+    out.detail_fr = answer.detail_in_french();
     return out;
   }
   std::vector<std::string> records;
@@ -125,10 +127,14 @@ Lookup find_record(const dns::Resolver& resolver, const std::string& domain) {
 
 
 Result<DmarcRecord> parse_record(std::string_view text) {
-  if (text.size() > kMaxRecordBytes) return fail(Error::invalid_argument("DMARC record longer than 4096 bytes"));
+  if (text.size() > kMaxRecordBytes) {
+    return fail(Error::invalid_argument_in_words(
+        {"DMARC record longer than 4096 bytes", "enregistrement DMARC de plus de 4096 octets"}));
+  }
   const auto tags = split_tags(text);
   if (tags.empty() || tags.front().first != "v" || tags.front().second != "DMARC1") {
-    return fail(Error::invalid_argument("record does not start with v=DMARC1"));
+    return fail(Error::invalid_argument_in_words(
+        {"record does not start with v=DMARC1", "l'enregistrement ne commence pas par v=DMARC1"}));
   }
   DmarcRecord record;
   bool policy_valid = false;
@@ -161,7 +167,9 @@ Result<DmarcRecord> parse_record(std::string_view text) {
   }
   if (!policy_valid || subdomain_policy_invalid) {
     if (record.aggregate_reports.empty()) {
-      return fail(Error::invalid_argument(policy_valid ? "invalid sp= tag" : "missing or invalid p= tag"));
+      return fail(Error::invalid_argument_in_words(
+          policy_valid ? LocalizedText{"invalid sp= tag", "balise sp= invalide"}
+                       : LocalizedText{"missing or invalid p= tag", "balise p= absente ou invalide"}));
     }
     record.policy = DmarcPolicy::kNone;  // §6.6.3: act as p=none, the owner still gets reports
     record.subdomain_policy.reset();
@@ -173,7 +181,12 @@ DmarcAuthResult evaluate(const dns::Resolver& resolver, const DmarcInputs& in) {
   DmarcAuthResult out;
   if (in.from_domain.empty()) {
     out.result = AuthResultCode::kPermError;
-    out.reason = std::string(in.from_problem.empty() ? "no From domain" : in.from_problem);
+    if (in.from_problem.empty()) {
+      set_reason(out, {"no From domain", "pas de domaine From"});
+    } else {
+      set_reason(out, {std::string(in.from_problem),
+                       std::string(in.from_problem_fr.empty() ? in.from_problem : in.from_problem_fr)});
+    }
     return out;
   }
   out.from_domain = lowercase(in.from_domain);
@@ -188,14 +201,18 @@ DmarcAuthResult evaluate(const dns::Resolver& resolver, const DmarcInputs& in) {
   switch (lookup.status) {
     case Lookup::Status::kTempError:
       out.result = AuthResultCode::kTempError;
-      out.reason = "DMARC record lookup for " + out.record_domain + " failed: " + lookup.detail;
+      set_reason(out, {"DMARC record lookup for " + out.record_domain + " failed: " + lookup.detail,
+                       "échec de la recherche de l'enregistrement DMARC de " + out.record_domain + " : " +
+                           lookup.detail_fr});
       return out;
     case Lookup::Status::kMultiple:
-      out.reason = "several DMARC records at _dmarc." + out.record_domain + ": none applies (RFC 7489 §6.6.3)";
+      set_reason(out, {"several DMARC records at _dmarc." + out.record_domain + ": none applies (RFC 7489 §6.6.3)",
+                       "plusieurs enregistrements DMARC en _dmarc." + out.record_domain +
+                           " : aucun ne s'applique (RFC 7489 §6.6.3)"});
       return out;
     case Lookup::Status::kAbsent:
       out.record_domain.clear();
-      out.reason = "no DMARC record for " + out.from_domain;
+      set_reason(out, {"no DMARC record for " + out.from_domain, "aucun enregistrement DMARC pour " + out.from_domain});
       return out;
     case Lookup::Status::kFound:
       break;
@@ -203,7 +220,9 @@ DmarcAuthResult evaluate(const dns::Resolver& resolver, const DmarcInputs& in) {
   const Result<DmarcRecord> record = parse_record(lookup.text);
   if (!record) {
     out.result = AuthResultCode::kPermError;
-    out.reason = "DMARC record at _dmarc." + out.record_domain + " is invalid: " + record.error().message;
+    set_reason(out, {"DMARC record at _dmarc." + out.record_domain + " is invalid: " + record.error().message,
+                     "l'enregistrement DMARC en _dmarc." + out.record_domain + " est invalide : " +
+                         record.error().message_in_french()});
     return out;
   }
   const bool subdomain = out.record_domain != out.from_domain;
@@ -224,16 +243,21 @@ DmarcAuthResult evaluate(const dns::Resolver& resolver, const DmarcInputs& in) {
   }
   if (out.spf_aligned || out.dkim_aligned) {
     out.result = AuthResultCode::kPass;
-    out.reason = out.dkim_aligned ? "DKIM signature of " + aligned_dkim + " aligned with From"
-                                  : "SPF pass for " + in.spf->domain + " aligned with From";
+    set_reason(out, out.dkim_aligned
+                        ? LocalizedText{"DKIM signature of " + aligned_dkim + " aligned with From",
+                                        "signature DKIM de " + aligned_dkim + " alignée sur From"}
+                        : LocalizedText{"SPF pass for " + in.spf->domain + " aligned with From",
+                                        "SPF pass pour " + in.spf->domain + " aligné sur From"});
     return out;
   }
   out.result = AuthResultCode::kFail;
-  out.reason = "no SPF or DKIM pass aligned with " + out.from_domain;
+  LocalizedText reason{"no SPF or DKIM pass aligned with " + out.from_domain,
+                       "aucun SPF ou DKIM pass aligné sur " + out.from_domain};
   out.disposition = *out.policy;
   if (record->pct < 100 && sample_hash(in.sample_key) % 100 >= record->pct) {
     out.disposition = weaker(*out.policy);
-    out.reason += "; outside the pct=" + std::to_string(record->pct) + " sample";
+    reason.en += "; outside the pct=" + std::to_string(record->pct) + " sample";
+    reason.fr += " ; hors de l'échantillon pct=" + std::to_string(record->pct);
   }
   if (in.arc != nullptr && in.arc->result == ArcChainStatus::kPass &&
       out.disposition != DmarcPolicy::kNone) {
@@ -242,9 +266,11 @@ DmarcAuthResult evaluate(const dns::Resolver& resolver, const DmarcInputs& in) {
         in.trusted_arc_sealers.end()) {
       out.arc_override = true;
       out.disposition = DmarcPolicy::kNone;
-      out.reason += "; overridden: valid ARC chain sealed by trusted " + sealer;
+      reason.en += "; overridden: valid ARC chain sealed by trusted " + sealer;
+      reason.fr += " ; levé : chaîne ARC valide scellée par " + sealer + " (scelleur de confiance)";
     }
   }
+  set_reason(out, std::move(reason));
   return out;
 }
 

@@ -45,6 +45,7 @@ Result<DmarcRecord> parse_record(std::string_view text);
 struct DmarcInputs {
   std::string_view from_domain;              // empty when From has no or several domains
   std::string_view from_problem;             // why from_domain is empty
+  std::string_view from_problem_fr;          // the same in French
   const SpfAuthResult* spf = nullptr;
   std::span<const DkimAuthResult> dkim;
   const ArcAuthResult* arc = nullptr;

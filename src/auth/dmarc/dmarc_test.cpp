@@ -139,6 +139,14 @@ TEST(DmarcTest, PctOutsideTheSampleWeakensThePolicy) {
   EXPECT_EQ(r.pct, 0u);
 }
 
+TEST(DmarcTest, ReasonsAreAlsoInFrench) {
+  const DmarcAuthResult sampled = run("sampled.example", nullptr);
+  EXPECT_EQ(sampled.reason, "no SPF or DKIM pass aligned with sampled.example; outside the pct=0 sample");
+  EXPECT_EQ(sampled.reason_fr,
+            "aucun SPF ou DKIM pass aligné sur sampled.example ; hors de l'échantillon pct=0");
+  EXPECT_EQ(run("unpublished.example", nullptr).reason_fr, "aucun enregistrement DMARC pour unpublished.example");
+}
+
 TEST(DmarcTest, TrustedArcSealerOverridesAFail) {
   ArcAuthResult arc;
   arc.result = ArcChainStatus::kPass;
@@ -150,6 +158,8 @@ TEST(DmarcTest, TrustedArcSealerOverridesAFail) {
   EXPECT_EQ(trusted.result, AuthResultCode::kFail);
   EXPECT_EQ(trusted.disposition, DmarcPolicy::kNone);
   EXPECT_TRUE(trusted.arc_override);
+  EXPECT_EQ(trusted.reason_fr, "aucun SPF ou DKIM pass aligné sur exemple.gouv.fr ; levé : chaîne ARC valide scellée "
+                               "par lists.partner.example (scelleur de confiance)");
   arc.result = ArcChainStatus::kFail;
   EXPECT_FALSE(run("exemple.gouv.fr", nullptr, {}, &arc, {"lists.partner.example"}).arc_override);
 }

@@ -20,14 +20,16 @@ std::optional<DnsAnswer> BudgetedResolver::charge() const {
   const unsigned count = queries_.fetch_add(1, std::memory_order_relaxed) + 1;
   if (count > budget_.max_queries) {
     exhausted_.store(true, std::memory_order_relaxed);
-    return DnsAnswer::temp_error("lookup budget exhausted: more than " +
-                                 std::to_string(budget_.max_queries) + " lookups for this message");
+    const std::string most = std::to_string(budget_.max_queries);
+    return DnsAnswer::explained_temp_error(
+        {"lookup budget exhausted: more than " + most + " lookups for this message",
+         "budget de requêtes épuisé : plus de " + most + " requêtes pour ce message"});
   }
   if (now() >= deadline_) {
     exhausted_.store(true, std::memory_order_relaxed);
-    return DnsAnswer::temp_error("lookup budget exhausted: " +
-                                 std::to_string(budget_.max_time.count()) +
-                                 " ms of lookups for this message");
+    const std::string time = std::to_string(budget_.max_time.count());
+    return DnsAnswer::explained_temp_error({"lookup budget exhausted: " + time + " ms of lookups for this message",
+                                            "budget de requêtes épuisé : " + time + " ms de requêtes pour ce message"});
   }
   return std::nullopt;
 }

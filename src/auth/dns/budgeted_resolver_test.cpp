@@ -44,6 +44,7 @@ TEST(BudgetedResolverTest, RefusesLookupsPastTheQueryLimit) {
   const DnsAnswer third = budgeted.lookup("a.example", RecordType::kA);
   EXPECT_EQ(third.status, DnsStatus::kTempError);
   EXPECT_EQ(third.detail, "lookup budget exhausted: more than 2 lookups for this message");
+  EXPECT_EQ(third.detail_in_french(), "budget de requêtes épuisé : plus de 2 requêtes pour ce message");
   EXPECT_TRUE(budgeted.exhausted());
   EXPECT_EQ(budgeted.lookup("a.example", RecordType::kA).status, DnsStatus::kTempError);
 }

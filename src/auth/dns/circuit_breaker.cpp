@@ -88,8 +88,11 @@ bool CircuitBreakerResolver::is_open() const {
 
 DnsAnswer CircuitBreakerResolver::fail_fast() const {
   std::lock_guard lock(mutex_);
-  return DnsAnswer::temp_error("DNS unavailable: " + why_open_ +
-                               "; not asked again until a periodic check finds it answering");
+  // why_open_ is the health check's own report (a resolver library's message): kept as written.
+  return DnsAnswer::explained_temp_error(
+      {"DNS unavailable: " + why_open_ + "; not asked again until a periodic check finds it answering",
+       "DNS indisponible : " + why_open_ + " ; plus interrogé avant qu'une vérification périodique le trouve à nouveau "
+                                           "en état de répondre"});
 }
 
 void CircuitBreakerResolver::record(const DnsAnswer& answer) const {

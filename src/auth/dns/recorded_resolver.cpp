@@ -374,10 +374,10 @@ DnsAnswer RecordedResolver::lookup(std::string_view name, RecordType type) const
       const bool same_type = !entry.any_type && entry.record.type == type;
       if (entry.kind == Entry::Kind::kTimeout) {
         if (entry.any_type) {
-          if (!seen_type) return DnsAnswer::timeout("(recorded) at " + current);
+          if (!seen_type) return DnsAnswer::timeout("(recorded) at " + current, "(enregistré) pour " + current);
           break;
         }
-        if (same_type) return DnsAnswer::timeout("(recorded) at " + current);
+        if (same_type) return DnsAnswer::timeout("(recorded) at " + current, "(enregistré) pour " + current);
         continue;
       }
       if (entry.kind == Entry::Kind::kNone) continue;
@@ -392,9 +392,12 @@ DnsAnswer RecordedResolver::lookup(std::string_view name, RecordType type) const
     if (cname == nullptr || type == RecordType::kCname) return DnsAnswer::no_data();
     visited.insert(current);
     current = cname->name;
-    if (visited.count(current) != 0) return DnsAnswer::temp_error("CNAME loop at " + current);
+    if (visited.count(current) != 0) {
+      return DnsAnswer::explained_temp_error({"CNAME loop at " + current, "boucle de CNAME en " + current});
+    }
   }
-  return DnsAnswer::temp_error("CNAME chain longer than " + std::to_string(kMaxCnameChain));
+  const std::string most = std::to_string(kMaxCnameChain);
+  return DnsAnswer::explained_temp_error({"CNAME chain longer than " + most, "chaîne de CNAME de plus de " + most});
 }
 
 }  // namespace vigie::auth::dns

@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "common/ip_address.h"
+#include "vigie/localized_text.h"
 
 namespace vigie::auth::dns {
 
@@ -72,17 +73,29 @@ struct DnsAnswer {
   // kTempError because no answer came before the deadline: the case where asking cost the
   // caller its whole wait (CircuitBreakerResolver counts these).
   bool timed_out = false;
+  // The detail in French, for the reasons analysts read ("délai dépassé"); empty when the detail
+  // is data (an rcode name) or a resolver library's own message.
+  std::string detail_fr = {};
 
   static DnsAnswer nxdomain() { return {DnsStatus::kNxDomain, {}, {}}; }
   static DnsAnswer no_data() { return {DnsStatus::kNoData, {}, {}}; }
   static DnsAnswer temp_error(std::string why) { return {DnsStatus::kTempError, {}, std::move(why)}; }
-  // kTempError "timeout" (`why` adds to it), timed_out set.
-  static DnsAnswer timeout(std::string_view why = {}) {
-    DnsAnswer answer =
-        temp_error(why.empty() ? std::string("timeout") : "timeout " + std::string(why));
+  // The same, with a detail written in both languages.
+  static DnsAnswer explained_temp_error(LocalizedText why) {
+    DnsAnswer answer = temp_error(std::move(why.en));
+    answer.detail_fr = std::move(why.fr);
+    return answer;
+  }
+  // kTempError "timeout" (`why` adds to it, `why_fr` in French), timed_out set.
+  static DnsAnswer timeout(std::string_view why = {}, std::string_view why_fr = {}) {
+    DnsAnswer answer = explained_temp_error(
+        {why.empty() ? std::string("timeout") : "timeout " + std::string(why),
+         why_fr.empty() ? std::string("délai dépassé") : "délai dépassé " + std::string(why_fr)});
     answer.timed_out = true;
     return answer;
   }
+
+  const std::string& detail_in_french() const { return detail_fr.empty() ? detail : detail_fr; }
 };
 
 // The time by which a lookup must have its answer.

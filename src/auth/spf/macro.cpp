@@ -108,13 +108,16 @@ void url_escape_into(std::string_view value, std::string& out) {
   }
 }
 
+LocalizedText too_long_expansion() { return {"macro expansion too long", "expansion de macro trop longue"}; }
+
 // Walks text once; with context == nullptr it only checks syntax.
 MacroCheck walk(std::string_view text, MacroScope scope, const MacroContext* context,
                 std::string* out) {
   MacroCheck check;
-  auto invalid = [&](std::string why) {
+  auto invalid = [&](LocalizedText why) {
     check.valid = false;
-    check.error = std::move(why);
+    check.error = std::move(why.en);
+    check.error_fr = std::move(why.fr);
     return check;
   };
   auto too_long = [&] { return out != nullptr && out->size() > kMaxMacroExpansion; };
@@ -125,16 +128,16 @@ MacroCheck walk(std::string_view text, MacroScope scope, const MacroContext* con
       const bool visible = c >= 0x21 && c <= 0x7e;
       const bool space_ok = c == ' ' && scope == MacroScope::kExplanation;
       if (!visible && !space_ok) {
-        return invalid("character 0x" + std::string(1, ascii::hex_digit(c >> 4)) +
-                       std::string(1, ascii::hex_digit(c)) +
-                       " is not allowed in a macro-string");
+        const std::string hex{ascii::hex_digit(c >> 4), ascii::hex_digit(c)};
+        return invalid({"character 0x" + hex + " is not allowed in a macro-string",
+                        "le caractère 0x" + hex + " n'est pas permis dans une macro-string"});
       }
       if (out != nullptr) *out += c;
       check.ends_with_macro = false;
       ++i;
       continue;
     }
-    if (i + 1 >= text.size()) return invalid("'%' at the end of a macro-string");
+    if (i + 1 >= text.size()) return invalid({"'%' at the end of a macro-string", "'%' à la fin d'une macro-string"});
     const char next = text[i + 1];
     if (next == '%' || next == '_' || next == '-') {
       // §7.1: "%%" is '%', "%_" a space, "%-" a URL-encoded space.
@@ -144,17 +147,19 @@ MacroCheck walk(std::string_view text, MacroScope scope, const MacroContext* con
       continue;
     }
     if (next != '{') {
-      return invalid("'%' must be followed by '{', '%', '_' or '-' (RFC 7208 §7.1)");
+      return invalid({"'%' must be followed by '{', '%', '_' or '-' (RFC 7208 §7.1)",
+                      "'%' doit être suivi de '{', '%', '_' ou '-' (RFC 7208 §7.1)"});
     }
     std::size_t j = i + 2;
-    if (j >= text.size()) return invalid("unterminated macro");
+    if (j >= text.size()) return invalid({"unterminated macro", "macro non terminée"});
     const char letter = text[j];
     const char lower = to_lower(letter);
     if (!letter_allowed(lower, scope)) {
-      return invalid(std::string("macro letter '") + letter + "' is not allowed here" +
-                     (letter_allowed(lower, MacroScope::kExplanation)
-                          ? " (c, r and t only in explanations, RFC 7208 §7.1)"
-                          : ""));
+      const bool explanation_only = letter_allowed(lower, MacroScope::kExplanation);
+      return invalid({std::string("macro letter '") + letter + "' is not allowed here" +
+                          (explanation_only ? " (c, r and t only in explanations, RFC 7208 §7.1)" : ""),
+                      std::string("la lettre de macro '") + letter + "' n'est pas permise ici" +
+                          (explanation_only ? " (c, r et t seulement dans les explications, RFC 7208 §7.1)" : "")});
     }
     ++j;
     unsigned keep = 0;
@@ -165,7 +170,9 @@ MacroCheck walk(std::string_view text, MacroScope scope, const MacroContext* con
       ++j;
     }
     // §7.3: "If a DIGIT is specified, the value MUST be nonzero."
-    if (has_digits && keep == 0) return invalid("macro transformer 0 (must be nonzero)");
+    if (has_digits && keep == 0) {
+      return invalid({"macro transformer 0 (must be nonzero)", "transformateur de macro 0 (doit être non nul)"});
+    }
     bool reverse = false;
     if (j < text.size() && (text[j] == 'r' || text[j] == 'R')) {
       reverse = true;
@@ -173,11 +180,13 @@ MacroCheck walk(std::string_view text, MacroScope scope, const MacroContext* con
     }
     const std::size_t delimiters_begin = j;
     while (j < text.size() && is_delimiter(text[j])) ++j;
-    if (j >= text.size() || text[j] != '}') return invalid("malformed macro (expected '}')");
+    if (j >= text.size() || text[j] != '}') {
+      return invalid({"malformed macro (expected '}')", "macro mal formée ('}' attendu)"});
+    }
     if (out != nullptr && context != nullptr) {
       const std::string value = transform(letter_value(lower, *context), keep, reverse,
                                           text.substr(delimiters_begin, j - delimiters_begin));
-      if (value.size() > kMaxMacroExpansion) return invalid("macro expansion too long");
+      if (value.size() > kMaxMacroExpansion) return invalid(too_long_expansion());
       // §7.3: an upper-case letter means the value is URL-escaped.
       if (is_upper(letter)) {
         url_escape_into(value, *out);
@@ -187,9 +196,9 @@ MacroCheck walk(std::string_view text, MacroScope scope, const MacroContext* con
     }
     check.ends_with_macro = true;
     i = j + 1;
-    if (too_long()) return invalid("macro expansion too long");
+    if (too_long()) return invalid(too_long_expansion());
   }
-  if (too_long()) return invalid("macro expansion too long");
+  if (too_long()) return invalid(too_long_expansion());
   check.valid = true;
   return check;
 }
@@ -204,7 +213,7 @@ Result<std::string> expand_macros(std::string_view text, MacroScope scope,
                                   const MacroContext& context) {
   std::string out;
   MacroCheck check = walk(text, scope, &context, &out);
-  if (!check.valid) return fail(Error::invalid_argument(std::move(check.error)));
+  if (!check.valid) return fail(Error::invalid_argument_in_words({std::move(check.error), std::move(check.error_fr)}));
   return out;
 }
 

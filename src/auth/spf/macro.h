@@ -34,7 +34,8 @@ struct MacroCheck {
   // The last token is a macro-expand ("%{..}", "%%", "%_", "%-"): such a domain-spec needs no
   // literal top label (domain-end, RFC 7208 §7.1).
   bool ends_with_macro = false;
-  std::string error;  // why it is invalid
+  std::string error;     // why it is invalid
+  std::string error_fr;  // the same in French
 };
 
 // Syntax of a macro-string (§7.1): '%' must start "%{letter digits [r] delimiters}", "%%", "%_" or

@@ -24,9 +24,7 @@ constexpr bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && 
 constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
 constexpr bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
 
-tl::unexpected<Error> permerror(std::string why) {
-  return fail(Error::invalid_argument(std::move(why)));
-}
+tl::unexpected<Error> permerror(LocalizedText why) { return fail(Error::invalid_argument_in_words(std::move(why))); }
 
 // toplabel = ( *alphanum ALPHA *alphanum ) / ( 1*alphanum "-" *( alphanum / "-" ) alphanum ):
 // letters and digits with at least one letter, or with inner hyphens ("xn--zckzah").
@@ -70,7 +68,10 @@ Result<std::string_view> strip_dual_cidr(std::string_view rest, Mechanism& mecha
   std::size_t n = trailing_digits(rest);
   if (n > 0 && rest.size() >= n + 2 && rest.substr(rest.size() - n - 2, 2) == "//") {
     auto cidr = parse_cidr(rest.substr(rest.size() - n), 128);
-    if (!cidr) return permerror("invalid ip6-cidr-length in '" + std::string(rest) + "'");
+    if (!cidr) {
+      return permerror({"invalid ip6-cidr-length in '" + std::string(rest) + "'",
+                        "ip6-cidr-length invalide dans '" + std::string(rest) + "'"});
+    }
     mechanism.cidr6 = *cidr;
     rest.remove_suffix(n + 2);
     n = trailing_digits(rest);
@@ -78,7 +79,10 @@ Result<std::string_view> strip_dual_cidr(std::string_view rest, Mechanism& mecha
   if (n > 0 && rest.size() >= n + 1 && rest[rest.size() - n - 1] == '/' &&
       (rest.size() < n + 2 || rest[rest.size() - n - 2] != '/')) {
     auto cidr = parse_cidr(rest.substr(rest.size() - n), 32);
-    if (!cidr) return permerror("invalid ip4-cidr-length in '" + std::string(rest) + "'");
+    if (!cidr) {
+      return permerror({"invalid ip4-cidr-length in '" + std::string(rest) + "'",
+                        "ip4-cidr-length invalide dans '" + std::string(rest) + "'"});
+    }
     mechanism.cidr4 = *cidr;
     rest.remove_suffix(n + 1);
   }
@@ -88,15 +92,18 @@ Result<std::string_view> strip_dual_cidr(std::string_view rest, Mechanism& mecha
 // ":" domain-spec, required (include, exists) or optional (a, mx, ptr).
 Result<std::string> domain_argument(std::string_view rest, bool required, std::string_view name) {
   if (rest.empty()) {
-    if (required) return permerror(std::string(name) + " requires ':' domain-spec");
+    if (required) {
+      return permerror({std::string(name) + " requires ':' domain-spec", std::string(name) + " exige ':' domain-spec"});
+    }
     return std::string();
   }
   if (rest.front() != ':') {
-    return permerror("unexpected '" + std::string(rest) + "' after " + std::string(name));
+    return permerror({"unexpected '" + std::string(rest) + "' after " + std::string(name),
+                      "'" + std::string(rest) + "' inattendu après " + std::string(name)});
   }
   const std::string_view spec = rest.substr(1);
-  if (std::string why = domain_spec_error(spec); !why.empty()) {
-    return permerror(std::string(name) + ": " + why);
+  if (LocalizedText why = domain_spec_problem(spec); !why.en.empty()) {
+    return permerror({std::string(name) + ": " + why.en, std::string(name) + " : " + why.fr});
   }
   return std::string(spec);
 }
@@ -104,22 +111,24 @@ Result<std::string> domain_argument(std::string_view rest, bool required, std::s
 Result<Mechanism> parse_ip(std::string_view rest, Mechanism mechanism, bool v4) {
   const std::string_view name = v4 ? "ip4" : "ip6";
   if (rest.size() < 2 || rest.front() != ':') {
-    return permerror(std::string(name) + " requires ':' and a network");
+    return permerror({std::string(name) + " requires ':' and a network", std::string(name) + " exige ':' et un réseau"});
   }
   std::string_view network = rest.substr(1);
   const std::size_t slash = network.find('/');
   if (slash != std::string_view::npos) {
     auto cidr = parse_cidr(network.substr(slash + 1), v4 ? 32 : 128);
     if (!cidr) {
-      return permerror("invalid CIDR length in " + std::string(name) + ":" + std::string(network));
+      const std::string written = std::string(name) + ":" + std::string(network);
+      return permerror({"invalid CIDR length in " + written, "longueur CIDR invalide dans " + written});
     }
     (v4 ? mechanism.cidr4 : mechanism.cidr6) = *cidr;
     network = network.substr(0, slash);
   }
   auto address = v4 ? IpAddress::parse_v4(network) : IpAddress::parse_v6(network);
   if (!address) {
-    return permerror("'" + std::string(network) + "' is not an IPv" + (v4 ? "4" : "6") +
-                     " address");
+    const std::string family = v4 ? "IPv4" : "IPv6";
+    return permerror({"'" + std::string(network) + "' is not an " + family + " address",
+                      "'" + std::string(network) + "' n'est pas une adresse " + family});
   }
   mechanism.network = *address;
   return mechanism;
@@ -139,7 +148,7 @@ Result<Mechanism> parse_mechanism(std::string_view term) {
   const std::string_view name = term.substr(0, end);
   const std::string_view rest = end == std::string_view::npos ? std::string_view() : term.substr(end);
   if (iequals(name, "all")) {
-    if (!rest.empty()) return permerror("'all' takes no argument");
+    if (!rest.empty()) return permerror({"'all' takes no argument", "'all' ne prend pas d'argument"});
     mechanism.kind = MechanismKind::kAll;
     return mechanism;
   }
@@ -171,7 +180,7 @@ Result<Mechanism> parse_mechanism(std::string_view term) {
     mechanism.kind = v4 ? MechanismKind::kIp4 : MechanismKind::kIp6;
     return parse_ip(rest, mechanism, v4);
   }
-  return permerror("unknown mechanism '" + std::string(name) + "'");
+  return permerror({"unknown mechanism '" + std::string(name) + "'", "mécanisme inconnu '" + std::string(name) + "'"});
 }
 
 }  // namespace
@@ -183,28 +192,35 @@ bool is_spf_record(std::string_view text) {
   return text.size() == kVersion.size() || text[kVersion.size()] == ' ';
 }
 
-std::string domain_spec_error(std::string_view spec) {
-  if (spec.empty()) return "empty domain-spec";
+std::string domain_spec_error(std::string_view spec) { return domain_spec_problem(spec).en; }
+
+LocalizedText domain_spec_problem(std::string_view spec) {
+  if (spec.empty()) return {"empty domain-spec", "domain-spec vide"};
   const MacroCheck check = check_macro_string(spec, MacroScope::kDomainSpec);
-  if (!check.valid) return check.error;
+  if (!check.valid) return {check.error, check.error_fr};
   if (check.ends_with_macro) return {};
   // domain-end = ( "." toplabel [ "." ] ) / macro-expand
   std::string_view rest = spec;
   if (rest.back() == '.') rest.remove_suffix(1);
   const std::size_t dot = rest.rfind('.');
   if (dot == std::string_view::npos || !is_toplabel(rest.substr(dot + 1))) {
-    return "'" + std::string(spec) + "' does not end in a valid top label or a macro";
+    return {"'" + std::string(spec) + "' does not end in a valid top label or a macro",
+            "'" + std::string(spec) + "' ne se termine pas par un label de premier niveau valide ni par une macro"};
   }
   return {};
 }
 
 Result<Record> parse_record(std::string_view text) {
-  if (text.size() > kMaxRecordLength) return permerror("record longer than 65535 bytes");
-  if (!is_spf_record(text)) return permerror("not an SPF record (no v=spf1)");
+  if (text.size() > kMaxRecordLength) {
+    return permerror({"record longer than 65535 bytes", "enregistrement de plus de 65535 octets"});
+  }
+  if (!is_spf_record(text)) return permerror({"not an SPF record (no v=spf1)", "pas un enregistrement SPF (pas de v=spf1)"});
   // §3.1, §4.6.1: records are 7-bit ASCII and terms are separated by spaces only; any other byte
   // (control characters, tabs, non-ASCII) is a syntax error.
   for (char c : text) {
-    if (c < 0x20 || c > 0x7e) return permerror("control or non-ASCII byte in record");
+    if (c < 0x20 || c > 0x7e) {
+      return permerror({"control or non-ASCII byte in record", "octet de contrôle ou non ASCII dans l'enregistrement"});
+    }
   }
   Record record;
   std::size_t i = kVersion.size();
@@ -220,20 +236,21 @@ Result<Record> parse_record(std::string_view text) {
       // modifier = name "=" macro-string; name = ALPHA *( ALPHA / DIGIT / "-" / "_" / "." )
       const std::string_view name = term.substr(0, separator);
       const std::string_view value = term.substr(separator + 1);
-      if (name.empty() || !is_alpha(name.front())) {
-        return permerror("invalid modifier name in '" + std::string(term) + "'");
-      }
+      const LocalizedText invalid_name{"invalid modifier name in '" + std::string(term) + "'",
+                                       "nom de modificateur invalide dans '" + std::string(term) + "'"};
+      if (name.empty() || !is_alpha(name.front())) return permerror(invalid_name);
       for (char c : name) {
-        if (!is_alnum(c) && c != '-' && c != '_' && c != '.') {
-          return permerror("invalid modifier name in '" + std::string(term) + "'");
-        }
+        if (!is_alnum(c) && c != '-' && c != '_' && c != '.') return permerror(invalid_name);
       }
       // redirect and exp take a domain-spec; §6: each at most once.
       if (iequals(name, "redirect") || iequals(name, "exp")) {
         auto& slot = iequals(name, "redirect") ? record.redirect : record.explanation;
-        if (slot) return permerror("modifier '" + std::string(name) + "' appears twice");
-        if (std::string why = domain_spec_error(value); !why.empty()) {
-          return permerror(std::string(name) + "=: " + why);
+        if (slot) {
+          return permerror({"modifier '" + std::string(name) + "' appears twice",
+                            "le modificateur '" + std::string(name) + "' apparaît deux fois"});
+        }
+        if (LocalizedText why = domain_spec_problem(value); !why.en.empty()) {
+          return permerror({std::string(name) + "=: " + why.en, std::string(name) + "= : " + why.fr});
         }
         slot = std::string(value);
         continue;
@@ -242,7 +259,8 @@ Result<Record> parse_record(std::string_view text) {
       // macro-letter list includes c, r and t, and an unknown modifier is never expanded.
       const MacroCheck check = check_macro_string(value, MacroScope::kExplanation);
       if (!check.valid) {
-        return permerror("modifier '" + std::string(name) + "': " + check.error);
+        return permerror({"modifier '" + std::string(name) + "': " + check.error,
+                          "modificateur '" + std::string(name) + "' : " + check.error_fr});
       }
       continue;
     }

@@ -44,5 +44,7 @@ Result<Record> parse_record(std::string_view text);
 // domain-spec (§7.1): a valid macro-string ending in a macro-expand or in "." toplabel ["."].
 // Empty when valid, else the reason.
 std::string domain_spec_error(std::string_view spec);
+// The same problem in English and French (both empty when the domain-spec is valid).
+LocalizedText domain_spec_problem(std::string_view spec);
 
 }  // namespace vigie::auth::spf

@@ -98,18 +98,18 @@ SpfResult result_of(Qualifier q) {
 struct Verdict {
   SpfResult result = SpfResult::kNone;
   std::string explanation;
-  std::string reason;
+  LocalizedText reason;
 };
 
 // Outcome of one mechanism: match, no match, or an error that ends check_host() (kAbort).
 struct Step {
   enum class Kind : std::uint8_t { kMatch, kNoMatch, kAbort } kind = Kind::kNoMatch;
   SpfResult abort_result = SpfResult::kPermError;
-  std::string reason;
+  LocalizedText reason;
 
   static Step match() { return {Kind::kMatch, SpfResult::kPass, {}}; }
-  static Step no_match(std::string why = {}) { return {Kind::kNoMatch, SpfResult::kPass, std::move(why)}; }
-  static Step abort(SpfResult result, std::string why) { return {Kind::kAbort, result, std::move(why)}; }
+  static Step no_match(LocalizedText why = {}) { return {Kind::kNoMatch, SpfResult::kPass, std::move(why)}; }
+  static Step abort(SpfResult result, LocalizedText why) { return {Kind::kAbort, result, std::move(why)}; }
 };
 
 class Evaluator {
@@ -131,7 +131,8 @@ class Evaluator {
     SpfOutcome outcome;
     outcome.result = verdict.result;
     if (verdict.result == SpfResult::kFail) outcome.explanation = std::move(verdict.explanation);
-    outcome.reason = std::move(verdict.reason);
+    outcome.reason_fr = french_unless_same(verdict.reason);
+    outcome.reason = std::move(verdict.reason.en);
     outcome.dns_terms = dns_terms_;
     outcome.void_lookups = void_lookups_;
     return outcome;
@@ -143,16 +144,21 @@ class Evaluator {
   Verdict check(std::string_view domain_in, bool want_explanation, int depth) {
     const std::string domain(strip_root_dot(domain_in));
     if (depth > kMaxRecursionDepth) {
-      return {SpfResult::kPermError, {}, "include/redirect nesting deeper than 32"};
+      return {SpfResult::kPermError, {},
+              {"include/redirect nesting deeper than 32", "imbrication d'include/redirect plus profonde que 32"}};
     }
     // §4.3: a malformed or single-label domain (or an address literal) has no SPF policy.
     if (!is_queryable(domain) || domain.find('.') == std::string::npos || domain.front() == '[') {
-      return {SpfResult::kNone, {}, "'" + domain + "' is not a valid domain name (RFC 7208 §4.3)"};
+      return {SpfResult::kNone, {},
+              {"'" + domain + "' is not a valid domain name (RFC 7208 §4.3)",
+               "'" + domain + "' n'est pas un nom de domaine valide (RFC 7208 §4.3)"}};
     }
     // §4.4: TXT only (the SPF RR type is obsolete, §3.1).
     const DnsAnswer answer = resolver_.lookup(domain, RecordType::kTxt);
     if (answer.status == DnsStatus::kTempError) {
-      return {SpfResult::kTempError, {}, "TXT lookup for " + domain + " failed: " + answer.detail};
+      return {SpfResult::kTempError, {},
+              {"TXT lookup for " + domain + " failed: " + answer.detail,
+               "échec de la recherche TXT pour " + domain + " : " + answer.detail_in_french()}};
     }
     std::vector<std::string> spf_records;
     for (const auto& record : answer.records) {
@@ -160,14 +166,20 @@ class Evaluator {
       for (const auto& piece : record.strings) text += piece;  // §3.3: joined without spaces
       if (is_spf_record(text)) spf_records.push_back(std::move(text));
     }
-    if (spf_records.empty()) return {SpfResult::kNone, {}, "no SPF record at " + domain};
+    if (spf_records.empty()) {
+      return {SpfResult::kNone, {}, {"no SPF record at " + domain, "aucun enregistrement SPF pour " + domain}};
+    }
     if (spf_records.size() > 1) {
+      const std::string count = std::to_string(spf_records.size());
       return {SpfResult::kPermError, {},
-              std::to_string(spf_records.size()) + " SPF records at " + domain + " (RFC 7208 §4.5)"};
+              {count + " SPF records at " + domain + " (RFC 7208 §4.5)",
+               count + " enregistrements SPF pour " + domain + " (RFC 7208 §4.5)"}};
     }
     auto record = parse_record(spf_records.front());
     if (!record) {
-      return {SpfResult::kPermError, {}, "SPF record of " + domain + ": " + record.error().message};
+      return {SpfResult::kPermError, {},
+              {"SPF record of " + domain + ": " + record.error().message,
+               "enregistrement SPF de " + domain + " invalide : " + record.error().message_in_french()}};
     }
 
     for (const Mechanism& mechanism : record->mechanisms) {
@@ -176,7 +188,8 @@ class Evaluator {
       if (step.kind == Step::Kind::kNoMatch) continue;
       Verdict verdict;
       verdict.result = result_of(mechanism.qualifier);
-      verdict.reason = "'" + mechanism.text + "' matched in the SPF record of " + domain;
+      verdict.reason = {"'" + mechanism.text + "' matched in the SPF record of " + domain,
+                        "'" + mechanism.text + "' correspond dans l'enregistrement SPF de " + domain};
       if (verdict.result == SpfResult::kFail && want_explanation) {
         verdict.explanation = explanation(*record, domain);
       }
@@ -187,15 +200,22 @@ class Evaluator {
       // §6.1: redirect applies only when no mechanism matched; it is a DNS-querying term.
       if (!count_dns_term()) return limit_exceeded();
       auto target = target_name(*record->redirect, domain);
-      if (!target) return {SpfResult::kPermError, {}, "redirect=: " + target.error().message};
+      if (!target) {
+        return {SpfResult::kPermError, {},
+                {"redirect=: " + target.error().message, "redirect= : " + target.error().message_in_french()}};
+      }
       Verdict redirected = check(*target, want_explanation, depth + 1);
       if (redirected.result == SpfResult::kNone) {
         // §6.1: no record (or a malformed target) behind redirect is a permerror, not none.
-        return {SpfResult::kPermError, {}, "redirect=" + *target + ": " + redirected.reason};
+        return {SpfResult::kPermError, {},
+                {"redirect=" + *target + ": " + redirected.reason.en,
+                 "redirect=" + *target + " : " + redirected.reason.fr}};
       }
       return redirected;  // with the target's own explanation (§6.2)
     }
-    return {SpfResult::kNeutral, {}, "no mechanism matched in the SPF record of " + domain};
+    return {SpfResult::kNeutral, {},
+            {"no mechanism matched in the SPF record of " + domain,
+             "aucun mécanisme ne correspond dans l'enregistrement SPF de " + domain}};
   }
 
   Step evaluate(const Mechanism& mechanism, const std::string& domain, int depth) {
@@ -217,12 +237,15 @@ class Evaluator {
     if (!count_dns_term()) return Step::abort(SpfResult::kPermError, limit_exceeded().reason);
     auto target = target_name(mechanism.domain_spec, domain);
     if (!target) {
-      return Step::abort(SpfResult::kPermError, "'" + mechanism.text + "': " + target.error().message);
+      return Step::abort(SpfResult::kPermError, {"'" + mechanism.text + "': " + target.error().message,
+                                                 "'" + mechanism.text + "' : " + target.error().message_in_french()});
     }
     if (mechanism.kind == MechanismKind::kInclude) return include(mechanism, *target, depth);
     // A target no query can be built from (empty or long label, possibly from a macro) is treated
     // as non-existent, by analogy with §4.3 (the RFC leaves this open; the suite accepts it).
-    if (!is_queryable(*target)) return Step::no_match("'" + *target + "' is not a valid name");
+    if (!is_queryable(*target)) {
+      return Step::no_match({"'" + *target + "' is not a valid name", "'" + *target + "' n'est pas un nom valide"});
+    }
     switch (mechanism.kind) {
       case MechanismKind::kA: return a(mechanism, *target);
       case MechanismKind::kMx: return mx(mechanism, *target);
@@ -245,8 +268,8 @@ class Evaluator {
       case SpfResult::kPermError: return Step::abort(SpfResult::kPermError, std::move(inner.reason));
       case SpfResult::kNone: break;
     }
-    return Step::abort(SpfResult::kPermError,
-                       "'" + mechanism.text + "': " + inner.reason + " (RFC 7208 §5.2)");
+    return Step::abort(SpfResult::kPermError, {"'" + mechanism.text + "': " + inner.reason.en + " (RFC 7208 §5.2)",
+                                               "'" + mechanism.text + "' : " + inner.reason.fr + " (RFC 7208 §5.2)"});
   }
 
   // §5.3: the client matches any A (IPv4 client) or AAAA (IPv6 client) record of the target.
@@ -263,9 +286,10 @@ class Evaluator {
     if (answer.status == DnsStatus::kTempError) return dns_error(target, answer);
     if (answer.status != DnsStatus::kRecords) return void_lookup(target);
     if (answer.records.size() > kMaxMxNames) {
+      const std::string count = std::to_string(answer.records.size());
       return Step::abort(SpfResult::kPermError,
-                         target + " has " + std::to_string(answer.records.size()) +
-                             " MX records, more than 10 (RFC 7208 §4.6.4)");
+                         {target + " has " + count + " MX records, more than 10 (RFC 7208 §4.6.4)",
+                          target + " a " + count + " enregistrements MX, plus de 10 (RFC 7208 §4.6.4)"});
     }
     std::stable_sort(answer.records.begin(), answer.records.end(),
                      [](const auto& x, const auto& y) { return x.preference < y.preference; });
@@ -284,7 +308,7 @@ class Evaluator {
     const DnsAnswer& names = ptr_names();
     // §5.5: "If a DNS error occurs while doing the PTR RR lookup, then this mechanism fails to
     // match."
-    if (names.status == DnsStatus::kTempError) return Step::no_match("PTR lookup failed");
+    if (names.status == DnsStatus::kTempError) return Step::no_match({"PTR lookup failed", "échec de la recherche PTR"});
     if (names.status != DnsStatus::kRecords) return void_lookup(reverse_name(ip_));
     std::size_t checked = 0;
     for (const auto& record : names.records) {
@@ -316,25 +340,29 @@ class Evaluator {
 
   // §5: a server failure or timeout ends check_host() with temperror.
   static Step dns_error(const std::string& name, const DnsAnswer& answer) {
-    return Step::abort(SpfResult::kTempError, "DNS lookup for " + name + " failed: " + answer.detail);
+    return Step::abort(SpfResult::kTempError, {"DNS lookup for " + name + " failed: " + answer.detail,
+                                               "échec de la recherche DNS pour " + name + " : " + answer.detail_in_french()});
   }
 
   // §4.6.4: NXDOMAIN or an empty answer is a void lookup; a third one is a permerror.
   Step void_lookup(const std::string& name) {
     if (++void_lookups_ > options_.max_void_lookups) {
-      return Step::abort(SpfResult::kPermError, "more than " +
-                                                    std::to_string(options_.max_void_lookups) +
-                                                    " void DNS lookups (RFC 7208 §4.6.4), last " + name);
+      const std::string limit = std::to_string(options_.max_void_lookups);
+      return Step::abort(SpfResult::kPermError,
+                         {"more than " + limit + " void DNS lookups (RFC 7208 §4.6.4), last " + name,
+                          "plus de " + limit + " recherches DNS sans réponse (RFC 7208 §4.6.4), la dernière pour " +
+                              name});
     }
-    return Step::no_match(name + " has no such record");
+    return Step::no_match({name + " has no such record", name + " n'a pas d'enregistrement de ce type"});
   }
 
   bool count_dns_term() { return ++dns_terms_ <= options_.max_dns_terms; }
 
   Verdict limit_exceeded() const {
+    const std::string limit = std::to_string(options_.max_dns_terms);
     return {SpfResult::kPermError, {},
-            "more than " + std::to_string(options_.max_dns_terms) +
-                " DNS-querying terms (RFC 7208 §4.6.4)"};
+            {"more than " + limit + " DNS-querying terms (RFC 7208 §4.6.4)",
+             "plus de " + limit + " termes qui interrogent le DNS (RFC 7208 §4.6.4)"}};
   }
 
   // Expands a domain-spec (empty: the current domain), drops the root dot and applies §7.3

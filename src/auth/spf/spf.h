@@ -18,6 +18,7 @@
 
 #include "common/ip_address.h"
 #include "auth/dns/resolver.h"
+#include "vigie/localized_text.h"
 
 namespace vigie::auth::spf {
 
@@ -59,6 +60,7 @@ struct SpfOutcome {
   SpfResult result = SpfResult::kNone;
   std::string explanation;  // only for fail: exp= text or the default explanation
   std::string reason;       // why, in English, for analysts: the matching term or the error
+  std::string reason_fr;    // the same in French; empty when it says the same
   unsigned dns_terms = 0;   // DNS-querying terms evaluated (limit kMaxDnsTerms)
   unsigned void_lookups = 0;
 };

@@ -97,6 +97,8 @@ TEST(SpfCheckHostTest, TempErrorNamesTheLookup) {
   EXPECT_EQ(out.result, SpfResult::kTempError);
   EXPECT_EQ(out.reason,
             "DNS lookup for slow.example.com failed: timeout (recorded) at slow.example.com");
+  EXPECT_EQ(out.reason_fr,
+            "échec de la recherche DNS pour slow.example.com : délai dépassé (enregistré) pour slow.example.com");
 }
 
 TEST(SpfCheckHostTest, ValidatedNamePrefersTheCheckedDomain) {
@@ -108,6 +110,46 @@ TEST(SpfCheckHostTest, ValidatedNamePrefersTheCheckedDomain) {
       "mx.example.com:\n  - A: 192.0.2.1\n");
   EXPECT_EQ(check_mail_from(z, ip("192.0.2.1"), "a@example.com", "h").explanation,
             "from mx.example.com");
+}
+
+// The reason in French keeps the record's terms and the domains as written.
+TEST(SpfCheckHostTest, ReasonsAreAlsoInFrench) {
+  const auto z = zone("example.com:\n  - TXT: v=spf1 ip4:192.0.2.0/24 -all\n");
+  const SpfOutcome fail = check_mail_from(z, ip("198.51.100.7"), "a@example.com", "h.example");
+  EXPECT_EQ(fail.result, SpfResult::kFail);
+  EXPECT_EQ(fail.reason, "'-all' matched in the SPF record of example.com");
+  EXPECT_EQ(fail.reason_fr, "'-all' correspond dans l'enregistrement SPF de example.com");
+
+  const SpfOutcome none = check_mail_from(z, ip("198.51.100.7"), "a@example.net", "h.example");
+  EXPECT_EQ(none.result, SpfResult::kNone);
+  EXPECT_EQ(none.reason_fr, "aucun enregistrement SPF pour example.net");
+
+  const auto loop = zone("loop.example.com:\n  - TXT: v=spf1 include:loop.example.com -all\n");
+  const SpfOutcome limit = check_mail_from(loop, ip("192.0.2.1"), "a@loop.example.com", "h.example");
+  EXPECT_EQ(limit.reason_fr, "plus de 10 termes qui interrogent le DNS (RFC 7208 §4.6.4)");
+}
+
+// A syntax error of the record is part of the reason: in French too.
+TEST(SpfCheckHostTest, RecordSyntaxErrorsAreAlsoInFrench) {
+  const auto z = zone("example.com:\n  - TXT: v=spf1 foo -all\n"
+                      "macro.example.com:\n  - TXT: v=spf1 include:%{z}.example.com -all\n");
+  const SpfOutcome out = check_mail_from(z, ip("192.0.2.1"), "a@example.com", "h.example");
+  EXPECT_EQ(out.result, SpfResult::kPermError);
+  EXPECT_EQ(out.reason, "SPF record of example.com: unknown mechanism 'foo'");
+  EXPECT_EQ(out.reason_fr, "enregistrement SPF de example.com invalide : mécanisme inconnu 'foo'");
+  const SpfOutcome macro = check_mail_from(z, ip("192.0.2.1"), "a@macro.example.com", "h.example");
+  EXPECT_EQ(macro.result, SpfResult::kPermError);
+  EXPECT_EQ(macro.reason_fr, "enregistrement SPF de macro.example.com invalide : include : la lettre de macro 'z' "
+                             "n'est pas permise ici");
+}
+
+// A reason built from an inner one (redirect=) carries the inner reason's French.
+TEST(SpfCheckHostTest, NestedReasonsAreInFrenchThroughout) {
+  const auto z = zone("example.com:\n  - TXT: v=spf1 redirect=gone.example.com\n");
+  const SpfOutcome out = check_mail_from(z, ip("192.0.2.1"), "a@example.com", "h.example");
+  EXPECT_EQ(out.result, SpfResult::kPermError);
+  EXPECT_EQ(out.reason, "redirect=gone.example.com: no SPF record at gone.example.com");
+  EXPECT_EQ(out.reason_fr, "redirect=gone.example.com : aucun enregistrement SPF pour gone.example.com");
 }
 
 TEST(SpfCheckHostTest, ResultNames) {

@@ -14,13 +14,18 @@
 namespace vigie::auth {
 namespace {
 
-constexpr std::string_view kNoDns =
-    "no DNS source: give --dns-zone FILE, --dns or --dns-server IP[:PORT]";
+LocalizedText no_dns() {
+  return {"no DNS source: give --dns-zone FILE, --dns or --dns-server IP[:PORT]",
+          "pas de source DNS : indiquez --dns-zone FICHIER, --dns ou --dns-server IP[:PORT]"};
+}
+
+LocalizedText no_arc_headers() { return {"no ARC headers", "pas d'en-têtes ARC"}; }
 
 // RFC 7489 §6.6.1: DMARC applies to the single author domain of the From header.
 struct FromDomain {
   std::string domain;
   std::string problem;
+  std::string problem_fr;
 };
 
 FromDomain from_domain(const ParsedMessage& message) {
@@ -33,12 +38,14 @@ FromDomain from_domain(const ParsedMessage& message) {
     if (d.empty()) continue;
     if (!domain.empty() && d != domain) {
       out.problem = "the From header names authors in several domains";
+      out.problem_fr = "l'en-tête From nomme des auteurs de plusieurs domaines";
       return out;
     }
     domain = std::move(d);
   }
   if (domain.empty()) {
     out.problem = from.mailboxes.empty() ? "no From address" : "the From address has no domain";
+    out.problem_fr = from.mailboxes.empty() ? "pas d'adresse From" : "l'adresse From n'a pas de domaine";
   }
   out.domain = std::move(domain);
   return out;
@@ -50,13 +57,14 @@ DmarcAuthResult check_dmarc(const ParsedMessage& message, const AuthResults& res
   if (resolver == nullptr) {
     DmarcAuthResult out;
     out.from_domain = from.domain;
-    out.reason = std::string(kNoDns);
+    set_reason(out, no_dns());
     return out;
   }
   const std::string message_id = message.message_id();
   dmarc::DmarcInputs inputs;
   inputs.from_domain = from.domain;
   inputs.from_problem = from.problem;
+  inputs.from_problem_fr = from.problem_fr;
   inputs.spf = &results.spf;
   inputs.dkim = results.dkim;
   inputs.arc = &results.arc;
@@ -90,16 +98,17 @@ SpfAuthResult check_spf(const ParsedMessage& message, const Envelope& envelope,
                         const ClientIdentity& client, const dns::Resolver* resolver) {
   SpfAuthResult out;
   if (resolver == nullptr) {
-    out.reason = kNoDns;
+    set_reason(out, no_dns());
     return out;
   }
   if (client.ip.empty()) {
-    out.reason = client.source;
+    set_reason(out, {client.source, client.source_fr});
     return out;
   }
   const std::optional<IpAddress> ip = IpAddress::parse(client.ip);
   if (!ip) {
-    out.reason = "client IP '" + client.ip + "' is not an IPv4 or IPv6 address";
+    set_reason(out, {"client IP '" + client.ip + "' is not an IPv4 or IPv6 address",
+                     "l'IP du client '" + client.ip + "' n'est pas une adresse IPv4 ou IPv6"});
     return out;
   }
   std::string mail_from = envelope.mail_from;
@@ -107,7 +116,8 @@ SpfAuthResult check_spf(const ParsedMessage& message, const Envelope& envelope,
     if (const auto recorded = return_path(message)) mail_from = *recorded;
   }
   if (mail_from.empty() && client.helo.empty()) {
-    out.reason = "no MAIL FROM (or Return-Path) and no HELO name to check";
+    set_reason(out, {"no MAIL FROM (or Return-Path) and no HELO name to check",
+                     "ni MAIL FROM (ou Return-Path) ni nom HELO à vérifier"});
     return out;
   }
   const spf::SpfOutcome outcome = spf::check_mail_from(*resolver, *ip, mail_from, client.helo);
@@ -121,10 +131,12 @@ SpfAuthResult check_spf(const ParsedMessage& message, const Envelope& envelope,
   }
   out.result = result_code(outcome.result);
   out.explanation = outcome.explanation;
-  out.reason = outcome.reason;
+  LocalizedText reason{outcome.reason, outcome.reason_fr.empty() ? outcome.reason : outcome.reason_fr};
   if (client.from_received) {
-    out.reason += " (client IP " + client.ip + " from " + client.source + ")";
+    reason.en += " (client IP " + client.ip + " from " + client.source + ")";
+    reason.fr += " (IP du client " + client.ip + " selon l'" + client.source_fr + ")";
   }
+  set_reason(out, std::move(reason));
   return out;
 }
 
@@ -155,7 +167,7 @@ AuthResults authenticate(const ParsedMessage& message, const Envelope& envelope,
   const bool signed_message = has_field(message, "DKIM-Signature");
   const bool sealed = has_field(message, "ARC-Seal") || has_field(message, "ARC-Message-Signature");
   if (dns == nullptr) {
-    results.arc.reason = std::string(kNoDns);
+    set_reason(results.arc, no_dns());
   } else if (signed_message || sealed) {
     // One signed view and one key cache per message: a domain that signs and seals is one lookup.
     const dkim::SignedMessage signed_view(message);
@@ -165,10 +177,10 @@ AuthResults authenticate(const ParsedMessage& message, const Envelope& envelope,
     if (sealed) {
       results.arc = arc::validate_arc(signed_view, keys, now);
     } else {
-      results.arc.reason = "no ARC headers";
+      set_reason(results.arc, no_arc_headers());
     }
   } else {
-    results.arc.reason = "no ARC headers";
+    set_reason(results.arc, no_arc_headers());
   }
   const AuthConfig& config = settings.config;
   results.dmarc = check_dmarc(message, results, dns, config);

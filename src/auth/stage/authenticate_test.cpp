@@ -152,6 +152,9 @@ TEST_F(AuthenticateTest, ClientFromTheReceivedChainIsNamedInTheReason) {
   EXPECT_NE(r.spf.reason.find("(client IP 192.0.2.25 from Received header 2, below 1 trusted relay)"),
             std::string::npos)
       << r.spf.reason;
+  EXPECT_NE(r.spf.reason_fr.find("(IP du client 192.0.2.25 selon l'en-tête Received 2, sous 1 relais de confiance)"),
+            std::string::npos)
+      << r.spf.reason_fr;
   // Untrusted relay: its own IP is the client, and it is not in the record.
   EXPECT_EQ(authenticate(*parsed, envelope(""), &*zone_, AuthSettings{}).spf.result,
             AuthResultCode::kFail);

@@ -34,6 +34,7 @@ struct ClientIdentity {
   std::string ip;      // empty when unknown
   std::string helo;    // the envelope's, else the chosen hop's HELO name when it records one
   std::string source;  // "envelope", "Received header 2, below 1 trusted relay", or why none
+  std::string source_fr;  // the same in French ("en-tête Received 2, sous 1 relais de confiance")
   bool from_received = false;  // ip and helo were read from a Received header
 };
 

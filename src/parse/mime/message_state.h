@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "vigie/localized_text.h"
 #include "vigie/message.h"
 
 namespace vigie {
@@ -55,7 +56,14 @@ struct ParsedMessage::State {
 
   void add_anomaly(AnomalyKind kind, PartId part, std::uint64_t offset = 0,
                    std::string detail = {}, std::uint64_t observed = 0, std::uint64_t limit = 0) {
-    anomalies.push_back(Anomaly{kind, part, offset, observed, limit, std::move(detail)});
+    anomalies.push_back(Anomaly{kind, part, offset, observed, limit, std::move(detail), {}});
+  }
+  // An anomaly whose detail is a word of ours rather than data from the message: said in both
+  // languages.
+  void add_worded_anomaly(AnomalyKind kind, PartId part, std::uint64_t offset, LocalizedText detail,
+                   std::uint64_t observed = 0, std::uint64_t limit = 0) {
+    std::string french = french_unless_same(detail);
+    anomalies.push_back(Anomaly{kind, part, offset, observed, limit, std::move(detail.en), std::move(french)});
   }
 };
 

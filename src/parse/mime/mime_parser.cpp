@@ -117,7 +117,7 @@ class MimeBuilder {
       s_.add_anomaly(split.separator_found ? AnomalyKind::kHeaderSyntax : AnomalyKind::kNoHeaderBody,
                      id, split.first_error_offset);
     }
-    if (split.nul_byte) s_.add_anomaly(AnomalyKind::kNulByte, id, 0, "header");
+    if (split.nul_byte) s_.add_worded_anomaly(AnomalyKind::kNulByte, id, 0, {"header", "en-tête"});
     // No mailer sends a message without From or Date; an empty file read as a message must not
     // pass for a clean one.
     if (parent == kNoPart && s_.parts[id].headers.empty()) s_.add_anomaly(AnomalyKind::kNoHeader, id, 0);
@@ -363,7 +363,7 @@ class MimeBuilder {
               ? parse::decode_base64(part.body, *decoded, budget)
               : parse::decode_quoted_printable(part.body, *decoded, budget);
       if (stats.truncated) {
-        s_.add_anomaly(AnomalyKind::kDecodedSizeLimit, id, 0, "nested message", part.body.size(),
+        s_.add_worded_anomaly(AnomalyKind::kDecodedSizeLimit, id, 0, {"nested message", "message joint"}, part.body.size(),
                        budget);
       }
       s_.total_decoded += decoded->size();

@@ -225,7 +225,7 @@ std::string_view ParsedMessage::text(PartId id) const {
   const bool utf8_compatible = charset_is_utf8_compatible(charset);
   const parse::Utf8Check check = utf8_compatible ? parse::check_utf8(bytes) : parse::Utf8Check{};
   const bool nul = utf8_compatible ? check.nul : std::memchr(bytes.data(), '\0', bytes.size()) != nullptr;
-  if (nul) s.add_anomaly(AnomalyKind::kNulByte, id, 0, "text");
+  if (nul) s.add_worded_anomaly(AnomalyKind::kNulByte, id, 0, {"text", "texte"});
   if (utf8_compatible && check.valid) {
     cache.text = bytes;
     return cache.text;
