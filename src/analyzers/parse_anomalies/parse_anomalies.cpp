@@ -19,7 +19,7 @@ Evidence anomaly_evidence(const Anomaly& a, const ObjectTree& objects) {
   const ObjectId object = a.part == 0 ? kMessageObject : objects.of_part(a.part);
   std::string field = "structure";
   if (a.part != kNoPart && a.part != 0 && objects.at(object).part != a.part) {
-    field += " of part " + std::to_string(a.part);
+    field += ":part " + std::to_string(a.part);
   }
   LocalizedText value{std::string(anomaly_name(a.kind)), std::string(anomaly_name(a.kind))};
   if (!a.detail.empty()) {
