@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Full-scan throughput of two vigie builds, measured in the same run.
 
-Runs `vigie scan -j1 --format jsonl` of a BEFORE and an AFTER binary over the same inputs, in
+Runs `vigie scan -jN --format jsonl` (N = --jobs, default 1) of a BEFORE and an AFTER binary over the same inputs, in
 alternating rounds (before/after, then after/before, so neither always runs on a warmer or a
 cooler machine), output to /dev/null, and prints for each round the wall and CPU times and the
 ratio after/before; then the median ratios. On a shared machine whose speed drifts from one
@@ -11,7 +11,7 @@ With --callgrind it also counts instructions of one run of each under valgrind's
 (repeatable whatever else the machine does), and prints that ratio too.
 
 usage: bench/compare_scan.py --before OLD/vigie --after NEW/vigie [--config C] [--before-config C]
-                             [--rounds N] [--callgrind] PATH...
+                             [--rounds N] [--jobs N] [--callgrind] PATH...
 """
 
 import argparse
@@ -24,8 +24,8 @@ import tempfile
 import time
 
 
-def scan_command(vigie, config, paths):
-    command = [vigie, "scan", "-j1", "--no-progress", "--format", "jsonl"]
+def scan_command(vigie, config, paths, jobs):
+    command = [vigie, "scan", f"-j{jobs}", "--no-progress", "--format", "jsonl"]
     if config:
         command += ["--config", config]
     return command + paths
@@ -66,12 +66,13 @@ def main():
     parser.add_argument("--config", help="configuration for both (or for AFTER when --before-config is given)")
     parser.add_argument("--before-config", help="configuration for BEFORE, when its format differs")
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--jobs", type=int, default=1, help="scanning threads of both (default 1)")
     parser.add_argument("--callgrind", action="store_true", help="also count instructions (slow: about 40 x)")
     parser.add_argument("paths", nargs="+")
     args = parser.parse_args()
 
-    before = scan_command(args.before, args.before_config or args.config, args.paths)
-    after = scan_command(args.after, args.config, args.paths)
+    before = scan_command(args.before, args.before_config or args.config, args.paths, args.jobs)
+    after = scan_command(args.after, args.config, args.paths, args.jobs)
     timed_run(before)  # warms the page cache for both: the inputs are the same files
     wall_ratios, cpu_ratios = [], []
     print("round  before_wall  after_wall  before_cpu  after_cpu  wall_ratio  cpu_ratio")

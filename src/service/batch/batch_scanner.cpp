@@ -43,6 +43,7 @@ struct Shared {
   std::deque<Pending> window;             // window.front() has sequence `delivered`
   std::uint64_t delivered = 0;
   std::uint64_t window_bytes = 0;
+  std::size_t ready_messages = 0;         // scanned messages in the window, not yet delivered
   std::deque<Job> jobs;
   bool reading_done = false;
   bool stopping = false;  // a callback threw: every thread ends as soon as it can
@@ -115,6 +116,7 @@ BatchProgress BatchScanner::run(const std::vector<InputFile>& inputs, const Rend
     return shared.window.empty() ||
            (shared.window.size() < max_pending && shared.window_bytes + bytes <= options_.max_pending_bytes);
   };
+  const std::size_t delivery_batch = std::clamp<std::size_t>(max_pending / 8, 1, 16);
   const auto is_half_empty = [&] {
     return shared.window.size() <= max_pending / 2 && shared.window_bytes <= options_.max_pending_bytes / 2;
   };
@@ -147,7 +149,8 @@ BatchProgress BatchScanner::run(const std::vector<InputFile>& inputs, const Rend
       Pending end{Pending::Kind::kInputEnd, index, 0, true, {}, std::nullopt};
       if (!read) end.error = read.error();
       shared.window.push_back(std::move(end));
-      shared.result_ready.notify_one();
+      // Behind undelivered messages it is delivered with them; alone, it may be awaited.
+      if (shared.window.size() == 1) shared.result_ready.notify_one();
     }
     std::lock_guard lock(shared.mutex);
     shared.reading_done = true;
@@ -178,7 +181,14 @@ BatchProgress BatchScanner::run(const std::vector<InputFile>& inputs, const Rend
         Pending& slot = shared.window[job.sequence - shared.delivered];
         slot.message = std::move(scanned);
         slot.ready = true;
-        if (job.sequence == shared.delivered) shared.result_ready.notify_one();
+        ++shared.ready_messages;
+        // The delivering thread is woken for a batch of results, not for each: one wake-up per
+        // message cost more than the delivery itself. It is woken at once when no job is waiting
+        // (the end of the input, or a slow one: stdin), and the batch is small beside the
+        // window, so the reader never waits on it long.
+        if (shared.window.front().ready && (shared.ready_messages >= delivery_batch || shared.jobs.empty())) {
+          shared.result_ready.notify_one();
+        }
       }
     });
   }
@@ -198,6 +208,7 @@ BatchProgress BatchScanner::run(const std::vector<InputFile>& inputs, const Rend
       if (front_ready()) {
         next = std::move(shared.window.front());
         shared.window.pop_front();
+        if (next->kind == Pending::Kind::kMessage) --shared.ready_messages;
         ++shared.delivered;
         shared.window_bytes -= next->bytes;
         // The reader waits for the window to drain to half before it reads again, so that it

@@ -81,6 +81,26 @@ TEST_F(BatchScannerTest, DeliversInInputOrderWhenLaterMessagesFinishFirst) {
   EXPECT_EQ(delivered.summary.inputs_done, 3u);
 }
 
+TEST_F(BatchScannerTest, NoDeliveryWaitsForTheProgressTimer) {
+  // Results are handed to the delivering thread in batches; every window size and thread count
+  // must still wake it when something can be delivered. A missed wake-up shows as a run that
+  // lasts until the progress timer fires (20 s here, for a run of a fraction of a second).
+  const std::vector<InputFile> inputs = {mbox("a.mbox", 37), write("b.eml", message(1)), mbox("c.mbox", 5)};
+  for (const std::size_t window : {1u, 2u, 3u, 17u, 1024u}) {
+    for (const unsigned threads : {1u, 3u}) {
+      BatchOptions options;
+      options.threads = threads;
+      options.max_pending_messages = window;
+      options.progress_interval = 20s;
+      const Delivery delivered = run(inputs, options, [&](const ScanResult&, std::string_view label) { return relative(label); });
+      EXPECT_EQ(delivered.summary.messages, 43u) << window << " " << threads;
+      EXPECT_EQ(delivered.labels.front(), "a.mbox:1");
+      EXPECT_EQ(delivered.labels.back(), "c.mbox:5");
+      EXPECT_LT(delivered.summary.elapsed, 20s) << "window " << window << ", threads " << threads;
+    }
+  }
+}
+
 TEST_F(BatchScannerTest, ReadErrorIsDeliveredAtItsInput) {
   const std::vector<InputFile> inputs = {write("a.eml", message(0)), InputFile{(root_ / "missing.eml").string()},
                                          write("b.eml", message(1))};
