@@ -1,6 +1,7 @@
 // JSON renderings of a scan and of a parse. Renderers only read; this is the one place where
 // views into the message are copied into output (evidence outlives the scan from here on).
-// Text from the message may be invalid UTF-8: dump with to_json_line(), which replaces it.
+// Text from the message may be invalid UTF-8: the scan record (written for every message, by the
+// streaming json_writer.h) and to_json_line() (the parse output, an nlohmann tree) replace it.
 #pragma once
 
 #include <nlohmann/json.hpp>
