@@ -707,24 +707,39 @@ class HostChecker {
           const auto begin = static_cast<std::size_t>(words[i].data() - label.data());
           const auto end = static_cast<std::size_t>(words[j - 1].data() - label.data()) + words[j - 1].size();
           const std::string_view name = label.substr(begin, end - begin);
-          const auto it = state_.by_label.find(name);
-          if (it == state_.by_label.end()) continue;
+          // The name as written, or in look-alike letters ("paypa1-secure"): both are the name.
+          const auto exact = state_.by_label.find(name);
+          const auto alike = state_.by_key.find(confusable_key(name));
+          if (exact == state_.by_label.end() && alike == state_.by_key.end()) continue;
           bool all_lures = true, imitation = false;
           for (std::size_t k = 0; k < words.size(); ++k) {
             if (k >= i && k < j) continue;
             if (!is_lure(words[k])) all_lures = false;
             if (is_imitation(words[k])) imitation = true;
           }
-          for (std::uint32_t t : it->second) {
-            const Target& target = state_.targets[t];
-            if (target.common_word) continue;
-            // An ordinary word with other words is somebody else's name ("deco-interieur",
-            // "avocat-defense") unless everything around it imitates ("interieur-gouv").
-            if (target.ordinary_word && !(all_lures && imitation)) continue;
-            if (name.size() < 4 && !(all_lures && target.organisation)) continue;
-            offer(best, all_lures ? 0.9 : 0.75, t,
-                  {"its name with added words ('" + std::string(label) + "')",
-                   "son nom avec des mots ajoutés ('" + std::string(label) + "')"});
+          if (exact != state_.by_label.end()) {
+            for (std::uint32_t t : exact->second) {
+              const Target& target = state_.targets[t];
+              if (target.common_word) continue;
+              // An ordinary word with other words is somebody else's name ("deco-interieur",
+              // "avocat-defense") unless everything around it imitates ("interieur-gouv").
+              if (target.ordinary_word && !(all_lures && imitation)) continue;
+              if (name.size() < 4 && !(all_lures && target.organisation)) continue;
+              offer(best, all_lures ? 0.9 : 0.75, t,
+                    {"its name with added words ('" + std::string(label) + "')",
+                     "son nom avec des mots ajoutés ('" + std::string(label) + "')"});
+            }
+          }
+          if (alike != state_.by_key.end()) {
+            for (std::uint32_t t : alike->second) {
+              const Target& target = state_.targets[t];
+              // Look-alike letters are chosen, never chance: only the shortest names, which
+              // other words spell by accident, are left out.
+              if (target.label == name || name.size() < 5) continue;
+              offer(best, all_lures ? 0.95 : 0.85, t,
+                    {"its name in look-alike letters with added words ('" + std::string(label) + "')",
+                     "son nom en lettres sosies avec des mots ajoutés ('" + std::string(label) + "')"});
+            }
           }
         }
       }

@@ -64,6 +64,8 @@ TEST_F(LookalikeDomainsTest, SenderTechniques) {
       {"security@micorsoft.com", "LOOKALIKE_BRAND_DOMAIN", 0.8},
       {"support@paypal-secure-login.com", "LOOKALIKE_BRAND_DOMAIN", 0.85},
       {"support@paypalsecure.com", "LOOKALIKE_BRAND_DOMAIN", 0.75},
+      {"service@paypa1-secure.com", "LOOKALIKE_BRAND_DOMAIN", 0.9},            // 1 for l, and a word
+      {"agent@exemp1e-gouv.fr", "LOOKALIKE_ORGANISATION_DOMAIN", 0.9},         // the same, ours
       {"alert@coinbase-wallet-support.net", "LOOKALIKE_BRAND_DOMAIN", 0.85},
       {"agent@p\xD0\xB0ypal.com", "LOOKALIKE_BRAND_DOMAIN", 0.95},  // Cyrillic а
   };
