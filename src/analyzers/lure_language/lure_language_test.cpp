@@ -63,6 +63,9 @@ const CategoryCase kCategoryCases[] = {
     {"verify_identity", "LURE_ACCOUNT_CREDENTIALS", "Merci de confirmer votre identité sans délai."},
     {"account_suspended", "LURE_ACCOUNT_CREDENTIALS", "Your account has been temporarily suspended."},
     {"account_suspended", "LURE_ACCOUNT_CREDENTIALS", "Votre compte a été temporairement suspendu."},
+    // The brand named in the phrase, as most such lures do.
+    {"account_suspended", "LURE_ACCOUNT_CREDENTIALS", "Your PayPal account has been limited."},
+    {"account_suspended", "LURE_ACCOUNT_CREDENTIALS", "Votre compte PayPal est suspendu."},
     {"security_alert", "LURE_ACCOUNT_CREDENTIALS", "We detected unusual sign-in activity on your account."},
     {"security_alert", "LURE_ACCOUNT_CREDENTIALS", "Quelqu'un a tenté de se connecter à votre compte."},
     {"shared_document", "LURE_SHARED_DOCUMENT", "Marc shared a document with you. Sign in to view the document."},
