@@ -97,7 +97,8 @@ void check_key_record(std::string_view text) {
       consume(loaded->bits());
       consume(std::uint64_t{loaded->verify(dkim::Hash::kSha256, text, "signature")});
     } else {
-      consume(loaded.error());
+      consume(loaded.error().en);
+      consume(loaded.error().fr);
     }
   }
 }
