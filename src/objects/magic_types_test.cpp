@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <thread>
 
 #include "objects/content_type.h"
@@ -64,6 +65,27 @@ TEST(MagicTypesTest, AMissingDatabaseIsReportedNotFatal) {
   EXPECT_FALSE(magic.error().empty());
   EXPECT_EQ(magic.mime_type("%PDF-1.4\n"), "");
   EXPECT_TRUE(check_magic_database());  // the default one loads here
+}
+
+// A thread whose default database cannot be loaded ($MAGIC names a missing file when its handle
+// opens): detection keeps our signatures, and nothing fails.
+TEST(DetectTypeTest, WithoutTheDatabaseOurSignaturesAlone) {
+  bool loaded = true;
+  bool checked = true;
+  std::string pe;
+  std::string text = "?";
+  std::thread([&] {
+    ::setenv("MAGIC", "/nonexistent/vigie-test.mgc", 1);
+    loaded = thread_magic().loaded();
+    ::unsetenv("MAGIC");
+    checked = check_magic_database();
+    pe = detect_type(pe_file());
+    text = detect_type("plain words in a file\n");
+  }).join();
+  EXPECT_FALSE(loaded);
+  EXPECT_FALSE(checked);
+  EXPECT_EQ(pe, "application/x-dosexec");
+  EXPECT_EQ(text, "");
 }
 
 TEST(MagicTypesTest, ThreadsHaveTheirOwnHandle) {
