@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "analyzers/analyzer_harness.h"
+#include "vigie/engine.h"
 
 namespace vigie::analyzers {
 namespace {
@@ -209,6 +210,29 @@ TEST(AttachmentTypeTest, BenignLookAlikesAreSilent) {
   EXPECT_TRUE(harness.analyze(with_attachment(named("setup.pdf"), pdf_file())).empty());
   // The message body itself is not a file.
   EXPECT_TRUE(harness.analyze("From: a@example.org\nSubject: x\n\nrun invoice.pdf.exe\n").empty());
+}
+
+// An extracted file is an object like an attachment: a program uuencoded in the text, under a
+// double extension, is found with both object analyzers running as the engine runs them.
+TEST(AttachmentTypeTest, AFileUuencodedInTheTextIsIdentified) {
+  const Engine engine{Config{}};
+  // "begin 644 invoice.pdf.exe" + the uuencoding of "MZ\x90\0 payload".
+  const ScanResult r = engine.scan(std::make_shared<const std::string>("From: a@example.org\nSubject: x\n\nopen the file\n"
+                                                                       "begin 644 invoice.pdf.exe\n"
+                                                                       ",35J0 \"!P87EL;V%D\n`\nend\n"),
+                                   Envelope{});
+  std::vector<std::string> found;
+  ObjectId object = kNoObject;
+  for (const Finding& f : r.findings) {
+    if (f.id.starts_with("ATTACHMENT_")) {
+      found.push_back(f.id);
+      object = f.evidence.at(0).object;
+    }
+  }
+  EXPECT_EQ(found, (std::vector<std::string>{"ATTACHMENT_DANGEROUS_TYPE", "ATTACHMENT_DOUBLE_EXTENSION"}));
+  ASSERT_NE(object, kNoObject);
+  EXPECT_EQ(r.objects.at(object).origin, ObjectOrigin::kUuencoded);
+  EXPECT_EQ(r.objects.at(object).detected_type, "application/x-dosexec");
 }
 
 }  // namespace
