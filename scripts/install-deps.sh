@@ -18,6 +18,8 @@ runtime_and_build=(
   libhyperscan-dev    # lure-language phrase matching (pkg-config libhs; amd64 only, needs SSSE3)
   libsqlite3-dev      # sender history of the first-contact detector (WAL, user_version migrations)
   libical-dev         # calendar invitations (text/calendar parts, .ics files): iCalendar parser
+  libmagic-dev        # attachment types from their content (libmagic, with the file(1) database);
+                      # vigie's own signatures come first for the formats it must not miss
   wfrench wamerican   # word lists (/usr/share/dict): look-alike detection tells ordinary-word names
                       # (interieur, defense) from distinctive ones (intel/brands/common_words.h)
 )

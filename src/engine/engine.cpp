@@ -15,6 +15,7 @@
 #include "facts/organisation_profile.h"
 #include "intel/sender_history/scan_contacts.h"
 #include "intel/shared/shared_lists.h"
+#include "objects/magic_types.h"
 #include "parse/url/public_suffix_list.h"
 #include "verdict/scoring.h"
 #include "vigie/engine.h"
@@ -182,6 +183,9 @@ Engine::Engine(Config config, Services services) {
   if (Result<void> suffixes = parse::use_public_suffix_list_file(config.lists.public_suffix_list); !suffixes) {
     throw EngineConfigError(suffixes.error().message);
   }
+  // File types from content: without the libmagic database the engine still runs on vigie's own
+  // signatures, and says so once on stderr.
+  objects::check_magic_database();
   auto impl = std::make_unique<Impl>();
   impl->config = std::move(config);
   impl->services = std::move(services);

@@ -1,10 +1,11 @@
-// Signature table for detect_type (see content_type.h). Each signature is checked at its offset;
-// the first that matches wins, so longer and more specific ones come first.
+// Signature table for detect_type (see content_type.h), then libmagic. Each signature is checked at
+// its offset; the first that matches wins, so longer and more specific ones come first.
 #include "objects/content_type.h"
 
 #include <array>
 
 #include "common/ascii.h"
+#include "objects/magic_types.h"
 #include "parse/calendar/calendar.h"
 
 namespace vigie::objects {
@@ -61,7 +62,7 @@ std::string_view markup_type(std::string_view bytes) {
 
 }  // namespace
 
-std::string detect_type(std::string_view bytes) {
+std::string signature_type(std::string_view bytes) {
   for (const Signature& s : kSignatures) {
     if (bytes.size() >= s.offset + s.magic.size() && bytes.substr(s.offset, s.magic.size()) == s.magic) {
       return std::string(s.type);
@@ -71,6 +72,22 @@ std::string detect_type(std::string_view bytes) {
   // invitation attached as application/octet-stream or under a name that says nothing.
   if (parse::looks_like_calendar(bytes)) return "text/calendar";
   return std::string(markup_type(bytes));
+}
+
+std::string detect_type(std::string_view bytes) {
+  std::string type = signature_type(bytes);
+  // Containers: libmagic reads their first entries (an OOXML or ODF document, a JAR, an MSI);
+  // when it names nothing more precise, the container type stays.
+  const bool container = type == "application/zip" || type == "application/x-ole-storage";
+  if (!type.empty() && !container) return type;
+  std::string magic = thread_magic().mime_type(bytes);
+  if (container) {
+    if (magic.empty() || magic == "application/zip" || magic == "application/CDFV2" ||
+        magic == "application/x-ole-storage") {
+      return type;
+    }
+  }
+  return magic.empty() ? type : magic;
 }
 
 }  // namespace vigie::objects

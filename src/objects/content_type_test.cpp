@@ -1,4 +1,4 @@
-// Content signatures decide the detected type whatever the name or declared type says.
+// Our content signatures decide the detected type whatever the name or declared type says.
 #include "objects/content_type.h"
 
 #include <gtest/gtest.h>
@@ -9,37 +9,37 @@ namespace {
 using namespace std::string_literals;
 
 TEST(ContentTypeTest, SignaturesAtTheirOffsets) {
-  EXPECT_EQ(detect_type("MZ\x90\x00"s), "application/x-dosexec");
-  EXPECT_EQ(detect_type("\x7F" "ELF\x02"s), "application/x-executable");
-  EXPECT_EQ(detect_type("%PDF-1.7"), "application/pdf");
-  EXPECT_EQ(detect_type("PK\x03\x04rest"s), "application/zip");
-  EXPECT_EQ(detect_type("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"s), "application/x-ole-storage");
-  EXPECT_EQ(detect_type("{\\rtf1\\ansi"), "text/rtf");
-  EXPECT_EQ(detect_type("L\0\0\0\x01\x14\x02\0\0\0\0\0\xC0\0\0\0\0\0\0\x46..."s), "application/x-ms-shortcut");
+  EXPECT_EQ(signature_type("MZ\x90\x00"s), "application/x-dosexec");
+  EXPECT_EQ(signature_type("\x7F" "ELF\x02"s), "application/x-executable");
+  EXPECT_EQ(signature_type("%PDF-1.7"), "application/pdf");
+  EXPECT_EQ(signature_type("PK\x03\x04rest"s), "application/zip");
+  EXPECT_EQ(signature_type("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"s), "application/x-ole-storage");
+  EXPECT_EQ(signature_type("{\\rtf1\\ansi"), "text/rtf");
+  EXPECT_EQ(signature_type("L\0\0\0\x01\x14\x02\0\0\0\0\0\xC0\0\0\0\0\0\0\x46..."s), "application/x-ms-shortcut");
   std::string iso(0x8010, '\0');
   iso.replace(0x8001, 5, "CD001");
-  EXPECT_EQ(detect_type(iso), "application/x-iso9660-image");
+  EXPECT_EQ(signature_type(iso), "application/x-iso9660-image");
 }
 
 TEST(ContentTypeTest, MarkupAfterWhitespaceAndByteOrderMark) {
-  EXPECT_EQ(detect_type("\xEF\xBB\xBF  \n<!DOCTYPE html><html>"), "text/html");
-  EXPECT_EQ(detect_type("<HTML><body>"), "text/html");
-  EXPECT_EQ(detect_type("<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\">"), "image/svg+xml");
-  EXPECT_EQ(detect_type("<?xml version=\"1.0\"?><note/>"), "");
+  EXPECT_EQ(signature_type("\xEF\xBB\xBF  \n<!DOCTYPE html><html>"), "text/html");
+  EXPECT_EQ(signature_type("<HTML><body>"), "text/html");
+  EXPECT_EQ(signature_type("<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\">"), "image/svg+xml");
+  EXPECT_EQ(signature_type("<?xml version=\"1.0\"?><note/>"), "");
 }
 
 TEST(ContentTypeTest, CalendarsByTheirFirstLine) {
-  EXPECT_EQ(detect_type("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"), "text/calendar");
-  EXPECT_EQ(detect_type("\xEF\xBB\xBF\r\nbegin:vcalendar\nVERSION:1.0\n"), "text/calendar");
-  EXPECT_EQ(detect_type("BEGIN:VEVENT\r\n"), "");  // a bare component is no calendar file
-  EXPECT_EQ(detect_type("BEGIN:VCARD\r\n"), "");
+  EXPECT_EQ(signature_type("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"), "text/calendar");
+  EXPECT_EQ(signature_type("\xEF\xBB\xBF\r\nbegin:vcalendar\nVERSION:1.0\n"), "text/calendar");
+  EXPECT_EQ(signature_type("BEGIN:VEVENT\r\n"), "");  // a bare component is no calendar file
+  EXPECT_EQ(signature_type("BEGIN:VCARD\r\n"), "");
 }
 
 TEST(ContentTypeTest, UnknownAndShortInputs) {
-  EXPECT_EQ(detect_type(""), "");
-  EXPECT_EQ(detect_type("M"), "");
-  EXPECT_EQ(detect_type("hello world"), "");
-  EXPECT_EQ(detect_type(std::string(0x8003, 'x')), "");
+  EXPECT_EQ(signature_type(""), "");
+  EXPECT_EQ(signature_type("M"), "");
+  EXPECT_EQ(signature_type("hello world"), "");
+  EXPECT_EQ(signature_type(std::string(0x8003, 'x')), "");
 }
 
 }  // namespace

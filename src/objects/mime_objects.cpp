@@ -26,7 +26,11 @@ void add_mime_objects(const ParsedMessage& message, ObjectTree& tree) {
     // attached message (a forwarded .eml) are.
     const bool is_file = part.is_attachment() || !part.is_text();
     object.set_content(message.decoded(part.id), is_file);
-    if (is_file) object.detected_type = detect_type(object.bytes());
+    // An attached message is a message whatever libmagic makes of its text ("text/plain" for most):
+    // only our signatures, which catch a program passed off as message/rfc822.
+    if (is_file) {
+      object.detected_type = part.is_encapsulated_message() ? signature_type(object.bytes()) : detect_type(object.bytes());
+    }
     tree.add(std::move(object), parent);
   }
 }
