@@ -20,7 +20,7 @@
 // flood the model. Words shorter than 2 or longer than 40 code points are dropped. URLs written in
 // the text ("https://…", "www.…") give no words: their host token stands for them.
 // Each distinct token counts once per message (Graham/Robinson), and the work per message is
-// bounded by kMaxTextBytesPerMessage and kMaxTokensPerMessage.
+// bounded by limits.max_classifier_text_bytes and max_classifier_tokens ([limits]).
 #pragma once
 
 #include <cstddef>
