@@ -259,6 +259,20 @@ void attribute_breakout(std::string_view lower, std::vector<Hit>& hits) {
   }
 }
 
+// Old pages wrap a script's or a stylesheet's text in a comment (<script><!-- ... -->) so that
+// browsers without script do not show it; markup written by that script (document.write) is then
+// inside the comment, and is the page's own, not a sanitizer bypass.
+bool opens_script_or_style(std::string_view lower, std::size_t at) {
+  std::size_t q = at;
+  while (q > 0 && ascii::is_space(lower[q - 1])) --q;
+  if (q == 0 || lower[q - 1] != '>') return false;
+  const std::size_t from = q > kMaxTagBytes ? q - kMaxTagBytes : 0;
+  const std::size_t open = lower.substr(from, q - from).rfind('<');
+  if (open == std::string_view::npos) return false;
+  const std::string_view tag = lower.substr(from + open);
+  return tag.starts_with("<script") || tag.starts_with("<style");
+}
+
 // Script or an event handler inside a comment or a raw-text element: invisible to a sanitizer
 // that skips them, alive once a browser re-parses the sanitized output.
 void hidden_in_containers(std::string_view lower, std::vector<Hit>& hits) {
@@ -278,7 +292,7 @@ void hidden_in_containers(std::string_view lower, std::vector<Hit>& hits) {
       const std::size_t end = lower.find(c.close, start);
       const std::string_view content =
           lower.substr(start, std::min(end == std::string_view::npos ? lower.size() - start : end - start, kMaxContainerBytes));
-      if (has_script_markup(content)) {
+      if (!opens_script_or_style(lower, p) && has_script_markup(content)) {
         hits.push_back(Hit{{}, {}, {"script or an event handler hidden in " + std::string(c.open) + (c.open == "<!--" ? "" : ">"),
                                     "script ou gestionnaire d'événement caché dans " + std::string(c.open) + (c.open == "<!--" ? "" : ">")},
                            excerpt_at(lower, p), 1.0});

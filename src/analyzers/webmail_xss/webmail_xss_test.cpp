@@ -136,6 +136,12 @@ TEST(WebmailXssTest, OutlookConditionalCommentsAndStylesAreSilent) {
                    "</noscript><p title=\"a &lt;b&gt; c\">Bonjour</p><img src=\"logo.png\" alt=\"logo\"></body></html>"))));
 }
 
+TEST(WebmailXssTest, AScriptHiddenFromOldBrowsersInACommentIsSilent) {
+  EXPECT_FALSE(fires(harness().analyze(mail(
+      "text/html", "<script language=\"javascript\">\n<!--\ndocument.write('<img src=\"p.gif\" onload=\"track()\">');\n"
+                   "//-->\n</script><p>Bonjour</p>"))));
+}
+
 TEST(WebmailXssTest, PlainTextWithLinkReferencesIsSilent) {
   EXPECT_FALSE(fires(harness().analyze(mail(
       "text/plain", "Voir [1] et [2].\n\n[1] https://example.org/a\n[2] <https://example.org/b>\n"

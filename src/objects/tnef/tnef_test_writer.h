@@ -19,9 +19,23 @@ inline void put32(std::string& out, std::uint32_t v) {
 }
 inline void pad4(std::string& out, std::size_t n) { out.append((4 - n % 4) % 4, '\0'); }
 
-inline std::string utf16(std::string_view ascii) {
+// UTF-16LE with a terminating NUL, from UTF-8 text of the Basic Multilingual Plane.
+inline std::string utf16(std::string_view utf8) {
   std::string out;
-  for (char c : ascii) put16(out, static_cast<unsigned char>(c));
+  for (std::size_t i = 0; i < utf8.size();) {
+    const auto b = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<unsigned char>(utf8[i + k])); };
+    std::uint32_t code = b(0);
+    std::size_t length = 1;
+    if (code >= 0xE0 && i + 2 < utf8.size()) {
+      code = (code & 0x0F) << 12 | (b(1) & 0x3F) << 6 | (b(2) & 0x3F);
+      length = 3;
+    } else if (code >= 0xC0 && i + 1 < utf8.size()) {
+      code = (code & 0x1F) << 6 | (b(1) & 0x3F);
+      length = 2;
+    }
+    put16(out, code);
+    i += length;
+  }
   put16(out, 0);
   return out;
 }
