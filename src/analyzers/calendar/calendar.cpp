@@ -273,7 +273,7 @@ void check_remote_reminder(const Object& object, std::string_view text, FindingS
     return true;
   });
   if (evidence.empty()) return;
-  evidence.emplace_back("cve", "CVE-2023-23397 (Outlook for Windows before the March 2023 update)");
+  evidence.emplace_back(object.id, "cve", "CVE-2023-23397 (Outlook for Windows before the March 2023 update)");
   sink.emit(FindingId::OUTLOOK_REMINDER_UNC, std::move(evidence));
 }
 

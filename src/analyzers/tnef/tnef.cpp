@@ -70,7 +70,7 @@ void analyze(const Object& object, ObjectContext& context, const AnalyzerState* 
   if (content.reminder_override) {
     evidence.emplace_back(object.id, "PidLidReminderOverride", std::string(*content.reminder_override ? "true" : "false"));
   }
-  evidence.emplace_back("cve", "CVE-2023-23397 (Outlook for Windows before the March 2023 update)");
+  evidence.emplace_back(object.id, "cve", "CVE-2023-23397 (Outlook for Windows before the March 2023 update)");
   sink.emit(FindingId::OUTLOOK_REMINDER_UNC, std::move(evidence));
 }
 

@@ -189,7 +189,7 @@ std::string compact(std::string_view value) {
 
 // ---- HTML and SVG ---------------------------------------------------------------------------
 
-void svg_animation(std::string_view lower, std::vector<Hit>& hits) {
+void svg_animation(std::string_view text, std::string_view lower, std::vector<Hit>& hits) {
   for (std::string_view name : {"animate", "set"}) {
     for_each_tag(lower, name, [&](std::size_t at, std::string_view tag) {
       const std::optional<std::string_view> target = attribute(tag, "attributename");
@@ -201,11 +201,11 @@ void svg_animation(std::string_view lower, std::vector<Hit>& hits) {
         hits.push_back(Hit{"CVE-2024-37383", "Roundcube before 1.5.7 / 1.6.7",
                            {"SVG animation sets a padded \"href \" to a javascript: URL",
                             "une animation SVG donne à un « href » entouré d'espaces une URL javascript:"},
-                           excerpt_at(lower, at), 1.0});
+                           excerpt_at(text, at), 1.0});
       } else {
         hits.push_back(Hit{{}, {}, {"SVG animation sets a link to a javascript: URL",
                                     "une animation SVG fait pointer un lien vers une URL javascript:"},
-                           excerpt_at(lower, at), 1.0});
+                           excerpt_at(text, at), 1.0});
       }
     });
   }
@@ -232,7 +232,7 @@ void svg_use_data(std::string_view text, std::string_view lower, std::vector<Hit
 
 // ="</noembed>…: an attribute value that closes the raw-text element it sits in, so that a parser
 // that keeps it as text and a browser that does not disagree (mutation XSS).
-void attribute_breakout(std::string_view lower, std::vector<Hit>& hits) {
+void attribute_breakout(std::string_view text, std::string_view lower, std::vector<Hit>& hits) {
   static constexpr std::array<std::string_view, 10> kClosers{"</noembed", "</noscript", "</style", "</title",
                                                              "</textarea", "</xmp", "</iframe", "</noframes",
                                                              "</template", "-->"};
@@ -249,11 +249,11 @@ void attribute_breakout(std::string_view lower, std::vector<Hit>& hits) {
         hits.push_back(Hit{"CVE-2024-11182", "MDaemon before 24.5.1c",
                            {"an attribute value closes <noembed> to smuggle markup past the sanitizer",
                             "une valeur d'attribut ferme <noembed> pour faire passer du balisage au-delà du filtre"},
-                           excerpt_at(lower, q - 1), 1.0});
+                           excerpt_at(text, q - 1), 1.0});
       } else if (has_script_markup(after)) {
         hits.push_back(Hit{{}, {}, {"an attribute value closes its element and carries an event handler",
                                     "une valeur d'attribut ferme son élément et porte un gestionnaire d'événement"},
-                           excerpt_at(lower, q - 1), 1.0});
+                           excerpt_at(text, q - 1), 1.0});
       }
     }
   }
@@ -275,7 +275,7 @@ bool opens_script_or_style(std::string_view lower, std::size_t at) {
 
 // Script or an event handler inside a comment or a raw-text element: invisible to a sanitizer
 // that skips them, alive once a browser re-parses the sanitized output.
-void hidden_in_containers(std::string_view lower, std::vector<Hit>& hits) {
+void hidden_in_containers(std::string_view text, std::string_view lower, std::vector<Hit>& hits) {
   struct Container {
     std::string_view open;
     std::string_view close;
@@ -295,7 +295,7 @@ void hidden_in_containers(std::string_view lower, std::vector<Hit>& hits) {
       if (!opens_script_or_style(lower, p) && has_script_markup(content)) {
         hits.push_back(Hit{{}, {}, {"script or an event handler hidden in " + std::string(c.open) + (c.open == "<!--" ? "" : ">"),
                                     "script ou gestionnaire d'événement caché dans " + std::string(c.open) + (c.open == "<!--" ? "" : ">")},
-                           excerpt_at(lower, p), 1.0});
+                           excerpt_at(text, p), 1.0});
         break;  // one per kind of container
       }
       if (end == std::string_view::npos) break;
@@ -304,7 +304,7 @@ void hidden_in_containers(std::string_view lower, std::vector<Hit>& hits) {
   }
 }
 
-void img_onerror(std::string_view lower, std::vector<Hit>& hits) {
+void img_onerror(std::string_view text, std::string_view lower, std::vector<Hit>& hits) {
   bool found = false;
   for_each_tag(lower, "img", [&](std::size_t at, std::string_view tag) {
     if (found) return;
@@ -312,7 +312,7 @@ void img_onerror(std::string_view lower, std::vector<Hit>& hits) {
     found = true;
     hits.push_back(Hit{{}, {}, {"<img> with an onerror handler (the shape used against Horde)",
                                 "<img> avec un gestionnaire onerror (la forme employée contre Horde)"},
-                       excerpt_at(lower, at), 0.8});
+                       excerpt_at(text, at), 0.8});
   });
 }
 
@@ -330,17 +330,17 @@ bool names_webmail_commands(std::string_view lower) {
 }
 
 void html_markers(const Object& object, std::string_view text, std::string_view lower, std::vector<Hit>& hits) {
-  svg_animation(lower, hits);
+  svg_animation(text, lower, hits);
   svg_use_data(text, lower, hits);
-  attribute_breakout(lower, hits);
-  hidden_in_containers(lower, hits);
-  img_onerror(lower, hits);
+  attribute_breakout(text, lower, hits);
+  hidden_in_containers(text, lower, hits);
+  img_onerror(text, lower, hits);
   // In a message body (an attachment's scripts are html_attachment's).
   if (!object.is_file() && decodes_hidden_script(lower) && lower.find("<script") != std::string_view::npos) {
     const std::size_t at = lower.find("eval(");
     hits.push_back(Hit{{}, {}, {"a script of the body decodes and runs hidden code (eval of atob/fromCharCode)",
                                 "un script du corps décode et exécute du code caché (eval d'atob/fromCharCode)"},
-                       excerpt_at(lower, at), 1.0});
+                       excerpt_at(text, at), 1.0});
   }
   if (names_webmail_commands(lower) && (has_script_markup(lower) || lower.find("javascript:") != std::string_view::npos)) {
     hits.push_back(Hit{{}, {}, {"webmail commands (Roundcube rcmail, Sieve, view source) beside script",
@@ -357,7 +357,7 @@ bool starts_link(std::string_view lower, std::size_t p) {
          rest.starts_with("ftp://");
 }
 
-void plain_markers(std::string_view lower, const Limits& limits, std::vector<Hit>& hits) {
+void plain_markers(std::string_view text, std::string_view lower, const Limits& limits, std::vector<Hit>& hits) {
   // [<tag ...>] https://...: Roundcube turns a bracketed label before a URL into the link text
   // and did not escape it.
   constexpr std::size_t kMaxLabelBytes = 2048;
@@ -374,7 +374,7 @@ void plain_markers(std::string_view lower, const Limits& limits, std::vector<Hit
     hits.push_back(Hit{"CVE-2023-43770", "Roundcube before 1.4.14 / 1.5.4 / 1.6.3",
                        {"plain-text link label in brackets holds HTML markup",
                         "l'intitulé entre crochets d'un lien en texte brut contient du balisage HTML"},
-                       excerpt_at(lower, here), 1.0});
+                       excerpt_at(text, here), 1.0});
     break;
   }
   // A tag glued to a plain-text link: the link ends at '<' or '"' for a reader, not for a
@@ -386,7 +386,7 @@ void plain_markers(std::string_view lower, const Limits& limits, std::vector<Hit
     if (!has_script_markup(after)) continue;
     hits.push_back(Hit{"CVE-2020-35730", "Roundcube before 1.2.13 / 1.3.16 / 1.4.10",
                        {"script markup glued to a plain-text link", "balisage de script collé à un lien en texte brut"},
-                       excerpt_at(lower, static_cast<std::size_t>(url.data() - lower.data())), 1.0});
+                       excerpt_at(text, static_cast<std::size_t>(url.data() - lower.data())), 1.0});
     break;
   }
   if (names_webmail_commands(lower) && has_script_markup(lower)) {
@@ -398,11 +398,12 @@ void plain_markers(std::string_view lower, const Limits& limits, std::vector<Hit
 
 // ---- Calendar items -------------------------------------------------------------------------
 
-void calendar_markers(std::string_view lower, std::vector<Hit>& hits) {
+void calendar_markers(std::string_view text, std::vector<Hit>& hits) {
   bool intended_for = false;
   bool description = false;
-  parse::for_each_content_line(lower, [&](std::string& unfolded) {
-    const std::string_view line = unfolded;
+  parse::for_each_content_line(text, [&](std::string& unfolded) {
+    const std::string lowered = ascii::lowercase(unfolded);
+    const std::string_view line = lowered;
     const std::size_t name_end = line.find_first_of(":;");
     if (name_end == std::string_view::npos) return true;
     const std::string_view name = line.substr(0, name_end);
@@ -414,7 +415,7 @@ void calendar_markers(std::string_view lower, std::vector<Hit>& hits) {
       intended_for = true;
       hits.push_back(Hit{"CVE-2024-27443", "Zimbra before 9.0.0 P39 / 10.0.7",
                          {"X-Zimbra-Calendar-Intended-For carries markup", "X-Zimbra-Calendar-Intended-For contient du balisage"},
-                         excerpt_at(line, 0), 1.0});
+                         excerpt_at(unfolded, 0), 1.0});
     }
     if ((name == "description" || name == "x-alt-desc" || name == "summary" || name == "location" ||
          name == "comment") && !description) {
@@ -433,7 +434,7 @@ void calendar_markers(std::string_view lower, std::vector<Hit>& hits) {
         hits.push_back(Hit{"CVE-2025-27915", "Zimbra before 9.0.0 P44 / 10.0.13 / 10.1.5",
                            {"calendar " + std::string(name) + " holds script in HTML",
                             "le champ " + std::string(name) + " du calendrier contient un script en HTML"},
-                           excerpt_at(line, 0), 1.0});
+                           excerpt_at(unfolded, 0), 1.0});
       }
     }
     return true;
@@ -513,8 +514,8 @@ void analyze(const Object& object, ObjectContext& context, const AnalyzerState* 
     const std::string lower = ascii::lowercase(text);
     switch (*kind) {
       case Kind::kHtml: html_markers(object, text, lower, hits); break;
-      case Kind::kPlain: plain_markers(lower, limits, hits); break;
-      case Kind::kCalendar: calendar_markers(lower, hits); break;
+      case Kind::kPlain: plain_markers(text, lower, limits, hits); break;
+      case Kind::kCalendar: calendar_markers(text, hits); break;
     }
   }
   own_host_links(object, context, static_cast<const State&>(*state), hits);
