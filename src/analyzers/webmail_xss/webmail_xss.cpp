@@ -161,10 +161,10 @@ bool has_event_handler(std::string_view markup) {
   return false;
 }
 
-// A script element, or a start tag with an event handler, somewhere in `markup`: one pass that
-// knows whether it is inside a start tag.
-bool has_script_markup(std::string_view markup) {
-  if (markup.find("<script") != std::string_view::npos) return true;
+// A script element (unless `handlers_only`), or a start tag with an event handler, somewhere in
+// `markup`: one pass that knows whether it is inside a start tag.
+bool has_script_markup(std::string_view markup, bool handlers_only = false) {
+  if (!handlers_only && markup.find("<script") != std::string_view::npos) return true;
   bool in_tag = false;
   for (std::size_t i = 0; i < markup.size(); ++i) {
     const char c = markup[i];
@@ -292,7 +292,9 @@ void hidden_in_containers(std::string_view text, std::string_view lower, std::ve
       const std::size_t end = lower.find(c.close, start);
       const std::string_view content =
           lower.substr(start, std::min(end == std::string_view::npos ? lower.size() - start : end - start, kMaxContainerBytes));
-      if (!opens_script_or_style(lower, p) && has_script_markup(content)) {
+      // Newsletters comment out whole blocks, ad scripts included (<!-- <iframe><script src=...>
+      // -->): in a comment only an event handler counts, which a commented-out block rarely has.
+      if (!opens_script_or_style(lower, p) && has_script_markup(content, c.open == "<!--")) {
         hits.push_back(Hit{{}, {}, {"script or an event handler hidden in " + std::string(c.open) + (c.open == "<!--" ? "" : ">"),
                                     "script ou gestionnaire d'événement caché dans " + std::string(c.open) + (c.open == "<!--" ? "" : ">")},
                            excerpt_at(text, p), 1.0});

@@ -136,6 +136,13 @@ TEST(WebmailXssTest, OutlookConditionalCommentsAndStylesAreSilent) {
                    "</noscript><p title=\"a &lt;b&gt; c\">Bonjour</p><img src=\"logo.png\" alt=\"logo\"></body></html>"))));
 }
 
+TEST(WebmailXssTest, ACommentedOutAdBlockIsSilent) {
+  // hard-ham-1: a ZDNet newsletter with its advertisement block commented out.
+  EXPECT_FALSE(fires(harness().analyze(mail(
+      "text/html", "<!-- <td width=160><iframe src=\"http://ads.example/ifc\" height=600>\n"
+                   "<script language=\"javascript\" src=\"http://ads.example/js/rgroup=27\"></script></iframe></td> -->"))));
+}
+
 TEST(WebmailXssTest, AScriptHiddenFromOldBrowsersInACommentIsSilent) {
   EXPECT_FALSE(fires(harness().analyze(mail(
       "text/html", "<script language=\"javascript\">\n<!--\ndocument.write('<img src=\"p.gif\" onload=\"track()\">');\n"
