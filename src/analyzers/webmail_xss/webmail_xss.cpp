@@ -123,7 +123,11 @@ void for_each_tag(std::string_view lower, std::string_view name, F&& f) {
 // unquoted); nullopt when absent.
 std::optional<std::string_view> attribute(std::string_view tag, std::string_view name) {
   for (std::size_t p = tag.find(name); p != std::string_view::npos; p = tag.find(name, p + 1)) {
-    if (p == 0 || is_name_char(tag[p - 1])) continue;
+    // An attribute starts after a blank, a '/' or the quote closing the previous value; "onerror="
+    // inside a URL (Cloudflare's /cdn-cgi/image/fit=scale-down,onerror=redirect/) is no attribute.
+    if (p == 0) continue;
+    const char before = tag[p - 1];
+    if (!ascii::is_space(before) && before != '/' && before != '"' && before != '\'') continue;
     std::size_t q = p + name.size();
     while (q < tag.size() && ascii::is_space(tag[q])) ++q;
     if (q >= tag.size() || tag[q] != '=') continue;

@@ -136,6 +136,13 @@ TEST(WebmailXssTest, OutlookConditionalCommentsAndStylesAreSilent) {
                    "</noscript><p title=\"a &lt;b&gt; c\">Bonjour</p><img src=\"logo.png\" alt=\"logo\"></body></html>"))));
 }
 
+TEST(WebmailXssTest, OnerrorInsideAnImageUrlIsNoHandler) {
+  // Cloudflare image resizing, common in newsletters (phishing-dev sample-2970's template).
+  EXPECT_FALSE(fires(harness().analyze(mail(
+      "text/html", "<img class=\"adapt-img\" src=\"https://content.example/cdn-cgi/image/fit=scale-down,onerror=redirect,"
+                   "width=650/https://img.example/a.png\" alt=\"\">"))));
+}
+
 TEST(WebmailXssTest, ACommentedOutAdBlockIsSilent) {
   // hard-ham-1: a ZDNet newsletter with its advertisement block commented out.
   EXPECT_FALSE(fires(harness().analyze(mail(
