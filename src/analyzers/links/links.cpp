@@ -324,11 +324,13 @@ class Scan {
     const std::optional<objects::RemotePath> remote = objects::remote_path(url.raw());
     const std::string host = bounded(remote ? std::string_view(remote->host) : url.host_ascii());
     const bool webdav = remote && remote->webdav;
+    // Written out in text, the path is in plain sight and needs a click; as a link, an image or
+    // an icon it is hidden or fetched by itself.
     found_.add(kUncPath,
                Evidence{object_of(url), "url",
                         describe(url, {(webdav ? "WebDAV share on " : "file share on ") + host,
                                        (webdav ? "partage WebDAV sur " : "partage de fichiers sur ") + host})},
-               1.0);
+               url.source == UrlSource::kText ? 0.7 : 1.0);
   }
 
   void handler_link(const Url& url, const ProtocolHandler& handler) {

@@ -318,6 +318,13 @@ TEST(LinksTest, FileShareNeedsAUsableHost) {
   EXPECT_TRUE(scan(html_mail("<a href=\"file://attacker.example/share/x.lnk\">report</a>")).contains("LINK_UNC_PATH"));
 }
 
+TEST(LinksTest, UncPathsInPlainText) {
+  const auto f = scan(text_mail("Le rapport est ici : \\\\203.0.113.9\\partage\\rapport.docx\n"));
+  ASSERT_TRUE(f.contains("LINK_UNC_PATH"));
+  EXPECT_EQ(f.at("LINK_UNC_PATH").confidence, 0.7);
+  EXPECT_NE(f.at("LINK_UNC_PATH").evidence.find("file share on 203.0.113.9"), std::string::npos);
+}
+
 TEST(LinksTest, WebDavSharesNameTheirRealHost) {
   // file://host@SSL/ reads "host" as user information for a URL parser; Windows' WebDAV
   // redirector connects to it.

@@ -298,6 +298,17 @@ TEST(UrlTest, NeverCrashesOnJunk) {
   EXPECT_FALSE(normalize_url("http://@/", UrlSource::kHref).valid);
 }
 
+TEST(UrlTest, FindsUncPathsInText) {
+  const std::string text =
+      "Le dossier est sur \\\\fs01.interne\\partage\\Budget 2025, ou \\\\198.51.100.7@SSL\\DavWWWRoot\\a.lnk.\n"
+      "Pas ceux-ci : printf(\"\\\\n\"), C:\\\\temp\\\\x, \\\\\\\\triple\\x, \\\\host\\ seul.\n"
+      "Ni celui-ci deux fois : file:///\\\\fs02\\docs\\a.txt";
+  const std::vector<std::string_view> urls = find_urls_in_text(text, 100);
+  EXPECT_EQ(urls, (std::vector<std::string_view>{"\\\\fs01.interne\\partage\\Budget", "\\\\198.51.100.7@SSL\\DavWWWRoot\\a.lnk",
+                                                 "file:///\\\\fs02\\docs\\a.txt"}));
+  EXPECT_EQ(find_urls_in_text("\\\\a\\b \\\\c\\d \\\\e\\f", 2).size(), 2u);
+}
+
 TEST(UrlTest, FindsSchemeAndWwwUrlsInText) {
   EXPECT_EQ(find_urls_in_text("See https://example.com/a?b=1 and www.test.org/x, or "
                               "ftp://files.example/f.txt. Also FILE:///c/x!",

@@ -1,8 +1,9 @@
-// URLs in plain text: where a mail client would make a link of text (scheme URLs and bare
-// "www." forms), and where that link ends (whitespace, Unicode spaces, brackets without their
+// URLs in plain text: where a mail client would make a link of text (scheme URLs, bare "www."
+// forms and UNC paths), and where that link ends (whitespace, Unicode spaces, brackets without their
 // opening one, sentence punctuation), the way Thunderbird, Gmail and Outlook linkify. The search
 // stops only at bytes that can start a URL, found 16 at a time: most text parts hold prose and
 // no link.
+#include <algorithm>
 #include <string_view>
 #include <vector>
 
@@ -132,6 +133,37 @@ bool looks_like_data_url(std::string_view after) {
   return i > 0 && i < after.size() && after[i] == '/';
 }
 
+// A UNC host: a name, an IPv4 address, or a WebDAV form (host@SSL, host@8080).
+bool is_unc_host_char(char c) { return ascii::is_alnum(c) || c == '.' || c == '-' || c == '_' || c == '@'; }
+
+// UNC paths written in text (\\server\share\file): Outlook and Windows make them clickable, and
+// opening one sends the reader's credentials to the server. A backslash pair inside a longer run
+// (an escaped string) or without a share after the host ("\\n") is not one. Views in order;
+// those inside [begin, end) ranges already found (a file:///\\host URL) are skipped.
+void add_unc_paths(std::string_view text, std::size_t max_urls, std::vector<std::string_view>& urls) {
+  std::vector<std::string_view> unc;
+  for (std::size_t p = text.find("\\\\"); p != std::string_view::npos && urls.size() + unc.size() < max_urls;
+       p = text.find("\\\\", p + 2)) {
+    if (p > 0 && text[p - 1] == '\\') continue;
+    std::size_t host_end = p + 2;
+    while (host_end < text.size() && is_unc_host_char(text[host_end])) ++host_end;
+    if (host_end == p + 2 || host_end + 1 >= text.size() || text[host_end] != '\\' ||
+        text[host_end + 1] == '\\' || static_cast<unsigned char>(text[host_end + 1]) <= 0x20) {
+      continue;
+    }
+    const std::size_t end = trim_url_end(text, p, scan_url_end(text, p));
+    // `urls` is in text order: only the last URL starting before p can contain it.
+    const auto after = std::upper_bound(urls.begin(), urls.end(), text.data() + p,
+                                        [](const char* at, std::string_view url) { return at < url.data(); });
+    const bool inside_found = after != urls.begin() && text.data() + p < std::prev(after)->data() + std::prev(after)->size();
+    if (!inside_found) unc.push_back(text.substr(p, end - p));
+    p = end > p + 2 ? end - 2 : p;
+  }
+  if (unc.empty()) return;
+  urls.insert(urls.end(), unc.begin(), unc.end());
+  std::sort(urls.begin(), urls.end(), [](std::string_view a, std::string_view b) { return a.data() < b.data(); });
+}
+
 }  // namespace
 
 std::vector<std::string_view> find_urls_in_text(std::string_view text, std::size_t max_urls) {
@@ -196,6 +228,7 @@ std::vector<std::string_view> find_urls_in_text(std::string_view text, std::size
     urls.emplace_back(text.substr(start, end - start));
     pos = end;
   }
+  add_unc_paths(text, max_urls, urls);
   return urls;
 }
 
