@@ -322,6 +322,34 @@ void img_onerror(std::string_view text, std::string_view lower, std::vector<Hit>
   });
 }
 
+// Script inside SVG drawn in the body (<svg onload=...>, <svg><script>): SVG is where
+// sanitizers written for HTML miss elements and attributes.
+void inline_svg_script(std::string_view text, std::string_view lower, std::vector<Hit>& hits) {
+  bool found = false;
+  // The next "</svg" is searched forward only, and nested or repeated <svg> bodies are read once:
+  // "<svg><svg><svg>..." costs linear time.
+  std::size_t examined_until = 0;
+  std::size_t next_close = 0;
+  bool close_searched = false;
+  for_each_tag(lower, "svg", [&](std::size_t at, std::string_view tag) {
+    if (found) return;
+    if (!close_searched || next_close < at) {
+      next_close = lower.find("</svg", at);
+      close_searched = true;
+    }
+    const std::size_t body_end =
+        std::min({next_close == std::string_view::npos ? lower.size() : next_close, at + kMaxContainerBytes, lower.size()});
+    const std::size_t body_start = std::max(at + tag.size(), examined_until);
+    const std::string_view body =
+        body_start < body_end ? lower.substr(body_start, body_end - body_start) : std::string_view{};
+    examined_until = std::max(examined_until, body_end);
+    if (!has_event_handler(tag) && !has_script_markup(body)) return;
+    found = true;
+    hits.push_back(Hit{{}, {}, {"script or an event handler inside inline SVG", "script ou gestionnaire d'événement dans du SVG en ligne"},
+                       excerpt_at(text, at), 1.0});
+  });
+}
+
 bool decodes_hidden_script(std::string_view lower) {
   const bool decoder = lower.find("atob(") != std::string_view::npos ||
                        lower.find("fromcharcode") != std::string_view::npos;
@@ -341,6 +369,7 @@ void html_markers(const Object& object, std::string_view text, std::string_view 
   attribute_breakout(text, lower, hits);
   hidden_in_containers(text, lower, hits);
   img_onerror(text, lower, hits);
+  inline_svg_script(text, lower, hits);
   // In a message body (an attachment's scripts are html_attachment's).
   if (!object.is_file() && decodes_hidden_script(lower) && lower.find("<script") != std::string_view::npos) {
     const std::size_t at = lower.find("eval(");

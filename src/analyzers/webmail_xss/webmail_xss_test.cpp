@@ -88,6 +88,15 @@ TEST(WebmailXssTest, HandlersHiddenInCommentsAndImgOnerrorAreMarkers) {
   EXPECT_NE(AnalyzerHarness::find(horde, "WEBMAIL_XSS_MARKER"), nullptr);
 }
 
+TEST(WebmailXssTest, ScriptInInlineSvgAndSlashSplitAttributesAreMarkers) {
+  EXPECT_NE(AnalyzerHarness::find(harness().analyze(mail("text/html", "<p>x</p><svg/onload=alert(1)>")), "WEBMAIL_XSS_MARKER"),
+            nullptr);
+  EXPECT_NE(AnalyzerHarness::find(harness().analyze(mail("text/html", "<svg><script>alert(1)</script></svg>")), "WEBMAIL_XSS_MARKER"),
+            nullptr);
+  EXPECT_NE(AnalyzerHarness::find(harness().analyze(mail("text/html", "<img/src=x/onerror=alert(1)>")), "WEBMAIL_XSS_MARKER"),
+            nullptr);
+}
+
 TEST(WebmailXssTest, PlainTextLinkLabelHoldingATagIsRoundcubeCve202343770) {
   const auto findings = harness().analyze(
       mail("text/plain", "Lire l'article :\n[<img src=x onerror=alert(1)>] https://news.example/article\n"));
