@@ -355,6 +355,12 @@ TEST(LinksTest, ProtocolHandlersThatStartLocalTools) {
   EXPECT_TRUE(scan(html_mail("<a href=\"mk:@MSITStore:\\\\203.0.113.5\\x\\help.chm::/a.htm\">Aide</a>")).contains("LINK_PROTOCOL_HANDLER"));
 }
 
+TEST(LinksTest, ProtocolHandlersWrittenInPlainTextWeighLess) {
+  const auto f = scan(text_mail("Pour corriger, collez ms-msdt:/id PCWDiagnostic /skip force dans Exécuter.\n"));
+  ASSERT_TRUE(f.contains("LINK_PROTOCOL_HANDLER"));
+  EXPECT_DOUBLE_EQ(f.at("LINK_PROTOCOL_HANDLER").confidence, 0.6);
+}
+
 TEST(LinksTest, OrdinarySchemesAreNotProtocolHandlers) {
   EXPECT_FALSE(scan(html_mail("<a href=\"tel:+33100000000\">Appeler</a><a href=\"mailto:a@example.org\">Écrire</a>"
                               "<a href=\"https://example.org/ms-msdt\">ms-msdt</a><a href=\"sms:+33600000000\">SMS</a>"

@@ -309,6 +309,18 @@ TEST(UrlTest, FindsUncPathsInText) {
   EXPECT_EQ(find_urls_in_text("\\\\a\\b \\\\c\\d \\\\e\\f", 2).size(), 2u);
 }
 
+TEST(UrlTest, FindsProtocolHandlersInText) {
+  const std::string text =
+      "Lancez ms-msdt:/id PCWDiagnostic puis search-ms:query=x&crumb=location:\\\\h\\s, "
+      "ouvrez ms-word:ofe|u|https://a.example/b.docx ou mk:@MSITStore:c:\\a.chm::/x.htm.\n"
+      "Pas ceux-ci : items-list: a, Teams-ms-x:, https://a.example/ms-msdt:x, ms-: x, ms-msdt: seul.";
+  EXPECT_EQ(find_urls_in_text(text, 100),
+            (std::vector<std::string_view>{"ms-msdt:/id", "search-ms:query=x&crumb=location:\\\\h\\s", "\\\\h\\s",
+                                           "ms-word:ofe|u|https://a.example/b.docx", "https://a.example/b.docx",
+                                           "mk:@MSITStore:c:\\a.chm::/x.htm", "https://a.example/ms-msdt:x"}));
+  // The share a search opens and the document Word fetches are links of their own too.
+}
+
 TEST(UrlTest, FindsSchemeAndWwwUrlsInText) {
   EXPECT_EQ(find_urls_in_text("See https://example.com/a?b=1 and www.test.org/x, or "
                               "ftp://files.example/f.txt. Also FILE:///c/x!",
