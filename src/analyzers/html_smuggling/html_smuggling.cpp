@@ -54,6 +54,7 @@ std::string_view encoding_fr(objects::smuggling::Encoding encoding) {
     case objects::smuggling::Encoding::kBase64Literal: return "chaîne base64";
     case objects::smuggling::Encoding::kNumberArray: return "tableau de nombres";
     case objects::smuggling::Encoding::kDataUrl: return "URL data: en base64";
+    case objects::smuggling::Encoding::kHexString: return "chaîne hexadécimale";
   }
   return "";
 }

@@ -24,6 +24,14 @@ constexpr std::array<bool, 256> kBase64Alphabet = [] {
 }();
 
 bool is_base64(char c) { return kBase64Alphabet[static_cast<unsigned char>(c)]; }
+
+// An even run of hex digits only (one case), as a hex-encoded file is written.
+bool is_hex(std::string_view text) {
+  if (text.empty() || text.size() % 2 != 0) return false;
+  const bool upper = std::any_of(text.begin(), text.end(), [](char c) { return c >= 'A' && c <= 'F'; });
+  const bool lower = std::any_of(text.begin(), text.end(), [](char c) { return c >= 'a' && c <= 'f'; });
+  return !(upper && lower) && std::all_of(text.begin(), text.end(), [](char c) { return ascii::is_hex_digit(c); });
+}
 bool is_quote(char c) { return c == '"' || c == '\'' || c == '`'; }
 bool contains(std::string_view text, std::string_view needle) { return text.find(needle) != std::string_view::npos; }
 
@@ -276,8 +284,21 @@ class Scanner {
       joined.reserve(best_.size);
       for (std::string_view segment : best_.segments) joined.append(segment);
       auto bytes = std::make_shared<std::string>();
-      const parse::DecodeStats stats = parse::decode_base64(joined, *bytes, limits_.max_payload_bytes);
-      payload.truncated = stats.truncated;
+      if (is_hex(joined)) {
+        // "4d5a9000...": a file written as hex digits (decoded by a hex loop in the page) is valid
+        // base64 too, but reads as noise that way.
+        payload.encoding = Encoding::kHexString;
+        for (std::size_t i = 0; i + 1 < joined.size(); i += 2) {
+          if (bytes->size() >= limits_.max_payload_bytes) {
+            payload.truncated = true;
+            break;
+          }
+          bytes->push_back(static_cast<char>(ascii::hex_value(joined[i]) << 4 | ascii::hex_value(joined[i + 1])));
+        }
+      } else {
+        const parse::DecodeStats stats = parse::decode_base64(joined, *bytes, limits_.max_payload_bytes);
+        payload.truncated = stats.truncated;
+      }
       payload.bytes = std::move(bytes);
     }
     report_.largest = std::move(payload);
@@ -307,6 +328,7 @@ std::string_view encoding_name(Encoding encoding) {
     case Encoding::kBase64Literal: return "base64 string";
     case Encoding::kNumberArray: return "array of numbers";
     case Encoding::kDataUrl: return "base64 data: URL";
+    case Encoding::kHexString: return "hex string";
   }
   return "";
 }

@@ -7,8 +7,8 @@
 //
 // Owns the static reading of such a text: which of those APIs it names, the payload candidates
 // (base64 literals, joined across "..." + "..." concatenations; arrays of numbers; base64 data:
-// URLs that are not images), and the decoding of the largest one when it is plain base64 or an
-// array of bytes. Nothing is executed: an obfuscated payload (XOR, reversed, fetched) is reported
+// URLs that are not images), and the decoding of the largest one when it is plain base64, hex
+// digits or an array of bytes. Nothing is executed: an obfuscated payload (XOR, reversed, fetched) is reported
 // as found but not decoded. It does not judge: the html_smuggling analyzer does.
 //
 // Bounds: the caller hands at most [limits] max_html_bytes; at most `max_candidates` candidates
@@ -45,8 +45,8 @@ enum Api : std::uint32_t {
 // "atob", "Uint8Array", ... for the set bits, in bit order.
 std::vector<std::string_view> api_names(std::uint32_t apis);
 
-enum class Encoding : std::uint8_t { kBase64Literal, kNumberArray, kDataUrl };
-// "base64 string", "array of numbers", "base64 data: URL".
+enum class Encoding : std::uint8_t { kBase64Literal, kNumberArray, kDataUrl, kHexString };
+// "base64 string", "array of numbers", "base64 data: URL", "hex string".
 std::string_view encoding_name(Encoding encoding);
 
 struct Payload {

@@ -86,6 +86,21 @@ TEST(SmugglingScanTest, AnArrayOfBytesIsDecoded) {
   EXPECT_EQ(r.download_name, "tool.bin");
 }
 
+TEST(SmugglingScanTest, AHexStringIsDecodedAsHex) {
+  const std::string payload = file_of("MZ", 2000);
+  std::string hex;
+  for (unsigned char c : payload) {
+    hex += "0123456789abcdef"[c >> 4];
+    hex += "0123456789abcdef"[c & 15];
+  }
+  const Report r = scan("<script>var h = '" + hex + "'; var a = new Uint8Array(h.length / 2);"
+                        "for (var i = 0; i < a.length; i++) a[i] = parseInt(h.substr(i * 2, 2), 16);"
+                        "navigator.msSaveOrOpenBlob(new Blob([a]), 'setup.exe');</script>", {});
+  ASSERT_TRUE(r.assembles_file());
+  EXPECT_EQ(r.largest->encoding, Encoding::kHexString);
+  EXPECT_EQ(*r.largest->bytes, payload);
+}
+
 TEST(SmugglingScanTest, AnArrayBeyondBytesIsFoundButNotDecoded) {
   std::string array = "[";
   for (int i = 0; i < 1200; ++i) array += std::to_string(300 + i % 200) + ",";
