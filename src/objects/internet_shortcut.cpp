@@ -1,6 +1,8 @@
 // See internet_shortcut.h.
 #include "objects/internet_shortcut.h"
 
+#include <algorithm>
+
 #include "common/ascii.h"
 
 namespace vigie::objects {
@@ -44,6 +46,21 @@ bool only_web_targets(const InternetShortcut& shortcut) {
     return ascii::istarts_with(target, "http://") || ascii::istarts_with(target, "https://");
   };
   return web(shortcut.url) && (shortcut.icon_file.empty() || web(shortcut.icon_file));
+}
+
+std::vector<std::string> read_shell_locations(std::string_view bytes) {
+  constexpr std::size_t kMaxLocations = 64;
+  std::vector<std::string> out;
+  bytes = bytes.substr(0, kMaxShortcutBytes);
+  const std::string lower = ascii::lowercase(bytes);
+  for (std::size_t p = lower.find("<url>"); p != std::string::npos && out.size() < kMaxLocations;
+       p = lower.find("<url>", p + 5)) {
+    const std::size_t end = lower.find("</url>", p + 5);
+    if (end == std::string::npos) break;
+    const std::string_view value = ascii::trim_blanks(bytes.substr(p + 5, std::min(end - p - 5, kMaxValueBytes)));
+    if (!value.empty()) out.emplace_back(value);
+  }
+  return out;
 }
 
 }  // namespace vigie::objects

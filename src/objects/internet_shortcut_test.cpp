@@ -30,5 +30,15 @@ TEST(InternetShortcutTest, LinesOutsideTheSectionAreNotTargets) {
   EXPECT_TRUE(s.url.empty());
 }
 
+TEST(InternetShortcutTest, ReadsTheLocationsOfALibrary) {
+  const std::vector<std::string> urls = read_shell_locations(
+      "<?xml version=\"1.0\"?><libraryDescription xmlns=\"http://schemas.microsoft.com/windows/2009/library\">"
+      "<searchConnectorDescriptionList><searchConnectorDescription><simpleLocation>\n"
+      "<URL> \\\\203.0.113.7@SSL\\DavWWWRoot\\docs </URL></simpleLocation></searchConnectorDescription>"
+      "<searchConnectorDescription><simpleLocation><url>knownfolder:{FDD39AD0}</url>"
+      "</simpleLocation></searchConnectorDescription></searchConnectorDescriptionList></libraryDescription>");
+  EXPECT_EQ(urls, (std::vector<std::string>{"\\\\203.0.113.7@SSL\\DavWWWRoot\\docs", "knownfolder:{FDD39AD0}"}));
+}
+
 }  // namespace
 }  // namespace vigie::objects

