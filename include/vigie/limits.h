@@ -77,6 +77,15 @@ struct Limits {
   // before a model learns, not after (a model scores best the kind of text it learned from).
   std::uint64_t max_classifier_text_bytes = 256ull << 10;
   std::uint32_t max_classifier_tokens = 5000;
+  // --- Weapons in files and in the message (issue 13: client exploits, smuggling, TNEF) ---
+  // Payload candidates (large base64 strings, byte arrays, data: URLs) measured per HTML, SVG or
+  // script file by the HTML smuggling scanner; the largest is the one decoded.
+  std::uint32_t max_smuggling_candidates = 64;
+  // Largest payload the smuggling scanner decodes from one candidate (memory per file).
+  std::uint64_t max_smuggling_payload_bytes = 32ull << 20;
+  // Most attributes (and MAPI properties inside attMAPIProps blocks) read from one TNEF
+  // (winmail.dat) stream; guards attribute and property floods.
+  std::uint32_t max_tnef_attributes = 4096;
 };
 
 }  // namespace vigie

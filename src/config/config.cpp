@@ -157,6 +157,9 @@ void read_limits(Checker& c, const toml::table& t, Limits& l) {
                   {"max_redirect_depth", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_redirect_depth); }},
                   {"max_classifier_text_bytes", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_classifier_text_bytes); }},
                   {"max_classifier_tokens", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_classifier_tokens); }},
+                  {"max_smuggling_candidates", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_smuggling_candidates); }},
+                  {"max_smuggling_payload_bytes", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_smuggling_payload_bytes); }},
+                  {"max_tnef_attributes", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_tnef_attributes); }},
               });
 }
 

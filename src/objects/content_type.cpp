@@ -39,6 +39,7 @@ constexpr std::array kSignatures{
     Signature{0, "conectix"sv, "application/x-vhd"},
     Signature{0, "ITSF"sv, "application/vnd.ms-htmlhelp"},
     Signature{0, "\xE4\x52\x5C\x7B\x8C\xD8\xA7\x4D\xAE\xB1\x53\x78\xD0\x29\x96\xD3"sv, "application/onenote"},
+    Signature{0, "\x78\x9F\x3E\x22"sv, "application/vnd.ms-tnef"},  // TNEF ([MS-OXTNEF] §2.1.3.1)
     Signature{0, "\x89PNG\r\n\x1A\n"sv, "image/png"},
     Signature{0, "\xFF\xD8\xFF"sv, "image/jpeg"},
     Signature{0, "GIF87a"sv, "image/gif"},

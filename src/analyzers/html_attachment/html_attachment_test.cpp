@@ -102,3 +102,26 @@ TEST(HtmlAttachmentTest, APageUuencodedInTheTextIsFound) {
 
 }  // namespace
 }  // namespace vigie::analyzers
+
+namespace vigie::analyzers {
+namespace {
+
+// A page the parser never read (not a text part) gives its links, meta refresh included, to the
+// message's links, so the links analyzer judges where it leads.
+TEST(HtmlAttachmentTest, TheLinksOfAPageTheParserDidNotReadJoinTheMessage) {
+  const AnalyzerHarness harness("html_attachment");
+  const auto run = harness.run(with_attachment(
+      "Content-Type: application/octet-stream\nContent-Disposition: attachment; filename=facture.htm\n",
+      "<html><head><meta http-equiv=\"refresh\" content=\"0;url=https://owa-login.example.ngrok.io/\"></head>"
+      "<body><a href=\"ms-msdt:/id PCWDiagnostic\">x</a></body></html>"));
+  std::vector<std::string> urls;
+  for (const Url& url : run.objects.urls()) urls.emplace_back(url.raw());
+  EXPECT_EQ(urls, (std::vector<std::string>{"https://owa-login.example.ngrok.io/", "ms-msdt:/id PCWDiagnostic"}));
+  // A text/html attachment is the parser's: its links are already the message's.
+  const auto parsed = harness.run(with_attachment("Content-Type: text/html\nContent-Disposition: attachment; filename=a.htm\n",
+                                                  "<a href=\"https://example.org/\">x</a>"));
+  EXPECT_TRUE(parsed.objects.urls().empty());
+}
+
+}  // namespace
+}  // namespace vigie::analyzers

@@ -6,7 +6,10 @@
 //     sourced lists of data/link_categories/ — one finding per family, graded by category;
 //   - links that download a program or a script, a disk image or an archive (download_names.h);
 //   - URL tricks: IP literals (decimal/hex forms above all), unusual ports, "trusted@evil" userinfo,
-//     javascript:/data: addresses, redirect parameters carrying an off-site URL;
+//     javascript:/data: addresses, redirect parameters carrying an off-site URL, UNC and WebDAV
+//     paths (\\host\share, file://host@SSL/);
+//   - links to protocol handlers that start a local Windows tool (ms-msdt:, search-ms:,
+//     ms-officecmd:, ms-word:ofe|u|...), the route of Follina and its relatives;
 //   - forms asking for a password, forms posting elsewhere (HTML attachments that are log-in pages
 //     are the html_attachment object analyzer's).
 // Links to the sender's own domain and to the organisation's protected and partner domains are
@@ -24,10 +27,12 @@
 #include <vector>
 
 #include "analyzers/analyzer.h"
+#include "common/ascii.h"
 #include "intel/shared/shared_lists.h"
 #include "analyzers/links/download_names.h"
 #include "analyzers/links/url_shapes.h"
 #include "common/ip_address.h"
+#include "objects/remote_path.h"
 #include "intel/brands/brand_list.h"
 #include "intel/link_categories/link_categories.h"
 #include "parse/url/url.h"
@@ -51,7 +56,7 @@ struct State final : AnalyzerState {
 enum Slot : std::size_t {
   kMismatch, kTunnel, kWebhook, kIpfs, kDynamicDns, kFreeHosting, kFormBuilder, kFileSharing,
   kShortener, kImageHosting, kTemporaryMail, kIpLiteral, kUnusualPort, kUserinfo, kScriptOrData,
-  kRedirect, kUncPath, kDangerousDownload, kCredentialForm, kFormExternal, kSlotCount
+  kRedirect, kUncPath, kDangerousDownload, kCredentialForm, kFormExternal, kProtocolHandler, kSlotCount
 };
 
 constexpr std::array<FindingId, kSlotCount> kSlotFinding{
@@ -65,6 +70,7 @@ constexpr std::array<FindingId, kSlotCount> kSlotFinding{
     FindingId::LINK_SCRIPT_OR_DATA_URI,   FindingId::LINK_REDIRECT,
     FindingId::LINK_UNC_PATH,             FindingId::LINK_DANGEROUS_DOWNLOAD,
     FindingId::CREDENTIAL_FORM,           FindingId::FORM_EXTERNAL_ACTION,
+    FindingId::LINK_PROTOCOL_HANDLER,
 };
 
 // Which finding a category feeds, and how sure a link there makes us. Blogs and storage buckets
@@ -112,6 +118,49 @@ bool serves_on_subdomains(LinkCategory category) {
     default:
       return false;
   }
+}
+
+// URL schemes that make Windows start a local program with what follows the colon, and how sure
+// a link to one makes us: a diagnostic tool, a file search or an Office command chosen by the
+// sender has no place in mail. Sources: Microsoft's advisories for the CVEs named, and the
+// scheme lists of Windows' registry (HKCR\<scheme>\URL Protocol).
+struct ProtocolHandler {
+  std::string_view scheme;
+  LocalizedText tool;
+  std::string_view cve;  // "" when the abuse has no CVE of its own
+  double confidence;
+};
+
+const std::array<ProtocolHandler, 19>& protocol_handlers() {
+  static const std::array<ProtocolHandler, 19> kHandlers{
+      ProtocolHandler{"ms-msdt", {"Microsoft Support Diagnostic Tool", "outil de diagnostic du support Microsoft"}, "CVE-2022-30190 (Follina)", 1.0},
+      ProtocolHandler{"search-ms", {"Windows Search, which lists files of a location the link chooses", "la recherche Windows, qui affiche les fichiers d'un emplacement choisi par le lien"}, "", 1.0},
+      ProtocolHandler{"search", {"Windows Search, which lists files of a location the link chooses", "la recherche Windows, qui affiche les fichiers d'un emplacement choisi par le lien"}, "", 1.0},
+      ProtocolHandler{"ms-officecmd", {"the Office launcher, with a command line", "le lanceur d'Office, avec une ligne de commande"}, "", 1.0},
+      ProtocolHandler{"ms-appinstaller", {"App Installer, which installs a package from the link", "App Installer, qui installe un paquet désigné par le lien"}, "CVE-2021-43890", 1.0},
+      ProtocolHandler{"mhtml", {"the MSHTML engine on a web archive", "le moteur MSHTML sur une archive web"}, "CVE-2021-40444", 1.0},
+      ProtocolHandler{"mk", {"the compiled-help (CHM) reader", "le lecteur d'aide compilée (CHM)"}, "", 0.9},
+      ProtocolHandler{"ms-its", {"the compiled-help (CHM) reader", "le lecteur d'aide compilée (CHM)"}, "", 0.9},
+      ProtocolHandler{"its", {"the compiled-help (CHM) reader", "le lecteur d'aide compilée (CHM)"}, "", 0.9},
+      ProtocolHandler{"vbscript", {"VBScript in Internet Explorer", "du VBScript dans Internet Explorer"}, "", 1.0},
+      ProtocolHandler{"shell", {"Explorer on a shell folder", "l'Explorateur sur un dossier système"}, "", 0.8},
+      ProtocolHandler{"ms-word", {"Word on a document the link names", "Word sur un document désigné par le lien"}, "", 0.6},
+      ProtocolHandler{"ms-excel", {"Excel on a document the link names", "Excel sur un document désigné par le lien"}, "", 0.6},
+      ProtocolHandler{"ms-powerpoint", {"PowerPoint on a document the link names", "PowerPoint sur un document désigné par le lien"}, "", 0.6},
+      ProtocolHandler{"ms-visio", {"Visio on a document the link names", "Visio sur un document désigné par le lien"}, "", 0.6},
+      ProtocolHandler{"ms-access", {"Access on a database the link names", "Access sur une base désignée par le lien"}, "", 0.6},
+      ProtocolHandler{"ms-publisher", {"Publisher on a document the link names", "Publisher sur un document désigné par le lien"}, "", 0.6},
+      ProtocolHandler{"ms-settings", {"the Settings app", "l'application Paramètres"}, "", 0.4},
+      ProtocolHandler{"ms-cxh", {"the account set-up host", "l'hôte de configuration de compte"}, "", 0.6},
+  };
+  return kHandlers;
+}
+
+const ProtocolHandler* protocol_handler(std::string_view scheme) {
+  for (const ProtocolHandler& handler : protocol_handlers()) {
+    if (handler.scheme == scheme) return &handler;
+  }
+  return nullptr;
 }
 
 // Written where a reader follows it (an href, a form, a meta refresh, the text, a calendar
@@ -226,8 +275,11 @@ class Scan {
       return;
     }
     if (is_unc(url)) {
-      found_.add(kUncPath, Evidence{object_of(url), "url", describe(url, {"file share on " + bounded(url.host_ascii()),
-                                                     "partage de fichiers sur " + bounded(url.host_ascii())})}, 1.0);
+      unc(url);
+      return;
+    }
+    if (const ProtocolHandler* handler = protocol_handler(url.scheme())) {
+      handler_link(url, *handler);
       return;
     }
     if (url.scheme() != "http" && url.scheme() != "https" && url.scheme() != "ftp") return;
@@ -264,6 +316,47 @@ class Scan {
     if (!url.valid || url.host_ascii().empty() || url.host_ascii() == "localhost") return false;
     if (url.scheme() == "file") return true;
     return url.scheme().empty() && url.raw().starts_with("\\\\");
+  }
+
+  // The host Windows sends the reader's credentials to: \\host@SSL\share and file://host@SSL/
+  // name host (over WebDAV), where the URL parser reads "host" as user information.
+  void unc(const Url& url) {
+    const std::optional<objects::RemotePath> remote = objects::remote_path(url.raw());
+    const std::string host = bounded(remote ? std::string_view(remote->host) : url.host_ascii());
+    const bool webdav = remote && remote->webdav;
+    // Written out in text, the path is in plain sight and needs a click; as a link, an image or
+    // an icon it is hidden or fetched by itself.
+    found_.add(kUncPath,
+               Evidence{object_of(url), "url",
+                        describe(url, {(webdav ? "WebDAV share on " : "file share on ") + host,
+                                       (webdav ? "partage WebDAV sur " : "partage de fichiers sur ") + host})},
+               url.source == UrlSource::kText ? 0.7 : 1.0);
+  }
+
+  void handler_link(const Url& url, const ProtocolHandler& handler) {
+    if (!is_navigation(url.source) && url.source != UrlSource::kSrc) return;
+    const std::string lower = ascii::lowercase(url.raw());
+    double confidence = handler.confidence;
+    LocalizedText detail{"opens " + std::string(handler.tool.en), "ouvre " + std::string(handler.tool.fr)};
+    // ms-word:ofe|u|https://...: opens (for editing) a document fetched from the URL.
+    if (handler.confidence < 1.0 && (lower.find(":ofe|u|") != std::string::npos ||
+                                     lower.find(":ofv|u|") != std::string::npos ||
+                                     lower.find(":nft|u|") != std::string::npos)) {
+      confidence = 0.9;
+      detail = detail + LocalizedText{", on a document fetched from the address that follows",
+                                      ", sur un document récupéré à l'adresse qui suit"};
+    }
+    // search-ms:...crumb=location:\\host\share: a folder on the sender's server shown as local.
+    if (const std::size_t location = lower.find("location:"); location != std::string::npos) {
+      std::string path = percent_decode(std::string_view(url.raw()).substr(location + 9));
+      path = path.substr(0, path.find('&'));
+      if (const std::optional<objects::RemotePath> remote = objects::remote_path(path)) {
+        detail = detail + LocalizedText{", showing the share " + bounded(path), ", montrant le partage " + bounded(path)};
+      }
+    }
+    if (!handler.cve.empty()) detail = detail + LocalizedText{"; " + std::string(handler.cve), " ; " + std::string(handler.cve)};
+    if (url.source == UrlSource::kText) confidence *= 0.6;  // written out, not a live link everywhere
+    found_.add(kProtocolHandler, Evidence{object_of(url), "url", describe(url, detail)}, confidence);
   }
 
   void address(const facts::Identity& identity, double confidence) {

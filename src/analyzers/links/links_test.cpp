@@ -318,6 +318,56 @@ TEST(LinksTest, FileShareNeedsAUsableHost) {
   EXPECT_TRUE(scan(html_mail("<a href=\"file://attacker.example/share/x.lnk\">report</a>")).contains("LINK_UNC_PATH"));
 }
 
+TEST(LinksTest, UncPathsInPlainText) {
+  const auto f = scan(text_mail("Le rapport est ici : \\\\203.0.113.9\\partage\\rapport.docx\n"));
+  ASSERT_TRUE(f.contains("LINK_UNC_PATH"));
+  EXPECT_EQ(f.at("LINK_UNC_PATH").confidence, 0.7);
+  EXPECT_NE(f.at("LINK_UNC_PATH").evidence.find("file share on 203.0.113.9"), std::string::npos);
+}
+
+TEST(LinksTest, WebDavSharesNameTheirRealHost) {
+  // file://host@SSL/ reads "host" as user information for a URL parser; Windows' WebDAV
+  // redirector connects to it.
+  const auto f = scan(html_mail("<a href=\"file://files.attacker.example@SSL/DavWWWRoot/doc.lnk\">doc</a>"));
+  ASSERT_TRUE(f.contains("LINK_UNC_PATH"));
+  EXPECT_NE(f.at("LINK_UNC_PATH").evidence.find("WebDAV share on files.attacker.example"), std::string::npos)
+      << f.at("LINK_UNC_PATH").evidence;
+}
+
+TEST(LinksTest, ProtocolHandlersThatStartLocalTools) {
+  const auto follina = scan(html_mail(
+      "<a href=\"ms-msdt:/id PCWDiagnostic /skip force /param &quot;IT_RebrowseForFile=? IT_BrowseForFile=x&quot;\">"
+      "Voir le document</a>"));
+  ASSERT_TRUE(follina.contains("LINK_PROTOCOL_HANDLER"));
+  EXPECT_EQ(follina.at("LINK_PROTOCOL_HANDLER").confidence, 1.0);
+  EXPECT_NE(follina.at("LINK_PROTOCOL_HANDLER").evidence.find("Microsoft Support Diagnostic Tool; CVE-2022-30190 (Follina)"),
+            std::string::npos)
+      << follina.at("LINK_PROTOCOL_HANDLER").evidence;
+  const auto search = scan(html_mail(
+      "<meta http-equiv=\"refresh\" content=\"0;url=search-ms:query=facture&amp;crumb=location:%5C%5C203.0.113.5%5Cpartage&amp;displayname=Documents\">"));
+  ASSERT_TRUE(search.contains("LINK_PROTOCOL_HANDLER"));
+  EXPECT_NE(search.at("LINK_PROTOCOL_HANDLER").evidence.find("showing the share \\\\203.0.113.5\\partage"), std::string::npos)
+      << search.at("LINK_PROTOCOL_HANDLER").evidence;
+  const auto word = scan(html_mail("<a href=\"ms-word:ofe|u|https://files.example/contrat.docx\">Contrat</a>"));
+  ASSERT_TRUE(word.contains("LINK_PROTOCOL_HANDLER"));
+  EXPECT_EQ(word.at("LINK_PROTOCOL_HANDLER").confidence, 0.9);
+  EXPECT_TRUE(scan(html_mail("<a href=\"ms-officecmd:{&quot;id&quot;:3}\">Ouvrir</a>")).contains("LINK_PROTOCOL_HANDLER"));
+  EXPECT_TRUE(scan(html_mail("<a href=\"mk:@MSITStore:\\\\203.0.113.5\\x\\help.chm::/a.htm\">Aide</a>")).contains("LINK_PROTOCOL_HANDLER"));
+}
+
+TEST(LinksTest, ProtocolHandlersWrittenInPlainTextWeighLess) {
+  const auto f = scan(text_mail("Pour corriger, collez ms-msdt:/id PCWDiagnostic /skip force dans Exécuter.\n"));
+  ASSERT_TRUE(f.contains("LINK_PROTOCOL_HANDLER"));
+  EXPECT_DOUBLE_EQ(f.at("LINK_PROTOCOL_HANDLER").confidence, 0.6);
+}
+
+TEST(LinksTest, OrdinarySchemesAreNotProtocolHandlers) {
+  EXPECT_FALSE(scan(html_mail("<a href=\"tel:+33100000000\">Appeler</a><a href=\"mailto:a@example.org\">Écrire</a>"
+                              "<a href=\"https://example.org/ms-msdt\">ms-msdt</a><a href=\"sms:+33600000000\">SMS</a>"
+                              "<a href=\"webcal://calendar.example.org/a.ics\">Agenda</a>"))
+                   .contains("LINK_PROTOCOL_HANDLER"));
+}
+
 TEST(LinksTest, LinkThatDownloadsAProgram) {
   const auto f = scan(html_mail("<a href=\"https://cdn.files-share.example/u/Facture_0612.exe\">Voir la facture</a>"));
   ASSERT_TRUE(f.contains("LINK_DANGEROUS_DOWNLOAD"));

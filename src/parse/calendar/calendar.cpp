@@ -110,27 +110,11 @@ class CalendarReader {
   }
 
  private:
-  // RFC 5545 §3.1: a line starting with a space or a tab continues the previous one; lines end in
-  // CRLF (LF alone accepted, as every client does).
   void for_each_content_line(std::string_view text) {
-    std::string logical;
-    bool pending = false;
-    std::size_t position = 0;
-    while (position < text.size() && !stopped_) {
-      const std::size_t end = text.find('\n', position);
-      std::string_view physical = text.substr(position, end == std::string_view::npos ? std::string_view::npos
-                                                                                       : end - position);
-      position = end == std::string_view::npos ? text.size() : end + 1;
-      if (physical.ends_with('\r')) physical.remove_suffix(1);
-      if (pending && !physical.empty() && (physical.front() == ' ' || physical.front() == '\t')) {
-        logical.append(physical.substr(1));
-        continue;
-      }
-      if (pending) content_line(logical);
-      logical.assign(physical);
-      pending = true;
-    }
-    if (pending && !stopped_) content_line(logical);
+    parse::for_each_content_line(text, [this](std::string& line) {
+      content_line(line);
+      return !stopped_;
+    });
   }
 
   // Counts the line against the limits, then hands it to libical.
@@ -397,6 +381,27 @@ bool looks_like_calendar(std::string_view bytes) {
   if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
   while (!bytes.empty() && ascii::is_space(bytes.front())) bytes.remove_prefix(1);
   return ascii::istarts_with(bytes, "BEGIN:VCALENDAR");
+}
+
+void for_each_content_line(std::string_view text, const std::function<bool(std::string& line)>& line) {
+  std::string logical;
+  bool pending = false;
+  std::size_t position = 0;
+  while (position < text.size()) {
+    const std::size_t end = text.find('\n', position);
+    std::string_view physical = text.substr(position, end == std::string_view::npos ? std::string_view::npos
+                                                                                     : end - position);
+    position = end == std::string_view::npos ? text.size() : end + 1;
+    if (physical.ends_with('\r')) physical.remove_suffix(1);
+    if (pending && !physical.empty() && (physical.front() == ' ' || physical.front() == '\t')) {
+      logical.append(physical.substr(1));
+      continue;
+    }
+    if (pending && !line(logical)) return;
+    logical.assign(physical);
+    pending = true;
+  }
+  if (pending) line(logical);
 }
 
 }  // namespace vigie::parse

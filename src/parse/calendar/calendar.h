@@ -23,6 +23,8 @@
 // number and scratch buffers per thread).
 #pragma once
 
+#include <functional>
+#include <string>
 #include <string_view>
 
 #include "vigie/content.h"
@@ -38,5 +40,10 @@ CalendarContent read_calendar(std::string_view text, const Limits& limits);
 // Whether bytes start like a calendar: "BEGIN:VCALENDAR" (any case) after an optional byte-order
 // mark and whitespace. For type detection of files whose name and declared type say nothing.
 bool looks_like_calendar(std::string_view bytes);
+
+// Calls `line` with each content line of `text`, unfolded (RFC 5545 §3.1: a line starting with a
+// space or a tab continues the previous one; lines end in CRLF or LF); stops when it returns
+// false. For readers of properties libical's tree does not keep (X- properties as written).
+void for_each_content_line(std::string_view text, const std::function<bool(std::string& line)>& line);
 
 }  // namespace vigie::parse

@@ -24,8 +24,10 @@ namespace vigie::parse {
 Url normalize_url(std::string_view raw, UrlSource source);
 
 // Finds URLs in plain UTF-8 text: scheme URLs (http, https, ftp, mailto excluded, file, data,
-// javascript) and bare "www." forms, with trailing punctuation and closing brackets trimmed the way
-// mail clients linkify. Returns views of text in order of appearance, at most max_urls.
+// javascript), bare "www." forms, UNC paths (\\server\share...) and Windows protocol handlers
+// (ms-msdt:, search-ms:, ms-word:..., mk:@MSITStore:), with trailing punctuation and
+// closing brackets trimmed the way mail clients linkify. Returns views of text in order of
+// appearance, at most max_urls.
 std::vector<std::string_view> find_urls_in_text(std::string_view text, std::size_t max_urls);
 
 // What registrable_domain() returns for a host that has no registrable domain (a public suffix,

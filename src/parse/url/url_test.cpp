@@ -298,6 +298,29 @@ TEST(UrlTest, NeverCrashesOnJunk) {
   EXPECT_FALSE(normalize_url("http://@/", UrlSource::kHref).valid);
 }
 
+TEST(UrlTest, FindsUncPathsInText) {
+  const std::string text =
+      "Le dossier est sur \\\\fs01.interne\\partage\\Budget 2025, ou \\\\198.51.100.7@SSL\\DavWWWRoot\\a.lnk.\n"
+      "Pas ceux-ci : printf(\"\\\\n\"), C:\\\\temp\\\\x, \\\\\\\\triple\\x, \\\\host\\ seul.\n"
+      "Ni celui-ci deux fois : file:///\\\\fs02\\docs\\a.txt";
+  const std::vector<std::string_view> urls = find_urls_in_text(text, 100);
+  EXPECT_EQ(urls, (std::vector<std::string_view>{"\\\\fs01.interne\\partage\\Budget", "\\\\198.51.100.7@SSL\\DavWWWRoot\\a.lnk",
+                                                 "file:///\\\\fs02\\docs\\a.txt"}));
+  EXPECT_EQ(find_urls_in_text("\\\\a\\b \\\\c\\d \\\\e\\f", 2).size(), 2u);
+}
+
+TEST(UrlTest, FindsProtocolHandlersInText) {
+  const std::string text =
+      "Lancez ms-msdt:/id PCWDiagnostic puis search-ms:query=x&crumb=location:\\\\h\\s, "
+      "ouvrez ms-word:ofe|u|https://a.example/b.docx ou mk:@MSITStore:c:\\a.chm::/x.htm.\n"
+      "Pas ceux-ci : items-list: a, Teams-ms-x:, https://a.example/ms-msdt:x, ms-: x, ms-msdt: seul.";
+  EXPECT_EQ(find_urls_in_text(text, 100),
+            (std::vector<std::string_view>{"ms-msdt:/id", "search-ms:query=x&crumb=location:\\\\h\\s", "\\\\h\\s",
+                                           "ms-word:ofe|u|https://a.example/b.docx", "https://a.example/b.docx",
+                                           "mk:@MSITStore:c:\\a.chm::/x.htm", "https://a.example/ms-msdt:x"}));
+  // The share a search opens and the document Word fetches are links of their own too.
+}
+
 TEST(UrlTest, FindsSchemeAndWwwUrlsInText) {
   EXPECT_EQ(find_urls_in_text("See https://example.com/a?b=1 and www.test.org/x, or "
                               "ftp://files.example/f.txt. Also FILE:///c/x!",

@@ -1,8 +1,9 @@
-// URLs in plain text: where a mail client would make a link of text (scheme URLs and bare
-// "www." forms), and where that link ends (whitespace, Unicode spaces, brackets without their
+// URLs in plain text: where a mail client would make a link of text (scheme URLs, bare "www."
+// forms, UNC paths and Windows protocol handlers), and where that link ends (whitespace, Unicode spaces, brackets without their
 // opening one, sentence punctuation), the way Thunderbird, Gmail and Outlook linkify. The search
 // stops only at bytes that can start a URL, found 16 at a time: most text parts hold prose and
 // no link.
+#include <algorithm>
 #include <string_view>
 #include <vector>
 
@@ -132,6 +133,74 @@ bool looks_like_data_url(std::string_view after) {
   return i > 0 && i < after.size() && after[i] == '/';
 }
 
+// A UNC host: a name, an IPv4 address, or a WebDAV form (host@SSL, host@8080).
+bool is_unc_host_char(char c) { return ascii::is_alnum(c) || c == '.' || c == '-' || c == '_' || c == '@'; }
+
+// Whether `at` lies inside one of `urls` (in text order): only the last one starting before it can
+// hold it.
+bool inside_found(const std::vector<std::string_view>& urls, const char* at) {
+  const auto after =
+      std::upper_bound(urls.begin(), urls.end(), at, [](const char* p, std::string_view url) { return p < url.data(); });
+  return after != urls.begin() && at < std::prev(after)->data() + std::prev(after)->size();
+}
+
+// UNC paths written in text (\\server\share\file): Outlook and Windows make them clickable, and
+// opening one sends the reader's credentials to the server. A backslash pair inside a longer run
+// (an escaped string) or without a share after the host ("\\n") is not one.
+void find_unc_paths(std::string_view text, std::size_t room, const std::vector<std::string_view>& urls,
+                    std::vector<std::string_view>& extra) {
+  for (std::size_t p = text.find("\\\\"); p != std::string_view::npos && extra.size() < room;
+       p = text.find("\\\\", p + 2)) {
+    if (p > 0 && text[p - 1] == '\\') continue;
+    std::size_t host_end = p + 2;
+    while (host_end < text.size() && is_unc_host_char(text[host_end])) ++host_end;
+    if (host_end == p + 2 || host_end + 1 >= text.size() || text[host_end] != '\\' ||
+        text[host_end + 1] == '\\' || static_cast<unsigned char>(text[host_end + 1]) <= 0x20) {
+      continue;
+    }
+    const std::size_t end = trim_url_end(text, p, scan_url_end(text, p));
+    if (!inside_found(urls, text.data() + p)) extra.push_back(text.substr(p, end - p));
+    p = end > p + 2 ? end - 2 : p;
+  }
+}
+
+// Windows protocol handlers written in text ("ms-msdt:/id ...", "search-ms:query=...",
+// "ms-word:ofe|u|https://...", "mk:@MSITStore:..."): a link that starts a local tool. Only these
+// prefixes, which prose does not write, and not inside a word or another URL.
+void find_protocol_handlers(std::string_view text, std::size_t room, const std::vector<std::string_view>& urls,
+                            std::vector<std::string_view>& extra) {
+  for (std::string_view prefix : {"ms-", "search-ms:", "mk:@"}) {
+    for (std::size_t p = text.find(prefix); p != std::string_view::npos && extra.size() < room;
+         p = text.find(prefix, p + prefix.size())) {
+      if (p > 0) {
+        const char before = text[p - 1];
+        if (ascii::is_alnum(before) || before == '-' || before == '.' || before == '/' || before == '_') continue;
+      }
+      std::size_t colon = p + prefix.size() - 1;
+      if (prefix == "ms-") {
+        colon = p + 3;
+        while (colon < text.size() && (ascii::is_alpha(text[colon]) || text[colon] == '-')) ++colon;
+        if (colon == p + 3 || colon >= text.size() || text[colon] != ':') continue;
+      }
+      if (colon + 1 >= text.size() || static_cast<unsigned char>(text[colon + 1]) <= 0x20) continue;
+      const std::size_t end = trim_url_end(text, p, scan_url_end(text, p));
+      if (end > colon + 1 && !inside_found(urls, text.data() + p)) extra.push_back(text.substr(p, end - p));
+    }
+  }
+}
+
+// The forms of links the scheme search does not see, merged into `urls` in text order.
+void add_windows_links(std::string_view text, std::size_t max_urls, std::vector<std::string_view>& urls) {
+  if (urls.size() >= max_urls) return;
+  std::vector<std::string_view> extra;
+  find_unc_paths(text, max_urls - urls.size(), urls, extra);
+  find_protocol_handlers(text, max_urls - urls.size(), urls, extra);
+  if (extra.empty()) return;
+  extra.resize(std::min(extra.size(), max_urls - urls.size()));
+  urls.insert(urls.end(), extra.begin(), extra.end());
+  std::sort(urls.begin(), urls.end(), [](std::string_view a, std::string_view b) { return a.data() < b.data(); });
+}
+
 }  // namespace
 
 std::vector<std::string_view> find_urls_in_text(std::string_view text, std::size_t max_urls) {
@@ -196,6 +265,7 @@ std::vector<std::string_view> find_urls_in_text(std::string_view text, std::size
     urls.emplace_back(text.substr(start, end - start));
     pos = end;
   }
+  add_windows_links(text, max_urls, urls);
   return urls;
 }
 
