@@ -164,6 +164,21 @@ TEST(ArchiveReaderTest, AMillionEntriesStopAtTheEntryLimit) {
               static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()));
 }
 
+TEST(ArchiveReaderTest, AZipLyingAboutItsEntryCountIsStillBounded) {
+  std::string zip = testing::repeated_zip("", 20000, "e");
+  const std::size_t end = zip.rfind("PK\x05\x06");
+  zip[end + 8] = 5;  // entries on this disk, and in total: 5
+  zip[end + 9] = 0;
+  zip[end + 10] = 5;
+  zip[end + 11] = 0;
+  ASSERT_EQ(zip_declared_entries(zip), 5u);
+  ReadBounds bounds;
+  bounds.max_entries = 1000;
+  const Listing listing = read_archive(zip, bounds);
+  EXPECT_EQ(listing.headers, 1000u);
+  EXPECT_TRUE(listing.more_entries);
+}
+
 TEST(ArchiveReaderTest, MembersBeyondTheReadCountAreListedOnly) {
   ReadBounds bounds;
   bounds.max_members_read = 1;
