@@ -43,6 +43,7 @@ test_only=(
   # (--format list); python3-tld lets it split gouv.fr-style suffixes, python3-idna encodes IDNs
   dnstwist python3-tld python3-idna
   xorriso                     # src/analyzers/archives: builds an ISO image holding a shortcut
+  p7zip-full zip              # src/analyzers/archives: 7-Zip and Info-ZIP encryption as attackers use them
 )
 
 missing=()

@@ -403,6 +403,14 @@ class ArchiveRun {
     evidence.emplace_back(archive_.id, "encrypted",
                           LocalizedText{std::to_string(locked) + " encrypted member(s) not examined",
                                         std::to_string(locked) + " membre(s) chiffré(s) non examiné(s)"});
+    // libarchive 3.6 decrypts zip's traditional and AES encryption only.
+    const bool undecryptable = listing_.format.empty() || listing_.format.find("7-Zip") != std::string::npos ||
+                               listing_.format.find("RAR") != std::string::npos;
+    if (undecryptable) {
+      evidence.emplace_back(archive_.id, "why",
+                            LocalizedText{"the scanner cannot decrypt this kind of archive (7-Zip, RAR, encrypted headers)",
+                                          "l'analyseur ne sait pas déchiffrer ce type d'archive (7-Zip, RAR, en-têtes chiffrés)"});
+    }
     if (!candidates_.empty()) {
       std::string list;
       for (const std::string& c : candidates_) list += (list.empty() ? "\"" : ", \"") + c + "\"";

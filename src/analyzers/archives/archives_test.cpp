@@ -341,27 +341,72 @@ TEST(ArchivesTest, WhatIsNotAnArchiveIsLeftAlone) {
   EXPECT_TRUE(broken.objects.at(1).flags & kObjectNotExamined);
 }
 
+bool have(const char* tool) { return std::system(("command -v " + std::string(tool) + " >/dev/null 2>&1").c_str()) == 0; }
+
+// Runs `command` (a Debian tool) in a private directory holding `files` under content/; returns
+// the file it writes as `output`, the directory removed. `{out}` and `{in}` in the command stand
+// for the output path and the content folder.
+std::string built_by_tool(const std::vector<TestFile>& files, std::string command) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("vigie-archives-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "content");
+  for (const TestFile& f : files) std::ofstream(dir / "content" / f.name, std::ios::binary) << f.content;
+  const auto replace = [&](std::string_view token, const std::string& with) {
+    command.replace(command.find(token), token.size(), "'" + with + "'");
+  };
+  replace("{out}", (dir / "output").string());
+  replace("{in}", (dir / "content").string());
+  const int status = std::system(("cd '" + (dir / "content").string() + "' && " + command + " >/dev/null 2>&1").c_str());
+  std::ostringstream out;
+  out << std::ifstream(dir / "output", std::ios::binary).rdbuf();
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(status, 0) << command;
+  return out.str();
+}
+
+// 7-Zip's own encryption, of the data or of the names too: libarchive decrypts neither, so the
+// archive is reported, and a password in the body is said to be there without being verified.
+TEST(ArchivesTest, SevenZipEncryptionIsReportedAsUndecryptable) {
+  if (!have("7z")) GTEST_SKIP() << "7z not installed (scripts/install-deps.sh installs p7zip-full with the test packages)";
+  const Engine engine{Config{}};
+  for (const char* options : {"", "-mhe=on"}) {
+    const std::string archive = built_by_tool({TestFile{"facture.pdf.js", "WScript.Echo 1"}},
+                                              "7z a -t7z -p2025 " + std::string(options) + " {out} {in}");
+    const ScanResult r = scan(engine, message_with_attachment("mot de passe : 2025", "facture.7z", archive));
+    const Finding* encrypted = find(r.findings, "ARCHIVE_ENCRYPTED");
+    ASSERT_NE(encrypted, nullptr) << options;
+    EXPECT_TRUE(std::any_of(encrypted->evidence.begin(), encrypted->evidence.end(),
+                            [](const Evidence& e) { return e.field == "why"; }));
+    const Finding* given = find(r.findings, "ARCHIVE_PASSWORD_IN_MESSAGE");
+    ASSERT_NE(given, nullptr) << options;
+    EXPECT_LT(given->confidence, 1);
+    EXPECT_FALSE(r.verdict.complete);
+    // Names in clear (without -mhe) are still judged.
+    EXPECT_EQ(find(r.findings, "ATTACHMENT_DOUBLE_EXTENSION") != nullptr, std::string(options).empty()) << options;
+  }
+}
+
+TEST(ArchivesTest, InfoZipTraditionalEncryptionOpensWithTheBodysPassword) {
+  if (!have("zip")) GTEST_SKIP() << "zip not installed";
+  const std::string archive = built_by_tool({TestFile{"facture.pdf.js", "WScript.Echo 1"}}, "zip -q -P 2025 {out} facture.pdf.js");
+  const Engine engine{Config{}};
+  const ScanResult r = scan(engine, message_with_attachment("Le mdp : 2025", "facture.zip", archive));
+  ASSERT_NE(find(r.findings, "ARCHIVE_PASSWORD_IN_MESSAGE"), nullptr);
+  const Object* js = child_named(r.objects, "facture.pdf.js");
+  ASSERT_NE(js, nullptr);
+  EXPECT_EQ(js->bytes(), "WScript.Echo 1");
+}
+
 // A disk image with a shortcut (APT28's and APT29's way past Mark-of-the-Web), built by Debian's
 // xorriso as an attacker would.
 TEST(ArchivesTest, AnIsoWithAShortcutBuiltByXorriso) {
-  if (std::system("command -v xorriso >/dev/null 2>&1") != 0) {
+  if (!have("xorriso")) {
     GTEST_SKIP() << "xorriso not installed (scripts/install-deps.sh installs it with the test packages)";
   }
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("vigie-iso-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir / "content");
-  std::ofstream(dir / "content" / "Document.pdf.lnk", std::ios::binary) << lnk_file();
-  std::ofstream(dir / "content" / "notes.txt", std::ios::binary) << "rien";
-  const std::string command = "xorriso -as mkisofs -quiet -J -R -o '" + (dir / "image.iso").string() + "' '" +
-                              (dir / "content").string() + "' >/dev/null 2>&1";
-  const int status = std::system(command.c_str());
-  std::ostringstream iso;
-  iso << std::ifstream(dir / "image.iso", std::ios::binary).rdbuf();
-  std::filesystem::remove_all(dir);
-  ASSERT_EQ(status, 0) << command;
-
+  const std::string iso = built_by_tool({TestFile{"Document.pdf.lnk", lnk_file()}, TestFile{"notes.txt", "rien"}},
+                                        "xorriso -as mkisofs -quiet -J -R -o {out} {in}");
   const Engine engine{Config{}};
-  const ScanResult r = scan(engine, message_with_attachment("Voir l'image.", "Document.iso", iso.str()));
+  const ScanResult r = scan(engine, message_with_attachment("Voir l'image.", "Document.iso", iso));
   const Object* lnk = child_named(r.objects, "Document.pdf.lnk");
   ASSERT_NE(lnk, nullptr);
   EXPECT_EQ(lnk->detected_type, "application/x-ms-shortcut");
