@@ -158,6 +158,7 @@ struct Left {
   std::uint64_t expanding = 0;    // members past max_expansion_ratio, kept only to identify them
   std::uint64_t encrypted = 0;    // members no password opened
   std::uint64_t unreadable = 0;   // members libarchive failed on
+  std::uint64_t refused = 0;      // members refused for the queue's depth, count or bytes
 };
 
 std::vector<std::string_view> message_texts(const ParsedMessage& message, std::string& subject,
@@ -254,12 +255,17 @@ class ArchiveRun {
           ++left_.encrypted;
           break;
         case reader::ContentStop::kNotRead:
-          // The queue refuses it (depth or count) and records the refusal.
-          content = kEmpty;
-          break;
+          // Not decompressed because the queue would refuse it: recorded as its refusal.
+          context_.refuse_child(archive_,
+                                archive_.depth + 1 > limits_.max_object_depth ? ObjectContext::ExtractionLimit::kDepth
+                                                                              : ObjectContext::ExtractionLimit::kObjects,
+                                m.declared_size.value_or(0));
+          ++left_.refused;
+          continue;
         case reader::ContentStop::kTotalLimit:
           context_.refuse_child(archive_, ObjectContext::ExtractionLimit::kBytes,
                                 std::max(m.declared_size.value_or(0), m.produced));
+          ++left_.refused;
           continue;
         case reader::ContentStop::kExpansion: {
           // Not extracted whole (the queue records it with its own refusals), but its first bytes
@@ -372,6 +378,20 @@ class ArchiveRun {
       evidence.emplace_back(archive_.id, "entries",
                             LocalizedText{"more than " + std::to_string(limits_.max_archive_entries) + " entries",
                                           "plus de " + std::to_string(limits_.max_archive_entries) + " entrées"});
+    }
+    // 42.zip: archives of archives of archives, sixteen at each level; no level expands much, the
+    // count does. An archive two archives deep whose members pass the extraction limits is one.
+    std::uint32_t nesting = 0;
+    for (const Object* o = &archive_; o->origin == ObjectOrigin::kArchiveMember; o = &context_.objects().at(o->parent)) {
+      ++nesting;
+    }
+    if (left_.refused > 0 && nesting >= 2) {
+      confidence = std::max(confidence, 0.8);
+      evidence.emplace_back(archive_.id, "nesting",
+                            LocalizedText{"an archive inside " + std::to_string(nesting) +
+                                              " archives, whose members pass the extraction limits",
+                                          "une archive dans " + std::to_string(nesting) +
+                                              " archives, dont les membres dépassent les limites d'extraction"});
     }
     if (evidence.empty()) return;
     // A nested bomb is hundreds of bombs: the first makes the finding, the others a note on their
