@@ -350,7 +350,7 @@ Listing read_archive(std::string_view bytes, const ReadBounds& bounds, const std
     // bomb's thousandth member, or the ten nested ones below each of a hundred zips. A header that
     // understates is caught while reading.
     if ((total_left == 0 && member.declared_size.value_or(1) > 0) ||
-        (member.declared_size && *member.declared_size > total_left && *member.declared_size <= bounds.max_member_bytes)) {
+        (member.declared_size && std::min(*member.declared_size, bounds.max_member_bytes) > total_left)) {
       member.stop = ContentStop::kTotalLimit;
       continue;
     }
