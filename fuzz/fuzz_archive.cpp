@@ -1,5 +1,5 @@
 // Fuzz target for the bounded archive reader (src/objects/archive/archive_reader.h): libarchive's
-// zip, 7z, RAR 4/5, tar, cabinet, ISO 9660 and raw-stream readers and its gzip/bzip2/xz/lzma/lzip/
+// zip, 7z, RAR 4/5, tar, cabinet, ISO 9660 and raw-stream readers and its gzip/bzip2/xz/lzip/
 // zstd filters, reached through our wrapper (Debian's libarchive is not instrumented: a memory
 // error inside it shows as a crash or a hang, not an ASan report), and what the wrapper guarantees
 // around them: entries, member bytes, total bytes and expansion within the bounds, names in UTF-8.

@@ -51,7 +51,7 @@ bool archive_type(std::string_view type) {
   for (std::string_view t : {"application/zip", "application/x-zip-compressed", "application/java-archive",
                              "application/x-7z-compressed", "application/vnd.rar", "application/x-rar",
                              "application/x-rar-compressed", "application/x-tar", "application/gzip",
-                             "application/x-gzip", "application/x-bzip2", "application/x-xz", "application/x-lzma",
+                             "application/x-gzip", "application/x-bzip2", "application/x-xz",
                              "application/x-lzip", "application/zstd", "application/vnd.ms-cab-compressed",
                              "application/x-iso9660-image", "application/epub+zip"}) {
     if (type == t) return true;
@@ -79,7 +79,7 @@ std::string extension_of(std::string_view name) {
 }
 
 bool archive_extension(std::string_view extension) {
-  for (std::string_view e : {"zip", "7z", "rar", "tar", "tgz", "tbz", "tbz2", "txz", "gz", "bz2", "xz", "lzma",
+  for (std::string_view e : {"zip", "7z", "rar", "tar", "tgz", "tbz", "tbz2", "txz", "gz", "bz2", "xz", "lz",
                              "zst", "cab", "iso", "udf", "jar", "docx", "docm", "xlsx", "xlsm", "pptx", "pptm",
                              "odt", "ods", "odp", "msix", "appx"}) {
     if (e == extension) return true;
@@ -109,7 +109,7 @@ std::string stream_member_name(std::string_view archive_name) {
   if (extension == "tgz" || extension == "tbz" || extension == "tbz2" || extension == "txz") {
     return std::string(stem) + ".tar";
   }
-  for (std::string_view e : {"gz", "gzip", "bz2", "xz", "lzma", "lz", "zst", "z"}) {
+  for (std::string_view e : {"gz", "gzip", "bz2", "xz", "lz", "zst"}) {
     if (extension == e && !stem.empty()) return std::string(stem);
   }
   return archive_name.empty() ? "data" : std::string(archive_name) + ".out";

@@ -82,11 +82,12 @@ ArchivePtr new_reader(bool zip_by_local_headers, std::string& error) {
   using Support = int (*)(struct archive*);
   // A filter that libarchive was built without falls back to running a program (ARCHIVE_WARN):
   // nothing may be run, so the read is refused instead. Debian's build has them all.
-  constexpr std::array<std::pair<const char*, Support>, 6> kFilters{{
+  // No lzma ("LZMA alone"): it has no signature, and libarchive's guess took a Windows shortcut
+  // for an LZMA stream (its header reads as plausible LZMA properties); .lzma files are rare in mail.
+  constexpr std::array<std::pair<const char*, Support>, 5> kFilters{{
       {"gzip", archive_read_support_filter_gzip},
       {"bzip2", archive_read_support_filter_bzip2},
       {"xz", archive_read_support_filter_xz},
-      {"lzma", archive_read_support_filter_lzma},
       {"lzip", archive_read_support_filter_lzip},
       {"zstd", archive_read_support_filter_zstd},
   }};

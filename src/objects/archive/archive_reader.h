@@ -1,6 +1,6 @@
 // A bounded reader of archives over libarchive (Debian libarchive-dev), from memory only: zip (and
 // the packages built on it: OOXML, ODF, JAR, MSIX), 7z, RAR 4 and 5, tar, cabinet, ISO 9660, and
-// single gzip/bzip2/xz/lzma/zstd streams. We do not own these formats: libarchive has read them
+// single gzip/bzip2/xz/lzip/zstd streams. We do not own these formats: libarchive has read them
 // for twenty years, and a reader of our own would repeat its bugs without its fixes. What this
 // wrapper owns is the bounds around it, since libarchive will decompress whatever it is asked to:
 //   - at most `max_entries` headers are iterated (an archive of a million empty entries stops there);

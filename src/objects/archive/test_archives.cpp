@@ -3,6 +3,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <locale.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -39,7 +40,28 @@ std::uint64_t get_le(std::string_view bytes, std::size_t at, int width) {
 
 }  // namespace
 
+// libarchive's writers take names in the current locale; the tests write UTF-8 names, as a
+// Windows or Linux archiver of today does, whatever locale the test runs in.
+class Utf8Locale {
+ public:
+  Utf8Locale() : locale_(newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr))) {
+    if (locale_ != static_cast<locale_t>(nullptr)) previous_ = uselocale(locale_);
+  }
+  ~Utf8Locale() {
+    if (locale_ == static_cast<locale_t>(nullptr)) return;
+    uselocale(previous_);
+    freelocale(locale_);
+  }
+  Utf8Locale(const Utf8Locale&) = delete;
+  Utf8Locale& operator=(const Utf8Locale&) = delete;
+
+ private:
+  locale_t locale_;
+  locale_t previous_ = static_cast<locale_t>(nullptr);
+};
+
 std::string write_archive(std::string_view format, const std::vector<TestFile>& files, const WriteOptions& options) {
+  const Utf8Locale locale;
   std::unique_ptr<struct archive, WriterDeleter> writer(archive_write_new());
   struct archive* a = writer.get();
   check(a, archive_write_set_format_by_name(a, std::string(format).c_str()), "format");
