@@ -13,7 +13,8 @@
 // reads from the message's text and tries (ARCHIVE_PASSWORD_IN_MESSAGE, then the content is
 // examined); archive bombs (ARCHIVE_BOMB), seen from the sizes the headers declare and from what
 // decompression produces, never by decompressing past the bounds; member names that leave the
-// extraction folder (ARCHIVE_PATH_TRAVERSAL); and the WinRAR CVE-2023-38831 shape. What a
+// extraction folder (ARCHIVE_PATH_TRAVERSAL); a program beside a library named like one of
+// Windows' own (ARCHIVE_DLL_SIDE_LOADING); and the WinRAR CVE-2023-38831 shape. What a
 // member is (a program, a shortcut, a double extension) is attachment_type's question.
 #include <algorithm>
 #include <map>
@@ -129,6 +130,28 @@ NameEscape escape_of(std::string_view name) {
     start = end + 1;
   }
   return NameEscape::kNone;
+}
+
+// Windows' own libraries that programs load from their folder first, and that attackers ship
+// beside a signed or renamed program (HeadLace: WindowsCodecs.dll beside a renamed calc.exe).
+// Libraries applications legitimately bundle (vcruntime140.dll, msvcp140.dll) are not here.
+bool system_dll_name(std::string_view name) {
+  const std::string lower = ascii::lowercase(name);
+  for (std::string_view dll : {"windowscodecs.dll", "version.dll", "dbghelp.dll", "dbgcore.dll", "wtsapi32.dll",
+                               "uxtheme.dll", "dwmapi.dll", "cryptbase.dll", "cryptsp.dll", "winmm.dll", "msimg32.dll",
+                               "userenv.dll", "secur32.dll", "sspicli.dll", "profapi.dll", "propsys.dll", "dxgi.dll",
+                               "d3d11.dll", "wininet.dll", "winhttp.dll", "iphlpapi.dll", "netapi32.dll", "dpapi.dll",
+                               "srvcli.dll", "wkscli.dll", "mpr.dll", "edgegdi.dll", "umpdc.dll", "amsi.dll",
+                               "samcli.dll", "duser.dll", "xmllite.dll", "oleacc.dll", "wldp.dll"}) {
+    if (lower == dll) return true;
+  }
+  return false;
+}
+
+// The folder part of a member's path ("a/b/" for "a/b/c.exe"), with either separator.
+std::string_view folder_of(std::string_view name) {
+  const std::size_t slash = name.find_last_of("/\\");
+  return slash == std::string_view::npos ? std::string_view() : name.substr(0, slash + 1);
 }
 
 LocalizedText quoted(std::string_view name) {
@@ -345,8 +368,32 @@ class ArchiveRun {
         }
       }
     }
+    report_side_loading();
     if (!escaping.empty()) sink_.emit(FindingId::ARCHIVE_PATH_TRAVERSAL, std::move(escaping), confidence);
     if (!winrar.empty()) sink_.emit(FindingId::ARCHIVE_WINRAR_CVE_2023_38831, std::move(winrar));
+  }
+
+  // A program and a system library's name in the same folder of the archive.
+  void report_side_loading() {
+    std::vector<Evidence> evidence;
+    for (std::size_t d = 0; d < listing_.members.size() && evidence.size() < kMaxNamedMembers; ++d) {
+      const reader::Member& dll = listing_.members[d];
+      const std::string_view folder = folder_of(dll.name);
+      if (dll.kind != reader::MemberKind::kFile || !system_dll_name(std::string_view(dll.name).substr(folder.size()))) continue;
+      for (std::size_t e = 0; e < listing_.members.size(); ++e) {
+        const reader::Member& program = listing_.members[e];
+        if (program.kind != reader::MemberKind::kFile || folder_of(program.name) != folder ||
+            extension_of(ascii::trim_blanks(program.name)) != "exe") {
+          continue;
+        }
+        evidence.push_back(member_evidence(e, LocalizedText{"\"" + program.name + "\": the program",
+                                                            "« " + program.name + " » : le programme"}));
+        evidence.push_back(member_evidence(d, LocalizedText{"\"" + dll.name + "\": named like a Windows library, loaded by it",
+                                                            "« " + dll.name + " » : nommée comme une bibliothèque de Windows, chargée par lui"}));
+        break;
+      }
+    }
+    if (!evidence.empty()) sink_.emit(FindingId::ARCHIVE_DLL_SIDE_LOADING, std::move(evidence));
   }
 
   void report_bomb() {
@@ -498,7 +545,7 @@ void analyze(const Object& object, ObjectContext& context, const AnalyzerState* 
 
 constexpr FindingId kEmits[] = {FindingId::ARCHIVE_ENCRYPTED, FindingId::ARCHIVE_PASSWORD_IN_MESSAGE,
                                 FindingId::ARCHIVE_BOMB, FindingId::ARCHIVE_PATH_TRAVERSAL,
-                                FindingId::ARCHIVE_WINRAR_CVE_2023_38831};
+                                FindingId::ARCHIVE_DLL_SIDE_LOADING, FindingId::ARCHIVE_WINRAR_CVE_2023_38831};
 
 }  // namespace
 
@@ -507,7 +554,8 @@ const ObjectAnalyzerDescriptor& descriptor() {
       "archives",
       "Extracts the members of zip, 7z, RAR, tar, cabinet and ISO files (zip-based documents included) "
       "and of compressed files, within the extraction limits; encrypted archives and passwords given in "
-      "the message, archive bombs, names that leave the extraction folder, the WinRAR CVE-2023-38831 shape",
+      "the message, archive bombs, names that leave the extraction folder, DLL side-loading, the WinRAR "
+      "CVE-2023-38831 shape",
       kEmits,
       &accepts,
       &prepare,

@@ -309,6 +309,27 @@ TEST(ArchivesTest, WinRarCve2023_38831Shape) {
   EXPECT_EQ(find(plain.findings, "ARCHIVE_WINRAR_CVE_2023_38831"), nullptr);
 }
 
+// APT28's HeadLace chain: a renamed program beside WindowsCodecs.dll, which it loads first.
+TEST(ArchivesTest, AProgramBesideAWindowsLibraryNameIsSideLoading) {
+  const AnalyzerHarness harness("archives");
+  const auto run = harness.run(message_with_attachment(
+      "ci-joint", "IMG-20240412.zip",
+      write_archive("zip", {TestFile{"IMG-20240412.jpg.exe", "MZ program"}, TestFile{"WindowsCodecs.dll", "MZ library"},
+                            TestFile{"run.bat", "@echo off"}})));
+  const Finding* found = find(run.findings, "ARCHIVE_DLL_SIDE_LOADING");
+  ASSERT_NE(found, nullptr);
+  ASSERT_EQ(found->evidence.size(), 2u);
+  EXPECT_EQ(run.objects.at(found->evidence[0].object).filename, "IMG-20240412.jpg.exe");
+  EXPECT_EQ(run.objects.at(found->evidence[1].object).filename, "WindowsCodecs.dll");
+
+  // An application with its own libraries, or a system library's name in another folder, is not.
+  const auto app = harness.run(message_with_attachment(
+      "ci-joint", "outil.zip",
+      write_archive("zip", {TestFile{"outil/outil.exe", "MZ"}, TestFile{"outil/vcruntime140.dll", "MZ"},
+                            TestFile{"outil/libs/version.dll", "MZ"}})));
+  EXPECT_EQ(find(app.findings, "ARCHIVE_DLL_SIDE_LOADING"), nullptr);
+}
+
 // A Word document is a zip of parts: each part is a child named by its path, for the document
 // analyzers; nothing about it is an archive finding.
 TEST(ArchivesTest, AnOfficeDocumentIsExtractedByPart) {
