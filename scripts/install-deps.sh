@@ -20,6 +20,7 @@ runtime_and_build=(
   libical-dev         # calendar invitations (text/calendar parts, .ics files): iCalendar parser
   libmagic-dev        # attachment types from their content (libmagic, with the file(1) database);
                       # vigie's own signatures come first for the formats it must not miss
+  libarchive-dev      # archive members (zip, 7z, RAR, tar, cab, ISO, compressed streams), read from memory
   wfrench wamerican   # word lists (/usr/share/dict): look-alike detection tells ordinary-word names
                       # (interieur, defense) from distinctive ones (intel/brands/common_words.h)
 )
@@ -41,6 +42,8 @@ test_only=(
   # tests/lookalike: dnstwist generates look-alike attacks on protected domains, offline
   # (--format list); python3-tld lets it split gouv.fr-style suffixes, python3-idna encodes IDNs
   dnstwist python3-tld python3-idna
+  xorriso                     # src/analyzers/archives: builds an ISO image holding a shortcut
+  p7zip-full zip              # src/analyzers/archives: 7-Zip and Info-ZIP encryption as attackers use them
 )
 
 missing=()

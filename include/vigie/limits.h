@@ -54,6 +54,13 @@ struct Limits {
   std::uint64_t max_extracted_bytes = 128ull << 20;
   // Largest size of an extracted file over the size of the file it came from (above 1 MiB).
   std::uint32_t max_expansion_ratio = 100;
+  // Most member headers read from one archive, files or not (an archive of a million empty entries
+  // stops here; names past it are not checked).
+  std::uint32_t max_archive_entries = 10000;
+  // Largest content decompressed from one archive member; a larger member is kept cut at this size
+  // and flagged truncated (a program padded to hundreds of MB to slip past scanners still shows
+  // its type and name).
+  std::uint64_t max_archive_member_bytes = 32ull << 20;
 
   // --- Analyzers ---
   // Time the object queue and the analyzers of one message may take together, from the end of

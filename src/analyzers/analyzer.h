@@ -145,6 +145,23 @@ class ObjectContext {
   virtual const ObjectTree& objects() const = 0;
   // Adds a file found inside `parent`; kNoObject when a limit refused it.
   virtual ObjectId push_child(const Object& parent, Object child, std::shared_ptr<const std::string> content) = 0;
+  // What push_child still accepts under [limits] max_extracted_objects and max_extracted_bytes. An
+  // extractor that decompresses reads no more than this: push_child's refusal comes after the
+  // bytes were produced, and a bomb must not be produced first.
+  struct ExtractionBudget {
+    std::uint64_t objects = 0;
+    std::uint64_t bytes = 0;
+  };
+  virtual ExtractionBudget extraction_budget() const = 0;
+  // A child the extractor did not produce because it would cross one of these limits (a member
+  // whose declared or decompressed size passes the budget or the expansion ratio): recorded with
+  // push_child's own refusals, one line per limit for the whole message, so that a bomb of a
+  // thousand nested archives reads as one crossing. `size` is the child's size, at least.
+  enum class ExtractionLimit { kDepth, kObjects, kBytes, kExpansion };
+  virtual void refuse_child(const Object& parent, ExtractionLimit limit, std::uint64_t size) = 0;
+  // Sets ObjectFlag bits on an object of the tree (an archive that no password opens is
+  // kObjectEncrypted), so the output shows them.
+  virtual void add_flags(const Object& object, std::uint32_t flags) = 0;
   // A link read inside an object: it joins the message's followable links.
   virtual void add_url(Url url) = 0;
   // Says, for the analyst, what went wrong reading `object` (Object::notes): a file that is not

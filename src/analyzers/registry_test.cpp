@@ -99,6 +99,9 @@ class UnusedContext : public ObjectContext {
   const ParsedMessage& message() const override { std::abort(); }
   const ObjectTree& objects() const override { std::abort(); }
   ObjectId push_child(const Object&, Object, std::shared_ptr<const std::string>) override { std::abort(); }
+  ExtractionBudget extraction_budget() const override { std::abort(); }
+  void refuse_child(const Object&, ExtractionLimit, std::uint64_t) override { std::abort(); }
+  void add_flags(const Object&, std::uint32_t) override { std::abort(); }
   void add_url(Url) override { std::abort(); }
   void add_note(const Object&, std::string) override { std::abort(); }
 };

@@ -149,6 +149,8 @@ void read_limits(Checker& c, const toml::table& t, Limits& l) {
                   {"max_extracted_objects", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_extracted_objects); }},
                   {"max_extracted_bytes", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_extracted_bytes); }},
                   {"max_expansion_ratio", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_expansion_ratio); }},
+                  {"max_archive_entries", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_archive_entries); }},
+                  {"max_archive_member_bytes", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_archive_member_bytes); }},
                   {"max_analysis_ms", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_analysis_ms); }},
                   {"max_hosts_checked", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_hosts_checked); }},
                   {"max_lure_text_bytes", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_lure_text_bytes); }},

@@ -2,6 +2,7 @@
 #include "engine/object_queue.h"
 
 #include <map>
+#include <optional>
 
 #include "objects/content_type.h"
 #include "objects/mime_objects.h"
@@ -30,25 +31,9 @@ class Queue final : public analyzers::ObjectContext {
 
   ObjectId push_child(const Object& parent, Object child, std::shared_ptr<const std::string> content) override {
     const std::uint64_t size = content ? content->size() : 0;
-    const std::uint32_t depth = parent.depth + 1;
-    if (depth > limits_.max_object_depth) {
-      return refuse("max_object_depth", parent, depth, limits_.max_object_depth, "files nested deeper",
-                    "fichiers imbriqués plus profond");
-    }
-    if (extracted_objects_ >= limits_.max_extracted_objects) {
-      return refuse("max_extracted_objects", parent, extracted_objects_ + 1, limits_.max_extracted_objects,
-                    "files beyond the count", "fichiers au-delà du nombre permis");
-    }
-    if (extracted_bytes_ + size > limits_.max_extracted_bytes) {
-      return refuse("max_extracted_bytes", parent, extracted_bytes_ + size, limits_.max_extracted_bytes,
-                    "files beyond the total size", "fichiers au-delà de la taille totale permise");
-    }
-    // A small file may expand a lot (a few bytes of zeros); a large expansion is a bomb.
-    constexpr std::uint64_t kExpansionFloor = 1 << 20;
-    if (size > kExpansionFloor && size / std::max<std::uint64_t>(parent.size(), 1) >= limits_.max_expansion_ratio) {
-      return refuse("max_expansion_ratio", parent, size / std::max<std::uint64_t>(parent.size(), 1),
-                    limits_.max_expansion_ratio, "files expanding too far",
-                    "fichiers qui se décompressent trop");
+    if (const std::optional<ExtractionLimit> limit = limit_crossed(parent, size)) {
+      refuse_child(parent, *limit, size);
+      return kNoObject;
     }
     ++extracted_objects_;
     extracted_bytes_ += size;
@@ -58,6 +43,35 @@ class Queue final : public analyzers::ObjectContext {
     if (child.part == kNoPart) child.part = parent.part;
     return tree_.add(std::move(child), parent.id).id;
   }
+
+  void refuse_child(const Object& parent, ExtractionLimit limit, std::uint64_t size) override {
+    switch (limit) {
+      case ExtractionLimit::kDepth:
+        refuse("max_object_depth", parent, parent.depth + 1, limits_.max_object_depth, "files nested deeper",
+               "fichiers imbriqués plus profond");
+        break;
+      case ExtractionLimit::kObjects:
+        refuse("max_extracted_objects", parent, extracted_objects_ + 1, limits_.max_extracted_objects,
+               "files beyond the count", "fichiers au-delà du nombre permis");
+        break;
+      case ExtractionLimit::kBytes:
+        refuse("max_extracted_bytes", parent, extracted_bytes_ + size, limits_.max_extracted_bytes,
+               "files beyond the total size", "fichiers au-delà de la taille totale permise");
+        break;
+      case ExtractionLimit::kExpansion:
+        refuse("max_expansion_ratio", parent, size / std::max<std::uint64_t>(parent.size(), 1),
+               limits_.max_expansion_ratio, "files expanding too far", "fichiers qui se décompressent trop");
+        break;
+    }
+  }
+
+  ExtractionBudget extraction_budget() const override {
+    return ExtractionBudget{
+        limits_.max_extracted_objects > extracted_objects_ ? limits_.max_extracted_objects - extracted_objects_ : 0,
+        limits_.max_extracted_bytes > extracted_bytes_ ? limits_.max_extracted_bytes - extracted_bytes_ : 0};
+  }
+
+  void add_flags(const Object& object, std::uint32_t flags) override { tree_.at(object.id).flags |= flags; }
 
   void add_url(Url url) override { tree_.add_url(std::move(url)); }
 
@@ -77,8 +91,20 @@ class Queue final : public analyzers::ObjectContext {
   }
 
  private:
-  ObjectId refuse(const char* limit, const Object& parent, std::uint64_t observed, std::uint64_t allowed,
-                  const char* what, const char* what_fr) {
+  std::optional<ExtractionLimit> limit_crossed(const Object& parent, std::uint64_t size) const {
+    if (parent.depth + 1 > limits_.max_object_depth) return ExtractionLimit::kDepth;
+    if (extracted_objects_ >= limits_.max_extracted_objects) return ExtractionLimit::kObjects;
+    if (extracted_bytes_ + size > limits_.max_extracted_bytes) return ExtractionLimit::kBytes;
+    // A small file may expand a lot (a few bytes of zeros); a large expansion is a bomb.
+    constexpr std::uint64_t kExpansionFloor = 1 << 20;
+    if (size > kExpansionFloor && size / std::max<std::uint64_t>(parent.size(), 1) >= limits_.max_expansion_ratio) {
+      return ExtractionLimit::kExpansion;
+    }
+    return std::nullopt;
+  }
+
+  void refuse(const char* limit, const Object& parent, std::uint64_t observed, std::uint64_t allowed, const char* what,
+              const char* what_fr) {
     Refusals& r = refusals_[limit];
     if (r.count++ == 0) {
       r.first_parent = parent.id;
@@ -87,7 +113,6 @@ class Queue final : public analyzers::ObjectContext {
       r.what_fr = what_fr;
     }
     r.observed = std::max(r.observed, observed);
-    return kNoObject;
   }
 
   const ParsedMessage& message_;

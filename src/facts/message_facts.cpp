@@ -94,28 +94,34 @@ const Identity* MessageFacts::author() const {
   return !all.empty() && all.front().field == IdentityField::kFrom ? &all.front() : nullptr;
 }
 
-std::span<const ReadableText> MessageFacts::readable_texts() const {
-  if (readable_) return *readable_;
-  std::vector<ReadableText>& out = readable_.emplace();
-  for (const PartId leaf : message_.leaves()) {
-    const Part& part = message_.part(leaf);
+std::vector<ReadableText> visible_texts(const ParsedMessage& message) {
+  std::vector<ReadableText> out;
+  for (const PartId leaf : message.leaves()) {
+    const Part& part = message.part(leaf);
     ReadableText readable;
     readable.part = leaf;
     readable.attachment = part.is_attachment();
-    if (const HtmlContent* html = message_.html(leaf)) {
+    if (const HtmlContent* html = message.html(leaf)) {
       readable.html = html;
       readable.text = html->visible_text;
-      if (!html->hidden.empty()) {
-        std::string& hidden = hidden_storage_.emplace_back();
-        for (const HiddenText& h : html->hidden) (hidden += h.text) += '\n';
-        readable.hidden = hidden;
-      }
     } else if (part.is_text()) {
-      readable.text = message_.text(leaf);
+      readable.text = message.text(leaf);
     } else {
       continue;
     }
     out.push_back(readable);
+  }
+  return out;
+}
+
+std::span<const ReadableText> MessageFacts::readable_texts() const {
+  if (readable_) return *readable_;
+  std::vector<ReadableText>& out = readable_.emplace(visible_texts(message_));
+  for (ReadableText& readable : out) {
+    if (readable.html == nullptr || readable.html->hidden.empty()) continue;
+    std::string& hidden = hidden_storage_.emplace_back();
+    for (const HiddenText& h : readable.html->hidden) (hidden += h.text) += '\n';
+    readable.hidden = hidden;
   }
   return out;
 }

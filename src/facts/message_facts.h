@@ -59,6 +59,11 @@ struct ReadableText {
   bool attachment = false;        // a file the reader opens (Part::is_attachment), not the body
 };
 
+// The text of each text leaf by the rule of MessageFacts::readable_texts, without the hidden text
+// (ReadableText::hidden stays empty): for an object analyzer, which runs before the message facts
+// are built (an extractor looking in the body for the password of an encrypted archive).
+std::vector<ReadableText> visible_texts(const ParsedMessage& message);
+
 // A link the reader can follow: written in an href, a form action, a meta refresh, the text itself
 // or a calendar property an invitation offers to open (not an image or style sheet, which load on
 // their own), to a web address with a host.

@@ -184,8 +184,9 @@ std::string scan_to_text(const ScanResult& result, std::string_view label, Langu
          format_score(result.verdict.score) + ")" + (result.verdict.complete ? "" : w.not_fully_examined) + "\n";
   for (const LimitCrossing& c : result.limits_reached) {
     const std::string& what = french && !c.not_examined_fr.empty() ? c.not_examined_fr : c.not_examined;
-    out += "  " + std::string(w.not_examined) + w.colon + " " + field(what, 200) + " (" + c.stage + ", [limits] " +
-           c.limit + " = " + std::to_string(c.allowed) + ")\n";
+    // An encrypted or unreadable archive stops the analysis without a [limits] key (allowed 0).
+    const std::string cause = c.allowed == 0 ? c.limit : "[limits] " + c.limit + " = " + std::to_string(c.allowed);
+    out += "  " + std::string(w.not_examined) + w.colon + " " + field(what, 200) + " (" + c.stage + ", " + cause + ")\n";
   }
   std::size_t attachments = 0;
   for (const Object& o : result.objects) attachments += o.is_file() ? 1 : 0;

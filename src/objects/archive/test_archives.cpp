@@ -1,0 +1,195 @@
+// Archives built in memory for the tests (see test_archives.h).
+#include "objects/archive/test_archives.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <locale.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <memory>
+#include <stdexcept>
+
+namespace vigie::objects::archive::testing {
+namespace {
+
+struct WriterDeleter {
+  void operator()(struct archive* a) const { archive_write_free(a); }
+};
+
+la_ssize_t append(struct archive* /*a*/, void* out, const void* buffer, std::size_t length) {
+  static_cast<std::string*>(out)->append(static_cast<const char*>(buffer), length);
+  return static_cast<la_ssize_t>(length);
+}
+
+void check(struct archive* a, int r, const char* what) {
+  if (r < ARCHIVE_WARN) {
+    const char* error = archive_error_string(a);
+    throw std::runtime_error(std::string(what) + ": " + (error != nullptr ? error : "libarchive error"));
+  }
+}
+
+void put_le(std::string& out, std::uint64_t v, int width) {
+  for (int i = 0; i < width; ++i) out += static_cast<char>((v >> (8 * i)) & 0xFF);
+}
+std::uint64_t get_le(std::string_view bytes, std::size_t at, int width) {
+  std::uint64_t v = 0;
+  for (int i = width; i-- > 0;) v = (v << 8) | static_cast<unsigned char>(bytes.at(at + static_cast<std::size_t>(i)));
+  return v;
+}
+
+}  // namespace
+
+// libarchive's writers take names in the current locale; the tests write UTF-8 names, as a
+// Windows or Linux archiver of today does, whatever locale the test runs in.
+class Utf8Locale {
+ public:
+  Utf8Locale() : locale_(newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr))) {
+    if (locale_ != static_cast<locale_t>(nullptr)) previous_ = uselocale(locale_);
+  }
+  ~Utf8Locale() {
+    if (locale_ == static_cast<locale_t>(nullptr)) return;
+    uselocale(previous_);
+    freelocale(locale_);
+  }
+  Utf8Locale(const Utf8Locale&) = delete;
+  Utf8Locale& operator=(const Utf8Locale&) = delete;
+
+ private:
+  locale_t locale_;
+  locale_t previous_ = static_cast<locale_t>(nullptr);
+};
+
+std::string write_archive(std::string_view format, const std::vector<TestFile>& files, const WriteOptions& options) {
+  const Utf8Locale locale;
+  std::unique_ptr<struct archive, WriterDeleter> writer(archive_write_new());
+  struct archive* a = writer.get();
+  check(a, archive_write_set_format_by_name(a, std::string(format).c_str()), "format");
+  if (!options.filter.empty()) check(a, archive_write_add_filter_by_name(a, options.filter.c_str()), "filter");
+  if (!options.options.empty()) check(a, archive_write_set_options(a, options.options.c_str()), "options");
+  if (!options.passphrase.empty()) check(a, archive_write_set_passphrase(a, options.passphrase.c_str()), "passphrase");
+  // Without this, tar output is padded to 10 KiB blocks.
+  archive_write_set_bytes_in_last_block(a, 1);
+  std::string out;
+  check(a, archive_write_open(a, &out, nullptr, append, nullptr), "open");
+  for (const TestFile& file : files) {
+    std::unique_ptr<struct archive_entry, void (*)(struct archive_entry*)> entry(archive_entry_new(),
+                                                                                archive_entry_free);
+    struct archive_entry* e = entry.get();
+    archive_entry_copy_pathname(e, file.name.c_str());
+    archive_entry_set_mtime(e, 1700000000, 0);
+    switch (file.kind) {
+      case TestFile::Kind::kFile:
+        archive_entry_set_filetype(e, AE_IFREG);
+        archive_entry_set_perm(e, 0644);
+        archive_entry_set_size(e, static_cast<la_int64_t>(file.content.size()));
+        break;
+      case TestFile::Kind::kDirectory:
+        archive_entry_set_filetype(e, AE_IFDIR);
+        archive_entry_set_perm(e, 0755);
+        break;
+      case TestFile::Kind::kSymlink:
+        archive_entry_set_filetype(e, AE_IFLNK);
+        archive_entry_set_perm(e, 0777);
+        archive_entry_copy_symlink(e, file.link_target.c_str());
+        break;
+    }
+    check(a, archive_write_header(a, e), "header");
+    if (file.kind == TestFile::Kind::kFile && !file.content.empty()) {
+      const la_ssize_t written = archive_write_data(a, file.content.data(), file.content.size());
+      if (written < 0) check(a, static_cast<int>(written), "data");
+    }
+  }
+  check(a, archive_write_close(a), "close");
+  return out;
+}
+
+std::string repeated_zip(std::string_view content, std::size_t count, std::string_view prefix) {
+  // The compressed bytes and CRC come from a one-member zip written by libarchive: its central
+  // directory entry gives CRC, sizes and where the local header is.
+  std::uint16_t method = 0;
+  std::uint32_t crc = 0;
+  std::string data;
+  if (!content.empty()) {
+    const std::string one = write_archive("zip", {TestFile{"x", std::string(content)}}, {"", "zip:compression-level=9", ""});
+    const std::size_t central = one.rfind("PK\x01\x02");
+    if (central == std::string::npos) throw std::runtime_error("no central directory");
+    method = static_cast<std::uint16_t>(get_le(one, central + 10, 2));
+    crc = static_cast<std::uint32_t>(get_le(one, central + 16, 4));
+    const std::uint64_t compressed = get_le(one, central + 20, 4);
+    const std::uint64_t local = get_le(one, central + 42, 4);
+    const std::uint64_t start = local + 30 + get_le(one, local + 26, 2) + get_le(one, local + 28, 2);
+    data = one.substr(start, compressed);
+  }
+  std::string out;
+  std::string directory;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::string name = std::string(prefix) + std::to_string(i);
+    const std::uint64_t offset = out.size();
+    const auto header = [&](std::string& to, bool central_entry) {
+      to += central_entry ? "PK\x01\x02" : "PK\x03\x04";
+      if (central_entry) put_le(to, 20, 2);  // made by
+      put_le(to, 20, 2);                     // version needed
+      put_le(to, 0, 2);                      // flags
+      put_le(to, method, 2);
+      put_le(to, 0, 4);  // time, date
+      put_le(to, crc, 4);
+      put_le(to, data.size(), 4);
+      put_le(to, content.size(), 4);
+      put_le(to, name.size(), 2);
+      put_le(to, 0, 2);  // extra
+      if (central_entry) {
+        put_le(to, 0, 2);  // comment
+        put_le(to, 0, 2);  // disk
+        put_le(to, 0, 2);  // internal attributes
+        put_le(to, 0, 4);  // external attributes
+        put_le(to, offset, 4);
+      }
+      to += name;
+    };
+    header(out, false);
+    out += data;
+    header(directory, true);
+  }
+  const std::uint64_t directory_offset = out.size();
+  out += directory;
+  out += "PK\x05\x06";
+  put_le(out, 0, 4);  // disk numbers
+  put_le(out, count > 0xFFFF ? 0xFFFF : count, 2);
+  put_le(out, count > 0xFFFF ? 0xFFFF : count, 2);
+  put_le(out, directory.size(), 4);
+  put_le(out, directory_offset, 4);
+  put_le(out, 0, 2);
+  return out;
+}
+
+std::string nested_zip(std::string_view content, std::size_t levels, std::size_t fan_out) {
+  std::string inner = write_archive("zip", {TestFile{"payload.bin", std::string(content)}});
+  for (std::size_t level = 1; level < levels; ++level) {
+    std::vector<TestFile> copies;
+    for (std::size_t i = 0; i < fan_out; ++i) copies.push_back(TestFile{"level" + std::to_string(level) + "_" + std::to_string(i) + ".zip", inner});
+    inner = write_archive("zip", copies);
+  }
+  return inner;
+}
+
+std::string message_with_attachment(std::string_view body, std::string_view filename, std::string_view content,
+                                    std::string_view type) {
+  std::string encoded;
+  constexpr std::size_t kLine = 57;  // bytes per 76-character base64 line
+  for (std::size_t at = 0; at < content.size(); at += kLine) {
+    const std::size_t n = std::min(kLine, content.size() - at);
+    unsigned char line[80];
+    const int length = EVP_EncodeBlock(line, reinterpret_cast<const unsigned char*>(content.data() + at), static_cast<int>(n));
+    encoded.append(reinterpret_cast<const char*>(line), static_cast<std::size_t>(length));
+    encoded += '\n';
+  }
+  return "From: Service comptable <compta@fournisseur.example>\nTo: agent@interieur.gouv.fr\n"
+         "Subject: Facture\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=sep\n\n"
+         "--sep\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n" +
+         std::string(body) + "\n--sep\nContent-Type: " + std::string(type) +
+         "\nContent-Transfer-Encoding: base64\nContent-Disposition: attachment; filename=\"" + std::string(filename) +
+         "\"\n\n" + encoded + "--sep--\n";
+}
+
+}  // namespace vigie::objects::archive::testing

@@ -1,0 +1,45 @@
+// Archives built in memory for the tests, with libarchive's writer (zip, zip encrypted with the
+// traditional scheme or AES, 7z, tar with a compression filter, ISO 9660, a raw gzip stream), and
+// two shapes no writer produces on purpose: a zip repeating one compressed member many times (a flat
+// bomb, or a million empty entries) and a zip nested in itself level after level. Test-only code:
+// compiled into vigie_unit_tests, never into the engine.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigie::objects::archive::testing {
+
+struct TestFile {
+  std::string name;
+  std::string content;
+  enum class Kind { kFile, kDirectory, kSymlink } kind = Kind::kFile;
+  std::string link_target = {};  // for kSymlink
+};
+
+struct WriteOptions {
+  std::string filter;      // "gzip", "bzip2", "xz"... ("" for none)
+  std::string options;     // libarchive write options: "zip:encryption=zipcrypt"
+  std::string passphrase;  // for encryption
+};
+
+// `format`: a libarchive writer name ("zip", "7zip", "ustar", "pax", "iso9660", "raw"). Throws
+// std::runtime_error with libarchive's message when the writer refuses.
+std::string write_archive(std::string_view format, const std::vector<TestFile>& files, const WriteOptions& options = {});
+
+// A zip of `count` members named "<prefix><n>", each holding `content` (deflated once, the
+// compressed bytes repeated): 1000 × 10 MiB of zeros costs one compression and about 10 MB.
+// With an empty content the members are stored, about 90 bytes each.
+std::string repeated_zip(std::string_view content, std::size_t count, std::string_view prefix = "z");
+
+// `levels` zips, each holding `fan_out` copies of the one below; the innermost holds `content`.
+std::string nested_zip(std::string_view content, std::size_t levels, std::size_t fan_out);
+
+// A message from outside with a text body (UTF-8, 8bit) and one base64 attachment.
+std::string message_with_attachment(std::string_view body, std::string_view filename, std::string_view content,
+                                    std::string_view type = "application/octet-stream");
+
+}  // namespace vigie::objects::archive::testing
