@@ -77,6 +77,10 @@ struct Limits {
   // before a model learns, not after (a model scores best the kind of text it learned from).
   std::uint64_t max_classifier_text_bytes = 256ull << 10;
   std::uint32_t max_classifier_tokens = 5000;
+  // Bytes of one object (a body, an attachment, an extracted file) handed to the rule engines
+  // (YARA, ClamAV); the rest of a larger object is not matched (scan time, and ClamAV's own
+  // temporary copies of what it parses).
+  std::uint64_t max_rule_scan_bytes = 32ull << 20;
 };
 
 }  // namespace vigie

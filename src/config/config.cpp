@@ -157,6 +157,7 @@ void read_limits(Checker& c, const toml::table& t, Limits& l) {
                   {"max_redirect_depth", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_redirect_depth); }},
                   {"max_classifier_text_bytes", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_classifier_text_bytes); }},
                   {"max_classifier_tokens", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_classifier_tokens); }},
+                  {"max_rule_scan_bytes", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_rule_scan_bytes); }},
               });
 }
 
