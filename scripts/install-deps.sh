@@ -20,6 +20,8 @@ runtime_and_build=(
   libical-dev         # calendar invitations (text/calendar parts, .ics files): iCalendar parser
   libmagic-dev        # attachment types from their content (libmagic, with the file(1) database);
                       # vigie's own signatures come first for the formats it must not miss
+  libyara-dev         # YARA rules (vigie's data/yara and the site's folders) on every object
+  libclamav-dev       # optional ClamAV signatures on every object ([analyzers.clamav])
   wfrench wamerican   # word lists (/usr/share/dict): look-alike detection tells ordinary-word names
                       # (interieur, defense) from distinctive ones (intel/brands/common_words.h)
 )
@@ -41,6 +43,10 @@ test_only=(
   # tests/lookalike: dnstwist generates look-alike attacks on protected domains, offline
   # (--format list); python3-tld lets it split gouv.fr-style suffixes, python3-idna encodes IDNs
   dnstwist python3-tld python3-idna
+  clamav                      # bench/attachments_throughput.sh: clamscan beside vigie, with a
+                              # signature database the script writes (never freshclam's)
+  qpdf bc                     # bench/attachments_throughput.sh: object streams in its generated
+                              # PDF (optional), arithmetic of the figures
 )
 
 missing=()
