@@ -16,7 +16,7 @@ rule vigie_rtf_equation_editor_object
     $objupdate = "\\objupdate" nocase
     $class_clear = /\\objclass\s+Equation\.3/ nocase
     // "Equation.3" as the hex digits of \objdata, either case.
-    $class_hex = /45[ \r\n]*71[ \r\n]*75[ \r\n]*61[ \r\n]*74[ \r\n]*69[ \r\n]*6f[ \r\n]*6e[ \r\n]*2e[ \r\n]*33/ nocase
+    $class_hex = "4571756174696f6e2e33" nocase
 
   condition:
     uint32be(0) == 0x7B5C7274 and $objdata and ($objupdate or $class_clear) and ($class_clear or $class_hex)

@@ -12,9 +12,10 @@ rule vigie_winrar_cve_2023_38831_names
     reference = "https://nvd.nist.gov/vuln/detail/CVE-2023-38831 ; https://blog.google/threat-analysis-group/government-backed-actors-exploiting-winrar-vulnerability/"
 
   strings:
-    $spaced_folder = /\.[A-Za-z0-9]{2,5} [\/\\]/
-    $spaced_script = /\.[A-Za-z0-9]{2,5} \.(cmd|bat|ps1|vbs|vbe|js|jse|wsf|hta|exe|scr|lnk)/ nocase
+    // "report.pdf /report.pdf .cmd": a member of the folder whose name ends in a space. The
+    // script extensions anchor the search (short fixed strings would make it slow).
+    $spaced_script = /\.[A-Za-z0-9]{2,5} [\/\\][^\x00\/\\]{1,200}\.[A-Za-z0-9]{2,5} \.(cmd|bat|ps1|vbs|vbe|js|jse|wsf|hta|exe|scr|lnk)/ nocase
 
   condition:
-    (uint32(0) == 0x04034B50 or uint32be(0) == 0x52617221) and $spaced_folder and $spaced_script
+    (uint32(0) == 0x04034B50 or uint32be(0) == 0x52617221) and $spaced_script
 }

@@ -17,7 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kHashedFile = "vigie clamav test file: this exact content is listed by its MD5\n";
+const std::string kHashedFile = "vigie clamav test file: this exact content is listed by its MD5";
 const std::string kBodyMarker = "VIGIE-CLAMAV-BODY-SIGNATURE-7f3a";
 
 std::string hex(std::string_view bytes) {
@@ -56,11 +56,12 @@ Config enabled_with(const std::string& database) {
 }
 
 std::string with_attachment(const std::string& name, const std::string& content) {
-  // 8bit keeps the test's text as it is: every byte here is printable.
+  // 8bit keeps the test's text as it is: every byte here is printable. The line break before the
+  // boundary belongs to the boundary (RFC 2046), not to the file.
   return "From: a@example.org\nTo: b@example.net\nSubject: documents\n"
          "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nsee attached\n"
          "--b\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: 8bit\n"
-         "Content-Disposition: attachment; filename=\"" + name + "\"\n\n" + content + "--b--\n";
+         "Content-Disposition: attachment; filename=\"" + name + "\"\n\n" + content + "\n--b--\n";
 }
 
 TEST(ClamavAnalyzerTest, OffByDefault) {
@@ -84,7 +85,7 @@ TEST(ClamavAnalyzerTest, HashAndBodySignaturesNameTheMatchingObject) {
   EXPECT_EQ(hashed[0].evidence[0].object, 2u);
 
   const std::vector<Finding> body =
-      harness.analyze(with_attachment("notes.txt", "first line\nsome text " + kBodyMarker + " more text\n"));
+      harness.analyze(with_attachment("notes.txt", "first line\nsome text " + kBodyMarker + " more text"));
   ASSERT_EQ(body.size(), 1u);
   EXPECT_EQ(body[0].evidence[0].value.rfind("Vigie.Test.Body", 0), 0u) << body[0].evidence[0].value;
 

@@ -202,7 +202,7 @@ int on_scan_message(YR_SCAN_CONTEXT* context, int message, void* message_data, v
   const auto* rule = static_cast<const YR_RULE*>(message_data);
   const auto index = static_cast<std::size_t>(rule - state->compiled->rules_table);
   RuleMatch match;
-  match.rule = &state->set->rules().at(index);
+  match.rule = &state->set->rules()[index];  // no exception may cross libyara's C frames
   const YR_STRING* string = nullptr;
   yr_rule_strings_foreach(rule, string) {
     if (match.strings.size() >= kMaxStringsShown) break;

@@ -105,14 +105,9 @@ void analyze(const Object& object, ObjectContext& context, const AnalyzerState* 
   }
   for (const RuleMatch& match : scan.matches) {
     const RuleInfo& rule = *match.rule;
+    // The rule's description is the finding's explanation (make_rule_finding), not repeated here.
     std::vector<Evidence> evidence{Evidence(object.id, "yara_rule", rule.name),
                                    Evidence(object.id, "yara_rules_file", rule.file)};
-    if (!rule.metadata.description.en.empty()) {
-      evidence.emplace_back(object.id, "description",
-                            LocalizedText{rule.metadata.description.en, rule.metadata.description.fr.empty()
-                                                                            ? rule.metadata.description.en
-                                                                            : rule.metadata.description.fr});
-    }
     std::string strings;
     for (const std::string& s : match.strings) strings += (strings.empty() ? "" : ", ") + s;
     if (!strings.empty()) evidence.emplace_back(object.id, "yara_strings", strings);
