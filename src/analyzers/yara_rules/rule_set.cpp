@@ -91,29 +91,28 @@ std::vector<RuleFile> rule_files(const std::vector<RuleFolder>& folders, std::ve
   return files;
 }
 
-// Adds one file to `compiler`; its errors go to the compiler's callback.
-void add_file(YR_COMPILER* compiler, const RuleFile& file, std::vector<std::string>& errors) {
+// Adds one file to `compiler`; its errors go to the compiler's callback. False when libyara
+// reported an error: the compiler then takes no more files (libyara asserts it).
+bool add_file(YR_COMPILER* compiler, const RuleFile& file, std::vector<std::string>& errors) {
   if (const std::string problem = file_problem(file.path); !problem.empty()) {
     errors.push_back(file.path + ": " + problem);
-    return;
+    return true;
   }
   FILE* in = std::fopen(file.path.c_str(), "rb");
   if (in == nullptr) {
     errors.push_back(file.path + ": cannot open the YARA rule file");
-    return;
+    return true;
   }
-  yr_compiler_add_file(compiler, in, file.name_space.c_str(), file.path.c_str());
+  const int failures = yr_compiler_add_file(compiler, in, file.name_space.c_str(), file.path.c_str());
   std::fclose(in);
+  return failures == 0;
 }
 
-// The file compiled alone: its own errors, whatever the other files hold.
-void check_alone(const RuleFile& file, std::vector<std::string>& errors) {
+YR_COMPILER* new_compiler(CompilerDiagnostics& diagnostics) {
   YR_COMPILER* compiler = nullptr;
   if (yr_compiler_create(&compiler) != ERROR_SUCCESS) throw std::runtime_error("libyara: out of memory");
-  CompilerDiagnostics diagnostics{&errors};
   yr_compiler_set_callback(compiler, &on_compiler_message, &diagnostics);
-  add_file(compiler, file, errors);
-  yr_compiler_destroy(compiler);
+  return compiler;
 }
 
 bool is_attack_id(const std::string& id) {
@@ -225,18 +224,24 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::compile(const std::vector<RuleFo
   std::shared_ptr<RuleSet> set(new RuleSet());  // releases the library when it goes
   std::vector<std::string> errors;
   const std::vector<RuleFile> files = rule_files(folders, errors);
-  for (const RuleFile& file : files) check_alone(file, errors);
-  if (errors.empty()) {
-    YR_COMPILER* compiler = nullptr;
-    if (yr_compiler_create(&compiler) != ERROR_SUCCESS) throw std::runtime_error("libyara: out of memory");
-    CompilerDiagnostics diagnostics{&errors};
-    yr_compiler_set_callback(compiler, &on_compiler_message, &diagnostics);
-    for (const RuleFile& file : files) add_file(compiler, file, errors);
-    if (errors.empty() && yr_compiler_get_rules(compiler, &set->compiled_) != ERROR_SUCCESS) {
-      errors.push_back("YARA rules: the compiler could not produce the rule set");
+  CompilerDiagnostics diagnostics{&errors};
+  YR_COMPILER* compiler = new_compiler(diagnostics);
+  // One pass in the usual case. After a file with an error libyara takes no more files: every
+  // later file is then compiled alone, so that its own errors are reported too.
+  bool compiler_usable = true;
+  for (const RuleFile& file : files) {
+    if (compiler_usable) {
+      compiler_usable = add_file(compiler, file, errors);
+    } else {
+      YR_COMPILER* alone = new_compiler(diagnostics);
+      add_file(alone, file, errors);
+      yr_compiler_destroy(alone);
     }
-    yr_compiler_destroy(compiler);
   }
+  if (errors.empty() && yr_compiler_get_rules(compiler, &set->compiled_) != ERROR_SUCCESS) {
+    errors.push_back("YARA rules: the compiler could not produce the rule set");
+  }
+  yr_compiler_destroy(compiler);
   if (errors.empty()) {
     const YR_RULE* rule = nullptr;
     yr_rules_foreach(set->compiled_, rule) { set->rules_.push_back(read_rule(rule, errors)); }

@@ -3,9 +3,10 @@
 // two files may reuse a rule name; and the metadata of every rule read into what a finding needs
 // (score, group, ATT&CK techniques, English and French description, reference).
 //
-// Start-up errors never disable detection quietly: every file is first compiled alone, so a
-// syntax error in one file cannot hide the errors of the others, and compile() fails with all of
-// them ("file:line: message") plus every metadata mistake ("file: rule R: meta score: ...").
+// Start-up errors never disable detection quietly: after a file with an error (libyara's compiler
+// takes no more files then), every later file is compiled alone, so a syntax error in one file
+// cannot hide the errors of the others, and compile() fails with all of them ("file:line:
+// message") plus every metadata mistake ("file: rule R: meta score: ...").
 //
 // Threads: libyara is initialised once per process while any RuleSet lives (yr_initialize keeps
 // a count but takes no lock: ours does). The compiled rules are read-only after compile(); each
