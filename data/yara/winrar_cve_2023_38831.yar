@@ -12,10 +12,27 @@ rule vigie_winrar_cve_2023_38831_names
     reference = "https://nvd.nist.gov/vuln/detail/CVE-2023-38831 ; https://blog.google/threat-analysis-group/government-backed-actors-exploiting-winrar-vulnerability/"
 
   strings:
-    // "report.pdf /report.pdf .cmd": a member of the folder whose name ends in a space. The
-    // script extensions anchor the search (short fixed strings would make it slow).
-    $spaced_script = /\.[A-Za-z0-9]{2,5} [\/\\][^\x00\/\\]{1,200}\.[A-Za-z0-9]{2,5} \.(cmd|bat|ps1|vbs|vbe|js|jse|wsf|hta|exe|scr|lnk)/ nocase
+    // " .cmd" in "report.pdf .cmd", the script inside the folder whose name ends in a space.
+    // Plain strings, not a regex: a regex's alternations would be verified at every image link
+    // of every HTML body.
+    $script_cmd = " .cmd" nocase
+    $script_bat = " .bat" nocase
+    $script_ps1 = " .ps1" nocase
+    $script_vbs = " .vbs" nocase
+    $script_vbe = " .vbe" nocase
+    $script_js = " .js" nocase
+    $script_jse = " .jse" nocase
+    $script_wsf = " .wsf" nocase
+    $script_hta = " .hta" nocase
+    $script_exe = " .exe" nocase
+    $script_scr = " .scr" nocase
+    $script_lnk = " .lnk" nocase
+    $script_pif = " .pif" nocase
 
   condition:
-    (uint32(0) == 0x04034B50 or uint32be(0) == 0x52617221) and $spaced_script
+    (uint32(0) == 0x04034B50 or uint32be(0) == 0x52617221) and
+    // ...right after a decoy extension of two to four characters: ".pdf .cmd", ".docx .bat".
+    for any of ($script_*) : (
+      for any i in (1..#) : (uint8(@[i] - 3) == 0x2E or uint8(@[i] - 4) == 0x2E or uint8(@[i] - 5) == 0x2E)
+    )
 }

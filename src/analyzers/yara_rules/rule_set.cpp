@@ -267,6 +267,9 @@ RuleScan RuleSet::scan(std::string_view bytes, int timeout_seconds) const {
   ScanState state{this, compiled_, &out};
   yr_scanner_set_callback(scanner, &on_scan_message, &state);
   yr_scanner_set_timeout(scanner, std::max(timeout_seconds, 1));
+  // YARA's try/catch installs SIGSEGV/SIGBUS handlers around every scan (system calls, a lock) to
+  // survive a memory-mapped file truncated under it; vigie scans buffers it owns.
+  yr_scanner_set_flags(scanner, SCAN_FLAGS_NO_TRYCATCH);
   // A hostile file that makes a string match a million times (ERROR_TOO_MANY_MATCHES) ends the
   // scan like a timeout: what matched so far is kept.
   const int rc = yr_scanner_scan_mem(scanner, reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());

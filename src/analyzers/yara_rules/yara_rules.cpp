@@ -1,12 +1,16 @@
 // yara: the site's YARA rules, and the ones vigie ships (data/yara), on every object of the
-// message: bodies, attachments and every file the extractors find inside them (the raw message
-// is not scanned a second time: its parts are). Owns YARA_MATCH, one catalog id for every rule;
+// message: attachments, every file the extractors find inside them, and the bodies other than
+// plain text (HTML, calendars...); the raw message is not scanned a second time: its parts are.
+// Plain-text bodies, most of the bytes of ordinary mail, are read by the message analyzers (links,
+// lure language); matching them too costs about a fifth of a whole scan on the shared corpus, so a
+// site asks for it with plain_text = true. Owns YARA_MATCH, one catalog id for every rule;
 // each rule's metadata chooses the finding's score, group, ATT&CK techniques and explanation
 // (verdict::make_rule_finding, bounded by the catalog).
 //
 // [analyzers.yara]
 //   rules   = ["/etc/vigie/yara-site"]  folders of .yar/.yara files, relative to the config file
 //   shipped = true                      also the rules of data/yara (default true)
+//   plain_text = false                  also plain-text bodies (default false)
 // The rules compile once in prepare(); a syntax error in any file (file:line) or a malformed
 // meta stops the engine: a broken rule folder never disables detection quietly.
 //
@@ -33,9 +37,11 @@ constexpr FindingId kEmits[] = {FindingId::YARA_MATCH};
 
 class State final : public AnalyzerState {
  public:
-  State(std::shared_ptr<const RuleSet> rules, const Limits& limits)
-      : rules_(std::move(rules)), max_scan_bytes_(limits.max_rule_scan_bytes), max_analysis_ms_(limits.max_analysis_ms) {}
+  State(std::shared_ptr<const RuleSet> rules, const Limits& limits, bool plain_text)
+      : rules_(std::move(rules)), max_scan_bytes_(limits.max_rule_scan_bytes), max_analysis_ms_(limits.max_analysis_ms),
+        plain_text_(plain_text) {}
   const RuleSet& rules() const { return *rules_; }
+  bool plain_text() const { return plain_text_; }
   std::uint64_t max_scan_bytes() const { return max_scan_bytes_; }
   std::uint32_t max_analysis_ms() const { return max_analysis_ms_; }
 
@@ -43,13 +49,16 @@ class State final : public AnalyzerState {
   std::shared_ptr<const RuleSet> rules_;
   std::uint64_t max_scan_bytes_;
   std::uint32_t max_analysis_ms_;
+  bool plain_text_;
 };
 
 Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup) {
   std::vector<std::string> site;
   bool shipped = true;
+  bool plain_text = false;
   setup.settings.directories("rules", site);
   setup.settings.boolean("shipped", shipped);
+  setup.settings.boolean("plain_text", plain_text);
   if (setup.settings.has_errors()) return std::shared_ptr<const AnalyzerState>();  // reported by the engine
   std::vector<RuleFolder> folders;
   if (shipped) folders.push_back(RuleFolder{data_dir(setup.config) + "/yara", "vigie"});
@@ -57,7 +66,7 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup)
   if (folders.empty()) return std::shared_ptr<const AnalyzerState>();
   Result<std::shared_ptr<const RuleSet>> rules = RuleSet::compile(folders);
   if (!rules) return fail(rules.error());
-  return std::make_shared<const State>(std::move(*rules), setup.config.limits);
+  return std::make_shared<const State>(std::move(*rules), setup.config.limits, plain_text);
 }
 
 bool accepts(const Object& object) {
@@ -78,6 +87,7 @@ int timeout_seconds(const Deadline& deadline, std::uint32_t max_analysis_ms) {
 void analyze(const Object& object, ObjectContext& context, const AnalyzerState* base, FindingSink& sink) {
   if (base == nullptr) return;
   const State& state = static_cast<const State&>(*base);
+  if (!object.is_file() && object.declared_type == "text/plain" && !state.plain_text()) return;
   std::string_view bytes = object.bytes();
   if (bytes.size() > state.max_scan_bytes()) {
     const std::string unread = std::to_string(bytes.size() - state.max_scan_bytes());

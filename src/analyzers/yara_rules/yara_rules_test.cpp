@@ -322,6 +322,17 @@ TEST(YaraAnalyzerTest, BodiesAreScannedAndAPlainMessageIsSilent) {
   EXPECT_TRUE(harness.analyze("From: a@example.org\nTo: b@example.net\nSubject: hi\n\nSee you at 10.\n").empty());
 }
 
+TEST(YaraAnalyzerTest, PlainTextBodiesOnlyWhenTheSiteAsks) {
+  const std::string plain = "From: a@example.org\nTo: b@example.net\nSubject: hi\n\n" + msdt_launcher_page() + "\n";
+  EXPECT_TRUE(AnalyzerHarness("yara").analyze(plain).empty());
+  Config config;
+  config.analyzers.sections["yara"] = config::section_from_toml("plain_text = true\n", "analyzers.yara");
+  const std::vector<Finding> findings = AnalyzerHarness("yara", config).analyze(plain);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].evidence[0].value, "vigie_html_ms_msdt_launcher");
+  EXPECT_EQ(findings[0].evidence[0].object, 1u);
+}
+
 TEST(YaraAnalyzerTest, SiteRulesWithoutMetasTakeTheCatalogDefaults) {
   TempFolder folder("site");
   folder.write("site.yar", "rule site_marker { strings: $m = \"SITE-MARKER-42\" condition: $m }\n");
