@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <regex>
@@ -205,12 +206,19 @@ int on_scan_message(YR_SCAN_CONTEXT* context, int message, void* message_data, v
   const YR_STRING* string = nullptr;
   yr_rule_strings_foreach(rule, string) {
     if (match.strings.size() >= kMaxStringsShown) break;
-    const YR_MATCH* first = nullptr;
-    yr_string_matches_foreach(context, string, first) {
-      char offset[32];
-      std::snprintf(offset, sizeof offset, " at 0x%" PRIx64, static_cast<std::uint64_t>(first->base + first->offset));
-      match.strings.push_back(std::string(string->identifier) + offset);
-      break;
+    // libyara 4.2 keeps matches in a notebook that does not align them (UBSan reports every
+    // member read), so each is copied out before it is read, instead of yr_string_matches_foreach.
+    const void* next = context->matches[string->idx].head;
+    while (next != nullptr) {
+      YR_MATCH found;
+      std::memcpy(&found, next, sizeof found);
+      if (!found.is_private) {
+        char offset[32];
+        std::snprintf(offset, sizeof offset, " at 0x%" PRIx64, static_cast<std::uint64_t>(found.base + found.offset));
+        match.strings.push_back(std::string(string->identifier) + offset);
+        break;
+      }
+      next = found.next;
     }
   }
   state->out->matches.push_back(std::move(match));
