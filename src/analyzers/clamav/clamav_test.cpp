@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "analyzers/analyzer_harness.h"
 #include "config/section.h"
@@ -101,6 +102,27 @@ TEST(ClamavAnalyzerTest, AMarkerInABodyIsFoundToo) {
       "From: a@example.org\nTo: b@example.net\nSubject: hi\n\nplease read " + kBodyMarker + "\n");
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].evidence[0].object, 1u);
+}
+
+// One engine, several scan threads, as `vigie scan -j N` runs it: the compiled ClamAV engine and
+// the YARA rules are shared read-only, and every scan finds what it must.
+TEST(ClamavAnalyzerTest, OneEngineServesConcurrentScans) {
+  SignatureFolder db;
+  const Engine engine{enabled_with(db.path)};
+  const auto marked = std::make_shared<const std::string>(with_attachment("notes.txt", "text " + kBodyMarker));
+  const auto clean = std::make_shared<const std::string>(with_attachment("notes.txt", "text only"));
+  std::vector<int> found(4, 0);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < found.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 40; ++i) {
+        const ScanResult result = engine.scan(i % 2 == 0 ? marked : clean, Envelope{});
+        for (const Finding& f : result.findings) found[t] += f.id == "CLAMAV_SIGNATURE" ? 1 : 0;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (const int n : found) EXPECT_EQ(n, 20);
 }
 
 TEST(ClamavAnalyzerTest, AMissingOrBrokenDatabaseStopsTheEngine) {
