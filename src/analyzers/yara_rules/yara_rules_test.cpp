@@ -363,6 +363,28 @@ TEST(YaraAnalyzerTest, BytesBeyondTheScanLimitAreReportedNotMatched) {
   EXPECT_EQ(run.limits_reached[0].object, 2u);
 }
 
+// The shared corpus's legitimate mail (read in place, skipped when absent): no shipped rule fires,
+// even on plain-text bodies.
+TEST(YaraCorpusTest, NoShippedRuleFiresOnHam) {
+  const fs::path corpus = fs::path(VIGIE_SOURCE_DIR) / ".." / "shared" / "corpus" / "spamassassin";
+  if (!fs::is_directory(corpus)) GTEST_SKIP() << corpus << " is absent";
+  Config config;
+  config.analyzers.sections["yara"] = config::section_from_toml("plain_text = true\n", "analyzers.yara");
+  const AnalyzerHarness harness("yara", config);
+  std::size_t messages = 0;
+  for (const char* folder : {"easy-ham-1", "easy-ham-2", "hard-ham-1"}) {
+    for (const fs::directory_entry& entry : fs::directory_iterator(corpus / folder)) {
+      std::ifstream in(entry.path(), std::ios::binary);
+      const std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      ++messages;
+      for (const Finding& f : harness.analyze(raw)) {
+        ADD_FAILURE() << entry.path() << ": " << f.evidence.at(0).value;
+      }
+    }
+  }
+  EXPECT_GT(messages, 4000u);
+}
+
 TEST(YaraRuleSetTest, OneRuleSetServesConcurrentScans) {
   const std::shared_ptr<const RuleSet> rules = shipped_rules();
   std::vector<std::thread> threads;
