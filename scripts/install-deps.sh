@@ -21,6 +21,8 @@ runtime_and_build=(
   libmagic-dev        # attachment types from their content (libmagic, with the file(1) database);
                       # vigie's own signatures come first for the formats it must not miss
   libarchive-dev      # archive members (zip, 7z, RAR, tar, cab, ISO, compressed streams), read from memory
+  libyara-dev         # YARA rules (vigie's data/yara and the site's folders) on every object
+  libclamav-dev       # optional ClamAV signatures on every object ([analyzers.clamav])
   wfrench wamerican   # word lists (/usr/share/dict): look-alike detection tells ordinary-word names
                       # (interieur, defense) from distinctive ones (intel/brands/common_words.h)
 )
@@ -44,6 +46,10 @@ test_only=(
   dnstwist python3-tld python3-idna
   xorriso                     # src/analyzers/archives: builds an ISO image holding a shortcut
   p7zip-full zip              # src/analyzers/archives: 7-Zip and Info-ZIP encryption as attackers use them
+  clamav                      # bench/attachments_throughput.sh: clamscan beside vigie, with a
+                              # signature database the script writes (never freshclam's)
+  qpdf bc                     # bench/attachments_throughput.sh: object streams in its generated
+                              # PDF (optional), arithmetic of the figures
 )
 
 missing=()

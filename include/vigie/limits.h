@@ -93,6 +93,10 @@ struct Limits {
   // Most attributes (and MAPI properties inside attMAPIProps blocks) read from one TNEF
   // (winmail.dat) stream; guards attribute and property floods.
   std::uint32_t max_tnef_attributes = 4096;
+  // Bytes of one object (a body, an attachment, an extracted file) handed to the rule engines
+  // (YARA, ClamAV); the rest of a larger object is not matched (scan time, and ClamAV's own
+  // temporary copies of what it parses).
+  std::uint64_t max_rule_scan_bytes = 32ull << 20;
 };
 
 }  // namespace vigie

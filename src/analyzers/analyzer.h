@@ -84,6 +84,11 @@ class FindingSink {
     f.confidence = confidence < 0 ? 0 : confidence > 1 ? 1 : confidence;
     findings_.push_back(std::move(f));
   }
+  // A rule engine's match (verdict::is_rule_finding): the rule's own score, group, techniques and
+  // description over the catalog's defaults, within the catalog's bounds (make_rule_finding).
+  void emit_rule_match(verdict::FindingId id, const verdict::RuleMetadata& rule, std::vector<Evidence> evidence) {
+    findings_.push_back(verdict::make_rule_finding(id, rule, std::move(evidence)));
+  }
   // `limit` is the [limits] key; `not_examined` says, for the analyst, what was left out.
   void limit_reached(std::string_view limit, std::uint64_t observed, std::uint64_t allowed,
                      std::string not_examined, ObjectId object = kMessageObject) {
@@ -167,6 +172,9 @@ class ObjectContext {
   // Says, for the analyst, what went wrong reading `object` (Object::notes): a file that is not
   // what its type claims, a structure read only in part.
   virtual void add_note(const Object& object, std::string note) = 0;
+  // When this message's analysis must end ([limits] max_analysis_ms): a scanner with its own
+  // timeout (YARA, ClamAV) derives it from here. No deadline by default.
+  virtual Deadline deadline() const { return {}; }
 };
 
 struct ObjectAnalyzerDescriptor {

@@ -162,6 +162,7 @@ void read_limits(Checker& c, const toml::table& t, Limits& l) {
                   {"max_smuggling_candidates", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_smuggling_candidates); }},
                   {"max_smuggling_payload_bytes", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_smuggling_payload_bytes); }},
                   {"max_tnef_attributes", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_tnef_attributes); }},
+                  {"max_rule_scan_bytes", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_rule_scan_bytes); }},
               });
 }
 

@@ -95,6 +95,38 @@ void SectionReader::files(std::string_view key, std::vector<std::string>& out) {
   }
 }
 
+void SectionReader::directories(std::string_view key, std::vector<std::string>& out) {
+  const toml::node* node = find(key);
+  if (node == nullptr) return;
+  const toml::array* list = node->as_array();
+  if (list == nullptr) {
+    errors_.push_back(located_error(data_->file, *node, full(key), "expected an array of strings"));
+    return;
+  }
+  for (const toml::node& item : *list) {
+    if (!item.is_string()) {
+      errors_.push_back(located_error(data_->file, item, full(key), "expected a string"));
+      continue;
+    }
+    std::string path = resolve(*item.value<std::string>());
+    if (const std::string problem = directory_problem(path); !problem.empty()) {
+      errors_.push_back(located_error(data_->file, item, full(key), "'" + path + "' " + problem));
+      continue;
+    }
+    out.push_back(std::move(path));
+  }
+}
+
+void SectionReader::boolean(std::string_view key, bool& out) {
+  const toml::node* node = find(key);
+  if (node == nullptr) return;
+  if (!node->is_boolean()) {
+    errors_.push_back(located_error(data_->file, *node, full(key), "expected true or false"));
+    return;
+  }
+  out = *node->value<bool>();
+}
+
 void SectionReader::number(std::string_view key, double& out, double min, double max, bool min_exclusive) {
   const toml::node* node = find(key);
   if (node == nullptr) return;

@@ -52,11 +52,19 @@ class SectionReader {
   // Paths of files that must be readable now (lists), resolved likewise: a missing file or a
   // directory is an error at its position, found with every other error in one pass.
   void files(std::string_view key, std::vector<std::string>& out);
+  // Paths of directories that must exist now (rule folders), resolved likewise, each error at its
+  // position.
+  void directories(std::string_view key, std::vector<std::string>& out);
+  // true or false.
+  void boolean(std::string_view key, bool& out);
   // A number in (min, max]: `min_exclusive` says whether min itself is refused.
   void number(std::string_view key, double& out, double min, double max, bool min_exclusive);
 
   // Records an error about `key` at the section's own position.
   void error(std::string_view key, std::string_view message);
+  // Whether a key read so far was wrong: a component may then skip the costly part of its start-up
+  // (the engine reports the errors through finish() and does not start).
+  bool has_errors() const { return !errors_.empty(); }
   // Every error so far plus one per key nobody asked for; ok when there is none.
   Result<void> finish();
 

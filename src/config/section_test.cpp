@@ -50,6 +50,31 @@ TEST(SectionReaderTest, ListFilesThatCannotBeReadAreLocatedAllAtOnce) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(SectionReaderTest, DirectoriesMustExistAndBooleansAreBooleans) {
+  const std::string dir = std::filesystem::path(::testing::TempDir() + "/vigie_section_dirs").lexically_normal().string();
+  std::filesystem::create_directories(dir + "/rules");
+  std::ofstream(dir + "/file.yar") << "x\n";
+  const ConfigSection section = section_from_toml(
+      "rules = [\"rules\", \"file.yar\", \"gone\"]\nenabled = true\nstrict = \"yes\"\n", "analyzers.x", dir + "/v.toml");
+  SectionReader reader(section);
+  std::vector<std::string> rules;
+  bool enabled = false;
+  bool strict = false;
+  reader.directories("rules", rules);
+  reader.boolean("enabled", enabled);
+  reader.boolean("strict", strict);
+  const Result<void> result = reader.finish();
+  ASSERT_FALSE(result);
+  const std::string& m = result.error().message;
+  EXPECT_NE(m.find("v.toml:1:19: analyzers.x.rules: '" + dir + "/file.yar' "), std::string::npos) << m;
+  EXPECT_NE(m.find("v.toml:1:31: analyzers.x.rules: '" + dir + "/gone' does not exist"), std::string::npos) << m;
+  EXPECT_NE(m.find("v.toml:3:10: analyzers.x.strict: expected true or false"), std::string::npos) << m;
+  EXPECT_EQ(rules, std::vector<std::string>{dir + "/rules"});
+  EXPECT_TRUE(enabled);
+  EXPECT_FALSE(strict);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(SectionReaderTest, EveryMistakeAndUnknownKeyIsLocated) {
   const ConfigSection section =
       section_from_toml("model = 3\nthreshold = 0.5\nlists = [1]\nmodle = \"x\"\n", "analyzers.x", "v.toml");

@@ -37,11 +37,15 @@ auth::AuthSettings auth_settings(const Config& config) {
   return settings;
 }
 
-const analyzers::AnalyzerDescriptor* find_analyzer(std::string_view name) {
+// A message analyzer or an object analyzer: both are configured in [analyzers].
+bool is_analyzer(std::string_view name) {
   for (const analyzers::AnalyzerDescriptor* analyzer : analyzers::registry()) {
-    if (analyzer->name == name) return analyzer;
+    if (analyzer->name == name) return true;
   }
-  return nullptr;
+  for (const analyzers::ObjectAnalyzerDescriptor* analyzer : analyzers::object_registry()) {
+    if (analyzer->name == name) return true;
+  }
+  return false;
 }
 
 // Every analyzer name the [analyzers] table uses (disabled, weights, sections) must exist; the
@@ -50,7 +54,7 @@ void check_analyzer_names(const ConfigSection& table, std::vector<std::string>& 
   const ConfigSection::Data* data = table.data();
   if (data == nullptr) return;
   const auto check = [&](const toml::node& node, std::string_view name, const std::string& key) {
-    if (find_analyzer(name) == nullptr) {
+    if (!is_analyzer(name)) {
       errors.push_back(config::located_error(data->file, node, key, "unknown analyzer '" + std::string(name) + "'"));
     }
   };

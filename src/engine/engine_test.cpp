@@ -117,6 +117,20 @@ TEST(EngineConfigTest, UnknownAnalyzersAndSectionKeysAreLocated) {
   }
 }
 
+// Object analyzers are named in [analyzers] like the others (regression: their sections and names
+// in disabled and weights were refused as unknown analyzers).
+TEST(EngineConfigTest, ObjectAnalyzersAreKnownNames) {
+  const Config config = configured(
+      "[analyzers]\n"
+      "disabled = [\"attachment_type\"]\n"
+      "weights = { html_attachment = 2 }\n"
+      "[analyzers.yara]\n"
+      "shipped = true\n"
+      "[analyzers.clamav]\n"
+      "enabled = false\n");
+  EXPECT_NO_THROW(const Engine engine{config});
+}
+
 TEST(EngineConfigTest, AnAnalyzerWithoutSettingsRefusesKeys) {
   const Config config = configured("[analyzers.parse_anomalies]\nstrict = true\n");
   try {

@@ -23,8 +23,8 @@ struct Refusals {
 
 class Queue final : public analyzers::ObjectContext {
  public:
-  Queue(const ParsedMessage& message, const Limits& limits, ObjectTree& tree)
-      : message_(message), limits_(limits), tree_(tree) {}
+  Queue(const ParsedMessage& message, const Limits& limits, const analyzers::Deadline& deadline, ObjectTree& tree)
+      : message_(message), limits_(limits), deadline_(deadline), tree_(tree) {}
 
   const ParsedMessage& message() const override { return message_; }
   const ObjectTree& objects() const override { return tree_; }
@@ -79,6 +79,8 @@ class Queue final : public analyzers::ObjectContext {
     tree_.at(object.id).notes.push_back(std::move(note));
   }
 
+  analyzers::Deadline deadline() const override { return deadline_; }
+
   void record(std::vector<LimitCrossing>& crossings) {
     for (const auto& [limit, r] : refusals_) {
       crossings.push_back(LimitCrossing{limit, "objects", r.observed, r.allowed, r.first_parent,
@@ -117,6 +119,7 @@ class Queue final : public analyzers::ObjectContext {
 
   const ParsedMessage& message_;
   const Limits& limits_;
+  analyzers::Deadline deadline_;
   ObjectTree& tree_;
   std::uint64_t extracted_objects_ = 0;
   std::uint64_t extracted_bytes_ = 0;
@@ -129,7 +132,7 @@ void run_object_queue(const ParsedMessage& message, const Limits& limits, const 
                       std::span<const EnabledObjectAnalyzer> analyzers, ObjectTree& tree,
                       std::vector<Finding>& findings, std::vector<LimitCrossing>& crossings) {
   objects::add_mime_objects(message, tree);
-  Queue queue(message, limits, tree);
+  Queue queue(message, limits, deadline, tree);
   // The message itself is the message analyzers'; every other object, extracted ones included
   // (the tree grows while this loop runs), goes through the object analyzers.
   for (ObjectId id = 1; id < tree.size(); ++id) {

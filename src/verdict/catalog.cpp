@@ -1,6 +1,8 @@
 // Materialises catalog.def and groups.def as tables.
 #include "verdict/catalog.h"
 
+#include <algorithm>
+#include <stdexcept>
 #include <string>
 
 namespace vigie::verdict {
@@ -49,6 +51,22 @@ Finding make_finding(FindingId id, std::vector<Evidence> evidence) {
   }
   f.evidence = std::move(evidence);
   f.explanation = LocalizedText{std::string(entry.en), std::string(entry.fr)};
+  return f;
+}
+
+bool is_rule_finding(FindingId id) { return id == FindingId::YARA_MATCH; }
+
+Finding make_rule_finding(FindingId id, const RuleMetadata& rule, std::vector<Evidence> evidence) {
+  if (!is_rule_finding(id)) {
+    throw std::logic_error("make_rule_finding: " + std::string(catalog_entry(id).name) + " is not a rule finding");
+  }
+  Finding f = make_finding(id, std::move(evidence));
+  const FindingGroup group = rule.group.value_or(catalog_entry(id).group);
+  f.group = std::string(group_entry(group).name);
+  if (rule.score) f.score = std::clamp(*rule.score, 0.0, group_entry(group).default_max_score);
+  if (!rule.attack.empty()) f.attack = rule.attack;
+  if (!rule.description.en.empty()) f.explanation.en = rule.description.en;
+  if (!rule.description.fr.empty()) f.explanation.fr = rule.description.fr;
   return f;
 }
 

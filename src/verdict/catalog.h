@@ -5,7 +5,9 @@
 // does not define.
 #pragma once
 
+#include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -58,5 +60,24 @@ const CatalogEntry& catalog_entry(FindingId id);
 
 // A finding with the catalog's group, score, techniques and explanations, and the given evidence.
 Finding make_finding(FindingId id, std::vector<Evidence> evidence);
+
+// What a rule engine's match says about itself, where the catalog holds one generic id for every
+// rule (YARA_MATCH): a site's rule set knows better than the catalog what one of its rules is
+// worth and which techniques it reveals. The catalog keeps the contract that matters to the
+// verdict: the id is the catalog's, the group is a catalog group, and the score never exceeds that
+// group's default max_score, so one rule cannot decide more than a whole kind of evidence.
+struct RuleMetadata {
+  std::optional<double> score;       // none: the catalog's default score
+  std::optional<FindingGroup> group; // none: the catalog's group
+  std::vector<std::string> attack;   // empty: the catalog's techniques
+  LocalizedText description;         // an empty language falls back to the catalog's text
+};
+
+// Whether `id` is one whose findings may carry a rule's metadata (make_rule_finding).
+bool is_rule_finding(FindingId id);
+
+// make_finding(), then the rule's metadata over the catalog's defaults. Throws std::logic_error
+// for an id that is not a rule finding (a bug in the caller).
+Finding make_rule_finding(FindingId id, const RuleMetadata& rule, std::vector<Evidence> evidence);
 
 }  // namespace vigie::verdict

@@ -156,6 +156,9 @@ TEST(LurePrepareTest, DisabledAnalyzerDoesNotReadLists) {
   for (const AnalyzerDescriptor* d : registry()) {
     if (d->prepare != nullptr) config.analyzers.disabled.emplace_back(d->name);
   }
+  for (const ObjectAnalyzerDescriptor* d : object_registry()) {  // yara reads data/yara
+    if (d->prepare != nullptr) config.analyzers.disabled.emplace_back(d->name);
+  }
   EXPECT_NO_THROW(Engine{config});
 }
 
