@@ -1,0 +1,330 @@
+// PDF reading with qpdf: a breadth-first walk from the trailer over at most max_pdf_objects
+// objects, recording actions with the trigger they were reached by, embedded files, and form
+// fields. See pdf.h for what is bounded and why.
+#include "objects/pdf/pdf.h"
+
+#include <qpdf/Pipeline.hh>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFExc.hh>
+#include <qpdf/QPDFObjectHandle.hh>
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <set>
+#include <stdexcept>
+
+namespace vigie::objects::pdf {
+namespace {
+
+// Warnings qpdf keeps while repairing a damaged file; each costs memory until read, so they are
+// read (and dropped) as the walk goes, and a file that produces this many stops the walk.
+constexpr std::size_t kMaxWarnings = 10000;
+// Form fields named in the result, and characters kept of a name or address.
+constexpr std::size_t kMaxNamedFields = 16;
+constexpr std::size_t kMaxText = 4096;
+// /Ff bit 14 of a text field ("Password", ISO 32000-1 table 228).
+constexpr long long kPasswordFlag = 1 << 13;
+
+// Thrown by BoundedSink when a stream decodes past its budget: qpdf's pipeStreamData catches it
+// (as any std::exception from a pipeline), stops the decoder and reports failure.
+class StreamBudgetExceeded : public std::runtime_error {
+ public:
+  StreamBudgetExceeded() : std::runtime_error("decoded stream larger than max_pdf_stream_bytes") {}
+};
+
+class BoundedSink final : public Pipeline {
+ public:
+  BoundedSink(std::string& out, std::size_t budget) : Pipeline("vigie bounded sink", nullptr), out_(out), budget_(budget) {}
+  void write(unsigned char const* data, size_t length) override {
+    const std::size_t room = budget_ - out_.size();
+    if (length > room) {
+      out_.append(reinterpret_cast<const char*>(data), room);
+      exceeded_ = true;
+      throw StreamBudgetExceeded();
+    }
+    out_.append(reinterpret_cast<const char*>(data), length);
+  }
+  void finish() override {}
+  bool exceeded() const { return exceeded_; }
+
+ private:
+  std::string& out_;
+  std::size_t budget_;
+  bool exceeded_ = false;
+};
+
+int strength(Trigger t) {
+  switch (t) {
+    case Trigger::kOpen: return 3;
+    case Trigger::kEvent: return 2;
+    case Trigger::kClick: return 1;
+    case Trigger::kUnreferenced: return 0;
+  }
+  return 0;
+}
+
+std::string clipped(std::string s) {
+  if (s.size() > kMaxText) s.resize(kMaxText);
+  return s;
+}
+
+struct Item {
+  QPDFObjectHandle object;
+  Trigger trigger = Trigger::kUnreferenced;
+  std::string event;
+  bool additional_actions = false;  // the object is an /AA dictionary: its values run on events
+  bool script_tree = false;         // inside the /Names /JavaScript tree: scripts run on opening
+};
+
+class Walker {
+ public:
+  Walker(QPDF& qpdf, const Limits& limits, PdfContent& out) : qpdf_(qpdf), limits_(limits), out_(out) {}
+
+  void walk() {
+    push(Item{qpdf_.getTrailer(), Trigger::kUnreferenced, {}, false, false});
+    while (!queue_.empty()) {
+      if (out_.objects_visited >= limits_.max_pdf_objects) {
+        limit("max_pdf_objects", out_.objects_visited + queue_.size(), limits_.max_pdf_objects);
+        return;
+      }
+      if (qpdf_.numWarnings() > 0) {
+        warnings_ += qpdf_.getWarnings().size();
+        if (warnings_ > kMaxWarnings) {
+          out_.error = "too many damaged objects (" + std::to_string(warnings_) + " qpdf warnings)";
+          return;
+        }
+      }
+      ++out_.objects_visited;
+      Item item = std::move(queue_.front());
+      queue_.pop_front();
+      visit(item);
+    }
+  }
+
+ private:
+  void limit(std::string_view key, std::uint64_t observed, std::uint64_t allowed) {
+    for (LimitCrossed& l : out_.limits) {
+      if (l.limit == key) return;
+    }
+    out_.limits.push_back(LimitCrossed{std::string(key), observed, allowed});
+  }
+
+  // Each indirect object is visited once; reached again by a path that runs it sooner (an action
+  // first met in an orphan array, then as the /OpenAction), its action takes the stronger trigger.
+  void push(Item item) {
+    if (item.object.isIndirect()) {
+      const QPDFObjGen og = item.object.getObjGen();
+      if (!seen_.insert(og).second) {
+        if (const auto a = action_of_.find(og); a != action_of_.end()) {
+          Action& action = out_.actions[a->second];
+          if (strength(item.trigger) > strength(action.trigger)) {
+            action.trigger = item.trigger;
+            action.event = item.event;
+          }
+        }
+        return;
+      }
+    }
+    // Budget the queue too: an array of a million references must not become a million entries.
+    if (out_.objects_visited + queue_.size() >= limits_.max_pdf_objects) {
+      limit("max_pdf_objects", out_.objects_visited + queue_.size() + 1, limits_.max_pdf_objects);
+      return;
+    }
+    queue_.push_back(std::move(item));
+  }
+
+  void visit(Item& item) {
+    QPDFObjectHandle object = item.object;
+    if (object.isArray()) {
+      for (QPDFObjectHandle element : object.aitems()) {
+        if (element.isArray() || element.isDictionary() || element.isStream()) {
+          push(Item{element, item.trigger, item.event, false, item.script_tree});
+        }
+      }
+      return;
+    }
+    QPDFObjectHandle dictionary = object.isStream() ? object.getDict() : object;
+    if (!dictionary.isDictionary()) return;
+    record_action(dictionary, item, object);
+    record_embedded_file(dictionary);
+    record_field(dictionary);
+    for (auto [key, value] : dictionary.ditems()) {
+      if (!(value.isArray() || value.isDictionary() || value.isStream())) continue;
+      Item child{value, Trigger::kUnreferenced, {}, false, false};
+      if (item.additional_actions) {
+        child.trigger = Trigger::kEvent;
+        child.event = key;
+      } else if (key == "/OpenAction") {
+        child.trigger = Trigger::kOpen;
+      } else if (key == "/AA") {
+        child.additional_actions = true;
+      } else if (key == "/A") {
+        child.trigger = Trigger::kClick;
+      } else if (key == "/Next") {
+        child.trigger = item.trigger;
+        child.event = item.event;
+      } else if (key == "/JavaScript" && !value.isStream()) {
+        child.trigger = Trigger::kOpen;
+        child.script_tree = true;
+      } else if (item.script_tree && (key == "/Names" || key == "/Kids")) {
+        child.trigger = Trigger::kOpen;
+        child.script_tree = true;
+      }
+      push(std::move(child));
+    }
+  }
+
+  std::string text_of(QPDFObjectHandle value) {
+    if (value.isString()) return clipped(value.getUTF8Value());
+    if (value.isName()) return clipped(value.getName());
+    return {};
+  }
+
+  // A file specification (ISO 32000-1 §7.11): a string, or a dictionary with /UF, /F or the
+  // platform keys.
+  std::string file_of(QPDFObjectHandle spec) {
+    if (spec.isString()) return text_of(spec);
+    if (!spec.isDictionary()) return {};
+    for (const char* key : {"/UF", "/F", "/DOS", "/Unix", "/Mac"}) {
+      if (std::string s = text_of(spec.getKey(key)); !s.empty()) return s;
+    }
+    return {};
+  }
+
+  // Decodes a stream up to max_pdf_stream_bytes; false when it was cut or its filters failed.
+  bool read_stream(QPDFObjectHandle stream, std::string& out) {
+    BoundedSink sink(out, limits_.max_pdf_stream_bytes);
+    bool attempted = false;
+    const bool ok = stream.pipeStreamData(&sink, &attempted, 0, qpdf_dl_generalized, true, false);
+    if (sink.exceeded()) {
+      limit("max_pdf_stream_bytes", limits_.max_pdf_stream_bytes + 1, limits_.max_pdf_stream_bytes);
+      return false;
+    }
+    return ok;
+  }
+
+  void record_action(QPDFObjectHandle dictionary, const Item& item, QPDFObjectHandle object) {
+    QPDFObjectHandle type = dictionary.getKey("/S");
+    const bool has_script = dictionary.hasKey("/JS");
+    if (!type.isName() && !has_script) return;
+    const std::string name = type.isName() ? type.getName() : "";
+    Action action;
+    action.trigger = item.trigger;
+    action.event = item.event;
+    if (has_script) {
+      action.kind = ActionKind::kJavaScript;
+      QPDFObjectHandle script = dictionary.getKey("/JS");
+      if (script.isStream()) {
+        read_stream(script, action.script);
+      } else {
+        action.script = text_of(script);
+      }
+    } else if (name == "/URI") {
+      action.kind = ActionKind::kUri;
+      action.target = text_of(dictionary.getKey("/URI"));
+    } else if (name == "/Launch") {
+      action.kind = ActionKind::kLaunch;
+      action.target = file_of(dictionary.getKey("/F"));
+      QPDFObjectHandle windows = dictionary.getKey("/Win");
+      if (windows.isDictionary()) {
+        if (action.target.empty()) action.target = text_of(windows.getKey("/F"));
+        action.parameters = text_of(windows.getKey("/P"));
+      }
+    } else if (name == "/SubmitForm") {
+      action.kind = ActionKind::kSubmitForm;
+      action.target = file_of(dictionary.getKey("/F"));
+    } else if (name == "/GoToR") {
+      action.kind = ActionKind::kGoToRemote;
+      action.target = file_of(dictionary.getKey("/F"));
+    } else if (name == "/GoToE") {
+      action.kind = ActionKind::kGoToEmbedded;
+      action.target = file_of(dictionary.getKey("/F"));
+    } else if (name == "/ImportData") {
+      action.kind = ActionKind::kImportData;
+      action.target = file_of(dictionary.getKey("/F"));
+    } else {
+      return;
+    }
+    if (object.isIndirect()) action_of_[object.getObjGen()] = out_.actions.size();
+    out_.actions.push_back(std::move(action));
+  }
+
+  // A file specification with an /EF dictionary: the embedded file stream (/UF or /F).
+  void record_embedded_file(QPDFObjectHandle dictionary) {
+    QPDFObjectHandle ef = dictionary.getKey("/EF");
+    if (!ef.isDictionary()) return;
+    QPDFObjectHandle stream = ef.getKey("/UF");
+    if (!stream.isStream()) stream = ef.getKey("/F");
+    if (!stream.isStream()) return;
+    if (stream.isIndirect() && !files_seen_.insert(stream.getObjGen()).second) return;
+    EmbeddedFile file;
+    file.name = file_of(dictionary);
+    QPDFObjectHandle subtype = stream.getDict().getKey("/Subtype");
+    if (subtype.isName()) file.declared_type = subtype.getName().substr(1);
+    std::string content;
+    file.truncated = !read_stream(stream, content);
+    file.content = std::make_shared<const std::string>(std::move(content));
+    out_.files.push_back(std::move(file));
+  }
+
+  void record_field(QPDFObjectHandle dictionary) {
+    QPDFObjectHandle type = dictionary.getKey("/FT");
+    if (!type.isName() || type.getName() != "/Tx") return;
+    ++out_.text_fields;
+    QPDFObjectHandle flags = dictionary.getKey("/Ff");
+    if (!flags.isInteger() || (flags.getIntValue() & kPasswordFlag) == 0) return;
+    if (out_.password_fields.size() < kMaxNamedFields) {
+      std::string name = text_of(dictionary.getKey("/T"));
+      out_.password_fields.push_back(name.empty() ? "(unnamed)" : std::move(name));
+    }
+  }
+
+  QPDF& qpdf_;
+  const Limits& limits_;
+  PdfContent& out_;
+  std::deque<Item> queue_;
+  std::set<QPDFObjGen> seen_;
+  std::set<QPDFObjGen> files_seen_;
+  std::map<QPDFObjGen, std::size_t> action_of_;
+  std::size_t warnings_ = 0;
+};
+
+}  // namespace
+
+PdfContent read_pdf(std::string_view bytes, const Limits& limits) {
+  PdfContent out;
+  if (bytes.size() > limits.max_pdf_bytes) {
+    out.limits.push_back(LimitCrossed{"max_pdf_bytes", bytes.size(), limits.max_pdf_bytes});
+    return out;
+  }
+  QPDF qpdf;
+  // Warnings are kept in the QPDF object (read and dropped by the walk), never printed.
+  qpdf.setSuppressWarnings(true);
+  try {
+    // An encrypted PDF opens with the empty user password when it has one (most encrypted PDFs
+    // restrict printing or copying only); otherwise qpdf throws qpdf_e_password.
+    qpdf.processMemoryFile("attachment", bytes.data(), bytes.size(), "");
+  } catch (const QPDFExc& e) {
+    if (e.getErrorCode() == qpdf_e_password) {
+      out.encrypted = true;
+      out.password_required = true;
+    } else {
+      out.error = e.what();
+    }
+    return out;
+  } catch (const std::runtime_error& e) {  // qpdf reports damage it cannot repair this way too
+    out.error = e.what();
+    return out;
+  }
+  out.opened = true;
+  out.encrypted = qpdf.isEncrypted();
+  try {
+    Walker(qpdf, limits, out).walk();
+  } catch (const std::runtime_error& e) {
+    out.error = e.what();
+  }
+  return out;
+}
+
+}  // namespace vigie::objects::pdf
