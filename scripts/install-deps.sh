@@ -20,6 +20,7 @@ runtime_and_build=(
   libical-dev         # calendar invitations (text/calendar parts, .ics files): iCalendar parser
   libmagic-dev        # attachment types from their content (libmagic, with the file(1) database);
                       # vigie's own signatures come first for the formats it must not miss
+  libqpdf-dev         # PDF attachments (src/objects/pdf): actions, scripts, links, embedded files
   wfrench wamerican   # word lists (/usr/share/dict): look-alike detection tells ordinary-word names
                       # (interieur, defense) from distinctive ones (intel/brands/common_words.h)
 )
