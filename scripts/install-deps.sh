@@ -21,6 +21,7 @@ runtime_and_build=(
   libmagic-dev        # attachment types from their content (libmagic, with the file(1) database);
                       # vigie's own signatures come first for the formats it must not miss
   libqpdf-dev         # PDF attachments (src/objects/pdf): actions, scripts, links, embedded files
+  zlib1g-dev          # PDF object streams inflated, bounded, before qpdf reads them
   wfrench wamerican   # word lists (/usr/share/dict): look-alike detection tells ordinary-word names
                       # (interieur, defense) from distinctive ones (intel/brands/common_words.h)
 )

@@ -8,8 +8,13 @@
 #include <qpdf/QPDFExc.hh>
 #include <qpdf/QPDFObjectHandle.hh>
 
+#include <zlib.h>
+
 #include <algorithm>
+#include <cctype>
 #include <deque>
+#include <limits>
+#include <optional>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -290,12 +295,90 @@ class Walker {
   std::size_t warnings_ = 0;
 };
 
+// qpdf 11.3 inflates an object stream (/Type /ObjStm) or a cross-reference stream (/XRef) whole,
+// in memory, when it first needs it, with no bound of its own (Pl_Flate has none before qpdf 12):
+// a megabyte of deflated zeros would become a gigabyte. So before qpdf sees the file, the data of
+// every stream whose type is one of those two (spelled plainly or with #-escapes) is inflated here
+// into a scratch buffer and dropped, up to max_pdf_stream_bytes each and four times that in all.
+// Returns the crossing, if any. A stream that does not inflate (another filter, encrypted data)
+// is left to qpdf, which decodes it without this bound.
+std::optional<LimitCrossed> check_structure_streams(std::string_view bytes, const Limits& limits) {
+  std::vector<std::size_t> markers;
+  for (std::string_view plain : {"/ObjStm", "/XRef"}) {
+    for (std::size_t at = bytes.find(plain); at != std::string_view::npos; at = bytes.find(plain, at + 1)) {
+      markers.push_back(at);
+    }
+  }
+  // A name written with #-escapes (/Obj#53tm) is the same name to qpdf.
+  for (std::size_t hash = bytes.find('#'); hash != std::string_view::npos; hash = bytes.find('#', hash + 1)) {
+    const std::size_t from = hash > 24 ? hash - 24 : 0;
+    std::size_t slash = bytes.substr(from, hash - from).rfind('/');
+    if (slash == std::string_view::npos) continue;
+    slash += from;
+    std::string name;
+    std::size_t i = slash + 1;
+    while (i < bytes.size() && i - slash < 32 && std::string_view("/[]<>() \t\r\n%").find(bytes[i]) == std::string_view::npos) {
+      if (bytes[i] == '#' && i + 2 < bytes.size() && std::isxdigit(static_cast<unsigned char>(bytes[i + 1])) &&
+          std::isxdigit(static_cast<unsigned char>(bytes[i + 2]))) {
+        name += static_cast<char>(std::stoi(std::string(bytes.substr(i + 1, 2)), nullptr, 16));
+        i += 3;
+      } else {
+        name += bytes[i++];
+      }
+    }
+    if (name == "ObjStm" || name == "XRef") markers.push_back(slash);
+  }
+  std::sort(markers.begin(), markers.end());
+  std::uint64_t total = 0;
+  std::size_t last_stream = std::string_view::npos;
+  std::string scratch(64 << 10, '\0');
+  for (std::size_t marker : markers) {
+    // The stream keyword follows its dictionary closely; every search stays in a window, so that
+    // a file full of markers costs linear time.
+    const std::string_view window = bytes.substr(marker, 4096);
+    std::size_t at = window.find("stream");
+    while (at != std::string_view::npos && at >= 3 && window.substr(at - 3, 3) == "end") at = window.find("stream", at + 6);
+    if (at == std::string_view::npos) continue;
+    at += marker;
+    if (at == last_stream) continue;
+    last_stream = at;
+    at += 6;
+    if (at < bytes.size() && bytes[at] == '\r') ++at;
+    if (at < bytes.size() && bytes[at] == '\n') ++at;
+    z_stream z{};
+    if (inflateInit(&z) != Z_OK) continue;
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data() + at));
+    z.avail_in = static_cast<uInt>(std::min<std::size_t>(bytes.size() - at, std::numeric_limits<uInt>::max()));
+    std::uint64_t out = 0;
+    int status = Z_OK;
+    while (status == Z_OK) {
+      z.next_out = reinterpret_cast<Bytef*>(scratch.data());
+      z.avail_out = static_cast<uInt>(scratch.size());
+      status = inflate(&z, Z_NO_FLUSH);
+      out += scratch.size() - z.avail_out;
+      if (out > limits.max_pdf_stream_bytes) break;
+    }
+    inflateEnd(&z);
+    total += out;
+    if (out > limits.max_pdf_stream_bytes) return LimitCrossed{"max_pdf_stream_bytes", out, limits.max_pdf_stream_bytes};
+    if (total > 4 * limits.max_pdf_stream_bytes) {
+      return LimitCrossed{"max_pdf_stream_bytes", total, 4 * limits.max_pdf_stream_bytes};
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 PdfContent read_pdf(std::string_view bytes, const Limits& limits) {
   PdfContent out;
   if (bytes.size() > limits.max_pdf_bytes) {
     out.limits.push_back(LimitCrossed{"max_pdf_bytes", bytes.size(), limits.max_pdf_bytes});
+    return out;
+  }
+  if (std::optional<LimitCrossed> bomb = check_structure_streams(bytes, limits)) {
+    out.limits.push_back(std::move(*bomb));
+    out.error = "an object or cross-reference stream inflates beyond max_pdf_stream_bytes: not opened";
     return out;
   }
   QPDF qpdf;

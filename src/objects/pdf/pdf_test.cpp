@@ -26,6 +26,18 @@ const Action* find(const PdfContent& pdf, ActionKind kind) {
   return nullptr;
 }
 
+std::string deflated_zeros(std::size_t mebibytes) {
+  std::string compressed;
+  Pl_String sink("compressed", nullptr, compressed);
+  Pl_Flate deflate("deflate", &sink, Pl_Flate::a_deflate);
+  const std::string zeros(1 << 20, '\0');
+  for (std::size_t i = 0; i < mebibytes; ++i) {
+    deflate.write(reinterpret_cast<const unsigned char*>(zeros.data()), zeros.size());
+  }
+  deflate.finish();
+  return compressed;
+}
+
 TEST(PdfReaderTest, OpenActionScriptAndALinkAnnotation) {
   const std::string bytes = one_page_pdf("/OpenAction 4 0 R", "/Annots [5 0 R]",
                                          {"<< /Type /Action /S /JavaScript /JS (app.alert\\(1\\);) >>",
@@ -153,16 +165,7 @@ TEST(PdfReaderTest, SizeAndObjectBudgets) {
 }
 
 TEST(PdfReaderTest, AFlateBombStopsAtTheStreamBudget) {
-  std::string compressed;
-  {
-    Pl_String sink("compressed", nullptr, compressed);
-    Pl_Flate deflate("deflate", &sink, Pl_Flate::a_deflate);
-    const std::string zeros(1 << 20, '\0');
-    for (int i = 0; i < 256; ++i) {  // 256 MiB of zeros, about 256 KB compressed
-      deflate.write(reinterpret_cast<const unsigned char*>(zeros.data()), zeros.size());
-    }
-    deflate.finish();
-  }
+  const std::string compressed = deflated_zeros(256);  // 256 MiB of zeros, about 256 KB compressed
   const std::string bytes = one_page_pdf(
       "/Names << /EmbeddedFiles << /Names [(a) 4 0 R] >> >>", "",
       {"<< /Type /Filespec /F (bomb.bin) /EF << /F 5 0 R >> >>",
@@ -179,6 +182,31 @@ TEST(PdfReaderTest, AFlateBombStopsAtTheStreamBudget) {
   ASSERT_EQ(pdf.limits.size(), 1u);
   EXPECT_EQ(pdf.limits[0].limit, "max_pdf_stream_bytes");
   EXPECT_LT(took, std::chrono::seconds(5));  // the decoder stopped early, not after 256 MiB
+}
+
+TEST(PdfReaderTest, AnObjectStreamBombIsNotHandedToQpdf) {
+  // qpdf inflates an object stream whole on first use; this one would be 256 MiB.
+  const std::string bomb = deflated_zeros(256);
+  for (const std::string type : {"/ObjStm", "/Obj#53tm"}) {
+    const std::string bytes = one_page_pdf(
+        "", "", {stream("/Type " + type + " /N 1 /First 4 /Filter /FlateDecode", bomb)});
+    Limits limits;
+    limits.max_pdf_stream_bytes = 1 << 20;
+    const auto start = std::chrono::steady_clock::now();
+    const PdfContent pdf = read_pdf(bytes, limits);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+    EXPECT_FALSE(pdf.opened) << type;
+    ASSERT_EQ(pdf.limits.size(), 1u) << type;
+    EXPECT_EQ(pdf.limits[0].limit, "max_pdf_stream_bytes");
+    EXPECT_GT(pdf.limits[0].observed, limits.max_pdf_stream_bytes);
+  }
+  // A small object stream is no bomb: the file opens (and qpdf reads the object inside).
+  const std::string small = one_page_pdf(
+      "/OpenAction 5 0 R", "",
+      {stream("/Type /ObjStm /N 1 /First 4", "5 0 << /S /URI /URI (https://example.org/o) >>")});
+  const PdfContent pdf = read_pdf(small, Limits{});
+  EXPECT_TRUE(pdf.limits.empty());
+  EXPECT_TRUE(pdf.opened) << pdf.error;
 }
 
 TEST(PdfReaderTest, EncryptedWithAUserPasswordIsNotRead) {
