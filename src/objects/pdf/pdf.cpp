@@ -119,13 +119,13 @@ class Walker {
   // first met in an orphan array, then as the /OpenAction), its action takes the stronger trigger.
   void push(Item item) {
     if (item.object.isIndirect()) {
-      const QPDFObjGen og = item.object.getObjGen();
-      if (!seen_.insert(og).second) {
-        if (const auto a = action_of_.find(og); a != action_of_.end()) {
-          Action& action = out_.actions[a->second];
-          if (strength(item.trigger) > strength(action.trigger)) {
-            action.trigger = item.trigger;
-            action.event = item.event;
+      const auto [reached, first] = reached_.try_emplace(item.object.getObjGen(), item.trigger, item.event);
+      if (!first) {
+        if (strength(item.trigger) > strength(reached->second.first)) {
+          reached->second = {item.trigger, item.event};
+          if (const auto a = action_of_.find(reached->first); a != action_of_.end()) {
+            out_.actions[a->second].trigger = item.trigger;
+            out_.actions[a->second].event = item.event;
           }
         }
         return;
@@ -141,6 +141,11 @@ class Walker {
 
   void visit(Item& item) {
     QPDFObjectHandle object = item.object;
+    if (object.isIndirect()) {  // the strongest trigger it was reached by while it waited
+      const auto& [trigger, event] = reached_.at(object.getObjGen());
+      item.trigger = trigger;
+      item.event = event;
+    }
     if (object.isArray()) {
       for (QPDFObjectHandle element : object.aitems()) {
         if (element.isArray() || element.isDictionary() || element.isStream()) {
@@ -199,11 +204,21 @@ class Walker {
 
   // Decodes a stream up to max_pdf_stream_bytes; false when it was cut or its filters failed.
   bool read_stream(QPDFObjectHandle stream, std::string& out) {
-    BoundedSink sink(out, limits_.max_pdf_stream_bytes);
+    // Scripts and files together stay within what the object tree may hold at all.
+    if (decoded_ >= limits_.max_extracted_bytes) {
+      limit("max_extracted_bytes", decoded_ + 1, limits_.max_extracted_bytes);
+      return false;
+    }
+    BoundedSink sink(out, std::min<std::uint64_t>(limits_.max_pdf_stream_bytes, limits_.max_extracted_bytes - decoded_));
     bool attempted = false;
     const bool ok = stream.pipeStreamData(&sink, &attempted, 0, qpdf_dl_generalized, true, false);
+    decoded_ += out.size();
     if (sink.exceeded()) {
-      limit("max_pdf_stream_bytes", limits_.max_pdf_stream_bytes + 1, limits_.max_pdf_stream_bytes);
+      if (out.size() >= limits_.max_pdf_stream_bytes) {
+        limit("max_pdf_stream_bytes", limits_.max_pdf_stream_bytes + 1, limits_.max_pdf_stream_bytes);
+      } else {
+        limit("max_extracted_bytes", decoded_ + 1, limits_.max_extracted_bytes);
+      }
       return false;
     }
     return ok;
@@ -289,10 +304,11 @@ class Walker {
   const Limits& limits_;
   PdfContent& out_;
   std::deque<Item> queue_;
-  std::set<QPDFObjGen> seen_;
+  std::map<QPDFObjGen, std::pair<Trigger, std::string>> reached_;  // indirect objects queued or visited
   std::set<QPDFObjGen> files_seen_;
   std::map<QPDFObjGen, std::size_t> action_of_;
   std::size_t warnings_ = 0;
+  std::uint64_t decoded_ = 0;  // bytes of scripts and files decoded so far
 };
 
 // qpdf 11.3 inflates an object stream (/Type /ObjStm) or a cross-reference stream (/XRef) whole,

@@ -5,8 +5,9 @@
 // the file from memory; nothing is written and nothing rendered. Its work is bounded here: the
 // input size ([limits] max_pdf_bytes), the objects visited from the trailer (max_pdf_objects,
 // breadth first, so that the catalog and its actions come first), the decoded size of every
-// stream read (max_pdf_stream_bytes, a bounded sink that stops the decoder), and the warnings
-// qpdf may accumulate. Thread-safe (one QPDF per call). The analysis is in src/analyzers/pdf.
+// stream read (max_pdf_stream_bytes, a bounded sink that stops the decoder; all scripts and files
+// together within max_extracted_bytes), the object and cross-reference streams qpdf would inflate
+// whole (checked before it sees the file), and the warnings qpdf may accumulate. Thread-safe (one QPDF per call). The analysis is in src/analyzers/pdf.
 #pragma once
 
 #include <cstdint>
