@@ -12,6 +12,7 @@
 //   - LNK_REMOTE_TARGET: target, working folder or icon on a share or WebDAV (T1187).
 // Web addresses in the arguments go to add_url, so the link analyzers judge them. That a .lnk is
 // a dangerous type is attachment_type's (ATTACHMENT_DANGEROUS_TYPE).
+#include <algorithm>
 #include <array>
 #include <string>
 #include <vector>
@@ -167,7 +168,12 @@ bool has_word(std::string_view text, std::string_view word) {
 
 Reasons suspicious_arguments(std::string_view arguments, std::uint32_t show_command) {
   Reasons r;
-  const std::string lower = ascii::lowercase(arguments);
+  std::string lower = ascii::lowercase(arguments);
+  // cmd drops a caret before an ordinary character: p^o^w^e^r^s^h^e^l^l is powershell to it.
+  if (std::count(lower.begin(), lower.end(), '^') >= 3) {
+    std::erase(lower, '^');
+    r.add("words broken up with cmd escapes (^)", "mots découpés par des échappements de cmd (^)");
+  }
   const std::vector<std::string_view> words = tokens(lower);
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string_view w = words[i];

@@ -55,6 +55,17 @@ TEST(LnkAnalyzerTest, DownloadCradlesAndTheirAddressesJoinTheLinks) {
   EXPECT_EQ(run.objects.urls()[1].normalized(), "http://198.51.100.2/a.exe");
 }
 
+TEST(LnkAnalyzerTest, CaretsDoNotHideTheToolsFromUs) {
+  ShortcutSpec spec;
+  spec.local_base_path = "C:\\Windows\\System32\\cmd.exe";
+  spec.arguments = "/c p^o^w^e^r^s^h^e^l^l -e^n^c SQBFAFgA";
+  const auto findings = harness().analyze(with_attachment("a.lnk", write_shortcut(spec)));
+  const Finding* f = AnalyzerHarness::find(findings, "LNK_COMMAND_EXECUTION");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->evidence.at(2).value,
+            "words broken up with cmd escapes (^); an encoded PowerShell command; starts PowerShell");
+}
+
 TEST(LnkAnalyzerTest, AScriptHostWithoutSuspiciousArgumentsIsLessSure) {
   ShortcutSpec spec;
   spec.environment_target = "%windir%\\System32\\wscript.exe";
