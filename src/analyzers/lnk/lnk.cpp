@@ -276,7 +276,7 @@ void analyze(const Object& object, ObjectContext& context, const AnalyzerState* 
   const std::string decoded = decoded_command(link.arguments);
   const std::string examined = decoded.empty() ? link.arguments : link.arguments + "\n" + decoded;
 
-  for (std::string_view url : parse::find_urls_in_text(examined, kMaxArgumentUrls)) {
+  for (std::string_view url : parse::find_urls_in_code(examined, kMaxArgumentUrls)) {
     Url u = parse::normalize_url(url, UrlSource::kHref);
     u.part = object.part;
     context.add_url(std::move(u));

@@ -102,7 +102,7 @@ class Reporter {
         const bool on_open = a.trigger == Trigger::kOpen || a.trigger == Trigger::kEvent;
         sink_.emit(on_open ? FindingId::PDF_JAVASCRIPT_ON_OPEN : FindingId::PDF_JAVASCRIPT,
                    {Evidence(object_.id, "trigger", trigger), Evidence(object_.id, "script", shown(a.script))});
-        for (std::string_view url : parse::find_urls_in_text(a.script, kMaxScriptUrls)) link(url, UrlSource::kHref);
+        for (std::string_view url : parse::find_urls_in_code(a.script, kMaxScriptUrls)) link(url, UrlSource::kHref);
         break;
       }
       case ActionKind::kLaunch: {
