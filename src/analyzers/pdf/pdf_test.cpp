@@ -11,6 +11,7 @@
 namespace vigie::analyzers {
 namespace {
 
+using objects::pdf::testing::encrypted;
 using objects::pdf::testing::one_page_pdf;
 using objects::pdf::testing::stream;
 using objects::pdf::testing::write_pdf;
@@ -114,6 +115,21 @@ TEST(PdfAnalyzerTest, APasswordProtectedPdfIsNotExamined) {
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->evidence.at(0).value, "encrypted with a password: not examined");
   ASSERT_EQ(run.objects.at(2).notes.size(), 1u);
+}
+
+TEST(PdfAnalyzerTest, ThePasswordTheMessageGivesOpensThePdf) {
+  std::string raw = with_attachment("releve.pdf", encrypted(pdf_with_link_and_script("https://example.org/"), "Kx7-2025"),
+                                    "application/pdf");
+  raw.replace(raw.find("Veuillez trouver le document ci-joint."), 38,
+              "Le document est protégé.\nMot de passe du document : Kx7-2025.");
+  const auto run = harness().run(raw);
+  const Finding* f = AnalyzerHarness::find(run.findings, "PDF_ENCRYPTED");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->evidence.at(0).value, "encrypted with a password the message gives (\"Kx7-2025\"): examined with it");
+  EXPECT_EQ(f->evidence.at(0).value_fr,
+            "chiffré par un mot de passe que le message donne (« Kx7-2025 ») : examiné avec celui-ci");
+  EXPECT_NE(AnalyzerHarness::find(run.findings, "PDF_JAVASCRIPT_ON_OPEN"), nullptr);
+  EXPECT_EQ(run.objects.urls().size(), 2u);
 }
 
 TEST(PdfAnalyzerTest, AnOrdinaryPdfIsSilentAndAHeaderAfterJunkIsStillRead) {

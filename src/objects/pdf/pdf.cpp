@@ -386,7 +386,7 @@ std::optional<LimitCrossed> check_structure_streams(std::string_view bytes, cons
 
 }  // namespace
 
-PdfContent read_pdf(std::string_view bytes, const Limits& limits) {
+PdfContent read_pdf(std::string_view bytes, const Limits& limits, const std::vector<std::string>& passwords) {
   PdfContent out;
   if (bytes.size() > limits.max_pdf_bytes) {
     out.limits.push_back(LimitCrossed{"max_pdf_bytes", bytes.size(), limits.max_pdf_bytes});
@@ -397,29 +397,38 @@ PdfContent read_pdf(std::string_view bytes, const Limits& limits) {
     out.error = "an object or cross-reference stream inflates beyond max_pdf_stream_bytes: not opened";
     return out;
   }
-  QPDF qpdf;
-  // Warnings are kept in the QPDF object (read and dropped by the walk), never printed.
-  qpdf.setSuppressWarnings(true);
-  try {
-    // An encrypted PDF opens with the empty user password when it has one (most encrypted PDFs
-    // restrict printing or copying only); otherwise qpdf throws qpdf_e_password.
-    qpdf.processMemoryFile("attachment", bytes.data(), bytes.size(), "");
-  } catch (const QPDFExc& e) {
-    if (e.getErrorCode() == qpdf_e_password) {
+  // An encrypted PDF opens with the empty user password when it has one (most encrypted PDFs
+  // restrict printing or copying only); otherwise qpdf throws qpdf_e_password, and the given
+  // passwords are tried, each on a fresh QPDF.
+  std::unique_ptr<QPDF> qpdf;
+  for (std::size_t attempt = 0; attempt <= passwords.size(); ++attempt) {
+    static const std::string kEmptyPassword;
+    const std::string& password = attempt == 0 ? kEmptyPassword : passwords[attempt - 1];
+    qpdf = std::make_unique<QPDF>();
+    // Warnings are kept in the QPDF object (read and dropped by the walk), never printed.
+    qpdf->setSuppressWarnings(true);
+    try {
+      qpdf->processMemoryFile("attachment", bytes.data(), bytes.size(), password.c_str());
+      out.password_used = password;
+      out.password_required = false;
+      break;
+    } catch (const QPDFExc& e) {
+      if (e.getErrorCode() != qpdf_e_password) {
+        out.error = e.what();
+        return out;
+      }
       out.encrypted = true;
       out.password_required = true;
-    } else {
+    } catch (const std::runtime_error& e) {  // qpdf reports damage it cannot repair this way too
       out.error = e.what();
+      return out;
     }
-    return out;
-  } catch (const std::runtime_error& e) {  // qpdf reports damage it cannot repair this way too
-    out.error = e.what();
-    return out;
   }
+  if (out.password_required) return out;
   out.opened = true;
-  out.encrypted = qpdf.isEncrypted();
+  out.encrypted = qpdf->isEncrypted();
   try {
-    Walker(qpdf, limits, out).walk();
+    Walker(*qpdf, limits, out).walk();
   } catch (const std::runtime_error& e) {
     out.error = e.what();
   }

@@ -64,7 +64,8 @@ struct LimitCrossed {
 struct PdfContent {
   bool opened = false;            // qpdf read the file (possibly after repairing it)
   bool encrypted = false;
-  bool password_required = false; // encrypted with a user password: nothing inside was read
+  bool password_required = false; // encrypted with a user password none of those given opens
+  std::string password_used;      // the given password that opened it ("" for none or the empty one)
   std::vector<Action> actions;
   std::vector<EmbeddedFile> files;
   std::vector<std::string> password_fields;  // names (/T) of text fields with the password flag
@@ -75,6 +76,8 @@ struct PdfContent {
 };
 
 // Reads `bytes` as a PDF. Never throws for malformed input: qpdf's exceptions become `error`.
-PdfContent read_pdf(std::string_view bytes, const Limits& limits);
+// An encrypted PDF is opened with the empty user password, else with each of `passwords` in turn
+// (the message often gives it: "mot de passe : 2025"); each try parses the file again.
+PdfContent read_pdf(std::string_view bytes, const Limits& limits, const std::vector<std::string>& passwords = {});
 
 }  // namespace vigie::objects::pdf

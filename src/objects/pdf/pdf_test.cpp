@@ -15,6 +15,7 @@
 namespace vigie::objects::pdf {
 namespace {
 
+using testing::encrypted;
 using testing::one_page_pdf;
 using testing::stream;
 using testing::write_pdf;
@@ -209,6 +210,28 @@ TEST(PdfReaderTest, AnObjectStreamBombIsNotHandedToQpdf) {
   const PdfContent pdf = read_pdf(small, Limits{});
   EXPECT_TRUE(pdf.limits.empty());
   EXPECT_TRUE(pdf.opened) << pdf.error;
+}
+
+TEST(PdfReaderTest, APasswordGivenOpensIt) {
+  const std::string bytes =
+      encrypted(one_page_pdf("/OpenAction << /S /URI /URI (https://example.org/e) >>", "", {}), "2025");
+  const PdfContent locked = read_pdf(bytes, Limits{});
+  EXPECT_FALSE(locked.opened);
+  EXPECT_TRUE(locked.password_required);
+  const std::vector<std::string> passwords{"wrong", "2025"};
+  const PdfContent pdf = read_pdf(bytes, Limits{}, passwords);
+  ASSERT_TRUE(pdf.opened) << pdf.error;
+  EXPECT_TRUE(pdf.encrypted);
+  EXPECT_FALSE(pdf.password_required);
+  EXPECT_EQ(pdf.password_used, "2025");
+  const Action* uri = find(pdf, ActionKind::kUri);
+  ASSERT_NE(uri, nullptr);
+  EXPECT_EQ(uri->target, "https://example.org/e");
+  // Encrypted with an empty user password: read as it is, no password used.
+  const PdfContent open = read_pdf(encrypted(one_page_pdf("", "", {}), ""), Limits{});
+  EXPECT_TRUE(open.opened);
+  EXPECT_TRUE(open.encrypted);
+  EXPECT_TRUE(open.password_used.empty());
 }
 
 TEST(PdfReaderTest, EncryptedWithAUserPasswordIsNotRead) {

@@ -3,6 +3,10 @@
 // Not part of the engine.
 #pragma once
 
+#include <qpdf/Buffer.hh>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFWriter.hh>
+
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -46,6 +50,19 @@ inline std::string one_page_pdf(const std::string& catalog_extra, const std::str
   };
   bodies.insert(bodies.end(), more.begin(), more.end());
   return write_pdf(bodies);
+}
+
+// The same PDF encrypted by qpdf's writer (AES-256, R6) with a user password.
+inline std::string encrypted(const std::string& pdf, const std::string& user_password) {
+  QPDF in;
+  in.processMemoryFile("test", pdf.data(), pdf.size());
+  QPDFWriter writer(in);
+  writer.setOutputMemory();
+  writer.setR6EncryptionParameters(user_password.c_str(), "owner-secret", true, true, true, true, true, true,
+                                   qpdf_r3p_full, true);
+  writer.write();
+  const std::shared_ptr<Buffer> buffer = writer.getBufferSharedPointer();
+  return std::string(reinterpret_cast<const char*>(buffer->getBuffer()), buffer->getSize());
 }
 
 }  // namespace vigie::objects::pdf::testing
