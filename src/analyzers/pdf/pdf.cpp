@@ -46,10 +46,16 @@ bool accepts(const Object& object) {
 LocalizedText when(const Action& action) {
   switch (action.trigger) {
     case Trigger::kOpen: return {"when the document is opened", "à l'ouverture du document"};
+    case Trigger::kDocumentScript:
+      return {"when the document is opened (document-level script)", "à l'ouverture du document (script de niveau document)"};
     case Trigger::kEvent:
-      return {"on the event " + action.event + " (additional action)",
-              "sur l'événement " + action.event + " (action additionnelle)"};
-    case Trigger::kClick: return {"on a click", "sur un clic"};
+      return {"on the event " + action.event + ", without the reader's action",
+              "sur l'événement " + action.event + ", sans action du lecteur"};
+    case Trigger::kClick:
+      if (!action.event.empty()) {
+        return {"on the reader's action (event " + action.event + ")", "sur une action du lecteur (événement " + action.event + ")"};
+      }
+      return {"on a click", "sur un clic"};
     case Trigger::kUnreferenced: return {"from no page or link (unreferenced)", "depuis aucune page ni aucun lien (non référencé)"};
   }
   return {};
@@ -144,9 +150,13 @@ class Reporter {
         link(a.target, UrlSource::kHref);
         break;
       case ActionKind::kJavaScript: {
-        const bool on_open = a.trigger == Trigger::kOpen || a.trigger == Trigger::kEvent;
+        // Document-level scripts are where forms (the administration's among them) define their
+        // helper functions: less sure than an OpenAction or a page-open script.
+        const bool on_open = a.trigger == Trigger::kOpen || a.trigger == Trigger::kEvent ||
+                             a.trigger == Trigger::kDocumentScript;
         sink_.emit(on_open ? FindingId::PDF_JAVASCRIPT_ON_OPEN : FindingId::PDF_JAVASCRIPT,
-                   {Evidence(object_.id, "trigger", trigger), Evidence(object_.id, "script", shown(a.script))});
+                   {Evidence(object_.id, "trigger", trigger), Evidence(object_.id, "script", shown(a.script))},
+                   a.trigger == Trigger::kDocumentScript ? 0.6 : 1.0);
         for (std::string_view url : parse::find_urls_in_code(a.script, kMaxScriptUrls)) link(url, UrlSource::kHref);
         break;
       }

@@ -61,7 +61,8 @@ class BoundedSink final : public Pipeline {
 
 int strength(Trigger t) {
   switch (t) {
-    case Trigger::kOpen: return 3;
+    case Trigger::kOpen: return 4;
+    case Trigger::kDocumentScript: return 3;
     case Trigger::kEvent: return 2;
     case Trigger::kClick: return 1;
     case Trigger::kUnreferenced: return 0;
@@ -74,11 +75,23 @@ std::string clipped(std::string s) {
   return s;
 }
 
+// Additional-action events that run without the reader doing anything (ISO 32000-1 tables
+// 194-197): a page opened or closed, an annotation's page opened or shown, the document closed,
+// saved or printed. The others are keystrokes, focus, mouse and field calculations.
+bool runs_by_itself(std::string_view event, bool of_page) {
+  if (event == "/C") return of_page;
+  for (std::string_view e : {"/O", "/PO", "/PV", "/WC", "/WS", "/DS", "/WP", "/DP"}) {
+    if (event == e) return true;
+  }
+  return false;
+}
+
 struct Item {
   QPDFObjectHandle object;
   Trigger trigger = Trigger::kUnreferenced;
   std::string event;
   bool additional_actions = false;  // the object is an /AA dictionary: its values run on events
+  bool of_page = false;             // ... of a page (where /C is the page closing, not a calculation)
   bool script_tree = false;         // inside the /Names /JavaScript tree: scripts run on opening
 };
 
@@ -87,7 +100,7 @@ class Walker {
   Walker(QPDF& qpdf, const Limits& limits, PdfContent& out) : qpdf_(qpdf), limits_(limits), out_(out) {}
 
   void walk() {
-    push(Item{qpdf_.getTrailer(), Trigger::kUnreferenced, {}, false, false});
+    push(Item{qpdf_.getTrailer(), Trigger::kUnreferenced, {}, false, false, false});
     while (!queue_.empty()) {
       if (out_.objects_visited >= limits_.max_pdf_objects) {
         limit("max_pdf_objects", out_.objects_visited + queue_.size(), limits_.max_pdf_objects);
@@ -149,7 +162,7 @@ class Walker {
     if (object.isArray()) {
       for (QPDFObjectHandle element : object.aitems()) {
         if (element.isArray() || element.isDictionary() || element.isStream()) {
-          push(Item{element, item.trigger, item.event, false, item.script_tree});
+          push(Item{element, item.trigger, item.event, false, false, item.script_tree});
         }
       }
       return;
@@ -161,24 +174,26 @@ class Walker {
     record_field(dictionary);
     for (auto [key, value] : dictionary.ditems()) {
       if (!(value.isArray() || value.isDictionary() || value.isStream())) continue;
-      Item child{value, Trigger::kUnreferenced, {}, false, false};
+      Item child{value, Trigger::kUnreferenced, {}, false, false, false};
       if (item.additional_actions) {
-        child.trigger = Trigger::kEvent;
+        child.trigger = runs_by_itself(key, item.of_page) ? Trigger::kEvent : Trigger::kClick;
         child.event = key;
       } else if (key == "/OpenAction") {
         child.trigger = Trigger::kOpen;
       } else if (key == "/AA") {
         child.additional_actions = true;
+        QPDFObjectHandle type = dictionary.getKey("/Type");
+        child.of_page = type.isName() && type.getName() == "/Page";
       } else if (key == "/A") {
         child.trigger = Trigger::kClick;
       } else if (key == "/Next") {
         child.trigger = item.trigger;
         child.event = item.event;
       } else if (key == "/JavaScript" && !value.isStream()) {
-        child.trigger = Trigger::kOpen;
+        child.trigger = Trigger::kDocumentScript;
         child.script_tree = true;
       } else if (item.script_tree && (key == "/Names" || key == "/Kids")) {
-        child.trigger = Trigger::kOpen;
+        child.trigger = Trigger::kDocumentScript;
         child.script_tree = true;
       }
       push(std::move(child));

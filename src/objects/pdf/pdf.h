@@ -33,16 +33,21 @@ enum class ActionKind : std::uint8_t {
 
 // When an action runs.
 enum class Trigger : std::uint8_t {
-  kOpen,        // /OpenAction of the catalog, or a document-level script (/Names /JavaScript)
-  kEvent,       // an /AA (additional actions) entry: page open or close, field focus, document close...
-  kClick,       // a link annotation's or a form widget's /A
-  kUnreferenced,// found elsewhere in the document (a /Next of nothing above, an orphan object)
+  kOpen,            // the catalog's /OpenAction
+  kDocumentScript,  // a document-level script (/Names /JavaScript): run when the document opens,
+                    // where forms also define their helper functions
+  kEvent,           // an /AA entry that runs without the reader's action: a page opened or closed
+                    // (/O, /C of a page), an annotation's page shown (/PO, /PV), the document
+                    // closed, saved or printed (/WC, /WS, /DS, /WP, /DP)
+  kClick,           // a link annotation's or a form widget's /A, or an /AA entry of the reader's
+                    // action (a field's keystroke, format, validate, focus, mouse events)
+  kUnreferenced,    // found elsewhere in the document (a /Next of nothing above, an orphan object)
 };
 
 struct Action {
   ActionKind kind = ActionKind::kOther;
   Trigger trigger = Trigger::kUnreferenced;
-  std::string event;       // the /AA key for kEvent ("/O", "/C", "/WC"...)
+  std::string event;       // the /AA key for an additional action ("/O", "/C", "/WC", "/K"...)
   std::string target;      // the URI, the launched file, the submit address, the remote file
   std::string parameters;  // /Launch /Win /P
   std::string script;      // /JS (cut at max_pdf_stream_bytes)

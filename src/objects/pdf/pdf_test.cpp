@@ -67,7 +67,7 @@ TEST(PdfReaderTest, DocumentScriptsPageEventsAndScriptStreams) {
   ASSERT_TRUE(pdf.opened) << pdf.error;
   ASSERT_EQ(pdf.actions.size(), 2u);
   const auto tree = std::find_if(pdf.actions.begin(), pdf.actions.end(),
-                                 [](const Action& a) { return a.trigger == Trigger::kOpen; });
+                                 [](const Action& a) { return a.trigger == Trigger::kDocumentScript; });
   ASSERT_NE(tree, pdf.actions.end());
   EXPECT_EQ(tree->script, "var x = 'https://203.0.113.5/p';");
   const auto page = std::find_if(pdf.actions.begin(), pdf.actions.end(),
@@ -75,6 +75,24 @@ TEST(PdfReaderTest, DocumentScriptsPageEventsAndScriptStreams) {
   ASSERT_NE(page, pdf.actions.end());
   EXPECT_EQ(page->event, "/O");
   EXPECT_EQ(page->script, "this.print();");
+}
+
+TEST(PdfReaderTest, FieldEventsNeedTheReader) {
+  // A form's keystroke and format scripts (as administrative forms carry) and a page-close script.
+  const std::string bytes = one_page_pdf(
+      "/AcroForm << /Fields [4 0 R] >>", "/Annots [4 0 R] /AA << /C << /S /JavaScript /JS (close\\(\\);) >> >>",
+      {"<< /Type /Annot /Subtype /Widget /FT /Tx /T (montant) /Rect [0 0 1 1] "
+       "/AA << /K << /S /JavaScript /JS (AFNumber_Keystroke\\(2\\);) >> /C << /S /JavaScript /JS (AFSimple_Calculate\\(\\);) >> >> >>"});
+  const PdfContent pdf = read_pdf(bytes, Limits{});
+  ASSERT_TRUE(pdf.opened) << pdf.error;
+  ASSERT_EQ(pdf.actions.size(), 3u);
+  for (const Action& a : pdf.actions) {
+    if (a.script == "close();") {
+      EXPECT_EQ(a.trigger, Trigger::kEvent);  // a page's /C: the page closing
+    } else {
+      EXPECT_EQ(a.trigger, Trigger::kClick) << a.script;  // a field's /K and /C
+    }
+  }
 }
 
 TEST(PdfReaderTest, LaunchSubmitAndRemoteFiles) {
