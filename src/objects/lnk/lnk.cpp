@@ -124,7 +124,7 @@ class Reader {
     const auto type = static_cast<unsigned char>(item[2]);
     if ((type & 0x70) == 0x20 && item.size() > 3) {  // a volume: "C:\"
       const std::size_t end = item.find('\0', 3);
-      path = std::string(item.substr(3, end == std::string_view::npos ? item.size() - 3 : end - 3));
+      path = from_ansi(item.substr(3, end == std::string_view::npos ? item.size() - 3 : end - 3));
       return;
     }
     if ((type & 0x70) != 0x30 || item.size() <= 14) return;  // a file or folder entry

@@ -67,6 +67,14 @@ TEST(LnkReaderTest, TargetFromTheItemListOrTheEnvironmentBlock) {
   EXPECT_EQ(b.target(), "%windir%\\system32\\mshta.exe");
 }
 
+TEST(LnkReaderTest, AVolumeNameIsConvertedToUtf8) {
+  // fuzz_lnk: a volume shell item's name is ANSI like the others, not UTF-8 as it stands.
+  ShortcutSpec spec;
+  spec.id_list = {"\x9B" "C:\\", "Windows"};
+  const Shortcut s = read_shortcut(write_shortcut(spec));
+  EXPECT_EQ(s.id_list_path, "\xE2\x80\xBA" "C:\\Windows");  // windows-1252 0x9B is U+203A
+}
+
 TEST(LnkReaderTest, NotAShortcut) {
   EXPECT_FALSE(read_shortcut("").valid);
   EXPECT_FALSE(read_shortcut("MZ\x90").valid);
