@@ -23,6 +23,8 @@ runtime_and_build=(
   libarchive-dev      # archive members (zip, 7z, RAR, tar, cab, ISO, compressed streams), read from memory
   libyara-dev         # YARA rules (vigie's data/yara and the site's folders) on every object
   libclamav-dev       # optional ClamAV signatures on every object ([analyzers.clamav])
+  libqpdf-dev         # PDF attachments (src/objects/pdf): actions, scripts, links, embedded files
+  zlib1g-dev          # PDF object streams inflated, bounded, before qpdf reads them
   wfrench wamerican   # word lists (/usr/share/dict): look-alike detection tells ordinary-word names
                       # (interieur, defense) from distinctive ones (intel/brands/common_words.h)
 )

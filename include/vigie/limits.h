@@ -45,6 +45,22 @@ struct Limits {
   // frees a component tree recursively.
   std::uint32_t max_calendar_depth = 8;
 
+  // --- Documents read by object analyzers (src/objects/pdf, src/objects/rtf) ---
+  // Largest PDF handed to qpdf; a larger one is not opened (qpdf's repair of a damaged file scans
+  // it whole, and its warnings grow with it).
+  std::uint64_t max_pdf_bytes = 32ull << 20;
+  // Most PDF objects (dictionaries, arrays, streams) visited per PDF, from the trailer.
+  std::uint32_t max_pdf_objects = 100000;
+  // Largest decoded PDF stream read (a script, an embedded file); the decoder stops there (flate
+  // bombs).
+  std::uint64_t max_pdf_stream_bytes = 16ull << 20;
+  // Deepest RTF group nesting kept on the scanner's stack; deeper groups share their parent's state.
+  std::uint32_t max_rtf_depth = 256;
+  // Most embedded objects (\object) decoded per RTF document.
+  std::uint32_t max_rtf_objects = 64;
+  // Largest decoded \objdata of one RTF object.
+  std::uint64_t max_rtf_object_bytes = 16ull << 20;
+
   // --- The object tree (files inside files) ---
   // Deepest object: the message is 0, its parts 1, a file extracted from a part 2...
   std::uint32_t max_object_depth = 16;

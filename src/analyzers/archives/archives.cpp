@@ -228,11 +228,14 @@ class ArchiveRun {
 
  private:
   void unreadable() {
-    context_.add_note(archive_, "not read as an archive: " + listing_.error);
+    // libarchive says nothing when no format reader bids for the bytes (a damaged or fake image).
+    const std::string reason = listing_.error.empty() ? "format not recognised" : listing_.error;
+    const std::string reason_fr = listing_.error.empty() ? "format non reconnu" : listing_.error;
+    context_.add_note(archive_, "not read as an archive: " + reason);
     context_.add_flags(archive_, kObjectNotExamined);
     sink_.limit_reached("unreadable_archive", 1, 0,
-                        LocalizedText{"an archive libarchive cannot read (" + listing_.error + "): its content is not examined",
-                                      "une archive que libarchive ne sait pas lire (" + listing_.error +
+                        LocalizedText{"an archive libarchive cannot read (" + reason + "): its content is not examined",
+                                      "une archive que libarchive ne sait pas lire (" + reason_fr +
                                           ") : son contenu n'est pas examiné"},
                         archive_.id);
   }

