@@ -56,10 +56,13 @@ std::size_t find_word(std::string_view haystack, std::string_view needle, std::s
 }
 
 // Procedures Office or an ActiveX control runs without the reader asking.
-constexpr std::array<std::string_view, 16> kAutoExec{
+// Outlook runs Application_* event procedures of its own project (VbaProject.OTM) at start-up and
+// for every message (the NotDoor backdoor's trigger).
+constexpr std::array<std::string_view, 21> kAutoExec{
     "autoopen", "autoexec", "autoclose", "autonew", "autoexit", "auto_open", "auto_close", "document_open",
     "document_close", "document_new", "document_beforeclose", "documentopen", "workbook_open",
-    "workbook_activate", "workbook_beforeclose", "app_documentopen"};
+    "workbook_activate", "workbook_beforeclose", "app_documentopen", "application_startup",
+    "application_newmail", "application_newmailex", "application_itemsend", "application_reminder"};
 // ActiveX control events that fire when the document is displayed: a procedure named
 // <control>_Layout runs without any macro prompt of its own in old Office versions.
 constexpr std::array<std::string_view, 4> kActiveXAutoSuffixes{"_layout", "_painted", "_gotfocus", "_resize"};
@@ -162,14 +165,21 @@ void scan_module(const ModuleReading& m, Scan& scan) {
       }
     }
   }
+  // The excerpt shows the first strong call of the first module that has one.
+  const bool first_strong_module = !scan.strong;
+  const auto strong_at = [&](std::size_t at) {
+    if (!first_strong_module) return;
+    if (!scan.strong || at < scan.call_offset) scan.call_offset = at;
+    scan.strong = true;
+    scan.call_reading = &m;
+  };
   for (const Call& call : kCalls) {
     const std::size_t at = find_word(m.lower, call.needle);
     if (at == std::string::npos) continue;
     add_unique(scan.calls, std::string(call.label));
-    if (call.strong && !scan.strong) {
+    if (call.strong) {
+      strong_at(at);
       scan.strong = true;
-      scan.call_reading = &m;
-      scan.call_offset = at;
     }
   }
   // Declare ... Lib "kernel32": the macro calls a DLL function directly.
@@ -178,11 +188,8 @@ void scan_module(const ModuleReading& m, Scan& scan) {
     const std::string_view line = std::string_view(m.lower).substr(at, line_end == std::string::npos ? std::string::npos : line_end - at);
     if (find_word(line, "lib") != std::string_view::npos) {
       add_unique(scan.calls, "Declare … Lib (Windows API)");
-      if (!scan.strong) {
-        scan.strong = true;
-        scan.call_reading = &m;
-        scan.call_offset = at;
-      }
+      strong_at(at);
+      scan.strong = true;
       break;
     }
   }
@@ -234,6 +241,7 @@ void check_stomping(const objects::ovba::Project& project, const std::vector<Mod
       missing.emplace_back(name);
     }
   }
+  const bool names_missing = !missing.empty();
   // A URL written in the compiled code and nowhere in the source.
   for (std::string_view scheme : {"http://", "https://"}) {
     const std::size_t at = compiled.find(scheme);
@@ -263,7 +271,9 @@ void check_stomping(const objects::ovba::Project& project, const std::vector<Mod
                                       "source: Office may run code that the source does not show",
                                       "des noms ou des chaînes présents dans le p-code compilé manquent au source "
                                       "VBA : Office peut exécuter un code que le source ne montre pas"});
-  sink.emit(FindingId::VBA_STOMPING, std::move(evidence), missing.empty() ? 0.7 : 1.0);
+  // A watched name is the strongest sign; a URL or an empty source alone may have another cause
+  // (a string left in a cache by an editor), so they count for less.
+  sink.emit(FindingId::VBA_STOMPING, std::move(evidence), names_missing ? 1.0 : 0.7);
 }
 
 void analyze_project(const objects::ovba::Project& project, const Object& object, ObjectContext& context,

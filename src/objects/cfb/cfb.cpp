@@ -100,10 +100,11 @@ Result<CompoundFile> CompoundFile::open(std::string_view bytes, const Limits& li
   if (file.first_mini_fat_sector_ <= kMaxRegularSector && file.mini_fat_sector_count_ > 0) {
     const std::uint64_t length =
         std::min<std::uint64_t>(std::uint64_t{file.mini_fat_sector_count_} * file.sector_size_, bytes.size());
-    auto table = file.read_regular(file.first_mini_fat_sector_, length);
-    if (!table) return fail(table.error());
-    file.mini_fat_.resize(table->size() / 4);
-    for (std::size_t i = 0; i < file.mini_fat_.size(); ++i) file.mini_fat_[i] = u32(*table, i * 4);
+    // A broken MiniFAT leaves the small streams unreadable (each read then says so), not the file.
+    if (auto table = file.read_regular(file.first_mini_fat_sector_, length)) {
+      file.mini_fat_.resize(table->size() / 4);
+      for (std::size_t i = 0; i < file.mini_fat_.size(); ++i) file.mini_fat_[i] = u32(*table, i * 4);
+    }
   }
   return file;
 }

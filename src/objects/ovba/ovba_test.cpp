@@ -107,6 +107,16 @@ TEST(OvbaTest, AModuleWithoutSourceSaysSo) {
   EXPECT_EQ(project.modules[1].error, "the source offset lies beyond the module stream: no source");
 }
 
+TEST(OvbaTest, SourceIsConvertedFromTheProjectCodePage) {
+  const std::string bytes = office_test::data_file("vba_benign.doc");
+  auto file = cfb::CompoundFile::open(bytes);
+  ASSERT_TRUE(file);
+  const Project project = read_project(*file, *find_vba_storages(*file).at(0), {});
+  ASSERT_EQ(project.modules.size(), 2u);
+  EXPECT_EQ(project.dir.code_page, 1252);
+  EXPECT_NE(project.modules[1].source.find("hors taxes majoré de 20 %"), std::string::npos);  // 0xE9 in cp1252
+}
+
 TEST(OvbaTest, CodePageNames) {
   EXPECT_EQ(code_page_charset(1252), "windows-1252");
   EXPECT_EQ(code_page_charset(65001), "UTF-8");

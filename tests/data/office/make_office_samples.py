@@ -42,6 +42,10 @@ def _sort_key(entry):
     return (len(entry.name), entry.name.upper())
 
 
+def fat_sectors_used(fat):
+    return [s for s in fat if s != FREESECT]
+
+
 def write_cfb(children, layout=None):
     """A version 3 compound file whose root holds `children`. `layout`, when a dict, receives the
     sector numbers of every regular stream ("path" -> [sectors]) and of the directory."""
@@ -130,7 +134,8 @@ def write_cfb(children, layout=None):
                 struct.pack("<IQQIQ", 0, 0, 0, start, size))
 
     directory = b"".join(dir_entry(i) for i in range(len(entries)))
-    directory += (b"\0" * 64 + struct.pack("<HBBIII", 0, 0, 0, NOSTREAM, NOSTREAM, NOSTREAM) + b"\0" * 52) * (
+    assert len(directory) == 128 * len(entries)
+    directory += (b"\0" * 64 + struct.pack("<HBBIII", 0, 0, 0, NOSTREAM, NOSTREAM, NOSTREAM) + b"\0" * 48) * (
         (dir_sectors * SECTOR - len(directory)) // 128)
 
     header = bytearray(512)
@@ -144,11 +149,13 @@ def write_cfb(children, layout=None):
     def pad(b):
         return bytes(b) + b"\0" * (-len(b) % SECTOR)
 
+    assert len(directory) == dir_sectors * SECTOR
     body = pad(struct.pack("<%dI" % len(fat), *fat)) + pad(directory)
     body += pad(struct.pack("<%dI" % len(mini_fat), *mini_fat)) if mini_fat else b""
     body += pad(mini_stream) if mini_stream else b""
     for i, d in regular:
         body += pad(d)
+    assert len(body) == SECTOR * len(fat_sectors_used(fat))
     if layout is not None:
         layout["directory"] = dir_chain
         layout["fat"] = list(range(fat_sectors))
@@ -226,6 +233,7 @@ AUTOOPEN_SOURCE = ('Attribute VB_Name = "Module1"\r\n'
 THISDOCUMENT_SOURCE = ('Attribute VB_Name = "ThisDocument"\r\nAttribute VB_Base = "1Normal.ThisDocument"\r\n'
                        "Attribute VB_Creatable = False\r\nAttribute VB_PredeclaredId = True\r\n")
 BENIGN_SOURCE = ('Attribute VB_Name = "Module1"\r\n'
+                 "' Montant TTC : le montant hors taxes majoré de 20 %\r\n"
                  "Function AddVat(amount As Double) As Double\r\n"
                  "    AddVat = amount * 1.2\r\n"
                  "End Function\r\n")
@@ -434,11 +442,10 @@ def main():
     layout = {}
     big = write_cfb([Stream("Big", bytes(range(256)) * 40), Stream("small", b"hello")], layout)
     samples["big_stream.cfb"] = big
-    # Hostile: the big stream's last sector points back at its first (a loop).
+    # Hostile: the big stream's sixth sector points back at its first (a loop).
     fat_at = 512 * (1 + layout["fat"][0])
     loop = bytearray(big)
-    last = layout["Big"][-1]
-    struct.pack_into("<I", loop, fat_at + 4 * last, layout["Big"][0])
+    struct.pack_into("<I", loop, fat_at + 4 * layout["Big"][5], layout["Big"][0])
     samples["loop.cfb"] = bytes(loop)
     # Hostile: the directory chain points at itself.
     dir_loop = bytearray(big)
