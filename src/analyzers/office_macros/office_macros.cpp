@@ -4,7 +4,8 @@
 // macro sheets of a BIFF8 workbook. Findings: VBA_MACRO (a project is there), VBA_AUTO_EXEC (a
 // procedure Office runs by itself), VBA_SUSPICIOUS_CALLS (starting programs, downloading, calling
 // the Windows API), VBA_AUTO_EXEC_DOWNLOAD_OR_RUN (both: the shape of a dropper, which reaches
-// quarantine alone), VBA_STOMPING, EXCEL4_MACRO_SHEET and EXCEL4_AUTO_OPEN.
+// quarantine alone), VBA_STOMPING, EXCEL4_MACRO_SHEET and EXCEL4_AUTO_OPEN. The URLs written in
+// a macro's source join the message's links (context.add_url).
 //
 // VBA stomping (T1564.007): a module stream holds the compiled p-code (its PerformanceCache,
 // before MODULEOFFSET) and the compressed source after it. Office runs the p-code when the
@@ -31,6 +32,7 @@
 #include "common/utf8_clip.h"
 #include "objects/cfb/cfb.h"
 #include "objects/ovba/ovba.h"
+#include "parse/url/url.h"
 
 namespace vigie::analyzers::office_macros {
 namespace {
@@ -295,6 +297,18 @@ void analyze_project(const objects::ovba::Project& project, const Object& object
   }
   sink.emit(FindingId::VBA_MACRO, {Evidence(object.id, "project", where),
                                    Evidence(object.id, "modules", names.empty() ? std::string("(none read)") : join(names))});
+
+  // The addresses a macro downloads from join the message's links, so the link analyzers judge
+  // their hosts like those of the body.
+  std::size_t urls_left = context.message().limits().max_urls;
+  for (const objects::ovba::Module& m : project.modules) {
+    for (std::string_view raw : parse::find_urls_in_text(m.source, urls_left)) {
+      Url url = parse::normalize_url(raw, UrlSource::kSrc);
+      url.part = object.part;
+      context.add_url(std::move(url));
+      --urls_left;
+    }
+  }
 
   Scan scan;
   for (const ModuleReading& r : readings) scan_module(r, scan);

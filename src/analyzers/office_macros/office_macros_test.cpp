@@ -40,6 +40,10 @@ TEST(OfficeMacrosTest, AutoExecMacroThatDownloadsAndRuns) {
   EXPECT_EQ(AnalyzerHarness::find(run.findings, "VBA_SUSPICIOUS_CALLS"), nullptr);
   EXPECT_EQ(AnalyzerHarness::find(run.findings, "VBA_STOMPING"), nullptr);
   EXPECT_TRUE(run.limits_reached.empty());
+  // The download address joins the message's links.
+  ASSERT_EQ(run.objects.urls().size(), 1u);
+  EXPECT_EQ(run.objects.urls()[0].host_ascii(), "update-check.example.net");
+  EXPECT_EQ(run.objects.urls()[0].source, UrlSource::kSrc);
 }
 
 TEST(OfficeMacrosTest, TheVbaProjectOfAnOoxmlPackage) {

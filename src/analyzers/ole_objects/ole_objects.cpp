@@ -10,8 +10,10 @@
 // and a note on the object say the content was not examined. An Outlook item (.msg) whose reminder
 // plays a sound file from a share or a WebDAV path (PidLidReminderFileParameter, CVE-2023-23397)
 // makes Outlook send the reader's NTLM hash when the reminder fires, with no click:
-// OUTLOOK_REMINDER_REMOTE_FILE.
+// OUTLOOK_REMINDER_REMOTE_FILE. The files attached to an Outlook item are extracted like embedded
+// files (an attachment's data stream, named by its long or short file name).
 #include <array>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -190,6 +192,54 @@ void check_reminder(const objects::cfb::CompoundFile& file, std::uint64_t max_by
   }
 }
 
+// The file attachments of an Outlook item: each __attach_version1.0_#N storage holds the data
+// (PidTagAttachDataBinary, 0x3701 binary) and the names (PidTagAttachLongFilename 0x3707,
+// PidTagAttachFilename 0x3704). Read in one pass over the directory.
+void extract_msg_attachments(const objects::cfb::CompoundFile& file, std::uint64_t max_bytes, const Object& object,
+                             ObjectContext& context, FindingSink& sink) {
+  struct Attachment {
+    const objects::cfb::Entry* data = nullptr;
+    std::string long_name;
+    std::string short_name;
+  };
+  std::map<std::uint32_t, Attachment> attachments;
+  const std::vector<objects::cfb::Entry>& entries = file.entries();
+  const auto name_of = [&](const objects::cfb::Entry& e, bool wide) {
+    auto bytes = file.read(e, 1024);
+    if (!bytes) return std::string{};
+    if (wide) return objects::cfb::utf16le_to_utf8(*bytes);
+    std::string out;
+    parse::convert_to_utf8(bytes->substr(0, bytes->find('\0')), "windows-1252", out);
+    return out;
+  };
+  for (const objects::cfb::Entry& e : entries) {
+    if (e.type != objects::cfb::EntryType::kStream || e.parent >= entries.size()) continue;
+    if (!ascii::istarts_with(entries[e.parent].name, "__attach_version1.0_#")) continue;
+    Attachment& a = attachments[e.parent];
+    if (ascii::iequals(e.name, "__substg1.0_37010102")) a.data = &e;
+    else if (ascii::iequals(e.name, "__substg1.0_3707001F")) a.long_name = name_of(e, true);
+    else if (ascii::iequals(e.name, "__substg1.0_3707001E")) a.long_name = name_of(e, false);
+    else if (ascii::iequals(e.name, "__substg1.0_3704001F")) a.short_name = name_of(e, true);
+    else if (ascii::iequals(e.name, "__substg1.0_3704001E")) a.short_name = name_of(e, false);
+  }
+  for (const auto& [storage, a] : attachments) {
+    if (a.data == nullptr) continue;  // an attached message or an OLE object: not a file stream
+    auto bytes = file.read(*a.data, max_bytes);
+    if (!bytes) {
+      context.add_note(object, bytes.error().message);
+      continue;
+    }
+    const bool cut = a.data->size > max_bytes;
+    if (cut) {
+      sink.limit_reached("max_ole_stream_bytes", a.data->size, max_bytes,
+                         LocalizedText{"the end of the attachment " + a.data->path, "la fin de la pièce jointe " + a.data->path},
+                         object.id);
+    }
+    std::string name = !a.long_name.empty() ? a.long_name : !a.short_name.empty() ? a.short_name : entries[storage].name;
+    push_stream(object, context, std::move(name), std::move(*bytes), cut, "attachment of an Outlook item");
+  }
+}
+
 bool accepts(const Object& object) { return object.is_file() && objects::cfb::has_signature(object.bytes()); }
 
 void analyze(const Object& object, ObjectContext& context, const AnalyzerState* /*state*/, FindingSink& sink) {
@@ -205,6 +255,7 @@ void analyze(const Object& object, ObjectContext& context, const AnalyzerState* 
   }
 
   check_reminder(*file, limits.max_ole_stream_bytes, object, sink);
+  extract_msg_attachments(*file, limits.max_ole_stream_bytes, object, context, sink);
 
   for (const objects::cfb::Entry& e : file->entries()) {
     if (e.type != objects::cfb::EntryType::kStream) continue;
@@ -244,8 +295,8 @@ constexpr std::array kEmits{FindingId::ENCRYPTED_DOCUMENT, FindingId::OUTLOOK_RE
 const ObjectAnalyzerDescriptor& descriptor() {
   static const ObjectAnalyzerDescriptor kDescriptor{
       "ole_objects",
-      "Extracts files embedded in OLE documents (OLE packages, Package and CONTENTS streams); reports encrypted "
-      "documents and Outlook items whose reminder plays a file from a remote path",
+      "Extracts files embedded in OLE documents (OLE packages, Package and CONTENTS streams) and attached to Outlook "
+      "items; reports encrypted documents and Outlook items whose reminder plays a file from a remote path",
       kEmits,
       &accepts,
       nullptr,

@@ -71,6 +71,11 @@ TEST(OleObjectsTest, OutlookReminderPlayingALocalSoundIsNormal) {
   const AnalyzerHarness harness("ole_objects");
   const auto run = harness.run(message_with("point.msg", data_file("reminder_local.msg"), "application/vnd.ms-outlook"));
   EXPECT_TRUE(run.findings.empty());
+  // Its attachment is extracted, for attachment_type to judge.
+  ASSERT_EQ(run.objects.size(), 4u);
+  EXPECT_EQ(run.objects.at(3).filename, "ordre_du_jour.pdf.lnk");
+  EXPECT_EQ(run.objects.at(3).origin, ObjectOrigin::kEmbedded);
+  EXPECT_EQ(run.objects.at(3).detected_type, "application/x-ms-shortcut");
 }
 
 }  // namespace

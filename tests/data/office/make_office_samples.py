@@ -288,6 +288,10 @@ def ole10native(label, content):
 FAKE_PE = b"MZ\x90\x00" + b"\0" * 56 + struct.pack("<I", 64) + b"PE\0\0" + b"\0" * 200
 
 
+# A shell link header ([MS-SHLLINK] 2.1: size 0x4C, the link CLSID), nothing after it.
+FAKE_LNK = b"L\0\0\0\x01\x14\x02\0\0\0\0\0\xC0\0\0\0\0\0\0\x46" + b"\0" * 56
+
+
 def package_object(label, content):
     return write_cfb([Stream("\x01Ole10Native", ole10native(label, content)),
                       Stream("\x01CompObj", b"\x01\x00\xFE\xFF" + b"\0" * 40)])
@@ -314,7 +318,7 @@ def encrypted_ooxml():
                       Storage("\x06DataSpaces", [Stream("Version", b"\0" * 76)])])
 
 
-def outlook_msg(reminder):
+def outlook_msg(reminder, attachment=None):
     """An Outlook appointment (.msg, [MS-OXMSG]) whose PidLidReminderFileParameter (LID 0x851F in
     PSETID_Common) is `reminder`: the named property maps to property id 0x8005."""
     psetid_common = bytes.fromhex("0820060000000000C000000000000046")
@@ -327,7 +331,10 @@ def outlook_msg(reminder):
         Stream("__substg1.0_0037001F", "Point hebdomadaire".encode("utf-16-le")),
         Stream("__substg1.0_8005001F", reminder.encode("utf-16-le")),
         Stream("__properties_version1.0", b"\0" * 32),
-    ])
+    ] + ([Storage("__attach_version1.0_#00000000", [
+        Stream("__substg1.0_3707001F", attachment[0].encode("utf-16-le")),
+        Stream("__substg1.0_37010102", attachment[1]),
+        Stream("__properties_version1.0", b"\0" * 16)])] if attachment else []))
 
 
 # ---- OOXML packages ----------------------------------------------------------------------------
@@ -436,7 +443,8 @@ def main():
         "autoopen.docm": docm_autoopen(),
         "remote_template.docx": docx_remote_template(),
         "reminder_unc.msg": outlook_msg("\\\\203.0.113.9\\share\\ding.wav"),
-        "reminder_local.msg": outlook_msg("C:\\Windows\\Media\\Alarm01.wav"),
+        "reminder_local.msg": outlook_msg("C:\\Windows\\Media\\Alarm01.wav",
+                                          ("ordre_du_jour.pdf.lnk", FAKE_LNK)),
     }
     # A stream larger than the mini stream cutoff, in regular sectors, for the reader's tests.
     layout = {}
