@@ -10,7 +10,10 @@
 // and a note on the object say the content was not examined. An Outlook item (.msg) whose reminder
 // plays a sound file from a share or a WebDAV path (PidLidReminderFileParameter, CVE-2023-23397)
 // makes Outlook send the reader's NTLM hash when the reminder fires, with no click:
-// OUTLOOK_REMINDER_REMOTE_FILE. The files attached to an Outlook item are extracted like embedded
+// OUTLOOK_REMINDER_REMOTE_FILE. An embedded Equation Editor 3.0 object (its class id, or an
+// "Equation Native" stream) is the carrier of CVE-2017-11882 and CVE-2018-0802: Office has not
+// shipped the editor since 2018, so a document holding one today is built for the exploit
+// (OLE_EQUATION_EDITOR_OBJECT). The files attached to an Outlook item are extracted like embedded
 // files (an attachment's data stream, named by its long or short file name).
 #include <array>
 #include <map>
@@ -240,6 +243,22 @@ void extract_msg_attachments(const objects::cfb::CompoundFile& file, std::uint64
   }
 }
 
+// {0002CE02-0000-0000-C000-000000000046}, Microsoft Equation 3.0, as stored.
+constexpr std::string_view kEquationClsid{"\x02\xCE\x02\x00\x00\x00\x00\x00\xC0\x00\x00\x00\x00\x00\x00\x46", 16};
+
+void check_equation_editor(const objects::cfb::CompoundFile& file, const Object& object, FindingSink& sink) {
+  for (const objects::cfb::Entry& e : file.entries()) {
+    const bool by_class = (e.type == objects::cfb::EntryType::kStorage || e.type == objects::cfb::EntryType::kRoot) &&
+                          e.clsid == kEquationClsid;
+    const bool by_stream = e.type == objects::cfb::EntryType::kStream && ascii::iequals(e.name, "Equation Native");
+    if (!by_class && !by_stream) continue;
+    sink.emit(FindingId::OLE_EQUATION_EDITOR_OBJECT,
+              {Evidence(object.id, "object", e.path.empty() ? std::string("(root)") : e.path),
+               Evidence(object.id, "cve", "CVE-2017-11882, CVE-2018-0802")});
+    return;
+  }
+}
+
 bool accepts(const Object& object) { return object.is_file() && objects::cfb::has_signature(object.bytes()); }
 
 void analyze(const Object& object, ObjectContext& context, const AnalyzerState* /*state*/, FindingSink& sink) {
@@ -255,6 +274,7 @@ void analyze(const Object& object, ObjectContext& context, const AnalyzerState* 
   }
 
   check_reminder(*file, limits.max_ole_stream_bytes, object, sink);
+  check_equation_editor(*file, object, sink);
   extract_msg_attachments(*file, limits.max_ole_stream_bytes, object, context, sink);
 
   for (const objects::cfb::Entry& e : file->entries()) {
@@ -288,7 +308,8 @@ void analyze(const Object& object, ObjectContext& context, const AnalyzerState* 
   }
 }
 
-constexpr std::array kEmits{FindingId::ENCRYPTED_DOCUMENT, FindingId::OUTLOOK_REMINDER_REMOTE_FILE};
+constexpr std::array kEmits{FindingId::ENCRYPTED_DOCUMENT, FindingId::OUTLOOK_REMINDER_REMOTE_FILE,
+                            FindingId::OLE_EQUATION_EDITOR_OBJECT};
 
 }  // namespace
 

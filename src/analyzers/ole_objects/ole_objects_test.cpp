@@ -38,6 +38,15 @@ TEST(OleObjectsTest, EncryptedOoxmlPackage) {
   EXPECT_TRUE(run.objects.at(2).notes[0].starts_with("encrypted (Office Open XML package, agile encryption)"));
 }
 
+TEST(OleObjectsTest, EquationEditorObject) {
+  const AnalyzerHarness harness("ole_objects");
+  const auto run = harness.run(message_with("a.doc", data_file("equation.doc")));
+  ASSERT_EQ(run.findings.size(), 1u);
+  EXPECT_EQ(run.findings[0].id, "OLE_EQUATION_EDITOR_OBJECT");
+  EXPECT_EQ(office_test::evidence(run.findings[0], "object"), "ObjectPool/_1234567890");
+  EXPECT_DOUBLE_EQ(run.findings[0].score, 12.0);
+}
+
 TEST(OleObjectsTest, NothingToExtractFromAPlainDocument) {
   const AnalyzerHarness harness("ole_objects");
   const auto run = harness.run(message_with("a.doc", data_file("vba_benign.doc")));

@@ -192,6 +192,7 @@ Result<void> CompoundFile::read_directory(const Limits& limits) {
     e.type = type == 1 || type == 2 || type == 5 ? static_cast<EntryType>(type) : EntryType::kUnused;
     const std::uint16_t name_bytes = std::min<std::uint16_t>(u16(d, at + 64), 64);
     e.name = utf16le_to_utf8(d.substr(at, name_bytes));
+    e.clsid = std::string(d.substr(at + 80, 16));
     e.start_sector = u32(d, at + 116);
     e.size = u64(d, at + 120);
     if (major_version_ == 3) e.size &= 0xFFFFFFFF;  // the high half is undefined in version 3

@@ -35,6 +35,7 @@ struct Entry {
   std::uint32_t parent = kNoParent;  // the storage holding it; kNoParent for the root and orphans
   std::uint32_t start_sector = 0;
   std::uint64_t size = 0;       // declared stream size (for a version 3 file, its low 32 bits)
+  std::string clsid;            // the 16 bytes of a storage's class id, as stored
   static constexpr std::uint32_t kNoParent = 0xFFFFFFFF;
 };
 

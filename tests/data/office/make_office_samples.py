@@ -297,6 +297,19 @@ def package_object(label, content):
                       Stream("\x01CompObj", b"\x01\x00\xFE\xFF" + b"\0" * 40)])
 
 
+EQUATION_CLSID = bytes.fromhex("02CE020000000000C000000000000046")
+
+
+def equation_doc():
+    """A .doc whose ObjectPool holds an Equation 3.0 object: its class id and an Equation Native
+    stream (a 28-byte EQNOLEFILEHDR and a few MTEF bytes, no exploit)."""
+    native = struct.pack("<HIIIII", 28, 0x000A0000, 0, 0, 0, 0) + b"\0" * 6 + b"\x03\x01\x01\x03\x0A"
+    return write_cfb([Stream("WordDocument", b"\xEC\xA5\xC1\x00" + b"\0" * 600),
+                      Storage("ObjectPool", [Storage("_1234567890", [
+                          Stream("\x01Ole", b"\x01\x00\x00\x02" + b"\0" * 16),
+                          Stream("Equation Native", native)], clsid=EQUATION_CLSID)])])
+
+
 def biff_record(rtype, data):
     return struct.pack("<HH", rtype, len(data)) + data
 
@@ -439,6 +452,7 @@ def main():
         "vbaProject_autoopen.bin": vba_bin("autoopen"),
         "package_exe.bin": package_object("facture.pdf.exe", FAKE_PE),
         "excel4_macro.xls": excel4_xls(),
+        "equation.doc": equation_doc(),
         "encrypted.docx": encrypted_ooxml(),
         "autoopen.docm": docm_autoopen(),
         "remote_template.docx": docx_remote_template(),
