@@ -38,10 +38,11 @@ void read_with(std::string_view bytes, std::uint32_t max_entries, std::uint64_t 
     require(content->size() <= budget && content->size() <= e.size, "a stream within its size and the budget");
     require(content->size() <= bytes.size(), "a stream no larger than the file");
   }
-  const ovba::ProjectLimits limits{4, 4096, budget};
+  const ovba::ProjectLimits limits{4, 4096, budget, 6000};
   for (const cfb::Entry* storage : ovba::find_vba_storages(*file)) {
     const ovba::Project project = ovba::read_project(*file, *storage, limits);
     require(project.modules.size() <= limits.max_modules, "at most max_modules");
+    require(project.bytes_kept <= limits.max_total_bytes, "at most max_total_bytes kept");
     for (const ovba::Module& m : project.modules) {
       require(m.compiled.size() <= limits.max_source_bytes, "compiled part within max_source_bytes");
       // The source is converted to UTF-8 from the code page: up to 3 bytes per input byte.

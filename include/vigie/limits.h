@@ -65,6 +65,9 @@ struct Limits {
   std::uint32_t max_vba_modules = 256;
   // Largest decompressed VBA source per module (MS-OVBA expands up to ~4500x: a decompression bomb).
   std::uint64_t max_vba_source_bytes = 2ull << 20;
+  // Most VBA code kept per file, all modules and projects together (decompressed sources, compiled
+  // parts): many modules each at max_vba_source_bytes, memory.
+  std::uint64_t max_vba_total_bytes = 16ull << 20;
   // Largest OOXML member (relationships, document.xml, workbook.xml) scanned for external
   // targets, fields and macro sheets.
   std::uint64_t max_office_xml_bytes = 16ull << 20;

@@ -153,6 +153,7 @@ void read_limits(Checker& c, const toml::table& t, Limits& l) {
                   {"max_ole_stream_bytes", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_ole_stream_bytes); }},
                   {"max_vba_modules", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_vba_modules); }},
                   {"max_vba_source_bytes", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_vba_source_bytes); }},
+                  {"max_vba_total_bytes", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_vba_total_bytes); }},
                   {"max_office_xml_bytes", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_office_xml_bytes); }},
                   {"max_analysis_ms", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_analysis_ms); }},
                   {"max_hosts_checked", [&](auto& n, auto k) { c.unsigned_integer(n, k, l.max_hosts_checked); }},

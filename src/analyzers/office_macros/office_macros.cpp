@@ -159,7 +159,12 @@ void scan_module(const ModuleReading& m, Scan& scan) {
       if (start == at) continue;
       const std::size_t end = at + suffix.size();
       if (end < m.lower.size() && identifier_char(m.lower[end])) continue;
-      if (find_procedure(m.lower, std::string_view(m.lower).substr(start, end - start)) != start) continue;
+      // A definition: "sub" right before the name (a local look, so that a source of a million
+      // "x_layout" words costs one pass).
+      std::size_t before = start;
+      while (before > 0 && (m.lower[before - 1] == ' ' || m.lower[before - 1] == '\t')) --before;
+      const std::string_view head = std::string_view(m.lower).substr(0, before);
+      if (before == start || !head.ends_with("sub") || (head.size() > 3 && identifier_char(head[head.size() - 4]))) continue;
       add_unique(scan.entry_points, m.name + ": " + m.source->substr(start, end - start) + " (ActiveX event)");
       if (scan.entry_reading == nullptr) {
         scan.entry_reading = &m;
@@ -332,7 +337,11 @@ void analyze_project(const objects::ovba::Project& project, const Object& object
                  Evidence(object.id, "excerpt", excerpt(*scan.call_reading->source, scan.call_offset))});
     }
   }
-  check_stomping(project, readings, object, sink);
+  // A source cut at a limit may hold the missing names in its unread part: no comparison then
+  // (the limit crossing says what was not examined).
+  const bool sources_whole = !project.total_cut && std::none_of(project.modules.begin(), project.modules.end(),
+                                                                [](const auto& m) { return m.source_cut; });
+  if (sources_whole) check_stomping(project, readings, object, sink);
 }
 
 // ---- Excel 4.0 macro sheets in a BIFF8 workbook ([MS-XLS] 2.4.28 BoundSheet8, 2.4.150 Lbl) ------
@@ -417,6 +426,7 @@ void analyze(const Object& object, ObjectContext& context, const AnalyzerState* 
   // max_vba_modules bounds the modules of the whole file, a project counting for one at least: a
   // file of a thousand VBA storages costs no more than one project of a thousand modules.
   std::size_t modules_left = limits.max_vba_modules;
+  std::size_t bytes_left = limits.max_vba_total_bytes;
   for (const objects::cfb::Entry* storage : objects::ovba::find_vba_storages(*file)) {
     if (modules_left == 0) {
       sink.limit_reached("max_vba_modules", limits.max_vba_modules + 1u, limits.max_vba_modules,
@@ -425,8 +435,15 @@ void analyze(const Object& object, ObjectContext& context, const AnalyzerState* 
       break;
     }
     const objects::ovba::ProjectLimits project_limits{modules_left, limits.max_vba_source_bytes,
-                                                      limits.max_ole_stream_bytes};
+                                                      limits.max_ole_stream_bytes, bytes_left};
     const objects::ovba::Project project = objects::ovba::read_project(*file, *storage, project_limits);
+    bytes_left -= std::min(bytes_left, project.bytes_kept);
+    if (project.total_cut) {
+      sink.limit_reached("max_vba_total_bytes", limits.max_vba_total_bytes + 1u, limits.max_vba_total_bytes,
+                         LocalizedText{"the VBA code beyond the total kept per file",
+                                       "le code VBA au-delà du total conservé par fichier"},
+                         object.id);
+    }
     modules_left -= std::max<std::size_t>(1, std::min(modules_left, project.dir.modules.size()));
     if (project.dir.modules_cut) {
       sink.limit_reached("max_vba_modules", limits.max_vba_modules + 1u, limits.max_vba_modules,
@@ -434,7 +451,7 @@ void analyze(const Object& object, ObjectContext& context, const AnalyzerState* 
                          object.id);
     }
     for (const objects::ovba::Module& m : project.modules) {
-      if (m.source_cut) {
+      if (m.source_cut && !project.total_cut) {
         sink.limit_reached("max_vba_source_bytes", limits.max_vba_source_bytes + 1, limits.max_vba_source_bytes,
                            LocalizedText{"the end of VBA module " + m.record.name,
                                          "la fin du module VBA " + m.record.name},

@@ -102,6 +102,20 @@ TEST(OfficeMacrosTest, DecompressedSourceIsBounded) {
   EXPECT_EQ(run.limits_reached[0].limit, "max_vba_source_bytes");
   EXPECT_EQ(run.limits_reached[0].object, 2u);
   EXPECT_NE(AnalyzerHarness::find(run.findings, "VBA_MACRO"), nullptr);
+  EXPECT_EQ(AnalyzerHarness::find(run.findings, "VBA_STOMPING"), nullptr);
+}
+
+TEST(OfficeMacrosTest, CodeKeptPerFileIsBounded) {
+  Config config;
+  config.limits.max_vba_total_bytes = 100;
+  const auto run = scan("vba_autoopen.doc", config);
+  ASSERT_EQ(run.limits_reached.size(), 1u);
+  EXPECT_EQ(run.limits_reached[0].limit, "max_vba_total_bytes");
+  EXPECT_NE(AnalyzerHarness::find(run.findings, "VBA_MACRO"), nullptr);
+  // Module1's source was not read: its calls are not seen, and nothing is made up (the compiled
+  // names missing from an unread source are no stomping).
+  EXPECT_EQ(AnalyzerHarness::find(run.findings, "VBA_AUTO_EXEC_DOWNLOAD_OR_RUN"), nullptr);
+  EXPECT_EQ(AnalyzerHarness::find(run.findings, "VBA_STOMPING"), nullptr);
 }
 
 TEST(OfficeMacrosTest, AnUnreadableOleFileIsANote) {

@@ -55,6 +55,10 @@ Decompressed decompress(std::string_view c, std::size_t max_out) {
     d.error = "no compressed container signature";
     return d;
   }
+  if (max_out == 0) {  // nothing may be written: every push below checks after writing
+    d.cut = c.size() > 1;
+    return d;
+  }
   std::string& out = d.bytes;
   const auto full = [&] {
     if (out.size() < max_out) return false;
@@ -235,8 +239,16 @@ Project read_project(const cfb::CompoundFile& file, const cfb::Entry& vba_storag
   project.dir = parse_dir(dir.bytes, limits.max_modules);
   if (project.dir.error.empty() && !dir.error.empty()) project.dir.error = "dir stream: " + dir.error;
 
+  std::size_t left = limits.max_total_bytes;
+  const auto keep = [&](std::size_t bytes) {
+    left -= std::min(left, bytes);
+    project.bytes_kept += bytes;
+  };
   if (const cfb::Entry* identifiers = child("_VBA_PROJECT")) {
-    if (auto bytes = file.read(*identifiers, limits.max_source_bytes)) project.vba_project = std::move(*bytes);
+    if (auto bytes = file.read(*identifiers, std::min(limits.max_source_bytes, left))) {
+      project.vba_project = std::move(*bytes);
+      keep(project.vba_project.size());
+    }
   }
 
   for (const ModuleRecord& record : project.dir.modules) {
@@ -255,15 +267,19 @@ Project read_project(const cfb::CompoundFile& file, const cfb::Entry& vba_storag
       continue;
     }
     const std::string_view content = *bytes;
-    module.compiled = std::string(content.substr(0, std::min<std::size_t>(
-                                                        {record.text_offset, content.size(), limits.max_source_bytes})));
+    module.compiled = std::string(content.substr(
+        0, std::min<std::size_t>({record.text_offset, content.size(), limits.max_source_bytes, left})));
+    keep(module.compiled.size());
     if (record.text_offset >= content.size()) {
       module.error = "the source offset lies beyond the module stream: no source";
       continue;
     }
-    const Decompressed source = decompress(content.substr(record.text_offset), limits.max_source_bytes);
+    const std::size_t budget = std::min(limits.max_source_bytes, left);
+    const Decompressed source = decompress(content.substr(record.text_offset), budget);
+    keep(source.bytes.size());
     module.source = in_code_page(source.bytes, project.dir.code_page);
     module.source_cut = source.cut;
+    if (source.cut && budget < limits.max_source_bytes) project.total_cut = true;
     module.error = source.error;
   }
   return project;

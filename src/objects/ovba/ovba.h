@@ -61,12 +61,17 @@ struct Project {
   std::vector<Module> modules;
   std::string vba_project;        // the _VBA_PROJECT stream (identifier table), bounded
   std::string error;              // why the project could not be read at all ("" when it was)
+  std::size_t bytes_kept = 0;     // vba_project + every module's compiled part and source
+  bool total_cut = false;         // ProjectLimits::max_total_bytes stopped the reading
 };
 
 struct ProjectLimits {
   std::size_t max_modules = 256;
   std::size_t max_source_bytes = 2u << 20;  // decompressed source per module
   std::size_t max_stream_bytes = 16u << 20; // any stream read from the file
+  // What the project keeps in memory, all modules together (decompressed sources, compiled parts,
+  // _VBA_PROJECT): a file of many modules each at max_source_bytes is bounded as a whole.
+  std::size_t max_total_bytes = 16u << 20;
 };
 
 // Every storage holding a VBA project: a storage named VBA with a `dir` stream, at any depth, once

@@ -32,6 +32,9 @@ TEST(OvbaTest, OutputIsBounded) {
   const Decompressed d = decompress(hex("0103B002614500"), 10);
   EXPECT_EQ(d.bytes, std::string(10, 'a'));
   EXPECT_TRUE(d.cut);
+  const Decompressed none = decompress(hex("0103B002614500"), 0);
+  EXPECT_EQ(none.bytes, "");
+  EXPECT_TRUE(none.cut);
 }
 
 TEST(OvbaTest, MalformedContainersStopWithAReason) {

@@ -481,7 +481,8 @@ def main():
         write(os.path.join(HERE, name), data)
 
     for target, names in (("cfb", ["vba_autoopen.doc", "package_exe.bin", "excel4_macro.xls", "loop.cfb",
-                                   "directory_loop.cfb", "encrypted.docx", "reminder_unc.msg"]),):
+                                   "directory_loop.cfb", "encrypted.docx", "reminder_unc.msg", "reminder_local.msg",
+                                   "equation.doc"]),):
         os.makedirs(os.path.join(FUZZ, "cfb"), exist_ok=True)
         for name in names:
             write(os.path.join(FUZZ, "cfb", name), samples[name])
