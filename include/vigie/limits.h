@@ -78,6 +78,23 @@ struct Limits {
   // its type and name).
   std::uint64_t max_archive_member_bytes = 32ull << 20;
 
+  // --- Office documents (OLE compound files, VBA projects, OOXML members) ---
+  // Most directory entries read from one OLE compound file (.doc, .xls, .msg, vbaProject.bin);
+  // the rest are not listed (a directory of millions of entries, memory and time).
+  std::uint32_t max_ole_directory_entries = 8192;
+  // Largest stream read from an OLE compound file (a VBA module, a Workbook, an embedded package).
+  std::uint64_t max_ole_stream_bytes = 32ull << 20;
+  // Most VBA modules read per project (a dir stream listing thousands).
+  std::uint32_t max_vba_modules = 256;
+  // Largest decompressed VBA source per module (MS-OVBA expands up to ~4500x: a decompression bomb).
+  std::uint64_t max_vba_source_bytes = 2ull << 20;
+  // Most VBA code kept per file, all modules and projects together (decompressed sources, compiled
+  // parts): many modules each at max_vba_source_bytes, memory.
+  std::uint64_t max_vba_total_bytes = 16ull << 20;
+  // Largest OOXML member (relationships, document.xml, workbook.xml) scanned for external
+  // targets, fields and macro sheets.
+  std::uint64_t max_office_xml_bytes = 16ull << 20;
+
   // --- Analyzers ---
   // Time the object queue and the analyzers of one message may take together, from the end of
   // authentication (DNS has its own budget, [dns] message_budget_ms); past it, the objects and

@@ -21,6 +21,7 @@
 #include "analyzers/analyzer.h"
 #include "common/ascii.h"
 #include "objects/lnk/lnk.h"
+#include "objects/remote_path.h"
 #include "outputs/json_output.h"
 #include "parse/encoding/charset.h"
 #include "parse/encoding/transfer_decoding.h"
@@ -241,10 +242,12 @@ std::string decoded_command(std::string_view arguments) {
   return {};
 }
 
+// A share or WebDAV path (objects/remote_path.h), or a web address: either is fetched from another
+// machine when the shortcut is opened.
 bool remote_path(std::string_view path) {
-  const std::string lower = ascii::lowercase(ascii::trim_blanks(path));
-  return lower.starts_with("\\\\") || lower.starts_with("//") || lower.starts_with("http:") ||
-         lower.starts_with("https:") || lower.find("davwwwroot") != std::string::npos;
+  const std::string_view trimmed = ascii::trim_blanks(path);
+  return objects::remote_path(trimmed).has_value() || ascii::istarts_with(trimmed, "http:") ||
+         ascii::istarts_with(trimmed, "https:");
 }
 
 // An icon that makes a shortcut to a program look like a document or a folder.
