@@ -41,6 +41,25 @@ ALL_TARGETS=(message html url headers decoders spf dns_zone dkim dmarc rdata con
 # record and a header with a few signatures or a two-hop ARC chain (2 KB); the body matters only
 # through canonicalisation, which short bodies cover. DMARC records and DNS RDATA are short.
 # A calendar invitation with a time zone, an alarm and HTML in its description fits in 8 KB; the
+# second, small-limits pass of fuzz_calendar stops at 512 bytes anyway. A smuggling page needs a
+# candidate of 2 KiB or more (kMinBase64Chars) besides its script; a TNEF stream with a reminder
+# and two attachments fits in 4 KB. An archive with a few members, each a few KB compressed, fits
+# in 64 KB; past that inputs mostly add compressed bytes. A PDF with a few actions, a form and an
+# embedded file fits in 8 KB (qpdf's time grows with the input); shortcuts are a few hundred bytes
+# plus their strings; an RTF with an object of a few KB of hex fits in 16 KB. A compound file with
+# a VBA project of two modules fits in 8 KB (512-byte sectors); dir streams and OOXML members are
+# short.
+declare -A MAX_LEN=([message]=16384 [html]=16384 [url]=2048 [headers]=2048 [decoders]=8192
+                    [spf]=4096 [dns_zone]=4096 [dkim]=8192 [dmarc]=1024 [rdata]=1024
+                    [content_model]=4096 [calendar]=8192 [smuggling]=16384 [tnef]=4096
+                    [archive]=65536 [pdf]=8192 [lnk]=4096 [rtf]=16384 [cfb]=16384 [ovba]=4096
+                    [scan]=16384)
+# Dictionary per target: tokens the fuzzer would take very long to guess byte by byte.
+declare -A DICT=([message]=mime [html]=html [url]=url [headers]=mime [decoders]=mime [spf]=spf
+                 [dns_zone]=zone [dkim]=dkim [dmarc]=spf [rdata]=zone
+                 [content_model]=content_model [calendar]=calendar [smuggling]=smuggling [tnef]=tnef
+                 [archive]=archive [pdf]=pdf [lnk]=lnk [rtf]=rtf [cfb]=office [ovba]=office
+                 [scan]=mime)
 
 die() { echo "run_fuzzers: $*" >&2; exit 2; }
 
