@@ -177,6 +177,13 @@ class ObjectContext {
   virtual Deadline deadline() const { return {}; }
 };
 
+// The markup of an object for the analyzers that read it as written (a sanitizer evasion or a
+// smuggled payload lives in the source, not in a parsed tree): a MIME text part in its charset,
+// any other object as its bytes; cut at [limits] max_html_bytes, the rest reported as
+// `not_examined`.
+std::string_view markup_of(const Object& object, ObjectContext& context, FindingSink& sink,
+                           LocalizedText not_examined);
+
 struct ObjectAnalyzerDescriptor {
   std::string_view name;
   std::string_view description;

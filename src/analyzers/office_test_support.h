@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/test_base64.h"
 #include "analyzers/analyzer.h"
 
 namespace vigie::office_test {
@@ -26,24 +27,7 @@ inline std::string data_file(std::string_view name) {
   return out.str();
 }
 
-inline std::string base64(std::string_view bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t line = 0;
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    const auto b = [&](std::size_t k) { return k < bytes.size() ? static_cast<unsigned char>(bytes[k]) : 0u; };
-    const unsigned v = (b(i) << 16) | (b(i + 1) << 8) | b(i + 2);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += i + 1 < bytes.size() ? kAlphabet[(v >> 6) & 63] : '=';
-    out += i + 2 < bytes.size() ? kAlphabet[v & 63] : '=';
-    if (++line == 19) {
-      out += "\n";
-      line = 0;
-    }
-  }
-  return out + "\n";
-}
+inline std::string base64(std::string_view bytes) { return test_support::base64(bytes, true) + "\n"; }
 
 // A message from outside with `bytes` attached as `filename`.
 inline std::string message_with(std::string_view filename, std::string_view bytes,

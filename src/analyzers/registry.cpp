@@ -74,6 +74,19 @@ void run_analyzer(const AnalyzerDescriptor& analyzer, const AnalyzerState* state
               [&](FindingSink& sink) { analyzer.analyze(message, context, state, sink); });
 }
 
+std::string_view markup_of(const Object& object, ObjectContext& context, FindingSink& sink,
+                           LocalizedText not_examined) {
+  const ParsedMessage& message = context.message();
+  const Limits& limits = message.limits();
+  const bool text_part = object.origin == ObjectOrigin::kMimePart && message.part(object.part).is_text();
+  std::string_view text = text_part ? message.text(object.part) : object.bytes();
+  if (text.size() > limits.max_html_bytes) {
+    sink.limit_reached("max_html_bytes", text.size(), limits.max_html_bytes, std::move(not_examined), object.id);
+    text = text.substr(0, limits.max_html_bytes);
+  }
+  return text;
+}
+
 void run_object_analyzer(const ObjectAnalyzerDescriptor& analyzer, const AnalyzerState* state,
                          const Weighing& weighing, const Object& object, ObjectContext& context,
                          std::vector<Finding>& out, std::vector<LimitCrossing>& crossings) {

@@ -73,7 +73,8 @@ void SectionReader::path(std::string_view key, std::string& out) {
   if (errors_.size() == errors && !value.empty()) out = resolve(std::move(value));
 }
 
-void SectionReader::files(std::string_view key, std::vector<std::string>& out) {
+void SectionReader::paths(std::string_view key, std::vector<std::string>& out,
+                          std::string (*problem_of)(const std::string&)) {
   const toml::node* node = find(key);
   if (node == nullptr) return;
   const toml::array* list = node->as_array();
@@ -87,7 +88,7 @@ void SectionReader::files(std::string_view key, std::vector<std::string>& out) {
       continue;
     }
     std::string path = resolve(*item.value<std::string>());
-    if (const std::string problem = file_problem(path); !problem.empty()) {
+    if (const std::string problem = problem_of(path); !problem.empty()) {
       errors_.push_back(located_error(data_->file, item, full(key), "'" + path + "' " + problem));
       continue;
     }
@@ -95,26 +96,10 @@ void SectionReader::files(std::string_view key, std::vector<std::string>& out) {
   }
 }
 
+void SectionReader::files(std::string_view key, std::vector<std::string>& out) { paths(key, out, &file_problem); }
+
 void SectionReader::directories(std::string_view key, std::vector<std::string>& out) {
-  const toml::node* node = find(key);
-  if (node == nullptr) return;
-  const toml::array* list = node->as_array();
-  if (list == nullptr) {
-    errors_.push_back(located_error(data_->file, *node, full(key), "expected an array of strings"));
-    return;
-  }
-  for (const toml::node& item : *list) {
-    if (!item.is_string()) {
-      errors_.push_back(located_error(data_->file, item, full(key), "expected a string"));
-      continue;
-    }
-    std::string path = resolve(*item.value<std::string>());
-    if (const std::string problem = directory_problem(path); !problem.empty()) {
-      errors_.push_back(located_error(data_->file, item, full(key), "'" + path + "' " + problem));
-      continue;
-    }
-    out.push_back(std::move(path));
-  }
+  paths(key, out, &directory_problem);
 }
 
 void SectionReader::boolean(std::string_view key, bool& out) {

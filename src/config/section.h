@@ -72,6 +72,8 @@ class SectionReader {
   const toml::node* find(std::string_view key);
   std::string full(std::string_view key) const;
   std::string resolve(std::string path) const;
+  // files() and directories(): `problem` says what is wrong with a resolved path ("" when nothing).
+  void paths(std::string_view key, std::vector<std::string>& out, std::string (*problem)(const std::string&));
 
   const ConfigSection::Data* data_;
   std::vector<std::string> asked_;

@@ -3,6 +3,7 @@
 // (a real PDF, a .docx that is a zip, a photo) silent.
 #include <gtest/gtest.h>
 
+#include "common/test_base64.h"
 #include "analyzers/analyzer_harness.h"
 #include "vigie/engine.h"
 
@@ -11,24 +12,7 @@ namespace {
 
 using namespace std::string_literals;
 
-std::string base64(std::string_view bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t line = 0;
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    const auto byte = [&](std::size_t k) { return k < bytes.size() ? static_cast<unsigned char>(bytes[k]) : 0u; };
-    const unsigned n = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += i + 1 < bytes.size() ? kAlphabet[(n >> 6) & 63] : '=';
-    out += i + 2 < bytes.size() ? kAlphabet[n & 63] : '=';
-    if ((line += 4) >= 76) {
-      out += '\n';
-      line = 0;
-    }
-  }
-  return out;
-}
+std::string base64(std::string_view bytes) { return test_support::base64(bytes, true); }
 
 // A message with one base64 attachment. `disposition_name` is the filename parameter as written
 // (quoted, or RFC 2231 for non-ASCII names).

@@ -60,17 +60,9 @@ std::string_view encoding_fr(objects::smuggling::Encoding encoding) {
 }
 
 void analyze(const Object& object, ObjectContext& context, const AnalyzerState* /*state*/, FindingSink& sink) {
-  const ParsedMessage& message = context.message();
-  const Limits& limits = message.limits();
-  // A MIME text part is read in its charset; other files as they are.
-  const bool text_part = object.origin == ObjectOrigin::kMimePart && message.part(object.part).is_text();
-  std::string_view text = text_part ? message.text(object.part) : object.bytes();
-  if (text.size() > limits.max_html_bytes) {
-    sink.limit_reached("max_html_bytes", text.size(), limits.max_html_bytes,
-                       LocalizedText{"the rest of the page, for smuggled files", "la suite de la page, pour les fichiers dissimulés"},
-                       object.id);
-    text = text.substr(0, limits.max_html_bytes);
-  }
+  const Limits& limits = context.message().limits();
+  const std::string_view text = markup_of(
+      object, context, sink, LocalizedText{"the rest of the page, for smuggled files", "la suite de la page, pour les fichiers dissimulés"});
   const objects::smuggling::Report report =
       objects::smuggling::scan(text, {limits.max_smuggling_candidates, limits.max_smuggling_payload_bytes});
   if (report.candidates_limited) {

@@ -3,26 +3,14 @@
 // newsletter with an inline picture and Blob-based analytics stays silent.
 #include <gtest/gtest.h>
 
+#include "common/test_base64.h"
 #include "analyzers/analyzer_harness.h"
 #include "vigie/engine.h"
 
 namespace vigie::analyzers {
 namespace {
 
-std::string base64_of(std::string_view bytes, bool wrap = false) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    const auto byte = [&](std::size_t k) { return k < bytes.size() ? static_cast<unsigned char>(bytes[k]) : 0u; };
-    const unsigned n = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += i + 1 < bytes.size() ? kAlphabet[(n >> 6) & 63] : '=';
-    out += i + 2 < bytes.size() ? kAlphabet[n & 63] : '=';
-    if (wrap && (i / 3 + 1) % 19 == 0) out += '\n';
-  }
-  return out;
-}
+std::string base64_of(std::string_view bytes, bool wrap = false) { return test_support::base64(bytes, wrap); }
 
 // The first sectors of an ISO 9660 image: the "CD001" volume descriptor at 0x8001.
 std::string iso_image() {

@@ -3,6 +3,7 @@
 // are extracted as child objects; a part named winmail.dat that is not TNEF gets a note.
 #include <gtest/gtest.h>
 
+#include "common/test_base64.h"
 #include "analyzers/analyzer_harness.h"
 #include "objects/tnef/tnef_test_writer.h"
 
@@ -11,20 +12,7 @@ namespace {
 
 namespace tw = objects::tnef::testing;
 
-std::string base64_of(std::string_view bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    const auto byte = [&](std::size_t k) { return k < bytes.size() ? static_cast<unsigned char>(bytes[k]) : 0u; };
-    const unsigned n = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += i + 1 < bytes.size() ? kAlphabet[(n >> 6) & 63] : '=';
-    out += i + 2 < bytes.size() ? kAlphabet[n & 63] : '=';
-    if ((i / 3 + 1) % 19 == 0) out += '\n';
-  }
-  return out;
-}
+std::string base64_of(std::string_view bytes) { return test_support::base64(bytes, true); }
 
 std::string with_winmail(std::string_view tnef, std::string_view type = "application/ms-tnef") {
   return "From: a@outside.example\nTo: b@example.net\nSubject: Réunion\nContent-Type: multipart/mixed; boundary=b\n\n"

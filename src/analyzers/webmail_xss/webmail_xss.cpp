@@ -534,14 +534,9 @@ void analyze(const Object& object, ObjectContext& context, const AnalyzerState* 
   if (!kind) return;
   const ParsedMessage& message = context.message();
   const Limits& limits = message.limits();
-  const bool text_part = object.origin == ObjectOrigin::kMimePart && message.part(object.part).is_text();
-  std::string_view text = text_part ? message.text(object.part) : object.bytes();
-  if (text.size() > limits.max_html_bytes) {
-    sink.limit_reached("max_html_bytes", text.size(), limits.max_html_bytes,
-                       LocalizedText{"the rest of the part, for webmail exploits", "la suite de la partie, pour les exploits de messagerie web"},
-                       object.id);
-    text = text.substr(0, limits.max_html_bytes);
-  }
+  const std::string_view text = markup_of(
+      object, context, sink,
+      LocalizedText{"the rest of the part, for webmail exploits", "la suite de la partie, pour les exploits de messagerie web"});
   // Every marker but the links needs markup or a calendar property; most plain-text parts have
   // neither, and are not copied.
   std::vector<Hit> hits;

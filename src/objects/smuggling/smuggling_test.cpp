@@ -2,6 +2,7 @@
 // saved through an object URL and a clicked link), a byte array, a concatenated string, a data:
 // URL with a download attribute; and the near-misses that must stay silent (a newsletter with an
 // inline picture, a page using Blob for analytics, a short token).
+#include "common/test_base64.h"
 #include "objects/smuggling/smuggling.h"
 
 #include <gtest/gtest.h>
@@ -11,19 +12,7 @@
 namespace vigie::objects::smuggling {
 namespace {
 
-std::string base64_of(std::string_view bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    const auto byte = [&](std::size_t k) { return k < bytes.size() ? static_cast<unsigned char>(bytes[k]) : 0u; };
-    const unsigned n = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += i + 1 < bytes.size() ? kAlphabet[(n >> 6) & 63] : '=';
-    out += i + 2 < bytes.size() ? kAlphabet[n & 63] : '=';
-  }
-  return out;
-}
+std::string base64_of(std::string_view bytes) { return test_support::base64(bytes, false); }
 
 // A file of `size` bytes starting with `magic`.
 std::string file_of(std::string_view magic, std::size_t size) {
