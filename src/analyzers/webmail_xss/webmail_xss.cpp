@@ -20,6 +20,7 @@
 // with script is attachment_type's. Bounded by [limits] max_html_bytes per part.
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,7 @@
 #include "analyzers/analyzer.h"
 #include "analyzers/links/url_shapes.h"
 #include "common/ascii.h"
+#include "common/byte_scan.h"
 #include "parse/calendar/calendar.h"
 #include "parse/url/url.h"
 
@@ -89,6 +91,47 @@ std::string excerpt_at(std::string_view text, std::size_t at) {
 
 bool is_name_char(char c) { return ascii::is_alnum(c) || c == '-' || c == '_' || c == ':'; }
 
+constexpr std::size_t npos = std::string_view::npos;
+
+// haystack.find(needle, from) through glibc's memmem, for words that start with a common letter
+// ("eval(", "atob("): string_view::find stops at every byte equal to the needle's first.
+std::size_t find_in(std::string_view haystack, std::string_view needle, std::size_t from = 0) {
+  if (from > haystack.size()) return npos;
+  const void* hit = memmem(haystack.data() + from, haystack.size() - from, needle.data(), needle.size());
+  return hit == nullptr ? npos : static_cast<std::size_t>(static_cast<const char*>(hit) - haystack.data());
+}
+
+// The lowercase text of an HTML part, and where each '<' in it stands, filed under the byte that
+// follows it. Built in one pass: the markers look for some twenty tag names ("<animate", "</svg",
+// "<!--"...) and a page has thousands of '<', so searching each name through the whole text cost
+// a tenth of a whole scan.
+class Markup {
+ public:
+  explicit Markup(std::string_view text) : lower_(ascii::lowercase(text)) {
+    const char* const begin = lower_.data();
+    const char* const end = begin + lower_.size();
+    for (const char* p = scan::find_any(begin, end, '<', '<', '<'); p + 1 < end; p = scan::find_any(p + 1, end, '<', '<', '<')) {
+      starts_[static_cast<unsigned char>(p[1])].push_back(static_cast<std::size_t>(p - begin));
+    }
+  }
+
+  std::string_view lower() const { return lower_; }
+
+  // lower().find(needle, from).
+  std::size_t find(std::string_view needle, std::size_t from = 0) const {
+    if (needle.size() < 2 || needle[0] != '<') return std::string_view(lower_).find(needle, from);  // "-->", "]]>"
+    const std::vector<std::size_t>& starts = starts_[static_cast<unsigned char>(needle[1])];
+    for (auto it = std::lower_bound(starts.begin(), starts.end(), from); it != starts.end(); ++it) {
+      if (std::string_view(lower_).compare(*it, needle.size(), needle) == 0) return *it;
+    }
+    return npos;
+  }
+
+ private:
+  std::string lower_;
+  std::array<std::vector<std::size_t>, 256> starts_;
+};
+
 // The start tag beginning at `at` ("<animate ...>") if it closes within kMaxTagBytes, else empty.
 std::string_view tag_at(std::string_view lower, std::size_t at) {
   const std::string_view window = lower.substr(at, kMaxTagBytes);
@@ -100,9 +143,10 @@ std::string_view tag_at(std::string_view lower, std::size_t at) {
 // The search resumes after each tag, and past the window of one that does not close, so hostile
 // text ("<set<set<set...") costs linear time.
 template <typename F>
-void for_each_tag(std::string_view lower, std::string_view name, F&& f) {
+void for_each_tag(const Markup& markup, std::string_view name, F&& f) {
+  const std::string_view lower = markup.lower();
   const std::string open = "<" + std::string(name);
-  std::size_t p = lower.find(open);
+  std::size_t p = markup.find(open);
   while (p != std::string_view::npos) {
     const std::size_t after = p + open.size();
     std::size_t next = after;
@@ -115,7 +159,7 @@ void for_each_tag(std::string_view lower, std::string_view name, F&& f) {
         next = p + tag.size();
       }
     }
-    p = next >= lower.size() ? std::string_view::npos : lower.find(open, next);
+    p = next >= lower.size() ? npos : markup.find(open, next);
   }
 }
 
@@ -166,19 +210,22 @@ bool has_event_handler(std::string_view markup) {
 }
 
 // A script element (unless `handlers_only`), or a start tag with an event handler, somewhere in
-// `markup`: one pass that knows whether it is inside a start tag.
+// `markup`. A start tag runs from a '<' followed by a letter to the next '<' or '>'.
 bool has_script_markup(std::string_view markup, bool handlers_only = false) {
-  if (!handlers_only && markup.find("<script") != std::string_view::npos) return true;
-  bool in_tag = false;
-  for (std::size_t i = 0; i < markup.size(); ++i) {
-    const char c = markup[i];
-    if (c == '<') {
-      in_tag = i + 1 < markup.size() && ascii::is_alpha(markup[i + 1]);
-    } else if (c == '>') {
-      in_tag = false;
-    } else if (in_tag && c == 'o' && handler_at(markup, i)) {
-      return true;
+  if (!handlers_only && find_in(markup, "<script") != npos) return true;
+  const char* const begin = markup.data();
+  const char* const end = begin + markup.size();
+  for (const char* open = scan::find_any(begin, end, '<', '<', '<'); open < end;) {
+    if (open + 1 >= end || !ascii::is_alpha(open[1])) {
+      open = scan::find_any(open + 1, end, '<', '<', '<');
+      continue;
     }
+    const char* const close = scan::find_any(open + 1, end, '<', '>', '>');
+    const std::string_view tag(open, static_cast<std::size_t>(close - open));
+    for (std::size_t o = tag.find('o'); o != npos; o = tag.find('o', o + 1)) {
+      if (handler_at(tag, o)) return true;
+    }
+    open = close < end && *close == '<' ? close : scan::find_any(close, end, '<', '<', '<');
   }
   return false;
 }
@@ -193,9 +240,9 @@ std::string compact(std::string_view value) {
 
 // ---- HTML and SVG ---------------------------------------------------------------------------
 
-void svg_animation(std::string_view text, std::string_view lower, std::vector<Hit>& hits) {
+void svg_animation(std::string_view text, const Markup& markup, std::vector<Hit>& hits) {
   for (std::string_view name : {"animate", "set"}) {
-    for_each_tag(lower, name, [&](std::size_t at, std::string_view tag) {
+    for_each_tag(markup, name, [&](std::size_t at, std::string_view tag) {
       const std::optional<std::string_view> target = attribute(tag, "attributename");
       if (!target) return;
       const std::string_view trimmed = ascii::trim_blanks(*target);
@@ -215,15 +262,15 @@ void svg_animation(std::string_view text, std::string_view lower, std::vector<Hi
   }
 }
 
-void svg_use_data(std::string_view text, std::string_view lower, std::vector<Hit>& hits) {
-  for_each_tag(lower, "use", [&](std::size_t at, std::string_view tag) {
+void svg_use_data(std::string_view text, const Markup& markup, std::vector<Hit>& hits) {
+  for_each_tag(markup, "use", [&](std::size_t at, std::string_view tag) {
     std::optional<std::string_view> href = attribute(tag, "href");
     if (!href) href = attribute(tag, "xlink:href");
     if (!href) return;
     const std::string value = compact(*href);
     if (!value.starts_with("data:image/svg+xml")) return;
     // Roundcube's fix compares the scheme as written: case and blanks inside it were the bypass.
-    const std::size_t offset = static_cast<std::size_t>(href->data() - lower.data());
+    const std::size_t offset = static_cast<std::size_t>(href->data() - markup.lower().data());
     const bool mangled = text.substr(offset, href->size()) != value;
     hits.push_back(Hit{"CVE-2023-5631", "Roundcube before 1.4.15 / 1.5.5 / 1.6.4",
                        {mangled ? "SVG <use> loads an SVG document from a data: URL whose scheme is disguised by case or blanks"
@@ -236,12 +283,13 @@ void svg_use_data(std::string_view text, std::string_view lower, std::vector<Hit
 
 // ="</noembed>…: an attribute value that closes the raw-text element it sits in, so that a parser
 // that keeps it as text and a browser that does not disagree (mutation XSS).
-void attribute_breakout(std::string_view text, std::string_view lower, std::vector<Hit>& hits) {
+void attribute_breakout(std::string_view text, const Markup& markup, std::vector<Hit>& hits) {
+  const std::string_view lower = markup.lower();
   static constexpr std::array<std::string_view, 10> kClosers{"</noembed", "</noscript", "</style", "</title",
                                                              "</textarea", "</xmp", "</iframe", "</noframes",
                                                              "</template", "-->"};
   for (std::string_view closer : kClosers) {
-    for (std::size_t p = lower.find(closer); p != std::string_view::npos; p = lower.find(closer, p + 1)) {
+    for (std::size_t p = markup.find(closer); p != npos; p = markup.find(closer, p + 1)) {
       std::size_t q = p;
       while (q > 0 && ascii::is_space(lower[q - 1])) --q;
       if (q == 0 || (lower[q - 1] != '"' && lower[q - 1] != '\'')) continue;
@@ -279,7 +327,8 @@ bool opens_script_or_style(std::string_view lower, std::size_t at) {
 
 // Script or an event handler inside a comment or a raw-text element: invisible to a sanitizer
 // that skips them, alive once a browser re-parses the sanitized output.
-void hidden_in_containers(std::string_view text, std::string_view lower, std::vector<Hit>& hits) {
+void hidden_in_containers(std::string_view text, const Markup& markup, std::vector<Hit>& hits) {
+  const std::string_view lower = markup.lower();
   struct Container {
     std::string_view open;
     std::string_view close;
@@ -291,9 +340,9 @@ void hidden_in_containers(std::string_view text, std::string_view lower, std::ve
   for (const Container& c : kContainers) {
     // Containers of one kind do not nest: each search resumes after the previous one's end, and
     // the first left open ends the search, so the cost stays linear.
-    for (std::size_t p = lower.find(c.open); p != std::string_view::npos;) {
+    for (std::size_t p = markup.find(c.open); p != npos;) {
       const std::size_t start = p + c.open.size();
-      const std::size_t end = lower.find(c.close, start);
+      const std::size_t end = markup.find(c.close, start);
       const std::string_view content =
           lower.substr(start, std::min(end == std::string_view::npos ? lower.size() - start : end - start, kMaxContainerBytes));
       // Newsletters comment out whole blocks, ad scripts included (<!-- <iframe><script src=...>
@@ -305,14 +354,14 @@ void hidden_in_containers(std::string_view text, std::string_view lower, std::ve
         break;  // one per kind of container
       }
       if (end == std::string_view::npos) break;
-      p = lower.find(c.open, end + c.close.size());
+      p = markup.find(c.open, end + c.close.size());
     }
   }
 }
 
-void img_onerror(std::string_view text, std::string_view lower, std::vector<Hit>& hits) {
+void img_onerror(std::string_view text, const Markup& markup, std::vector<Hit>& hits) {
   bool found = false;
-  for_each_tag(lower, "img", [&](std::size_t at, std::string_view tag) {
+  for_each_tag(markup, "img", [&](std::size_t at, std::string_view tag) {
     if (found) return;
     if (!attribute(tag, "onerror")) return;
     found = true;
@@ -324,17 +373,18 @@ void img_onerror(std::string_view text, std::string_view lower, std::vector<Hit>
 
 // Script inside SVG drawn in the body (<svg onload=...>, <svg><script>): SVG is where
 // sanitizers written for HTML miss elements and attributes.
-void inline_svg_script(std::string_view text, std::string_view lower, std::vector<Hit>& hits) {
+void inline_svg_script(std::string_view text, const Markup& markup, std::vector<Hit>& hits) {
+  const std::string_view lower = markup.lower();
   bool found = false;
   // The next "</svg" is searched forward only, and nested or repeated <svg> bodies are read once:
   // "<svg><svg><svg>..." costs linear time.
   std::size_t examined_until = 0;
   std::size_t next_close = 0;
   bool close_searched = false;
-  for_each_tag(lower, "svg", [&](std::size_t at, std::string_view tag) {
+  for_each_tag(markup, "svg", [&](std::size_t at, std::string_view tag) {
     if (found) return;
     if (!close_searched || next_close < at) {
-      next_close = lower.find("</svg", at);
+      next_close = markup.find("</svg", at);
       close_searched = true;
     }
     const std::size_t body_end =
@@ -351,33 +401,34 @@ void inline_svg_script(std::string_view text, std::string_view lower, std::vecto
 }
 
 bool decodes_hidden_script(std::string_view lower) {
-  const bool decoder = lower.find("atob(") != std::string_view::npos ||
-                       lower.find("fromcharcode") != std::string_view::npos;
-  return decoder && lower.find("eval(") != std::string_view::npos;
+  const bool decoder = find_in(lower, "atob(") != npos || find_in(lower, "fromcharcode") != npos;
+  return decoder && find_in(lower, "eval(") != npos;
 }
 
 bool names_webmail_commands(std::string_view lower) {
   for (std::string_view word : {"rcmail.", "_action=viewsource", "managesieve", "_task=settings", "_task=mail&_action="}) {
-    if (lower.find(word) != std::string_view::npos) return true;
+    if (find_in(lower, word) != npos) return true;
   }
   return false;
 }
 
-void html_markers(const Object& object, std::string_view text, std::string_view lower, std::vector<Hit>& hits) {
-  svg_animation(text, lower, hits);
-  svg_use_data(text, lower, hits);
-  attribute_breakout(text, lower, hits);
-  hidden_in_containers(text, lower, hits);
-  img_onerror(text, lower, hits);
-  inline_svg_script(text, lower, hits);
+void html_markers(const Object& object, std::string_view text, const Markup& markup, std::vector<Hit>& hits) {
+  const std::string_view lower = markup.lower();
+  svg_animation(text, markup, hits);
+  svg_use_data(text, markup, hits);
+  attribute_breakout(text, markup, hits);
+  hidden_in_containers(text, markup, hits);
+  img_onerror(text, markup, hits);
+  inline_svg_script(text, markup, hits);
   // In a message body (an attachment's scripts are html_attachment's).
-  if (!object.is_file() && decodes_hidden_script(lower) && lower.find("<script") != std::string_view::npos) {
-    const std::size_t at = lower.find("eval(");
+  // The tag index answers first; the word searches read the whole text.
+  if (!object.is_file() && markup.find("<script") != npos && decodes_hidden_script(lower)) {
+    const std::size_t at = find_in(lower, "eval(");
     hits.push_back(Hit{{}, {}, {"a script of the body decodes and runs hidden code (eval of atob/fromCharCode)",
                                 "un script du corps décode et exécute du code caché (eval d'atob/fromCharCode)"},
                        excerpt_at(text, at), 1.0});
   }
-  if (names_webmail_commands(lower) && (has_script_markup(lower) || lower.find("javascript:") != std::string_view::npos)) {
+  if ((has_script_markup(lower) || lower.find("javascript:") != npos) && names_webmail_commands(lower)) {
     hits.push_back(Hit{{}, {}, {"webmail commands (Roundcube rcmail, Sieve, view source) beside script",
                                 "commandes de messagerie web (rcmail de Roundcube, Sieve, code source) à côté d'un script"},
                        {}, 1.0});
@@ -540,13 +591,12 @@ void analyze(const Object& object, ObjectContext& context, const AnalyzerState* 
   // Every marker but the links needs markup or a calendar property; most plain-text parts have
   // neither, and are not copied.
   std::vector<Hit> hits;
-  if (*kind == Kind::kCalendar || text.find('<') != std::string_view::npos) {
-    const std::string lower = ascii::lowercase(text);
-    switch (*kind) {
-      case Kind::kHtml: html_markers(object, text, lower, hits); break;
-      case Kind::kPlain: plain_markers(text, lower, limits, hits); break;
-      case Kind::kCalendar: calendar_markers(text, hits); break;
-    }
+  if (*kind == Kind::kHtml && text.find('<') != npos) {
+    html_markers(object, text, Markup(text), hits);
+  } else if (*kind == Kind::kPlain && text.find('<') != npos) {
+    plain_markers(text, ascii::lowercase(text), limits, hits);
+  } else if (*kind == Kind::kCalendar) {
+    calendar_markers(text, hits);
   }
   own_host_links(object, context, static_cast<const State&>(*state), hits);
   emit(object, hits, sink);
