@@ -46,8 +46,14 @@ constexpr std::array kSignatures{
     Signature{0, "GIF89a"sv, "image/gif"},
 };
 
+// How far into an XML document its root element is looked for (past the declaration, a doctype
+// and comments).
+constexpr std::size_t kXmlPrologBytes = 4096;
+
 // Markup a browser renders as a page: "<!doctype html", "<html", "<head", "<body", "<script",
-// "<svg" after optional whitespace and a byte-order mark.
+// "<svg" after optional whitespace and a byte-order mark; and any other XML document. XML is
+// ours rather than libmagic's because libmagic spends about a millisecond on every text buffer
+// (its text rules are regular expressions), and an Office package holds tens of XML parts.
 std::string_view markup_type(std::string_view bytes) {
   if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
   while (!bytes.empty() && ascii::is_space(bytes.front())) bytes.remove_prefix(1);
@@ -55,10 +61,12 @@ std::string_view markup_type(std::string_view bytes) {
   for (std::string_view tag : {"<!doctype html", "<html", "<head", "<body", "<script"}) {
     if (head.starts_with(tag)) return "text/html";
   }
-  if (head.starts_with("<svg") || (head.starts_with("<?xml") && bytes.substr(0, 512).find("<svg") != std::string_view::npos)) {
-    return "image/svg+xml";
-  }
-  return {};
+  if (head.starts_with("<svg")) return "image/svg+xml";
+  if (!head.starts_with("<?xml")) return {};
+  const std::string prolog = ascii::lowercase(bytes.substr(0, kXmlPrologBytes));
+  if (prolog.find("<svg") != std::string::npos) return "image/svg+xml";
+  if (prolog.find("<html") != std::string::npos) return "text/html";  // XHTML, rendered as a page
+  return "text/xml";
 }
 
 }  // namespace

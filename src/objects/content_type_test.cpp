@@ -25,7 +25,19 @@ TEST(ContentTypeTest, MarkupAfterWhitespaceAndByteOrderMark) {
   EXPECT_EQ(signature_type("\xEF\xBB\xBF  \n<!DOCTYPE html><html>"), "text/html");
   EXPECT_EQ(signature_type("<HTML><body>"), "text/html");
   EXPECT_EQ(signature_type("<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\">"), "image/svg+xml");
-  EXPECT_EQ(signature_type("<?xml version=\"1.0\"?><note/>"), "");
+}
+
+TEST(ContentTypeTest, XmlDocumentsByTheirRootElement) {
+  EXPECT_EQ(signature_type("<?xml version=\"1.0\"?><note/>"), "text/xml");
+  EXPECT_EQ(signature_type("<?xml version=\"1.0\"?>\n<job><script language=\"VBScript\">"), "text/xml");
+  // A doctype and a licence comment may push an SVG's root past the first few hundred bytes.
+  const std::string comment = "<!-- " + std::string(2000, 'c') + " -->";
+  EXPECT_EQ(signature_type("<?xml version=\"1.0\"?>" + comment + "<SVG xmlns=\"http://www.w3.org/2000/svg\">"),
+            "image/svg+xml");
+  EXPECT_EQ(signature_type("<?xml version=\"1.0\"?>\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0//EN\">\n<html>"),
+            "text/html");
+  // Past the prolog window, a root is no longer looked for: plain XML.
+  EXPECT_EQ(signature_type("<?xml version=\"1.0\"?>" + std::string(5000, ' ') + "<svg>"), "text/xml");
 }
 
 TEST(ContentTypeTest, CalendarsByTheirFirstLine) {
