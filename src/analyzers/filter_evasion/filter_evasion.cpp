@@ -106,7 +106,11 @@ TextScan scan_text(std::string_view text, bool soft_hyphen_counts, std::uint64_t
   int32_t word_start = 0;
   for (int32_t i = 0; i < length;) {
     UChar32 c;
-    U8_NEXT(bytes, i, length, c);
+    if (bytes[i] < 0x80) {
+      c = bytes[i++];  // ASCII, most of the text: no decoding; u_isalpha below is a call
+    } else {
+      U8_NEXT(bytes, i, length, c);
+    }
     if (c < 0) {
       after_letter = invisible_after_letter = false;
       continue;
@@ -115,7 +119,7 @@ TextScan scan_text(std::string_view text, bool soft_hyphen_counts, std::uint64_t
       invisible_after_letter = invisible_after_letter || after_letter;
       continue;
     }
-    const bool letter = u_isalpha(c);
+    const bool letter = c < 0x80 ? ascii::is_alpha(static_cast<char>(c)) : u_isalpha(c);
     if (is_styled_letter(c)) ++scan.styled_letters;
     if (letter && invisible_after_letter) {
       ++scan.split_words;
@@ -128,13 +132,14 @@ TextScan scan_text(std::string_view text, bool soft_hyphen_counts, std::uint64_t
   return scan;
 }
 
-std::size_t count_words(std::string_view text) {
+// The words of `text`, counted until there are more than `enough`.
+std::size_t count_words(std::string_view text, std::size_t enough) {
   std::size_t words = 0;
   bool in_word = false;
   for (const char ch : text) {
     const bool word_char = static_cast<unsigned char>(ch) >= 0x80 || (ch >= '0' && ch <= '9') ||
                            (ascii::lower(ch) >= 'a' && ascii::lower(ch) <= 'z');
-    if (word_char && !in_word) ++words;
+    if (word_char && !in_word && ++words > enough) break;
     in_word = word_char;
   }
   return words;
@@ -224,7 +229,8 @@ void check_image_only_body(const facts::MessageFacts& facts, const ObjectTree& o
   bool has_html = false;
   for (const facts::ReadableText& readable : facts.readable_texts()) {
     has_html = has_html || readable.html != nullptr;
-    words += count_words(readable.text);
+    words += count_words(readable.text, kMaxWordsOfImageOnlyBody - std::min(words, kMaxWordsOfImageOnlyBody));
+    if (words > kMaxWordsOfImageOnlyBody) return;
   }
   if (!has_html || words > kMaxWordsOfImageOnlyBody) return;
   const auto image = std::find_if(message.urls().begin(), message.urls().end(), [](const Url& u) {

@@ -2,6 +2,7 @@
 // path for ASCII, which is most of the text of most mail; ICU supplies the decompositions.
 #include "analyzers/lure_language/text_fold.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <unicode/normalizer2.h>
@@ -25,11 +26,25 @@ const icu::Normalizer2& nfkd() {
 
 class Folder {
  public:
-  Folder(std::size_t max_bytes, CaseFolding case_folding)
-      : max_bytes_(max_bytes), fold_case_(case_folding == CaseFolding::kFold) {}
+  Folder(std::size_t max_bytes, CaseFolding case_folding, std::size_t input_bytes)
+      : max_bytes_(max_bytes), fold_case_(case_folding == CaseFolding::kFold) {
+    out_.reserve(std::min(max_bytes, input_bytes));
+  }
 
   bool full() const { return full_; }
   std::string take() { return std::move(out_); }
+
+  // One ASCII character: most of the text, kept small enough to be inlined in the loop.
+  void add_ascii(char c) {
+    if (full_) return;
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) {  // spaces and control characters separate words
+      pending_space_ = !out_.empty();
+      return;
+    }
+    if (fold_case_ && c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+    if (pending_space_ || out_.size() >= max_bytes_) return append(static_cast<unsigned char>(c));
+    out_.push_back(c);
+  }
 
   // One code point of the input: special spellings first, then the NFKD decomposition.
   void add(UChar32 c) {
@@ -115,10 +130,14 @@ class Folder {
 }  // namespace
 
 std::string fold_for_matching(std::string_view utf8, std::size_t max_bytes, CaseFolding case_folding) {
-  Folder folder(max_bytes, case_folding);
+  Folder folder(max_bytes, case_folding, utf8.size());
   const auto* bytes = reinterpret_cast<const uint8_t*>(utf8.data());
   const auto length = static_cast<int32_t>(std::min<std::size_t>(utf8.size(), INT32_MAX));
   for (int32_t i = 0; i < length && !folder.full();) {
+    if (bytes[i] < 0x80) {
+      folder.add_ascii(static_cast<char>(bytes[i++]));
+      continue;
+    }
     UChar32 c;
     U8_NEXT(bytes, i, length, c);
     folder.add(c < 0 ? UChar32{' '} : c);

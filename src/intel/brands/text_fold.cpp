@@ -220,7 +220,9 @@ void fold_text(std::string_view text, FoldedText& out, std::size_t max_bytes) {
         continue;
       }
       open_token();
-      out.folded.append(a.folded, a.folded_length);
+      // push_back inlines; append(pointer, length) is a call and a memcpy per character.
+      out.folded.push_back(a.folded[0]);
+      if (a.folded_length == 2) out.folded.push_back(a.folded[1]);
       out.plain.push_back(a.plain);
       continue;
     }
