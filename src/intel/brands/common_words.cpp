@@ -41,15 +41,19 @@ std::vector<bool> common_words(std::span<const std::string> names, std::span<con
   Answers& a = answers();
   const std::lock_guard lock(a.mutex);
 
-  // Names not answered yet, by plain key; and the first letters they can start with, so that most
-  // list lines are skipped without folding.
+  // Names not answered yet, by plain key; and the first two letters they can start with, so that
+  // most list lines are skipped without folding.
   StringMap<bool> pending;
   std::array<bool, 256> first_letters{};
+  std::vector<bool> first_pairs(256 * 256);
+  bool one_letter_name = false;
   std::size_t shortest = SIZE_MAX, longest = 0;
   for (const std::string& name : names) {
     if (name.empty() || a.known.contains(prefix + name)) continue;
     pending.emplace(as_plain_key(name), false);
     first_letters[static_cast<unsigned char>(name[0])] = true;
+    if (name.size() == 1) one_letter_name = true;
+    else first_pairs[static_cast<unsigned char>(name[0]) * 256 + static_cast<unsigned char>(ascii::lower(name[1]))] = true;
     shortest = std::min(shortest, name.size());
     longest = std::max(longest, name.size());
   }
@@ -68,6 +72,10 @@ std::vector<bool> common_words(std::span<const std::string> names, std::span<con
         if (line.size() < shortest || line.size() > 2 * longest) continue;
         const auto first = static_cast<unsigned char>(ascii::lower(line[0]));
         if (first < 0x80 && !first_letters[first]) continue;
+        if (first < 0x80 && !one_letter_name && line.size() > 1) {
+          const auto second = static_cast<unsigned char>(ascii::lower(line[1]));
+          if (second < 0x80 && !first_pairs[first * 256 + second]) continue;
+        }
         const bool plain_ascii = std::all_of(line.begin(), line.end(), [](char c) { return ascii::is_alpha(c); });
         const auto it = pending.find(plain_ascii ? ascii::lowercase(line) : plain_key(line));
         if (it != pending.end()) it->second = true;
