@@ -64,6 +64,9 @@ struct Url {
   bool valid = true;        // false when the host could not be converted (bad IDNA, empty host)
   UrlSource source = UrlSource::kText;
   PartId part = kNoPart;    // the part it came from
+  // The file it was read in (a PDF inside a zip), when an object analyzer found it; kNoObject for a
+  // link of the part's own text (ObjectTree::of_url).
+  ObjectId object = kNoObject;
   std::string anchor_text;  // for kHref: the visible text of the link (deceptive-link checks)
 
  private:

@@ -101,6 +101,8 @@ class ObjectTree {
   // nearest object above it (the message, or the attached message it belongs to). Parts the tree
   // was never told about belong to the message.
   ObjectId of_part(PartId part) const;
+  // Where a link was read: the extracted file an object analyzer found it in, else its part.
+  ObjectId of_url(const Url& url) const { return url.object != kNoObject ? url.object : of_part(url.part); }
   void map_part(PartId part, ObjectId object);
 
   // How an analyst finds it: "message", "part 3", "part 3 > part 5", "part 2 (invoice.zip) >

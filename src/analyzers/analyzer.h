@@ -167,8 +167,9 @@ class ObjectContext {
   // Sets ObjectFlag bits on an object of the tree (an archive that no password opens is
   // kObjectEncrypted), so the output shows them.
   virtual void add_flags(const Object& object, std::uint32_t flags) = 0;
-  // A link read inside an object: it joins the message's followable links.
-  virtual void add_url(Url url) = 0;
+  // A link read inside `found_in`: it joins the message's followable links, and findings about it
+  // point at that object.
+  virtual void add_url(const Object& found_in, Url url) = 0;
   // Says, for the analyst, what went wrong reading `object` (Object::notes): a file that is not
   // what its type claims, a structure read only in part.
   virtual void add_note(const Object& object, std::string note) = 0;

@@ -59,7 +59,11 @@ class RecordingContext : public analyzers::ObjectContext {
     ++refused_children;
   }
   void add_flags(const Object& object, std::uint32_t flags) override { tree_.at(object.id).flags |= flags; }
-  void add_url(Url url) override { urls.push_back(std::move(url)); }
+  void add_url(const Object& found_in, Url url) override {
+    url.part = found_in.part;
+    url.object = found_in.id;
+    urls.push_back(std::move(url));
+  }
   void add_note(const Object& object, std::string note) override { tree_.at(object.id).notes.push_back(std::move(note)); }
 
   // An object below the message, as an extractor would have pushed it.

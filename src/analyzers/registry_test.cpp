@@ -102,7 +102,7 @@ class UnusedContext : public ObjectContext {
   ExtractionBudget extraction_budget() const override { std::abort(); }
   void refuse_child(const Object&, ExtractionLimit, std::uint64_t) override { std::abort(); }
   void add_flags(const Object&, std::uint32_t) override { std::abort(); }
-  void add_url(Url) override { std::abort(); }
+  void add_url(const Object&, Url) override { std::abort(); }
   void add_note(const Object&, std::string) override { std::abort(); }
 };
 

@@ -73,7 +73,11 @@ class Queue final : public analyzers::ObjectContext {
 
   void add_flags(const Object& object, std::uint32_t flags) override { tree_.at(object.id).flags |= flags; }
 
-  void add_url(Url url) override { tree_.add_url(std::move(url)); }
+  void add_url(const Object& found_in, Url url) override {
+    url.part = found_in.part;
+    url.object = found_in.id;
+    tree_.add_url(std::move(url));
+  }
 
   void add_note(const Object& object, std::string note) override {
     tree_.at(object.id).notes.push_back(std::move(note));

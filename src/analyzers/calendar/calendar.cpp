@@ -310,8 +310,7 @@ void analyze(const Object& object, ObjectContext& context, const AnalyzerState* 
                                    (own.errors.size() > 1 ? " (and more)" : ""));
     }
     for (Url& url : own.links) {
-      url.part = object.part;
-      context.add_url(std::move(url));
+      context.add_url(object, std::move(url));
     }
   }
   const CalendarContent& calendar = read_by_parser != nullptr ? *read_by_parser : own;

@@ -62,7 +62,7 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context, const
   for (const Url* url : context.facts.followable_links()) {
     if (url->host_is_ip) continue;
     if (const intel::AbusedSuffixes::Entry* entry = suffixes.match(url->host_ascii())) {
-      links.push_back({context.objects.of_part(url->part), "url", describe(url->normalized(), *entry)});
+      links.push_back({context.objects.of_url(*url), "url", describe(url->normalized(), *entry)});
       if (links.size() == kMaxLinkEvidence) break;
     }
   }

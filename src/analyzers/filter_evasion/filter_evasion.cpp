@@ -240,7 +240,7 @@ void check_image_only_body(const facts::MessageFacts& facts, const ObjectTree& o
                                   [](const Url& u) { return u.source == UrlSource::kHref; });
   if (image == message.urls().end() || !linked) return;
   sink.emit(FindingId::IMAGE_ONLY_BODY,
-            {Evidence{objects.of_part(image->part), "url",
+            {Evidence{objects.of_url(*image), "url",
                       LocalizedText{std::to_string(words) + " words of text beside the image " +
                                         utf8_prefix(image->normalized(), kMaxEvidenceExcerpt * 2),
                                     std::to_string(words) + " mots de texte à côté de l'image " +

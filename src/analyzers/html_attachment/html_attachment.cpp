@@ -42,8 +42,7 @@ void analyze(const Object& object, ObjectContext& context, const AnalyzerState* 
   const std::string_view bytes = text_part ? message.text(object.part) : object.bytes();
   if (!text_part) {
     for (Url& url : parse::extract_html(bytes, message.limits()).links) {
-      url.part = object.part;
-      context.add_url(std::move(url));
+      context.add_url(object, std::move(url));
     }
   }
   const std::string text = ascii::lowercase(bytes.substr(0, context.message().limits().max_html_bytes));

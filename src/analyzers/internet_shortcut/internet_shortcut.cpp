@@ -34,8 +34,7 @@ bool accepts(const Object& object) {
 void add(ObjectContext& context, const Object& object, std::string_view target, UrlSource source) {
   if (target.empty()) return;
   Url url = parse::normalize_url(target, source);
-  url.part = object.part;
-  context.add_url(std::move(url));
+  context.add_url(object, std::move(url));
 }
 
 void analyze(const Object& object, ObjectContext& context, const AnalyzerState* /*state*/, FindingSink& /*sink*/) {

@@ -294,6 +294,7 @@ class Scan {
         unwrapped = std::move(*inner);
         unwrapped.source = url.source;
         unwrapped.part = url.part;
+        unwrapped.object = url.object;
         unwrapped.anchor_text = url.anchor_text;
         target = &unwrapped;
         entry = state_.categories->match(target->host_ascii(), url_path(target->normalized()));
@@ -386,7 +387,7 @@ class Scan {
   const State& state() const { return state_; }
   // The object a link was read in: its part's, the message's for a link built here (a redirect's
   // target keeps its outer link's part).
-  ObjectId object_of(const Url& url) const { return objects_.of_part(url.part); }
+  ObjectId object_of(const Url& url) const { return objects_.of_url(url); }
   ObjectId object_of_part(PartId part) const { return objects_.of_part(part); }
 
  private:
@@ -465,6 +466,7 @@ class Scan {
       Url inner = parse::normalize_url(*inner_text, url.source);
       if (!inner.valid || inner.host_ascii().empty()) return;
       inner.part = url.part;
+      inner.object = url.object;
       if (inner.registrable_domain() == url.registrable_domain() && !inner.host_is_ip) return;
       reported = true;
       redirect_domain = inner.registrable_domain();

@@ -281,8 +281,7 @@ void analyze(const Object& object, ObjectContext& context, const AnalyzerState* 
 
   for (std::string_view url : parse::find_urls_in_code(examined, kMaxArgumentUrls)) {
     Url u = parse::normalize_url(url, UrlSource::kHref);
-    u.part = object.part;
-    context.add_url(std::move(u));
+    context.add_url(object, std::move(u));
   }
 
   if (const Tool* tool = tool_named(program)) {

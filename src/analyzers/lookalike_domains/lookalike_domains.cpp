@@ -829,7 +829,7 @@ void analyze(const ParsedMessage& /*message*/, const ScanContext& context, const
   }
   for (const Url* url : context.facts.urls_in_reading_order()) {
     if (!url->valid || url->host_is_ip || url->host_ascii().empty()) continue;
-    candidates.push_back(Candidate{context.objects.of_part(url->part), "url", url});
+    candidates.push_back(Candidate{context.objects.of_url(*url), "url", url});
   }
 
   const HostChecker checker(state);

@@ -309,8 +309,7 @@ void analyze_project(const objects::ovba::Project& project, const Object& object
   for (const objects::ovba::Module& m : project.modules) {
     for (std::string_view raw : parse::find_urls_in_text(m.source, urls_left)) {
       Url url = parse::normalize_url(raw, UrlSource::kSrc);
-      url.part = object.part;
-      context.add_url(std::move(url));
+      context.add_url(object, std::move(url));
       --urls_left;
     }
   }

@@ -114,8 +114,7 @@ void add_link(std::string_view raw, UrlSource source, const Target& target, cons
               ObjectContext& context) {
   if (target.scheme.empty() && !target.unc) return;  // a relative part name, or a local path
   Url url = parse::normalize_url(as_url(raw), source);
-  url.part = object.part;
-  context.add_url(std::move(url));
+  context.add_url(object, std::move(url));
 }
 
 Evidence target_evidence(const Object& object, std::string_view target) {

@@ -139,8 +139,7 @@ class Reporter {
   void link(std::string_view raw, UrlSource source) {
     if (raw.empty() || urls_.size() >= max_urls_ || !urls_.insert(std::string(raw)).second) return;
     Url url = parse::normalize_url(raw, source);
-    url.part = object_.part;
-    context_.add_url(std::move(url));
+    context_.add_url(object_, std::move(url));
   }
 
   void action(const Action& a) {

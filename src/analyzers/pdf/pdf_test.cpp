@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "analyzers/analyzer_harness.h"
+#include "objects/archive/test_archives.h"
 #include "analyzers/attachment_message_test_support.h"
 #include "objects/pdf/pdf_test_writer.h"
 #include "vigie/engine.h"
@@ -178,6 +179,30 @@ TEST(PdfEngineTest, ALookAlikeLinkInsideAPdfIsFoundOnThePdf) {
   });
   EXPECT_NE(on_pdf, lookalike->evidence.end());
   EXPECT_GE(r.verdict.action, Action::kWarn);
+}
+
+// The analyst is sent to the file that holds the link, not to the archive around it.
+TEST(PdfEngineTest, ALinkInAPdfInsideAZipPointsAtThePdf) {
+  Config config;
+  config.organisation.name = "Ministère de l'Intérieur";
+  config.organisation.protected_domains = {"interieur.gouv.fr"};
+  const Engine engine{config};
+  const std::string zip = objects::archive::testing::write_archive(
+      "zip", {{"convocation.pdf", pdf_with_link_and_script("https://interieur-gouv.fr/messagerie/connexion")}});
+  const std::string raw = with_attachment("dossier.zip", zip, "application/zip");
+  const ScanResult r = engine.scan(std::make_shared<const std::string>(raw), Envelope{});
+  const auto pdf = std::find_if(r.objects.begin(), r.objects.end(), [](const Object& o) { return o.filename == "convocation.pdf"; });
+  ASSERT_NE(pdf, r.objects.end());
+  ASSERT_NE(pdf->parent, kMessageObject);
+  const Finding* lookalike = nullptr;
+  for (const Finding& f : r.findings) {
+    if (f.id == "LOOKALIKE_ORGANISATION_DOMAIN") lookalike = &f;
+  }
+  ASSERT_NE(lookalike, nullptr);
+  const auto url = std::find_if(lookalike->evidence.begin(), lookalike->evidence.end(),
+                                [](const Evidence& e) { return e.field == "url"; });
+  ASSERT_NE(url, lookalike->evidence.end());
+  EXPECT_EQ(url->object, pdf->id);
 }
 
 }  // namespace

@@ -94,8 +94,7 @@ void add_link(std::string_view raw, const Object& object, ObjectContext& context
   const std::string lower = ascii::lowercase(raw.substr(0, 8));
   if (!lower.starts_with("http:") && !lower.starts_with("https:")) return;
   Url url = parse::normalize_url(raw, UrlSource::kHref);
-  url.part = object.part;
-  context.add_url(std::move(url));
+  context.add_url(object, std::move(url));
 }
 
 void report_object(const Object& object, const OleObject& ole, ObjectContext& context, FindingSink& sink) {
