@@ -10,12 +10,15 @@
 //     links (context.add_url), so the link analyzers judge its host;
 //   - fields of word/*.xml (instrText runs joined between fldChar begin and end, fldSimple):
 //     DDE and DDEAUTO (OFFICE_DDE_FIELD, T1559.002), INCLUDEPICTURE/INCLUDETEXT/LINK to a share;
+//     nested fields are evaluated inner first, and a QUOTE field's character codes decoded into
+//     the field around it ({ {QUOTE 68 68 69 65 85 84 79} cmd.exe ... } is a DDEAUTO field);
 //   - xl/externalLinks/*.xml ddeLink elements (Excel DDE, same finding);
 //   - Excel 4.0 macro sheets (xl/macrosheets/*) and an Auto_Open defined name in xl/workbook.xml.
 // The VBA project (vbaProject.bin) and embedded objects (word/embeddings/*.bin) are OLE files,
-// read by office_macros and ole_objects when they reach the queue. Limits: fields hidden with the
-// QUOTE field's character codes or nested fields that compute the DDE command are not decoded;
-// binary workbooks (.xlsb) are not read; the XML is scanned, not validated (objects/ooxml).
+// read by office_macros and ole_objects when they reach the queue. Limits: other computed fields
+// (SET/REF bookmarks, formulas) are not evaluated; binary workbooks (.xlsb) are not read; the XML
+// is scanned, not validated (objects/ooxml).
+#include <algorithm>
 #include <array>
 #include <string>
 #include <vector>
@@ -39,6 +42,7 @@ using verdict::FindingId;
 
 constexpr std::size_t kEvidenceBytes = 300;
 constexpr std::size_t kMaxFieldBytes = 8192;
+constexpr std::size_t kMaxFieldDepth = 16;  // fields inside fields; Word documents rarely pass 3
 
 enum class Member { kNone, kRelationships, kWordPart, kExternalLink, kMacroSheet, kWorkbook };
 
@@ -180,20 +184,66 @@ std::string field_argument(std::string_view instruction) {
   return std::string(instruction.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at));
 }
 
-void field(std::string_view instruction, const Object& object, ObjectContext& context, FindingSink& sink) {
-  const std::string_view trimmed = ascii::trim_blanks(instruction);
+// What a QUOTE field puts in the field around it: its quoted text, and for each number the character
+// of that code ({ QUOTE 68 68 69 65 85 84 79 } is "DDEAUTO"). Word evaluates nested fields before
+// the outer one, so a DDE command assembled this way runs while no filter reads "DDE" anywhere.
+std::string quote_result(std::string_view arguments) {
+  std::string out;
+  std::size_t at = 0;
+  while (at < arguments.size()) {
+    while (at < arguments.size() && ascii::is_space(arguments[at])) ++at;
+    if (at >= arguments.size()) break;
+    if (arguments[at] == '"') {
+      const std::size_t end = arguments.find('"', at + 1);
+      out += arguments.substr(at + 1, end == std::string_view::npos ? std::string_view::npos : end - at - 1);
+      at = end == std::string_view::npos ? arguments.size() : end + 1;
+      continue;
+    }
+    std::size_t end = at;
+    while (end < arguments.size() && !ascii::is_space(arguments[end])) ++end;
+    const std::string_view token = arguments.substr(at, end - at);
+    unsigned code = 0;
+    const bool number = token.size() <= 3 && std::all_of(token.begin(), token.end(), [](char c) { return ascii::is_digit(c); });
+    if (number) {
+      for (char c : token) code = code * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (number && code > 0 && code < 256) {
+      out.push_back(static_cast<char>(code));
+    } else {
+      out += token;
+    }
+    at = end;
+  }
+  return out;
+}
+
+// The field's keyword ("ddeauto", "quote", "includepicture"), lowercase.
+std::string field_word(std::string_view trimmed) {
   std::size_t word_end = 0;
   while (word_end < trimmed.size() && !ascii::is_space(trimmed[word_end]) && trimmed[word_end] != '"') ++word_end;
-  const std::string word = ascii::lowercase(trimmed.substr(0, word_end));
+  return ascii::lowercase(trimmed.substr(0, word_end));
+}
+
+// `assembled`: nested QUOTE fields built part of the instruction.
+void field(std::string_view instruction, bool assembled, const Object& object, ObjectContext& context,
+           FindingSink& sink) {
+  const std::string_view trimmed = ascii::trim_blanks(instruction);
+  const std::string word = field_word(trimmed);
   if (word == "ddeauto" || word == "dde") {
     const bool automatic = word == "ddeauto";
-    sink.emit(FindingId::OFFICE_DDE_FIELD,
-              {Evidence(object.id, "member", object.filename),
-               Evidence(object.id, "field", std::string(utf8::clip(trimmed, kEvidenceBytes))),
-               Evidence(object.id, "runs",
-                        automatic ? LocalizedText{"when the document opens", "à l'ouverture du document"}
-                                  : LocalizedText{"when the reader updates the field", "quand le lecteur met le champ à jour"})},
-              automatic ? 1.0 : 0.75);
+    std::vector<Evidence> evidence{
+        Evidence(object.id, "member", object.filename),
+        Evidence(object.id, "field", std::string(utf8::clip(trimmed, kEvidenceBytes))),
+        Evidence(object.id, "runs",
+                 automatic ? LocalizedText{"when the document opens", "à l'ouverture du document"}
+                           : LocalizedText{"when the reader updates the field", "quand le lecteur met le champ à jour"})};
+    if (assembled) {
+      evidence.emplace_back(object.id, "obfuscation",
+                            LocalizedText{"the command is assembled by nested QUOTE fields from character codes",
+                                          "la commande est assemblée par des champs QUOTE imbriqués à partir de codes de caractères"});
+    }
+    // Built to hide from filters: as sure as an automatic field.
+    sink.emit(FindingId::OFFICE_DDE_FIELD, std::move(evidence), automatic || assembled ? 1.0 : 0.75);
     return;
   }
   if (word == "includepicture" || word == "includetext" || word == "link") {
@@ -214,25 +264,43 @@ void field(std::string_view instruction, const Object& object, ObjectContext& co
   }
 }
 
+// Complex fields (fldChar begin ... end) nest: each is judged when it ends, inner ones first, and
+// an inner QUOTE's result joins the instruction of the field around it, as Word evaluates them.
 void word_part(std::string_view xml, const Object& object, ObjectContext& context, FindingSink& sink) {
+  struct OpenField {
+    std::string instruction;
+    bool assembled = false;  // a nested QUOTE added to the instruction
+  };
   XmlScanner scanner(xml);
   XmlTag tag;
-  std::string current;
-  int depth = 0;
+  std::vector<OpenField> open;
+  std::size_t unread_depth = 0;  // fields nested past kMaxFieldDepth: counted, not read
   while (scanner.next(tag)) {
     const std::string_view name = local_name(tag.name);
     if (name == "fldSimple" && !tag.closing) {
-      if (auto instruction = attribute(tag.attributes, "instr")) field(*instruction, object, context, sink);
+      if (auto instruction = attribute(tag.attributes, "instr")) field(*instruction, false, object, context, sink);
     } else if (name == "fldChar" && !tag.closing) {
       const std::string type = attribute(tag.attributes, "fldCharType").value_or("");
       if (type == "begin") {
-        if (depth == 0) current.clear();
-        ++depth;
-      } else if (type == "end" && depth > 0) {
-        if (--depth == 0) field(current, object, context, sink);
+        if (open.size() < kMaxFieldDepth) {
+          open.emplace_back();
+        } else {
+          ++unread_depth;
+        }
+      } else if (type == "end" && unread_depth > 0) {
+        --unread_depth;
+      } else if (type == "end" && !open.empty()) {
+        OpenField done = std::move(open.back());
+        open.pop_back();
+        field(done.instruction, done.assembled, object, context, sink);
+        const std::string_view trimmed = ascii::trim_blanks(done.instruction);
+        if (!open.empty() && field_word(trimmed) == "quote" && open.back().instruction.size() < kMaxFieldBytes) {
+          open.back().instruction += quote_result(trimmed.substr(5));
+          open.back().assembled = true;
+        }
       }
-    } else if (name == "instrText" && !tag.closing && !tag.self_closing && depth > 0) {
-      if (current.size() < kMaxFieldBytes) current += decode_entities(tag.text_after);
+    } else if (name == "instrText" && !tag.closing && !tag.self_closing && !open.empty() && unread_depth == 0) {
+      if (open.back().instruction.size() < kMaxFieldBytes) open.back().instruction += decode_entities(tag.text_after);
     }
   }
 }

@@ -131,6 +131,51 @@ TEST(OoxmlTest, DdeAutoSplitAcrossRuns) {
   EXPECT_EQ(evidence(findings[0], "runs"), "when the document opens");
 }
 
+// { {QUOTE 68 68 69 65 85 84 79} c:\\windows\\system32\\cmd.exe "/k calc" }: "DDEAUTO" is
+// nowhere in the file, Word builds it from character codes before running the outer field.
+TEST(OoxmlTest, DdeAssembledByANestedQuoteField) {
+  const auto run = [](std::string_view before, std::string_view after) {
+    return "<w:p><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>" + std::string(before) +
+           "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText> QUOTE  68 68 69 65 85 84 79 "
+           "</w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>DDEAUTO</w:t></w:r>"
+           "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>" + std::string(after) +
+           "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>";
+  };
+  RecordingContext context;
+  const Object& member = context.add(
+      ObjectOrigin::kArchiveMember, "word/document.xml",
+      document(run("", "<w:r><w:instrText xml:space=\"preserve\"> c:\\\\windows\\\\system32\\\\cmd.exe \"/k calc\"</w:instrText></w:r>")));
+  const auto findings = context.run("ooxml", member);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].id, "OFFICE_DDE_FIELD");
+  EXPECT_DOUBLE_EQ(findings[0].score, 12.0);
+  EXPECT_EQ(evidence(findings[0], "field"), "DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe \"/k calc\"");
+  EXPECT_EQ(evidence(findings[0], "obfuscation"), "the command is assembled by nested QUOTE fields from character codes");
+
+  // QUOTE with ordinary text inside an ordinary field stays quiet.
+  RecordingContext quiet;
+  const Object& letter = quiet.add(
+      ObjectOrigin::kArchiveMember, "word/document.xml",
+      document("<w:p><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText> IF 1 = 1 </w:instrText></w:r>"
+               "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText> QUOTE \"Madame\" </w:instrText></w:r>"
+               "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r><w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>"));
+  EXPECT_TRUE(quiet.run("ooxml", letter).empty());
+}
+
+// Fields nested past the depth read are skipped whole, without losing track of the fields around.
+TEST(OoxmlTest, DeeplyNestedFieldsAreBounded) {
+  std::string xml = "<w:p>";
+  for (int i = 0; i < 40; ++i) xml += "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText>QUOTE 65 </w:instrText></w:r>";
+  for (int i = 0; i < 40; ++i) xml += "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>";
+  xml += "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText>DDE cmd \"/c calc\"</w:instrText></w:r>"
+         "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>";
+  RecordingContext context;
+  const Object& member = context.add(ObjectOrigin::kArchiveMember, "word/document.xml", document(xml));
+  const auto findings = context.run("ooxml", member);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(evidence(findings[0], "field"), "DDE cmd \"/c calc\"");
+}
+
 TEST(OoxmlTest, DdeInAFieldSimpleCountsLess) {
   RecordingContext context;
   const Object& member = context.add(ObjectOrigin::kArchiveMember, "word/footer1.xml",
