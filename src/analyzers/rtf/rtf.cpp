@@ -9,11 +9,15 @@
 //   - RTF_REMOTE_TEMPLATE: \*\template naming a web address or a share (T1221); web addresses
 //     also go to add_url;
 //   - RTF_OBFUSCATION: what exploit builders do to blind other parsers.
+// Field instructions (\fldinst) are judged like Word's in OOXML (analyzers/ooxml/office_targets.h):
+// OFFICE_DDE_FIELD for DDE/DDEAUTO (assembled by nested QUOTE fields or not), OFFICE_UNC_RESOURCE
+// for INCLUDEPICTURE and the like pointing at a share.
 #include <array>
 #include <string>
 #include <vector>
 
 #include "analyzers/analyzer.h"
+#include "analyzers/ooxml/office_targets.h"
 #include "common/ascii.h"
 #include "objects/rtf/rtf.h"
 #include "outputs/json_output.h"
@@ -165,6 +169,8 @@ void analyze(const Object& object, ObjectContext& context, const AnalyzerState* 
   }
   for (const OleObject& ole : scan.objects) report_object(object, ole, context, sink);
 
+  for (const objects::WordField& field : scan.fields) ooxml::judge_word_field(field, object, context, sink);
+
   for (const std::string& target : scan.templates) {
     if (!remote(target)) continue;
     sink.emit(FindingId::RTF_REMOTE_TEMPLATE, {Evidence(object.id, "template", outputs::excerpt(target, kMaxEvidenceBytes))});
@@ -209,7 +215,8 @@ void analyze(const Object& object, ObjectContext& context, const AnalyzerState* 
 }
 
 constexpr FindingId kEmits[] = {FindingId::RTF_EXPLOIT_OBJECT, FindingId::RTF_EMBEDDED_FILE,
-                                FindingId::RTF_REMOTE_TEMPLATE, FindingId::RTF_OBFUSCATION};
+                                FindingId::RTF_REMOTE_TEMPLATE, FindingId::RTF_OBFUSCATION,
+                                FindingId::OFFICE_DDE_FIELD,    FindingId::OFFICE_UNC_RESOURCE};
 
 }  // namespace
 
@@ -217,7 +224,7 @@ const ObjectAnalyzerDescriptor& descriptor() {
   static const ObjectAnalyzerDescriptor kDescriptor{
       "rtf",
       "RTF documents: exploited OLE classes (Equation Editor, OLE2Link), packaged files, remote templates, "
-      "obfuscation; embedded objects extracted",
+      "DDE fields, obfuscation; embedded objects extracted",
       kEmits,
       &accepts,
       nullptr,

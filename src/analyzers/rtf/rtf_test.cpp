@@ -91,10 +91,22 @@ TEST(RtfAnalyzerTest, ARemoteTemplateAndObfuscation) {
             "bytes inside objects' hexadecimal data");
 }
 
+TEST(RtfAnalyzerTest, DdeFieldsAsInWordDocuments) {
+  const std::string rtf = "{\\rtf1{\\field{\\*\\fldinst {\\rtlch DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe "
+                          "\"/k powershell -w hidden\"}}{\\fldrslt }}"
+                          "{\\field{\\*\\fldinst INCLUDEPICTURE \"\\\\\\\\198.51.100.7\\\\share\\\\logo.png\" \\\\d}}\\par}";
+  const auto run = harness().run(with_attachment("convocation.rtf", rtf));
+  const Finding* dde = AnalyzerHarness::find(run.findings, "OFFICE_DDE_FIELD");
+  ASSERT_NE(dde, nullptr);
+  EXPECT_DOUBLE_EQ(dde->score, 12.0);
+  EXPECT_EQ(dde->evidence.at(0).object, 2u);
+  EXPECT_NE(AnalyzerHarness::find(run.findings, "OFFICE_UNC_RESOURCE"), nullptr);
+}
+
 TEST(RtfAnalyzerTest, AnOrdinaryRtfIsSilent) {
   const std::string rtf =
       "{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 Calibri;}}{\\*\\template C:\\\\Users\\\\agent\\\\Normal.dotm}"
-      "\\pard\\b Compte rendu\\b0\\par Bonne r\\'e9ception.\\par}";
+      "\\pard\\b Compte rendu\\b0\\par Bonne r\\'e9ception, page {\\field{\\*\\fldinst PAGE }{\\fldrslt 1}}.\\par}";
   const auto run = harness().run(with_attachment("compte-rendu.rtf", rtf, "application/rtf"));
   EXPECT_TRUE(run.findings.empty());
   EXPECT_EQ(run.objects.size(), 3u);

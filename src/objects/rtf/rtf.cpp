@@ -1,11 +1,12 @@
 // The RTF scanner: one pass over the bytes with a bounded group stack, decoding only the
-// destinations that matter (\objdata, \objclass, \*\template); everything else is skipped to the
-// next '{', '}' or '\'.
+// destinations that matter (\objdata, \objclass, \*\template, \*\fldinst); everything else is
+// skipped to the next '{', '}' or '\'.
 #include "objects/rtf/rtf.h"
 
 #include <algorithm>
 
 #include "common/ascii.h"
+#include "objects/word_fields.h"
 
 namespace vigie::objects::rtf {
 namespace {
@@ -15,11 +16,13 @@ namespace {
 constexpr std::size_t kMaxControlWordLetters = 32;
 constexpr std::size_t kMaxDestinationText = 2048;  // \objclass and \*\template text kept
 constexpr std::size_t kMaxOle1String = 4096;       // an OLE1 class, topic or item name
+constexpr std::size_t kMaxFields = 256;            // field instructions kept (a letter has a few)
 
-enum class Destination : std::uint8_t { kNone, kObjData, kObjClass, kTemplate, kIgnored };
+enum class Destination : std::uint8_t { kNone, kObjData, kObjClass, kTemplate, kFieldInstruction, kIgnored };
 
 struct GroupState {
   Destination destination = Destination::kNone;
+  bool opens_field = false;     // this group's \fldinst began a field: it ends with the group
   int object = -1;              // index in Building, -1 outside an \object
   bool ignorable_next = false;  // "\*" was just read: the next control word is an optional destination
 };
@@ -132,6 +135,7 @@ class Scanner {
     }
     GroupState inner = top();
     inner.ignorable_next = false;
+    inner.opens_field = false;
     stack_.push_back(inner);
   }
 
@@ -146,6 +150,13 @@ class Scanner {
     }
     const GroupState closing = top();
     stack_.pop_back();
+    if (closing.opens_field) {
+      fields_.end(done_fields_);
+      for (WordField& f : done_fields_) {
+        if (out_.fields.size() < kMaxFields) out_.fields.push_back(std::move(f));
+      }
+      done_fields_.clear();
+    }
     if (closing.destination == Destination::kTemplate && top().destination != Destination::kTemplate) {
       std::string target(ascii::trim_blanks(template_text_));
       while (!target.empty() && (target.back() == '\n' || target.back() == '\r')) target.pop_back();
@@ -234,6 +245,14 @@ class Scanner {
     } else if (word == "template") {
       g.destination = Destination::kTemplate;
       template_text_.clear();
+    } else if (word == "fldinst" && !g.opens_field) {
+      g.destination = Destination::kFieldInstruction;
+      g.opens_field = true;
+      fields_.begin();
+    } else if (word == "fldrslt") {
+      // The result Word last displayed: text, not instruction (a nested QUOTE's shown result
+      // would otherwise be read twice).
+      g.destination = Destination::kIgnored;
     } else if (word == "objupdate" || word == "objautlink" || word == "objlink") {
       if (Building* o = object_of(g)) {
         if (word == "objupdate") o->object.auto_update = true;
@@ -283,6 +302,9 @@ class Scanner {
       case Destination::kTemplate:
         if (template_text_.size() < kMaxDestinationText) template_text_ += c;
         break;
+      case Destination::kFieldInstruction:
+        fields_.text(std::string_view(&c, 1));
+        break;
       default:
         break;
     }
@@ -296,7 +318,8 @@ class Scanner {
     const GroupState& g = top();
     if (g.destination == Destination::kObjData) {
       if (Building* o = object_of(g)) hex(*o, run);
-    } else if (g.destination == Destination::kObjClass || g.destination == Destination::kTemplate) {
+    } else if (g.destination == Destination::kObjClass || g.destination == Destination::kTemplate ||
+               g.destination == Destination::kFieldInstruction) {
       for (char c : run) {
         if (c != '\r' && c != '\n') destination_char(c);
       }
@@ -345,6 +368,8 @@ class Scanner {
   std::vector<Building> building_;
   std::uint32_t objects_seen_ = 0;
   std::string template_text_;
+  WordFieldNesting fields_;
+  std::vector<WordField> done_fields_;
 };
 
 }  // namespace

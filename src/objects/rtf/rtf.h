@@ -1,6 +1,7 @@
 // RTF scanner: the parts of a Rich Text Format document that carry code rather than text — embedded
 // OLE objects (\object groups with \objclass and \objdata, decoded from hexadecimal and \bin and
-// read as OLE1 objects, [MS-OLEDS] §2.2.4), a template fetched from elsewhere (\*\template), and
+// read as OLE1 objects, [MS-OLEDS] §2.2.4), a template fetched from elsewhere (\*\template), the
+// instructions of fields (\*\fldinst: DDE, INCLUDEPICTURE; nested as objects/word_fields.h says), and
 // the tricks exploit builders use to keep other parsers from seeing them: control words longer
 // than the specification allows, \bin inside hexadecimal, junk bytes in \objdata, groups nested
 // past any document's need. Ours, written for that purpose only (it renders nothing): one pass,
@@ -16,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "objects/word_fields.h"
 #include "vigie/limits.h"
 
 namespace vigie::objects::rtf {
@@ -49,6 +51,7 @@ struct RtfScan {
   bool rtf = false;                       // starts with "{\rt" (what Word itself checks)
   std::vector<OleObject> objects;
   std::vector<std::string> templates;     // \*\template targets
+  std::vector<WordField> fields;          // \fldinst instructions, inner fields first (at most 256)
   std::uint32_t max_depth = 0;            // deepest group nesting seen
   std::uint32_t overlong_control_words = 0;  // letters beyond the 32 the specification allows
   std::uint32_t unbalanced_groups = 0;    // '}' without a '{'

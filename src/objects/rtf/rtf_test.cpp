@@ -72,6 +72,22 @@ TEST(RtfScannerTest, ARemoteTemplate) {
   EXPECT_TRUE(scan.objects.empty());
 }
 
+// {\field{\*\fldinst {\field{\*\fldinst QUOTE 68 ...}{\fldrslt DDEAUTO}} c:\\...}{\fldrslt}}: the
+// inner QUOTE builds the outer keyword; the results Word last displayed are not instructions.
+TEST(RtfScannerTest, FieldInstructionsNestedAsWordEvaluatesThem) {
+  const RtfScan scan = scan_rtf(
+      "{\\rtf1{\\field{\\*\\fldinst {\\field{\\*\\fldinst QUOTE 68 68 69 65 85 84 79 }{\\fldrslt DDEAUTO}}"
+      " c:\\\\windows\\\\system32\\\\cmd.exe \"/k calc\"}{\\fldrslt }}"
+      "{\\field{\\*\\fldinst PAGE }{\\fldrslt 1}}\\par}",
+      Limits{});
+  ASSERT_EQ(scan.fields.size(), 3u);
+  EXPECT_EQ(scan.fields[0].instruction, "QUOTE 68 68 69 65 85 84 79 ");
+  EXPECT_EQ(scan.fields[1].instruction, "DDEAUTO c:\\windows\\system32\\cmd.exe \"/k calc\"");
+  EXPECT_TRUE(scan.fields[1].assembled);
+  EXPECT_EQ(scan.fields[2].instruction, "PAGE ");
+  EXPECT_FALSE(scan.fields[2].assembled);
+}
+
 TEST(RtfScannerTest, WordChecksOnlyTheFirstFourBytes) {
   EXPECT_TRUE(scan_rtf("{\\rtvpn{\\object{\\*\\objdata 0102}}}", Limits{}).rtf);
   EXPECT_FALSE(scan_rtf("{\\urtf1}", Limits{}).rtf);
