@@ -174,7 +174,7 @@ class PackageDecryption {
                  "EncryptionInfo illisible (" + info.error().message + ")");
       return std::move(evidence_);
     }
-    evidence_.back() = Evidence(object_.id, "encryption", kind + " (" + info->description + ")");
+    evidence_.back() = Evidence(object_.id, "encryption", "Office Open XML package, " + info->description);
     if (info->spin_count_refused) {
       not_opened("refused: " + info->unsupported + " (a key derivation built to exhaust the scanner)",
                  "refusé : nombre d'itérations " + std::to_string(info->spin_count) + " au-delà de la borne " +
@@ -219,10 +219,16 @@ class PackageDecryption {
   }
 
  private:
-  void not_opened(std::string why_en, std::string why_fr) {
+  // Like an archive no password opens: the verdict says the content was not examined
+  // (encrypted_content), unless an extraction limit already said it (`limit_crossed`).
+  void not_opened(std::string why_en, std::string why_fr, bool limit_crossed = false) {
     evidence_.emplace_back(object_.id, "content", LocalizedText{"not examined: " + why_en, "non examiné : " + why_fr});
     context_.add_flags(object_, kObjectEncrypted | kObjectNotExamined);
     context_.add_note(object_, "encrypted: content not examined (" + why_en + ")");
+    if (!limit_crossed) {
+      sink_.limit_reached("encrypted_content", 1, 0,
+                          LocalizedText{"encrypted document: " + why_en, "document chiffré : " + why_fr}, object_.id);
+    }
   }
 
   void open_package(const objects::offcrypto::EncryptionInfo& info, const objects::cfb::Entry& entry,
@@ -244,7 +250,7 @@ class PackageDecryption {
                                                                       : ObjectContext::ExtractionLimit::kBytes;
       context_.refuse_child(object_, limit, *size);
       not_opened(opened_en + ", but the decrypted package passes the extraction limits",
-                 opened_fr + ", mais le paquet déchiffré dépasse les limites d'extraction");
+                 opened_fr + ", mais le paquet déchiffré dépasse les limites d'extraction", true);
       return;
     }
     if (*size > limits_.max_archive_member_bytes) {
@@ -253,7 +259,7 @@ class PackageDecryption {
                                         "le paquet déchiffré du document chiffré (" + std::to_string(*size) + " octets)"},
                           object_.id);
       not_opened(opened_en + ", but the decrypted package is larger than max_archive_member_bytes",
-                 opened_fr + ", mais le paquet déchiffré dépasse max_archive_member_bytes");
+                 opened_fr + ", mais le paquet déchiffré dépasse max_archive_member_bytes", true);
       return;
     }
     auto encrypted = file_.read(entry, 8 + (*size + 4095) / 4096 * 4096);
@@ -272,7 +278,7 @@ class PackageDecryption {
         context_.push_child(object_, std::move(child), std::make_shared<const std::string>(std::move(*package)));
     if (id == kNoObject) {
       not_opened(opened_en + ", but the decrypted package passes the extraction limits",
-                 opened_fr + ", mais le paquet déchiffré dépasse les limites d'extraction");
+                 opened_fr + ", mais le paquet déchiffré dépasse les limites d'extraction", true);
       return;
     }
     evidence_.emplace_back(object_.id, "password",
@@ -477,7 +483,8 @@ const ObjectAnalyzerDescriptor& descriptor() {
   static const ObjectAnalyzerDescriptor kDescriptor{
       "ole_objects",
       "Extracts files embedded in OLE documents (OLE packages, Package and CONTENTS streams) and attached to Outlook "
-      "items; reports encrypted documents and Outlook items whose reminder plays a file from a remote path",
+      "items; reports encrypted documents, decrypts encrypted OOXML packages with the password the message gives, "
+      "and reports Outlook items whose reminder plays a file from a remote path",
       kEmits,
       &accepts,
       nullptr,
