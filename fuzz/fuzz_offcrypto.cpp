@@ -68,7 +68,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   if (size < 2) return 0;
-  const std::size_t info_size = static_cast<unsigned char>(bytes[0]) | (static_cast<std::size_t>(static_cast<unsigned char>(bytes[1])) << 8);
+  const std::size_t info_size =
+      static_cast<std::size_t>(static_cast<unsigned char>(bytes[0])) | (static_cast<std::size_t>(static_cast<unsigned char>(bytes[1])) << 8);
   const std::string_view rest = bytes.substr(2);
   exercise(rest.substr(0, info_size), rest.substr(std::min(info_size, rest.size())));
   return 0;

@@ -10,15 +10,14 @@
 // with the passwords the message gives (facts/passwords.h), at most kMaxPasswordsPerDocument of
 // them before the analysis deadline: the one that passes the verifier decrypts the package, which
 // becomes a child object that the archive, OOXML and macro analyzers examine like an attachment,
-// and the finding says so. The binary formats' RC4 encryption is reported, not decrypted. An
-// Outlook item (.msg) whose reminder
-// plays a sound file from a share or a WebDAV path (PidLidReminderFileParameter, CVE-2023-23397)
-// makes Outlook send the reader's NTLM hash when the reminder fires, with no click:
-// OUTLOOK_REMINDER_UNC. An embedded Equation Editor 3.0 object (its class id, or an
-// "Equation Native" stream) is the carrier of CVE-2017-11882 and CVE-2018-0802: Office has not
-// shipped the editor since 2018, so a document holding one today is built for the exploit
-// (OLE_EQUATION_EDITOR_OBJECT). The files attached to an Outlook item are extracted like embedded
-// files (an attachment's data stream, named by its long or short file name).
+// and the finding says so. The binary formats' RC4 encryption is reported, not decrypted.
+// An Outlook item (.msg) whose reminder plays a sound file from a share or a WebDAV path
+// (PidLidReminderFileParameter, CVE-2023-23397) makes Outlook send the reader's NTLM hash when the
+// reminder fires, with no click: OUTLOOK_REMINDER_UNC. An embedded Equation Editor 3.0 object (its
+// class id, or an "Equation Native" stream) is the carrier of CVE-2017-11882 and CVE-2018-0802:
+// Office has not shipped the editor since 2018, so a document holding one today is built for the
+// exploit (OLE_EQUATION_EDITOR_OBJECT). The files attached to an Outlook item are extracted like
+// embedded files (an attachment's data stream, named by its long or short file name).
 #include <array>
 #include <map>
 #include <memory>
@@ -140,8 +139,8 @@ std::string encryption(const objects::cfb::CompoundFile& file, std::uint64_t max
 
 // ---- Encrypted OOXML packages ([MS-OFFCRYPTO]) --------------------------------------------------
 
-// Each try spins the key derivation (100000 SHA-512 rounds for Office's agile default, about
-// 30 ms): a few passwords at most, the ones the message states most clearly first.
+// Each try spins the key derivation (100000 SHA-512 rounds for Office's agile default, 35 to
+// 60 ms on the shared 2-core machine): a few passwords at most, the clearest phrases first.
 constexpr std::size_t kMaxPasswordsPerDocument = 4;
 
 std::string quoted_list(const std::vector<std::string>& values, std::size_t count) {
@@ -162,8 +161,10 @@ class PackageDecryption {
     const objects::cfb::Entry* info_entry = file_.find("EncryptionInfo");
     const objects::cfb::Entry* package_entry = file_.find("EncryptedPackage");
     if (info_entry == nullptr || package_entry == nullptr || package_entry->type != objects::cfb::EntryType::kStream) {
-      not_opened("encryption not supported: the scanner decrypts OOXML packages, not the RC4 or XOR of the 97-2003 formats",
-                 "chiffrement non pris en charge : l'analyseur déchiffre les paquets OOXML, pas le RC4 ou le XOR des formats 97-2003");
+      not_opened("encryption not supported: the scanner decrypts OOXML packages, "
+                 "not the RC4 or XOR of the 97-2003 formats",
+                 "chiffrement non pris en charge : l'analyseur déchiffre les paquets OOXML, "
+                 "pas le RC4 ou le XOR des formats 97-2003");
       return std::move(evidence_);
     }
     auto info_bytes = file_.read(*info_entry, limits_.max_ole_stream_bytes);
@@ -178,7 +179,8 @@ class PackageDecryption {
     if (info->spin_count_refused) {
       not_opened("refused: " + info->unsupported + " (a key derivation built to exhaust the scanner)",
                  "refusé : nombre d'itérations " + std::to_string(info->spin_count) + " au-delà de la borne " +
-                     std::to_string(objects::offcrypto::kMaxSpinCount) + " (une dérivation de clé faite pour épuiser l'analyseur)");
+                     std::to_string(objects::offcrypto::kMaxSpinCount) +
+                     " (une dérivation de clé faite pour épuiser l'analyseur)");
       return std::move(evidence_);
     }
     if (!info->unsupported.empty()) {

@@ -68,7 +68,8 @@ const Object* decrypted_child(const ObjectTree& objects, ObjectId parent) {
 void expect_decrypted_macro(std::string_view fixture, std::string_view scheme) {
   const Engine engine{Config{}};
   const ScanResult r = engine.scan(
-      std::make_shared<const std::string>(lure("Le document est prot\xC3\xA9g\xC3\xA9, mot de passe : 2025", offcrypto_file(fixture))),
+      std::make_shared<const std::string>(
+          lure("Le document est prot\xC3\xA9g\xC3\xA9, mot de passe : 2025", offcrypto_file(fixture))),
       Envelope{});
   const Finding* encrypted = AnalyzerHarness::find(r.findings, "ENCRYPTED_DOCUMENT");
   ASSERT_NE(encrypted, nullptr);
