@@ -195,8 +195,13 @@ class PackageDecryption {
     }
     std::optional<std::string> key;
     std::size_t tried = 0;
+    bool late = false;
     for (const std::string& candidate : candidates) {
-      if (tried == kMaxPasswordsPerDocument || context_.deadline().passed()) break;
+      if (tried == kMaxPasswordsPerDocument) break;
+      if (context_.deadline().passed()) {
+        late = true;
+        break;
+      }
       ++tried;
       key = objects::offcrypto::package_key(*info, candidate);
       if (key) {
@@ -206,12 +211,16 @@ class PackageDecryption {
     }
     if (!key) {
       const std::string list = quoted_list(candidates, tried);
+      const std::string left = std::to_string(candidates.size() - tried);
       std::string en = "passwords tried: " + std::to_string(tried) + " read in the message (" + list + "), none opens it";
       std::string fr = "mots de passe essayés : " + std::to_string(tried) + " lus dans le message (" + list +
                        "), aucun ne l'ouvre";
-      if (tried < candidates.size()) {
-        en += "; " + std::to_string(candidates.size() - tried) + " more not tried";
-        fr += " ; " + std::to_string(candidates.size() - tried) + " autre(s) non essayé(s)";
+      if (tried == 0) {
+        en = "the analysis deadline passed before any of the " + left + " password(s) read in the message was tried";
+        fr = "le délai d'analyse a expiré avant l'essai des " + left + " mot(s) de passe lu(s) dans le message";
+      } else if (tried < candidates.size()) {
+        en += "; " + left + " more not tried" + (late ? " (the analysis deadline passed)" : "");
+        fr += " ; " + left + " autre(s) non essayé(s)" + (late ? " (le délai d'analyse a expiré)" : "");
       }
       not_opened(std::move(en), std::move(fr));
       return std::move(evidence_);

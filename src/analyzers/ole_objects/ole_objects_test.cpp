@@ -130,6 +130,34 @@ TEST(OleObjectsTest, PasswordsTriedPerDocumentAreBounded) {
   EXPECT_NE(office_test::evidence(*encrypted, "content").find("; 4 more not tried"), std::string::npos);
 }
 
+// A clock already past the analysis deadline: no password is tried, and the evidence says so.
+class LateClock : public Clock {
+ public:
+  std::chrono::system_clock::time_point now() const override { return {}; }
+  std::chrono::steady_clock::time_point steady_now() const override {
+    return std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  }
+};
+
+TEST(OleObjectsTest, NoPasswordIsTriedPastTheDeadline) {
+  office_test::RecordingContext context({}, "From: a@example.net\n\nmot de passe : 2025\n");
+  const LateClock clock;
+  context.set_deadline(Deadline{&clock, std::chrono::steady_clock::time_point{}});
+  const Object& document = context.add(ObjectOrigin::kMimePart, "facture.docm", offcrypto_file("autoopen_agile_2025.docm"));
+  const std::vector<Finding> findings = context.run("ole_objects", document);
+  const Finding* encrypted = office_test::find(findings, "ENCRYPTED_DOCUMENT");
+  ASSERT_NE(encrypted, nullptr);
+  EXPECT_EQ(office_test::evidence(*encrypted, "content"),
+            "not examined: the analysis deadline passed before any of the 1 password(s) read in the message was tried");
+  EXPECT_EQ(context.objects().size(), 2u);  // the message and the document: nothing decrypted
+
+  // The same context before its deadline opens it.
+  office_test::RecordingContext in_time({}, "From: a@example.net\n\nmot de passe : 2025\n");
+  const Object& again = in_time.add(ObjectOrigin::kMimePart, "facture.docm", offcrypto_file("autoopen_agile_2025.docm"));
+  in_time.run("ole_objects", again);
+  EXPECT_EQ(in_time.objects().size(), 3u);
+}
+
 TEST(OleObjectsTest, DecryptedPackageWithinTheExtractionLimits) {
   Config config;
   config.limits.max_archive_member_bytes = 1000;  // the package is 2408 bytes
