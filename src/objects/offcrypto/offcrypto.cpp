@@ -468,8 +468,9 @@ Result<std::string> decrypt_package(const EncryptionInfo& info, std::string_view
   if (!declared) return fail(Error::invalid_argument("EncryptedPackage too short"));
   const std::uint64_t wanted = std::min(*declared, max_bytes);
   const std::string_view data = encrypted_package.substr(8);
-  // The ciphertext is whole AES blocks: the declared size rounded up to one.
-  if ((wanted + 15) / 16 * 16 > data.size()) {
+  // The ciphertext is whole AES blocks: the declared size rounded up to one (checked unrounded
+  // first, so that a size near 2^64 cannot wrap).
+  if (wanted > data.size() || (wanted + 15) / 16 * 16 > data.size()) {
     return fail(Error::invalid_argument("EncryptedPackage holds " + std::to_string(data.size()) +
                                         " encrypted bytes, fewer than the " + std::to_string(*declared) + " it declares"));
   }

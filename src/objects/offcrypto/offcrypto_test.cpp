@@ -130,6 +130,8 @@ TEST(OffcryptoTest, CorruptFieldsAreErrors) {
   // A declared size far beyond what the stream holds.
   package.replace(0, 8, std::string("\xFF\xFF\xFF\xFF\xFF\xFF\xFF\x7F", 8));
   EXPECT_FALSE(decrypt_package(*info, *key, package, 1 << 20).has_value());
+  package.replace(0, 8, std::string(8, '\xFF'));
+  EXPECT_FALSE(decrypt_package(*info, *key, package, UINT64_MAX).has_value());
 }
 
 std::string agile_info(std::string_view encrypted_key_attributes) {
