@@ -41,9 +41,10 @@ inline std::string message_with(std::string_view filename, std::string_view byte
 // An ObjectContext that keeps what an analyzer gives it.
 class RecordingContext : public analyzers::ObjectContext {
  public:
-  explicit RecordingContext(Limits limits = {})
+  // `raw` is the message the analyzers read (the passwords of its body, say).
+  explicit RecordingContext(Limits limits = {}, std::string raw = "From: a@example.net\n\nx\n")
       : limits_(limits),
-        message_(ParsedMessage::parse(std::make_shared<const std::string>("From: a@example.net\n\nx\n"), limits_)),
+        message_(ParsedMessage::parse(std::make_shared<const std::string>(std::move(raw)), limits_)),
         tree_(message_->raw()) {}
 
   const ParsedMessage& message() const override { return *message_; }
@@ -65,6 +66,8 @@ class RecordingContext : public analyzers::ObjectContext {
     urls.push_back(std::move(url));
   }
   void add_note(const Object& object, std::string note) override { tree_.at(object.id).notes.push_back(std::move(note)); }
+  analyzers::Deadline deadline() const override { return deadline_; }
+  void set_deadline(analyzers::Deadline deadline) { deadline_ = deadline; }
 
   // An object below the message, as an extractor would have pushed it.
   const Object& add(ObjectOrigin origin, std::string filename, std::string content) {
@@ -96,6 +99,7 @@ class RecordingContext : public analyzers::ObjectContext {
   Limits limits_;
   std::unique_ptr<ParsedMessage> message_;
   ObjectTree tree_;
+  analyzers::Deadline deadline_;
 };
 
 inline const Finding* find(const std::vector<Finding>& findings, std::string_view id) {

@@ -22,8 +22,8 @@
 #include <vector>
 
 #include "analyzers/analyzer.h"
-#include "analyzers/archives/password_phrases.h"
 #include "common/ascii.h"
+#include "facts/passwords.h"
 #include "objects/archive/archive_reader.h"
 
 namespace vigie::analyzers::archives {
@@ -184,21 +184,6 @@ struct Left {
   std::uint64_t refused = 0;      // members refused for the queue's depth, count or bytes
 };
 
-std::vector<std::string_view> message_texts(const ParsedMessage& message, std::string& subject,
-                                            std::vector<facts::ReadableText>& readable) {
-  std::vector<std::string_view> texts;
-  subject = message.subject();
-  texts.push_back(subject);
-  readable = facts::visible_texts(message);
-  // The body the reader reads, then text attachments (a "password.txt" beside the archive).
-  for (bool attachments : {false, true}) {
-    for (const facts::ReadableText& r : readable) {
-      if (r.attachment == attachments) texts.push_back(r.text);
-    }
-  }
-  return texts;
-}
-
 class ArchiveRun {
  public:
   ArchiveRun(const Object& archive, ObjectContext& context, const Limits& limits, FindingSink& sink)
@@ -241,10 +226,7 @@ class ArchiveRun {
   }
 
   void try_passwords() {
-    std::string subject;
-    std::vector<facts::ReadableText> readable;
-    const std::vector<std::string_view> texts = message_texts(context_.message(), subject, readable);
-    candidates_ = password_candidates(texts);
+    candidates_ = facts::message_passwords(context_.message());
     for (const std::string& candidate : candidates_) {
       if (!reader::opens_with(archive_.bytes(), candidate)) continue;
       password_ = candidate;

@@ -13,13 +13,13 @@
 //     password the message gives (tried when the empty one fails).
 // Embedded files alone are no finding: invoices (Factur-X) carry their XML that way.
 #include <algorithm>
-#include <array>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "analyzers/analyzer.h"
 #include "common/ascii.h"
+#include "facts/passwords.h"
 #include "objects/pdf/pdf.h"
 #include "outputs/json_output.h"
 #include "parse/url/url.h"
@@ -87,48 +87,6 @@ bool remote(std::string_view target) {
 bool web_address(std::string_view target) {
   const std::string lower = ascii::lowercase(target.substr(0, 16));
   return lower.starts_with("http:") || lower.starts_with("https:");
-}
-
-// Passwords the message gives for its attachments: the word after "password", "mot de passe",
-// "senha", "Passwort"... (and after a ':' on the same line when there is one: "Senha do arquivo em
-// anexo: 123"). A lure that encrypts a PDF to blind filters has to tell the reader how to open it.
-constexpr std::size_t kMaxPasswordCandidates = 4;
-constexpr std::size_t kMaxPasswordBytes = 64;
-constexpr std::size_t kMaxPasswordTextBytes = 64 << 10;  // read per text part
-
-std::vector<std::string> password_candidates(const ParsedMessage& message) {
-  static constexpr std::array<std::string_view, 9> kWords{
-      "password", "mot de passe", "senha", "passwort", "kennwort", "contraseña", "contrasena", "пароль", "hasło"};
-  std::vector<std::string> out;
-  for (PartId id : message.leaves()) {
-    if (!message.part(id).is_text()) continue;
-    const HtmlContent* html = message.html(id);
-    const std::string text = ascii::lowercase((html != nullptr ? std::string_view(html->visible_text) : message.text(id))
-                                                  .substr(0, kMaxPasswordTextBytes));
-    for (std::string_view word : kWords) {
-      for (std::size_t at = text.find(word); at != std::string::npos && out.size() < kMaxPasswordCandidates;
-           at = text.find(word, at + word.size())) {
-        std::size_t from = at + word.size();
-        const std::size_t line_end = std::min(text.find('\n', from), from + 48);
-        if (const std::size_t colon = text.find(':', from); colon < line_end) from = colon + 1;
-        while (from < text.size() && (ascii::is_space(text[from]) || text[from] == ':' || text[from] == '=' ||
-                                      text[from] == '-' || text[from] == '"' || text[from] == '\'')) {
-          ++from;
-        }
-        std::size_t end = from;
-        while (end < text.size() && !ascii::is_space(text[end]) && end - from < kMaxPasswordBytes) ++end;
-        while (end > from && std::string_view(".,;:)\"'!?").find(text[end - 1]) != std::string_view::npos) --end;
-        if (end == from) continue;
-        // The candidate as written (case matters in a password): the same bytes of the original.
-        std::string candidate = text.substr(from, end - from);
-        const std::string_view original =
-            html != nullptr ? std::string_view(html->visible_text) : message.text(id);
-        if (end <= original.size()) candidate = std::string(original.substr(from, end - from));
-        if (std::find(out.begin(), out.end(), candidate) == out.end()) out.push_back(std::move(candidate));
-      }
-    }
-  }
-  return out;
 }
 
 class Reporter {
@@ -200,7 +158,7 @@ void analyze(const Object& object, ObjectContext& context, const AnalyzerState* 
   // The message's passwords are looked for only for a PDF that needs one (the rare case).
   objects::pdf::PdfContent pdf = objects::pdf::read_pdf(object.bytes(), context.message().limits());
   if (pdf.password_required) {
-    const std::vector<std::string> candidates = password_candidates(context.message());
+    const std::vector<std::string> candidates = facts::message_passwords(context.message());
     if (!candidates.empty()) pdf = objects::pdf::read_pdf(object.bytes(), context.message().limits(), candidates);
   }
   for (const objects::pdf::LimitCrossed& l : pdf.limits) {

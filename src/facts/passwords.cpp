@@ -1,12 +1,13 @@
-// Passwords given in a message's text (see password_phrases.h).
-#include "analyzers/archives/password_phrases.h"
+// Passwords given in a message's text (see passwords.h).
+#include "facts/passwords.h"
 
 #include <algorithm>
 #include <array>
 
 #include "common/ascii.h"
+#include "facts/message_facts.h"
 
-namespace vigie::analyzers::archives {
+namespace vigie::facts {
 namespace {
 
 struct Phrase {
@@ -19,6 +20,11 @@ constexpr std::array kPhrases{
     Phrase{"password", 0},       Phrase{"passwort", 0},     Phrase{"passwd", 0},        Phrase{"pwd", 0},
     Phrase{"code d'acc\xC3\xA8s", 0}, Phrase{"code d\xE2\x80\x99" "acc\xC3\xA8s", 0},
     Phrase{"code d'acces", 0},   Phrase{"code d\xE2\x80\x99" "acces", 0},
+    // Other languages lures to French services are written in (Portuguese, German, Spanish,
+    // Russian, Polish); the folding is ASCII only, so a capital outside ASCII is its own entry.
+    Phrase{"senha", 0},          Phrase{"kennwort", 0},     Phrase{"contrase\xC3\xB1" "a", 0},
+    Phrase{"contrasena", 0},     Phrase{"\xD0\xBF\xD0\xB0\xD1\x80\xD0\xBE\xD0\xBB\xD1\x8C", 0},
+    Phrase{"\xD0\x9F\xD0\xB0\xD1\x80\xD0\xBE\xD0\xBB\xD1\x8C", 0}, Phrase{"has\xC5\x82o", 0},
     Phrase{"pass", 1},           Phrase{"code", 1},         Phrase{"cl\xC3\xA9", 1},
 };
 
@@ -224,4 +230,17 @@ std::vector<std::string> password_candidates(std::span<const std::string_view> t
   return out.take();
 }
 
-}  // namespace vigie::analyzers::archives
+std::vector<std::string> message_passwords(const ParsedMessage& message) {
+  std::vector<std::string_view> texts;
+  const std::string subject = message.subject();
+  texts.push_back(subject);
+  const std::vector<ReadableText> readable = visible_texts(message);
+  for (bool attachments : {false, true}) {
+    for (const ReadableText& r : readable) {
+      if (r.attachment == attachments) texts.push_back(r.text);
+    }
+  }
+  return password_candidates(texts);
+}
+
+}  // namespace vigie::facts
