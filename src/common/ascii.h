@@ -66,4 +66,12 @@ inline void lowercase_in_place(std::string& text) {
   for (char& c : text) c = lower(c);
 }
 
+inline std::string uppercase(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - ('a' - 'A'));
+  }
+  return out;
+}
+
 }  // namespace vigie::ascii

@@ -13,7 +13,8 @@
 //     nested fields are evaluated inner first, and a QUOTE field's character codes decoded into
 //     the field around it ({ {QUOTE 68 68 69 65 85 84 79} cmd.exe ... } is a DDEAUTO field);
 //   - xl/externalLinks/*.xml ddeLink elements (Excel DDE, same finding);
-//   - Excel 4.0 macro sheets (xl/macrosheets/*) and an Auto_Open defined name in xl/workbook.xml.
+//   - Excel 4.0 macro sheets (xl/macrosheets/*: the functions their formulas call, EXEC, CALL,
+//     REGISTER..., and their web addresses) and an Auto_Open defined name in xl/workbook.xml.
 // The VBA project (vbaProject.bin) and embedded objects (word/embeddings/*.bin) are OLE files,
 // read by office_macros and ole_objects when they reach the queue. Limits: other computed fields
 // (SET/REF bookmarks, formulas) are not evaluated; binary workbooks (.xlsb) are not read; the XML
@@ -29,6 +30,7 @@
 #include "common/utf8_clip.h"
 #include "objects/ooxml/xml_scan.h"
 #include "objects/word_fields.h"
+#include "parse/url/url.h"
 
 namespace vigie::analyzers::ooxml {
 namespace {
@@ -137,6 +139,49 @@ void external_link(std::string_view xml, const Object& object, FindingSink& sink
   }
 }
 
+// Excel 4.0 functions that run programs, call Windows APIs or write code at run time: what a macro
+// sheet built to drop something uses (EXEC("cmd..."), CALL/REGISTER("urlmon",
+// "URLDownloadToFileA"...), FORMULA/FORMULA.FILL writing the next stage into cells).
+constexpr std::string_view kXlmCalls[] = {"EXEC(",    "CALL(",        "REGISTER(",     "FORMULA(", "FORMULA.FILL(",
+                                          "SET.NAME(", "FOPEN(",       "FWRITE(",       "URLDOWNLOADTOFILE",
+                                          "SHELLEXECUTE", "WINEXEC",   "VIRTUALALLOC", "CREATETHREAD"};
+constexpr std::size_t kMaxFormulaBytesRead = 1 << 20;  // of all formulas of one sheet, uppercased
+
+// A macro sheet: its formulas (<f>), read for the functions above and for web addresses, which
+// join the message's links.
+void macro_sheet(std::string_view xml, const Object& object, ObjectContext& context, FindingSink& sink) {
+  XmlScanner scanner(xml);
+  XmlTag tag;
+  std::string formulas;  // uppercased, one per line
+  std::string first_call;
+  while (scanner.next(tag) && formulas.size() < kMaxFormulaBytesRead) {
+    if (tag.closing || tag.self_closing || local_name(tag.name) != "f") continue;
+    const std::string formula = decode_entities(tag.text_after);
+    for (std::string_view url : parse::find_urls_in_code(formula, 4)) {
+      context.add_url(object, parse::normalize_url(url, UrlSource::kHref));
+    }
+    const std::string upper = ascii::uppercase(formula);
+    if (first_call.empty() &&
+        std::any_of(std::begin(kXlmCalls), std::end(kXlmCalls), [&](std::string_view c) { return upper.find(c) != std::string::npos; })) {
+      first_call = formula;
+    }
+    formulas += upper;
+    formulas += '\n';
+  }
+  std::vector<Evidence> evidence{Evidence(object.id, "macro_sheets", object.filename)};
+  std::string calls;
+  for (std::string_view call : kXlmCalls) {
+    if (formulas.find(call) == std::string::npos) continue;
+    if (!calls.empty()) calls += ", ";
+    calls += call.ends_with('(') ? call.substr(0, call.size() - 1) : call;
+  }
+  if (!calls.empty()) {
+    evidence.emplace_back(object.id, "calls", calls);
+    evidence.emplace_back(object.id, "formula", std::string(utf8::clip(first_call, kEvidenceBytes)));
+  }
+  sink.emit(FindingId::EXCEL4_MACRO_SHEET, std::move(evidence));
+}
+
 void workbook(std::string_view xml, const Object& object, FindingSink& sink) {
   XmlScanner scanner(xml);
   XmlTag tag;
@@ -169,9 +214,7 @@ void analyze(const Object& object, ObjectContext& context, const AnalyzerState* 
     case Member::kRelationships: relationships(xml, object, context, sink); break;
     case Member::kWordPart: word_part(xml, object, context, sink); break;
     case Member::kExternalLink: external_link(xml, object, sink); break;
-    case Member::kMacroSheet:
-      sink.emit(FindingId::EXCEL4_MACRO_SHEET, {Evidence(object.id, "macro_sheets", object.filename)});
-      break;
+    case Member::kMacroSheet: macro_sheet(xml, object, context, sink); break;
     case Member::kWorkbook: workbook(xml, object, sink); break;
     case Member::kNone: break;
   }

