@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <map>
 
 #include "common/ascii.h"
 #include "outputs/json_output.h"
@@ -53,19 +54,20 @@ struct Words {
   const char* capped_at;
   const char* max;
   const char* none;           // a group without a cap
+  const char* package_parts;  // "4 XML parts of the document (in the JSON output)"
 };
 
 constexpr Words kEnglish{"verdict", "files", "from", "subject", "auth", "parts", "banner", 11,
                          ", not fully examined", "anomalies",
                          "part", " (attachment)", ", link text", "in", "unidentified content", "bytes",
                          "not examined", ":", "groups:  each counts at most its max_score", "of", "capped at",
-                         "max", "none"};
+                         "max", "none", "XML parts of the document, listed in the JSON output"};
 // "De" and "Objet" as French mail clients label From and Subject.
 constexpr Words kFrench{"verdict", "fichiers", "de", "objet", "authentification", "parties", "bannière", 21,
                         ", pas entièrement examiné", "anomalies",
                         "partie", " (pièce jointe)", ", texte du lien", "dans", "contenu non identifié", "octets",
                         "non examiné", " :", "groupes :  chacun compte au plus son max_score", "sur",
-                        "plafonné à", "max", "aucun"};
+                        "plafonné à", "max", "aucun", "parties XML du document, listées dans la sortie JSON"};
 
 const Words& words_for(Language language) { return language == Language::kFrench ? kFrench : kEnglish; }
 
@@ -170,6 +172,17 @@ std::string groups_text(const ScanResult& result, const Words& w) {
   return out;
 }
 
+// An XML part of an Office or OpenDocument package ([Content_Types].xml, word/document.xml...):
+// the document's own structure, tens of lines that would hide the files that matter (the VBA
+// project, embedded objects). Findings about one still name it in their evidence.
+bool is_package_xml(const ObjectTree& objects, const Object& o) {
+  if (o.origin != ObjectOrigin::kArchiveMember || o.detected_type != "text/xml" || o.parent == kNoObject) return false;
+  const std::string& package = objects.at(o.parent).detected_type;
+  return package.starts_with("application/vnd.openxmlformats-officedocument.") ||
+         package.starts_with("application/vnd.ms-word.") || package.starts_with("application/vnd.ms-excel.") ||
+         package.starts_with("application/vnd.ms-powerpoint.") || package.starts_with("application/vnd.oasis.opendocument.");
+}
+
 }  // namespace
 
 std::string scan_to_text(const ScanResult& result, std::string_view label, Language language,
@@ -193,12 +206,23 @@ std::string scan_to_text(const ScanResult& result, std::string_view label, Langu
   if (attachments > 0) {
     out += heading(w, w.files);
     bool first = true;
+    const auto line = [&](const std::string& text) {
+      out += (first ? "" : "\n" + std::string(w.value_column, ' ')) + text;
+      first = false;
+    };
+    std::map<ObjectId, std::size_t> package_xml;  // package → its XML parts, shown as a count
     for (const Object& o : result.objects) {
       if (!o.is_file()) continue;
-      out += (first ? "" : "\n" + std::string(w.value_column, ' ')) + field(result.objects.path(o.id, w.part), 120) +
-             ", " + field(o.detected_type.empty() ? o.declared_type : o.detected_type, 80) + ", " +
-             std::to_string(o.size()) + " " + w.bytes + ", sha256 " + o.sha256();
-      first = false;
+      if (is_package_xml(result.objects, o)) {
+        ++package_xml[o.parent];
+        continue;
+      }
+      line(field(result.objects.path(o.id, w.part), 120) + ", " +
+           field(o.detected_type.empty() ? o.declared_type : o.detected_type, 80) + ", " + std::to_string(o.size()) +
+           " " + w.bytes + ", sha256 " + o.sha256());
+    }
+    for (const auto& [package, count] : package_xml) {
+      line(field(result.objects.path(package, w.part), 120) + " > " + std::to_string(count) + " " + w.package_parts);
     }
     out += "\n";
   }

@@ -104,6 +104,11 @@ check "--explain names the link's part and its text" \
   grep -q 'in part 3: text/html, link text "https://www.interieur.gouv.fr/espace-securise"' "$tmp/explain.txt"
 check "--explain puts the mismatch in part 3" grep -q "^      part 3: url: text shows www.interieur.gouv.fr" "$tmp/explain.txt"
 check "text without --explain has no group lines" bash -c '! grep -q "groups:" "$1"' _ "$tmp/text.txt"
+# An Office package's XML parts are counted, not listed: the VBA project stays in view.
+"$vigie" scan --format text "$src/tests/golden/messages/office-docm-autoopen.eml" > "$tmp/docm.txt"
+check "text lists the VBA project of a .docm" grep -q "> word/vbaProject.bin, application/x-ole-storage" "$tmp/docm.txt"
+check "text counts the XML parts of a .docm" grep -q "> 4 XML parts of the document, listed in the JSON output" "$tmp/docm.txt"
+check "text does not list each XML part" bash -c '! grep -q "word/document.xml" "$1"' _ "$tmp/docm.txt"
 # --explain --lang fr: the evidence the analyzers describe in prose, and the words around it, are in
 # French; the data they quote (hosts, URLs, addresses) is unchanged. With and without a profile.
 "$vigie" scan --format text --explain --lang fr "$examples/spear-phishing-ministry.eml" > "$tmp/explain-fr.txt"
