@@ -8,9 +8,11 @@
 #include <algorithm>
 #include <array>
 #include <cwchar>
+#include <map>
 #include <memory>
 #include <vector>
 
+#include "objects/archive/zip_directory.h"
 #include "parse/encoding/charset.h"
 
 namespace vigie::objects::archive {
@@ -64,12 +66,6 @@ struct ArchiveDeleter {
   void operator()(struct archive* a) const { archive_read_free(a); }
 };
 using ArchivePtr = std::unique_ptr<struct archive, ArchiveDeleter>;
-
-std::uint64_t read_le(std::string_view bytes, std::size_t at, std::size_t width) {
-  std::uint64_t v = 0;
-  for (std::size_t i = width; i-- > 0;) v = (v << 8) | static_cast<unsigned char>(bytes[at + i]);
-  return v;
-}
 
 // A handle that reads only the formats and filters we mean to read, all built into libarchive.
 // Returns nullptr with `error` set when one of them would need an external program.
@@ -241,27 +237,49 @@ bool mentions_encryption(const std::string& error) {
   return error.find("ncrypt") != std::string::npos || error.find("assphrase") != std::string::npos;
 }
 
+// The Windows attributes RAR 5 gives as libarchive's file flags text ("rdonly,hidden,system").
+std::uint32_t attributes_of_flags(const char* text) {
+  std::uint32_t attributes = 0;
+  for (std::string_view rest = text != nullptr ? text : ""; !rest.empty();) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view flag = rest.substr(0, comma);
+    if (flag == "hidden") attributes |= kAttributeHidden;
+    if (flag == "system") attributes |= kAttributeSystem;
+    rest.remove_prefix(comma == std::string_view::npos ? rest.size() : comma + 1);
+  }
+  return attributes;
+}
+
+// Names compare with either separator: libarchive turns a DOS zip's backslashes into slashes.
+std::string slash_name(std::string name) {
+  std::replace(name.begin(), name.end(), '\\', '/');
+  return name;
+}
+
+// libarchive 3.6 drops a zip member's hidden and system bits: they are read from the central
+// directory and matched to the members by name (converted as utf8_name converts them).
+void add_zip_attributes(std::string_view bytes, std::uint32_t max_entries, std::vector<Member>& members) {
+  const ZipDirectory directory = read_zip_directory(bytes, max_entries);
+  std::map<std::string, std::uint32_t> attributes;
+  for (const ZipDirectoryEntry& entry : directory.entries) {
+    const std::uint32_t bits = entry.windows_attributes() & (kAttributeHidden | kAttributeSystem);
+    if (bits == 0) continue;
+    bool recoded = false;
+    attributes[slash_name(utf8_name(entry.raw_name.c_str(), nullptr, ARCHIVE_FORMAT_ZIP, recoded))] |= bits;
+  }
+  if (attributes.empty()) return;
+  for (Member& member : members) {
+    const auto it = attributes.find(slash_name(member.name));
+    if (it != attributes.end()) member.windows_attributes |= it->second;
+  }
+}
+
 }  // namespace
 
 std::optional<std::uint64_t> zip_declared_entries(std::string_view bytes) {
-  constexpr std::size_t kEndRecord = 22;
-  constexpr std::size_t kMaxComment = 0xFFFF;
-  if (bytes.size() < kEndRecord) return std::nullopt;
-  const std::size_t lowest = bytes.size() > kEndRecord + kMaxComment ? bytes.size() - kEndRecord - kMaxComment : 0;
-  for (std::size_t at = bytes.size() - kEndRecord + 1; at-- > lowest;) {
-    if (bytes.compare(at, 4, "PK\x05\x06") != 0) continue;
-    const std::uint64_t entries = read_le(bytes, at + 10, 2);
-    // ZIP64: the end record says 0xFFFF and a locator just before it points at the real record.
-    constexpr std::size_t kLocator = 20;
-    if (entries == 0xFFFF && at >= kLocator && bytes.compare(at - kLocator, 4, "PK\x06\x07") == 0) {
-      const std::uint64_t record = read_le(bytes, at - kLocator + 8, 8);
-      if (record <= bytes.size() && bytes.size() - record >= 56 && bytes.compare(record, 4, "PK\x06\x06") == 0) {
-        return read_le(bytes, static_cast<std::size_t>(record) + 32, 8);
-      }
-    }
-    return entries;
-  }
-  return std::nullopt;
+  const std::optional<ZipEndRecord> end = find_zip_end_record(bytes);
+  if (!end) return std::nullopt;
+  return end->entries;
 }
 
 Listing read_archive(std::string_view bytes, const ReadBounds& bounds, const std::string* passphrase) {
@@ -337,6 +355,7 @@ Listing read_archive(std::string_view bytes, const ReadBounds& bounds, const std
       }
     }
     member.encrypted = archive_entry_is_encrypted(entry) != 0;
+    member.windows_attributes = attributes_of_flags(archive_entry_fflags_text(entry));
     listing.encrypted = listing.encrypted || member.encrypted;
 
     if (member.kind != MemberKind::kFile) continue;
@@ -371,6 +390,9 @@ Listing read_archive(std::string_view bytes, const ReadBounds& bounds, const std
     if (member.content) listing.content_bytes += member.content->size();
   }
   if (archive_read_has_encrypted_entries(a) > 0) listing.encrypted = true;
+  if (listing.recognised && (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP) {
+    add_zip_attributes(bytes, bounds.max_entries, listing.members);
+  }
   return listing;
 }
 

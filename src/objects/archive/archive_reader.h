@@ -57,6 +57,10 @@ struct Member {
   std::string link_target;        // symbolic and hard links: where they point, in UTF-8
   std::optional<std::uint64_t> declared_size;  // as the header says (a bomb's is huge)
   bool encrypted = false;
+  // Windows' hidden and system bits (kAttributeHidden, kAttributeSystem), where the format keeps
+  // them and they are read: zip (from its central directory) and RAR 5 (libarchive's file flags).
+  // libarchive 3.6 drops them for 7z, RAR 4 and cabinet; ISO 9660's hidden flag is not read.
+  std::uint32_t windows_attributes = 0;
   std::shared_ptr<const std::string> content;  // files only; nullptr when not read (see stop)
   std::uint64_t produced = 0;     // bytes libarchive produced for it (≥ content's size at a stop)
   ContentStop stop = ContentStop::kNotRead;

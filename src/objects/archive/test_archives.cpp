@@ -173,6 +173,17 @@ std::string nested_zip(std::string_view content, std::size_t levels, std::size_t
   return inner;
 }
 
+void set_dos_attributes(std::string& zip, std::string_view member, std::uint8_t attributes) {
+  for (std::size_t at = zip.find("PK\x01\x02"); at != std::string::npos; at = zip.find("PK\x01\x02", at + 4)) {
+    const auto name_length = static_cast<std::size_t>(get_le(zip, at + 28, 2));
+    if (std::string_view(zip).substr(at + 46, name_length) != member) continue;
+    zip[at + 5] = '\0';  // version made by: MS-DOS
+    zip.replace(at + 38, 4, std::string{static_cast<char>(attributes), '\0', '\0', '\0'});
+    return;
+  }
+  throw std::runtime_error("no zip member named " + std::string(member));
+}
+
 std::string message_with_attachment(std::string_view body, std::string_view filename, std::string_view content,
                                     std::string_view type) {
   std::string encoded;

@@ -38,6 +38,11 @@ std::string repeated_zip(std::string_view content, std::size_t count, std::strin
 // `levels` zips, each holding `fan_out` copies of the one below; the innermost holds `content`.
 std::string nested_zip(std::string_view content, std::size_t levels, std::size_t fan_out);
 
+// Marks `member` of a zip (as written here) made on MS-DOS with the DOS `attributes` byte (0x02
+// hidden, 0x04 system) in its central directory, as Windows' own zip and 7-Zip store them:
+// libarchive's writer stores Unix modes only. Throws when the zip has no such member.
+void set_dos_attributes(std::string& zip, std::string_view member, std::uint8_t attributes);
+
 // A message from outside with a text body (UTF-8, 8bit) and one base64 attachment.
 std::string message_with_attachment(std::string_view body, std::string_view filename, std::string_view content,
                                     std::string_view type = "application/octet-stream");
