@@ -9,9 +9,12 @@
 #include <array>
 #include <cwchar>
 #include <map>
+#include <set>
 #include <memory>
 #include <vector>
 
+#include "common/ascii.h"
+#include "objects/archive/iso_directory.h"
 #include "objects/archive/zip_directory.h"
 #include "parse/encoding/charset.h"
 
@@ -274,6 +277,21 @@ void add_zip_attributes(std::string_view bytes, std::uint32_t max_entries, std::
   }
 }
 
+// libarchive 3.6 reads an ISO 9660 directory record's flags for the directory bit only: the
+// hidden bit is read by walking the trees again, and matched to the members by path, without
+// case (libarchive names a member by its Rock Ridge or Joliet name, the primary tree in capitals).
+void add_iso_attributes(std::string_view bytes, std::uint32_t max_entries, std::vector<Member>& members) {
+  const IsoDirectory directory = read_iso_directory(bytes, max_entries);
+  if (directory.hidden.empty()) return;
+  std::set<std::string> hidden;
+  for (const IsoHiddenFile& file : directory.hidden) hidden.insert(ascii::lowercase(file.path));
+  for (Member& member : members) {
+    std::string path = ascii::lowercase(member.name);
+    if (path.ends_with('/')) path.pop_back();
+    if (hidden.contains(path)) member.windows_attributes |= kAttributeHidden;
+  }
+}
+
 }  // namespace
 
 std::optional<std::uint64_t> zip_declared_entries(std::string_view bytes) {
@@ -285,6 +303,7 @@ std::optional<std::uint64_t> zip_declared_entries(std::string_view bytes) {
 Listing read_archive(std::string_view bytes, const ReadBounds& bounds, const std::string* passphrase) {
   Listing listing;
   const Utf8LocaleScope locale;
+  listing.udf = has_udf_volume(bytes);
   listing.declared_entries = zip_declared_entries(bytes);
   const bool zip_by_local_headers = listing.declared_entries && too_many_zip_entries(bytes, *listing.declared_entries,
                                                                                      bounds.max_entries);
@@ -392,6 +411,9 @@ Listing read_archive(std::string_view bytes, const ReadBounds& bounds, const std
   if (archive_read_has_encrypted_entries(a) > 0) listing.encrypted = true;
   if (listing.recognised && (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP) {
     add_zip_attributes(bytes, bounds.max_entries, listing.members);
+  }
+  if (listing.recognised && (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ISO9660) {
+    add_iso_attributes(bytes, bounds.max_entries, listing.members);
   }
   return listing;
 }

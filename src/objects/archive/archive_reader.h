@@ -26,6 +26,8 @@
 #include <string_view>
 #include <vector>
 
+#include "objects/archive/zip_directory.h"
+
 namespace vigie::objects::archive {
 
 struct ReadBounds {
@@ -58,8 +60,9 @@ struct Member {
   std::optional<std::uint64_t> declared_size;  // as the header says (a bomb's is huge)
   bool encrypted = false;
   // Windows' hidden and system bits (kAttributeHidden, kAttributeSystem), where the format keeps
-  // them and they are read: zip (from its central directory) and RAR 5 (libarchive's file flags).
-  // libarchive 3.6 drops them for 7z, RAR 4 and cabinet; ISO 9660's hidden flag is not read.
+  // them and they are read: zip (its central directory), ISO 9660 (the hidden flag of its
+  // directory records) and RAR 5 (libarchive's file flags). libarchive 3.6 drops them for 7z,
+  // RAR 4 and cabinet, and they are not read there.
   std::uint32_t windows_attributes = 0;
   std::shared_ptr<const std::string> content;  // files only; nullptr when not read (see stop)
   std::uint64_t produced = 0;     // bytes libarchive produced for it (≥ content's size at a stop)
@@ -80,6 +83,8 @@ struct Listing {
   std::uint64_t content_bytes = 0;   // sum of the contents kept
   std::uint64_t produced_bytes = 0;  // sum of what libarchive produced (what the bounds cost)
   bool encrypted = false;         // a member or the headers are encrypted
+  bool udf = false;               // a disc image with a UDF file system, which libarchive 3.6 does not
+                                  // read: members come from its ISO 9660 tree, if it has one
   std::string error;              // why the archive was not read to its end ("" when it was)
 };
 

@@ -6,8 +6,15 @@
 #include <locale.h>
 #include <openssl/evp.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 
 namespace vigie::objects::archive::testing {
@@ -182,6 +189,57 @@ void set_dos_attributes(std::string& zip, std::string_view member, std::uint8_t 
     return;
   }
   throw std::runtime_error("no zip member named " + std::string(member));
+}
+
+void set_iso_hidden(std::string& iso, std::string_view name) {
+  std::string joliet;
+  for (char c : name) joliet += std::string{'\0', c};
+  const std::string upper = [&] {
+    std::string u(name);
+    for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return u;
+  }();
+  constexpr std::size_t kNameAt = 33;
+  std::size_t marked = 0;
+  for (const std::string& needle : {upper, std::string(name), joliet}) {
+    for (std::size_t at = iso.find(needle); at != std::string::npos; at = iso.find(needle, at + 1)) {
+      if (at < kNameAt) continue;
+      const std::size_t record = at - kNameAt;
+      const auto length = static_cast<unsigned char>(iso[record + 32]);
+      const std::string_view stored = std::string_view(iso).substr(at, length);
+      // The whole name, or the name and its version (";1"): not a longer name starting the same.
+      if (stored != needle && stored != needle + ";1" && stored != needle + ".;1") continue;
+      if (static_cast<unsigned char>(iso[record]) < kNameAt + length) continue;
+      iso[record + 25] = static_cast<char>(iso[record + 25] | 0x01);
+      ++marked;
+    }
+  }
+  if (marked == 0) throw std::runtime_error("no ISO 9660 record named " + std::string(name));
+}
+
+bool have(const char* tool) { return std::system(("command -v " + std::string(tool) + " >/dev/null 2>&1").c_str()) == 0; }
+
+std::string built_by_tool(const std::vector<TestFile>& files, std::string command) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("vigie-archives-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "content");
+  for (const TestFile& f : files) {
+    const std::filesystem::path path = dir / "content" / f.name;
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << f.content;
+  }
+  const auto replace = [&](std::string_view token, const std::string& with) {
+    if (const std::size_t at = command.find(token); at != std::string::npos) command.replace(at, token.size(), "'" + with + "'");
+  };
+  // With an extension, or 7z and zip add theirs.
+  replace("{out}", (dir / "archive.out").string());
+  replace("{in}", (dir / "content").string());
+  const int status = std::system(("cd '" + (dir / "content").string() + "' && " + command + " >/dev/null 2>&1").c_str());
+  std::ostringstream out;
+  out << std::ifstream(dir / "archive.out", std::ios::binary).rdbuf();
+  std::filesystem::remove_all(dir);
+  if (status != 0) throw std::runtime_error("failed: " + command);
+  return out.str();
 }
 
 std::string message_with_attachment(std::string_view body, std::string_view filename, std::string_view content,

@@ -43,6 +43,20 @@ std::string nested_zip(std::string_view content, std::size_t levels, std::size_t
 // libarchive's writer stores Unix modes only. Throws when the zip has no such member.
 void set_dos_attributes(std::string& zip, std::string_view member, std::uint8_t attributes);
 
+// An ISO 9660 image (as written here or by xorriso) with the hidden ("existence") flag set on the
+// directory records of `name` (a file or folder's own name, not its path), in the primary tree
+// ("VERSION.DLL;1", any case) and the Joliet one: no Debian tool sets it. Throws when none is found.
+void set_iso_hidden(std::string& iso, std::string_view name);
+
+// Whether a Debian tool is on the PATH (tests that need one skip without it).
+bool have(const char* tool);
+
+// Runs `command` (a Debian tool) in a private directory holding `files` under content/ (folders
+// in their names are made); returns the file it writes, the directory removed. `{out}` and `{in}`
+// in the command stand for the output path and the content folder. Throws std::runtime_error when
+// the command fails.
+std::string built_by_tool(const std::vector<TestFile>& files, std::string command);
+
 // A message from outside with a text body (UTF-8, 8bit) and one base64 attachment.
 std::string message_with_attachment(std::string_view body, std::string_view filename, std::string_view content,
                                     std::string_view type = "application/octet-stream");
