@@ -32,12 +32,10 @@ struct Tree {
 };
 
 std::string record_name(std::string_view raw, bool joliet) {
+  // Joliet names are UCS-2; the primary tree's are ASCII d-characters, or UTF-8 from Rock
+  // Ridge-era tools; other bytes go to charset detection.
   std::string name;
-  if (joliet) {
-    parse::convert_to_utf8(raw, "UTF-16BE", name);
-  } else {
-    name.assign(raw);
-  }
+  parse::convert_to_utf8(raw, joliet ? "UTF-16BE" : "", name);
   // "NAME.EXT;1" → "NAME.EXT"; a name with no extension is stored "NAME.;1".
   if (const std::size_t semicolon = name.rfind(';'); semicolon != std::string::npos) name.resize(semicolon);
   if (!name.empty() && name.back() == '.') name.pop_back();
@@ -88,10 +86,11 @@ class Walk {
         }
         const std::string_view raw = record.substr(kRecordHeader, name_length);
         if (raw.size() == 1 && (raw[0] == '\0' || raw[0] == '\x01')) continue;  // "." and ".."
-        if (++out_.records > max_records_) {
+        if (out_.records >= max_records_) {
           out_.more_records = true;
           return;
         }
+        ++out_.records;
         const auto flags = static_cast<std::uint8_t>(record[25]);
         const std::string path = dir.path + record_name(raw, tree.joliet);
         if ((flags & kFlagHidden) != 0) out_.hidden.push_back({path, (flags & kFlagDirectory) != 0});
