@@ -14,7 +14,8 @@
 // examined); archive bombs (ARCHIVE_BOMB), seen from the sizes the headers declare and from what
 // decompression produces, never by decompressing past the bounds; member names that leave the
 // extraction folder (ARCHIVE_PATH_TRAVERSAL); a program beside a library named like one of
-// Windows' own (ARCHIVE_DLL_SIDE_LOADING); and the WinRAR CVE-2023-38831 shape. What a
+// Windows' own (ARCHIVE_DLL_SIDE_LOADING); the WinRAR CVE-2023-38831 shape; and members hidden by
+// Windows' attributes beside a visible lure (ARCHIVE_HIDDEN_MEMBER, hidden_members.cpp). What a
 // member is (a program, a shortcut, a double extension) is attachment_type's question.
 #include <algorithm>
 #include <map>

@@ -90,6 +90,18 @@ TEST(ArchiveHiddenMembersTest, AnIsoWithAHiddenDllBesideAShortcut) {
   EXPECT_EQ(values(*f, "member"), std::vector<std::string>{"\"bin/version.dll\": hidden, Windows library (DLL)"});
 }
 
+// RAR 5 keeps the attributes, and libarchive gives them (RAR 4's, it drops).
+TEST(ArchiveHiddenMembersTest, ARar5WithAHiddenDllBesideAShortcut) {
+  const std::string rar = objects::archive::testing::rar_archive(
+      5, {{"Convocation.pdf.lnk", lnk_file(), 0x20}, {"files/update.dll", dll_file(), 0x20 | kAttributeHidden}});
+  const AnalyzerHarness harness("archives");
+  const auto run = harness.run(message_with_attachment("Voir l'archive.", "Convocation.rar", rar));
+  const Finding* f = AnalyzerHarness::find(run.findings, "ARCHIVE_HIDDEN_MEMBER");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->confidence, 1);
+  EXPECT_EQ(values(*f, "member"), std::vector<std::string>{"\"files/update.dll\": hidden, Windows library (DLL)"});
+}
+
 TEST(ArchiveHiddenMembersTest, FilesInAHiddenFolderAreHidden) {
   std::vector<TestFile> files = kLure;
   files.insert(files.begin() + 1, TestFile{"bin", "", TestFile::Kind::kDirectory});

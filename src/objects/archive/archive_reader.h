@@ -16,6 +16,9 @@
 //   - names are returned as UTF-8: libarchive gives them in the current locale, so each read runs in
 //     a thread-local C.UTF-8 locale, and names stored in an OEM code page (zip, RAR, cabinet without
 //     the UTF-8 flag) are read as CP850, the Western European one (CP437 for its letters).
+//   - Windows' hidden and system attributes, which libarchive 3.6 drops for zip and ISO 9660, are
+//     read by our own bounded readers of the zip central directory and the ISO 9660 trees
+//     (zip_directory.h, iso_directory.h) and matched to the members by name.
 // Nothing is written to disk and nothing is run. Thread-safe: each call owns its libarchive handle.
 #pragma once
 

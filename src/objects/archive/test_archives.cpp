@@ -217,6 +217,85 @@ void set_iso_hidden(std::string& iso, std::string_view name) {
   if (marked == 0) throw std::runtime_error("no ISO 9660 record named " + std::string(name));
 }
 
+namespace {
+
+std::uint32_t crc32(std::string_view bytes) {
+  std::uint32_t crc = 0xFFFFFFFF;
+  for (char c : bytes) {
+    crc ^= static_cast<unsigned char>(c);
+    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+  }
+  return ~crc;
+}
+
+// RAR 5's variable-length integers: 7 bits a byte, high bit set while more follow.
+std::string vint(std::uint64_t v) {
+  std::string out;
+  do {
+    out += static_cast<char>((v & 0x7F) | (v > 0x7F ? 0x80 : 0));
+    v >>= 7;
+  } while (v != 0);
+  return out;
+}
+
+// A RAR 5 block: CRC32 of the size and the header, the size, the header (type, flags, fields).
+std::string rar5_block(const std::string& header) {
+  const std::string sized = vint(header.size()) + header;
+  std::string out;
+  put_le(out, crc32(sized), 4);
+  return out + sized;
+}
+
+}  // namespace
+
+std::string rar_archive(int version, const std::vector<RarMember>& members) {
+  std::string out;
+  if (version == 5) {
+    constexpr std::uint64_t kHasData = 0x0002;
+    out = std::string("Rar!\x1A\x07\x01\x00", 8);
+    out += rar5_block(vint(1) + vint(0) + vint(0));  // main header: no flags
+    for (const RarMember& m : members) {
+      // File header: data size, no file flags, unpacked size, attributes, compression info 0
+      // (store, smallest dictionary), host 0 (Windows), the UTF-8 name.
+      out += rar5_block(vint(2) + vint(kHasData) + vint(m.content.size()) + vint(0) + vint(m.content.size()) +
+                        vint(m.attributes) + vint(0) + vint(0) + vint(m.name.size()) + m.name);
+      out += m.content;
+    }
+    out += rar5_block(vint(5) + vint(0) + vint(0));  // end of archive
+    return out;
+  }
+  // RAR 4: each block's CRC is the low half of the CRC32 of the block from its type on.
+  const auto block = [&](std::uint8_t type, std::uint16_t flags, const std::string& fields) {
+    std::string header;
+    header += static_cast<char>(type);
+    put_le(header, flags, 2);
+    put_le(header, 2 + header.size() + 2 + fields.size(), 2);
+    header += fields;
+    std::string crc;
+    put_le(crc, crc32(header) & 0xFFFF, 2);
+    out += crc + header;
+  };
+  out = std::string("Rar!\x1A\x07\x00", 7);
+  block(0x73, 0, std::string(6, '\0'));  // archive header: two reserved fields
+  for (const RarMember& m : members) {
+    std::string fields;
+    put_le(fields, m.content.size(), 4);  // packed size
+    put_le(fields, m.content.size(), 4);  // unpacked size
+    fields += '\x02';                     // host: Win32
+    put_le(fields, crc32(m.content), 4);
+    put_le(fields, 0x21, 4);  // DOS time: 1980-01-01
+    fields += '\x1D';        // version 2.9 to extract
+    fields += '\x30';        // method: store
+    put_le(fields, m.name.size(), 2);
+    put_le(fields, m.attributes, 4);
+    fields += m.name;
+    block(0x74, 0x8000, fields);  // a file header always has a data area
+    out += m.content;
+  }
+  block(0x7B, 0x4000, "");  // end of archive
+  return out;
+}
+
 bool have(const char* tool) { return std::system(("command -v " + std::string(tool) + " >/dev/null 2>&1").c_str()) == 0; }
 
 std::string built_by_tool(const std::vector<TestFile>& files, std::string command) {

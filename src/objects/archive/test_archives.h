@@ -48,6 +48,17 @@ void set_dos_attributes(std::string& zip, std::string_view member, std::uint8_t 
 // ("VERSION.DLL;1", any case) and the Joliet one: no Debian tool sets it. Throws when none is found.
 void set_iso_hidden(std::string& iso, std::string_view name);
 
+// A RAR archive of stored (uncompressed) members written here from RARLAB's published format
+// descriptions (version 5: "RAR 5.0 archive format"; version 4: the technote of RAR 2.9-4), since
+// no free tool writes RAR. Each member carries the Windows `attributes` (FILE_ATTRIBUTE_*; 0x20
+// archive is a plain file) of a Windows host.
+struct RarMember {
+  std::string name;
+  std::string content;
+  std::uint32_t attributes = 0x20;
+};
+std::string rar_archive(int version, const std::vector<RarMember>& members);
+
 // Whether a Debian tool is on the PATH (tests that need one skip without it).
 bool have(const char* tool);
 
