@@ -9,8 +9,8 @@
 #include <array>
 #include <cwchar>
 #include <map>
-#include <set>
 #include <memory>
+#include <set>
 #include <vector>
 
 #include "common/ascii.h"

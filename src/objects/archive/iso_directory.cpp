@@ -45,7 +45,7 @@ std::string record_name(std::string_view raw, bool joliet) {
 class Walk {
  public:
   Walk(std::string_view bytes, std::uint64_t max_records, IsoDirectory& out)
-      : bytes_(bytes), max_records_(max_records), out_(out) {}
+      : bytes_(bytes), max_records_(max_records), budget_(2 * static_cast<std::uint64_t>(bytes.size())), out_(out) {}
 
   void tree(const Tree& tree) {
     struct Pending {
@@ -66,6 +66,12 @@ class Walk {
         out_.error = "a directory extent lies past the end of the image";
         continue;
       }
+      // Directories that overlap (each spanning the whole image) would each be walked in full.
+      if (dir.size > budget_) {
+        out_.error = "directories larger than the image";
+        return;
+      }
+      budget_ -= dir.size;
       const std::string_view extent = bytes_.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(dir.size));
       for (std::size_t at = 0; at < extent.size();) {
         const std::size_t length = static_cast<unsigned char>(extent[at]);
@@ -108,6 +114,7 @@ class Walk {
  private:
   std::string_view bytes_;
   std::uint64_t max_records_;
+  std::uint64_t budget_;  // directory bytes left to walk over both trees: twice the image
   IsoDirectory& out_;
 };
 

@@ -4,7 +4,8 @@
 // holding a visible shortcut beside a hidden DLL is how the shortcut's target stays out of sight.
 // Also tells a UDF-only image (no ISO 9660 tree for libarchive to read) from a damaged one.
 // Bounds: at most `max_records` directory records and kMaxIsoDepth levels are read, each
-// directory extent once (a loop of directories ends), every offset checked against the buffer.
+// directory extent once (a loop of directories ends) and at most twice the image's size of
+// directory extents over both trees (directories that overlap), every offset checked.
 #pragma once
 
 #include <cstdint>
