@@ -1,6 +1,6 @@
-// Fuzz target for our two readers of archive directories that libarchive reads and drops the
-// Windows attributes of (src/objects/archive): the zip central directory (end record, ZIP64
-// record and locator, records) on the input as it is, and the ISO 9660 walk (volume descriptors,
+// Fuzz target for our readers of archive directories that libarchive reads and drops the Windows
+// attributes of (src/objects/archive): the zip central directory (end record, ZIP64 record and
+// locator, records) and the RAR 4 block walk on the input as it is, and the ISO 9660 walk (volume descriptors,
 // primary and Joliet trees, UDF recognition) on the input placed at sector 16, where an image's
 // descriptors start, so that the fuzzer does not have to grow 32 KiB of system area first. It owns
 // only the harness.
@@ -11,6 +11,7 @@
 
 #include "fuzz_support.h"
 #include "objects/archive/iso_directory.h"
+#include "objects/archive/rar_directory.h"
 #include "objects/archive/zip_directory.h"
 
 using vigie::fuzz::consume;
@@ -27,6 +28,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       require(e.raw_name.size() <= 1024 && e.raw_name.size() <= size, "zip names bounded");
       require((e.windows_attributes() & ~0xFFu) == 0, "DOS attributes are one byte");
       consume(e.raw_name);
+    }
+  }
+  for (const std::uint32_t max_entries : {64u, 2u}) {
+    const archive::RarDirectory rar = archive::read_rar4_directory(bytes, max_entries);
+    require(rar.files.size() <= max_entries, "RAR records bounded by max_entries");
+    for (const archive::RarFileHeader& f : rar.files) {
+      require(f.raw_name.size() <= 1024, "RAR names bounded");
+      consume(f.raw_name);
+      consume(f.windows_attributes());
     }
   }
   if (const auto end = archive::find_zip_end_record(bytes)) {

@@ -86,7 +86,7 @@ void report_hidden_members(const reader::Listing& listing, const std::vector<Obj
       if (lure_name(m.name)) lures.push_back(i);
       continue;
     }
-    if (written_by_the_system(m.name) && folder.empty()) {
+    if (written_by_the_system(m.name)) {
       system_files += (system_files.empty() ? "" : ", ") + m.name;
       continue;
     }

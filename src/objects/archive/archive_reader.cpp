@@ -15,6 +15,7 @@
 
 #include "common/ascii.h"
 #include "objects/archive/iso_directory.h"
+#include "objects/archive/rar_directory.h"
 #include "objects/archive/zip_directory.h"
 #include "parse/encoding/charset.h"
 
@@ -259,16 +260,17 @@ std::string slash_name(std::string name) {
   return name;
 }
 
-// libarchive 3.6 drops a zip member's hidden and system bits: they are read from the central
-// directory and matched to the members by name (converted as utf8_name converts them).
-void add_zip_attributes(std::string_view bytes, std::uint32_t max_entries, std::vector<Member>& members) {
-  const ZipDirectory directory = read_zip_directory(bytes, max_entries);
+// libarchive 3.6 drops the hidden and system bits of zip and RAR 4 members: they are read from
+// the zip central directory or the RAR 4 file headers and matched to the members by name
+// (converted as utf8_name converts them).
+template <typename Entries>
+void add_attributes_by_name(const Entries& entries, int format, std::vector<Member>& members) {
   std::map<std::string, std::uint32_t> attributes;
-  for (const ZipDirectoryEntry& entry : directory.entries) {
+  for (const auto& entry : entries) {
     const std::uint32_t bits = entry.windows_attributes() & (kAttributeHidden | kAttributeSystem);
     if (bits == 0) continue;
     bool recoded = false;
-    attributes[slash_name(utf8_name(entry.raw_name.c_str(), nullptr, ARCHIVE_FORMAT_ZIP, recoded))] |= bits;
+    attributes[slash_name(utf8_name(entry.raw_name.c_str(), nullptr, format, recoded))] |= bits;
   }
   if (attributes.empty()) return;
   for (Member& member : members) {
@@ -409,11 +411,20 @@ Listing read_archive(std::string_view bytes, const ReadBounds& bounds, const std
     if (member.content) listing.content_bytes += member.content->size();
   }
   if (archive_read_has_encrypted_entries(a) > 0) listing.encrypted = true;
-  if (listing.recognised && (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP) {
-    add_zip_attributes(bytes, bounds.max_entries, listing.members);
-  }
-  if (listing.recognised && (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ISO9660) {
-    add_iso_attributes(bytes, bounds.max_entries, listing.members);
+  if (listing.recognised) {
+    switch (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) {
+      case ARCHIVE_FORMAT_ZIP:
+        add_attributes_by_name(read_zip_directory(bytes, bounds.max_entries).entries, ARCHIVE_FORMAT_ZIP, listing.members);
+        break;
+      case ARCHIVE_FORMAT_RAR:
+        add_attributes_by_name(read_rar4_directory(bytes, bounds.max_entries).files, ARCHIVE_FORMAT_RAR, listing.members);
+        break;
+      case ARCHIVE_FORMAT_ISO9660:
+        add_iso_attributes(bytes, bounds.max_entries, listing.members);
+        break;
+      default:
+        break;  // RAR 5's came with the headers; 7z and cabinet keep theirs out of reach
+    }
   }
   return listing;
 }

@@ -231,9 +231,9 @@ TEST(ArchiveReaderRar, ReadsRar5WithItsWindowsAttributes) {
   EXPECT_TRUE(listing.error.empty()) << listing.error;
 }
 
-// libarchive 3.6 reads RAR 4's attribute word for the directory bit only: the content is read,
-// the hidden bit is not (and not read by us either).
-TEST(ArchiveReaderRar, ReadsRar4WithoutItsAttributes) {
+// libarchive 3.6 reads RAR 4's attribute word for the directory bit only: the hidden and system
+// bits come from our walk of the file headers.
+TEST(ArchiveReaderRar, ReadsRar4AndItsAttributes) {
   const Listing listing = read_archive(testing::rar_archive(4, kRarLure), ReadBounds{});
   ASSERT_TRUE(listing.recognised) << listing.error;
   EXPECT_EQ(listing.format, "RAR");
@@ -241,7 +241,9 @@ TEST(ArchiveReaderRar, ReadsRar4WithoutItsAttributes) {
   EXPECT_EQ(listing.members[1].name, "files/update.dll");  // libarchive turns DOS separators into slashes
   ASSERT_TRUE(listing.members[1].content);
   EXPECT_EQ(*listing.members[1].content, "MZ payload");
-  EXPECT_EQ(listing.members[1].windows_attributes, 0u);
+  EXPECT_EQ(listing.members[0].windows_attributes, 0u);
+  EXPECT_EQ(listing.members[1].windows_attributes, kAttributeHidden);
+  EXPECT_EQ(listing.members[2].windows_attributes, kAttributeHidden | kAttributeSystem);
   EXPECT_TRUE(listing.error.empty()) << listing.error;
 }
 
