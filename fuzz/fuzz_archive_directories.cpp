@@ -1,6 +1,6 @@
 // Fuzz target for our readers of archive directories that libarchive reads and drops the Windows
 // attributes of (src/objects/archive): the zip central directory (end record, ZIP64 record and
-// locator, records) and the RAR 4 block walk on the input as it is, and the ISO 9660 walk (volume descriptors,
+// locator, records), the RAR 4 block walk and the cabinet's file entries on the input as it is, and the ISO 9660 walk (volume descriptors,
 // primary and Joliet trees, UDF recognition) on the input placed at sector 16, where an image's
 // descriptors start, so that the fuzzer does not have to grow 32 KiB of system area first. It owns
 // only the harness.
@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "fuzz_support.h"
+#include "objects/archive/cab_directory.h"
 #include "objects/archive/iso_directory.h"
 #include "objects/archive/rar_directory.h"
 #include "objects/archive/zip_directory.h"
@@ -37,6 +38,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       require(f.raw_name.size() <= 1024, "RAR names bounded");
       consume(f.raw_name);
       consume(f.windows_attributes());
+    }
+  }
+  for (const std::uint32_t max_entries : {64u, 2u}) {
+    const archive::CabDirectory cab = archive::read_cab_directory(bytes, max_entries);
+    require(cab.files.size() <= max_entries, "cabinet entries bounded by max_entries");
+    for (const archive::CabFileEntry& f : cab.files) {
+      require(f.raw_name.size() <= 256, "cabinet names bounded");
+      consume(f.raw_name);
     }
   }
   if (const auto end = archive::find_zip_end_record(bytes)) {

@@ -552,7 +552,7 @@ const ObjectAnalyzerDescriptor& descriptor() {
       "Extracts the members of zip, 7z, RAR, tar, cabinet and ISO files (zip-based documents included) "
       "and of compressed files, within the extraction limits; encrypted archives and passwords given in "
       "the message, archive bombs, names that leave the extraction folder, DLL side-loading, the WinRAR "
-      "CVE-2023-38831 shape, members hidden by Windows' attributes (zip, RAR, ISO 9660)",
+      "CVE-2023-38831 shape, members hidden by Windows' attributes (zip, RAR, cabinet, ISO 9660)",
       kEmits,
       &accepts,
       &prepare,

@@ -1,5 +1,5 @@
 // archives: members an archive hides from the person who opens it, with Windows' hidden and
-// system attributes (zip, RAR, ISO 9660; see objects/archive/archive_reader.h for where they are
+// system attributes (zip, RAR, cabinet, ISO 9660; see objects/archive/archive_reader.h for where they are
 // read). The lure's trick: only a shortcut or a script is in sight, and the DLL it loads, the
 // program it starts or the decoy document it opens sits hidden beside it (T1564.001).
 #pragma once

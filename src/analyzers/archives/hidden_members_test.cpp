@@ -79,9 +79,9 @@ TEST(ArchiveHiddenMembersTest, AHiddenDllAndDecoyBesideAVisibleShortcutIsTheAtta
   EXPECT_EQ(AnalyzerHarness::find(plain.findings, "ARCHIVE_HIDDEN_MEMBER"), nullptr);
 }
 
-// Every format whose attributes are read: ISO 9660 (its records' hidden flag), RAR 4 (its file
-// headers) and RAR 5 (through libarchive).
-TEST(ArchiveHiddenMembersTest, AHiddenDllBesideAShortcutInAnIsoOrARar) {
+// Every other format whose attributes are read: ISO 9660 (its records' hidden flag), RAR 4 (its
+// file headers), cabinet (its file entries) and RAR 5 (through libarchive).
+TEST(ArchiveHiddenMembersTest, AHiddenDllBesideAShortcutInAnIsoARarOrACabinet) {
   std::string iso = write_archive("iso9660", kLure);
   set_iso_hidden(iso, "version.dll");
   // RAR 4 keeps DOS separators (libarchive turns them into slashes), RAR 5 stores slashes.
@@ -92,7 +92,8 @@ TEST(ArchiveHiddenMembersTest, AHiddenDllBesideAShortcutInAnIsoOrARar) {
   const AnalyzerHarness harness("archives");
   for (const auto& [filename, archive] : {std::pair{"Convocation.iso", iso},
                                           std::pair{"Convocation.rar", objects::archive::testing::rar_archive(4, rar4_lure)},
-                                          std::pair{"Convocation5.rar", objects::archive::testing::rar_archive(5, rar5_lure)}}) {
+                                          std::pair{"Convocation5.rar", objects::archive::testing::rar_archive(5, rar5_lure)},
+                                          std::pair{"Convocation.cab", objects::archive::testing::cab_archive(rar4_lure)}}) {
     const auto run = harness.run(message_with_attachment("Voir la pièce jointe.", filename, archive));
     const Finding* f = AnalyzerHarness::find(run.findings, "ARCHIVE_HIDDEN_MEMBER");
     ASSERT_NE(f, nullptr) << filename;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/ascii.h"
+#include "objects/archive/cab_directory.h"
 #include "objects/archive/iso_directory.h"
 #include "objects/archive/rar_directory.h"
 #include "objects/archive/zip_directory.h"
@@ -260,9 +261,9 @@ std::string slash_name(std::string name) {
   return name;
 }
 
-// libarchive 3.6 drops the hidden and system bits of zip and RAR 4 members: they are read from
-// the zip central directory or the RAR 4 file headers and matched to the members by name
-// (converted as utf8_name converts them).
+// libarchive 3.6 drops the hidden and system bits of zip, RAR 4 and cabinet members: they are
+// read from the zip central directory, the RAR 4 file headers or the cabinet's file entries and
+// matched to the members by name (converted as utf8_name converts them).
 template <typename Entries>
 void add_attributes_by_name(const Entries& entries, int format, std::vector<Member>& members) {
   std::map<std::string, std::uint32_t> attributes;
@@ -419,11 +420,14 @@ Listing read_archive(std::string_view bytes, const ReadBounds& bounds, const std
       case ARCHIVE_FORMAT_RAR:
         add_attributes_by_name(read_rar4_directory(bytes, bounds.max_entries).files, ARCHIVE_FORMAT_RAR, listing.members);
         break;
+      case ARCHIVE_FORMAT_CAB:
+        add_attributes_by_name(read_cab_directory(bytes, bounds.max_entries).files, ARCHIVE_FORMAT_CAB, listing.members);
+        break;
       case ARCHIVE_FORMAT_ISO9660:
         add_iso_attributes(bytes, bounds.max_entries, listing.members);
         break;
       default:
-        break;  // RAR 5's came with the headers; 7z and cabinet keep theirs out of reach
+        break;  // RAR 5's came with the headers; 7z keeps its own in compressed headers
     }
   }
   return listing;

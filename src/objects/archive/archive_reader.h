@@ -16,10 +16,10 @@
 //   - names are returned as UTF-8: libarchive gives them in the current locale, so each read runs in
 //     a thread-local C.UTF-8 locale, and names stored in an OEM code page (zip, RAR, cabinet without
 //     the UTF-8 flag) are read as CP850, the Western European one (CP437 for its letters).
-//   - Windows' hidden and system attributes, which libarchive 3.6 drops for zip, RAR 4 and ISO
-//     9660, are read by our own bounded readers of the zip central directory, the RAR 4 headers
-//     and the ISO 9660 trees (zip_directory.h, rar_directory.h, iso_directory.h) and matched to
-//     the members by name.
+//   - Windows' hidden and system attributes, which libarchive 3.6 drops for zip, RAR 4, cabinet
+//     and ISO 9660, are read by our own bounded readers of the zip central directory, the RAR 4
+//     headers, the cabinet's file entries and the ISO 9660 trees (zip_directory.h,
+//     rar_directory.h, cab_directory.h, iso_directory.h) and matched to the members by name.
 // Nothing is written to disk and nothing is run. Thread-safe: each call owns its libarchive handle.
 #pragma once
 
@@ -64,9 +64,9 @@ struct Member {
   std::optional<std::uint64_t> declared_size;  // as the header says (a bomb's is huge)
   bool encrypted = false;
   // Windows' hidden and system bits (kAttributeHidden, kAttributeSystem), where the format keeps
-  // them and they are read: zip (its central directory), RAR 4 (its file headers), ISO 9660 (the
-  // hidden flag of its directory records) and RAR 5 (libarchive's file flags). libarchive 3.6
-  // drops them for 7z and cabinet, and they are not read there.
+  // them and they are read: zip (its central directory), RAR 4 (its file headers), cabinet (its
+  // file entries), ISO 9660 (the hidden flag of its directory records) and RAR 5 (libarchive's
+  // file flags). Not for 7z: libarchive 3.6 drops them and its headers are compressed.
   std::uint32_t windows_attributes = 0;
   std::shared_ptr<const std::string> content;  // files only; nullptr when not read (see stop)
   std::uint64_t produced = 0;     // bytes libarchive produced for it (≥ content's size at a stop)

@@ -296,6 +296,43 @@ std::string rar_archive(int version, const std::vector<RarMember>& members) {
   return out;
 }
 
+std::string cab_archive(const std::vector<RarMember>& members) {
+  constexpr std::size_t kHeader = 36;
+  constexpr std::size_t kFolder = 8;
+  std::string files;
+  std::string data;
+  for (const RarMember& m : members) {
+    put_le(files, m.content.size(), 4);  // cbFile
+    put_le(files, data.size(), 4);       // uoffFolderStart
+    put_le(files, 0, 2);                 // iFolder
+    put_le(files, 0x21, 2);              // date: 1980-01-01
+    put_le(files, 0, 2);                 // time
+    put_le(files, m.attributes, 2);
+    files += m.name + '\0';
+    data += m.content;
+  }
+  const std::size_t data_at = kHeader + kFolder + files.size();
+  std::string out("MSCF\0\0\0\0", 8);
+  put_le(out, data_at + 8 + data.size(), 4);  // cbCabinet
+  put_le(out, 0, 4);
+  put_le(out, kHeader + kFolder, 4);  // coffFiles
+  put_le(out, 0, 4);
+  out += "\x03\x01";                           // version 1.3
+  put_le(out, 1, 2);                           // cFolders
+  put_le(out, members.size(), 2);              // cFiles
+  put_le(out, 0, 2);                           // flags
+  put_le(out, 0, 2);                           // setID
+  put_le(out, 0, 2);                           // iCabinet
+  put_le(out, data_at, 4);                     // CFFOLDER: coffCabStart
+  put_le(out, 1, 2);                           // cCFData
+  put_le(out, 0, 2);                           // typeCompress: none
+  out += files;
+  put_le(out, 0, 4);            // CFDATA: no checksum
+  put_le(out, data.size(), 2);  // cbData
+  put_le(out, data.size(), 2);  // cbUncomp
+  return out + data;
+}
+
 bool have(const char* tool) { return std::system(("command -v " + std::string(tool) + " >/dev/null 2>&1").c_str()) == 0; }
 
 std::string built_by_tool(const std::vector<TestFile>& files, std::string command) {

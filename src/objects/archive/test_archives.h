@@ -59,6 +59,10 @@ struct RarMember {
 };
 std::string rar_archive(int version, const std::vector<RarMember>& members);
 
+// A cabinet of uncompressed members ([MS-CAB]: one folder, one data block), each with its
+// Windows `attributes`: gcab, Debian's writer, sets none.
+std::string cab_archive(const std::vector<RarMember>& members);
+
 // Whether a Debian tool is on the PATH (tests that need one skip without it).
 bool have(const char* tool);
 
