@@ -1,6 +1,7 @@
 // ARCHIVE_HIDDEN_MEMBER (see hidden_members.h).
 #include "analyzers/archives/hidden_members.h"
 
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -66,33 +67,41 @@ LocalizedText attribute_text(std::uint32_t attributes) {
 void report_hidden_members(const reader::Listing& listing, const std::vector<ObjectId>& ids, const Object& archive,
                            ObjectContext& context, FindingSink& sink) {
   constexpr std::uint32_t kHiding = reader::kAttributeHidden | reader::kAttributeSystem;
-  std::vector<std::string_view> hidden_folders;
+  std::set<std::string_view> hidden_folders;  // without their final slash
   for (const reader::Member& m : listing.members) {
-    if (m.kind == reader::MemberKind::kDirectory && (m.windows_attributes & kHiding) != 0) hidden_folders.push_back(m.name);
+    if (m.kind != reader::MemberKind::kDirectory || (m.windows_attributes & kHiding) == 0) continue;
+    std::string_view name = m.name;
+    if (name.ends_with('/')) name.remove_suffix(1);
+    hidden_folders.insert(name);
   }
+  // The outermost hidden folder holding `name`, looked up at each of its slashes.
+  const auto hidden_folder_of = [&](std::string_view name) -> std::string_view {
+    for (std::size_t slash = name.find('/'); slash != std::string_view::npos; slash = name.find('/', slash + 1)) {
+      if (const auto it = hidden_folders.find(name.substr(0, slash)); it != hidden_folders.end()) return *it;
+    }
+    return {};
+  };
   std::vector<Hidden> hidden;
   std::vector<std::size_t> lures;
   std::string system_files;
+  std::size_t system_count = 0;
   bool hidden_program = false;
   for (std::size_t i = 0; i < listing.members.size(); ++i) {
     const reader::Member& m = listing.members[i];
     if (m.kind != reader::MemberKind::kFile) continue;
-    std::string_view folder;
-    for (std::string_view f : hidden_folders) {
-      const std::size_t length = f.ends_with('/') ? f.size() - 1 : f.size();
-      if (m.name.size() > length + 1 && m.name.starts_with(f.substr(0, length)) && m.name[length] == '/') folder = f;
-    }
+    const std::string_view folder = hidden_folders.empty() ? std::string_view() : hidden_folder_of(m.name);
     if ((m.windows_attributes & kHiding) == 0 && folder.empty()) {
       if (lure_name(m.name)) lures.push_back(i);
       continue;
     }
     if (written_by_the_system(m.name)) {
-      system_files += (system_files.empty() ? "" : ", ") + m.name;
+      if (++system_count <= kMaxNamedHidden) system_files += (system_files.empty() ? "" : ", ") + m.name;
       continue;
     }
     hidden_program = hidden_program || dangerous_name(m.name) != nullptr || program_content(m);
     hidden.push_back({i, folder});
   }
+  if (system_count > kMaxNamedHidden) system_files += " and " + std::to_string(system_count - kMaxNamedHidden) + " more";
   if (!system_files.empty()) context.add_note(archive, "hidden files Windows writes itself: " + system_files);
   if (hidden.empty()) return;
 
@@ -107,8 +116,8 @@ void report_hidden_members(const reader::Listing& listing, const std::vector<Obj
       value.en += ": " + attribute.en;
       value.fr += " : " + attribute.fr;
     } else {
-      value.en += ": in the hidden folder \"" + std::string(h.folder) + "\"";
-      value.fr += " : dans le dossier caché « " + std::string(h.folder) + " »";
+      value.en += ": in the hidden folder \"" + std::string(h.folder) + "/\"";
+      value.fr += " : dans le dossier caché « " + std::string(h.folder) + "/ »";
     }
     if (const objects::DangerousExtension* d = dangerous_name(m.name)) {
       value.en += ", " + std::string(d->kind.en);
