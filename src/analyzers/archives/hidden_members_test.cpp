@@ -85,9 +85,9 @@ TEST(ArchiveHiddenMembersTest, AHiddenDllBesideAShortcutInAnIsoARarOrACabinet) {
   std::string iso = write_archive("iso9660", kLure);
   set_iso_hidden(iso, "version.dll");
   // RAR 4 keeps DOS separators (libarchive turns them into slashes), RAR 5 stores slashes.
-  const std::vector<objects::archive::testing::RarMember> rar4_lure{
+  const std::vector<objects::archive::testing::AttributedMember> rar4_lure{
       {"Convocation.pdf.lnk", lnk_file(), 0x20}, {"bin\\version.dll", dll_file(), 0x20 | kAttributeHidden}};
-  const std::vector<objects::archive::testing::RarMember> rar5_lure{
+  const std::vector<objects::archive::testing::AttributedMember> rar5_lure{
       {"Convocation.pdf.lnk", lnk_file(), 0x20}, {"bin/version.dll", dll_file(), 0x20 | kAttributeHidden}};
   const AnalyzerHarness harness("archives");
   for (const auto& [filename, archive] : {std::pair{"Convocation.iso", iso},

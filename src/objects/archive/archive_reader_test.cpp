@@ -213,9 +213,7 @@ namespace vigie::objects::archive {
 namespace {
 
 // RAR has no free writer: the archives are written by the test from the published formats.
-const std::vector<testing::RarMember> kRarLure{{"Convocation.pdf.lnk", "L\0\0\0", 0x20},
-                                               {"files\\update.dll", "MZ payload", 0x20 | kAttributeHidden},
-                                               {"desktop.ini", "[.ShellClassInfo]", 0x20 | kAttributeHidden | kAttributeSystem}};
+const std::vector<testing::AttributedMember>& kRarLure = testing::hidden_payload_lure();
 
 TEST(ArchiveReaderRar, ReadsRar5WithItsWindowsAttributes) {
   const Listing listing = read_archive(testing::rar_archive(5, kRarLure), ReadBounds{});

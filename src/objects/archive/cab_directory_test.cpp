@@ -9,9 +9,7 @@
 namespace vigie::objects::archive {
 namespace {
 
-const std::vector<testing::RarMember> kLure{{"Convocation.pdf.lnk", "L", 0x20},
-                                            {"files\\update.dll", "MZ payload", 0x20 | kAttributeHidden},
-                                            {"desktop.ini", "[.ShellClassInfo]", 0x20 | kAttributeHidden | kAttributeSystem}};
+const std::vector<testing::AttributedMember>& kLure = testing::hidden_payload_lure();
 
 TEST(CabDirectory, ReadsTheAttributesOfEachFile) {
   const CabDirectory directory = read_cab_directory(testing::cab_archive(kLure), 100);

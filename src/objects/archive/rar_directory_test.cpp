@@ -11,11 +11,8 @@ namespace vigie::objects::archive {
 namespace {
 
 using testing::rar_archive;
-using testing::RarMember;
 
-const std::vector<RarMember> kLure{{"Convocation.pdf.lnk", "L", 0x20},
-                                   {"files\\update.dll", "MZ payload", 0x20 | kAttributeHidden},
-                                   {"desktop.ini", "[.ShellClassInfo]", 0x20 | kAttributeHidden | kAttributeSystem}};
+const std::vector<testing::AttributedMember>& kLure = testing::hidden_payload_lure();
 // The marker (7 bytes) and the archive header (13): the first file header's host byte follows at 15.
 constexpr std::size_t kFirstHost = 7 + 13 + 15;
 

@@ -248,13 +248,13 @@ std::string rar5_block(const std::string& header) {
 
 }  // namespace
 
-std::string rar_archive(int version, const std::vector<RarMember>& members) {
+std::string rar_archive(int version, const std::vector<AttributedMember>& members) {
   std::string out;
   if (version == 5) {
     constexpr std::uint64_t kHasData = 0x0002;
     out = std::string("Rar!\x1A\x07\x01\x00", 8);
     out += rar5_block(vint(1) + vint(0) + vint(0));  // main header: no flags
-    for (const RarMember& m : members) {
+    for (const AttributedMember& m : members) {
       // File header: data size, no file flags, unpacked size, attributes, compression info 0
       // (store, smallest dictionary), host 0 (Windows), the UTF-8 name.
       out += rar5_block(vint(2) + vint(kHasData) + vint(m.content.size()) + vint(0) + vint(m.content.size()) +
@@ -277,7 +277,7 @@ std::string rar_archive(int version, const std::vector<RarMember>& members) {
   };
   out = std::string("Rar!\x1A\x07\x00", 7);
   block(0x73, 0, std::string(6, '\0'));  // archive header: two reserved fields
-  for (const RarMember& m : members) {
+  for (const AttributedMember& m : members) {
     std::string fields;
     put_le(fields, m.content.size(), 4);  // packed size
     put_le(fields, m.content.size(), 4);  // unpacked size
@@ -296,12 +296,19 @@ std::string rar_archive(int version, const std::vector<RarMember>& members) {
   return out;
 }
 
-std::string cab_archive(const std::vector<RarMember>& members) {
+const std::vector<AttributedMember>& hidden_payload_lure() {
+  static const std::vector<AttributedMember> kLure{{"Convocation.pdf.lnk", "L", 0x20},
+                                            {"files\\update.dll", "MZ payload", 0x20 | 0x02},
+                                            {"desktop.ini", "[.ShellClassInfo]", 0x20 | 0x02 | 0x04}};
+  return kLure;
+}
+
+std::string cab_archive(const std::vector<AttributedMember>& members) {
   constexpr std::size_t kHeader = 36;
   constexpr std::size_t kFolder = 8;
   std::string files;
   std::string data;
-  for (const RarMember& m : members) {
+  for (const AttributedMember& m : members) {
     put_le(files, m.content.size(), 4);  // cbFile
     put_le(files, data.size(), 4);       // uoffFolderStart
     put_le(files, 0, 2);                 // iFolder

@@ -1,8 +1,10 @@
 // Archives built in memory for the tests, with libarchive's writer (zip, zip encrypted with the
 // traditional scheme or AES, 7z, tar with a compression filter, ISO 9660, a raw gzip stream), and
-// two shapes no writer produces on purpose: a zip repeating one compressed member many times (a flat
-// bomb, or a million empty entries) and a zip nested in itself level after level. Test-only code:
-// compiled into vigie_unit_tests, never into the engine.
+// shapes no writer produces on purpose: a zip repeating one compressed member many times (a flat
+// bomb, or a million empty entries), a zip nested in itself level after level, Windows attributes
+// set in a zip's central directory or an ISO's records, and RAR and cabinet archives written from
+// their published formats; plus running a Debian tool (xorriso, 7z, gcab, mkudffs) on files.
+// Test-only code: compiled into vigie_unit_tests, never into the engine.
 #pragma once
 
 #include <cstddef>
@@ -52,16 +54,20 @@ void set_iso_hidden(std::string& iso, std::string_view name);
 // descriptions (version 5: "RAR 5.0 archive format"; version 4: the technote of RAR 2.9-4), since
 // no free tool writes RAR. Each member carries the Windows `attributes` (FILE_ATTRIBUTE_*; 0x20
 // archive is a plain file) of a Windows host.
-struct RarMember {
+struct AttributedMember {
   std::string name;
   std::string content;
   std::uint32_t attributes = 0x20;
 };
-std::string rar_archive(int version, const std::vector<RarMember>& members);
+std::string rar_archive(int version, const std::vector<AttributedMember>& members);
+
+// The lure the attribute tests share, as a Windows archiver stores it: a visible shortcut, a DLL
+// hidden in a folder (DOS separator), and desktop.ini hidden and system.
+const std::vector<AttributedMember>& hidden_payload_lure();
 
 // A cabinet of uncompressed members ([MS-CAB]: one folder, one data block), each with its
 // Windows `attributes`: gcab, Debian's writer, sets none.
-std::string cab_archive(const std::vector<RarMember>& members);
+std::string cab_archive(const std::vector<AttributedMember>& members);
 
 // Whether a Debian tool is on the PATH (tests that need one skip without it).
 bool have(const char* tool);
