@@ -48,6 +48,8 @@ test_only=(
   dnstwist python3-tld python3-idna
   xorriso                     # src/analyzers/archives: builds an ISO image holding a shortcut
   p7zip-full zip              # src/analyzers/archives: 7-Zip and Info-ZIP encryption as attackers use them
+  gcab                        # src/analyzers/archives: builds a cabinet (the only cab writer in Debian main)
+  udftools                    # src/objects/archive: mkudffs builds a UDF-only image, which libarchive does not read
   clamav                      # bench/attachments_throughput.sh: clamscan beside vigie, with a
                               # signature database the script writes (never freshclam's)
   qpdf bc                     # bench/attachments_throughput.sh: object streams in its generated

@@ -35,6 +35,10 @@ constexpr std::array kSignatures{
     Signature{0, "BZh"sv, "application/x-bzip2"},
     Signature{0, "\xFD" "7zXZ\0"sv, "application/x-xz"},
     Signature{0x8001, "CD001"sv, "application/x-iso9660-image"},
+    // A disc image with UDF alone (ECMA-167 2/9.1: BEA01 at sector 16, NSR02 or NSR03 after it),
+    // which libmagic calls data; with an ISO 9660 side too, CD001 above names it first.
+    Signature{0x8801, "NSR02"sv, "application/x-udf-image"},
+    Signature{0x8801, "NSR03"sv, "application/x-udf-image"},
     Signature{0, "vhdxfile"sv, "application/x-vhdx"},
     Signature{0, "conectix"sv, "application/x-vhd"},
     Signature{0, "ITSF"sv, "application/vnd.ms-htmlhelp"},

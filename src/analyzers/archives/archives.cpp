@@ -14,7 +14,8 @@
 // examined); archive bombs (ARCHIVE_BOMB), seen from the sizes the headers declare and from what
 // decompression produces, never by decompressing past the bounds; member names that leave the
 // extraction folder (ARCHIVE_PATH_TRAVERSAL); a program beside a library named like one of
-// Windows' own (ARCHIVE_DLL_SIDE_LOADING); and the WinRAR CVE-2023-38831 shape. What a
+// Windows' own (ARCHIVE_DLL_SIDE_LOADING); the WinRAR CVE-2023-38831 shape; and members hidden by
+// Windows' attributes beside a visible lure (ARCHIVE_HIDDEN_MEMBER, hidden_members.cpp). What a
 // member is (a program, a shortcut, a double extension) is attachment_type's question.
 #include <algorithm>
 #include <map>
@@ -22,6 +23,8 @@
 #include <vector>
 
 #include "analyzers/analyzer.h"
+#include "analyzers/archives/hidden_members.h"
+#include "analyzers/archives/member_names.h"
 #include "common/ascii.h"
 #include "facts/passwords.h"
 #include "objects/archive/archive_reader.h"
@@ -54,7 +57,7 @@ bool archive_type(std::string_view type) {
                              "application/x-rar-compressed", "application/x-tar", "application/gzip",
                              "application/x-gzip", "application/x-bzip2", "application/x-xz",
                              "application/x-lzip", "application/zstd", "application/vnd.ms-cab-compressed",
-                             "application/x-iso9660-image", "application/epub+zip"}) {
+                             "application/x-iso9660-image", "application/x-udf-image", "application/epub+zip"}) {
     if (type == t) return true;
   }
   return false;
@@ -70,13 +73,6 @@ bool zip_document_type(std::string_view type) {
     if (type.starts_with(prefix)) return true;
   }
   return false;
-}
-
-std::string extension_of(std::string_view name) {
-  const std::size_t slash = name.find_last_of("/\\");
-  if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
-  const std::size_t dot = name.rfind('.');
-  return dot == std::string_view::npos ? std::string() : ascii::lowercase(name.substr(dot + 1));
 }
 
 bool archive_extension(std::string_view extension) {
@@ -148,16 +144,6 @@ bool system_dll_name(std::string_view name) {
   return false;
 }
 
-// The folder part of a member's path ("a/b/" for "a/b/c.exe"), with either separator.
-std::string_view folder_of(std::string_view name) {
-  const std::size_t slash = name.find_last_of("/\\");
-  return slash == std::string_view::npos ? std::string_view() : name.substr(0, slash + 1);
-}
-
-LocalizedText quoted(std::string_view name) {
-  return LocalizedText{"\"" + std::string(name) + "\"", "« " + std::string(name) + " »"};
-}
-
 std::string size_text(std::uint64_t bytes) {
   if (bytes >= (10ull << 30)) return std::to_string(bytes >> 30) + " GiB";
   if (bytes >= (10ull << 20)) return std::to_string(bytes >> 20) + " MiB";
@@ -205,6 +191,8 @@ class ArchiveRun {
     }
     if (listing_.encrypted) try_passwords();
     push_members();
+    report_hidden_members(listing_, ids_, archive_, context_, sink_);
+    if (listing_.udf) context_.add_note(archive_, "also holds a UDF file system, which Windows shows first: not read, its ISO 9660 tree is");
     report_names();
     report_bomb();
     report_encryption();
@@ -213,9 +201,14 @@ class ArchiveRun {
 
  private:
   void unreadable() {
-    // libarchive says nothing when no format reader bids for the bytes (a damaged or fake image).
-    const std::string reason = listing_.error.empty() ? "format not recognised" : listing_.error;
-    const std::string reason_fr = listing_.error.empty() ? "format non reconnu" : listing_.error;
+    // libarchive says nothing when no format reader bids for the bytes (a damaged or fake image,
+    // or a disc image whose only file system is UDF, which libarchive 3.6 does not read).
+    std::string reason = listing_.error.empty() ? "format not recognised" : listing_.error;
+    std::string reason_fr = listing_.error.empty() ? "format non reconnu" : listing_.error;
+    if (listing_.udf) {
+      reason = "UDF file system not read";
+      reason_fr = "système de fichiers UDF non lu";
+    }
     context_.add_note(archive_, "not read as an archive: " + reason);
     context_.add_flags(archive_, kObjectNotExamined);
     sink_.limit_reached("unreadable_archive", 1, 0,
@@ -530,7 +523,8 @@ void analyze(const Object& object, ObjectContext& context, const AnalyzerState* 
 
 constexpr FindingId kEmits[] = {FindingId::ARCHIVE_ENCRYPTED, FindingId::ARCHIVE_PASSWORD_IN_MESSAGE,
                                 FindingId::ARCHIVE_BOMB, FindingId::ARCHIVE_PATH_TRAVERSAL,
-                                FindingId::ARCHIVE_DLL_SIDE_LOADING, FindingId::ARCHIVE_WINRAR_CVE_2023_38831};
+                                FindingId::ARCHIVE_DLL_SIDE_LOADING, FindingId::ARCHIVE_WINRAR_CVE_2023_38831,
+                                FindingId::ARCHIVE_HIDDEN_MEMBER};
 
 }  // namespace
 
@@ -540,7 +534,7 @@ const ObjectAnalyzerDescriptor& descriptor() {
       "Extracts the members of zip, 7z, RAR, tar, cabinet and ISO files (zip-based documents included) "
       "and of compressed files, within the extraction limits; encrypted archives and passwords given in "
       "the message, archive bombs, names that leave the extraction folder, DLL side-loading, the WinRAR "
-      "CVE-2023-38831 shape",
+      "CVE-2023-38831 shape, members hidden by Windows' attributes (zip, RAR, cabinet, ISO 9660)",
       kEmits,
       &accepts,
       &prepare,

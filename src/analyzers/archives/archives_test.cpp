@@ -22,6 +22,8 @@ namespace vigie::analyzers {
 namespace {
 
 using namespace std::string_literals;
+using objects::archive::testing::built_by_tool;
+using objects::archive::testing::have;
 using objects::archive::testing::message_with_attachment;
 using objects::archive::testing::TestFile;
 using objects::archive::testing::write_archive;
@@ -364,30 +366,6 @@ TEST(ArchivesTest, WhatIsNotAnArchiveIsLeftAlone) {
   EXPECT_EQ(broken.objects.size(), 3u);
   EXPECT_TRUE(crossed(broken.limits_reached, "unreadable_archive"));
   EXPECT_TRUE(broken.objects.at(2).flags & kObjectNotExamined);
-}
-
-bool have(const char* tool) { return std::system(("command -v " + std::string(tool) + " >/dev/null 2>&1").c_str()) == 0; }
-
-// Runs `command` (a Debian tool) in a private directory holding `files` under content/; returns
-// the file it writes, the directory removed. `{out}` and `{in}` in the command stand
-// for the output path and the content folder.
-std::string built_by_tool(const std::vector<TestFile>& files, std::string command) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("vigie-archives-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir / "content");
-  for (const TestFile& f : files) std::ofstream(dir / "content" / f.name, std::ios::binary) << f.content;
-  const auto replace = [&](std::string_view token, const std::string& with) {
-    if (const std::size_t at = command.find(token); at != std::string::npos) command.replace(at, token.size(), "'" + with + "'");
-  };
-  // With an extension, or 7z and zip add theirs.
-  replace("{out}", (dir / "archive.out").string());
-  replace("{in}", (dir / "content").string());
-  const int status = std::system(("cd '" + (dir / "content").string() + "' && " + command + " >/dev/null 2>&1").c_str());
-  std::ostringstream out;
-  out << std::ifstream(dir / "archive.out", std::ios::binary).rdbuf();
-  std::filesystem::remove_all(dir);
-  EXPECT_EQ(status, 0) << command;
-  return out.str();
 }
 
 // 7-Zip's own encryption, of the data or of the names too: libarchive decrypts neither, so the

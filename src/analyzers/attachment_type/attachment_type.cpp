@@ -18,6 +18,7 @@
 
 #include "analyzers/analyzer.h"
 #include "common/ascii.h"
+#include "objects/dangerous_extension.h"
 #include "objects/internet_shortcut.h"
 
 namespace vigie::analyzers::attachment_type {
@@ -25,57 +26,8 @@ namespace {
 
 using verdict::FindingId;
 
-struct Kind {
-  std::string_view en;
-  std::string_view fr;
-};
-
-// Extensions Windows runs or mounts, or that run something when opened.
-struct DangerousExtension {
-  std::string_view extension;
-  Kind kind;
-};
-
-constexpr std::array kDangerousExtensions{
-    DangerousExtension{"exe", {"Windows executable", "exécutable Windows"}},
-    DangerousExtension{"scr", {"Windows screen saver (executable)", "économiseur d'écran Windows (exécutable)"}},
-    DangerousExtension{"com", {"DOS/Windows executable", "exécutable DOS/Windows"}},
-    DangerousExtension{"pif", {"program information file (executable)", "fichier d'informations de programme (exécutable)"}},
-    DangerousExtension{"dll", {"Windows library (DLL)", "bibliothèque Windows (DLL)"}},
-    DangerousExtension{"cpl", {"Control Panel item (executable)", "élément du Panneau de configuration (exécutable)"}},
-    DangerousExtension{"js", {"JScript file", "fichier JScript"}},
-    DangerousExtension{"jse", {"encoded JScript file", "fichier JScript encodé"}},
-    DangerousExtension{"vbs", {"VBScript file", "fichier VBScript"}},
-    DangerousExtension{"vbe", {"encoded VBScript file", "fichier VBScript encodé"}},
-    DangerousExtension{"wsf", {"Windows Script File", "fichier Windows Script"}},
-    DangerousExtension{"wsh", {"Windows Script Host settings", "paramètres Windows Script Host"}},
-    DangerousExtension{"ps1", {"PowerShell script", "script PowerShell"}},
-    DangerousExtension{"psm1", {"PowerShell module", "module PowerShell"}},
-    DangerousExtension{"hta", {"HTML application", "application HTML"}},
-    DangerousExtension{"cmd", {"command script", "script de commandes"}},
-    DangerousExtension{"bat", {"batch script", "script batch"}},
-    DangerousExtension{"lnk", {"Windows shortcut", "raccourci Windows"}},
-    DangerousExtension{"url", {"Internet shortcut", "raccourci Internet"}},
-    DangerousExtension{"website", {"pinned site shortcut", "raccourci de site épinglé"}},
-    DangerousExtension{"scf", {"Shell command file", "fichier de commandes de l'Explorateur"}},
-    DangerousExtension{"library-ms", {"Windows library description", "description de bibliothèque Windows"}},
-    DangerousExtension{"search-ms", {"Windows saved search", "recherche enregistrée Windows"}},
-    DangerousExtension{"searchconnector-ms", {"Windows search connector", "connecteur de recherche Windows"}},
-    DangerousExtension{"iso", {"disc image", "image disque"}},
-    DangerousExtension{"img", {"disk image", "image disque"}},
-    DangerousExtension{"vhd", {"virtual hard disk", "disque dur virtuel"}},
-    DangerousExtension{"vhdx", {"virtual hard disk", "disque dur virtuel"}},
-    DangerousExtension{"chm", {"compiled HTML help", "aide HTML compilée"}},
-    DangerousExtension{"msi", {"Windows installer", "programme d'installation Windows"}},
-    DangerousExtension{"msix", {"Windows app package", "paquet d'application Windows"}},
-    DangerousExtension{"msixbundle", {"Windows app package", "paquet d'application Windows"}},
-    DangerousExtension{"appx", {"Windows app package", "paquet d'application Windows"}},
-    DangerousExtension{"appxbundle", {"Windows app package", "paquet d'application Windows"}},
-    DangerousExtension{"one", {"OneNote notebook", "bloc-notes OneNote"}},
-    DangerousExtension{"jar", {"Java archive", "archive Java"}},
-    DangerousExtension{"xll", {"Excel add-in (DLL)", "complément Excel (DLL)"}},
-    DangerousExtension{"rdp", {"Remote Desktop connection", "connexion Bureau à distance"}},
-};
+using Kind = objects::TypeName;
+using objects::dangerous_extension;
 
 // What the content is, for the types that matter here.
 enum class ContentClass { kOther, kExecutable, kShortcut, kDiskImage, kInstaller, kDangerousDocument, kArchive };
@@ -95,6 +47,7 @@ constexpr std::array kContentTypes{
     ContentType{"application/x-sharedlib", ContentClass::kExecutable, {"Linux library (ELF)", "bibliothèque Linux (ELF)"}},
     ContentType{"application/x-ms-shortcut", ContentClass::kShortcut, {"Windows shortcut (LNK)", "raccourci Windows (LNK)"}},
     ContentType{"application/x-iso9660-image", ContentClass::kDiskImage, {"disc image (ISO 9660)", "image disque (ISO 9660)"}},
+    ContentType{"application/x-udf-image", ContentClass::kDiskImage, {"disc image (UDF)", "image disque (UDF)"}},
     ContentType{"application/x-vhd", ContentClass::kDiskImage, {"virtual hard disk (VHD)", "disque dur virtuel (VHD)"}},
     ContentType{"application/x-vhdx", ContentClass::kDiskImage, {"virtual hard disk (VHDX)", "disque dur virtuel (VHDX)"}},
     ContentType{"application/x-msi", ContentClass::kInstaller, {"Windows installer (MSI)", "programme d'installation Windows (MSI)"}},
@@ -120,12 +73,6 @@ const ContentType* content_type(std::string_view detected) {
   return nullptr;
 }
 
-const DangerousExtension* dangerous_extension(std::string_view extension) {
-  for (const DangerousExtension& d : kDangerousExtensions) {
-    if (d.extension == extension) return &d;
-  }
-  return nullptr;
-}
 
 // Extensions that look like a document, a picture or a harmless container to the reader: the
 // disguise of a double extension.
@@ -297,7 +244,7 @@ bool accepts(const Object& object) {
 void analyze(const Object& object, ObjectContext& /*context*/, const AnalyzerState* /*state*/, FindingSink& sink) {
   const NameReading name = read_name(object.filename);
   const Extensions ext = extensions(name.stripped);
-  const DangerousExtension* dangerous_ext = dangerous_extension(ext.last);
+  const objects::DangerousExtension* dangerous_ext = dangerous_extension(ext.last);
   const ContentType* content = content_type(object.detected_type);
 
   // What it is: a dangerous type by its content, its extension, or both.

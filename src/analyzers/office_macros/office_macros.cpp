@@ -29,6 +29,7 @@
 
 #include "analyzers/analyzer.h"
 #include "common/ascii.h"
+#include "common/byte_reader.h"
 #include "common/utf8_clip.h"
 #include "objects/cfb/cfb.h"
 #include "objects/ovba/ovba.h"
@@ -37,6 +38,7 @@
 namespace vigie::analyzers::office_macros {
 namespace {
 
+using bytes::le16;
 using verdict::FindingId;
 
 constexpr std::size_t kExcerptBytes = 400;
@@ -345,10 +347,6 @@ void analyze_project(const objects::ovba::Project& project, const Object& object
 
 // ---- Excel 4.0 macro sheets in a BIFF8 workbook ([MS-XLS] 2.4.28 BoundSheet8, 2.4.150 Lbl) ------
 
-std::uint16_t u16(std::string_view b, std::size_t at) {
-  return static_cast<std::uint16_t>(static_cast<unsigned char>(b[at]) | (static_cast<unsigned char>(b[at + 1]) << 8));
-}
-
 // A BIFF8 short string (XLUnicodeStringNoCch after a character count): 8-bit or UTF-16LE.
 std::string biff_string(std::string_view data, std::size_t at, std::size_t count) {
   if (at >= data.size()) return {};
@@ -373,8 +371,8 @@ void analyze_workbook(std::string_view workbook, const Object& object, FindingSi
   bool auto_open = false;
   std::string auto_open_name;
   for (std::size_t at = 0; at + 4 <= workbook.size();) {
-    const std::uint16_t type = u16(workbook, at);
-    const std::uint16_t length = u16(workbook, at + 2);
+    const std::uint16_t type = le16(workbook, at);
+    const std::uint16_t length = le16(workbook, at + 2);
     const std::string_view data = workbook.substr(at + 4, length);
     at += 4 + std::size_t{length};
     if (type == 0x0085 && data.size() >= 8) {  // BoundSheet8
@@ -386,7 +384,7 @@ void analyze_workbook(std::string_view workbook, const Object& object, FindingSi
       if (state == 2) name += " (very hidden)";
       macro_sheets.push_back(std::move(name));
     } else if (type == 0x0018 && data.size() >= 16) {  // Lbl: the name's characters start at 15
-      const bool builtin = (u16(data, 0) & 0x0020) != 0;
+      const bool builtin = (le16(data, 0) & 0x0020) != 0;
       const std::size_t count = static_cast<unsigned char>(data[3]);
       if (builtin && static_cast<unsigned char>(data[15]) == 0x01) {
         auto_open = true;

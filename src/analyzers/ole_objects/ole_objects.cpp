@@ -26,6 +26,7 @@
 
 #include "analyzers/analyzer.h"
 #include "common/ascii.h"
+#include "common/byte_reader.h"
 #include "common/utf8_clip.h"
 #include "facts/passwords.h"
 #include "objects/cfb/cfb.h"
@@ -36,14 +37,9 @@
 namespace vigie::analyzers::ole_objects {
 namespace {
 
+using bytes::le16;
+using bytes::le32;
 using verdict::FindingId;
-
-std::uint16_t u16(std::string_view b, std::size_t at) {
-  return static_cast<std::uint16_t>(static_cast<unsigned char>(b[at]) | (static_cast<unsigned char>(b[at + 1]) << 8));
-}
-std::uint32_t u32(std::string_view b, std::size_t at) {
-  return static_cast<std::uint32_t>(u16(b, at)) | (static_cast<std::uint32_t>(u16(b, at + 2)) << 16);
-}
 
 // A NUL-terminated string at `at`, at most 260 bytes (MAX_PATH); advances `at` past the NUL.
 std::optional<std::string_view> c_string(std::string_view b, std::size_t& at) {
@@ -78,7 +74,7 @@ std::optional<Package> read_package(std::string_view native) {
   at += 4;  // the temporary path's length, which the NUL also ends
   const auto temporary = c_string(native, at);
   if (!temporary || at + 4 > native.size()) return std::nullopt;
-  const std::uint32_t size = u32(native, at);
+  const std::uint32_t size = le32(native, at);
   at += 4;
   Package p;
   std::string_view name = *label;
@@ -114,12 +110,12 @@ std::string encryption(const objects::cfb::CompoundFile& file, std::uint64_t max
   };
   if (file.find("EncryptionInfo") != nullptr && file.find("EncryptedPackage") != nullptr) {
     const std::string info = stream("EncryptionInfo");
-    if (info.size() >= 4 && u16(info, 0) == 4 && u16(info, 2) == 4) return "Office Open XML package, agile encryption";
+    if (info.size() >= 4 && le16(info, 0) == 4 && le16(info, 2) == 4) return "Office Open XML package, agile encryption";
     return "Office Open XML package, standard encryption";
   }
   if (file.find("EncryptedSummary") != nullptr) return "PowerPoint 97-2003 presentation, RC4 CryptoAPI encryption";
-  if (const std::string word = stream("WordDocument"); word.size() >= 12 && u16(word, 0) == 0xA5EC) {
-    const std::uint16_t flags = u16(word, 0x0A);
+  if (const std::string word = stream("WordDocument"); word.size() >= 12 && le16(word, 0) == 0xA5EC) {
+    const std::uint16_t flags = le16(word, 0x0A);
     if ((flags & 0x0100) != 0) {
       return (flags & 0x8000) != 0 ? "Word 97-2003 document, XOR obfuscation" : "Word 97-2003 document, RC4 encryption";
     }
@@ -128,10 +124,10 @@ std::string encryption(const objects::cfb::CompoundFile& file, std::uint64_t max
     const std::string workbook = stream(name);
     std::size_t at = 0;
     for (int records = 0; records < 64 && at + 4 <= workbook.size(); ++records) {
-      const std::uint16_t type = u16(workbook, at);
+      const std::uint16_t type = le16(workbook, at);
       if (type == 0x002F) return "Excel 97-2003 workbook, password to open (FILEPASS)";
       if (type == 0x0085) break;  // sheets listed: FILEPASS comes before them
-      at += 4 + std::size_t{u16(workbook, at + 2)};
+      at += 4 + std::size_t{le16(workbook, at + 2)};
     }
   }
   return {};
@@ -330,8 +326,8 @@ std::optional<std::uint16_t> reminder_property_id(const objects::cfb::CompoundFi
   auto entry_bytes = file.read(*entries, max_bytes);
   if (!guid_bytes || !entry_bytes) return std::nullopt;
   for (std::size_t at = 0; at + 8 <= entry_bytes->size(); at += 8) {
-    const std::uint32_t name = u32(*entry_bytes, at);
-    const std::uint32_t info = u32(*entry_bytes, at + 4);
+    const std::uint32_t name = le32(*entry_bytes, at);
+    const std::uint32_t info = le32(*entry_bytes, at + 4);
     if ((info & 1) != 0 || name != kLidReminderFileParameter) continue;  // a string name, or another
     const std::uint32_t guid_index = (info >> 1) & 0x7FFF;
     if (guid_index < 3) continue;

@@ -8,9 +8,16 @@
 #include <algorithm>
 #include <array>
 #include <cwchar>
+#include <map>
 #include <memory>
+#include <set>
 #include <vector>
 
+#include "common/ascii.h"
+#include "objects/archive/cab_directory.h"
+#include "objects/archive/iso_directory.h"
+#include "objects/archive/rar_directory.h"
+#include "objects/archive/zip_directory.h"
 #include "parse/encoding/charset.h"
 
 namespace vigie::objects::archive {
@@ -64,12 +71,6 @@ struct ArchiveDeleter {
   void operator()(struct archive* a) const { archive_read_free(a); }
 };
 using ArchivePtr = std::unique_ptr<struct archive, ArchiveDeleter>;
-
-std::uint64_t read_le(std::string_view bytes, std::size_t at, std::size_t width) {
-  std::uint64_t v = 0;
-  for (std::size_t i = width; i-- > 0;) v = (v << 8) | static_cast<unsigned char>(bytes[at + i]);
-  return v;
-}
 
 // A handle that reads only the formats and filters we mean to read, all built into libarchive.
 // Returns nullptr with `error` set when one of them would need an external program.
@@ -241,32 +242,71 @@ bool mentions_encryption(const std::string& error) {
   return error.find("ncrypt") != std::string::npos || error.find("assphrase") != std::string::npos;
 }
 
+// The Windows attributes RAR 5 gives as libarchive's file flags text ("rdonly,hidden,system").
+std::uint32_t attributes_of_flags(const char* text) {
+  std::uint32_t attributes = 0;
+  for (std::string_view rest = text != nullptr ? text : ""; !rest.empty();) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view flag = rest.substr(0, comma);
+    if (flag == "hidden") attributes |= kAttributeHidden;
+    if (flag == "system") attributes |= kAttributeSystem;
+    rest.remove_prefix(comma == std::string_view::npos ? rest.size() : comma + 1);
+  }
+  return attributes;
+}
+
+// Names compare with either separator: libarchive turns a DOS zip's backslashes into slashes.
+std::string slash_name(std::string name) {
+  std::replace(name.begin(), name.end(), '\\', '/');
+  return name;
+}
+
+// libarchive 3.6 drops the hidden and system bits of zip, RAR 4 and cabinet members: they are
+// read from the zip central directory, the RAR 4 file headers or the cabinet's file entries and
+// matched to the members by name (converted as utf8_name converts them).
+template <typename Entries>
+void add_attributes_by_name(const Entries& entries, int format, std::vector<Member>& members) {
+  std::map<std::string, std::uint32_t> attributes;
+  for (const auto& entry : entries) {
+    const std::uint32_t bits = entry.windows_attributes() & (kAttributeHidden | kAttributeSystem);
+    if (bits == 0) continue;
+    bool recoded = false;
+    attributes[slash_name(utf8_name(entry.raw_name.c_str(), nullptr, format, recoded))] |= bits;
+  }
+  if (attributes.empty()) return;
+  for (Member& member : members) {
+    const auto it = attributes.find(slash_name(member.name));
+    if (it != attributes.end()) member.windows_attributes |= it->second;
+  }
+}
+
+// libarchive 3.6 reads an ISO 9660 directory record's flags for the directory bit only: the
+// hidden bit is read by walking the trees again, and matched to the members by path, without
+// case (libarchive names a member by its Rock Ridge or Joliet name, the primary tree in capitals).
+void add_iso_attributes(std::string_view bytes, std::uint32_t max_entries, std::vector<Member>& members) {
+  const IsoDirectory directory = read_iso_directory(bytes, max_entries);
+  if (directory.hidden.empty()) return;
+  std::set<std::string> hidden;
+  for (const IsoHiddenFile& file : directory.hidden) hidden.insert(ascii::lowercase(file.path));
+  for (Member& member : members) {
+    std::string path = ascii::lowercase(member.name);
+    if (path.ends_with('/')) path.pop_back();
+    if (hidden.contains(path)) member.windows_attributes |= kAttributeHidden;
+  }
+}
+
 }  // namespace
 
 std::optional<std::uint64_t> zip_declared_entries(std::string_view bytes) {
-  constexpr std::size_t kEndRecord = 22;
-  constexpr std::size_t kMaxComment = 0xFFFF;
-  if (bytes.size() < kEndRecord) return std::nullopt;
-  const std::size_t lowest = bytes.size() > kEndRecord + kMaxComment ? bytes.size() - kEndRecord - kMaxComment : 0;
-  for (std::size_t at = bytes.size() - kEndRecord + 1; at-- > lowest;) {
-    if (bytes.compare(at, 4, "PK\x05\x06") != 0) continue;
-    const std::uint64_t entries = read_le(bytes, at + 10, 2);
-    // ZIP64: the end record says 0xFFFF and a locator just before it points at the real record.
-    constexpr std::size_t kLocator = 20;
-    if (entries == 0xFFFF && at >= kLocator && bytes.compare(at - kLocator, 4, "PK\x06\x07") == 0) {
-      const std::uint64_t record = read_le(bytes, at - kLocator + 8, 8);
-      if (record <= bytes.size() && bytes.size() - record >= 56 && bytes.compare(record, 4, "PK\x06\x06") == 0) {
-        return read_le(bytes, static_cast<std::size_t>(record) + 32, 8);
-      }
-    }
-    return entries;
-  }
-  return std::nullopt;
+  const std::optional<ZipEndRecord> end = find_zip_end_record(bytes);
+  if (!end) return std::nullopt;
+  return end->entries;
 }
 
 Listing read_archive(std::string_view bytes, const ReadBounds& bounds, const std::string* passphrase) {
   Listing listing;
   const Utf8LocaleScope locale;
+  listing.udf = has_udf_volume(bytes);
   listing.declared_entries = zip_declared_entries(bytes);
   const bool zip_by_local_headers = listing.declared_entries && too_many_zip_entries(bytes, *listing.declared_entries,
                                                                                      bounds.max_entries);
@@ -337,6 +377,7 @@ Listing read_archive(std::string_view bytes, const ReadBounds& bounds, const std
       }
     }
     member.encrypted = archive_entry_is_encrypted(entry) != 0;
+    member.windows_attributes = attributes_of_flags(archive_entry_fflags_text(entry));
     listing.encrypted = listing.encrypted || member.encrypted;
 
     if (member.kind != MemberKind::kFile) continue;
@@ -371,6 +412,24 @@ Listing read_archive(std::string_view bytes, const ReadBounds& bounds, const std
     if (member.content) listing.content_bytes += member.content->size();
   }
   if (archive_read_has_encrypted_entries(a) > 0) listing.encrypted = true;
+  if (listing.recognised) {
+    switch (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) {
+      case ARCHIVE_FORMAT_ZIP:
+        add_attributes_by_name(read_zip_directory(bytes, bounds.max_entries).entries, ARCHIVE_FORMAT_ZIP, listing.members);
+        break;
+      case ARCHIVE_FORMAT_RAR:
+        add_attributes_by_name(read_rar4_directory(bytes, bounds.max_entries).files, ARCHIVE_FORMAT_RAR, listing.members);
+        break;
+      case ARCHIVE_FORMAT_CAB:
+        add_attributes_by_name(read_cab_directory(bytes, bounds.max_entries).files, ARCHIVE_FORMAT_CAB, listing.members);
+        break;
+      case ARCHIVE_FORMAT_ISO9660:
+        add_iso_attributes(bytes, bounds.max_entries, listing.members);
+        break;
+      default:
+        break;  // RAR 5's came with the headers; 7z keeps its own in compressed headers
+    }
+  }
   return listing;
 }
 

@@ -16,6 +16,10 @@
 //   - names are returned as UTF-8: libarchive gives them in the current locale, so each read runs in
 //     a thread-local C.UTF-8 locale, and names stored in an OEM code page (zip, RAR, cabinet without
 //     the UTF-8 flag) are read as CP850, the Western European one (CP437 for its letters).
+//   - Windows' hidden and system attributes, which libarchive 3.6 drops for zip, RAR 4, cabinet
+//     and ISO 9660, are read by our own bounded readers of the zip central directory, the RAR 4
+//     headers, the cabinet's file entries and the ISO 9660 trees (zip_directory.h,
+//     rar_directory.h, cab_directory.h, iso_directory.h) and matched to the members by name.
 // Nothing is written to disk and nothing is run. Thread-safe: each call owns its libarchive handle.
 #pragma once
 
@@ -25,6 +29,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "objects/archive/zip_directory.h"
 
 namespace vigie::objects::archive {
 
@@ -57,6 +63,11 @@ struct Member {
   std::string link_target;        // symbolic and hard links: where they point, in UTF-8
   std::optional<std::uint64_t> declared_size;  // as the header says (a bomb's is huge)
   bool encrypted = false;
+  // Windows' hidden and system bits (kAttributeHidden, kAttributeSystem), where the format keeps
+  // them and they are read: zip (its central directory), RAR 4 (its file headers), cabinet (its
+  // file entries), ISO 9660 (the hidden flag of its directory records) and RAR 5 (libarchive's
+  // file flags). Not for 7z: libarchive 3.6 drops them and its headers are compressed.
+  std::uint32_t windows_attributes = 0;
   std::shared_ptr<const std::string> content;  // files only; nullptr when not read (see stop)
   std::uint64_t produced = 0;     // bytes libarchive produced for it (≥ content's size at a stop)
   ContentStop stop = ContentStop::kNotRead;
@@ -76,6 +87,8 @@ struct Listing {
   std::uint64_t content_bytes = 0;   // sum of the contents kept
   std::uint64_t produced_bytes = 0;  // sum of what libarchive produced (what the bounds cost)
   bool encrypted = false;         // a member or the headers are encrypted
+  bool udf = false;               // a disc image with a UDF file system, which libarchive 3.6 does not
+                                  // read: members come from its ISO 9660 tree, if it has one
   std::string error;              // why the archive was not read to its end ("" when it was)
 };
 

@@ -208,3 +208,42 @@ TEST(ArchiveReaderTest, ZipEndRecordCount) {
 
 }  // namespace
 }  // namespace vigie::objects::archive
+
+namespace vigie::objects::archive {
+namespace {
+
+// RAR has no free writer: the archives are written by the test from the published formats.
+const std::vector<testing::AttributedMember>& kRarLure = testing::hidden_payload_lure();
+
+TEST(ArchiveReaderRar, ReadsRar5WithItsWindowsAttributes) {
+  const Listing listing = read_archive(testing::rar_archive(5, kRarLure), ReadBounds{});
+  ASSERT_TRUE(listing.recognised) << listing.error;
+  EXPECT_EQ(listing.format, "RAR5");
+  ASSERT_EQ(listing.members.size(), 3u);
+  EXPECT_EQ(listing.members[0].name, "Convocation.pdf.lnk");
+  EXPECT_EQ(listing.members[0].windows_attributes, 0u);
+  ASSERT_TRUE(listing.members[1].content);
+  EXPECT_EQ(*listing.members[1].content, "MZ payload");
+  EXPECT_EQ(listing.members[1].windows_attributes, kAttributeHidden);
+  EXPECT_EQ(listing.members[2].windows_attributes, kAttributeHidden | kAttributeSystem);
+  EXPECT_TRUE(listing.error.empty()) << listing.error;
+}
+
+// libarchive 3.6 reads RAR 4's attribute word for the directory bit only: the hidden and system
+// bits come from our walk of the file headers.
+TEST(ArchiveReaderRar, ReadsRar4AndItsAttributes) {
+  const Listing listing = read_archive(testing::rar_archive(4, kRarLure), ReadBounds{});
+  ASSERT_TRUE(listing.recognised) << listing.error;
+  EXPECT_EQ(listing.format, "RAR");
+  ASSERT_EQ(listing.members.size(), 3u);
+  EXPECT_EQ(listing.members[1].name, "files/update.dll");  // libarchive turns DOS separators into slashes
+  ASSERT_TRUE(listing.members[1].content);
+  EXPECT_EQ(*listing.members[1].content, "MZ payload");
+  EXPECT_EQ(listing.members[0].windows_attributes, 0u);
+  EXPECT_EQ(listing.members[1].windows_attributes, kAttributeHidden);
+  EXPECT_EQ(listing.members[2].windows_attributes, kAttributeHidden | kAttributeSystem);
+  EXPECT_TRUE(listing.error.empty()) << listing.error;
+}
+
+}  // namespace
+}  // namespace vigie::objects::archive

@@ -6,8 +6,15 @@
 #include <locale.h>
 #include <openssl/evp.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 
 namespace vigie::objects::archive::testing {
@@ -171,6 +178,191 @@ std::string nested_zip(std::string_view content, std::size_t levels, std::size_t
     inner = write_archive("zip", copies);
   }
   return inner;
+}
+
+void set_dos_attributes(std::string& zip, std::string_view member, std::uint8_t attributes) {
+  for (std::size_t at = zip.find("PK\x01\x02"); at != std::string::npos; at = zip.find("PK\x01\x02", at + 4)) {
+    const auto name_length = static_cast<std::size_t>(get_le(zip, at + 28, 2));
+    if (std::string_view(zip).substr(at + 46, name_length) != member) continue;
+    zip[at + 5] = '\0';  // version made by: MS-DOS
+    zip.replace(at + 38, 4, std::string{static_cast<char>(attributes), '\0', '\0', '\0'});
+    return;
+  }
+  throw std::runtime_error("no zip member named " + std::string(member));
+}
+
+void set_iso_hidden(std::string& iso, std::string_view name) {
+  std::string joliet;
+  for (char c : name) joliet += std::string{'\0', c};
+  const std::string upper = [&] {
+    std::string u(name);
+    for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return u;
+  }();
+  constexpr std::size_t kNameAt = 33;
+  std::size_t marked = 0;
+  for (const std::string& needle : {upper, std::string(name), joliet}) {
+    for (std::size_t at = iso.find(needle); at != std::string::npos; at = iso.find(needle, at + 1)) {
+      if (at < kNameAt) continue;
+      const std::size_t record = at - kNameAt;
+      const auto length = static_cast<unsigned char>(iso[record + 32]);
+      const std::string_view stored = std::string_view(iso).substr(at, length);
+      // The whole name, or the name and its version (";1"): not a longer name starting the same.
+      if (stored != needle && stored != needle + ";1" && stored != needle + ".;1") continue;
+      if (static_cast<unsigned char>(iso[record]) < kNameAt + length) continue;
+      iso[record + 25] = static_cast<char>(iso[record + 25] | 0x01);
+      ++marked;
+    }
+  }
+  if (marked == 0) throw std::runtime_error("no ISO 9660 record named " + std::string(name));
+}
+
+namespace {
+
+std::uint32_t crc32(std::string_view bytes) {
+  std::uint32_t crc = 0xFFFFFFFF;
+  for (char c : bytes) {
+    crc ^= static_cast<unsigned char>(c);
+    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+  }
+  return ~crc;
+}
+
+// RAR 5's variable-length integers: 7 bits a byte, high bit set while more follow.
+std::string vint(std::uint64_t v) {
+  std::string out;
+  do {
+    out += static_cast<char>((v & 0x7F) | (v > 0x7F ? 0x80 : 0));
+    v >>= 7;
+  } while (v != 0);
+  return out;
+}
+
+// A RAR 5 block: CRC32 of the size and the header, the size, the header (type, flags, fields).
+std::string rar5_block(const std::string& header) {
+  const std::string sized = vint(header.size()) + header;
+  std::string out;
+  put_le(out, crc32(sized), 4);
+  return out + sized;
+}
+
+}  // namespace
+
+std::string rar_archive(int version, const std::vector<AttributedMember>& members) {
+  std::string out;
+  if (version == 5) {
+    constexpr std::uint64_t kHasData = 0x0002;
+    out = std::string("Rar!\x1A\x07\x01\x00", 8);
+    out += rar5_block(vint(1) + vint(0) + vint(0));  // main header: no flags
+    for (const AttributedMember& m : members) {
+      // File header: data size, no file flags, unpacked size, attributes, compression info 0
+      // (store, smallest dictionary), host 0 (Windows), the UTF-8 name.
+      out += rar5_block(vint(2) + vint(kHasData) + vint(m.content.size()) + vint(0) + vint(m.content.size()) +
+                        vint(m.attributes) + vint(0) + vint(0) + vint(m.name.size()) + m.name);
+      out += m.content;
+    }
+    out += rar5_block(vint(5) + vint(0) + vint(0));  // end of archive
+    return out;
+  }
+  // RAR 4: each block's CRC is the low half of the CRC32 of the block from its type on.
+  const auto block = [&](std::uint8_t type, std::uint16_t flags, const std::string& fields) {
+    std::string header;
+    header += static_cast<char>(type);
+    put_le(header, flags, 2);
+    put_le(header, 2 + header.size() + 2 + fields.size(), 2);
+    header += fields;
+    std::string crc;
+    put_le(crc, crc32(header) & 0xFFFF, 2);
+    out += crc + header;
+  };
+  out = std::string("Rar!\x1A\x07\x00", 7);
+  block(0x73, 0, std::string(6, '\0'));  // archive header: two reserved fields
+  for (const AttributedMember& m : members) {
+    std::string fields;
+    put_le(fields, m.content.size(), 4);  // packed size
+    put_le(fields, m.content.size(), 4);  // unpacked size
+    fields += '\x02';                     // host: Win32
+    put_le(fields, crc32(m.content), 4);
+    put_le(fields, 0x21, 4);  // DOS time: 1980-01-01
+    fields += '\x1D';        // version 2.9 to extract
+    fields += '\x30';        // method: store
+    put_le(fields, m.name.size(), 2);
+    put_le(fields, m.attributes, 4);
+    fields += m.name;
+    block(0x74, 0x8000, fields);  // a file header always has a data area
+    out += m.content;
+  }
+  block(0x7B, 0x4000, "");  // end of archive
+  return out;
+}
+
+const std::vector<AttributedMember>& hidden_payload_lure() {
+  static const std::vector<AttributedMember> kLure{{"Convocation.pdf.lnk", "L", 0x20},
+                                            {"files\\update.dll", "MZ payload", 0x20 | 0x02},
+                                            {"desktop.ini", "[.ShellClassInfo]", 0x20 | 0x02 | 0x04}};
+  return kLure;
+}
+
+std::string cab_archive(const std::vector<AttributedMember>& members) {
+  constexpr std::size_t kHeader = 36;
+  constexpr std::size_t kFolder = 8;
+  std::string files;
+  std::string data;
+  for (const AttributedMember& m : members) {
+    put_le(files, m.content.size(), 4);  // cbFile
+    put_le(files, data.size(), 4);       // uoffFolderStart
+    put_le(files, 0, 2);                 // iFolder
+    put_le(files, 0x21, 2);              // date: 1980-01-01
+    put_le(files, 0, 2);                 // time
+    put_le(files, m.attributes, 2);
+    files += m.name + '\0';
+    data += m.content;
+  }
+  const std::size_t data_at = kHeader + kFolder + files.size();
+  std::string out("MSCF\0\0\0\0", 8);
+  put_le(out, data_at + 8 + data.size(), 4);  // cbCabinet
+  put_le(out, 0, 4);
+  put_le(out, kHeader + kFolder, 4);  // coffFiles
+  put_le(out, 0, 4);
+  out += "\x03\x01";                           // version 1.3
+  put_le(out, 1, 2);                           // cFolders
+  put_le(out, members.size(), 2);              // cFiles
+  put_le(out, 0, 2);                           // flags
+  put_le(out, 0, 2);                           // setID
+  put_le(out, 0, 2);                           // iCabinet
+  put_le(out, data_at, 4);                     // CFFOLDER: coffCabStart
+  put_le(out, 1, 2);                           // cCFData
+  put_le(out, 0, 2);                           // typeCompress: none
+  out += files;
+  put_le(out, 0, 4);            // CFDATA: no checksum
+  put_le(out, data.size(), 2);  // cbData
+  put_le(out, data.size(), 2);  // cbUncomp
+  return out + data;
+}
+
+bool have(const char* tool) { return std::system(("command -v " + std::string(tool) + " >/dev/null 2>&1").c_str()) == 0; }
+
+std::string built_by_tool(const std::vector<TestFile>& files, std::string command) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("vigie-archives-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "content");
+  for (const TestFile& f : files) {
+    const std::filesystem::path path = dir / "content" / f.name;
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << f.content;
+  }
+  const auto replace = [&](std::string_view token, const std::string& with) {
+    if (const std::size_t at = command.find(token); at != std::string::npos) command.replace(at, token.size(), "'" + with + "'");
+  };
+  // With an extension, or 7z and zip add theirs.
+  replace("{out}", (dir / "archive.out").string());
+  replace("{in}", (dir / "content").string());
+  const int status = std::system(("cd '" + (dir / "content").string() + "' && " + command + " >/dev/null 2>&1").c_str());
+  std::ostringstream out;
+  out << std::ifstream(dir / "archive.out", std::ios::binary).rdbuf();
+  std::filesystem::remove_all(dir);
+  if (status != 0) throw std::runtime_error("failed: " + command);
+  return out.str();
 }
 
 std::string message_with_attachment(std::string_view body, std::string_view filename, std::string_view content,

@@ -8,9 +8,14 @@
 #include <cstring>
 
 #include "common/ascii.h"
+#include "common/byte_reader.h"
 
 namespace vigie::objects::cfb {
 namespace {
+
+using bytes::le16;
+using bytes::le32;
+using bytes::le64;
 
 constexpr std::uint32_t kMaxRegularSector = 0xFFFFFFFA;
 constexpr std::uint32_t kEndOfChain = 0xFFFFFFFE;
@@ -18,16 +23,6 @@ constexpr std::uint32_t kNoStream = 0xFFFFFFFF;
 constexpr std::size_t kHeaderSize = 512;
 constexpr std::size_t kEntrySize = 128;
 constexpr std::size_t kHeaderDifatEntries = 109;
-
-std::uint16_t u16(std::string_view b, std::size_t at) {
-  return static_cast<std::uint16_t>(static_cast<unsigned char>(b[at]) | (static_cast<unsigned char>(b[at + 1]) << 8));
-}
-std::uint32_t u32(std::string_view b, std::size_t at) {
-  return static_cast<std::uint32_t>(u16(b, at)) | (static_cast<std::uint32_t>(u16(b, at + 2)) << 16);
-}
-std::uint64_t u64(std::string_view b, std::size_t at) {
-  return static_cast<std::uint64_t>(u32(b, at)) | (static_cast<std::uint64_t>(u32(b, at + 4)) << 32);
-}
 
 Error malformed(std::string what) { return Error::invalid_argument("compound file: " + std::move(what)); }
 
@@ -37,11 +32,11 @@ std::string utf16le_to_utf8(std::string_view bytes) {
   std::string out;
   out.reserve(bytes.size() / 2);
   for (std::size_t i = 0; i + 1 < bytes.size(); i += 2) {
-    UChar32 c = u16(bytes, i);
+    UChar32 c = le16(bytes, i);
     if (c == 0) break;
     if (U16_IS_LEAD(c)) {
-      if (i + 3 < bytes.size() && U16_IS_TRAIL(u16(bytes, i + 2))) {
-        c = U16_GET_SUPPLEMENTARY(c, u16(bytes, i + 2));
+      if (i + 3 < bytes.size() && U16_IS_TRAIL(le16(bytes, i + 2))) {
+        c = U16_GET_SUPPLEMENTARY(c, le16(bytes, i + 2));
         i += 2;
       } else {
         c = 0xFFFD;
@@ -62,10 +57,10 @@ Result<CompoundFile> CompoundFile::open(std::string_view bytes, const Limits& li
   if (bytes.size() < kHeaderSize || !has_signature(bytes)) return fail(malformed("no compound file header"));
   CompoundFile file;
   file.bytes_ = bytes;
-  file.major_version_ = u16(bytes, 0x1A);
-  if (u16(bytes, 0x1C) != 0xFFFE) return fail(malformed("byte order mark is not little-endian"));
-  const std::uint16_t sector_shift = u16(bytes, 0x1E);
-  const std::uint16_t mini_shift = u16(bytes, 0x20);
+  file.major_version_ = le16(bytes, 0x1A);
+  if (le16(bytes, 0x1C) != 0xFFFE) return fail(malformed("byte order mark is not little-endian"));
+  const std::uint16_t sector_shift = le16(bytes, 0x1E);
+  const std::uint16_t mini_shift = le16(bytes, 0x20);
   // Version 3 files use 512-byte sectors and version 4 files 4096-byte ones; writers that mix them
   // exist, so either size is read whatever the version says, and nothing else is.
   if (sector_shift != 9 && sector_shift != 12) {
@@ -74,14 +69,14 @@ Result<CompoundFile> CompoundFile::open(std::string_view bytes, const Limits& li
   if (mini_shift != 6) return fail(malformed("mini sector shift " + std::to_string(mini_shift) + " (6 expected)"));
   file.sector_size_ = 1u << sector_shift;
   file.mini_sector_size_ = 1u << mini_shift;
-  file.fat_sector_count_ = u32(bytes, 0x2C);
-  file.first_directory_sector_ = u32(bytes, 0x30);
-  file.mini_cutoff_ = u32(bytes, 0x38);
+  file.fat_sector_count_ = le32(bytes, 0x2C);
+  file.first_directory_sector_ = le32(bytes, 0x30);
+  file.mini_cutoff_ = le32(bytes, 0x38);
   if (file.mini_cutoff_ != 4096) return fail(malformed("mini stream cutoff is not 4096"));
-  file.first_mini_fat_sector_ = u32(bytes, 0x3C);
-  file.mini_fat_sector_count_ = u32(bytes, 0x40);
-  file.first_difat_sector_ = u32(bytes, 0x44);
-  file.difat_sector_count_ = u32(bytes, 0x48);
+  file.first_mini_fat_sector_ = le32(bytes, 0x3C);
+  file.mini_fat_sector_count_ = le32(bytes, 0x40);
+  file.first_difat_sector_ = le32(bytes, 0x44);
+  file.difat_sector_count_ = le32(bytes, 0x48);
   // The header occupies the first sector's place (512 bytes, padded to 4096 in version 4).
   if (bytes.size() < file.sector_size_) return fail(malformed("shorter than one sector"));
   file.sector_count_ = (bytes.size() - file.sector_size_ + file.sector_size_ - 1) / file.sector_size_;
@@ -102,7 +97,7 @@ Result<CompoundFile> CompoundFile::open(std::string_view bytes, const Limits& li
     // A broken MiniFAT leaves the small streams unreadable (each read then says so), not the file.
     if (auto table = file.read_regular(file.first_mini_fat_sector_, length)) {
       file.mini_fat_.resize(table->size() / 4);
-      for (std::size_t i = 0; i < file.mini_fat_.size(); ++i) file.mini_fat_[i] = u32(*table, i * 4);
+      for (std::size_t i = 0; i < file.mini_fat_.size(); ++i) file.mini_fat_[i] = le32(*table, i * 4);
     }
   }
   return file;
@@ -115,7 +110,7 @@ Result<void> CompoundFile::read_fat() {
   const auto add = [&](std::uint32_t sector) {
     if (sector <= kMaxRegularSector && fat_sectors.size() < sector_count_) fat_sectors.push_back(sector);
   };
-  for (std::size_t i = 0; i < kHeaderDifatEntries; ++i) add(u32(bytes_, 0x4C + 4 * i));
+  for (std::size_t i = 0; i < kHeaderDifatEntries; ++i) add(le32(bytes_, 0x4C + 4 * i));
   std::vector<bool> seen(sector_count_, false);
   std::uint32_t difat = first_difat_sector_;
   for (std::uint32_t n = 0; n < difat_sector_count_ && difat <= kMaxRegularSector; ++n) {
@@ -124,15 +119,15 @@ Result<void> CompoundFile::read_fat() {
     const std::uint64_t at = (std::uint64_t{difat} + 1) * sector_size_;
     if (at + sector_size_ > bytes_.size()) return fail(malformed("DIFAT sector beyond the end of the file"));
     const std::size_t per_sector = sector_size_ / 4 - 1;
-    for (std::size_t i = 0; i < per_sector; ++i) add(u32(bytes_, static_cast<std::size_t>(at) + 4 * i));
-    difat = u32(bytes_, static_cast<std::size_t>(at) + 4 * per_sector);
+    for (std::size_t i = 0; i < per_sector; ++i) add(le32(bytes_, static_cast<std::size_t>(at) + 4 * i));
+    difat = le32(bytes_, static_cast<std::size_t>(at) + 4 * per_sector);
   }
   if (fat_sectors.empty()) return fail(malformed("no FAT sector"));
   fat_.reserve(fat_sectors.size() * (sector_size_ / 4));
   for (std::uint32_t sector : fat_sectors) {
     const std::uint64_t at = (std::uint64_t{sector} + 1) * sector_size_;
     if (at + sector_size_ > bytes_.size()) return fail(malformed("FAT sector beyond the end of the file"));
-    for (std::size_t i = 0; i < sector_size_ / 4; ++i) fat_.push_back(u32(bytes_, static_cast<std::size_t>(at) + 4 * i));
+    for (std::size_t i = 0; i < sector_size_ / 4; ++i) fat_.push_back(le32(bytes_, static_cast<std::size_t>(at) + 4 * i));
   }
   return {};
 }
@@ -189,11 +184,11 @@ Result<void> CompoundFile::read_directory(const Limits& limits) {
     e.index = static_cast<std::uint32_t>(at / kEntrySize);
     const std::uint8_t type = static_cast<std::uint8_t>(d[at + 66]);
     e.type = type == 1 || type == 2 || type == 5 ? static_cast<EntryType>(type) : EntryType::kUnused;
-    const std::uint16_t name_bytes = std::min<std::uint16_t>(u16(d, at + 64), 64);
+    const std::uint16_t name_bytes = std::min<std::uint16_t>(le16(d, at + 64), 64);
     e.name = utf16le_to_utf8(d.substr(at, name_bytes));
     e.clsid = std::string(d.substr(at + 80, 16));
-    e.start_sector = u32(d, at + 116);
-    e.size = u64(d, at + 120);
+    e.start_sector = le32(d, at + 116);
+    e.size = le64(d, at + 120);
     if (major_version_ == 3) e.size &= 0xFFFFFFFF;  // the high half is undefined in version 3
     entries_.push_back(std::move(e));
   }
@@ -202,7 +197,7 @@ Result<void> CompoundFile::read_directory(const Limits& limits) {
   links_.resize(entries_.size());
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     const std::size_t at = i * kEntrySize;
-    links_[i] = {u32(d, at + 68), u32(d, at + 72), u32(d, at + 76)};
+    links_[i] = {le32(d, at + 68), le32(d, at + 72), le32(d, at + 76)};
   }
   return {};
 }

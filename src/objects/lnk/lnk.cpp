@@ -6,10 +6,15 @@
 #include <cstring>
 #include <optional>
 
+#include "common/byte_reader.h"
 #include "parse/encoding/charset.h"
 
 namespace vigie::objects::lnk {
 namespace {
+
+using bytes::fits;
+using bytes::le16;
+using bytes::le32;
 
 constexpr std::uint32_t kHasLinkTargetIdList = 0x1;
 constexpr std::uint32_t kHasLinkInfo = 0x2;
@@ -28,14 +33,6 @@ constexpr std::uint32_t kEnvironmentVariableBlock = 0xA0000001;
 constexpr std::uint32_t kIconEnvironmentBlock = 0xA0000007;
 // TargetAnsi (260 bytes) then TargetUnicode (520 bytes) after the 8-byte block header (§2.5.4).
 constexpr std::size_t kEnvironmentBlockSize = 0x314;
-
-std::uint16_t u16(std::string_view b, std::size_t at) {
-  return static_cast<std::uint16_t>(static_cast<unsigned char>(b[at]) | static_cast<unsigned char>(b[at + 1]) << 8);
-}
-std::uint32_t u32(std::string_view b, std::size_t at) {
-  return static_cast<std::uint32_t>(u16(b, at)) | static_cast<std::uint32_t>(u16(b, at + 2)) << 16;
-}
-bool fits(std::string_view b, std::size_t at, std::size_t length) { return at <= b.size() && length <= b.size() - at; }
 
 std::string from_utf16le(std::string_view bytes) {
   std::string out;
@@ -58,7 +55,7 @@ std::optional<std::string> ansi_z(std::string_view b, std::size_t at) {
 // A NUL-terminated UTF-16LE string at `at`.
 std::optional<std::string> unicode_z(std::string_view b, std::size_t at) {
   for (std::size_t i = at; fits(b, i, 2); i += 2) {
-    if (u16(b, i) == 0) return from_utf16le(b.substr(at, i - at));
+    if (le16(b, i) == 0) return from_utf16le(b.substr(at, i - at));
   }
   return std::nullopt;
 }
@@ -68,11 +65,11 @@ class Reader {
   Reader(std::string_view bytes, Shortcut& out) : b_(bytes), out_(out) {}
 
   void read() {
-    if (!fits(b_, 0, kHeaderSize) || u32(b_, 0) != kHeaderSize || b_.substr(4, 16) != kShellLinkClsid) return;
+    if (!fits(b_, 0, kHeaderSize) || le32(b_, 0) != kHeaderSize || b_.substr(4, 16) != kShellLinkClsid) return;
     out_.valid = true;
-    out_.flags = u32(b_, 0x14);
-    out_.icon_index = static_cast<std::int32_t>(u32(b_, 0x38));
-    out_.show_command = u32(b_, 0x3C);
+    out_.flags = le32(b_, 0x14);
+    out_.icon_index = static_cast<std::int32_t>(le32(b_, 0x38));
+    out_.show_command = le32(b_, 0x3C);
     pos_ = kHeaderSize;
     if ((out_.flags & kHasLinkTargetIdList) && !read_id_list()) return;
     if ((out_.flags & kHasLinkInfo) && !read_link_info()) return;
@@ -99,7 +96,7 @@ class Reader {
   // hand-made malicious shortcuts.
   bool read_id_list() {
     if (!fits(b_, pos_, 2)) return error("LinkTargetIDList cut short"), false;
-    const std::size_t size = u16(b_, pos_);
+    const std::size_t size = le16(b_, pos_);
     pos_ += 2;
     if (!fits(b_, pos_, size)) return error("LinkTargetIDList larger than the file"), false;
     const std::string_view list = b_.substr(pos_, size);
@@ -107,7 +104,7 @@ class Reader {
     std::size_t at = 0;
     std::string path;
     while (fits(list, at, 2)) {
-      const std::size_t item_size = u16(list, at);
+      const std::size_t item_size = le16(list, at);
       if (item_size == 0) break;
       if (item_size < 3 || !fits(list, at, item_size)) {
         error("shell item overruns the LinkTargetIDList");
@@ -140,36 +137,36 @@ class Reader {
   // §2.3: the paths the link resolves to on a local volume and on a network share.
   bool read_link_info() {
     if (!fits(b_, pos_, 4)) return error("LinkInfo cut short"), false;
-    const std::size_t size = u32(b_, pos_);
+    const std::size_t size = le32(b_, pos_);
     if (size < 0x1C || !fits(b_, pos_, size)) return error("LinkInfo size out of bounds"), false;
     const std::string_view info = b_.substr(pos_, size);
     pos_ += size;
-    const std::size_t header_size = u32(info, 4);
-    const std::uint32_t info_flags = u32(info, 8);
-    const std::size_t local_base = u32(info, 0x10);
-    const std::size_t network_offset = u32(info, 0x14);
-    const std::size_t suffix_offset = u32(info, 0x18);
+    const std::size_t header_size = le32(info, 4);
+    const std::uint32_t info_flags = le32(info, 8);
+    const std::size_t local_base = le32(info, 0x10);
+    const std::size_t network_offset = le32(info, 0x14);
+    const std::size_t suffix_offset = le32(info, 0x18);
     const bool unicode_offsets = header_size >= 0x24 && fits(info, 0x1C, 8);
     std::string suffix;
-    if (unicode_offsets && u32(info, 0x20) != 0) {
-      suffix = unicode_z(info, u32(info, 0x20)).value_or("");
+    if (unicode_offsets && le32(info, 0x20) != 0) {
+      suffix = unicode_z(info, le32(info, 0x20)).value_or("");
     } else if (suffix_offset != 0) {
       suffix = ansi_z(info, suffix_offset).value_or("");
     }
     if (info_flags & 0x1) {  // VolumeIDAndLocalBasePath
       std::optional<std::string> base;
-      if (unicode_offsets && u32(info, 0x1C) != 0) base = unicode_z(info, u32(info, 0x1C));
+      if (unicode_offsets && le32(info, 0x1C) != 0) base = unicode_z(info, le32(info, 0x1C));
       if (!base) base = ansi_z(info, local_base);
       if (!base) error("LinkInfo local base path out of bounds");
       out_.local_base_path = base.value_or("") + suffix;
     }
     if ((info_flags & 0x2) && fits(info, network_offset, 0x14)) {  // CommonNetworkRelativeLink
       const std::string_view link = info.substr(network_offset);
-      const std::size_t link_size = u32(link, 0);
-      const std::size_t net_name = u32(link, 8);
+      const std::size_t link_size = le32(link, 0);
+      const std::size_t net_name = le32(link, 8);
       std::optional<std::string> name;
       if (net_name > 0x14 && fits(link, 0x14, 4) && link_size <= link.size()) {
-        name = unicode_z(link.substr(0, link_size), u32(link, 0x14));
+        name = unicode_z(link.substr(0, link_size), le32(link, 0x14));
       }
       if (!name && link_size <= link.size()) name = ansi_z(link.substr(0, link_size), net_name);
       if (!name) {
@@ -185,7 +182,7 @@ class Reader {
   // §2.4: CountCharacters (16 bits), then that many characters.
   bool read_string_data(bool unicode, std::string& field) {
     if (!fits(b_, pos_, 2)) return error("StringData cut short"), false;
-    const std::size_t count = u16(b_, pos_);
+    const std::size_t count = le16(b_, pos_);
     pos_ += 2;
     const std::size_t bytes = unicode ? 2 * count : count;
     if (!fits(b_, pos_, bytes)) return error("StringData larger than the file"), false;
@@ -198,12 +195,12 @@ class Reader {
   // §2.5: blocks of BlockSize (32 bits, ≥ 4 or the terminal block) and BlockSignature.
   void read_extra_data() {
     while (fits(b_, pos_, 4)) {
-      const std::size_t size = u32(b_, pos_);
+      const std::size_t size = le32(b_, pos_);
       if (size < 4) return;
       if (size < 8 || !fits(b_, pos_, size)) return error("ExtraData block overruns the file");
       const std::string_view block = b_.substr(pos_, size);
       pos_ += size;
-      const std::uint32_t signature = u32(block, 4);
+      const std::uint32_t signature = le32(block, 4);
       if ((signature == kEnvironmentVariableBlock || signature == kIconEnvironmentBlock) &&
           size >= kEnvironmentBlockSize) {
         std::string target = unicode_z(block.substr(0, kEnvironmentBlockSize), 8 + 260).value_or("");

@@ -4,19 +4,16 @@
 #include <algorithm>
 
 #include "common/ascii.h"
+#include "common/byte_reader.h"
 #include "parse/encoding/charset.h"
 
 namespace vigie::objects::ovba {
 namespace {
 
-constexpr std::size_t kChunkSize = 4096;  // decompressed bytes per chunk (2.4.1.1.3)
+using bytes::le16;
+using bytes::le32;
 
-std::uint16_t u16(std::string_view b, std::size_t at) {
-  return static_cast<std::uint16_t>(static_cast<unsigned char>(b[at]) | (static_cast<unsigned char>(b[at + 1]) << 8));
-}
-std::uint32_t u32(std::string_view b, std::size_t at) {
-  return static_cast<std::uint32_t>(u16(b, at)) | (static_cast<std::uint32_t>(u16(b, at + 2)) << 16);
-}
+constexpr std::size_t kChunkSize = 4096;  // decompressed bytes per chunk (2.4.1.1.3)
 
 // 2.4.1.3.19.1: the width of a copy token's offset grows with the position in the chunk.
 unsigned offset_bits(std::size_t difference) {
@@ -71,7 +68,7 @@ Decompressed decompress(std::string_view c, std::size_t max_out) {
       d.error = "chunk header cut off";
       return d;
     }
-    const std::uint16_t header = u16(c, pos);
+    const std::uint16_t header = le16(c, pos);
     if (((header >> 12) & 0x7) != 0x3) {
       d.error = "bad chunk signature at byte " + std::to_string(pos);
       return d;
@@ -97,7 +94,7 @@ Decompressed decompress(std::string_view c, std::size_t max_out) {
             d.error = "copy token cut off at byte " + std::to_string(p);
             return d;
           }
-          const std::uint16_t token = u16(c, p);
+          const std::uint16_t token = le16(c, p);
           p += 2;
           const std::size_t difference = out.size() - chunk_start;
           const unsigned bits = offset_bits(difference);
@@ -142,8 +139,8 @@ DirInfo parse_dir(std::string_view dir, std::size_t max_modules) {
   };
   std::size_t pos = 0;
   while (pos + 6 <= dir.size()) {
-    const std::uint16_t id = u16(dir, pos);
-    std::size_t length = u32(dir, pos + 2);
+    const std::uint16_t id = le16(dir, pos);
+    std::size_t length = le32(dir, pos + 2);
     pos += 6;
     if (id == kProjectVersion) length = 6;
     if (length > dir.size() - pos) {
@@ -156,7 +153,7 @@ DirInfo parse_dir(std::string_view dir, std::size_t max_modules) {
     pos += length;
     switch (id) {
       case kCodePage:
-        if (data.size() >= 2) info.code_page = u16(data, 0);
+        if (data.size() >= 2) info.code_page = le16(data, 0);
         break;
       case kProjectName:
         info.project_name = in_code_page(data, info.code_page);
@@ -176,7 +173,7 @@ DirInfo parse_dir(std::string_view dir, std::size_t max_modules) {
         if (in_module && !data.empty()) current.stream_name = cfb::utf16le_to_utf8(data);
         break;
       case kModuleOffset:
-        if (in_module && data.size() >= 4) current.text_offset = u32(data, 0);
+        if (in_module && data.size() >= 4) current.text_offset = le32(data, 0);
         break;
       case kModuleTypeDocument:
         current.document_module = true;

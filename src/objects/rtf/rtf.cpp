@@ -6,10 +6,14 @@
 #include <algorithm>
 
 #include "common/ascii.h"
+#include "common/byte_reader.h"
 #include "objects/word_fields.h"
 
 namespace vigie::objects::rtf {
 namespace {
+
+using bytes::fits;
+using bytes::le32;
 
 // The specification bounds a control word at 32 letters and its parameter at a signed 16-bit
 // value; Word reads longer ones, which exploit builders use to break other parsers.
@@ -34,17 +38,10 @@ struct Building {
   bool decode = true;  // false beyond max_rtf_objects: counted, not decoded
 };
 
-std::uint32_t u32(std::string_view b, std::size_t at) {
-  std::uint32_t v = 0;
-  for (std::size_t i = 0; i < 4; ++i) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(b[at + i])) << (8 * i);
-  return v;
-}
-bool fits(std::string_view b, std::size_t at, std::size_t length) { return at <= b.size() && length <= b.size() - at; }
-
 // [MS-OLEDS] §2.1.4 LengthPrefixedAnsiString: a 32-bit length (NUL included), then the bytes.
 bool read_lpas(std::string_view b, std::size_t& at, std::string& out) {
   if (!fits(b, at, 4)) return false;
-  const std::size_t length = u32(b, at);
+  const std::size_t length = le32(b, at);
   at += 4;
   if (length > kMaxOle1String || !fits(b, at, length)) return false;
   std::string_view s = b.substr(at, length);
@@ -71,12 +68,12 @@ void read_package(std::string_view native, OleObject& object) {
   if (!z(object.package_label) || !z(object.package_path)) return;
   at += 4;
   if (!fits(native, at, 4)) return;
-  const std::size_t temp_length = u32(native, at);
+  const std::size_t temp_length = le32(native, at);
   at += 4;
   if (!fits(native, at, temp_length)) return;
   at += temp_length;
   if (!fits(native, at, 4)) return;
-  const std::size_t size = u32(native, at);
+  const std::size_t size = le32(native, at);
   at += 4;
   const std::size_t available = std::min(size, native.size() - at);
   object.package_data = std::make_shared<const std::string>(native.substr(at, available));
@@ -376,7 +373,7 @@ class Scanner {
 
 bool read_ole1(std::string_view data, OleObject& object) {
   if (!fits(data, 0, 8)) return false;
-  const std::uint32_t format = u32(data, 4);
+  const std::uint32_t format = le32(data, 4);
   if (format != 1 && format != 2) return false;
   std::size_t at = 8;
   std::string class_name, topic, item;
@@ -384,7 +381,7 @@ bool read_ole1(std::string_view data, OleObject& object) {
   object.format_id = format;
   object.header_class = class_name;
   if (format == 2 && fits(data, at, 4)) {
-    const std::size_t size = u32(data, at);
+    const std::size_t size = le32(data, at);
     at += 4;
     const std::size_t available = std::min(size, data.size() - at);
     object.native_data = std::make_shared<const std::string>(data.substr(at, available));

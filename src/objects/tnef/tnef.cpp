@@ -5,6 +5,7 @@
 #include <array>
 
 #include "common/ascii.h"
+#include "common/byte_reader.h"
 #include "parse/encoding/charset.h"
 
 namespace vigie::objects::tnef {
@@ -44,48 +45,13 @@ constexpr std::uint32_t kLidReminderOverride = 0x851C;
 constexpr std::uint32_t kLidReminderPlaySound = 0x851E;
 constexpr std::uint32_t kLidReminderFileParameter = 0x851F;
 
-// Bounds-checked little-endian reads over one buffer: a read past the end sets failed() and
-// returns zero or an empty view, so a truncated structure ends its loop instead of reading on.
-class Reader {
- public:
-  explicit Reader(std::string_view bytes) : bytes_(bytes) {}
-  bool failed() const { return failed_; }
-  bool at_end() const { return pos_ >= bytes_.size(); }
-  std::size_t remaining() const { return bytes_.size() - pos_; }
-  std::uint8_t u8() {
-    const std::string_view b = take(1);
-    return b.empty() ? 0 : static_cast<std::uint8_t>(b[0]);
-  }
-  std::uint16_t u16() {
-    const std::string_view b = take(2);
-    return b.empty() ? 0 : static_cast<std::uint16_t>(byte(b, 0) | byte(b, 1) << 8);
-  }
-  std::uint32_t u32() {
-    const std::string_view b = take(4);
-    return b.empty() ? 0 : byte(b, 0) | byte(b, 1) << 8 | byte(b, 2) << 16 | byte(b, 3) << 24;
-  }
-  std::string_view take(std::size_t n) {
-    if (failed_ || n > remaining()) {
-      failed_ = true;
-      pos_ = bytes_.size();
-      return {};
-    }
-    const std::string_view out = bytes_.substr(pos_, n);
-    pos_ += n;
-    return out;
-  }
-  // Values are padded to a multiple of 4 bytes (§2.1.3.4).
-  void skip_padding(std::size_t n) {
-    const std::size_t pad = (4 - n % 4) % 4;
-    if (pad <= remaining()) pos_ += pad;
-  }
+using bytes::ByteReader;
 
- private:
-  static std::uint32_t byte(std::string_view b, std::size_t i) { return static_cast<unsigned char>(b[i]); }
-  std::string_view bytes_;
-  std::size_t pos_ = 0;
-  bool failed_ = false;
-};
+// Values are padded to a multiple of 4 bytes (§2.1.3.4); padding cut off at the end is no error.
+void skip_padding(ByteReader& r, std::size_t n) {
+  const std::size_t pad = (4 - n % 4) % 4;
+  r.skip(std::min(pad, r.remaining()));
+}
 
 std::string bounded_string(std::string_view bytes) {
   bytes = bytes.substr(0, kMaxStringBytes);
@@ -120,7 +86,7 @@ class Parser {
   Parser(std::string_view bytes, std::uint32_t max_attributes) : bytes_(bytes), max_(max_attributes) {}
 
   Content run() {
-    Reader r(bytes_);
+    ByteReader r(bytes_);
     if (r.u32() != kSignature) {
       error("no TNEF signature");
       return std::move(out_);
@@ -190,7 +156,7 @@ class Parser {
 
   // A MAPI property list (§2.1.3.5): count, then each property's tag, name if named, and value.
   void properties(std::string_view block, Attachment* attachment) {
-    Reader r(block);
+    ByteReader r(block);
     const std::uint32_t n = r.u32();
     for (std::uint32_t i = 0; i < n && !r.failed(); ++i) {
       if (!count()) return;
@@ -208,7 +174,7 @@ class Parser {
         } else {
           const std::uint32_t name_length = r.u32();
           r.take(name_length);
-          r.skip_padding(name_length);
+          skip_padding(r, name_length);
           common = false;
         }
       }
@@ -236,7 +202,7 @@ class Parser {
         }
         const std::uint32_t size = r.u32();
         const std::string_view value = r.take(size);
-        r.skip_padding(size);
+        skip_padding(r, size);
         if (r.failed() || multi) continue;
         keep(id, base, common, lid, value, attachment);
       }

@@ -1,0 +1,57 @@
+// The cabinet file entries on cabinets written by the test (gcab sets no attributes) and by gcab.
+#include "objects/archive/cab_directory.h"
+
+#include <gtest/gtest.h>
+
+#include "objects/archive/archive_reader.h"
+#include "objects/archive/test_archives.h"
+
+namespace vigie::objects::archive {
+namespace {
+
+const std::vector<testing::AttributedMember>& kLure = testing::hidden_payload_lure();
+
+TEST(CabDirectory, ReadsTheAttributesOfEachFile) {
+  const CabDirectory directory = read_cab_directory(testing::cab_archive(kLure), 100);
+  EXPECT_TRUE(directory.error.empty()) << directory.error;
+  ASSERT_EQ(directory.files.size(), 3u);
+  EXPECT_EQ(directory.files[1].raw_name, "files\\update.dll");
+  EXPECT_EQ(directory.files[1].windows_attributes(), 0x20 | kAttributeHidden);
+  EXPECT_EQ(read_cab_directory(testing::cab_archive(kLure), 2).files.size(), 2u);
+  EXPECT_TRUE(read_cab_directory(testing::cab_archive(kLure), 2).more_entries);
+}
+
+TEST(CabDirectory, SaysWhenTheEntriesLie) {
+  EXPECT_EQ(read_cab_directory("MSCF", 100).error, "no cabinet header");
+  std::string cab = testing::cab_archive(kLure);
+  cab[28] = 9;  // nine files declared
+  EXPECT_EQ(read_cab_directory(cab.substr(0, 36 + 8 + 20), 100).error, "file name without its end");
+  cab.replace(16, 4, std::string("\xF0\xFF\xFF\x00", 4));  // coffFiles past the end
+  EXPECT_EQ(read_cab_directory(cab, 100).error, "file entry past the end of the cabinet");
+}
+
+TEST(CabDirectory, LibarchiveReadsTheCabinetAndTheMembersGetTheirAttributes) {
+  const Listing listing = read_archive(testing::cab_archive(kLure), ReadBounds{});
+  ASSERT_TRUE(listing.recognised) << listing.error;
+  ASSERT_EQ(listing.members.size(), 3u);
+  EXPECT_EQ(listing.members[1].name, "files/update.dll");
+  ASSERT_TRUE(listing.members[1].content);
+  EXPECT_EQ(*listing.members[1].content, "MZ payload");
+  EXPECT_EQ(listing.members[0].windows_attributes, 0u);
+  EXPECT_EQ(listing.members[1].windows_attributes, kAttributeHidden);
+  EXPECT_EQ(listing.members[2].windows_attributes, kAttributeHidden | kAttributeSystem);
+}
+
+TEST(CabDirectory, ReadsACabinetBuiltByGcab) {
+  if (!testing::have("gcab")) GTEST_SKIP() << "gcab not installed (scripts/install-deps.sh installs it with the test packages)";
+  const std::string cab =
+      testing::built_by_tool({testing::TestFile{"a.txt", "un"}, testing::TestFile{"b.txt", "deux"}}, "gcab -c -z {out} a.txt b.txt");
+  const CabDirectory directory = read_cab_directory(cab, 100);
+  EXPECT_TRUE(directory.error.empty()) << directory.error;
+  ASSERT_EQ(directory.files.size(), 2u);
+  EXPECT_EQ(directory.files[1].raw_name, "b.txt");
+  EXPECT_EQ(directory.files[1].windows_attributes() & (kAttributeHidden | kAttributeSystem), 0u);
+}
+
+}  // namespace
+}  // namespace vigie::objects::archive
