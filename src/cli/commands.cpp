@@ -12,6 +12,7 @@
 #include "auth/dns/recorded_resolver.h"
 #include "auth/dns/unbound_resolver.h"
 #include "cli/status_line.h"
+#include "config/serve_config.h"
 #include "intel/content_model/learning.h"
 #include "outputs/json_output.h"
 #include "outputs/terminal_text.h"
@@ -19,6 +20,7 @@
 #include "parse/url/public_suffix_list.h"
 #include "service/batch/batch_scanner.h"
 #include "service/intake/message_source.h"
+#include "service/serve/serve.h"
 #include "vigie/config.h"
 #include "vigie/engine.h"
 
@@ -117,7 +119,7 @@ void warn_dns_change(const auth::dns::CircuitBreakerResolver::Change& change,
 // resolver; timeouts and DNSSEC from [dns]. Behind a circuit breaker (auth/dns/circuit_breaker.h)
 // whose health check runs once now: a resolver that is unreachable or broken from the start is
 // reported before the first message, and an outage costs each message no wait.
-std::shared_ptr<const auth::dns::Resolver> live_resolver(const ScanOptions& options,
+std::shared_ptr<const auth::dns::Resolver> live_resolver(const DnsOptions& options,
                                                          const Config& config, std::string& error) {
   auth::dns::UnboundOptions unbound;
   unbound.servers = options.dns_servers.empty() ? config.dns.servers : options.dns_servers;
@@ -148,33 +150,33 @@ std::shared_ptr<const auth::dns::Resolver> live_resolver(const ScanOptions& opti
   return breaker;
 }
 
+// The DNS source the options choose (nullptr: none); false after saying why it cannot be used.
+bool choose_resolver(const DnsOptions& options, const Config& config,
+                     std::shared_ptr<const auth::dns::Resolver>& resolver) {
+  const bool live = options.live_dns || !options.dns_servers.empty();
+  if (live && !options.dns_zone.empty()) {
+    std::cerr << "vigie: --dns-zone (recorded DNS) and --dns/--dns-server (live DNS) cannot be "
+                 "used together: choose one DNS source\n";
+    return false;
+  }
+  std::string error;
+  if (live) {
+    resolver = live_resolver(options, config, error);
+    if (!resolver) say("live DNS: " + error);
+  } else if (!options.dns_zone.empty()) {
+    resolver = load_zone(options.dns_zone, error);
+    if (!resolver) say(error);
+  }
+  return error.empty();
+}
+
 }  // namespace
 
 int run_scan(const ScanOptions& options) {
   Config config;
   if (!load(options.config_path, config)) return kExitUsage;
-  const bool live = options.live_dns || !options.dns_servers.empty();
-  if (live && !options.dns_zone.empty()) {
-    std::cerr << "vigie: --dns-zone (recorded DNS) and --dns/--dns-server (live DNS) cannot be "
-                 "used together: choose one DNS source\n";
-    return kExitUsage;
-  }
   std::shared_ptr<const auth::dns::Resolver> resolver;
-  if (live) {
-    std::string error;
-    resolver = live_resolver(options, config, error);
-    if (!resolver) {
-      say("live DNS: " + error);
-      return kExitUsage;
-    }
-  } else if (!options.dns_zone.empty()) {
-    std::string error;
-    resolver = load_zone(options.dns_zone, error);
-    if (!resolver) {
-      say(error);
-      return kExitUsage;
-    }
-  }
+  if (!choose_resolver(options.dns, config, resolver)) return kExitUsage;
   const std::unique_ptr<const Engine> engine = start_engine(config, resolver);
   if (!engine) return kExitUsage;
   report_classifier(config, false);
@@ -224,6 +226,18 @@ int run_scan(const ScanOptions& options) {
     return kExitIo;
   }
   return unreadable.empty() && summary.failed_inputs == 0 ? kExitOk : kExitIo;
+}
+
+int run_serve(const ServeOptions& options) {
+  // The configuration is read here only for [dns]; the service reads it again for the engine.
+  Config config;
+  if (!load(options.config_path, config)) return kExitUsage;
+  service::ServeOptions serve;
+  if (!choose_resolver(options.dns, config, serve.services.resolver)) return kExitUsage;
+  if (!report_classifier(config, false)) return kExitUsage;
+  serve.config_path = options.config_path;
+  serve.http_listen = options.http_listen;
+  return service::serve(serve);
 }
 
 int run_parse(const ParseOptions& options) {
@@ -277,6 +291,11 @@ int run_config_check(const std::string& path) {
   Result<Config> loaded = load_config(path);
   if (!loaded) {
     std::cerr << outputs::terminal_safe(loaded.error().message, outputs::LineBreaks::kKeep) << "\n";
+    return kExitUsage;
+  }
+  // [serve] is checked by load_config() too; this is what `vigie serve` will run with.
+  if (Result<ServeConfig> serve = load_serve_config(path); !serve) {
+    std::cerr << outputs::terminal_safe(serve.error().message, outputs::LineBreaks::kKeep) << "\n";
     return kExitUsage;
   }
   // Starting the engine loads and checks every list the configuration names.
