@@ -244,6 +244,9 @@ HttpService::HttpService(EngineHolder& holder, ServiceMetrics& metrics, EventLog
   const unsigned threads = s.threads;
   impl_->server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   impl_->server.set_payload_max_length(s.max_request_bytes);
+  // httplib writes an answer's headers and body separately: without TCP_NODELAY, Nagle holds the
+  // body until the client's delayed ACK, 40 ms on Linux, on every kept-alive request.
+  impl_->server.set_tcp_nodelay(true);
   impl_->server.set_read_timeout(std::chrono::milliseconds(s.read_timeout_ms));
   impl_->server.set_write_timeout(std::chrono::milliseconds(s.write_timeout_ms));
   impl_->server.set_keep_alive_timeout(std::max<time_t>(1, s.keep_alive_timeout_ms / 1000));
