@@ -29,9 +29,9 @@ Result<std::unique_ptr<EngineHolder>> EngineHolder::start(EngineBuilder build) {
 EngineHolder::EngineHolder(EngineBuilder build, std::shared_ptr<const Engine> first)
     : build_(std::move(build)), current_(std::move(first)) {}
 
-std::shared_ptr<const Engine> EngineHolder::current() const {
+EngineHolder::Held EngineHolder::hold() const {
   const std::lock_guard lock(current_mutex_);
-  return current_;
+  return Held{current_, current_generation_};
 }
 
 ReloadOutcome EngineHolder::reload() {
@@ -46,7 +46,7 @@ ReloadOutcome EngineHolder::reload() {
   {
     const std::lock_guard lock(current_mutex_);
     previous = std::exchange(current_, std::move(*next));
-    generation_.fetch_add(1);
+    current_generation_ = generation_.fetch_add(1) + 1;
   }
   reloads_.fetch_add(1);
   // `previous` is released here, outside the lock; scans still holding it keep it alive.

@@ -38,7 +38,13 @@ class EngineHolder {
   static Result<std::unique_ptr<EngineHolder>> start(EngineBuilder build);
 
   // The engine to scan one message with; keep it until the message is answered.
-  std::shared_ptr<const Engine> current() const;
+  std::shared_ptr<const Engine> current() const { return hold().engine; }
+  // The same with its generation, read together (a reload between two reads would mismatch them).
+  struct Held {
+    std::shared_ptr<const Engine> engine;
+    std::uint64_t generation = 0;
+  };
+  Held hold() const;
   // Builds a new engine and swaps it in; on failure keeps the current one. Reloads asked for at
   // once (SIGHUP and POST /reload) run one after the other.
   ReloadOutcome reload();
@@ -52,8 +58,9 @@ class EngineHolder {
 
   EngineBuilder build_;
   std::mutex reload_mutex_;          // one build at a time
-  mutable std::mutex current_mutex_;  // guards current_ only for the copy or the swap
+  mutable std::mutex current_mutex_;  // guards current_ and current_generation_
   std::shared_ptr<const Engine> current_;
+  std::uint64_t current_generation_ = 1;
   std::atomic<std::uint64_t> generation_{1};
   std::atomic<std::uint64_t> reloads_{0};
   std::atomic<std::uint64_t> reload_failures_{0};

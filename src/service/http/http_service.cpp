@@ -3,7 +3,6 @@
 
 #include <httplib.h>
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include <future>
@@ -12,25 +11,12 @@
 
 #include "common/ip_address.h"
 #include "outputs/json_output.h"
+#include "service/serve/message_scan.h"
 
 namespace vigie::service {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// 16 hex digits from the system's random source: unique enough to find one message in the logs,
-// and not guessable from the previous one.
-std::string new_message_id() {
-  unsigned char bytes[8];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("RAND_bytes failed");
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id;
-  for (const unsigned char b : bytes) {
-    id += kHex[b >> 4];
-    id += kHex[b & 0xf];
-  }
-  return id;
-}
 
 void json_error(httplib::Response& res, int status, std::string_view message) {
   res.status = status;
@@ -86,13 +72,6 @@ Result<Envelope> envelope_from(const httplib::Request& req) {
   return envelope;
 }
 
-// The findings that decided, for the log line: the verdict's reasons, at most five.
-nlohmann::json top_findings(const Verdict& verdict) {
-  nlohmann::json ids = nlohmann::json::array();
-  for (std::size_t i = 0; i < verdict.reasons.size() && i < 5; ++i) ids.push_back(verdict.reasons[i]);
-  return ids;
-}
-
 }  // namespace
 
 bool admin_token_matches(std::string_view presented, std::string_view configured) {
@@ -121,7 +100,6 @@ struct HttpService::Impl {
 
   void scan(const httplib::Request& req, httplib::Response& res) {
     const ServiceMetrics::InFlight in_flight(metrics);
-    const Clock::time_point start = Clock::now();
     const std::string id = new_message_id();
     res.set_header("X-Vigie-Id", id);
     Result<Envelope> envelope = envelope_from(req);
@@ -135,27 +113,12 @@ struct HttpService::Impl {
       log.warning("bad_request", {{"id", id}, {"path", req.path}, {"error", "empty body"}});
       return json_error(res, 400, "empty body: POST the raw message");
     }
-    // The engine of this message, kept until its answer even if a reload swaps another in.
-    const std::shared_ptr<const Engine> engine = holder.current();
-    const ScanResult result = engine->scan(std::make_shared<const std::string>(req.body), *envelope);
-    engine->after_scan(result, *envelope);
-    const std::string record = outputs::scan_json_line(result, id);
+    const MessageScan scan = scan_message(ServeContext{holder, metrics, log}, id,
+                                          std::make_shared<const std::string>(req.body), *envelope,
+                                          {{"hostname", req.get_header_value("Hostname")}});
+    const std::string record = outputs::scan_json_line(scan.result, id);
     // The record is an object: the id goes first, like the header (ids are hex, nothing to escape).
     res.set_content("{\"id\":\"" + id + "\"," + record.substr(1), "application/json");
-    const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
-    metrics.scanned(result, latency);
-    log.info("scan", {{"id", id},
-                      {"queue_id", envelope->queue_id},
-                      {"from", envelope->mail_from},
-                      {"hostname", req.get_header_value("Hostname")},
-                      {"rcpts", envelope->recipients.size()},
-                      {"bytes", req.body.size()},
-                      {"action", action_name(result.verdict.action)},
-                      {"score", result.verdict.score},
-                      {"complete", result.verdict.complete},
-                      {"findings", top_findings(result.verdict)},
-                      {"latency_ms", static_cast<double>(latency.count()) / 1000.0},
-                      {"engine", holder.generation()}});
   }
 
   // True when the request may use an admin endpoint; otherwise the answer is set.

@@ -13,8 +13,8 @@
 
 #include "config/serve_config.h"
 #include "service/engine_holder/engine_holder.h"
-#include "service/http/event_log.h"
-#include "service/http/service_metrics.h"
+#include "service/serve/event_log.h"
+#include "service/serve/service_metrics.h"
 #include "vigie/result.h"
 
 namespace vigie::service {

@@ -8,9 +8,9 @@
 #include "common/ip_address.h"
 #include "config/serve_config.h"
 #include "service/engine_holder/engine_holder.h"
-#include "service/http/event_log.h"
+#include "service/serve/event_log.h"
 #include "service/http/http_service.h"
-#include "service/http/service_metrics.h"
+#include "service/serve/service_metrics.h"
 #include "vigie/config.h"
 
 namespace vigie::service {

@@ -1,5 +1,5 @@
 // JSON lines of `vigie serve` (see event_log.h).
-#include "service/http/event_log.h"
+#include "service/serve/event_log.h"
 
 #include <chrono>
 #include <ctime>

@@ -1,5 +1,5 @@
 // Prometheus counters of `vigie serve` (see service_metrics.h).
-#include "service/http/service_metrics.h"
+#include "service/serve/service_metrics.h"
 
 #include <cstdio>
 
