@@ -29,7 +29,7 @@ std::string read_file(const std::string& path) {
 // A service on 127.0.0.1 and a free port, with the example ministry profile (the goldens').
 class HttpServiceTest : public ::testing::Test {
  protected:
-  void start(ServeConfig settings = {}) {
+  void start(ServeConfig settings = {}, std::function<ReloadOutcome()> reload = nullptr) {
     auto holder = EngineHolder::start([]() -> Result<std::shared_ptr<const Engine>> {
       Result<Config> config = load_config(kSource + "/config/ministere.example.toml");
       if (!config) return fail(config.error());
@@ -44,8 +44,8 @@ class HttpServiceTest : public ::testing::Test {
     if (settings.max_request_bytes == 0) settings.max_request_bytes = 1 << 20;
     settings.threads = 4;
     options.settings = settings;
-    service_ = std::make_unique<HttpService>(*holder_, metrics_, *log_, options,
-                                             [this] { return holder_->reload(); });
+    if (!reload) reload = [this] { return holder_->reload(); };
+    service_ = std::make_unique<HttpService>(*holder_, metrics_, *log_, options, reload);
     Result<std::uint16_t> port = service_->start();
     ASSERT_TRUE(port) << port.error().message;
     client_ = std::make_unique<httplib::Client>("127.0.0.1", *port);
@@ -210,6 +210,24 @@ TEST_F(HttpServiceTest, AdminEndpointsAreClosedWithoutAToken) {
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 404);
   EXPECT_EQ(holder_->generation(), 1u);
+}
+
+TEST_F(HttpServiceTest, AnExceptionInAHandlerIs500CountedAndLogged) {
+  ServeConfig settings;
+  settings.admin_token = kToken;
+  start(settings, []() -> ReloadOutcome { throw std::runtime_error("a bug in the reload path"); });
+  auto res = client_->Post("/reload", httplib::Headers{{"Authorization", "Bearer " + kToken}}, "", "text/plain");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 500);
+  EXPECT_EQ(nlohmann::json::parse(res->body)["error"], "internal error");
+  EXPECT_NE(log_text().find("a bug in the reload path"), std::string::npos) << log_text();
+  // The service goes on.
+  res = client_->Post("/scan", "Subject: after\r\n\r\nhello\r\n", "message/rfc822");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  res = client_->Get("/metrics");
+  ASSERT_TRUE(res);
+  EXPECT_NE(res->body.find("vigie_errors_total{kind=\"internal\"} 1\n"), std::string::npos) << res->body;
 }
 
 TEST(AdminToken, ComparesWholeTokensOnly) {
