@@ -9,6 +9,7 @@
 #include <string_view>
 #include <thread>
 
+#include "common/ascii.h"
 #include "common/ip_address.h"
 #include "outputs/json_output.h"
 #include "service/serve/message_scan.h"
@@ -25,11 +26,12 @@ void json_error(httplib::Response& res, int status, std::string_view message) {
                   "application/json");
 }
 
-std::string trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t");
-  return std::string(text.substr(first, last - first + 1));
+// An address as MTAs send it in an envelope header, <a@b> or a@b, bare; "<>" (a bounce's null
+// sender) is empty.
+std::string bare_address(std::string_view text) {
+  text = ascii::trim_blanks(text);
+  if (text.size() >= 2 && text.front() == '<' && text.back() == '>') text = text.substr(1, text.size() - 2);
+  return std::string(text);
 }
 
 // The envelope from Rspamd-like headers: Client-IP (or IP), Helo, From, Rcpt (repeated or
@@ -38,27 +40,22 @@ Result<Envelope> envelope_from(const httplib::Request& req) {
   Envelope envelope;
   std::string ip = req.get_header_value("Client-IP");
   if (ip.empty()) ip = req.get_header_value("IP");
-  ip = trim(ip);
+  ip = std::string(ascii::trim_blanks(ip));
   if (!ip.empty()) {
     if (!IpAddress::parse(ip)) {
       return fail(Error::invalid_argument("Client-IP: '" + ip + "' is not an IPv4 or IPv6 address"));
     }
     envelope.client_ip = ip;
   }
-  envelope.helo = trim(req.get_header_value("Helo"));
-  envelope.mail_from = trim(req.get_header_value("From"));
-  // Rspamd sends <addr> or addr; the engine reads bare addresses.
-  if (envelope.mail_from.size() >= 2 && envelope.mail_from.front() == '<' && envelope.mail_from.back() == '>') {
-    envelope.mail_from = envelope.mail_from.substr(1, envelope.mail_from.size() - 2);
-  }
+  envelope.helo = std::string(ascii::trim_blanks(req.get_header_value("Helo")));
+  envelope.mail_from = bare_address(req.get_header_value("From"));
   const std::size_t rcpt_headers = req.get_header_value_count("Rcpt");
   for (std::size_t i = 0; i < rcpt_headers; ++i) {
     const std::string value = req.get_header_value("Rcpt", i);
     std::size_t start = 0;
     while (start <= value.size()) {
       const std::size_t comma = std::min(value.find(',', start), value.size());
-      std::string rcpt = trim(std::string_view(value).substr(start, comma - start));
-      if (rcpt.size() >= 2 && rcpt.front() == '<' && rcpt.back() == '>') rcpt = rcpt.substr(1, rcpt.size() - 2);
+      std::string rcpt = bare_address(std::string_view(value).substr(start, comma - start));
       if (!rcpt.empty()) {
         if (rcpt.find('@') == std::string::npos) {
           return fail(Error::invalid_argument("Rcpt: '" + rcpt + "' is not an address"));
@@ -68,7 +65,7 @@ Result<Envelope> envelope_from(const httplib::Request& req) {
       start = comma + 1;
     }
   }
-  envelope.queue_id = trim(req.get_header_value("Queue-Id"));
+  envelope.queue_id = std::string(ascii::trim_blanks(req.get_header_value("Queue-Id")));
   return envelope;
 }
 
