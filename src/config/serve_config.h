@@ -17,8 +17,8 @@ struct ServeConfig {
   // Largest request body (raw message) accepted; larger is refused with 413. 0: [limits]
   // max_message_bytes.
   std::uint64_t max_request_bytes = 0;
-  unsigned read_timeout_ms = 10000;      // time a client may take to send its request
-  unsigned write_timeout_ms = 10000;     // time a client may take to read the answer
+  unsigned read_timeout_ms = 10000;      // longest wait for the next bytes of a request
+  unsigned write_timeout_ms = 10000;     // longest wait for the client to take the answer's next bytes
   unsigned keep_alive_timeout_ms = 5000; // idle time before a kept-alive connection is closed
   unsigned keep_alive_max_requests = 100;  // requests on one connection before it is closed
   unsigned shutdown_timeout_ms = 30000;  // SIGTERM: wait this long for scans in flight
