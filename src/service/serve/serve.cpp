@@ -75,7 +75,8 @@ int serve(const ServeOptions& options) {
     return 2;
   }
   log.info("started", {{"config", options.config_path},
-                       {"http", http.host + ":" + std::to_string(*port)},
+                       {"http", (endpoint->address.is_v4() ? http.host : "[" + http.host + "]") + ":" +
+                                    std::to_string(*port)},
                        {"threads", settings->threads},
                        {"max_request_bytes", settings->max_request_bytes},
                        {"admin", settings->admin_token.empty() ? "disabled" : "enabled"},
