@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <functional>
 #include <cstdio>
 #include <iostream>
 
@@ -20,6 +21,7 @@
 #include "parse/url/public_suffix_list.h"
 #include "service/batch/batch_scanner.h"
 #include "service/intake/message_source.h"
+#include "service/serve/event_log.h"
 #include "service/serve/serve.h"
 #include "vigie/config.h"
 #include "vigie/engine.h"
@@ -119,8 +121,14 @@ void warn_dns_change(const auth::dns::CircuitBreakerResolver::Change& change,
 // resolver; timeouts and DNSSEC from [dns]. Behind a circuit breaker (auth/dns/circuit_breaker.h)
 // whose health check runs once now: a resolver that is unreachable or broken from the start is
 // reported before the first message, and an outage costs each message no wait.
+// Says what a change of the circuit breaker means: warn_dns_change for scan, a JSON log line for
+// serve.
+using DnsChangeReport =
+    std::function<void(const auth::dns::CircuitBreakerResolver::Change&, const std::string& upstream)>;
+
 std::shared_ptr<const auth::dns::Resolver> live_resolver(const DnsOptions& options,
-                                                         const Config& config, std::string& error) {
+                                                         const Config& config, std::string& error,
+                                                         DnsChangeReport report) {
   auth::dns::UnboundOptions unbound;
   unbound.servers = options.dns_servers.empty() ? config.dns.servers : options.dns_servers;
   unbound.timeout = std::chrono::milliseconds(config.dns.timeout_ms);
@@ -143,8 +151,8 @@ std::shared_ptr<const auth::dns::Resolver> live_resolver(const DnsOptions& optio
   auto breaker = std::make_shared<auth::dns::CircuitBreakerResolver>(
       live, [live](auth::dns::Deadline deadline) { return live->check_health(deadline); },
       breaker_options,
-      [upstream](const auth::dns::CircuitBreakerResolver::Change& change) {
-        warn_dns_change(change, upstream);
+      [upstream, report = std::move(report)](const auth::dns::CircuitBreakerResolver::Change& change) {
+        report(change, upstream);
       });
   breaker->check_now();
   return breaker;
@@ -152,7 +160,8 @@ std::shared_ptr<const auth::dns::Resolver> live_resolver(const DnsOptions& optio
 
 // The DNS source the options choose (nullptr: none); false after saying why it cannot be used.
 bool choose_resolver(const DnsOptions& options, const Config& config,
-                     std::shared_ptr<const auth::dns::Resolver>& resolver) {
+                     std::shared_ptr<const auth::dns::Resolver>& resolver,
+                     DnsChangeReport report = warn_dns_change) {
   const bool live = options.live_dns || !options.dns_servers.empty();
   if (live && !options.dns_zone.empty()) {
     std::cerr << "vigie: --dns-zone (recorded DNS) and --dns/--dns-server (live DNS) cannot be "
@@ -161,7 +170,7 @@ bool choose_resolver(const DnsOptions& options, const Config& config,
   }
   std::string error;
   if (live) {
-    resolver = live_resolver(options, config, error);
+    resolver = live_resolver(options, config, error, std::move(report));
     if (!resolver) say("live DNS: " + error);
   } else if (!options.dns_zone.empty()) {
     resolver = load_zone(options.dns_zone, error);
@@ -229,11 +238,28 @@ int run_scan(const ScanOptions& options) {
 }
 
 int run_serve(const ServeOptions& options) {
+  // Before the live resolver, which may start threads of its own.
+  service::block_service_signals();
   // The configuration is read here only for [dns]; the service reads it again for the engine.
   Config config;
   if (!load(options.config_path, config)) return kExitUsage;
   service::ServeOptions serve;
-  if (!choose_resolver(options.dns, config, serve.services.resolver)) return kExitUsage;
+  // The service's log is JSON lines: so are its DNS outages.
+  auto dns_log = std::make_shared<service::EventLog>(stderr);
+  const DnsChangeReport report_dns = [dns_log](const auth::dns::CircuitBreakerResolver::Change& change,
+                                               const std::string& upstream) {
+    if (change.open) {
+      dns_log->warning("dns_unavailable",
+                       {{"upstream", upstream},
+                        {"health", change.report.health == auth::dns::DnsHealth::kBroken ? "broken" : "unreachable"},
+                        {"detail", change.report.detail},
+                        {"consecutive_timeouts", change.consecutive_timeouts},
+                        {"retry_in_s", std::chrono::duration_cast<std::chrono::seconds>(change.retry_in).count()}});
+    } else {
+      dns_log->info("dns_restored", {{"upstream", upstream}});
+    }
+  };
+  if (!choose_resolver(options.dns, config, serve.services.resolver, report_dns)) return kExitUsage;
   if (!report_classifier(config, false)) return kExitUsage;
   serve.config_path = options.config_path;
   serve.http_listen = options.http_listen;

@@ -15,16 +15,28 @@
 
 namespace vigie::service {
 
-int serve(const ServeOptions& options) {
-  EventLog log(stderr);
-  // Blocked before any thread starts, so every thread inherits the mask and only sigwait()
-  // below sees these signals.
+namespace {
+
+sigset_t service_signals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGHUP);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  return signals;
+}
+
+}  // namespace
+
+void block_service_signals() {
+  const sigset_t signals = service_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
+int serve(const ServeOptions& options) {
+  EventLog log(stderr);
+  block_service_signals();
+  const sigset_t signals = service_signals();
   // A client that closes its connection early must not kill the service.
   std::signal(SIGPIPE, SIG_IGN);
 

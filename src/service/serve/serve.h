@@ -19,6 +19,11 @@ struct ServeOptions {
   Services services;
 };
 
+// Blocks SIGHUP, SIGTERM and SIGINT in the calling thread, so that every thread started after it
+// (the listener's, and any a DNS library starts) inherits the mask and only serve()'s sigwait()
+// receives them. Call it before building anything that may start a thread; serve() calls it too.
+void block_service_signals();
+
 // Exit status: 0 after a clean stop, 1 when in-flight requests did not finish in time, 2 when
 // the service cannot start (configuration, engine, listener). Logs say why, as JSON lines on
 // stderr.
