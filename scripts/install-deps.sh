@@ -24,6 +24,7 @@ runtime_and_build=(
   libyara-dev         # YARA rules (vigie's data/yara and the site's folders) on every object
   libclamav-dev       # optional ClamAV signatures on every object ([analyzers.clamav])
   libqpdf-dev         # PDF attachments (src/objects/pdf): actions, scripts, links, embedded files
+  libcpp-httplib-dev  # vigie serve: the HTTP listener (POST /scan, /health, /metrics, /reload)
   zlib1g-dev          # PDF object streams inflated, bounded, before qpdf reads them
   wfrench wamerican   # word lists (/usr/share/dict): look-alike detection tells ordinary-word names
                       # (interieur, defense) from distinctive ones (intel/brands/common_words.h)
@@ -52,6 +53,7 @@ test_only=(
   udftools                    # src/objects/archive: mkudffs builds a UDF-only image, which libarchive does not read
   clamav                      # bench/attachments_throughput.sh: clamscan beside vigie, with a
                               # signature database the script writes (never freshclam's)
+  curl                        # tests/serve: the end-to-end test of vigie serve posts messages with it
   qpdf bc                     # bench/attachments_throughput.sh: object streams in its generated
                               # PDF (optional), arithmetic of the figures
 )

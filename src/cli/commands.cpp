@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <functional>
 #include <cstdio>
 #include <iostream>
 
@@ -12,6 +13,7 @@
 #include "auth/dns/recorded_resolver.h"
 #include "auth/dns/unbound_resolver.h"
 #include "cli/status_line.h"
+#include "config/serve_config.h"
 #include "intel/content_model/learning.h"
 #include "outputs/json_output.h"
 #include "outputs/terminal_text.h"
@@ -19,6 +21,8 @@
 #include "parse/url/public_suffix_list.h"
 #include "service/batch/batch_scanner.h"
 #include "service/intake/message_source.h"
+#include "service/serve/event_log.h"
+#include "service/serve/serve.h"
 #include "vigie/config.h"
 #include "vigie/engine.h"
 
@@ -117,8 +121,14 @@ void warn_dns_change(const auth::dns::CircuitBreakerResolver::Change& change,
 // resolver; timeouts and DNSSEC from [dns]. Behind a circuit breaker (auth/dns/circuit_breaker.h)
 // whose health check runs once now: a resolver that is unreachable or broken from the start is
 // reported before the first message, and an outage costs each message no wait.
-std::shared_ptr<const auth::dns::Resolver> live_resolver(const ScanOptions& options,
-                                                         const Config& config, std::string& error) {
+// Says what a change of the circuit breaker means: warn_dns_change for scan, a JSON log line for
+// serve.
+using DnsChangeReport =
+    std::function<void(const auth::dns::CircuitBreakerResolver::Change&, const std::string& upstream)>;
+
+std::shared_ptr<const auth::dns::Resolver> live_resolver(const DnsOptions& options,
+                                                         const Config& config, std::string& error,
+                                                         DnsChangeReport report) {
   auth::dns::UnboundOptions unbound;
   unbound.servers = options.dns_servers.empty() ? config.dns.servers : options.dns_servers;
   unbound.timeout = std::chrono::milliseconds(config.dns.timeout_ms);
@@ -141,11 +151,32 @@ std::shared_ptr<const auth::dns::Resolver> live_resolver(const ScanOptions& opti
   auto breaker = std::make_shared<auth::dns::CircuitBreakerResolver>(
       live, [live](auth::dns::Deadline deadline) { return live->check_health(deadline); },
       breaker_options,
-      [upstream](const auth::dns::CircuitBreakerResolver::Change& change) {
-        warn_dns_change(change, upstream);
+      [upstream, report = std::move(report)](const auth::dns::CircuitBreakerResolver::Change& change) {
+        report(change, upstream);
       });
   breaker->check_now();
   return breaker;
+}
+
+// The DNS source the options choose (nullptr: none); false after saying why it cannot be used.
+bool choose_resolver(const DnsOptions& options, const Config& config,
+                     std::shared_ptr<const auth::dns::Resolver>& resolver,
+                     DnsChangeReport report = warn_dns_change) {
+  const bool live = options.live_dns || !options.dns_servers.empty();
+  if (live && !options.dns_zone.empty()) {
+    std::cerr << "vigie: --dns-zone (recorded DNS) and --dns/--dns-server (live DNS) cannot be "
+                 "used together: choose one DNS source\n";
+    return false;
+  }
+  std::string error;
+  if (live) {
+    resolver = live_resolver(options, config, error, std::move(report));
+    if (!resolver) say("live DNS: " + error);
+  } else if (!options.dns_zone.empty()) {
+    resolver = load_zone(options.dns_zone, error);
+    if (!resolver) say(error);
+  }
+  return error.empty();
 }
 
 }  // namespace
@@ -153,28 +184,8 @@ std::shared_ptr<const auth::dns::Resolver> live_resolver(const ScanOptions& opti
 int run_scan(const ScanOptions& options) {
   Config config;
   if (!load(options.config_path, config)) return kExitUsage;
-  const bool live = options.live_dns || !options.dns_servers.empty();
-  if (live && !options.dns_zone.empty()) {
-    std::cerr << "vigie: --dns-zone (recorded DNS) and --dns/--dns-server (live DNS) cannot be "
-                 "used together: choose one DNS source\n";
-    return kExitUsage;
-  }
   std::shared_ptr<const auth::dns::Resolver> resolver;
-  if (live) {
-    std::string error;
-    resolver = live_resolver(options, config, error);
-    if (!resolver) {
-      say("live DNS: " + error);
-      return kExitUsage;
-    }
-  } else if (!options.dns_zone.empty()) {
-    std::string error;
-    resolver = load_zone(options.dns_zone, error);
-    if (!resolver) {
-      say(error);
-      return kExitUsage;
-    }
-  }
+  if (!choose_resolver(options.dns, config, resolver)) return kExitUsage;
   const std::unique_ptr<const Engine> engine = start_engine(config, resolver);
   if (!engine) return kExitUsage;
   report_classifier(config, false);
@@ -224,6 +235,35 @@ int run_scan(const ScanOptions& options) {
     return kExitIo;
   }
   return unreadable.empty() && summary.failed_inputs == 0 ? kExitOk : kExitIo;
+}
+
+int run_serve(const ServeOptions& options) {
+  // Before the live resolver, which may start threads of its own.
+  service::block_service_signals();
+  // The configuration is read here only for [dns]; the service reads it again for the engine.
+  Config config;
+  if (!load(options.config_path, config)) return kExitUsage;
+  service::ServeOptions serve;
+  // The service's log is JSON lines: so are its DNS outages.
+  auto dns_log = std::make_shared<service::EventLog>(stderr);
+  const DnsChangeReport report_dns = [dns_log](const auth::dns::CircuitBreakerResolver::Change& change,
+                                               const std::string& upstream) {
+    if (change.open) {
+      dns_log->warning("dns_unavailable",
+                       {{"upstream", upstream},
+                        {"health", change.report.health == auth::dns::DnsHealth::kBroken ? "broken" : "unreachable"},
+                        {"detail", change.report.detail},
+                        {"consecutive_timeouts", change.consecutive_timeouts},
+                        {"retry_in_s", std::chrono::duration_cast<std::chrono::seconds>(change.retry_in).count()}});
+    } else {
+      dns_log->info("dns_restored", {{"upstream", upstream}});
+    }
+  };
+  if (!choose_resolver(options.dns, config, serve.services.resolver, report_dns)) return kExitUsage;
+  if (!report_classifier(config, false)) return kExitUsage;
+  serve.config_path = options.config_path;
+  serve.http_listen = options.http_listen;
+  return service::serve(serve);
 }
 
 int run_parse(const ParseOptions& options) {
@@ -277,6 +317,11 @@ int run_config_check(const std::string& path) {
   Result<Config> loaded = load_config(path);
   if (!loaded) {
     std::cerr << outputs::terminal_safe(loaded.error().message, outputs::LineBreaks::kKeep) << "\n";
+    return kExitUsage;
+  }
+  // [serve] is checked by load_config() too; this is what `vigie serve` will run with.
+  if (Result<ServeConfig> serve = load_serve_config(path); !serve) {
+    std::cerr << outputs::terminal_safe(serve.error().message, outputs::LineBreaks::kKeep) << "\n";
     return kExitUsage;
   }
   // Starting the engine loads and checks every list the configuration names.

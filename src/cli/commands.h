@@ -7,6 +7,13 @@
 
 namespace vigie::cli {
 
+// Where sender authentication's DNS answers come from (scan and serve).
+struct DnsOptions {
+  std::string dns_zone;  // recorded DNS (YAML zonedata)
+  bool live_dns = false;  // --dns: live DNS, through [dns] servers or else /etc/resolv.conf
+  std::vector<std::string> dns_servers;  // --dns-server (repeatable): live DNS through these
+};
+
 struct ScanOptions {
   std::vector<std::string> paths;
   std::string format = "jsonl";  // jsonl | text
@@ -17,11 +24,15 @@ struct ScanOptions {
   bool progress = true;          // progress line on a terminal
   bool quiet = false;            // no progress line and no summary
   // Envelope and DNS for sender authentication.
-  std::string dns_zone;  // recorded DNS (YAML zonedata)
-  bool live_dns = false;  // --dns: live DNS, through [dns] servers or else /etc/resolv.conf
-  std::vector<std::string> dns_servers;  // --dns-server (repeatable): live DNS through these
+  DnsOptions dns;
   std::string client_ip, helo, mail_from;
   std::vector<std::string> recipients;  // RCPT TO; first-contact detection reads them
+};
+
+struct ServeOptions {
+  std::string config_path;
+  std::string http_listen;  // --http IP:PORT; empty: [serve] http_listen
+  DnsOptions dns;
 };
 
 struct ParseOptions {
@@ -40,6 +51,7 @@ struct LearnOptions {
 };
 
 int run_scan(const ScanOptions& options);
+int run_serve(const ServeOptions& options);
 int run_learn(const LearnOptions& options);
 int run_parse(const ParseOptions& options);
 int run_config_check(const std::string& path);

@@ -41,16 +41,28 @@ int main(int argc, char** argv) {
   scan_cmd->add_option("-j,--jobs", scan.jobs, "Parallel scanning threads (default: all cores)");
   scan_cmd->add_flag("!--no-progress", scan.progress, "No progress line on a terminal");
   scan_cmd->add_flag("-q,--quiet", scan.quiet, "No progress line and no summary (errors are still said)");
-  scan_cmd->add_option("--dns-zone", scan.dns_zone, "Recorded DNS for authentication (YAML zonedata)");
-  scan_cmd->add_flag("--dns", scan.live_dns,
+  scan_cmd->add_option("--dns-zone", scan.dns.dns_zone, "Recorded DNS for authentication (YAML zonedata)");
+  scan_cmd->add_flag("--dns", scan.dns.live_dns,
                      "Live DNS: the [dns] servers of the configuration, else /etc/resolv.conf");
   one_value_each_time(scan_cmd->add_option(
-      "--dns-server", scan.dns_servers, "Live DNS forwarded to IP[:PORT] ([IPv6]:PORT); repeat for more servers"));
+      "--dns-server", scan.dns.dns_servers, "Live DNS forwarded to IP[:PORT] ([IPv6]:PORT); repeat for more servers"));
   scan_cmd->add_option("--client-ip", scan.client_ip, "SMTP client IP of the delivery")->check(kIpAddress);
   scan_cmd->add_option("--helo", scan.helo, "HELO/EHLO name of the delivery");
   scan_cmd->add_option("--mail-from", scan.mail_from, "Envelope sender (MAIL FROM)");
   one_value_each_time(scan_cmd->add_option(
       "--rcpt", scan.recipients, "Envelope recipient (RCPT TO), repeatable; default: To/Cc in our domains"));
+
+  ServeOptions serve;
+  CLI::App* serve_cmd = app.add_subcommand(
+      "serve", "Run as a service: HTTP API (POST /scan, /health, /metrics); SIGHUP reloads, SIGTERM stops");
+  serve_cmd->add_option("-c,--config", serve.config_path, "Configuration file (TOML), read again on reload")
+      ->required();
+  serve_cmd->add_option("--http", serve.http_listen, "Listen on IP:PORT (default: [serve] http_listen, 127.0.0.1:11380)");
+  serve_cmd->add_option("--dns-zone", serve.dns.dns_zone, "Recorded DNS for authentication (YAML zonedata)");
+  serve_cmd->add_flag("--dns", serve.dns.live_dns,
+                      "Live DNS: the [dns] servers of the configuration, else /etc/resolv.conf");
+  one_value_each_time(serve_cmd->add_option(
+      "--dns-server", serve.dns.dns_servers, "Live DNS forwarded to IP[:PORT] ([IPv6]:PORT); repeat for more servers"));
 
   ParseOptions parse;
   CLI::App* parse_cmd = app.add_subcommand(
@@ -84,6 +96,7 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
   if (*scan_cmd) return run_scan(scan);
+  if (*serve_cmd) return run_serve(serve);
   if (*parse_cmd) return run_parse(parse);
   if (*learn_cmd) return run_learn(learn);
   if (*check_cmd) return run_config_check(config_file);

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "config/section.h"
+#include "config/serve_config.h"
 #include "verdict/catalog.h"
 #include "common/ip_address.h"
 #include "common/list_file.h"
@@ -493,6 +494,40 @@ void read_relays(Checker& c, const toml::table& t, RelayConfig& r) {
               });
 }
 
+void read_serve(Checker& c, const toml::table& t, ServeConfig& s) {
+  check_table(c, t, "serve",
+              {
+                  {"http_listen",
+                   [&](auto& n, auto k) {
+                     c.string(n, k, s.http_listen);
+                     if (auto parsed = IpEndpoint::parse(s.http_listen, 0); !parsed) {
+                       c.error(n, k, parsed.error().message);
+                     } else if (parsed->port == 0) {
+                       c.error(n, k, "needs a port (IP:PORT, [IPv6]:PORT)");
+                     }
+                   }},
+                  {"threads", [&](auto& n, auto k) { c.integer_in(n, k, s.threads, 1, 1024); }},
+                  {"max_request_bytes",
+                   [&](auto& n, auto k) { c.unsigned_integer(n, k, s.max_request_bytes); }},
+                  {"read_timeout_ms",
+                   [&](auto& n, auto k) { c.integer_in(n, k, s.read_timeout_ms, 100, 600000); }},
+                  {"write_timeout_ms",
+                   [&](auto& n, auto k) { c.integer_in(n, k, s.write_timeout_ms, 100, 600000); }},
+                  {"keep_alive_timeout_ms",
+                   [&](auto& n, auto k) { c.integer_in(n, k, s.keep_alive_timeout_ms, 1000, 600000); }},
+                  {"keep_alive_max_requests",
+                   [&](auto& n, auto k) { c.integer_in(n, k, s.keep_alive_max_requests, 1, 100000); }},
+                  {"shutdown_timeout_ms",
+                   [&](auto& n, auto k) { c.integer_in(n, k, s.shutdown_timeout_ms, 0, 3600000); }},
+                  {"admin_token",
+                   [&](auto& n, auto k) {
+                     c.string(n, k, s.admin_token);
+                     // A short token can be guessed; an empty one would read as "no token".
+                     if (s.admin_token.size() < 16) c.error(n, k, "must be at least 16 characters");
+                   }},
+              });
+}
+
 }  // namespace
 
 Result<Config> load_config(const std::string& path) {
@@ -538,6 +573,9 @@ Result<Config> load_config(const std::string& path) {
       read_dns(checker, *table, config.dns);
     } else if (name == "relays") {
       read_relays(checker, *table, config.relays);
+    } else if (name == "serve") {
+      ServeConfig checked_only;  // the service reads it again: load_serve_config()
+      read_serve(checker, *table, checked_only);
     } else {
       checker.error(node, name, "unknown section");
     }
@@ -549,6 +587,33 @@ Result<Config> load_config(const std::string& path) {
   }
   resolve_paths(path, config);
   return config;
+}
+
+Result<ServeConfig> load_serve_config(const std::string& path) {
+  ServeConfig serve;
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream out;
+    out << path << ':' << e.source().begin.line << ':' << e.source().begin.column << ": "
+        << e.description();
+    return fail(Error::config(out.str()));
+  }
+  Checker checker(path);
+  if (const toml::node* node = root.get("serve")) {
+    if (const toml::table* table = node->as_table()) {
+      read_serve(checker, *table, serve);
+    } else {
+      checker.error(*node, "serve", "expected a [section]");
+    }
+  }
+  if (!checker.errors().empty()) {
+    std::string all;
+    for (const std::string& e : checker.errors()) all += (all.empty() ? "" : "\n") + e;
+    return fail(Error::config(all));
+  }
+  return serve;
 }
 
 std::string data_dir(const Config& config) {

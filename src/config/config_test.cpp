@@ -1,5 +1,7 @@
 #include "vigie/config.h"
 
+#include "config/serve_config.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -48,6 +50,37 @@ TEST(ConfigTest, ErrorsNameFileLineAndKey) {
   EXPECT_NE(m.find("nope: unknown section"), std::string::npos) << m;
   // Analyzer names are the engine's to check (EngineConfigTest): the reader does not know them.
   EXPECT_EQ(m.find("ghost"), std::string::npos) << m;
+}
+
+TEST(ConfigTest, ServeSectionIsReadByTheServiceAndCheckedWithTheRest) {
+  const auto path = write_temp("serve.toml",
+                               "[serve]\nhttp_listen = \"[::1]:8080\"\nthreads = 3\n"
+                               "max_request_bytes = 1000\nadmin_token = \"0123456789abcdef\"\n");
+  ASSERT_TRUE(load_config(path)) << load_config(path).error().message;
+  const Result<ServeConfig> serve = load_serve_config(path);
+  ASSERT_TRUE(serve) << serve.error().message;
+  EXPECT_EQ(serve->http_listen, "[::1]:8080");
+  EXPECT_EQ(serve->threads, 3u);
+  EXPECT_EQ(serve->max_request_bytes, 1000u);
+  EXPECT_EQ(serve->admin_token, "0123456789abcdef");
+  // Without the section, the defaults: loopback, admin endpoints off.
+  const Result<ServeConfig> defaults = load_serve_config(write_temp("noserve.toml", "[policy]\ntag_at = 4\n"));
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->http_listen, "127.0.0.1:11380");
+  EXPECT_TRUE(defaults->admin_token.empty());
+
+  const auto bad = write_temp("serve_bad.toml",
+                              "[serve]\nhttp_listen = \"localhost:80\"\nthreads = 0\n"
+                              "admin_token = \"short\"\nport = 1\n");
+  for (const std::string& message : {load_config(bad).error().message, load_serve_config(bad).error().message}) {
+    EXPECT_NE(message.find("serve.http_listen"), std::string::npos) << message;
+    EXPECT_NE(message.find("serve.threads: must be between 1 and 1024"), std::string::npos) << message;
+    EXPECT_NE(message.find("serve.admin_token: must be at least 16 characters"), std::string::npos) << message;
+    EXPECT_NE(message.find("serve.port: unknown key"), std::string::npos) << message;
+  }
+  const Result<ServeConfig> no_port = load_serve_config(write_temp("serve_noport.toml", "[serve]\nhttp_listen = \"127.0.0.1\"\n"));
+  ASSERT_FALSE(no_port);
+  EXPECT_NE(no_port.error().message.find("needs a port"), std::string::npos) << no_port.error().message;
 }
 
 TEST(ConfigTest, RejectsNonPositiveLimitsAndUnorderedThresholds) {

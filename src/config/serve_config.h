@@ -1,0 +1,33 @@
+// [serve]: the settings of `vigie serve` (listener, threads, bounds, admin token). They belong to
+// the service, not to the engine: a reload rebuilds the engine from the file and keeps these as
+// the process started with them (a listener cannot move while it serves). `vigie config check`
+// validates the section with the rest of the file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "vigie/result.h"
+
+namespace vigie {
+
+struct ServeConfig {
+  std::string http_listen = "127.0.0.1:11380";  // IP:PORT ([IPv6]:PORT); loopback by default
+  unsigned threads = 8;                  // HTTP worker threads: requests handled at once
+  // Largest request body (raw message) accepted; larger is refused with 413. 0: [limits]
+  // max_message_bytes.
+  std::uint64_t max_request_bytes = 0;
+  unsigned read_timeout_ms = 10000;      // longest wait for the next bytes of a request
+  unsigned write_timeout_ms = 10000;     // longest wait for the client to take the answer's next bytes
+  unsigned keep_alive_timeout_ms = 5000; // idle time before a kept-alive connection is closed
+  unsigned keep_alive_max_requests = 100;  // requests on one connection before it is closed
+  unsigned shutdown_timeout_ms = 30000;  // SIGTERM: wait this long for scans in flight
+  // Bearer token of the admin endpoints (POST /reload); empty: they are disabled. At least 16
+  // characters.
+  std::string admin_token;
+};
+
+// The [serve] section of a configuration file over the defaults above; errors as load_config's.
+Result<ServeConfig> load_serve_config(const std::string& path);
+
+}  // namespace vigie
