@@ -2,6 +2,7 @@
 #include "store/redis_store.h"
 
 #include <hiredis/hiredis.h>
+#include <signal.h>
 #include <sys/time.h>
 
 #include <algorithm>
@@ -199,6 +200,11 @@ Result<std::shared_ptr<RedisStore>> RedisStore::create(RedisStoreOptions options
   if (auto usable = check_redis_settings(options.redis); !usable) {
     return fail(Error::invalid_argument("redis store: " + usable.error().message));
   }
+  // hiredis writes with write(2): on a connection the server has reset, that raises SIGPIPE,
+  // whose default action would kill the scanning process. Ignored, the write fails with EPIPE
+  // and comes back as an error like any other outage. A handler the program installed is kept.
+  struct sigaction current{};
+  if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) ::signal(SIGPIPE, SIG_IGN);
   if (options.max_connections == 0) options.max_connections = 1;
   if (!options.clock) options.clock = Clock::system();
   return std::shared_ptr<RedisStore>(new RedisStore(std::move(options)));

@@ -9,7 +9,9 @@
 // untouched for max_age disappears), which changes nothing visible: the cutoff hides it first.
 //
 // Failures: every network or server failure (refused, timed out, wrong password, script error) is
-// a Result error of code kIo naming the server; nothing throws for them. The connection it
+// a Result error of code kIo naming the server; nothing throws for them. Creating a RedisStore
+// sets SIGPIPE to ignored when it has its default action (which would kill the process on a write
+// to a connection the server reset); a program's own SIGPIPE handler is left alone. The connection it
 // happened on is closed and a new one is opened by the next call. A command that does not answer
 // within command_timeout fails rather than hanging the scan that waits for it.
 //

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <hiredis/hiredis.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 
 #include <chrono>
@@ -154,6 +155,19 @@ TEST_F(RedisStoreTest, ADownServerIsAnErrorNamingItThenTheStoreReconnects) {
   const auto refused = RedisStore::open(options());
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::kIo);
+}
+
+TEST_F(RedisStoreTest, AResetConnectionIsAnErrorNotASignalThatKillsTheProcess) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  struct sigaction pipe{};
+  ASSERT_EQ(::sigaction(SIGPIPE, nullptr, &pipe), 0);
+  EXPECT_EQ(pipe.sa_handler, SIG_IGN);
+  // The pooled connection is killed by the server; the next call on it fails, the one after
+  // reconnects.
+  raw({"CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"});
+  for (int i = 0; i < 3; ++i) (void)store->increment(std::vector<Increment>{{"k", "f", 1}});
+  EXPECT_TRUE(store->increment(std::vector<Increment>{{"k", "f", 1}}));
 }
 
 TEST_F(RedisStoreTest, AServerThatNeverAnswersFailsWithinTheCommandTimeout) {
