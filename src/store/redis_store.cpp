@@ -84,6 +84,10 @@ end
 return out
 )lua";
 
+// How a connection stands after its last command. kClosed: the server closed or reset it, the
+// command never got an answer; kTimedOut: no answer in time (the server may still run it).
+enum class Health { kOk, kClosed, kTimedOut };
+
 enum Script : std::size_t { kIncrement, kGet, kList, kScriptCount };
 constexpr const char* kScripts[kScriptCount] = {kIncrementScript, kGetScript, kListScript};
 
@@ -116,7 +120,8 @@ std::optional<std::int64_t> parse_integer(std::string_view text) {
 
 struct RedisStore::Connection {
   redisContext* context = nullptr;
-  bool broken = false;  // a network or protocol error: the context cannot be used again
+  Health health = Health::kOk;  // not kOk: the context cannot be used again
+  bool reused = false;           // taken from the pool rather than opened for this call
   std::string shas[kScriptCount];
   ~Connection() {
     if (context != nullptr) redisFree(context);
@@ -144,7 +149,7 @@ namespace {
 
 // One command on a connection. Server errors ("-ERR ...") keep the connection; network errors
 // (refused, reset, timed out) mark it broken, since hiredis cannot resynchronise the stream.
-Result<Reply> command(const std::string& name, redisContext* context, bool& broken,
+Result<Reply> command(const std::string& name, redisContext* context, Health& health,
                       const std::vector<std::string>& args) {
   std::vector<const char*> argv;
   std::vector<std::size_t> lengths;
@@ -157,8 +162,8 @@ Result<Reply> command(const std::string& name, redisContext* context, bool& brok
   Reply reply(static_cast<redisReply*>(
       redisCommandArgv(context, static_cast<int>(argv.size()), argv.data(), lengths.data())));
   if (!reply) {
-    broken = true;
     const bool timed_out = context->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK);
+    health = timed_out ? Health::kTimedOut : Health::kClosed;
     return fail(Error::io(name + ": " + (timed_out ? std::string("no answer within the command timeout")
                                                    : std::string(context->errstr))));
   }
@@ -231,7 +236,7 @@ Result<std::unique_ptr<RedisStore::Connection>> RedisStore::connect() const {
     return fail(Error::io(name_ + ": cannot set the command timeout"));
   }
   const auto run = [&](std::vector<std::string> args) {
-    return command(name_, connection->context, connection->broken, args);
+    return command(name_, connection->context, connection->health, args);
   };
   if (!r.password.empty()) {
     auto auth = r.username.empty() ? run({"AUTH", r.password}) : run({"AUTH", r.username, r.password});
@@ -256,6 +261,7 @@ Result<RedisStore::Lease> RedisStore::acquire() const {
     if (!idle_.empty()) {
       std::unique_ptr<Connection> connection = std::move(idle_.back());
       idle_.pop_back();
+      connection->reused = true;
       return Lease(this, std::move(connection));
     }
     ++open_;
@@ -272,13 +278,43 @@ Result<RedisStore::Lease> RedisStore::acquire() const {
 
 void RedisStore::release(std::unique_ptr<Connection> connection) const {
   std::lock_guard lock(pool_mutex_);
-  if (connection->broken) {
+  if (connection->health != Health::kOk) {
     --open_;
     connection.reset();
   } else {
     idle_.push_back(std::move(connection));
   }
   released_.notify_one();
+}
+
+void RedisStore::drop_idle() const {
+  std::lock_guard lock(pool_mutex_);
+  open_ -= idle_.size();
+  idle_.clear();
+  released_.notify_all();
+}
+
+// Runs `call` on a pooled connection. When the server had closed that connection while it sat in
+// the pool (a Redis restart, its client timeout), the command never reached the server: the
+// other idle connections are stale too and are closed, and the call is made once more on a new
+// connection, so a restart costs no caller an error. A timeout is not retried (the server may
+// have run the command).
+template <typename Call>
+auto RedisStore::with_connection(Call&& call) const {
+  using Answer = decltype(call(std::declval<Connection&>()));
+  std::optional<Answer> answer;
+  bool retry = false;
+  {
+    auto lease = acquire();
+    if (!lease) return Answer(fail(lease.error()));
+    answer.emplace(call(**lease));
+    retry = !*answer && (**lease).health == Health::kClosed && (**lease).reused;
+  }
+  if (!retry) return std::move(*answer);
+  drop_idle();
+  auto lease = acquire();
+  if (!lease) return Answer(fail(lease.error()));
+  return call(**lease);
 }
 
 std::string RedisStore::redis_key(std::string_view key, char kind) const {
@@ -292,18 +328,18 @@ namespace {
 
 // EVALSHA, loading the script again when the server lost it (SCRIPT FLUSH, or a restart
 // between the connection's SCRIPT LOAD and this call).
-Result<Reply> run_script(const std::string& name, redisContext* context, bool& broken, std::string& sha,
+Result<Reply> run_script(const std::string& name, redisContext* context, Health& health, std::string& sha,
                          const char* body, const std::vector<std::string>& keys,
                          const std::vector<std::string>& args) {
   std::vector<std::string> call{"EVALSHA", sha, std::to_string(keys.size())};
   call.insert(call.end(), keys.begin(), keys.end());
   call.insert(call.end(), args.begin(), args.end());
-  auto reply = command(name, context, broken, call);
-  if (reply || broken || reply.error().message.find("NOSCRIPT") == std::string::npos) return reply;
-  auto loaded = command(name, context, broken, {"SCRIPT", "LOAD", body});
+  auto reply = command(name, context, health, call);
+  if (reply || health != Health::kOk || reply.error().message.find("NOSCRIPT") == std::string::npos) return reply;
+  auto loaded = command(name, context, health, {"SCRIPT", "LOAD", body});
   if (!loaded) return fail(loaded.error());
   sha = call[1] = std::string(text_of(**loaded));
-  return command(name, context, broken, call);
+  return command(name, context, health, call);
 }
 
 Error unexpected_reply(const std::string& name, std::string_view what) {
@@ -314,12 +350,9 @@ Error unexpected_reply(const std::string& name, std::string_view what) {
 
 Result<std::optional<Counter>> RedisStore::get(std::string_view key, std::string_view field) const {
   if (!is_storable_key(key) || !is_storable_field(field)) return std::nullopt;
-  auto lease = acquire();
-  if (!lease) return fail(lease.error());
-  Connection& c = **lease;
-  auto reply = run_script(name_, c.context, c.broken, c.shas[kGet], kGetScript,
+  auto reply = with_connection([&](Connection& c) { return run_script(name_, c.context, c.health, c.shas[kGet], kGetScript,
                           {redis_key(key, 'v'), redis_key(key, 'f'), redis_key(key, 's')},
-                          {std::string(field), std::to_string(cutoff(now()))});
+                          {std::string(field), std::to_string(cutoff(now()))}); });
   if (!reply) return fail(reply.error());
   if ((*reply)->type == REDIS_REPLY_NIL) return std::nullopt;
   if ((*reply)->type != REDIS_REPLY_ARRAY || (*reply)->elements != 3) return fail(unexpected_reply(name_, "get"));
@@ -335,13 +368,10 @@ Result<std::optional<Counter>> RedisStore::get(std::string_view key, std::string
 Result<std::vector<Counter>> RedisStore::list(std::string_view key, std::size_t limit) const {
   std::vector<Counter> found;
   if (!is_storable_key(key) || limit == 0) return found;
-  auto lease = acquire();
-  if (!lease) return fail(lease.error());
-  Connection& c = **lease;
   const std::size_t capped = std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max());
-  auto reply = run_script(name_, c.context, c.broken, c.shas[kList], kListScript,
+  auto reply = with_connection([&](Connection& c) { return run_script(name_, c.context, c.health, c.shas[kList], kListScript,
                           {redis_key(key, 'v'), redis_key(key, 'f'), redis_key(key, 's')},
-                          {std::to_string(cutoff(now())), std::to_string(capped)});
+                          {std::to_string(cutoff(now())), std::to_string(capped)}); });
   if (!reply) return fail(reply.error());
   if ((*reply)->type != REDIS_REPLY_ARRAY || (*reply)->elements % 4 != 0) return fail(unexpected_reply(name_, "list"));
   found.reserve((*reply)->elements / 4);
@@ -364,10 +394,7 @@ Result<std::vector<Counter>> RedisStore::list(std::string_view key, std::size_t 
 
 Result<std::size_t> RedisStore::count(std::string_view key) const {
   if (!is_storable_key(key)) return 0;
-  auto lease = acquire();
-  if (!lease) return fail(lease.error());
-  Connection& c = **lease;
-  auto reply = command(name_, c.context, c.broken, {"ZCOUNT", redis_key(key, 's'), std::to_string(cutoff(now())), "+inf"});
+  auto reply = with_connection([&](Connection& c) { return command(name_, c.context, c.health, {"ZCOUNT", redis_key(key, 's'), std::to_string(cutoff(now())), "+inf"}); });
   if (!reply) return fail(reply.error());
   if ((*reply)->type != REDIS_REPLY_INTEGER || (*reply)->integer < 0) return fail(unexpected_reply(name_, "ZCOUNT"));
   return static_cast<std::size_t>((*reply)->integer);
@@ -396,10 +423,7 @@ Result<void> RedisStore::increment(std::span<const Increment> increments) {
     args.push_back(increment.field);
     args.push_back(std::to_string(increment.by));
   }
-  auto lease = acquire();
-  if (!lease) return fail(lease.error());
-  Connection& c = **lease;
-  auto reply = run_script(name_, c.context, c.broken, c.shas[kIncrement], kIncrementScript, keys, args);
+  auto reply = with_connection([&](Connection& c) { return run_script(name_, c.context, c.health, c.shas[kIncrement], kIncrementScript, keys, args); });
   if (!reply) return fail(reply.error());
   return {};
 }

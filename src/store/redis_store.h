@@ -12,7 +12,8 @@
 // a Result error of code kIo naming the server; nothing throws for them. Creating a RedisStore
 // sets SIGPIPE to ignored when it has its default action (which would kill the process on a write
 // to a connection the server reset); a program's own SIGPIPE handler is left alone. The connection it
-// happened on is closed and a new one is opened by the next call. A command that does not answer
+// happened on is closed and a new one is opened by the next call; a pooled connection the server
+// closed while idle (a restart) is replaced and the call made again at once. A command that does not answer
 // within command_timeout fails rather than hanging the scan that waits for it.
 //
 // Thread-safety: calls borrow a connection from a pool (one per concurrent caller, up to
@@ -81,6 +82,9 @@ class RedisStore final : public KeyValueStore {
   explicit RedisStore(RedisStoreOptions options);
   Result<Lease> acquire() const;
   void release(std::unique_ptr<Connection> connection) const;
+  void drop_idle() const;
+  template <typename Call>
+  auto with_connection(Call&& call) const;
   Result<std::unique_ptr<Connection>> connect() const;
   std::int64_t now() const { return unix_seconds(*options_.clock); }
   std::int64_t cutoff(std::int64_t at) const { return at - options_.retention.max_age.count(); }

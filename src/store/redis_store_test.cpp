@@ -11,8 +11,10 @@
 #include <signal.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/fallback_store.h"
@@ -170,6 +172,26 @@ TEST_F(RedisStoreTest, AResetConnectionIsAnErrorNotASignalThatKillsTheProcess) {
   EXPECT_TRUE(store->increment(std::vector<Increment>{{"k", "f", 1}}));
 }
 
+TEST_F(RedisStoreTest, ARestartCostsNoCallerAnErrorWhateverThePoolHeld) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  // Several threads at once leave several idle connections in the pool.
+  std::vector<std::thread> callers;
+  for (int t = 0; t < 4; ++t) {
+    callers.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) (void)store->increment(std::vector<Increment>{{"k", "f", 1}});
+    });
+  }
+  for (std::thread& t : callers) t.join();
+  server_.stop();
+  ASSERT_EQ(server_.start(), "");
+  for (int i = 0; i < 5; ++i) {
+    const Result<void> written = store->increment(std::vector<Increment>{{"k", "f", 1}});
+    EXPECT_TRUE(written) << written.error().message;
+  }
+  EXPECT_EQ(store->get("k", "f")->value().value, 5);
+}
+
 TEST_F(RedisStoreTest, AServerThatNeverAnswersFailsWithinTheCommandTimeout) {
   // A socket that listens and never reads: the kernel completes the connection, nothing answers.
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -286,6 +308,45 @@ TEST_F(FallbackStoreTest, ScanningGoesOnDuringAnOutageAndTheHistoryCatchesUp) {
   ASSERT_TRUE(store->increment(one("k", "after")));
   EXPECT_EQ(*redis_->count("k"), 4u);
   EXPECT_EQ(*local_->count("k"), 5u);
+}
+
+TEST_F(FallbackStoreTest, ThreadsWritingThroughAnOutageLoseNothingLocallyAndReplayWhatWasQueued) {
+  auto store = open_fallback(100000);
+  ASSERT_TRUE(store);
+  constexpr int kThreads = 4;
+  constexpr int kWrites = 200;
+  std::atomic<int> errors{0};
+  std::atomic<int> halfway{0};
+  std::atomic<bool> stopped{false};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < kWrites; ++i) {
+        if (i == kWrites / 2) {
+          ++halfway;
+          while (!stopped.load()) std::this_thread::yield();
+        }
+        if (!store->increment(one("k", std::to_string(t) + ":" + std::to_string(i)))) ++errors;
+        if (!store->count("k")) ++errors;
+      }
+    });
+  }
+  while (halfway.load() < kThreads) std::this_thread::yield();
+  server_.stop();  // the first halves reached Redis; the second halves are queued
+  stopped = true;
+  for (std::thread& w : writers) w.join();
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(*local_->count("k"), static_cast<std::size_t>(kThreads * kWrites));
+  ASSERT_EQ(server_.start(), "");  // empty again: only the queue can bring the history back
+  clock_.advance(31);
+  ASSERT_TRUE(store->count("k"));
+  const FallbackStats stats = store->stats();
+  EXPECT_TRUE(stats.primary_up);
+  EXPECT_EQ(stats.pending, 0u);
+  EXPECT_EQ(stats.lost, 0u);
+  EXPECT_EQ(stats.replayed, static_cast<std::uint64_t>(kThreads * kWrites / 2));
+  EXPECT_EQ(*redis_->count("k"), stats.replayed);
+  EXPECT_EQ(stats.outages, 1u);
 }
 
 TEST_F(FallbackStoreTest, WhatOverflowsTheQueueIsLostToRedisButKeptLocally) {
