@@ -21,6 +21,7 @@ runtime_and_build=(
   libmagic-dev        # attachment types from their content (libmagic, with the file(1) database);
                       # vigie's own signatures come first for the formats it must not miss
   libarchive-dev      # archive members (zip, 7z, RAR, tar, cab, ISO, compressed streams), read from memory
+  libhiredis-dev      # Redis client of the shared key-value store (src/store/redis_store), several nodes one history
   libyara-dev         # YARA rules (vigie's data/yara and the site's folders) on every object
   libclamav-dev       # optional ClamAV signatures on every object ([analyzers.clamav])
   libqpdf-dev         # PDF attachments (src/objects/pdf): actions, scripts, links, embedded files
@@ -51,6 +52,7 @@ test_only=(
   p7zip-full zip              # src/analyzers/archives: 7-Zip and Info-ZIP encryption as attackers use them
   gcab                        # src/analyzers/archives: builds a cabinet (the only cab writer in Debian main)
   udftools                    # src/objects/archive: mkudffs builds a UDF-only image, which libarchive does not read
+  redis-server                # src/store and tests/store_e2e: a real Redis 7.0, started by the tests on a free port
   clamav                      # bench/attachments_throughput.sh: clamscan beside vigie, with a
                               # signature database the script writes (never freshclam's)
   curl                        # tests/serve: the end-to-end test of vigie serve posts messages with it

@@ -92,10 +92,29 @@ struct ListsConfig {
   std::string public_suffix_list;
 };
 
-// Sender history for first-contact detection (SQLite).
+// [history.redis]: the Redis server several vigie nodes share the history on (backend = "redis").
+struct RedisHistoryConfig {
+  std::string host = "127.0.0.1";
+  unsigned port = 6379;
+  std::string socket;                // a Unix socket path; when set, host and port are not used
+  std::string username;              // ACL user (Redis 6+); empty: the default user
+  std::string password_file;         // file holding the password (first line); empty: no AUTH
+  std::string password;              // read from password_file by load_config, never from the file
+  unsigned db = 0;
+  std::string key_prefix = "vigie:";  // several deployments on one server; no braces
+  unsigned connect_timeout_ms = 500;
+  unsigned command_timeout_ms = 500;  // a scan waits at most this long on a silent server
+  unsigned retry_interval_ms = 5000;  // during an outage, Redis is tried again at most this often
+  unsigned max_pending = 100000;      // increments queued during an outage for replay into Redis
+};
+
+// Sender history for first-contact detection: SQLite alone, or Redis shared by several nodes with
+// the SQLite file as this node's copy and fallback (store/fallback_store.h).
 struct HistoryConfig {
   std::string path;                             // empty: no history, no first-contact findings
   unsigned retention_days = 400;
+  std::string backend = "sqlite";               // "sqlite" or "redis"
+  RedisHistoryConfig redis;
 };
 
 // Sender authentication settings.

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <sstream>
@@ -416,13 +417,69 @@ void read_lists(Checker& c, const toml::table& t, ListsConfig& l) {
               });
 }
 
+// The password is read here, where a missing or empty file is reported at its key, so that no
+// secret has to be written in the configuration file itself.
+void read_redis_password(Checker& c, const toml::node& n, std::string_view k, RedisHistoryConfig& r) {
+  c.string(n, k, r.password_file);
+  const std::string path = relative_to_file(c.path(), r.password_file);
+  if (const std::string problem = file_problem(path); !problem.empty()) {
+    return c.error(n, k, "'" + r.password_file + "' " + problem);
+  }
+  std::ifstream in(path);
+  std::getline(in, r.password);
+  if (!r.password.empty() && r.password.back() == '\r') r.password.pop_back();
+  if (r.password.empty()) c.error(n, k, "'" + r.password_file + "': the first line (the password) is empty");
+}
+
+void read_history_redis(Checker& c, const toml::node& node, std::string_view key, RedisHistoryConfig& r) {
+  const toml::table* t = node.as_table();
+  if (t == nullptr) return c.error(node, key, "expected a table ([history.redis])");
+  check_table(c, *t, key,
+              {
+                  {"host", [&](auto& n, auto k) {
+                     c.string(n, k, r.host);
+                     if (r.host.empty()) c.error(n, k, "must not be empty");
+                   }},
+                  {"port", [&](auto& n, auto k) { c.integer_in(n, k, r.port, 1, 65535); }},
+                  {"socket", [&](auto& n, auto k) { c.string(n, k, r.socket); }},
+                  {"username", [&](auto& n, auto k) { c.string(n, k, r.username); }},
+                  {"password_file", [&](auto& n, auto k) { read_redis_password(c, n, k, r); }},
+                  {"password", [&](auto& n, auto k) {
+                     c.error(n, k, "not read from the configuration: write it in a file only vigie reads and name it in password_file");
+                   }},
+                  {"db", [&](auto& n, auto k) { c.integer_in(n, k, r.db, 0, 1000000); }},
+                  {"key_prefix", [&](auto& n, auto k) {
+                     c.string(n, k, r.key_prefix);
+                     if (r.key_prefix.find_first_of("{}") != std::string::npos) {
+                       c.error(n, k, "must not hold '{' or '}' (they would change the keys' Redis Cluster hash tag)");
+                     }
+                   }},
+                  {"connect_timeout_ms", [&](auto& n, auto k) { c.integer_in(n, k, r.connect_timeout_ms, 1, 60000); }},
+                  {"command_timeout_ms", [&](auto& n, auto k) { c.integer_in(n, k, r.command_timeout_ms, 1, 60000); }},
+                  {"retry_interval_ms", [&](auto& n, auto k) { c.integer_in(n, k, r.retry_interval_ms, 100, 3600000); }},
+                  {"max_pending", [&](auto& n, auto k) { c.integer_in(n, k, r.max_pending, 1, 100000000); }},
+              });
+}
+
 void read_history(Checker& c, const toml::table& t, HistoryConfig& h) {
   check_table(c, t, "history",
               {
                   {"path", [&](auto& n, auto k) { c.string(n, k, h.path); }},
                   {"retention_days",
                    [&](auto& n, auto k) { c.unsigned_integer(n, k, h.retention_days); }},
+                  {"backend",
+                   [&](auto& n, auto k) {
+                     c.string(n, k, h.backend);
+                     if (h.backend != "sqlite" && h.backend != "redis") {
+                       c.error(n, k, "unknown backend '" + h.backend + "' (sqlite, redis)");
+                     }
+                   }},
+                  {"redis", [&](auto& n, auto k) { read_history_redis(c, n, k, h.redis); }},
               });
+  // With Redis the file is this node's copy and its fallback during an outage: required.
+  if (h.backend == "redis" && h.path.empty()) {
+    c.error(t, "history.path", "backend = \"redis\" needs a path: the local SQLite store used while Redis is down");
+  }
 }
 
 void read_auth(Checker& c, const toml::table& t, AuthConfig& a) {
@@ -448,6 +505,7 @@ void resolve_paths(const std::string& config_path, Config& config) {
   for (std::string& p : config.lists.brands) resolve(p);
   for (std::string& p : config.lists.link_categories) resolve(p);
   resolve(config.history.path);
+  resolve(config.history.redis.socket);
   resolve(config.dns.trust_anchor_file);
 }
 

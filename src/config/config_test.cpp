@@ -83,6 +83,50 @@ TEST(ConfigTest, ServeSectionIsReadByTheServiceAndCheckedWithTheRest) {
   EXPECT_NE(no_port.error().message.find("needs a port"), std::string::npos) << no_port.error().message;
 }
 
+TEST(ConfigTest, ReadsARedisHistoryWithItsPasswordFromAFile) {
+  const auto secret = write_temp("redis.password", "s3cret\n");
+  const auto path = write_temp("redis.toml",
+                               "[history]\nbackend = \"redis\"\npath = \"local.db\"\n"
+                               "[history.redis]\nhost = \"10.0.0.5\"\nport = 6380\ndb = 2\n"
+                               "password_file = \"" + secret + "\"\nkey_prefix = \"site1:\"\n"
+                               "command_timeout_ms = 200\nretry_interval_ms = 1000\nmax_pending = 50\n");
+  const Result<Config> c = load_config(path);
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->history.backend, "redis");
+  EXPECT_EQ(c->history.redis.host, "10.0.0.5");
+  EXPECT_EQ(c->history.redis.port, 6380u);
+  EXPECT_EQ(c->history.redis.db, 2u);
+  EXPECT_EQ(c->history.redis.password, "s3cret");
+  EXPECT_EQ(c->history.redis.key_prefix, "site1:");
+  EXPECT_EQ(c->history.redis.command_timeout_ms, 200u);
+  EXPECT_EQ(c->history.redis.connect_timeout_ms, 500u);  // default
+  EXPECT_EQ(c->history.redis.max_pending, 50u);
+  EXPECT_EQ(c->history.path, (std::filesystem::path(path).parent_path() / "local.db").string());
+  EXPECT_EQ(Config{}.history.backend, "sqlite");
+}
+
+TEST(ConfigTest, RefusesRedisHistoryMistakes) {
+  const auto path = write_temp("redis_bad.toml",
+                               "[history]\nbackend = \"memcached\"\n"
+                               "[history.redis]\nport = 70000\npassword = \"inline\"\nkey_prefix = \"a{b}\"\n"
+                               "password_file = \"/nonexistent/vigie.password\"\ntypo = 1\n");
+  const Result<Config> c = load_config(path);
+  ASSERT_FALSE(c);
+  const std::string& m = c.error().message;
+  EXPECT_NE(m.find("history.backend: unknown backend 'memcached' (sqlite, redis)"), std::string::npos) << m;
+  EXPECT_NE(m.find("history.redis.port: must be between 1 and 65535"), std::string::npos) << m;
+  EXPECT_NE(m.find("history.redis.password: not read from the configuration"), std::string::npos) << m;
+  EXPECT_NE(m.find("history.redis.key_prefix: must not hold"), std::string::npos) << m;
+  EXPECT_NE(m.find("history.redis.password_file: '/nonexistent/vigie.password'"), std::string::npos) << m;
+  EXPECT_NE(m.find("history.redis.typo: unknown key"), std::string::npos) << m;
+  // Redis without a local file to fall back on.
+  const auto no_path = write_temp("redis_nopath.toml", "[history]\nbackend = \"redis\"\n");
+  const Result<Config> d = load_config(no_path);
+  ASSERT_FALSE(d);
+  EXPECT_NE(d.error().message.find("history.path: backend = \"redis\" needs a path"), std::string::npos)
+      << d.error().message;
+}
+
 TEST(ConfigTest, RejectsNonPositiveLimitsAndUnorderedThresholds) {
   const auto path = write_temp("range.toml", "[limits]\nmax_parts = 0\n[policy]\ntag_at = 30\n");
   const Result<Config> c = load_config(path);

@@ -1,6 +1,7 @@
 // vigie::store: the state vigie keeps between messages (the sender history), behind one interface
 // meant for two homes: SQLite for the embedded default (sqlite_store.h), and Redis for several
-// nodes sharing state, whose mapping is specified below but not implemented in this tree.
+// nodes sharing state (redis_store.h, with the mapping below; fallback_store.h keeps scanning on
+// the SQLite file while Redis is down).
 // The engine is given one in Services::store (vigie/services.h) and hands it to its users (the
 // sender history, analyzers); they see only this interface and choose their own key names: the
 // store knows nothing of what a key means.
@@ -21,18 +22,22 @@
 // fields in the same order. Keys and fields are byte strings of 1 to kMaxKeyBytes /
 // kMaxFieldBytes bytes without NUL (see is_storable_key()).
 //
-// Redis 7.0 mapping (Debian 12's redis-server), for the implementation to come. For a caller's key
+// Redis 7.0 mapping (Debian 12's redis-server), implemented by redis_store.cpp. For a caller's key
 // K, with a deployment prefix P (e.g. "vigie:"), three Redis keys share the hash tag {K}, so a
 // Redis Cluster keeps them on one slot:
 //   P{K}:v  hash        field → value        (HINCRBY)
 //   P{K}:f  hash        field → first_seen   (HSETNX)
 //   P{K}:s  sorted set  field → last_seen    (ZADD GT; Redis 7.0 has no per-field TTL, so the
 //                                             age limit and the recency order both come from here)
-// With cutoff = now - max_age (visible means last_seen >= cutoff):
-//   get(K, F)      ZSCORE P{K}:s F (nil or < cutoff: absent), then HGET P{K}:v F and
-//                  HGET P{K}:f F; one pipelined round trip.
-//   list(K, n)     ZRANGE P{K}:s +inf cutoff BYSCORE REV LIMIT 0 n WITHSCORES, then HMGET P{K}:v and
-//                  HMGET P{K}:f on the fields returned.
+// With cutoff = now - max_age (visible means last_seen >= cutoff), now always from the store's
+// Clock, passed as an argument (never Redis TIME, so fake clocks and drifting nodes agree):
+//   get(K, F)      one read-only Lua script: ZSCORE P{K}:s F (nil or < cutoff: absent), then
+//                  HGET P{K}:v F and HGET P{K}:f F. A script, not a pipeline as first written
+//                  here: a pipeline is not atomic, and a batch landing between its commands would
+//                  pair a value with another state's times.
+//   list(K, n)     one read-only Lua script: ZRANGE P{K}:s +inf cutoff BYSCORE REV LIMIT 0 n
+//                  WITHSCORES, then HGET :v and :f per field returned. A script, not two round
+//                  trips as first written: a write between them could trim a field just listed.
 //   count(K)       ZCOUNT P{K}:s cutoff +inf
 //   increment(...) one Lua script (EVALSHA, every key in KEYS) so the batch is atomic. Per
 //                  (K, F, by): if ZSCORE P{K}:s F < cutoff, HDEL F from :v and :f first (an

@@ -1,5 +1,5 @@
-// The KeyValueStore contract, run against every implementation (memory and SQLite; Redis joins
-// the list when it exists): counters and their times, recency order, the exact age limit, the
+// The KeyValueStore contract, run against every implementation (memory, SQLite, and Redis on a
+// private redis-server the tests start; skipped, and said so, without one): counters and their times, recency order, the exact age limit, the
 // per-key cap after maintenance, all-or-nothing batches, and readers running beside a writer.
 #include "store/key_value_store.h"
 
@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "store/memory_store.h"
+#include "store/redis_store.h"
+#include "store/redis_test_server.h"
 #include "store/sqlite_store.h"
 #include "store/store_test_support.h"
 
@@ -42,9 +44,41 @@ struct SqliteImplementation {
   }
 };
 
+// One server for every contract test (started by the first, stopped at exit or when the test
+// process dies); each store gets its own key prefix, so tests never see each other's keys.
+testing::RedisTestServer& shared_redis_server() {
+  static testing::RedisTestServer server;
+  return server;
+}
+
+struct RedisImplementation {
+  static std::string unavailable() { return testing::RedisTestServer::unavailable(); }
+  std::shared_ptr<KeyValueStore> open(const Retention& retention, std::shared_ptr<const Clock> clock) {
+    static std::atomic<int> instance{0};
+    if (const std::string why = shared_redis_server().start(); !why.empty()) {
+      ADD_FAILURE() << why;
+      return nullptr;
+    }
+    RedisStoreOptions options;
+    options.redis.port = shared_redis_server().port();
+    options.redis.key_prefix = "contract" + std::to_string(instance++) + ":";
+    options.retention = retention;
+    options.clock = std::move(clock);
+    options.max_connections = 3;
+    Result<std::shared_ptr<RedisStore>> store = RedisStore::open(std::move(options));
+    if (!store) ADD_FAILURE() << store.error().message;
+    return store ? *store : nullptr;
+  }
+};
+
 template <typename Implementation>
 class KeyValueStoreContractTest : public ::testing::Test {
  protected:
+  void SetUp() override {
+    if constexpr (requires { Implementation::unavailable(); }) {
+      if (const std::string why = Implementation::unavailable(); !why.empty()) GTEST_SKIP() << why;
+    }
+  }
   std::shared_ptr<KeyValueStore> open(const Retention& retention = {}) {
     std::shared_ptr<KeyValueStore> store = implementation_.open(retention, clock_.clock());
     if (store == nullptr) throw std::runtime_error("the store did not open");
@@ -66,10 +100,12 @@ class KeyValueStoreContractTest : public ::testing::Test {
 struct ImplementationNames {
   template <typename T>
   static std::string GetName(int) {
-    return std::is_same_v<T, MemoryImplementation> ? "Memory" : "Sqlite";
+    if constexpr (std::is_same_v<T, MemoryImplementation>) return "Memory";
+    if constexpr (std::is_same_v<T, SqliteImplementation>) return "Sqlite";
+    return "Redis";
   }
 };
-using Implementations = ::testing::Types<MemoryImplementation, SqliteImplementation>;
+using Implementations = ::testing::Types<MemoryImplementation, SqliteImplementation, RedisImplementation>;
 TYPED_TEST_SUITE(KeyValueStoreContractTest, Implementations, ImplementationNames);
 
 TYPED_TEST(KeyValueStoreContractTest, AnEmptyStoreHoldsNothing) {

@@ -3,6 +3,8 @@
 
 #include <stdexcept>
 
+#include "store/fallback_store.h"
+#include "store/redis_store.h"
 #include "store/sqlite_store.h"
 
 namespace vigie::intel::sender_history {
@@ -80,12 +82,42 @@ Result<std::shared_ptr<store::KeyValueStore>> open_history_store(const HistoryCo
                                                                  std::shared_ptr<const Clock> clock) {
   if (config.path.empty()) return fail(Error::invalid_argument("[history] path is empty"));
   if (config.retention_days == 0) return fail(Error::config("[history] retention_days must be at least 1"));
+  if (config.backend != "sqlite" && config.backend != "redis") {
+    return fail(Error::config("[history] backend '" + config.backend + "' is unknown (sqlite, redis)"));
+  }
+  store::Retention retention;
+  retention.max_age = std::chrono::hours(24) * config.retention_days;
   store::SqliteStoreOptions options;
-  options.retention.max_age = std::chrono::hours(24) * config.retention_days;
-  options.clock = std::move(clock);
+  options.retention = retention;
+  options.clock = clock;
   Result<std::shared_ptr<store::SqliteStore>> opened = store::SqliteStore::open(config.path, std::move(options));
   if (!opened) return fail(opened.error());
-  return std::shared_ptr<store::KeyValueStore>(std::move(*opened));
+  if (config.backend == "sqlite") return std::shared_ptr<store::KeyValueStore>(std::move(*opened));
+
+  // Redis may be down when vigie starts: the store is created without connecting, and the first
+  // call that fails starts an outage (logged) rather than refusing to scan.
+  const RedisHistoryConfig& r = config.redis;
+  store::RedisStoreOptions redis;
+  redis.redis.host = r.host;
+  redis.redis.port = static_cast<int>(r.port);
+  redis.redis.unix_socket = r.socket;
+  redis.redis.username = r.username;
+  redis.redis.password = r.password;
+  redis.redis.db = static_cast<int>(r.db);
+  redis.redis.key_prefix = r.key_prefix;
+  redis.redis.connect_timeout = std::chrono::milliseconds(r.connect_timeout_ms);
+  redis.redis.command_timeout = std::chrono::milliseconds(r.command_timeout_ms);
+  redis.retention = retention;
+  redis.clock = clock;
+  auto shared = store::RedisStore::create(std::move(redis));
+  if (!shared) return fail(Error::config("[history.redis] " + shared.error().message));
+  store::FallbackOptions fallback;
+  fallback.max_pending = r.max_pending;
+  fallback.retry_interval = std::chrono::milliseconds(r.retry_interval_ms);
+  fallback.primary_name = (*shared)->name();
+  fallback.clock = std::move(clock);
+  return std::shared_ptr<store::KeyValueStore>(
+      std::make_shared<store::FallbackStore>(std::move(*shared), std::move(*opened), std::move(fallback)));
 }
 
 

@@ -77,9 +77,11 @@ class SenderHistory {
   std::atomic<std::uint64_t> write_failures_{0};
 };
 
-// The embedded store named by [history]: an SqliteStore at config.path whose age limit is
-// config.retention_days. Each call opens a store of its own (with its own maintenance schedule):
-// open it once and share it. Errors name the file (see SqliteStore::open) or the setting at fault.
+// The store named by [history]: an SqliteStore at config.path whose age limit is
+// config.retention_days; with backend = "redis", a FallbackStore holding a RedisStore (shared by
+// the nodes, same age limit) in front of that file (this node's copy and fallback). Each call opens
+// a store of its own (with its own maintenance schedule): open it once and share it. Errors name
+// the file (see SqliteStore::open) or the setting at fault; Redis being down is not one.
 // `clock` (nullptr: Clock::system()) stamps and ages the contacts.
 Result<std::shared_ptr<store::KeyValueStore>> open_history_store(const HistoryConfig& config,
                                                                  std::shared_ptr<const Clock> clock = nullptr);

@@ -172,6 +172,23 @@ TEST(SenderHistoryTest, AHistoryOfVersionTwoIsFoundAfterMigration) {
   EXPECT_EQ(history.addresses_for_name("martin pierre")->front().count, 5u);
 }
 
+TEST(SenderHistoryTest, ARedisHistoryStartsAndRecordsWhileRedisIsDown) {
+  // Nothing listens on port 1 of the loopback: refused at once, as a stopped Redis is.
+  TempDatabase db;
+  HistoryConfig config;
+  config.path = db.path();
+  config.backend = "redis";
+  config.redis.port = 1;
+  auto kv = open_history_store(config);
+  ASSERT_TRUE(kv) << kv.error().message;
+  SenderHistory history(*kv);
+  const Contact contact{"dg@ours.example", "pierre@partner.example", "martin pierre"};
+  ASSERT_TRUE(history.record(std::span(&contact, 1)));
+  EXPECT_TRUE(*history.has_contact("dg@ours.example", "pierre@partner.example"));
+  config.backend = "memcached";
+  EXPECT_FALSE(open_history_store(config));
+}
+
 TEST(SenderHistoryTest, TheConfiguredStoreRefusesUnusableSettings) {
   HistoryConfig config;
   EXPECT_FALSE(open_history_store(config));
