@@ -36,12 +36,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-failures=0
-passes=0
-check() {  # check NAME COMMAND...: the command must succeed
-  local name=$1; shift
-  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $name"; failures=$((failures + 1)); fi
-}
+. "$src/tests/lib/check.sh"
 die() { echo "FAIL: $*"; [ -f "$tmp/unbound.log" ] && tail -20 "$tmp/unbound.log"; exit 1; }
 
 for tool in /usr/sbin/unbound /usr/sbin/unbound-checkconf dig openssl "$py"; do

@@ -8,12 +8,7 @@ src=$2
 examples=$src/examples
 tmp=$(mktemp -d)
 trap '[ -n "${VIGIE_KEEP_TMP:-}" ] || rm -rf "$tmp"' EXIT
-failures=0
-passes=0
-check() {  # check NAME COMMAND...: the command must succeed
-  local name=$1; shift
-  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $name"; failures=$((failures + 1)); fi
-}
+. "$src/tests/lib/check.sh"
 py() { python3 -c "$1" "${@:2}"; }
 
 # scan: one JSON object per message, in path order, with the documented fields.
