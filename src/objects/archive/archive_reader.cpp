@@ -303,6 +303,18 @@ std::optional<std::uint64_t> zip_declared_entries(std::string_view bytes) {
   return end->entries;
 }
 
+namespace {
+
+// A cabinet libarchive must not see: its 3.6.2 reader dereferences a null pointer on an
+// inconsistent one (cab_directory.h). "" for anything else.
+std::string unsafe_cabinet(std::string_view bytes) {
+  if (!bytes.starts_with("MSCF")) return "";
+  const std::string why = cab_inconsistency(bytes);
+  return why.empty() ? "" : "malformed cabinet (" + why + "): not read";
+}
+
+}  // namespace
+
 Listing read_archive(std::string_view bytes, const ReadBounds& bounds, const std::string* passphrase) {
   Listing listing;
   const Utf8LocaleScope locale;
@@ -315,6 +327,10 @@ Listing read_archive(std::string_view bytes, const ReadBounds& bounds, const std
   struct archive* a = reader.get();
   if (passphrase != nullptr && archive_read_add_passphrase(a, passphrase->c_str()) != ARCHIVE_OK) {
     listing.error = error_of(a);
+    return listing;
+  }
+  if (const std::string why = unsafe_cabinet(bytes); !why.empty()) {
+    listing.error = why;
     return listing;
   }
   if (archive_read_open_memory(a, bytes.data(), bytes.size()) != ARCHIVE_OK) {
@@ -441,6 +457,7 @@ bool opens_with(std::string_view bytes, const std::string& passphrase) {
   if (!reader) return false;
   struct archive* a = reader.get();
   if (archive_read_add_passphrase(a, passphrase.c_str()) != ARCHIVE_OK) return false;
+  if (!unsafe_cabinet(bytes).empty()) return false;
   if (archive_read_open_memory(a, bytes.data(), bytes.size()) != ARCHIVE_OK) return false;
   std::vector<char> chunk(kChunk);
   for (std::uint32_t i = 0; i < kProbeEntries; ++i) {

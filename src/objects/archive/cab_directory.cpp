@@ -49,4 +49,49 @@ CabDirectory read_cab_directory(std::string_view bytes, std::uint32_t max_entrie
   return directory;
 }
 
+std::string cab_inconsistency(std::string_view bytes) {
+  if (!fits(bytes, 0, kHeaderSize) || bytes.substr(0, kSignature.size()) != kSignature) return "no cabinet header";
+  if (le32(bytes, 8) > bytes.size()) return "shorter than its header says";
+  const std::uint16_t folders = le16(bytes, 26);
+  const std::uint16_t flags = le16(bytes, 30);
+  if ((flags & 0x3) != 0) return "part of a set spanning several cabinets";
+  std::size_t at = kHeaderSize;
+  std::size_t folder_reserve = 0;
+  std::size_t data_reserve = 0;
+  if ((flags & 0x4) != 0) {  // cfhdrRESERVE_PRESENT
+    if (!fits(bytes, at, 4)) return "reserve sizes past the end";
+    const std::size_t header_reserve = le16(bytes, at);
+    folder_reserve = static_cast<unsigned char>(bytes[at + 2]);
+    data_reserve = static_cast<unsigned char>(bytes[at + 3]);
+    at += 4 + header_reserve;
+  }
+  std::vector<std::uint64_t> folder_bytes;  // uncompressed bytes each folder's data blocks hold
+  for (std::uint16_t f = 0; f < folders; ++f, at += 8 + folder_reserve) {
+    if (!fits(bytes, at, 8)) return "folder entry past the end";
+    std::size_t block = le32(bytes, at);
+    const std::uint16_t blocks = le16(bytes, at + 4);
+    std::uint64_t total = 0;
+    for (std::uint16_t b = 0; b < blocks; ++b) {
+      if (!fits(bytes, block, 8 + data_reserve)) return "data block past the end";
+      const std::size_t size = le16(bytes, block + 4);
+      total += le16(bytes, block + 6);
+      block += 8 + data_reserve + size;
+      if (block > bytes.size()) return "data block past the end";
+    }
+    folder_bytes.push_back(total);
+  }
+  std::size_t entry = le32(bytes, 16);
+  for (std::uint16_t i = 0, files = le16(bytes, 28); i < files; ++i) {
+    if (!fits(bytes, entry, kEntryFixed + 1)) return "file entry past the end";
+    const std::uint64_t size = le32(bytes, entry);
+    const std::uint64_t offset = le32(bytes, entry + 4);
+    const std::uint16_t folder = le16(bytes, entry + 8);
+    if (folder >= folder_bytes.size() || offset + size > folder_bytes[folder]) return "file data past its folder's data";
+    const std::size_t nul = bytes.substr(entry + kEntryFixed, kMaxName + 1).find('\0');
+    if (nul == std::string_view::npos) return "file name without its end";
+    entry += kEntryFixed + nul + 1;
+  }
+  return "";
+}
+
 }  // namespace vigie::objects::archive

@@ -30,6 +30,20 @@ TEST(CabDirectory, SaysWhenTheEntriesLie) {
   EXPECT_EQ(read_cab_directory(cab, 100).error, "file entry past the end of the cabinet");
 }
 
+// libarchive 3.6.2 dereferences a null pointer on a cabinet whose files lie past their folder's
+// data (fuzz_archive, seed cab-null-cfdata-regression): such a cabinet is refused before it.
+TEST(CabDirectory, AnInconsistentCabinetIsNotHandedToLibarchive) {
+  const std::string cab = testing::cab_archive(kLure);
+  EXPECT_EQ(cab_inconsistency(cab), "");
+  std::string lying = cab;
+  lying.replace(44, 4, std::string("\xFF\xFF\x00\x00", 4));  // the first file grows past its folder's data
+  EXPECT_EQ(cab_inconsistency(lying), "file data past its folder's data");
+  const Listing listing = read_archive(lying, ReadBounds{});
+  EXPECT_FALSE(listing.recognised);
+  EXPECT_EQ(listing.error, "malformed cabinet (file data past its folder's data): not read");
+  EXPECT_EQ(cab_inconsistency(cab.substr(0, cab.size() - 1)), "shorter than its header says");
+}
+
 TEST(CabDirectory, LibarchiveReadsTheCabinetAndTheMembersGetTheirAttributes) {
   const Listing listing = read_archive(testing::cab_archive(kLure), ReadBounds{});
   ASSERT_TRUE(listing.recognised) << listing.error;
