@@ -565,6 +565,32 @@ void read_serve(Checker& c, const toml::table& t, ServeConfig& s) {
                      }
                    }},
                   {"threads", [&](auto& n, auto k) { c.integer_in(n, k, s.threads, 1, 1024); }},
+                  {"milter_listen",
+                   [&](auto& n, auto k) {
+                     c.string(n, k, s.milter_listen);
+                     if (s.milter_listen.empty()) return;
+                     if (auto parsed = IpEndpoint::parse(s.milter_listen, 0); !parsed) {
+                       c.error(n, k, parsed.error().message);
+                     } else if (parsed->port == 0) {
+                       c.error(n, k, "needs a port (IP:PORT, [IPv6]:PORT)");
+                     }
+                   }},
+                  {"milter_max_connections",
+                   [&](auto& n, auto k) { c.integer_in(n, k, s.milter_max_connections, 1, 4096); }},
+                  {"milter_on_error",
+                   [&](auto& n, auto k) {
+                     c.string(n, k, s.milter_on_error);
+                     if (s.milter_on_error != "tempfail" && s.milter_on_error != "accept") {
+                       c.error(n, k, "must be \"tempfail\" (fail closed) or \"accept\" (fail open)");
+                     }
+                   }},
+                  {"milter_quarantine",
+                   [&](auto& n, auto k) {
+                     c.string(n, k, s.milter_quarantine);
+                     if (s.milter_quarantine != "vigie" && s.milter_quarantine != "mta") {
+                       c.error(n, k, "must be \"vigie\" (vigie's quarantine) or \"mta\" (the MTA's hold queue)");
+                     }
+                   }},
                   {"max_request_bytes",
                    [&](auto& n, auto k) { c.unsigned_integer(n, k, s.max_request_bytes); }},
                   {"read_timeout_ms",

@@ -22,6 +22,16 @@ struct ServeConfig {
   unsigned keep_alive_timeout_ms = 5000; // idle time before a kept-alive connection is closed
   unsigned keep_alive_max_requests = 100;  // requests on one connection before it is closed
   unsigned shutdown_timeout_ms = 30000;  // SIGTERM: wait this long for scans in flight
+  // The milter listener the MTA connects to (Postfix: smtpd_milters = inet:127.0.0.1:11332);
+  // empty: no milter listener.
+  std::string milter_listen;
+  unsigned milter_max_connections = 64;  // MTA connections served at once; more wait to be accepted
+  // A message that cannot be scanned (an internal error): "tempfail" (fail closed: the sender
+  // retries) or "accept" (fail open: delivered, marked X-Vigie-Action: unscanned).
+  std::string milter_on_error = "tempfail";
+  // Where a quarantined message waits: "vigie" (vigie's quarantine; the MTA discards its copy) or
+  // "mta" (the MTA's hold queue).
+  std::string milter_quarantine = "vigie";
   // Bearer token of the admin endpoints (POST /reload); empty: they are disabled. At least 16
   // characters.
   std::string admin_token;

@@ -29,6 +29,7 @@ MessageScan scan_message(const ServeContext& context, const std::string& id,
   const EngineHolder::Held held = context.engines.hold();
   const std::shared_ptr<const Engine>& engine = held.engine;
   scan.engine_generation = held.generation;
+  scan.engine = engine;
   scan.result = engine->scan(std::move(bytes), envelope);
   engine->after_scan(scan.result, envelope);
   scan.latency = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);

@@ -26,6 +26,7 @@ struct MessageScan {
   ScanResult result;
   std::chrono::microseconds latency{0};  // scan and observers
   std::uint64_t engine_generation = 0;   // of the engine that scanned it
+  std::shared_ptr<const Engine> engine;  // that engine, for the configuration the verdict was made under
 };
 
 // The services every listener shares.

@@ -10,6 +10,8 @@
 #include "service/engine_holder/engine_holder.h"
 #include "service/serve/event_log.h"
 #include "service/http/http_service.h"
+#include "service/milter/milter_decision.h"
+#include "service/milter/milter_listener.h"
 #include "service/serve/service_metrics.h"
 #include "vigie/config.h"
 
@@ -86,9 +88,43 @@ int serve(const ServeOptions& options) {
     log.error("start_failed", {{"http_listen", listen}, {"error", port.error().message}});
     return 2;
   }
+
+  std::unique_ptr<milter::MilterListener> milter_listener;
+  milter::MilterPolicy milter_policy;
+  milter_policy.on_error = settings->milter_on_error == "accept" ? milter::MilterPolicy::OnError::kAccept
+                                                                 : milter::MilterPolicy::OnError::kTempfail;
+  milter_policy.quarantine_at = settings->milter_quarantine == "mta" ? milter::MilterPolicy::QuarantineAt::kMta
+                                                                     : milter::MilterPolicy::QuarantineAt::kVigie;
+  const ServeContext context{engines, metrics, log};
+  const milter::HoldInQuarantine hold;  // no quarantine store yet: the MTA's hold queue
+  std::string milter_endpoint = "off";
+  if (!settings->milter_listen.empty()) {
+    Result<IpEndpoint> milter_at = IpEndpoint::parse(settings->milter_listen, 11332);
+    if (!milter_at) {
+      log.error("start_failed", {{"milter_listen", settings->milter_listen}, {"error", milter_at.error().message}});
+      return 2;
+    }
+    milter::ListenerOptions milter_options;
+    milter_options.host = milter_at->address.to_string();
+    milter_options.port = milter_at->port;
+    milter_options.max_connections = settings->milter_max_connections;
+    milter_options.max_message_bytes = settings->max_request_bytes;
+    milter_listener = std::make_unique<milter::MilterListener>(
+        milter_options, [&](milter::ReceivedMessage& message) {
+          return milter::decide_message(context, milter_policy, hold, message);
+        });
+    Result<std::uint16_t> milter_port = milter_listener->start();
+    if (!milter_port) {
+      log.error("start_failed", {{"milter_listen", settings->milter_listen}, {"error", milter_port.error().message}});
+      return 2;
+    }
+    milter_endpoint = (milter_at->address.is_v4() ? milter_options.host : "[" + milter_options.host + "]") +
+                      ":" + std::to_string(*milter_port);
+  }
   log.info("started", {{"config", options.config_path},
                        {"http", (endpoint->address.is_v4() ? http.host : "[" + http.host + "]") + ":" +
                                     std::to_string(*port)},
+                       {"milter", milter_endpoint},
                        {"threads", settings->threads},
                        {"max_request_bytes", settings->max_request_bytes},
                        {"admin", settings->admin_token.empty() ? "disabled" : "enabled"},
@@ -102,7 +138,15 @@ int serve(const ServeOptions& options) {
     }
     log.info("stopping", {{"signal", received == SIGTERM ? "SIGTERM" : "SIGINT"},
                           {"in_flight", metrics.in_flight()}});
-    if (!service.stop(std::chrono::milliseconds(settings->shutdown_timeout_ms))) {
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(settings->shutdown_timeout_ms);
+    const auto remaining = [&] {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::max(deadline - std::chrono::steady_clock::now(), std::chrono::steady_clock::duration::zero()));
+    };
+    // The milter first (the MTA is waiting on it), then HTTP, within one deadline.
+    const bool milter_done = !milter_listener || milter_listener->stop(remaining());
+    if (!service.stop(remaining()) || !milter_done) {
       log.error("stop_timed_out", {{"in_flight", metrics.in_flight()},
                                    {"waited_ms", settings->shutdown_timeout_ms}});
       std::fflush(stderr);
