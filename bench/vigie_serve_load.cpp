@@ -2,8 +2,9 @@
 // concurrency, one kept-alive connection per client thread, and reports messages per second,
 // latency percentiles and errors as one JSON object. Messages are read into memory first, so the
 // client measures the service, not the disk. A response counts as an error unless it is 200 with
-// a verdict.
-//   vigie_serve_load PORT CONCURRENCY MESSAGES FILE_LIST
+// a verdict. PATH (default /scan) and MARKER (default "verdict") let the same client load another
+// engine's HTTP API in the same run: Rspamd's /checkv2 answers with an "action".
+//   vigie_serve_load PORT CONCURRENCY MESSAGES FILE_LIST [PATH MARKER]
 #include <httplib.h>
 
 #include <algorithm>
@@ -18,13 +19,15 @@
 #include <vector>
 
 int main(int argc, char** argv) {
-  if (argc != 5) {
-    std::cerr << "usage: vigie_serve_load PORT CONCURRENCY MESSAGES FILE_LIST\n";
+  if (argc != 5 && argc != 7) {
+    std::cerr << "usage: vigie_serve_load PORT CONCURRENCY MESSAGES FILE_LIST [PATH MARKER]\n";
     return 2;
   }
   const int port = std::stoi(argv[1]);
   const int concurrency = std::stoi(argv[2]);
   const std::size_t total = std::stoul(argv[3]);
+  const std::string endpoint = argc == 7 ? argv[5] : "/scan";
+  const std::string marker = "\"" + std::string(argc == 7 ? argv[6] : "verdict") + "\"";
   std::vector<std::string> messages;
   std::ifstream list(argv[4]);
   for (std::string path; std::getline(list, path);) {
@@ -52,12 +55,12 @@ int main(int argc, char** argv) {
       for (std::size_t i = next++; i < total; i = next++) {
         const std::string& body = messages[i % messages.size()];
         const auto sent = std::chrono::steady_clock::now();
-        const auto res = client.Post("/scan", body, "message/rfc822");
+        const auto res = client.Post(endpoint, body, "message/rfc822");
         const auto got = std::chrono::steady_clock::now();
         const double ms = std::chrono::duration<double, std::milli>(got - sent).count();
         latencies[c].push_back(ms);
         if (body.size() < 100'000) small_latencies[c].push_back(ms);
-        if (!res || res->status != 200 || res->body.find("\"verdict\"") == std::string::npos) ++errors;
+        if (!res || res->status != 200 || res->body.find(marker) == std::string::npos) ++errors;
       }
     });
   }
