@@ -9,6 +9,8 @@
 #      it. Node B's first scan of another sender is still a first contact.
 #   3. Redis is stopped: node C (a fresh local file) still scans, exit 0, with one
 #      store_primary_down JSON line on stderr; its local file keeps what it saw.
+#   4. Two `vigie serve` processes (D, E) share the history over HTTP scans; Redis stops (D
+#      scans on, /metrics shows the outage), restarts empty, and D's replay teaches E what D saw.
 # Exit 77 (ctest SKIP_RETURN_CODE) when redis-server is not installed: reported as skipped.
 # Usage: redis_shared_history.sh VIGIE_BINARY SOURCE_DIR
 set -u
@@ -40,23 +42,25 @@ trap 'exit 1' INT TERM
 . "$src/tests/lib/check.sh"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$redis_server" --bind 127.0.0.1 --port "$port" --save '' --appendonly no --dir "$tmp" \
-  --logfile "$tmp/redis.log" --daemonize no &
-redis_pid=$!
-up=
-for _ in $(seq 100); do
-  if python3 - "$port" <<'EOF' 2>/dev/null; then up=1; break; fi
+start_redis() {
+  "$redis_server" --bind 127.0.0.1 --port "$port" --save '' --appendonly no --dir "$tmp" \
+    --logfile "$tmp/redis.log" --daemonize no &
+  redis_pid=$!
+  for _ in $(seq 100); do
+    if python3 - "$port" <<'EOF' 2>/dev/null; then return 0; fi
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=0.2)
 s.sendall(b"PING\r\n")
 sys.exit(0 if s.recv(16).startswith(b"+PONG") else 1)
 EOF
-  sleep 0.1
-done
-if [ -z "$up" ]; then echo "FAIL: redis-server did not start"; cat "$tmp/redis.log"; exit 1; fi
+    sleep 0.1
+  done
+  return 1
+}
+start_redis || { echo "FAIL: redis-server did not start"; cat "$tmp/redis.log"; exit 1; }
 
 # One configuration per node: the same Redis, a local file of its own.
-node_config() {  # node_config NAME
+node_config() {  # node_config NAME [KEY_PREFIX]
   cat > "$tmp/$1.toml" <<EOF
 [organisation]
 protected_domains = ["prefecture-exemple.gouv.fr"]
@@ -65,11 +69,12 @@ backend = "redis"
 path = "$1.db"
 [history.redis]
 port = $port
-key_prefix = "e2e:"
+key_prefix = "${2:-e2e:}"
 retry_interval_ms = 1000
 EOF
 }
 for node in a b c; do node_config "$node"; done
+for node in d e; do node_config "$node" "e2e-serve:"; done
 check "config check accepts a redis history" "$vigie" config check "$tmp/a.toml"
 
 first_contacts() {  # first_contacts NODE MESSAGE: how many FIRST_CONTACT findings
@@ -96,6 +101,52 @@ check "Redis down: the outage is logged as one JSON line naming the server" \
 check "Redis down: node C's local store kept the contact" test -s "$tmp/c.db"
 check "Redis down: node C's next scan knows the sender from its local store" \
   test "$(first_contacts c "$message")" = 0
+
+# Two `vigie serve` processes, as two nodes behind two MTAs: one history through Redis, an outage
+# counted in /metrics, and the history catching up when Redis is back (it restarts empty: only the
+# replay can tell node E what node D saw during the outage).
+check "Redis restarted" start_redis
+serve_pids=()
+serve_node() {  # serve_node NAME PORT: starts it in the background
+  "$vigie" serve --config "$tmp/$1.toml" --http "127.0.0.1:$2" 2>> "$tmp/$1.err" &
+  serve_pids+=($!)
+  for _ in $(seq 300); do curl -sf "http://127.0.0.1:$2/health" > /dev/null && return 0; sleep 0.1; done
+  return 1
+}
+stop_serves() {
+  for p in "${serve_pids[@]}"; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  serve_pids=()
+}
+trap 'stop_serves; cleanup' EXIT
+served_first_contacts() {  # served_first_contacts BASE MESSAGE
+  curl -sf --max-time 30 --data-binary "@$2" -H 'Content-Type: message/rfc822' "$1/scan" |
+    python3 -c 'import json,sys; print(sum(f["id"] == "FIRST_CONTACT" for f in json.load(sys.stdin)["findings"]))'
+}
+metric() { curl -sf "$1/metrics" | awk -v name="$2" '$1 == name {print $2}'; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+d_port=$(free_port)
+e_port=$(free_port)
+d=http://127.0.0.1:$d_port
+e=http://127.0.0.1:$e_port
+check "serve D started" serve_node d "$d_port"
+check "serve E started" serve_node e "$e_port"
+check "serve D: a new sender is a first contact" test "$(served_first_contacts "$d" "$message")" = 1
+check "serve E: the sender is known through Redis" test "$(served_first_contacts "$e" "$message")" = 0
+check "serve D: the shared store is up in /metrics" test "$(metric "$d" vigie_shared_store_up)" = 1
+stop_redis
+check "Redis down: serve D still scans; the other sender is new" test "$(served_first_contacts "$d" "$other")" = 1
+check "Redis down: /metrics says so" test "$(metric "$d" vigie_shared_store_up)" = 0
+check "Redis down: the outage is counted" test "$(metric "$d" vigie_shared_store_outages_total)" = 1
+check "Redis down: the increments wait for replay" test "$(metric "$d" vigie_shared_store_pending)" -ge 1
+check "Redis back" start_redis
+sleep 1.2  # the retry interval of the nodes' configuration
+served_first_contacts "$d" "$message" > /dev/null  # the first call after the interval replays
+check "Redis back: serve D logged the end of the outage" grep -q '"event":"store_primary_back"' "$tmp/d.err"
+check "Redis back: /metrics says so" test "$(metric "$d" vigie_shared_store_up)" = 1
+check "Redis back: the queue was replayed" test "$(metric "$d" vigie_shared_store_replayed_total)" -ge 1
+check "Redis back: serve E learns from the replay the sender D saw during the outage" \
+  test "$(served_first_contacts "$e" "$other")" = 0
+stop_serves
 
 echo "redis shared history: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -7,6 +7,8 @@
 
 #include "common/ip_address.h"
 #include "config/serve_config.h"
+#include "intel/sender_history/sender_history.h"
+#include "store/fallback_store.h"
 #include "service/engine_holder/engine_holder.h"
 #include "service/serve/event_log.h"
 #include "service/http/http_service.h"
@@ -53,8 +55,25 @@ int serve(const ServeOptions& options) {
     log.error("start_failed", {{"http_listen", listen}, {"error", endpoint.error().message}});
     return 2;
   }
+  // The sender history is opened once and shared by every engine the service builds: a reload
+  // keeps its connections, its outage state and its replay queue ([history] changes take effect
+  // at restart, like [serve]).
+  Services services = options.services;
+  ServiceMetrics metrics;
+  if (Result<Config> config = load_config(options.config_path); config && !config->history.path.empty() &&
+                                                                 !services.store) {
+    auto history = intel::sender_history::open_history_store(config->history, services.clock);
+    if (!history) {
+      log.error("start_failed", {{"history", config->history.path}, {"error", history.error().message}});
+      return 2;
+    }
+    services.store = *history;
+    if (auto shared = std::dynamic_pointer_cast<store::FallbackStore>(*history)) {
+      metrics.watch_shared_store([shared] { return shared->stats(); });
+    }
+  }
   Result<std::unique_ptr<EngineHolder>> holder =
-      EngineHolder::start(engine_from_file(options.config_path, options.services));
+      EngineHolder::start(engine_from_file(options.config_path, services));
   if (!holder) {
     log.error("start_failed", {{"config", options.config_path}, {"error", holder.error().message}});
     return 2;
@@ -77,7 +96,6 @@ int serve(const ServeOptions& options) {
     return outcome;
   };
 
-  ServiceMetrics metrics;
   HttpOptions http;
   http.host = endpoint->address.to_string();
   http.port = endpoint->port;

@@ -99,6 +99,25 @@ std::string ServiceMetrics::prometheus(const EngineHolder& holder,
   out += "vigie_reloads_total " + std::to_string(holder.reloads()) + "\n";
   header(out, "vigie_reload_failures_total", "counter", "Reloads that kept the previous engine.");
   out += "vigie_reload_failures_total " + std::to_string(holder.reload_failures()) + "\n";
+  if (shared_store_) {
+    const store::FallbackStats stats = shared_store_();
+    header(out, "vigie_shared_store_up", "gauge",
+           "1 while the shared sender-history store (Redis) answers, 0 during an outage.");
+    out += "vigie_shared_store_up " + std::string(stats.primary_up ? "1" : "0") + "\n";
+    header(out, "vigie_shared_store_failures_total", "counter",
+           "Calls the shared store failed; each was served by the local store.");
+    out += "vigie_shared_store_failures_total " + std::to_string(stats.primary_failures) + "\n";
+    header(out, "vigie_shared_store_outages_total", "counter", "Outages of the shared store.");
+    out += "vigie_shared_store_outages_total " + std::to_string(stats.outages) + "\n";
+    header(out, "vigie_shared_store_replayed_total", "counter",
+           "History increments written to the shared store after an outage.");
+    out += "vigie_shared_store_replayed_total " + std::to_string(stats.replayed) + "\n";
+    header(out, "vigie_shared_store_lost_total", "counter",
+           "History increments of an outage that did not fit the replay queue (kept locally only).");
+    out += "vigie_shared_store_lost_total " + std::to_string(stats.lost) + "\n";
+    header(out, "vigie_shared_store_pending", "gauge", "History increments waiting for the shared store.");
+    out += "vigie_shared_store_pending " + std::to_string(stats.pending) + "\n";
+  }
   header(out, "vigie_uptime_seconds", "gauge", "Seconds since the service started.");
   out += "vigie_uptime_seconds " +
          number(std::chrono::duration<double>(uptime).count()) + "\n";

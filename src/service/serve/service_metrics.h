@@ -7,11 +7,13 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "store/fallback_store.h"
 #include "vigie/engine.h"
 #include "vigie/verdict.h"
 
@@ -31,6 +33,9 @@ class ServiceMetrics {
 
   void scanned(const ScanResult& result, std::chrono::microseconds latency);
   void failed(RequestError kind) { errors_[static_cast<std::size_t>(kind)].fetch_add(1); }
+  // The shared sender-history store's outage counters (Redis in front of SQLite), when the
+  // service runs one; set once at start, before the listeners.
+  void watch_shared_store(std::function<store::FallbackStats()> stats) { shared_store_ = std::move(stats); }
 
   // Held by a handler for as long as it serves its request.
   class InFlight {
@@ -57,6 +62,7 @@ class ServiceMetrics {
   std::atomic<std::uint64_t> latency_sum_us_{0};
   std::array<std::atomic<std::uint64_t>, kRequestErrorCount> errors_{};
   std::atomic<std::int64_t> in_flight_{0};
+  std::function<store::FallbackStats()> shared_store_;
   mutable std::mutex findings_mutex_;
   std::map<std::string, std::uint64_t, std::less<>> findings_;
 };
