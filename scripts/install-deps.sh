@@ -56,6 +56,8 @@ test_only=(
   clamav                      # bench/attachments_throughput.sh: clamscan beside vigie, with a
                               # signature database the script writes (never freshclam's)
   curl                        # tests/serve: the end-to-end test of vigie serve posts messages with it
+  postfix swaks               # tests/mailflow, bench/postfix_load.sh: a real Postfix with vigie as its
+                              # milter, private configuration on 127.0.0.1 started by the test; swaks sends
   qpdf bc                     # bench/attachments_throughput.sh: object streams in its generated
                               # PDF (optional), arithmetic of the figures
 )
@@ -65,6 +67,9 @@ for pkg in "${runtime_and_build[@]}" "${test_only[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
+  # Postfix installed with no configuration of its own: the system instance never starts (the tests
+  # run a private one on 127.0.0.1), and the installer asks nothing.
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
