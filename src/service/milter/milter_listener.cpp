@@ -105,7 +105,14 @@ void MilterListener::Impl::accept_loop(const std::shared_ptr<Impl>& self) {
     pollfd readable{listen_fd, POLLIN, 0};
     if (::poll(&readable, 1, kPollMs) <= 0) continue;
     const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) continue;
+    if (fd < 0) {
+      // Out of descriptors or memory: the pending connection stays readable, so wait rather than
+      // spin until something is freed.
+      if (errno != EINTR && errno != EAGAIN && errno != ECONNABORTED) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(kPollMs));
+      }
+      continue;
+    }
     const int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     // A peer that stops reading our replies must not hold the thread forever.

@@ -23,6 +23,7 @@ inline constexpr std::uint32_t kProtocolVersion = 6;
 // well-behaved MTA and closes the connection rather than being buffered.
 inline constexpr std::size_t kMaxPacketBytes = 1024 * 1024;
 inline constexpr std::size_t kMaxReplyChunk = 65535;  // body replacement chunks, as libmilter
+inline constexpr std::size_t kMaxRecipients = 10000;  // kept per message; more are not recorded
 
 // Commands (MTA → filter).
 namespace command {

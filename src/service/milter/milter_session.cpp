@@ -79,8 +79,11 @@ MilterSession::Next MilterSession::on_packet(const Packet& packet, std::string& 
     case command::kRcpt: {
       const auto parts = strings();
       if (!parts || parts->empty()) return Next::kClose;
-      // Bounded by the MTA's own recipient limit; kept here as one string per recipient.
-      message_.envelope.recipients.emplace_back(strip_angles((*parts)[0]));
+      // Postfix caps recipients at smtpd_recipient_limit (1000); this cap only keeps a peer that
+      // is not an MTA from growing the list without end. The message is still scanned.
+      if (message_.envelope.recipients.size() < kMaxRecipients) {
+        message_.envelope.recipients.emplace_back(strip_angles((*parts)[0]));
+      }
       if (reply_expected(protocol_flag::kNoReplyRcpt)) append_packet(out, reply::kContinue);
       return Next::kContinue;
     }

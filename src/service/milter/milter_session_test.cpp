@@ -284,6 +284,20 @@ TEST(MilterSessionTest, QuitNewConnectionForgetsTheClient) {
   EXPECT_TRUE(c.closed);
 }
 
+TEST(MilterSessionTest, RecipientsBeyondTheBoundAreNotKept) {
+  ReceivedMessage seen;
+  Conversation c([&](ReceivedMessage& m) {
+    seen = m;
+    return MessageDecision{};
+  });
+  c.send(negotiation());
+  test::TestMessage m = sample();
+  m.recipients.assign(kMaxRecipients + 5, "a@exemple.gouv.fr");
+  const std::vector<Packet> replies = c.send(message_packets(m));
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(seen.envelope.recipients.size(), kMaxRecipients);
+}
+
 TEST(MilterPacketReaderTest, ReassemblesPacketsSplitAnywhere) {
   const std::string bytes = negotiation() + message_packets(sample());
   std::size_t whole = 0;
