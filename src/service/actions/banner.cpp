@@ -24,7 +24,9 @@ namespace vigie::service {
 namespace {
 
 constexpr std::size_t kWrapColumns = 76;
-constexpr std::string_view kSeparator = "------------------------------------------------------------";
+// Not dashes: a line of dashes can be read as the delimiter of a boundary made of dashes (common:
+// "------------0A1B...") by the clients that match delimiters on their prefix.
+constexpr std::string_view kSeparator = "____________________________________________________________";
 
 // ---- text helpers --------------------------------------------------------------------------------
 
@@ -422,6 +424,20 @@ std::variant<PartRewrite, std::string> rewrite_part(const ParsedMessage& message
       }
     }
   }
+  // Text of the verdict can quote the message: a banner line must not become a delimiter of an
+  // enclosing multipart (RFC 2046 §5.1.1), which would split the part where nobody meant it to.
+  for (PartId p = part.parent; p != kNoPart; p = message.part(p).parent) {
+    const Part& enclosing = message.part(p);
+    if (!enclosing.is_multipart() || enclosing.boundary.empty()) continue;
+    const std::string delimiter = "--" + enclosing.boundary;
+    for (std::size_t line = 0; line < out.body.size();) {
+      if (std::string_view(out.body).substr(line).starts_with(delimiter)) {
+        return label + ": the banner would hold a boundary line of part " + std::to_string(p);
+      }
+      const std::size_t next = out.body.find('\n', line);
+      line = next == std::string::npos ? out.body.size() : next + 1;
+    }
+  }
   return out;
 }
 
@@ -517,7 +533,7 @@ std::string text_banner(const std::vector<std::string>& paragraphs) {
 
 std::string html_banner(const std::vector<std::string>& paragraphs) {
   std::string out =
-      "<div style=\"border:2px solid #b71c1c;background-color:#fff4e5;color:#000000;\r\n"
+      "<div dir=\"ltr\"\r\nstyle=\"border:2px solid #b71c1c;background-color:#fff4e5;color:#000000;\r\n"
       "padding:8px 12px;margin:0 0 12px 0;font-family:Arial,Helvetica,sans-serif;\r\n"
       "font-size:14px;line-height:1.4\">";
   for (std::size_t i = 0; i < paragraphs.size(); ++i) {

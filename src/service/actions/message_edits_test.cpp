@@ -273,8 +273,8 @@ TEST(MessageEditsTest, WarnPrependsTheBannerToA7bitUsAsciiTextPart) {
   for (const HeaderEdit& e : en.edits.headers) EXPECT_NE(e.kind, HeaderEdit::Kind::kChange) << e.name;
   const std::string text = flat_text(*en.after, 0);
   EXPECT_TRUE(text.starts_with(kEnglishStart)) << text;
-  EXPECT_TRUE(contains(text, "---- Please pay the invoice.")) << text;
-  EXPECT_TRUE(contains(en.output, "another means.\r\n------"));
+  EXPECT_TRUE(contains(text, "____ Please pay the invoice.")) << text;
+  EXPECT_TRUE(contains(en.output, "another means.\r\n______"));
 
   // French is not: the part becomes UTF-8, quoted-printable, the other parameters kept.
   const Rewritten fr = rewrite(raw, verdict(Action::kWarn), settings({"fr", "en"}));
@@ -324,7 +324,7 @@ TEST(MessageEditsTest, WarnInsertsAStyledBlockAfterTheBodyTagOfABase64Html) {
   const std::string decoded(r.after->decoded(0));
   const std::size_t body_tag = decoded.find("data-x='a>b'>");
   ASSERT_NE(body_tag, std::string::npos) << decoded;
-  EXPECT_EQ(decoded.find("<div style=", body_tag), body_tag + 13) << decoded;
+  EXPECT_EQ(decoded.find("<div dir=", body_tag), body_tag + 13) << decoded;
   EXPECT_TRUE(contains(decoded, "pi&#232;ces")) << decoded;
   EXPECT_TRUE(contains(decoded, "<p>Pay now</p>"));
   const std::string visible = flat_text(*r.after, 0);
@@ -493,6 +493,17 @@ TEST(MessageEditsTest, NoTextPartTooLargeMalformedAndSwitchedOffGetNoBanner) {
   const Rewritten switched_off = rewrite(crlf("From: a@example.org\n\nhello\n"), verdict(Action::kWarn), off);
   EXPECT_FALSE(switched_off.edits.body);
   EXPECT_EQ(switched_off.edits.banner_skipped, "banner_on_warn is off");
+}
+
+TEST(MessageEditsTest, ABannerLineThatWouldBeABoundaryIsNotWritten) {
+  const std::string raw = crlf(
+      "From: a@example.org\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"----=_b\"\n\n"
+      "------=_b\nContent-Type: text/plain\n\nhello\n------=_b--\n");
+  Verdict v = verdict(Action::kWarn);
+  v.banner.en = "------=_b quoted from the message";
+  const Rewritten r = rewrite(raw, v);
+  EXPECT_FALSE(r.edits.body);
+  EXPECT_TRUE(contains(r.edits.banner_skipped, "boundary line")) << r.edits.banner_skipped;
 }
 
 TEST(MessageEditsTest, FindsTheBodyTagAsABrowserDoes) {
