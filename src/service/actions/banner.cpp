@@ -279,9 +279,17 @@ bool is_structural(AnomalyKind kind) {
   }
 }
 
-bool on_part_or_ancestor(const ParsedMessage& message, PartId anomaly_part, PartId id) {
-  for (PartId p = id; p != kNoPart; p = message.part(p).parent) {
-    if (p == anomaly_part) return true;
+// Whether an anomaly of `kind` recorded on `anomaly_part` concerns the part `id`: recorded on it or
+// on a multipart around it. A multipart without its close delimiter only leaves its last part
+// running to the end of the message; the parts before it end at a delimiter like any other.
+bool concerns_part(const ParsedMessage& message, AnomalyKind kind, PartId anomaly_part, PartId id) {
+  PartId child = kNoPart;
+  for (PartId p = id; p != kNoPart; child = p, p = message.part(p).parent) {
+    if (p != anomaly_part) continue;
+    if (kind == AnomalyKind::kMissingCloseBoundary && child != kNoPart) {
+      return message.part(p).children.back() == child;
+    }
+    return true;
   }
   return false;
 }
@@ -351,7 +359,7 @@ std::variant<PartRewrite, std::string> rewrite_part(const ParsedMessage& message
   if (encoding_fields > 1) return label + ": several Content-Transfer-Encoding fields";
   const std::string_view decoded = message.decoded(id);  // records the part's decoding anomalies
   for (const Anomaly& a : message.anomalies()) {
-    if (is_structural(a.kind) && a.part != kNoPart && on_part_or_ancestor(message, a.part, id)) {
+    if (is_structural(a.kind) && a.part != kNoPart && concerns_part(message, a.kind, a.part, id)) {
       return label + ": malformed (" + std::string(anomaly_name(a.kind)) + ")";
     }
   }
@@ -361,66 +369,86 @@ std::variant<PartRewrite, std::string> rewrite_part(const ParsedMessage& message
   }
   const bool html = part.media_subtype == "html";
   CharsetClass charset = charset_class(part.charset);
-  if (charset == CharsetClass::kUnsupported && !(html && !ascii_incompatible(part.charset))) {
-    return label + ": unsupported charset " + part.charset;
-  }
+  if (html && ascii_incompatible(part.charset)) return label + ": unsupported charset " + part.charset;
 
   PartRewrite out;
   std::string inserted;       // the banner bytes, in the part's charset
   std::size_t at = 0;         // where they go in the decoded content
+  std::string_view content = decoded;  // what they go into
+  std::string transcoded;     // the part's text in UTF-8, when its own charset cannot take the banner
   if (html) {
     inserted = html_banner(paragraphs) + "\r\n";
     at = html_banner_offset(decoded);
   } else {
     std::string text = text_banner(paragraphs);
-    if (charset == CharsetClass::kAscii && !is_ascii(decoded)) {
-      // 8-bit text under us-ascii (or no charset): readers take it as UTF-8 when it is valid, and
-      // so may we; anything else would be a guess that could garble the message.
-      if (!parse::is_valid_utf8(decoded)) return label + ": 8-bit text in a part declared us-ascii";
+    // A charset that cannot carry the banner: the part is rewritten in UTF-8, converted the way
+    // the parser reads it, when that reading is not a guess (no detection, no invalid byte).
+    const auto rewrite_in_utf8 = [&](std::string_view problem) -> std::optional<std::string> {
+      const parse::CharsetConversion conversion = parse::convert_to_utf8(decoded, part.charset, transcoded);
+      if (conversion.detected || conversion.declared_unknown || conversion.invalid_bytes) {
+        return label + ": " + std::string(problem);
+      }
+      content = transcoded;
       charset = CharsetClass::kUtf8;
       out.content_type = content_type_with_charset(part, "utf-8");
+      return std::nullopt;
+    };
+    if (charset == CharsetClass::kAscii && !is_ascii(decoded)) {
+      // 8-bit text under us-ascii (or no charset): UTF-8 when it is valid, as readers take it.
+      if (parse::is_valid_utf8(decoded)) {
+        charset = CharsetClass::kUtf8;
+        out.content_type = content_type_with_charset(part, "utf-8");
+      } else if (auto refused = rewrite_in_utf8("8-bit text in a part declared us-ascii or undeclared")) {
+        return *refused;
+      }
     }
     if (charset == CharsetClass::kAscii && !is_ascii(text)) {
       charset = CharsetClass::kUtf8;
       out.content_type = content_type_with_charset(part, "utf-8");
     }
     if (charset == CharsetClass::kLegacy) {
-      std::optional<std::string> converted = from_utf8(text, part.charset);
-      if (!converted) return label + ": the banner cannot be written in " + part.charset;
-      text = std::move(*converted);
+      if (std::optional<std::string> converted = from_utf8(text, part.charset)) {
+        text = std::move(*converted);
+      } else if (auto refused = rewrite_in_utf8("the banner cannot be written in " + part.charset)) {
+        return *refused;
+      }
+    }
+    if (charset == CharsetClass::kUnsupported) {
+      if (auto refused = rewrite_in_utf8("unsupported charset " + part.charset)) return *refused;
     }
     inserted = std::move(text);
   }
 
-  const bool eight_bit_banner = !is_ascii(inserted);
+  const bool transcoded_content = content.data() != decoded.data();
+  const bool eight_bit = !is_ascii(inserted) || (transcoded_content && !is_ascii(content));
   switch (encoding) {
     case TransferEncoding::kBase64: {
-      std::string content(decoded);
-      content.insert(at, inserted);
-      out.body = parse::encode_base64(content);
+      std::string with_banner(content);
+      with_banner.insert(at, inserted);
+      out.body = parse::encode_base64(with_banner);
       if (part.body.ends_with('\n')) out.body += "\r\n";
       break;
     }
     case TransferEncoding::kQuotedPrintable:
-      if (at == 0) {
+      if (at == 0 && !transcoded_content) {
         // Prepended: the original encoded bytes follow unchanged.
         out.body = parse::encode_quoted_printable(inserted) + std::string(part.body);
       } else {
-        std::string content(decoded);
-        content.insert(at, inserted);
-        out.body = parse::encode_quoted_printable(content);
+        std::string with_banner(content);
+        with_banner.insert(at, inserted);
+        out.body = parse::encode_quoted_printable(with_banner);
       }
       break;
     default: {
-      std::string content(decoded);
-      content.insert(at, inserted);
-      if (encoding == TransferEncoding::kSevenBit && eight_bit_banner) {
+      std::string with_banner(content);
+      with_banner.insert(at, inserted);
+      if (encoding == TransferEncoding::kSevenBit && eight_bit) {
         // 7bit promises no byte above 0x7F (RFC 2045 §2.7): the part becomes quoted-printable,
-        // whose decoding gives back the original bytes with the banner in front.
-        out.body = parse::encode_quoted_printable(content);
+        // whose decoding gives back the original text with the banner in front.
+        out.body = parse::encode_quoted_printable(with_banner);
         out.transfer_encoding = "quoted-printable";
       } else {
-        out.body = std::move(content);
+        out.body = std::move(with_banner);
       }
     }
   }

@@ -9,7 +9,14 @@
 // Whole-message refusals: multipart/signed, multipart/encrypted, application/(x-)pkcs7-mime,
 // inline PGP in a chosen part, a message cut at max_message_bytes, no text body. Per-part refusals:
 // larger than max_banner_part_bytes, a structural anomaly on the part or an enclosing multipart,
-// an unsupported transfer encoding or charset, a banner the charset cannot represent.
+// an unsupported transfer encoding, a charset that is not ASCII-compatible (HTML), a text whose
+// charset cannot carry the banner and whose reading is a guess (see below).
+//
+// Charsets: an HTML banner is ASCII (numeric character references), valid in the part's charset
+// as it is. A text banner is written in the part's charset: UTF-8, or US-ASCII turned UTF-8 (the
+// charset parameter changes); ISO-8859-* and windows-125* through iconv when every character
+// exists there. Otherwise the whole text part is rewritten in UTF-8, read the way the parser reads
+// it (src/parse/encoding/charset.h), when that reading was not a detection and met no invalid byte.
 #pragma once
 
 #include <cstddef>

@@ -348,12 +348,45 @@ TEST(MessageEditsTest, WarnWritesTheBannerInTheLatin1OfALatin1Part) {
   EXPECT_TRUE(contains(text, kFrenchAccents)) << text;
   EXPECT_TRUE(contains(text, "Voici la facture à payer.")) << text;
 
-  // A character latin-1 does not have: the part gets no banner, and the reason says why.
+  // A character latin-1 does not have: the part is rewritten in UTF-8, its text unchanged.
   Verdict euro = verdict(Action::kWarn);
   euro.banner.fr += " 100 €";
-  const Rewritten skipped = rewrite(raw, euro, settings({"fr"}));
-  EXPECT_FALSE(skipped.edits.body);
-  EXPECT_TRUE(contains(skipped.edits.banner_skipped, "cannot be written in iso-8859-1")) << skipped.edits.banner_skipped;
+  const Rewritten utf8 = rewrite(raw, euro, settings({"fr"}));
+  EXPECT_TRUE(utf8.edits.banner_skipped.empty()) << utf8.edits.banner_skipped;
+  EXPECT_EQ(utf8.after->root().charset, "utf-8");
+  EXPECT_EQ(utf8.after->root().transfer_encoding, TransferEncoding::kEightBit);
+  const std::string converted = flat_text(*utf8.after, 0);
+  EXPECT_TRUE(contains(converted, "100 € ____")) << converted;
+  EXPECT_TRUE(contains(converted, "Voici la facture à payer.")) << converted;
+}
+
+TEST(MessageEditsTest, ATextInACharsetWithoutTheBannersLettersIsRewrittenInUtf8UnlessItsReadingIsAGuess) {
+  // "Привет" in KOI8-R, 7bit by mistake: read as KOI8-R, written as UTF-8 quoted-printable.
+  const Rewritten koi8 = rewrite(crlf("From: a@example.org\nMIME-Version: 1.0\n"
+                                      "Content-Type: text/plain; charset=koi8-r\n\n\xf0\xd2\xc9\xd7\xc5\xd4\n"),
+                                 verdict(Action::kWarn), settings({"fr"}));
+  EXPECT_TRUE(koi8.edits.banner_skipped.empty()) << koi8.edits.banner_skipped;
+  EXPECT_EQ(koi8.after->root().charset, "utf-8");
+  EXPECT_EQ(koi8.after->root().transfer_encoding, TransferEncoding::kQuotedPrintable);
+  const std::string text = flat_text(*koi8.after, 0);
+  EXPECT_TRUE(text.starts_with(kFrenchStart)) << text;
+  EXPECT_TRUE(text.ends_with("____ Привет")) << text;
+
+  // 8-bit bytes under us-ascii that are not UTF-8: windows-1252, as clients read them.
+  const Rewritten ascii = rewrite(crlf("From: a@example.org\nContent-Type: text/plain; charset=us-ascii\n\n"
+                                       "caf\xe9\n"),
+                                  verdict(Action::kWarn));
+  EXPECT_EQ(ascii.after->root().charset, "utf-8");
+  EXPECT_TRUE(flat_text(*ascii.after, 0).ends_with("____ café")) << flat_text(*ascii.after, 0);
+
+  // An unknown charset, or 8-bit text without one: a guess, so no banner.
+  const Rewritten unknown = rewrite(crlf("From: a@example.org\nContent-Type: text/plain; charset=x-klingon\n\n\xf0\xd2\n"),
+                                    verdict(Action::kWarn), settings({"fr"}));
+  EXPECT_FALSE(unknown.edits.body);
+  EXPECT_TRUE(contains(unknown.edits.banner_skipped, "unsupported charset x-klingon")) << unknown.edits.banner_skipped;
+  const Rewritten undeclared = rewrite(crlf("From: a@example.org\n\ncaf\xe9 cr\xe8me\n"), verdict(Action::kWarn));
+  EXPECT_FALSE(undeclared.edits.body);
+  EXPECT_TRUE(contains(undeclared.edits.banner_skipped, "8-bit text")) << undeclared.edits.banner_skipped;
 }
 
 // ---- banner, multipart -------------------------------------------------------------------------
@@ -483,10 +516,13 @@ TEST(MessageEditsTest, NoTextPartTooLargeMalformedAndSwitchedOffGetNoBanner) {
                                      verdict(Action::kWarn));
   EXPECT_FALSE(unclosed.edits.body);
   EXPECT_TRUE(contains(unclosed.edits.banner_skipped, "missing_close_boundary")) << unclosed.edits.banner_skipped;
+  // Not closed, but the first part ends at a delimiter like any other: it gets the banner.
+  const Rewritten first_of_unclosed = rewrite(crlf("From: a@example.org\nMIME-Version: 1.0\n"
+                                                   "Content-Type: multipart/mixed; boundary=b\n\n--b\n\ntext\n--b\n\nlast\n"),
+                                              verdict(Action::kWarn));
+  EXPECT_EQ(first_of_unclosed.edits.banner_parts, 1u) << first_of_unclosed.edits.banner_skipped;
+  EXPECT_EQ(first_of_unclosed.after->part(2).body, "last\r\n");
 
-  const Rewritten koi8 = rewrite(crlf("From: a@example.org\nContent-Type: text/plain; charset=koi8-r\n\n\xf0\xd2\n"),
-                                 verdict(Action::kWarn));
-  EXPECT_TRUE(contains(koi8.edits.banner_skipped, "unsupported charset koi8-r")) << koi8.edits.banner_skipped;
 
   ActionSettings off = settings();
   off.banner_on_warn = false;
