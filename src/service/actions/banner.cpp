@@ -354,6 +354,13 @@ std::variant<PartRewrite, std::string> rewrite_part(const ParsedMessage& message
     return label + ": " + std::to_string(part.body.size()) + " bytes, over max_banner_part_bytes (" +
            std::to_string(settings.max_banner_part_bytes) + ")";
   }
+  // A part whose header runs to the end of its segment has no blank line before its (empty) body:
+  // a banner there would be read as a header line. The top-level body gets its blank line from
+  // apply_message_edits() (or the MTA).
+  const std::string_view header = part.header_block;
+  if (id != 0 && !(header == "\n" || header == "\r\n" || header.ends_with("\n\n") || header.ends_with("\n\r\n"))) {
+    return label + ": no blank line after its header";
+  }
   std::size_t encoding_fields = 0;
   for (const HeaderField& f : part.headers) encoding_fields += parse::iequals(f.name, "Content-Transfer-Encoding");
   if (encoding_fields > 1) return label + ": several Content-Transfer-Encoding fields";

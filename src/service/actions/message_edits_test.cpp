@@ -524,6 +524,14 @@ TEST(MessageEditsTest, NoTextPartTooLargeMalformedAndSwitchedOffGetNoBanner) {
   EXPECT_EQ(first_of_unclosed.after->part(2).body, "last\r\n");
 
 
+  // Found by fuzz_message_edits: a part whose header ends with its segment, without a blank line.
+  const Rewritten headless = rewrite(crlf("From: a@example.org\nMIME-Version: 1.0\n"
+                                          "Content-Type: multipart/alternative; boundary=b\n\n"
+                                          "--b\nContent-Type: text/html\n--b--\n"),
+                                     verdict(Action::kWarn));
+  EXPECT_FALSE(headless.edits.body);
+  EXPECT_TRUE(contains(headless.edits.banner_skipped, "no blank line after its header")) << headless.edits.banner_skipped;
+
   ActionSettings off = settings();
   off.banner_on_warn = false;
   const Rewritten switched_off = rewrite(crlf("From: a@example.org\n\nhello\n"), verdict(Action::kWarn), off);
