@@ -383,6 +383,7 @@ std::variant<PartRewrite, std::string> rewrite_part(const ParsedMessage& message
   std::size_t at = 0;         // where they go in the decoded content
   std::string_view content = decoded;  // what they go into
   std::string transcoded;     // the part's text in UTF-8, when its own charset cannot take the banner
+  bool transcoded_content = false;
   if (html) {
     inserted = html_banner(paragraphs) + "\r\n";
     at = html_banner_offset(decoded);
@@ -396,6 +397,7 @@ std::variant<PartRewrite, std::string> rewrite_part(const ParsedMessage& message
         return label + ": " + std::string(problem);
       }
       content = transcoded;
+      transcoded_content = true;
       charset = CharsetClass::kUtf8;
       out.content_type = content_type_with_charset(part, "utf-8");
       return std::nullopt;
@@ -426,7 +428,6 @@ std::variant<PartRewrite, std::string> rewrite_part(const ParsedMessage& message
     inserted = std::move(text);
   }
 
-  const bool transcoded_content = content.data() != decoded.data();
   const bool eight_bit = !is_ascii(inserted) || (transcoded_content && !is_ascii(content));
   switch (encoding) {
     case TransferEncoding::kBase64: {
