@@ -3,6 +3,7 @@
 // "file:line:column: key: message", all of them at once, so an operator fixes a file in one pass.
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include <map>
 #include <sstream>
 
+#include "config/actions_config.h"
 #include "config/section.h"
 #include "config/serve_config.h"
 #include "verdict/catalog.h"
@@ -612,6 +614,51 @@ void read_serve(Checker& c, const toml::table& t, ServeConfig& s) {
               });
 }
 
+void read_actions(Checker& c, const toml::table& t, service::ActionSettings& a) {
+  check_table(c, t, "actions",
+              {
+                  {"banner_languages",
+                   [&](auto& n, auto k) {
+                     std::vector<std::string> languages;
+                     c.strings(n, k, languages, [&](const std::string& language) {
+                       if (language != "en" && language != "fr") return "unknown language '" + language + "' (en, fr)";
+                       if (std::find(languages.begin(), languages.end(), language) != languages.end()) {
+                         return "'" + language + "' is listed twice";
+                       }
+                       return std::string();
+                     });
+                     if (n.is_array() && n.as_array()->empty()) return c.error(n, k, "needs at least one language (en, fr)");
+                     if (!languages.empty()) a.banner_languages = std::move(languages);
+                   }},
+                  {"top_findings",
+                   [&](auto& n, auto k) {
+                     auto top = static_cast<unsigned>(a.top_findings);
+                     c.integer_in(n, k, top, 0, 50);
+                     a.top_findings = top;
+                   }},
+                  {"banner_on_warn",
+                   [&](auto& n, auto k) {
+                     if (!n.is_boolean()) return c.error(n, k, "expected true or false");
+                     a.banner_on_warn = *n.template value<bool>();
+                   }},
+                  {"max_banner_part_bytes",
+                   [&](auto& n, auto k) { c.unsigned_integer(n, k, a.max_banner_part_bytes); }},
+              });
+}
+
+// The file parsed again for a section the service reads itself ([serve], [actions]); a syntax
+// error located as load_config() locates it.
+Result<toml::table> parse_for_service(const std::string& path) {
+  try {
+    return toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream out;
+    out << path << ':' << e.source().begin.line << ':' << e.source().begin.column << ": "
+        << e.description();
+    return fail(Error::config(out.str()));
+  }
+}
+
 }  // namespace
 
 Result<Config> load_config(const std::string& path) {
@@ -660,6 +707,9 @@ Result<Config> load_config(const std::string& path) {
     } else if (name == "serve") {
       ServeConfig checked_only;  // the service reads it again: load_serve_config()
       read_serve(checker, *table, checked_only);
+    } else if (name == "actions") {
+      service::ActionSettings checked_only;  // the service reads it again: load_actions_settings()
+      read_actions(checker, *table, checked_only);
     } else {
       checker.error(node, name, "unknown section");
     }
@@ -675,17 +725,10 @@ Result<Config> load_config(const std::string& path) {
 
 Result<ServeConfig> load_serve_config(const std::string& path) {
   ServeConfig serve;
-  toml::table root;
-  try {
-    root = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream out;
-    out << path << ':' << e.source().begin.line << ':' << e.source().begin.column << ": "
-        << e.description();
-    return fail(Error::config(out.str()));
-  }
+  Result<toml::table> root = parse_for_service(path);
+  if (!root) return fail(root.error());
   Checker checker(path);
-  if (const toml::node* node = root.get("serve")) {
+  if (const toml::node* node = root->get("serve")) {
     if (const toml::table* table = node->as_table()) {
       read_serve(checker, *table, serve);
     } else {
@@ -698,6 +741,36 @@ Result<ServeConfig> load_serve_config(const std::string& path) {
     return fail(Error::config(all));
   }
   return serve;
+}
+
+Result<service::ActionSettings> load_actions_settings(const std::string& path) {
+  service::ActionSettings actions;
+  Result<toml::table> root = parse_for_service(path);
+  if (!root) return fail(root.error());
+  Checker checker(path);
+  if (const toml::node* node = root->get("actions")) {
+    if (const toml::table* table = node->as_table()) {
+      read_actions(checker, *table, actions);
+    } else {
+      checker.error(*node, "actions", "expected a [section]");
+    }
+  }
+  // The authserv-id vigie writes is the one it removes: one setting, [auth] authserv_id.
+  if (const toml::node* node = root->get("auth")) {
+    if (const toml::table* table = node->as_table()) {
+      AuthConfig auth;
+      read_auth(checker, *table, auth);
+      actions.authserv_id = auth.authserv_id;
+    } else {
+      checker.error(*node, "auth", "expected a [section]");
+    }
+  }
+  if (!checker.errors().empty()) {
+    std::string all;
+    for (const std::string& e : checker.errors()) all += (all.empty() ? "" : "\n") + e;
+    return fail(Error::config(all));
+  }
+  return actions;
 }
 
 std::string data_dir(const Config& config) {

@@ -1,5 +1,6 @@
 #include "vigie/config.h"
 
+#include "config/actions_config.h"
 #include "config/serve_config.h"
 
 #include <gtest/gtest.h>
@@ -81,6 +82,44 @@ TEST(ConfigTest, ServeSectionIsReadByTheServiceAndCheckedWithTheRest) {
   const Result<ServeConfig> no_port = load_serve_config(write_temp("serve_noport.toml", "[serve]\nhttp_listen = \"127.0.0.1\"\n"));
   ASSERT_FALSE(no_port);
   EXPECT_NE(no_port.error().message.find("needs a port"), std::string::npos) << no_port.error().message;
+}
+
+TEST(ConfigTest, ActionsSectionIsReadByTheServiceWithOurAuthservIdAndCheckedWithTheRest) {
+  const auto path = write_temp("actions.toml",
+                               "[auth]\nauthserv_id = \"mx.exemple.gouv.fr\"\n"
+                               "[actions]\nbanner_languages = [\"fr\", \"en\"]\ntop_findings = 3\n"
+                               "banner_on_warn = false\nmax_banner_part_bytes = 1048576\n");
+  ASSERT_TRUE(load_config(path)) << load_config(path).error().message;
+  const Result<service::ActionSettings> actions = load_actions_settings(path);
+  ASSERT_TRUE(actions) << actions.error().message;
+  EXPECT_EQ(actions->authserv_id, "mx.exemple.gouv.fr");
+  EXPECT_EQ(actions->banner_languages, (std::vector<std::string>{"fr", "en"}));
+  EXPECT_EQ(actions->top_findings, 3u);
+  EXPECT_FALSE(actions->banner_on_warn);
+  EXPECT_EQ(actions->max_banner_part_bytes, 1048576u);
+  // Without the sections, the defaults.
+  const Result<service::ActionSettings> defaults = load_actions_settings(write_temp("noactions.toml", "[policy]\ntag_at = 4\n"));
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->authserv_id, "vigie");
+  EXPECT_EQ(defaults->banner_languages, std::vector<std::string>{"en"});
+  EXPECT_TRUE(defaults->banner_on_warn);
+
+  const auto bad = write_temp("actions_bad.toml",
+                              "[actions]\nbanner_languages = [\"fr\", \"de\", \"fr\"]\ntop_findings = 51\n"
+                              "banner_on_warn = \"yes\"\nmax_banner_part_bytes = 0\nbanner = true\n");
+  for (const std::string& message : {load_config(bad).error().message, load_actions_settings(bad).error().message}) {
+    EXPECT_NE(message.find(bad + ":2:"), std::string::npos) << message;
+    EXPECT_NE(message.find("actions.banner_languages: unknown language 'de' (en, fr)"), std::string::npos) << message;
+    EXPECT_NE(message.find("actions.banner_languages: 'fr' is listed twice"), std::string::npos) << message;
+    EXPECT_NE(message.find("actions.top_findings: must be between 0 and 50"), std::string::npos) << message;
+    EXPECT_NE(message.find("actions.banner_on_warn: expected true or false"), std::string::npos) << message;
+    EXPECT_NE(message.find("actions.max_banner_part_bytes: must be greater than zero"), std::string::npos) << message;
+    EXPECT_NE(message.find(bad + ":6:"), std::string::npos) << message;
+    EXPECT_NE(message.find("actions.banner: unknown key"), std::string::npos) << message;
+  }
+  const Result<service::ActionSettings> empty = load_actions_settings(write_temp("actions_empty.toml", "[actions]\nbanner_languages = []\n"));
+  ASSERT_FALSE(empty);
+  EXPECT_NE(empty.error().message.find("needs at least one language"), std::string::npos) << empty.error().message;
 }
 
 TEST(ConfigTest, ReadsARedisHistoryWithItsPasswordFromAFile) {

@@ -51,8 +51,9 @@ MessageDecision decide_message(const ServeContext& context, const MilterPolicy& 
     return on_internal_error(policy, id);
   }
   const Verdict& verdict = scan.result.verdict;
+  // The authserv-id of the engine that judged the message: [auth] is reloaded with the engine.
   ActionSettings actions = policy.actions;
-  if (actions.authserv_id.empty()) actions.authserv_id = scan.engine->config().auth.authserv_id;
+  actions.authserv_id = scan.engine->config().auth.authserv_id;
   MessageEdits edits = plan_message_edits(scan.result, id, actions);
   if (truncated && edits.body) {
     // Only the beginning was received: a new body would cut the rest off.

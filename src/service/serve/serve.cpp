@@ -6,6 +6,7 @@
 #include <pthread.h>
 
 #include "common/ip_address.h"
+#include "config/actions_config.h"
 #include "config/serve_config.h"
 #include "intel/sender_history/sender_history.h"
 #include "store/fallback_store.h"
@@ -109,6 +110,12 @@ int serve(const ServeOptions& options) {
 
   std::unique_ptr<milter::MilterListener> milter_listener;
   milter::MilterPolicy milter_policy;
+  Result<ActionSettings> actions = load_actions_settings(options.config_path);
+  if (!actions) {
+    log.error("start_failed", {{"config", options.config_path}, {"error", actions.error().message}});
+    return 2;
+  }
+  milter_policy.actions = std::move(*actions);
   milter_policy.on_error = settings->milter_on_error == "accept" ? milter::MilterPolicy::OnError::kAccept
                                                                  : milter::MilterPolicy::OnError::kTempfail;
   milter_policy.quarantine_at = settings->milter_quarantine == "mta" ? milter::MilterPolicy::QuarantineAt::kMta
