@@ -160,7 +160,8 @@ class EventStore {
     std::uint64_t retention_deleted = 0;
     std::uint64_t file_bytes = 0;     // the database file and its WAL
   };
-  Stats stats() const;
+  Stats stats() const;  // stats the file: not for every message
+  std::uint64_t dropped() const { return dropped_.load(); }
   const std::string& path() const { return options_.path; }
 
  private:
