@@ -212,6 +212,32 @@ TEST_F(HttpServiceTest, AdminEndpointsAreClosedWithoutAToken) {
   EXPECT_EQ(holder_->generation(), 1u);
 }
 
+TEST_F(HttpServiceTest, QuarantineEndpointsAre404WithoutATokenOrAQuarantine) {
+  start();  // no token
+  for (const char* path : {"/quarantine", "/quarantine/0123456789abcdef", "/quarantine/0123456789abcdef/raw"}) {
+    const auto res = client_->Get(path, httplib::Headers{{"Authorization", "Bearer "}});
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 404) << path;
+  }
+  ASSERT_TRUE(service_->stop(std::chrono::seconds(30)));
+  ServeConfig settings;
+  settings.admin_token = kToken;
+  start(settings);  // a token, no [quarantine]
+  const httplib::Headers auth{{"Authorization", "Bearer " + kToken}};
+  auto res = client_->Get("/quarantine", auth);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+  EXPECT_NE(res->body.find("[quarantine] maildir"), std::string::npos) << res->body;
+  res = client_->Delete("/quarantine/0123456789abcdef", httplib::Headers{{"Authorization", "Bearer wrong"}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+  // Without an event store /metrics says nothing of one.
+  res = client_->Get("/metrics");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->body.find("vigie_events_written_total"), std::string::npos);
+  EXPECT_EQ(res->body.find("vigie_quarantine_held"), std::string::npos);
+}
+
 TEST_F(HttpServiceTest, AnExceptionInAHandlerIs500CountedAndLogged) {
   ServeConfig settings;
   settings.admin_token = kToken;
