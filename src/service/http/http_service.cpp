@@ -272,7 +272,9 @@ struct HttpService::Impl {
         log.error("quarantine_error", {{"id", id}, {"error", bytes.error().message}});
         return json_error(res, 500, bytes.error().message);
       }
+      // Possibly hostile content: downloaded, never rendered or sniffed by a browser.
       res.set_header("Content-Disposition", "attachment; filename=\"" + id + ".eml\"");
+      res.set_header("X-Content-Type-Options", "nosniff");
       res.set_content(*bytes, "message/rfc822");
     });
     server.Post(R"(/quarantine/([^/]*)/release)", [this](const httplib::Request& req, httplib::Response& res) {

@@ -103,6 +103,12 @@ Result<std::unique_ptr<Quarantine>> Quarantine::open(QuarantineOptions options, 
       return fail(Error::io("quarantine: " + dir + " is not writable: " + errno_text(errno)));
     }
   }
+  // A file left in tmp/ is a hold that never finished (a crash between write and rename): it was
+  // never acknowledged, so the MTA kept the message and will offer it again.
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(options.maildir + "/tmp", ec)) {
+    if (valid_message_id(entry.path().filename().string())) std::filesystem::remove(entry.path(), ec);
+  }
   return std::unique_ptr<Quarantine>(new Quarantine(std::move(options), rows));
 }
 

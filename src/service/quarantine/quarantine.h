@@ -8,7 +8,8 @@
 // (store/event_store.h), committed synchronously. hold() writes tmp/<id>, fsyncs it, renames it
 // to new/<id> (refusing to replace a file of that name), fsyncs new/, then commits the row: when
 // it returns, both survive a crash; when it fails, neither is left behind, and the caller must
-// not let the message go (the milter temp-fails it).
+// not let the message go (the milter temp-fails it). A crash in the middle leaves at most a file in
+// tmp/, removed by the next open().
 //
 // Release re-injects the stored bytes unchanged with the original envelope (smtp_relay.h) to
 // [quarantine] release_smtp, an MTA listener that does not run the milter again, then marks the

@@ -224,6 +224,14 @@ TEST_F(QuarantineTest, HoldIsDurableBeforeItReturns) {
   EXPECT_EQ(q.stats().held_now, 1u);
 }
 
+TEST_F(QuarantineTest, OpeningRemovesHoldsACrashLeftInTmp) {
+  open();
+  std::ofstream(dir_ / "held" / "tmp" / "00000000000000ee") << "half written";
+  quarantine_.reset();
+  open();
+  EXPECT_TRUE(std::filesystem::is_empty(dir_ / "held" / "tmp"));
+}
+
 TEST_F(QuarantineTest, AFailedHoldLeavesNothingBehind) {
   Quarantine& q = open();
   ASSERT_TRUE(q.hold("00000000000000aa", "first", verdict(), envelope()));
