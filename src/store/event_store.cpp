@@ -299,10 +299,11 @@ void EventStore::writer_loop() {
     }
     if (!batch.empty()) {
       const std::size_t count = batch.size();
-      if (write_batch(batch)) {
+      if (const Result<void> written = write_batch(batch); written) {
         written_.fetch_add(count);
       } else {
         write_failures_.fetch_add(count);
+        if (options_.on_write_error) options_.on_write_error(written.error().message, count);
       }
       batch.clear();
       {
@@ -399,7 +400,10 @@ void EventStore::apply_retention(Connection& c) {
   for (;;) {
     // Each batch is its own (autocommit) transaction: other writers get the lock in between.
     const Result<std::uint64_t> deleted = delete_batch(c, cutoff);
-    if (!deleted) return;  // counted nowhere else: the next pass tries again
+    if (!deleted) {  // the next pass tries again
+      if (options_.on_write_error) options_.on_write_error("retention: " + deleted.error().message, 0);
+      return;
+    }
     retention_deleted_.fetch_add(*deleted);
     if (*deleted < options_.retention_batch) return;
   }

@@ -31,6 +31,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -112,6 +113,9 @@ struct EventStoreOptions {
   std::size_t retention_batch = 1000;  // rows deleted in one transaction at most
   std::chrono::seconds retention_interval{3600};
   std::chrono::milliseconds busy_timeout{5000};
+  // Told why a batch of events could not be written (they are lost and counted) or a retention
+  // pass failed; called on the writer thread. Null: counted only.
+  std::function<void(const std::string& error, std::size_t events_lost)> on_write_error;
 };
 
 class EventStore {

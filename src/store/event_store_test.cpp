@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
 #include <thread>
 
 namespace vigie::store {
@@ -260,6 +261,37 @@ TEST_F(EventStoreTest, AFullQueueDropsAndCountsInsteadOfBlocking) {
   EXPECT_EQ(r.integer("SELECT count(*) FROM events"), accepted);
 }
 
+TEST_F(EventStoreTest, AFailedBatchIsCountedAndReported) {
+  EventStoreOptions o = options();
+  o.busy_timeout = std::chrono::milliseconds(50);
+  std::mutex mutex;
+  std::vector<std::pair<std::string, std::size_t>> reported;
+  o.on_write_error = [&](const std::string& error, std::size_t lost) {
+    const std::lock_guard lock(mutex);
+    reported.emplace_back(error, lost);
+  };
+  auto store = EventStore::open(o);
+  ASSERT_TRUE(store) << store.error().message;
+  {
+    // Another connection holds the write lock longer than the busy timeout.
+    Reader blocker(path_);
+    blocker.exec("BEGIN IMMEDIATE");
+    EXPECT_TRUE((*store)->record(event(1, now())));
+    (*store)->flush();
+    blocker.exec("ROLLBACK");
+  }
+  EXPECT_EQ((*store)->stats().write_failures, 1u);
+  EXPECT_EQ((*store)->stats().written, 0u);
+  // The store goes on once the lock is free.
+  EXPECT_TRUE((*store)->record(event(2, now())));
+  (*store)->flush();
+  EXPECT_EQ((*store)->stats().written, 1u);
+  const std::lock_guard lock(mutex);
+  ASSERT_EQ(reported.size(), 1u);
+  EXPECT_EQ(reported[0].second, 1u);
+  EXPECT_NE(reported[0].first.find("locked"), std::string::npos) << reported[0].first;
+}
+
 // Not a threshold: prints what this machine does, for the record.
 TEST_F(EventStoreTest, MeasuresWriteThroughput) {
   constexpr int kTotal = 20000;
@@ -299,7 +331,7 @@ TEST_F(EventStoreTest, QuarantineRowsListFilterAndChangeState) {
   ASSERT_TRUE(s.insert_held(held("00000000000000a2", 200, "bob@ministere.example")));
   ASSERT_TRUE(s.insert_held(held("00000000000000a3", 300, "Alice@Ministere.Example")));
   EXPECT_FALSE(s.insert_held(held("00000000000000a3", 300, "x@y")));  // ids are unique
-  EXPECT_EQ(*s.count_held(), 3u);
+  EXPECT_EQ(s.count_held().value(), 3u);
 
   HeldFilter to_alice;
   to_alice.recipient = "alice@ministere.example";
@@ -312,6 +344,7 @@ TEST_F(EventStoreTest, QuarantineRowsListFilterAndChangeState) {
   window.since = 150;
   window.until = 300;
   listed = s.list_held(window);
+  ASSERT_TRUE(listed);
   ASSERT_EQ(listed->size(), 1u);
   EXPECT_EQ((*listed)[0].id, "00000000000000a2");
 
@@ -319,6 +352,7 @@ TEST_F(EventStoreTest, QuarantineRowsListFilterAndChangeState) {
   page.limit = 1;
   page.offset = 1;
   listed = s.list_held(page);
+  ASSERT_TRUE(listed);
   ASSERT_EQ(listed->size(), 1u);
   EXPECT_EQ((*listed)[0].id, "00000000000000a2");
 
@@ -326,14 +360,14 @@ TEST_F(EventStoreTest, QuarantineRowsListFilterAndChangeState) {
   EXPECT_FALSE(s.set_held_state("00000000000000a1", HeldState::kReleased, 501, "analyst"));  // once
   HeldFilter held_now;
   held_now.state = HeldState::kHeld;
-  EXPECT_EQ(s.list_held(held_now)->size(), 2u);
-  EXPECT_EQ(*s.count_held(), 2u);
+  EXPECT_EQ(s.list_held(held_now).value().size(), 2u);
+  EXPECT_EQ(s.count_held().value(), 2u);
   auto one = s.held("00000000000000a1");
   ASSERT_TRUE(one && *one);
   EXPECT_EQ((*one)->state, HeldState::kReleased);
   EXPECT_EQ((*one)->changed_by, "analyst");
   EXPECT_EQ((*one)->recipients, std::vector<std::string>{"alice@ministere.example"});
-  EXPECT_FALSE(*s.held("00000000000000ff"));
+  EXPECT_FALSE(s.held("00000000000000ff").value());
   ASSERT_TRUE(s.set_held_state("00000000000000a1", HeldState::kDeleted, 600, "analyst"));
   EXPECT_FALSE(s.set_held_state("00000000000000a1", HeldState::kHeld, 601, "analyst"));
 }

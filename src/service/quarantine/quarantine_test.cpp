@@ -11,6 +11,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -220,7 +222,7 @@ TEST_F(QuarantineTest, HoldIsDurableBeforeItReturns) {
   ASSERT_TRUE(shown && *shown);
   EXPECT_EQ((*shown)->recipients, envelope().recipients);
   EXPECT_NE((*shown)->findings_json.find(R"("object":"message")"), std::string::npos) << (*shown)->findings_json;
-  EXPECT_EQ(*q.raw("0123456789abcdef"), raw);
+  EXPECT_EQ(q.raw("0123456789abcdef").value(), raw);
   EXPECT_EQ(q.stats().held_now, 1u);
 }
 
@@ -232,12 +234,34 @@ TEST_F(QuarantineTest, OpeningRemovesHoldsACrashLeftInTmp) {
   EXPECT_TRUE(std::filesystem::is_empty(dir_ / "held" / "tmp"));
 }
 
+TEST_F(QuarantineTest, HoldsFromManyThreadsAtOnce) {
+  Quarantine& q = open();
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int n = 0; n < 10; ++n) {
+        char id[17];
+        std::snprintf(id, sizeof id, "%016x", t * 100 + n);
+        if (!q.hold(id, "message " + std::string(id), verdict(), envelope())) ++failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(q.stats().held_now, 40u);
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_ / "held" / "new"), {}), 40);
+  const Result<std::string> one = q.raw("0000000000000067");  // thread 1, message 3: 103 = 0x67
+  ASSERT_TRUE(one) << one.error().message;
+  EXPECT_EQ(*one, "message 0000000000000067");
+}
+
 TEST_F(QuarantineTest, AFailedHoldLeavesNothingBehind) {
   Quarantine& q = open();
   ASSERT_TRUE(q.hold("00000000000000aa", "first", verdict(), envelope()));
   // The same id again: refused, the first copy untouched.
   EXPECT_FALSE(q.hold("00000000000000aa", "second", verdict(), envelope()));
-  EXPECT_EQ(*q.raw("00000000000000aa"), "first");
+  EXPECT_EQ(q.raw("00000000000000aa").value(), "first");
   // A row that cannot be committed (its id is taken in the store) takes its file with it.
   store::HeldMessage taken;
   taken.id = "00000000000000bb";
@@ -276,6 +300,7 @@ TEST_F(QuarantineTest, ReleaseDeliversTheBytesUnchangedWithTheOriginalEnvelope) 
   EXPECT_EQ(got.recipients, envelope().recipients);
   EXPECT_EQ(got.data, kAwkwardMessage);
   auto row = q.show("00000000000000c1");
+  ASSERT_TRUE(row && *row);
   EXPECT_EQ((*row)->state, store::HeldState::kReleased);
   EXPECT_EQ((*row)->changed_by, "analyst");
   EXPECT_EQ(q.stats().releases, 1u);
@@ -295,6 +320,7 @@ TEST_F(QuarantineTest, AReleaseTheRelayRefusesKeepsTheMessageHeld) {
     (void)refusing.received();
   }
   auto row = quarantine_->show("00000000000000d1");
+  ASSERT_TRUE(row && *row);
   EXPECT_EQ((*row)->state, store::HeldState::kHeld);
   EXPECT_NE((*row)->last_error.find("550"), std::string::npos) << (*row)->last_error;
   EXPECT_EQ(quarantine_->stats().release_failures, 1u);
@@ -306,8 +332,8 @@ TEST_F(QuarantineTest, AReleaseTheRelayRefusesKeepsTheMessageHeld) {
   auto unreachable = Quarantine::open(o, *rows_);
   ASSERT_TRUE(unreachable);
   EXPECT_FALSE((*unreachable)->release("00000000000000d1", "analyst"));
-  EXPECT_EQ((*(*unreachable)->show("00000000000000d1"))->state, store::HeldState::kHeld);
-  EXPECT_EQ(*(*unreachable)->raw("00000000000000d1"), "Subject: x\r\n\r\ny\r\n");
+  EXPECT_EQ((*unreachable)->show("00000000000000d1").value().value().state, store::HeldState::kHeld);
+  EXPECT_EQ((*unreachable)->raw("00000000000000d1").value(), "Subject: x\r\n\r\ny\r\n");
 }
 
 TEST_F(QuarantineTest, DeleteRemovesTheFileAndKeepsTheDecision) {
@@ -316,6 +342,7 @@ TEST_F(QuarantineTest, DeleteRemovesTheFileAndKeepsTheDecision) {
   ASSERT_TRUE(q.remove("00000000000000e1", "analyst"));
   EXPECT_FALSE(std::filesystem::exists(dir_ / "held" / "new" / "00000000000000e1"));
   auto row = q.show("00000000000000e1");
+  ASSERT_TRUE(row && *row);
   EXPECT_EQ((*row)->state, store::HeldState::kDeleted);
   EXPECT_FALSE(q.raw("00000000000000e1"));
   EXPECT_FALSE(q.remove("00000000000000e1", "analyst"));
@@ -342,11 +369,11 @@ TEST_F(QuarantineTest, RetentionDeletesOldCopies) {
   old.stored_at = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() -
                   20 * 86400;
   ASSERT_TRUE(rows_->insert_held(old));
-  EXPECT_EQ(*q.expire(), 1u);
+  EXPECT_EQ(q.expire().value(), 1u);
   EXPECT_FALSE(std::filesystem::exists(old.path));
-  EXPECT_EQ((*q.show(old.id))->state, store::HeldState::kDeleted);
-  EXPECT_EQ((*q.show(old.id))->changed_by, "retention");
-  EXPECT_EQ((*q.show("0000000000000a01"))->state, store::HeldState::kHeld);
+  EXPECT_EQ(q.show(old.id).value().value().state, store::HeldState::kDeleted);
+  EXPECT_EQ(q.show(old.id).value().value().changed_by, "retention");
+  EXPECT_EQ(q.show("0000000000000a01").value().value().state, store::HeldState::kHeld);
 }
 
 TEST(SmtpRelayTest, StuffsOnlyTheDotsLibcurlLeaves) {

@@ -101,6 +101,9 @@ int serve(const ServeOptions& options) {
     o.path = settings->events.path;
     o.retention_days = settings->events.retention_days;
     o.queue_size = settings->events.queue_size;
+    o.on_write_error = [&log](const std::string& error, std::size_t lost) {
+      log.error("event_write_failed", {{"error", error}, {"events_lost", lost}});
+    };
     Result<std::unique_ptr<store::EventStore>> opened = store::EventStore::open(std::move(o));
     if (!opened) {
       log.error("start_failed", {{"events", settings->events.path}, {"error", opened.error().message}});
