@@ -114,26 +114,54 @@ Result<std::unique_ptr<Quarantine>> Quarantine::open(QuarantineOptions options, 
 
 Result<void> Quarantine::hold(const std::string& id, const std::string& raw, const ScanResult& result,
                               const Envelope& envelope) {
-  if (!valid_message_id(id)) {
+  if (failed_.load()) {
     hold_failures_.fetch_add(1);
-    return fail(bad_id(id));
+    return fail(Error::io("quarantine failed earlier, holding nothing until vigie restarts: " + failure()));
   }
+  bool sticky = false;
+  Result<void> held = hold_unchecked(id, raw, result, envelope, sticky);
+  if (held) {
+    holds_.fetch_add(1);
+    return held;
+  }
+  hold_failures_.fetch_add(1);
+  if (sticky) {
+    const std::lock_guard lock(failure_mutex_);
+    if (failure_.empty()) failure_ = held.error().message;
+    failed_.store(true);
+  }
+  return held;
+}
+
+std::string Quarantine::failure() const {
+  const std::lock_guard lock(failure_mutex_);
+  return failure_;
+}
+
+Result<void> Quarantine::hold_unchecked(const std::string& id, const std::string& raw, const ScanResult& result,
+                                        const Envelope& envelope, bool& sticky) {
+  if (!valid_message_id(id)) return fail(bad_id(id));
+  // An id held before is the caller's mistake, not the disk's: checked first, not sticky.
+  const Result<std::optional<store::HeldMessage>> existing = rows_.held(id);
+  if (!existing) {
+    sticky = true;
+    return fail(existing.error());
+  }
+  if (*existing) return fail(Error::invalid_argument("quarantine: a message is already held under " + id));
+  sticky = true;  // from here every failure is the disk's or the store's
   const std::string tmp = options_.maildir + "/tmp/" + id;
   const std::string final_dir = options_.maildir + "/new";
   const std::string final_path = final_dir + "/" + id;
-  const auto failed = [&](Error e) -> Result<void> {
-    hold_failures_.fetch_add(1);
-    return fail(std::move(e));
-  };
   if (auto written = write_synced(tmp, raw); !written) {
     ::unlink(tmp.c_str());
-    return failed(written.error());
+    return written;
   }
-  // RENAME_NOREPLACE: an id already held keeps its file; this hold fails instead.
+  // RENAME_NOREPLACE: a file of that name (a row lost with its file kept) is never replaced.
   if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, final_path.c_str(), RENAME_NOREPLACE) != 0) {
     const int error = errno;
     ::unlink(tmp.c_str());
-    return failed(Error::io("quarantine: cannot move " + tmp + " to " + final_path + ": " + errno_text(error)));
+    sticky = error != EEXIST;
+    return fail(Error::io("quarantine: cannot move " + tmp + " to " + final_path + ": " + errno_text(error)));
   }
   const auto undo_file = [&] {
     ::unlink(final_path.c_str());
@@ -141,7 +169,7 @@ Result<void> Quarantine::hold(const std::string& id, const std::string& raw, con
   };
   if (auto synced = sync_directory(final_dir); !synced) {
     undo_file();
-    return failed(synced.error());
+    return synced;
   }
   store::HeldMessage row;
   row.id = id;
@@ -157,9 +185,8 @@ Result<void> Quarantine::hold(const std::string& id, const std::string& raw, con
   row.score = result.verdict.score;
   if (auto inserted = rows_.insert_held(row); !inserted) {
     undo_file();
-    return failed(inserted.error());
+    return inserted;
   }
-  holds_.fetch_add(1);
   return {};
 }
 

@@ -18,6 +18,12 @@
 // decided, by whom, when). Retention ([quarantine] retention_days) deletes held and released
 // copies older than that, the same way.
 //
+// Failures: an I/O failure while holding (a write, fsync, rename or commit; not a bad or repeated
+// id) is sticky, as STYLE.md asks of what threatens "nothing is lost": every later hold() fails at
+// once with the first error, so that the milter temp-fails quarantined mail until an operator has
+// fixed the disk and restarted vigie, rather than storing some messages and losing track of which.
+// failure() says so (in /metrics as vigie_quarantine_failed). Release, delete and reads go on.
+//
 // Thread-safety: hold() may run on any number of threads at once; release, delete and expiry
 // take one mutex (a message released twice at once would be delivered twice). It does not own
 // the event store, which must outlive it.
@@ -55,7 +61,8 @@ class Quarantine {
   static Result<std::unique_ptr<Quarantine>> open(QuarantineOptions options, store::EventStore& rows);
 
   // Stores `raw` under `id` with the scan's verdict and findings and the envelope, durably (see
-  // above). Errors: an invalid id, an id already held, any write, fsync, rename or commit failure.
+  // above). Errors: an invalid id, an id already held, any write, fsync, rename or commit failure
+  // (sticky: see above).
   Result<void> hold(const std::string& id, const std::string& raw, const ScanResult& result,
                     const Envelope& envelope);
 
@@ -74,6 +81,9 @@ class Quarantine {
   // Retention: deletes copies older than retention_days; how many were deleted.
   Result<std::size_t> expire();
 
+  // The sticky hold failure, empty while holds work.
+  std::string failure() const;
+
   struct Stats {
     std::uint64_t held_now = 0;        // rows in state held (read from the store)
     std::uint64_t holds = 0;           // hold() successes since start
@@ -87,10 +97,15 @@ class Quarantine {
  private:
   Quarantine(QuarantineOptions options, store::EventStore& rows);
   Result<void> delete_locked(const store::HeldMessage& message, const std::string& by);
+  Result<void> hold_unchecked(const std::string& id, const std::string& raw, const ScanResult& result,
+                              const Envelope& envelope, bool& sticky);
 
   QuarantineOptions options_;
   store::EventStore& rows_;
   std::mutex admin_mutex_;  // release, delete and expiry, one at a time
+  mutable std::mutex failure_mutex_;
+  std::string failure_;     // the first sticky hold failure
+  std::atomic<bool> failed_{false};
   std::atomic<std::uint64_t> holds_{0};
   std::atomic<std::uint64_t> hold_failures_{0};
   std::atomic<std::uint64_t> releases_{0};

@@ -262,14 +262,39 @@ TEST_F(QuarantineTest, AFailedHoldLeavesNothingBehind) {
   // The same id again: refused, the first copy untouched.
   EXPECT_FALSE(q.hold("00000000000000aa", "second", verdict(), envelope()));
   EXPECT_EQ(q.raw("00000000000000aa").value(), "first");
-  // A row that cannot be committed (its id is taken in the store) takes its file with it.
-  store::HeldMessage taken;
-  taken.id = "00000000000000bb";
-  taken.path = "/nowhere";
-  ASSERT_TRUE(rows_->insert_held(taken));
-  EXPECT_FALSE(q.hold("00000000000000bb", "orphan?", verdict(), envelope()));
-  EXPECT_FALSE(std::filesystem::exists(dir_ / "held" / "new" / "00000000000000bb"));
+  // A file already in new/ under that id (its row lost): never replaced.
+  std::ofstream(dir_ / "held" / "new" / "00000000000000bb") << "kept";
+  EXPECT_FALSE(q.hold("00000000000000bb", "replacement?", verdict(), envelope()));
+  std::ifstream kept(dir_ / "held" / "new" / "00000000000000bb");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(kept), {}), "kept");
   EXPECT_TRUE(std::filesystem::is_empty(dir_ / "held" / "tmp"));
+  EXPECT_EQ(q.stats().hold_failures, 2u);
+  // Neither is the disk's fault: holds go on.
+  EXPECT_EQ(q.failure(), "");
+  EXPECT_TRUE(q.hold("00000000000000cc", "third", verdict(), envelope()));
+}
+
+// A row that cannot be committed takes its file with it, and the failure is sticky: the store is
+// broken, later holds fail at once (the milter temp-fails) until vigie restarts.
+TEST_F(QuarantineTest, AFailedCommitUndoesTheFileAndStopsHolding) {
+  Quarantine& q = open();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "events.db").c_str(), &db), SQLITE_OK);
+  // A trigger stands in for a failing disk: every insert into the quarantine fails after the file
+  // was written and renamed.
+  ASSERT_EQ(sqlite3_exec(db, "CREATE TRIGGER broken BEFORE INSERT ON quarantine BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END",
+                         nullptr, nullptr, nullptr), SQLITE_OK);
+  const Result<void> held = q.hold("00000000000000dd", "bytes", verdict(), envelope());
+  ASSERT_FALSE(held);
+  EXPECT_NE(held.error().message.find("disk I/O error"), std::string::npos) << held.error().message;
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "held" / "new" / "00000000000000dd"));
+  EXPECT_TRUE(std::filesystem::is_empty(dir_ / "held" / "tmp"));
+  EXPECT_NE(q.failure().find("disk I/O error"), std::string::npos);
+  ASSERT_EQ(sqlite3_exec(db, "DROP TRIGGER broken", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  const Result<void> after = q.hold("00000000000000de", "bytes", verdict(), envelope());
+  ASSERT_FALSE(after);
+  EXPECT_NE(after.error().message.find("until vigie restarts"), std::string::npos) << after.error().message;
   EXPECT_EQ(q.stats().hold_failures, 2u);
 }
 

@@ -121,6 +121,9 @@ std::string ServiceMetrics::prometheus(const EngineHolder& holder, std::chrono::
   if (quarantine != nullptr) {
     const Quarantine::Stats q = quarantine->stats();
     single("vigie_quarantine_held", "gauge", "Messages held in the quarantine now.", q.held_now);
+    single("vigie_quarantine_failed", "gauge",
+           "1 after an I/O failure while holding: nothing is held (mail is temp-failed) until a restart.",
+           quarantine->failure().empty() ? 0 : 1);
     single("vigie_quarantine_holds_total", "counter", "Messages stored in the quarantine.", q.holds);
     single("vigie_quarantine_hold_failures_total", "counter",
            "Messages the quarantine could not store (the listener temp-failed them).", q.hold_failures);
