@@ -10,9 +10,11 @@
 //
 // Writes of events never slow a scan: record() copies the event into a bounded queue and returns;
 // one writer thread drains it, one transaction per batch. When the queue is full the event is
-// dropped, counted (Stats::dropped, vigie_events_dropped_total) and logged once per burst by the
-// caller: a scan never waits for the disk. Everything accepted is written before close() returns.
-// Quarantine rows are the opposite: hold_row() commits synchronously (synchronous = FULL on its
+// dropped, counted (Stats::dropped, vigie_events_dropped_total) and logged by the caller (the first
+// drop, then every thousandth): a scan never waits for the disk, because the mail flow matters more
+// than its record. Everything accepted is written before close() returns (or counted in
+// write_failures when its transaction failed). Quarantine rows are the opposite: insert_held()
+// commits synchronously (synchronous = FULL on its
 // own connection), because the MTA is told to hold or discard a message only once its stored copy
 // is durable.
 //
