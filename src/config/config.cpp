@@ -614,6 +614,79 @@ void read_serve(Checker& c, const toml::table& t, ServeConfig& s) {
               });
 }
 
+void read_events(Checker& c, const toml::table& t, EventsConfig& e) {
+  check_table(c, t, "events",
+              {
+                  {"path",
+                   [&](auto& n, auto k) {
+                     c.string(n, k, e.path);
+                     if (e.path.empty()) return c.error(n, k, "must not be empty (leave the key out to record no events)");
+                     e.path = relative_to_file(c.path(), e.path);
+                     const std::filesystem::path parent = std::filesystem::path(e.path).parent_path();
+                     if (const std::string problem = directory_problem(parent.empty() ? "." : parent.string());
+                         !problem.empty()) {
+                       c.error(n, k, "the folder of '" + e.path + "' " + problem);
+                     }
+                   }},
+                  {"retention_days", [&](auto& n, auto k) { c.integer_in(n, k, e.retention_days, 0, 36500); }},
+                  {"queue_size",
+                   [&](auto& n, auto k) {
+                     unsigned size = 0;
+                     c.integer_in(n, k, size, 1, 10000000);
+                     if (size > 0) e.queue_size = size;
+                   }},
+              });
+}
+
+void read_quarantine(Checker& c, const toml::table& t, QuarantineConfig& q) {
+  check_table(c, t, "quarantine",
+              {
+                  {"maildir",
+                   [&](auto& n, auto k) {
+                     c.string(n, k, q.maildir);
+                     if (q.maildir.empty()) return c.error(n, k, "must not be empty (leave the key out to hold nothing)");
+                     q.maildir = relative_to_file(c.path(), q.maildir);
+                     // Created at start when missing; something else by that name is a mistake now.
+                     std::error_code ec;
+                     if (std::filesystem::exists(q.maildir, ec) && !std::filesystem::is_directory(q.maildir, ec)) {
+                       c.error(n, k, "'" + q.maildir + "' exists and is not a folder");
+                     }
+                   }},
+                  {"release_smtp",
+                   [&](auto& n, auto k) {
+                     c.string(n, k, q.release_smtp);
+                     if (auto parsed = IpEndpoint::parse(q.release_smtp, 0); !parsed) {
+                       c.error(n, k, parsed.error().message);
+                     } else if (parsed->port == 0) {
+                       c.error(n, k, "needs a port (IP:PORT, [IPv6]:PORT)");
+                     }
+                   }},
+                  {"retention_days", [&](auto& n, auto k) { c.integer_in(n, k, q.retention_days, 0, 36500); }},
+                  {"release_timeout_ms",
+                   [&](auto& n, auto k) { c.integer_in(n, k, q.release_timeout_ms, 1000, 600000); }},
+              });
+}
+
+// [serve], [events] and [quarantine] of `root`, with the rule that joins them.
+void read_service_sections(Checker& c, const toml::table& root, ServeConfig& s) {
+  const auto section = [&](const char* name, auto read) {
+    const toml::node* node = root.get(name);
+    if (node == nullptr) return;
+    if (const toml::table* table = node->as_table()) {
+      read(*table);
+    } else {
+      c.error(*node, name, "expected a [section]");
+    }
+  };
+  section("serve", [&](const toml::table& t) { read_serve(c, t, s); });
+  section("events", [&](const toml::table& t) { read_events(c, t, s.events); });
+  section("quarantine", [&](const toml::table& t) { read_quarantine(c, t, s.quarantine); });
+  // The quarantine's rows live in the event store's file.
+  if (!s.quarantine.maildir.empty() && s.events.path.empty()) {
+    c.error(*root.get("quarantine"), "quarantine.maildir", "needs [events] path: the quarantine's rows are kept there");
+  }
+}
+
 void read_actions(Checker& c, const toml::table& t, service::ActionSettings& a) {
   check_table(c, t, "actions",
               {
@@ -680,6 +753,8 @@ Result<Config> load_config(const std::string& path) {
     const std::string name(key.str());
     if (name == "people") {
       read_people(checker, node, config.organisation);
+    } else if (name == "serve" || name == "events" || name == "quarantine") {
+      // Read below, together: the service reads them again (load_serve_config()).
     } else if (!table) {
       checker.error(node, name, "expected a [section]");
     } else if (name == "limits") {
@@ -704,9 +779,6 @@ Result<Config> load_config(const std::string& path) {
       read_dns(checker, *table, config.dns);
     } else if (name == "relays") {
       read_relays(checker, *table, config.relays);
-    } else if (name == "serve") {
-      ServeConfig checked_only;  // the service reads it again: load_serve_config()
-      read_serve(checker, *table, checked_only);
     } else if (name == "actions") {
       service::ActionSettings checked_only;  // the service reads it again: load_actions_settings()
       read_actions(checker, *table, checked_only);
@@ -714,6 +786,8 @@ Result<Config> load_config(const std::string& path) {
       checker.error(node, name, "unknown section");
     }
   }
+  ServeConfig checked_only;
+  read_service_sections(checker, root, checked_only);
   if (!checker.errors().empty()) {
     std::string all;
     for (const std::string& e : checker.errors()) all += (all.empty() ? "" : "\n") + e;
@@ -728,13 +802,7 @@ Result<ServeConfig> load_serve_config(const std::string& path) {
   Result<toml::table> root = parse_for_service(path);
   if (!root) return fail(root.error());
   Checker checker(path);
-  if (const toml::node* node = root->get("serve")) {
-    if (const toml::table* table = node->as_table()) {
-      read_serve(checker, *table, serve);
-    } else {
-      checker.error(*node, "serve", "expected a [section]");
-    }
-  }
+  read_service_sections(checker, *root, serve);
   if (!checker.errors().empty()) {
     std::string all;
     for (const std::string& e : checker.errors()) all += (all.empty() ? "" : "\n") + e;

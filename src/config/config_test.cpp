@@ -122,6 +122,42 @@ TEST(ConfigTest, ActionsSectionIsReadByTheServiceWithOurAuthservIdAndCheckedWith
   EXPECT_NE(empty.error().message.find("needs at least one language"), std::string::npos) << empty.error().message;
 }
 
+TEST(ConfigTest, EventsAndQuarantineAreReadWithPathsRelativeToTheFile) {
+  const auto path = write_temp("quarantine.toml",
+                               "[events]\npath = \"events.db\"\nretention_days = 30\nqueue_size = 500\n"
+                               "[quarantine]\nmaildir = \"held\"\nrelease_smtp = \"127.0.0.1:10027\"\n"
+                               "retention_days = 7\n");
+  ASSERT_TRUE(load_config(path)) << load_config(path).error().message;
+  const Result<ServeConfig> serve = load_serve_config(path);
+  ASSERT_TRUE(serve) << serve.error().message;
+  const std::string folder = std::filesystem::path(path).parent_path().string();
+  EXPECT_EQ(serve->events.path, folder + "/events.db");
+  EXPECT_EQ(serve->events.retention_days, 30u);
+  EXPECT_EQ(serve->events.queue_size, 500u);
+  EXPECT_EQ(serve->quarantine.maildir, folder + "/held");
+  EXPECT_EQ(serve->quarantine.release_smtp, "127.0.0.1:10027");
+  EXPECT_EQ(serve->quarantine.retention_days, 7u);
+
+  const Result<ServeConfig> defaults = load_serve_config(write_temp("nothing.toml", "[policy]\ntag_at = 4\n"));
+  ASSERT_TRUE(defaults);
+  EXPECT_TRUE(defaults->events.path.empty());
+  EXPECT_TRUE(defaults->quarantine.maildir.empty());
+
+  const auto bad = write_temp("quarantine_bad.toml",
+                              "[events]\nqueue_size = 0\nretention = 3\n"
+                              "[quarantine]\nmaildir = \"held\"\nrelease_smtp = \"mx.example:25\"\n");
+  for (const std::string& message : {load_config(bad).error().message, load_serve_config(bad).error().message}) {
+    EXPECT_NE(message.find("events.queue_size: must be between 1 and"), std::string::npos) << message;
+    EXPECT_NE(message.find("events.retention: unknown key"), std::string::npos) << message;
+    EXPECT_NE(message.find("quarantine.release_smtp"), std::string::npos) << message;
+    // Without [events] path there is nowhere to keep the quarantine's rows.
+    EXPECT_NE(message.find("needs [events] path"), std::string::npos) << message;
+  }
+  const auto missing_folder = write_temp("events_nofolder.toml", "[events]\npath = \"no/such/folder/events.db\"\n");
+  ASSERT_FALSE(load_serve_config(missing_folder));
+  EXPECT_NE(load_serve_config(missing_folder).error().message.find("events.path"), std::string::npos);
+}
+
 TEST(ConfigTest, ReadsARedisHistoryWithItsPasswordFromAFile) {
   const auto secret = write_temp("redis.password", "s3cret\n");
   const auto path = write_temp("redis.toml",

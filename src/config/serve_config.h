@@ -4,12 +4,31 @@
 // validates the section with the rest of the file.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "vigie/result.h"
 
 namespace vigie {
+
+// [events]: the event store (src/store/event_store.h), one row per scanned message. Without a
+// path, no event is recorded.
+struct EventsConfig {
+  std::string path;                // SQLite file, resolved against the configuration file
+  unsigned retention_days = 90;    // events older are deleted (at start and hourly); 0: never
+  std::size_t queue_size = 10000;  // events waiting to be written; beyond, dropped and counted
+};
+
+// [quarantine]: held messages (src/service/quarantine). Without a maildir, nothing is held.
+struct QuarantineConfig {
+  std::string maildir;             // resolved against the configuration file; created if missing
+  // Where a release re-injects: an MTA listener that does not run the milter again (see
+  // docs/serve.md for the Postfix master.cf line). IP:PORT.
+  std::string release_smtp = "127.0.0.1:10026";
+  unsigned retention_days = 30;    // held and released copies older are deleted; 0: never
+  unsigned release_timeout_ms = 30000;  // the whole SMTP exchange of one release
+};
 
 struct ServeConfig {
   std::string http_listen = "127.0.0.1:11380";  // IP:PORT ([IPv6]:PORT); loopback by default
@@ -35,9 +54,12 @@ struct ServeConfig {
   // Bearer token of the admin endpoints (POST /reload); empty: they are disabled. At least 16
   // characters.
   std::string admin_token;
+  EventsConfig events;
+  QuarantineConfig quarantine;
 };
 
-// The [serve] section of a configuration file over the defaults above; errors as load_config's.
+// The [serve], [events] and [quarantine] sections of a configuration file over the defaults above,
+// paths resolved against the file; errors as load_config's.
 Result<ServeConfig> load_serve_config(const std::string& path);
 
 }  // namespace vigie

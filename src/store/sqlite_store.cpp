@@ -6,6 +6,8 @@
 
 #include <sqlite3.h>
 
+#include "store/sqlite_support.h"
+
 namespace vigie::store {
 namespace {
 
@@ -69,111 +71,29 @@ constexpr const char* kMigrations[] = {
 };
 static_assert(std::size(kMigrations) == SqliteStore::kSchemaVersion);
 
-std::string sqlite_message(sqlite3* db, int code) {
-  return db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code);
-}
+using sqlite::Binding;
+using sqlite::column_text;
+using sqlite::Database;
+using sqlite::FileLabel;
+using sqlite::Statement;
+using sqlite::sqlite_message;
 
-struct Statement {
-  sqlite3_stmt* handle = nullptr;
-  ~Statement() { sqlite3_finalize(handle); }
-};
-
-// Resets the statement on every path out, so a pooled connection never keeps a read open.
-class Binding {
- public:
-  explicit Binding(sqlite3_stmt* s) : s_(s) {}
-  ~Binding() {
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-  }
-  Binding(const Binding&) = delete;
-  Binding& operator=(const Binding&) = delete;
-  void text(int index, std::string_view value) {
-    sqlite3_bind_text(s_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
-  }
-  void integer(int index, std::int64_t value) { sqlite3_bind_int64(s_, index, value); }
-
- private:
-  sqlite3_stmt* s_;
-};
-
-std::string column_text(sqlite3_stmt* s, int column) {
-  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s, column));
-  return text != nullptr ? std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(s, column)))
-                         : std::string();
-}
-
-struct Database {
-  sqlite3* handle = nullptr;
-  ~Database() { sqlite3_close_v2(handle); }
-};
+constexpr sqlite::Schema kSchema{kApplicationId, kMigrations, "vigie store"};
 
 Error file_error(const std::string& path, int code, const std::string& text) {
-  if (code == SQLITE_NOTADB) return Error::config("store " + path + ": not a SQLite database (" + text + ")");
-  return Error::io("store " + path + ": " + text);
+  return sqlite::file_error(FileLabel{"store", path}, code, text);
 }
-
 Result<void> exec(sqlite3* db, const char* sql, const std::string& path) {
-  char* message = nullptr;
-  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &message);
-  if (rc == SQLITE_OK) return {};
-  std::string text = message != nullptr ? message : sqlite3_errstr(rc);
-  sqlite3_free(message);
-  return fail(file_error(path, rc, text));
+  return sqlite::exec(db, sql, FileLabel{"store", path});
 }
-
-Result<std::int64_t> single_integer(sqlite3* db, const char* sql, const std::string& path) {
-  Statement s;
-  int rc = sqlite3_prepare_v2(db, sql, -1, &s.handle, nullptr);
-  if (rc == SQLITE_OK) rc = sqlite3_step(s.handle);
-  if (rc == SQLITE_ROW) return sqlite3_column_int64(s.handle, 0);
-  return fail(file_error(path, rc, sqlite_message(db, rc)));
-}
-
 Result<void> prepare(sqlite3* db, const char* sql, Statement& out, const std::string& path) {
-  const int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &out.handle, nullptr);
-  if (rc != SQLITE_OK) return fail(file_error(path, rc, sqlite_message(db, rc)));
-  return {};
+  return sqlite::prepare(db, sql, out, FileLabel{"store", path});
 }
-
-// The file's schema version, once it is known to be ours (or empty) and not from a newer vigie.
-// Only reads, so a file we refuse is left exactly as it was.
 Result<std::int64_t> checked_version(sqlite3* db, const std::string& path) {
-  const Result<std::int64_t> application = single_integer(db, "PRAGMA application_id", path);
-  if (!application) return application;
-  const Result<std::int64_t> objects = single_integer(db, "SELECT count(*) FROM sqlite_schema", path);
-  if (!objects) return objects;
-  if (*application != kApplicationId && (*application != 0 || *objects != 0)) {
-    return fail(Error::config("store " + path + ": a SQLite database that is not a vigie store"));
-  }
-  const Result<std::int64_t> version = single_integer(db, "PRAGMA user_version", path);
-  if (!version) return version;
-  if (*version > SqliteStore::kSchemaVersion) {
-    return fail(Error::config("store " + path + ": schema version " + std::to_string(*version) +
-                              " was written by a newer vigie (this one knows up to " +
-                              std::to_string(SqliteStore::kSchemaVersion) + ")"));
-  }
-  return version;
+  return sqlite::checked_version(db, kSchema, FileLabel{"store", path});
 }
-
-// Brings the schema to kSchemaVersion inside one write transaction, checking the file again under
-// the lock: another process may have migrated it (or been a newer vigie) since the first look.
 Result<void> migrate(sqlite3* db, const std::string& path) {
-  if (auto r = exec(db, "BEGIN IMMEDIATE", path); !r) return r;
-  const auto rollback = [&](Error e) -> Result<void> {
-    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-    return fail(std::move(e));
-  };
-  const Result<std::int64_t> version = checked_version(db, path);
-  if (!version) return rollback(version.error());
-  if (*version == SqliteStore::kSchemaVersion) return exec(db, "COMMIT", path);
-  for (std::int64_t step = *version; step < SqliteStore::kSchemaVersion; ++step) {
-    if (auto r = exec(db, kMigrations[step], path); !r) return rollback(r.error());
-  }
-  const std::string stamp = "PRAGMA application_id = " + std::to_string(kApplicationId) +
-                            "; PRAGMA user_version = " + std::to_string(SqliteStore::kSchemaVersion);
-  if (auto r = exec(db, stamp.c_str(), path); !r) return rollback(r.error());
-  return exec(db, "COMMIT", path);
+  return sqlite::migrate(db, kSchema, FileLabel{"store", path});
 }
 
 }  // namespace

@@ -205,11 +205,13 @@ check "quarantined: not delivered" test -z "$(delivered_with_id "$qmsg")"
 auth=(-H "Authorization: Bearer $token")
 check "quarantine list shows it" bash -c "curl -sf ${auth[*]@Q} '$base/quarantine' | grep -q '$qmsg'"
 check "quarantine raw is the stored file" bash -c "curl -sf ${auth[*]@Q} '$base/quarantine/$qmsg/raw' | cmp -s - '$tmp/quarantine/new/$qmsg'"
-check "quarantine refuses a bad id" test "$(curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" "$base/quarantine/..%2Fetc%2Fpasswd")" = 400
+check "quarantine refuses an id that is not 16 hex digits" test "$(curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" "$base/quarantine/0123456789abcdeZ")" = 400
+traversal=$(curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" "$base/quarantine/..%2F..%2Fetc%2Fpasswd")
+check "quarantine refuses a path for an id ($traversal)" test "$traversal" = 400 -o "$traversal" = 404
 check "quarantine refuses a wrong token" test "$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer wrong-token-0123456789' "$base/quarantine")" = 401
 cp "$tmp/quarantine/new/$qmsg" "$tmp/quarantined.raw" 2>/dev/null
 before=$(postfix_delivered "$tmp/postfix")
-check "release answered" bash -c "curl -sf -X POST ${auth[*]@Q} '$base/quarantine/$qmsg/release' > /dev/null"
+check "release answered" bash -c "curl -sf -X POST -d '' ${auth[*]@Q} '$base/quarantine/$qmsg/release' > /dev/null"
 wait_for "[ \$(postfix_delivered $tmp/postfix) -gt $before ]" 30
 released=$(grep -l "office-releve-doc@fournisseur-exemple.net" "$tmp/postfix/mail/inbox/new/"* 2>/dev/null | head -1)
 check "released message delivered" test -n "$released"

@@ -2,16 +2,21 @@
 # End-to-end test of `vigie serve` over loopback: the service started on a free port of 127.0.0.1,
 # messages posted with curl, a reload by SIGHUP with a broken configuration (the old engine serves
 # on), a reload through POST /reload with the admin token, then SIGTERM while a request is being
-# sent (it is answered, new connections are refused, and the service exits 0). Everything started is stopped on exit,
-# even on failure; every wait is bounded.
+# sent (it is answered, new connections are refused, and the service exits 0). The event store gets
+# one row per scan, all written by the time the service has exited; the quarantine endpoints are
+# checked on two held messages placed as Quarantine::hold leaves them (token, bad ids, list, show,
+# raw, release to an SMTP sink the test runs, byte for byte, delete). Everything started is stopped
+# on exit, even on failure; every wait is bounded.
 # Usage: serve_test.sh VIGIE_BINARY SOURCE_DIR
 set -u
 vigie=$1
 src=$2
 tmp=$(mktemp -d)
 pid=
+sink_pid=
 cleanup() {
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null; fi
+  if [ -n "$sink_pid" ] && kill -0 "$sink_pid" 2>/dev/null; then kill -KILL "$sink_pid" 2>/dev/null; fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -29,6 +34,11 @@ wait_for() {
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base=http://127.0.0.1:$port
 token=e2e-token-0123456789abcdef
+# The relay a release re-injects into: one session, then it exits.
+python3 "$src/tests/serve/smtp_sink.py" "$tmp/sink.envelope" "$tmp/sink.data" > "$tmp/sink.port" &
+sink_pid=$!
+wait_for "[ -s '$tmp/sink.port' ]" 20 || { echo "FAIL: the SMTP sink did not start"; exit 1; }
+sink_port=$(head -1 "$tmp/sink.port")
 write_config() {
   cat "$src/config/ministere.example.toml" > "$tmp/vigie.toml"
   cat >> "$tmp/vigie.toml" <<TOML
@@ -40,6 +50,13 @@ path = "history.sqlite"
 threads = 4
 max_request_bytes = 300000
 admin_token = "$token"
+
+[events]
+path = "events.sqlite"
+
+[quarantine]
+maildir = "held"
+release_smtp = "127.0.0.1:$sink_port"
 TOML
 }
 write_config
@@ -79,6 +96,100 @@ status=$(post "$src/examples/benign.eml" -H 'Client-IP: 300.1.1.1')
 curl -sf "$base/metrics" > "$tmp/metrics" || fail "GET /metrics"
 grep -q '^vigie_messages_total{action="reject"} 1$' "$tmp/metrics" || fail "metrics: one reject"
 grep -q '^vigie_errors_total{kind="too_large"} 1$' "$tmp/metrics" || fail "metrics: one too_large"
+
+# --- Event store: one row per scan, under the id of X-Vigie-Id, listener http, never quarantined.
+python3 - "$tmp/events.sqlite" "$id" > "$tmp/events.out" 2>&1 <<'PY' || fail "event of the spear phishing: $(cat "$tmp/events.out")"
+import sqlite3, sys, time
+deadline = time.time() + 10  # written by the store's thread, not by the request
+while True:
+    con = sqlite3.connect(sys.argv[1], timeout=5)
+    row = con.execute("SELECT action, listener, queue_id, client_ip, quarantined FROM events_view WHERE id = ?",
+                      (sys.argv[2],)).fetchone()
+    if row or time.time() > deadline:
+        break
+    con.close()
+    time.sleep(0.1)
+assert row == ("reject", "http", "4QxE2e1", "203.0.113.9", 0), row
+rcpt = con.execute("SELECT count(*) FROM event_recipients r JOIN events e ON e.seq = r.event WHERE e.id = ?"
+                   " AND r.recipient = 'HELENE.BERNARD@interieur.gouv.fr'", (sys.argv[2],)).fetchone()[0]
+assert rcpt == 1, rcpt
+assert con.execute("SELECT count(*) FROM event_findings f JOIN events e ON e.seq = f.event WHERE e.id = ?",
+                   (sys.argv[2],)).fetchone()[0] > 0
+PY
+
+# --- Quarantine. HTTP never holds (the caller acts on the answer): two messages are placed as
+# Quarantine::hold leaves them, a file in new/ and a row, one with awkward lines for the release.
+python3 - "$tmp/events.sqlite" "$tmp/held" <<'PY' || fail "placing held messages"
+import hashlib, json, os, sqlite3, sys, time
+db, maildir = sys.argv[1], sys.argv[2]
+messages = {
+    "00000000000000a1": b"From: a@example.net\r\nTo: x@interieur.gouv.fr\r\nSubject: held\r\n\r\n"
+                        b".leading dot\r\n.\r\nbare LF\n.dot after bare LF\n.\nend\r\n",
+    "00000000000000a2": b"From: b@example.net\r\nSubject: other\r\n\r\nbody\r\n",
+}
+con = sqlite3.connect(db, timeout=5)
+for n, (mid, raw) in enumerate(sorted(messages.items())):
+    path = os.path.join(maildir, "new", mid)
+    with open(path, "wb") as out:
+        out.write(raw)
+    rcpts = ["x@interieur.gouv.fr", "y@interieur.gouv.fr"] if n == 0 else ["z@interieur.gouv.fr"]
+    con.execute("INSERT INTO quarantine(id, path, sha256, size, mail_from, recipients, stored_at, reason,"
+                " findings, action, score, state) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'held')",
+                (mid, path, hashlib.sha256(raw).hexdigest(), len(raw), "attacker@example.net", json.dumps(rcpts),
+                 int(time.time()) - n, json.dumps(["VBA_AUTO_EXEC"]),
+                 json.dumps([{"id": "VBA_AUTO_EXEC", "group": "active_content", "score": 15,
+                              "object": "part 2 (facture.docm)"}]), "quarantine", 15))
+    for r in rcpts:
+        con.execute("INSERT INTO quarantine_recipients(recipient, id) VALUES(?, ?)", (r, mid))
+con.commit()
+PY
+auth=(-H "Authorization: Bearer $token")
+admin() {  # admin METHOD PATH [curl options...] -> body in $tmp/out, status printed
+  local method=$1 path=$2
+  shift 2
+  curl -s --path-as-is -o "$tmp/out" -w '%{http_code}' --max-time 30 -X "$method" "$@" "$base$path"
+}
+field() { python3 -c 'import json,sys; v=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {"v": v}))' "$tmp/out" "$1"; }
+[ "$(admin GET /quarantine)" = 401 ] || fail "quarantine list without a token"
+[ "$(admin GET /quarantine -H 'Authorization: Bearer wrong-token-0123456789')" = 401 ] || fail "quarantine list with a wrong token"
+[ "$(admin GET /quarantine/00000000000000a1/raw)" = 401 ] || fail "raw without a token"
+[ "$(admin DELETE /quarantine/00000000000000a1)" = 401 ] || fail "delete without a token"
+for bad in 00000000000000A1 0000000000000a1 00000000000000a1a ..%2F..%2Fetc%2Fpasswd '%2e%2e'; do
+  status=$(admin GET "/quarantine/$bad/raw" "${auth[@]}")
+  case "$status" in 400|404) ;; *) fail "id '$bad': HTTP $status, expected 400 (or 404 when not routed)";; esac
+done
+[ "$(admin GET /quarantine/00000000000000A1 "${auth[@]}")" = 400 ] || fail "upper-case id not refused with 400"
+[ "$(admin GET /quarantine/ffffffffffffffff "${auth[@]}")" = 404 ] || fail "unknown id: expected 404"
+[ "$(admin GET '/quarantine?limit=5000' "${auth[@]}")" = 400 ] || fail "list over the limit: expected 400"
+[ "$(admin GET '/quarantine?state=lost' "${auth[@]}")" = 400 ] || fail "unknown state: expected 400"
+[ "$(admin GET '/quarantine?state=held' "${auth[@]}")" = 200 ] || fail "list held"
+[ "$(field 'len(v["messages"])')" = 2 ] || fail "list held: $(cat "$tmp/out")"
+[ "$(field 'v["messages"][0]["id"]')" = 00000000000000a1 ] || fail "list is not newest first: $(cat "$tmp/out")"
+admin GET '/quarantine?recipient=Z@interieur.gouv.fr' "${auth[@]}" > /dev/null
+[ "$(field '[m["id"] for m in v["messages"]]')" = "['00000000000000a2']" ] || fail "list by recipient: $(cat "$tmp/out")"
+[ "$(admin GET /quarantine/00000000000000a1 "${auth[@]}")" = 200 ] || fail "show"
+[ "$(field 'v["findings"][0]["object"]')" = "part 2 (facture.docm)" ] || fail "show: findings $(cat "$tmp/out")"
+[ "$(admin GET /quarantine/00000000000000a1/raw "${auth[@]}")" = 200 ] || fail "raw"
+cmp -s "$tmp/out" "$tmp/held/new/00000000000000a1" || fail "raw bytes differ from the stored file"
+status=$(admin POST /quarantine/00000000000000a1/release "${auth[@]}" -d '' -H 'X-Vigie-Analyst: e2e')
+[ "$status" = 200 ] || fail "release: HTTP $status $(cat "$tmp/out")"
+wait_for "[ -s '$tmp/sink.envelope' ]" 20 || fail "the sink got no message"
+cmp -s "$tmp/sink.data" "$tmp/held/new/00000000000000a1" || fail "released bytes differ from the held ones"
+python3 -c 'import json,sys; e=json.load(open(sys.argv[1])); assert e == {"mail_from": "attacker@example.net", "recipients": ["x@interieur.gouv.fr", "y@interieur.gouv.fr"]}, e' \
+  "$tmp/sink.envelope" || fail "release envelope: $(cat "$tmp/sink.envelope")"
+[ "$(admin POST /quarantine/00000000000000a1/release "${auth[@]}" -d '')" = 409 ] || fail "second release: expected 409"
+admin GET /quarantine/00000000000000a1 "${auth[@]}" > /dev/null
+[ "$(field 'v["state"] + " " + v["changed_by"]')" = "released e2e from 127.0.0.1" ] || fail "released row: $(cat "$tmp/out")"
+[ "$(admin DELETE /quarantine/00000000000000a2 "${auth[@]}")" = 200 ] || fail "delete"
+[ -e "$tmp/held/new/00000000000000a2" ] && fail "deleted file still there"
+[ "$(admin GET /quarantine/00000000000000a2/raw "${auth[@]}")" = 410 ] || fail "raw of a deleted message: expected 410"
+[ "$(admin DELETE /quarantine/00000000000000a2 "${auth[@]}")" = 409 ] || fail "second delete: expected 409"
+curl -sf "$base/metrics" > "$tmp/metrics" || fail "GET /metrics"
+for metric in 'vigie_quarantine_held 0' 'vigie_quarantine_releases_total 1' 'vigie_quarantine_release_failures_total 0' \
+              'vigie_quarantine_deletes_total 1' 'vigie_events_dropped_total 0'; do
+  grep -q "^$metric\$" "$tmp/metrics" || fail "metrics: $metric"
+done
+grep -q '^vigie_event_store_bytes [1-9]' "$tmp/metrics" || fail "metrics: event store size"
 
 # SIGHUP with a broken configuration: the reload fails, the old engine serves on.
 echo '[policy' >> "$tmp/vigie.toml"
@@ -139,6 +250,12 @@ pid=
 [ "$rc" = 0 ] || fail "service exited $rc after SIGTERM, expected 0"
 grep -q '"event":"stopped"' "$tmp/log" || fail "no stopped line in the log"
 curl -s --max-time 2 "$base/health" > /dev/null && fail "still accepting after exit"
+
+# Every scan's event was written before the service exited: the two spear phishing posts, the
+# benign one, and the one in flight at SIGTERM (refused requests are not scans).
+events=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM events WHERE listener = '"'"'http'"'"'").fetchone()[0])' "$tmp/events.sqlite")
+[ "$events" = 4 ] || fail "events after exit: $events, expected 4"
+grep -q '"events_written":4' "$tmp/log" || fail "stopped line does not count 4 events written"
 
 # Every log line is a JSON object with time, level and event.
 python3 - "$tmp/log" <<'PY' || fail "log lines are not all JSON"

@@ -5,7 +5,10 @@
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
+#include <charconv>
 #include <future>
+#include <optional>
 #include <string_view>
 #include <thread>
 
@@ -13,6 +16,7 @@
 #include "common/ip_address.h"
 #include "outputs/json_output.h"
 #include "service/serve/message_scan.h"
+#include "store/event_store.h"
 
 namespace vigie::service {
 namespace {
@@ -110,8 +114,8 @@ struct HttpService::Impl {
       log.warning("bad_request", {{"id", id}, {"path", req.path}, {"error", "empty body"}});
       return json_error(res, 400, "empty body: POST the raw message");
     }
-    const MessageScan scan = scan_message(ServeContext{holder, metrics, log}, id,
-                                          std::make_shared<const std::string>(req.body), *envelope,
+    const MessageScan scan = scan_message(ServeContext{holder, metrics, log, options.events, nullptr}, id,
+                                          std::make_shared<const std::string>(req.body), *envelope, Listener::kHttp,
                                           {{"hostname", req.get_header_value("Hostname")}});
     const std::string record = outputs::scan_json_line(scan.result, id);
     // The record is an object: the id goes first, like the header (ids are hex, nothing to escape).
@@ -138,7 +142,180 @@ struct HttpService::Impl {
     return true;
   }
 
+  // The quarantine of an admitted request, with its id checked; otherwise the answer is set.
+  // `id` is empty for the list.
+  Quarantine* quarantine_for(const httplib::Request& req, httplib::Response& res, const std::string& id,
+                             bool has_id) {
+    if (!admitted(req, res)) return nullptr;
+    if (options.quarantine == nullptr) {
+      json_error(res, 404, "the quarantine is disabled: [quarantine] maildir is not set");
+      return nullptr;
+    }
+    if (has_id && !valid_message_id(id)) {
+      metrics.failed(RequestError::kBadRequest);
+      json_error(res, 400, "not a message id: 16 lowercase hex digits");
+      return nullptr;
+    }
+    return options.quarantine;
+  }
+
+  // Who acts, for the row: the analyst's name when the client gives one, and where from.
+  static std::string actor(const httplib::Request& req) {
+    std::string name = req.get_header_value("X-Vigie-Analyst").substr(0, 64);
+    name.erase(std::remove_if(name.begin(), name.end(), [](char c) { return c < 0x20 || c == 0x7f; }), name.end());
+    return (name.empty() ? std::string("admin token") : name) + " from " + req.remote_addr;
+  }
+
+  // The row of `id`, or the 404 / 500 answer set.
+  std::optional<store::HeldMessage> held_row(Quarantine& q, const std::string& id, httplib::Response& res) {
+    Result<std::optional<store::HeldMessage>> row = q.show(id);
+    if (!row) {
+      log.error("quarantine_error", {{"id", id}, {"error", row.error().message}});
+      json_error(res, 500, "the quarantine's store failed: " + row.error().message);
+      return std::nullopt;
+    }
+    if (!*row) json_error(res, 404, "no quarantined message " + id);
+    return std::move(*row);
+  }
+
+  static nlohmann::json held_json(const store::HeldMessage& m, bool with_findings) {
+    nlohmann::json j{{"id", m.id},
+                     {"state", store::held_state_name(m.state)},
+                     {"stored_at", m.stored_at},
+                     {"size", m.size},
+                     {"sha256", m.sha256},
+                     {"mail_from", m.mail_from},
+                     {"recipients", m.recipients},
+                     {"action", m.action},
+                     {"score", m.score},
+                     {"reason", m.reason}};
+    if (m.changed_at != 0) {
+      j["changed_at"] = m.changed_at;
+      j["changed_by"] = m.changed_by;
+    }
+    if (!m.last_error.empty()) j["last_release_error"] = m.last_error;
+    if (with_findings) j["findings"] = nlohmann::json::parse(m.findings_json, nullptr, false);
+    return j;
+  }
+
+  static void json_answer(httplib::Response& res, const nlohmann::json& body) {
+    res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
+  }
+
+  // GET /quarantine?recipient=&sender=&state=&since=&until=&limit=&offset= (times: unix seconds).
+  void list_quarantine(const httplib::Request& req, httplib::Response& res) {
+    Quarantine* q = quarantine_for(req, res, "", false);
+    if (q == nullptr) return;
+    store::HeldFilter filter;
+    filter.limit = 50;
+    std::string problem;
+    const auto integer = [&](const char* key, auto& out, std::uint64_t max) {
+      if (!req.has_param(key)) return;
+      const std::string text = req.get_param_value(key);
+      std::uint64_t value = 0;
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (ec != std::errc() || end != text.data() + text.size() || value > max) {
+        problem = std::string(key) + " must be an integer from 0 to " + std::to_string(max);
+        return;
+      }
+      out = static_cast<std::remove_reference_t<decltype(out)>>(value);
+    };
+    integer("since", filter.since, std::uint64_t{1} << 40);
+    integer("until", filter.until, std::uint64_t{1} << 40);
+    integer("limit", filter.limit, store::EventStore::kMaxListLimit);
+    integer("offset", filter.offset, 1000000);
+    filter.recipient = req.get_param_value("recipient").substr(0, 320);
+    filter.sender = req.get_param_value("sender").substr(0, 320);
+    if (req.has_param("state")) {
+      const std::string state = req.get_param_value("state");
+      for (const auto s : {store::HeldState::kHeld, store::HeldState::kReleased, store::HeldState::kDeleted}) {
+        if (state == store::held_state_name(s)) filter.state = s;
+      }
+      if (!filter.state) problem = "state must be held, released or deleted";
+    }
+    if (!problem.empty()) {
+      metrics.failed(RequestError::kBadRequest);
+      return json_error(res, 400, problem);
+    }
+    const Result<std::vector<store::HeldMessage>> rows = q->list(filter);
+    if (!rows) {
+      log.error("quarantine_error", {{"error", rows.error().message}});
+      return json_error(res, 500, "the quarantine's store failed: " + rows.error().message);
+    }
+    nlohmann::json messages = nlohmann::json::array();
+    for (const store::HeldMessage& m : *rows) messages.push_back(held_json(m, false));
+    json_answer(res, {{"messages", std::move(messages)}, {"limit", filter.limit}, {"offset", filter.offset}});
+  }
+
+  void quarantine_routes() {
+    server.Get("/quarantine", [this](const httplib::Request& req, httplib::Response& res) {
+      const ServiceMetrics::InFlight in_flight(metrics);
+      list_quarantine(req, res);
+    });
+    server.Get(R"(/quarantine/([^/]*))", [this](const httplib::Request& req, httplib::Response& res) {
+      const ServiceMetrics::InFlight in_flight(metrics);
+      const std::string id = req.matches[1];
+      Quarantine* q = quarantine_for(req, res, id, true);
+      if (q == nullptr) return;
+      if (const auto row = held_row(*q, id, res)) json_answer(res, held_json(*row, true));
+    });
+    server.Get(R"(/quarantine/([^/]*)/raw)", [this](const httplib::Request& req, httplib::Response& res) {
+      const ServiceMetrics::InFlight in_flight(metrics);
+      const std::string id = req.matches[1];
+      Quarantine* q = quarantine_for(req, res, id, true);
+      if (q == nullptr) return;
+      const auto row = held_row(*q, id, res);
+      if (!row) return;
+      if (row->state == store::HeldState::kDeleted) return json_error(res, 410, "quarantined message " + id + " was deleted");
+      const Result<std::string> bytes = q->raw(id);
+      if (!bytes) {
+        log.error("quarantine_error", {{"id", id}, {"error", bytes.error().message}});
+        return json_error(res, 500, bytes.error().message);
+      }
+      // Possibly hostile content: downloaded, never rendered or sniffed by a browser.
+      res.set_header("Content-Disposition", "attachment; filename=\"" + id + ".eml\"");
+      res.set_header("X-Content-Type-Options", "nosniff");
+      res.set_content(*bytes, "message/rfc822");
+    });
+    server.Post(R"(/quarantine/([^/]*)/release)", [this](const httplib::Request& req, httplib::Response& res) {
+      const ServiceMetrics::InFlight in_flight(metrics);
+      const std::string id = req.matches[1];
+      Quarantine* q = quarantine_for(req, res, id, true);
+      if (q == nullptr) return;
+      const auto row = held_row(*q, id, res);
+      if (!row) return;
+      if (row->state != store::HeldState::kHeld) {
+        return json_error(res, 409, "quarantined message " + id + " is " + std::string(store::held_state_name(row->state)));
+      }
+      const std::string by = actor(req);
+      if (const Result<void> released = q->release(id, by); !released) {
+        log.error("release_failed", {{"id", id}, {"by", by}, {"error", released.error().message}});
+        // The relay (a gateway) refused or was unreachable: 502; the message stays held.
+        return json_error(res, 502, released.error().message);
+      }
+      log.info("released", {{"id", id}, {"by", by}, {"recipients", row->recipients.size()}});
+      json_answer(res, {{"id", id}, {"released", true}});
+    });
+    server.Delete(R"(/quarantine/([^/]*))", [this](const httplib::Request& req, httplib::Response& res) {
+      const ServiceMetrics::InFlight in_flight(metrics);
+      const std::string id = req.matches[1];
+      Quarantine* q = quarantine_for(req, res, id, true);
+      if (q == nullptr) return;
+      const auto row = held_row(*q, id, res);
+      if (!row) return;
+      if (row->state == store::HeldState::kDeleted) return json_error(res, 409, "quarantined message " + id + " was already deleted");
+      const std::string by = actor(req);
+      if (const Result<void> removed = q->remove(id, by); !removed) {
+        log.error("delete_failed", {{"id", id}, {"by", by}, {"error", removed.error().message}});
+        return json_error(res, 500, removed.error().message);
+      }
+      log.info("deleted", {{"id", id}, {"by", by}});
+      json_answer(res, {{"id", id}, {"deleted", true}});
+    });
+  }
+
   void routes() {
+    quarantine_routes();
     server.Post("/scan", [this](const httplib::Request& req, httplib::Response& res) { scan(req, res); });
     server.Get("/health", [this](const httplib::Request&, httplib::Response& res) {
       const nlohmann::json health{
@@ -150,7 +327,7 @@ struct HttpService::Impl {
       res.set_content(health.dump(), "application/json");
     });
     server.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-      res.set_content(metrics.prometheus(holder, Clock::now() - started),
+      res.set_content(metrics.prometheus(holder, Clock::now() - started, options.events, options.quarantine),
                       "text/plain; version=0.0.4; charset=utf-8");
     });
     server.Post("/reload", [this](const httplib::Request& req, httplib::Response& res) {

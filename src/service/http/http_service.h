@@ -1,5 +1,5 @@
 // The HTTP listener of `vigie serve` (cpp-httplib): POST /scan, GET /health, GET /metrics and the
-// admin endpoint POST /reload. Requests are handled on a fixed pool of threads; each scan takes
+// admin endpoints POST /reload and /quarantine (list, show, raw, release, delete). Requests are handled on a fixed pool of threads; each scan takes
 // the engine current when it starts from the EngineHolder and keeps it to its answer, runs the
 // engine's observers (after_scan: the sender history) like `vigie scan`, and is logged as one
 // JSON line under the id it returns in X-Vigie-Id. The API is in docs/serve.md.
@@ -13,6 +13,7 @@
 
 #include "config/serve_config.h"
 #include "service/engine_holder/engine_holder.h"
+#include "service/quarantine/quarantine.h"
 #include "service/serve/event_log.h"
 #include "service/serve/service_metrics.h"
 #include "vigie/result.h"
@@ -25,6 +26,10 @@ struct HttpOptions {
   // Threads, timeouts, keep-alive bounds and the admin token; max_request_bytes already resolved
   // (never 0 here).
   ServeConfig settings;
+  // Where POST /scan records its events (never holds: the caller acts on the answer) and what the
+  // /quarantine endpoints manage; null when not configured. Both must outlive the service.
+  store::EventStore* events = nullptr;
+  Quarantine* quarantine = nullptr;
 };
 
 class HttpService {

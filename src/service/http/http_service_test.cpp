@@ -11,6 +11,11 @@
 #include <regex>
 #include <sstream>
 
+#include <sqlite3.h>
+
+#include <filesystem>
+
+#include "store/event_store.h"
 #include "vigie/config.h"
 
 namespace vigie::service {
@@ -29,7 +34,8 @@ std::string read_file(const std::string& path) {
 // A service on 127.0.0.1 and a free port, with the example ministry profile (the goldens').
 class HttpServiceTest : public ::testing::Test {
  protected:
-  void start(ServeConfig settings = {}, std::function<ReloadOutcome()> reload = nullptr) {
+  void start(ServeConfig settings = {}, std::function<ReloadOutcome()> reload = nullptr,
+             store::EventStore* events = nullptr) {
     auto holder = EngineHolder::start([]() -> Result<std::shared_ptr<const Engine>> {
       Result<Config> config = load_config(kSource + "/config/ministere.example.toml");
       if (!config) return fail(config.error());
@@ -44,6 +50,7 @@ class HttpServiceTest : public ::testing::Test {
     if (settings.max_request_bytes == 0) settings.max_request_bytes = 1 << 20;
     settings.threads = 4;
     options.settings = settings;
+    options.events = events;
     if (!reload) reload = [this] { return holder_->reload(); };
     service_ = std::make_unique<HttpService>(*holder_, metrics_, *log_, options, reload);
     Result<std::uint16_t> port = service_->start();
@@ -210,6 +217,89 @@ TEST_F(HttpServiceTest, AdminEndpointsAreClosedWithoutAToken) {
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 404);
   EXPECT_EQ(holder_->generation(), 1u);
+}
+
+// POST /scan leaves its event under the id it answered with, with what the console shows, and the
+// event store's metrics stay valid exposition text.
+TEST_F(HttpServiceTest, ScanRecordsItsEventUnderItsId) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("vigie-http-events-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  store::EventStoreOptions o;
+  o.path = (dir / "events.db").string();
+  auto events = store::EventStore::open(o);
+  ASSERT_TRUE(events) << events.error().message;
+  start({}, nullptr, events->get());
+  const auto res = client_->Post("/scan",
+                                 httplib::Headers{{"Rcpt", "dgs@prefecture-exemple.gouv.fr"}, {"Queue-Id", "4Xk9Qp1r2Tz3wC"}},
+                                 read_file(kSource + "/examples/spear-phishing-ministry.eml"), "message/rfc822");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200);
+  const std::string id = res->get_header_value("X-Vigie-Id");
+  (*events)->flush();
+  const auto metrics = client_->Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("\nvigie_events_written_total 1\n"), std::string::npos) << metrics->body;
+  EXPECT_NE(metrics->body.find("\nvigie_events_dropped_total 0\n"), std::string::npos);
+  EXPECT_NE(metrics->body.find("\n# TYPE vigie_event_store_bytes gauge\nvigie_event_store_bytes "), std::string::npos);
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(o.path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT header_from, subject, message_id, action, listener, queue_id, objects,"
+                               " (SELECT count(*) FROM event_findings f WHERE f.event = seq AND f.object_path <> ''),"
+                               " (SELECT group_concat(recipient) FROM event_recipients r WHERE r.event = seq)"
+                               " FROM events WHERE id = ?1",
+                               -1, &s, nullptr),
+            SQLITE_OK);
+  sqlite3_bind_text(s, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+  ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
+  const auto text = [&](int column) { return std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, column))); };
+  EXPECT_EQ(text(0), "secretariat@interieur-gouv.fr.cabinet-ministre.info");
+  EXPECT_EQ(text(1), "URGENT \u2013 Note confidentielle du cabinet \u00e0 valider");
+  EXPECT_NE(text(2).find("a81f2c@cabinet-ministre.info"), std::string::npos) << text(2);
+  EXPECT_EQ(text(3), "reject");
+  EXPECT_EQ(text(4), "http");
+  EXPECT_EQ(text(5), "4Xk9Qp1r2Tz3wC");
+  const nlohmann::json objects = nlohmann::json::parse(text(6));
+  ASSERT_TRUE(objects.is_array() && !objects.empty());
+  EXPECT_EQ(objects[0]["path"], "message");
+  EXPECT_GE(sqlite3_column_int64(s, 7), 5);
+  EXPECT_EQ(text(8), "dgs@prefecture-exemple.gouv.fr");
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  ASSERT_TRUE(service_->stop(std::chrono::seconds(30)));
+  service_.reset();
+  events->reset();
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(HttpServiceTest, QuarantineEndpointsAre404WithoutATokenOrAQuarantine) {
+  start();  // no token
+  for (const char* path : {"/quarantine", "/quarantine/0123456789abcdef", "/quarantine/0123456789abcdef/raw"}) {
+    const auto res = client_->Get(path, httplib::Headers{{"Authorization", "Bearer "}});
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 404) << path;
+  }
+  ASSERT_TRUE(service_->stop(std::chrono::seconds(30)));
+  ServeConfig settings;
+  settings.admin_token = kToken;
+  start(settings);  // a token, no [quarantine]
+  const httplib::Headers auth{{"Authorization", "Bearer " + kToken}};
+  auto res = client_->Get("/quarantine", auth);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+  EXPECT_NE(res->body.find("[quarantine] maildir"), std::string::npos) << res->body;
+  res = client_->Delete("/quarantine/0123456789abcdef", httplib::Headers{{"Authorization", "Bearer wrong"}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+  // Without an event store /metrics says nothing of one.
+  res = client_->Get("/metrics");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->body.find("vigie_events_written_total"), std::string::npos);
+  EXPECT_EQ(res->body.find("vigie_quarantine_held"), std::string::npos);
 }
 
 TEST_F(HttpServiceTest, AnExceptionInAHandlerIs500CountedAndLogged) {

@@ -38,11 +38,11 @@ MessageDecision decide_message(const ServeContext& context, const MilterPolicy& 
   const std::string id = new_message_id();
   const bool truncated = message.truncated;
   auto bytes = std::make_shared<const std::string>(std::move(message.raw));
-  nlohmann::json fields{{"listener", "milter"}};
+  nlohmann::json fields = nlohmann::json::object();
   if (truncated) fields["truncated"] = true;
   MessageScan scan;
   try {
-    scan = scan_message(context, id, bytes, message.envelope, std::move(fields));
+    scan = scan_message(context, id, bytes, message.envelope, Listener::kMilter, std::move(fields));
   } catch (const std::exception& e) {
     // A bug in the engine: it is logged and counted, and the MTA gets the configured answer
     // rather than a dropped connection.

@@ -5,6 +5,9 @@
 
 #include <stdexcept>
 
+#include "service/serve/scan_record.h"
+#include "store/event_store.h"
+
 namespace vigie::service {
 
 std::string new_message_id() {
@@ -19,8 +22,12 @@ std::string new_message_id() {
   return id;
 }
 
+std::string_view listener_name(Listener listener) {
+  return listener == Listener::kMilter ? "milter" : "http";
+}
+
 MessageScan scan_message(const ServeContext& context, const std::string& id,
-                         std::shared_ptr<const std::string> bytes, const Envelope& envelope,
+                         std::shared_ptr<const std::string> bytes, const Envelope& envelope, Listener listener,
                          nlohmann::json log_fields) {
   const auto start = std::chrono::steady_clock::now();
   const std::size_t size = bytes->size();
@@ -34,6 +41,16 @@ MessageScan scan_message(const ServeContext& context, const std::string& id,
   engine->after_scan(scan.result, envelope);
   scan.latency = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
   context.metrics.scanned(scan.result, scan.latency);
+  if (context.events != nullptr &&
+      !context.events->record(scan_event(id, scan.result, envelope, size, scan.engine_generation, listener_name(listener)))) {
+    // A full queue means the disk is slower than the mail: one line per thousand drops (the
+    // metric counts each), not one per message, so the log does not add to the load.
+    const std::uint64_t dropped = context.events->dropped();
+    if (dropped == 1 || dropped % 1000 == 0) {
+      context.log.warning("event_dropped", {{"id", id}, {"dropped_total", dropped},
+                                            {"why", "the event store's queue is full or closed"}});
+    }
+  }
 
   const Verdict& verdict = scan.result.verdict;
   nlohmann::json findings = nlohmann::json::array();  // the deciding ones, at most five
@@ -48,7 +65,8 @@ MessageScan scan_message(const ServeContext& context, const std::string& id,
                       {"complete", verdict.complete},
                       {"findings", std::move(findings)},
                       {"latency_ms", static_cast<double>(scan.latency.count()) / 1000.0},
-                      {"engine", scan.engine_generation}};
+                      {"engine", scan.engine_generation},
+                      {"listener", listener_name(listener)}};
   for (auto& [key, value] : log_fields.items()) line[key] = std::move(value);
   context.log.info("scan", std::move(line));
   return scan;

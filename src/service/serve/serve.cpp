@@ -1,8 +1,11 @@
 // `vigie serve` start, signals and stop (see serve.h).
 #include "service/serve/serve.h"
 
+#include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <ctime>
 #include <pthread.h>
 
 #include "common/ip_address.h"
@@ -15,12 +18,27 @@
 #include "service/http/http_service.h"
 #include "service/milter/milter_decision.h"
 #include "service/milter/milter_listener.h"
+#include "service/quarantine/quarantine.h"
 #include "service/serve/service_metrics.h"
+#include "store/event_store.h"
 #include "vigie/config.h"
 
 namespace vigie::service {
 
 namespace {
+
+// How often held copies past [quarantine] retention_days are looked for (the event store runs its
+// own retention on its writer thread).
+constexpr std::chrono::hours kQuarantineExpiryInterval{1};
+
+void expire_quarantine(Quarantine& quarantine, EventLog& log) {
+  const Result<std::size_t> expired = quarantine.expire();
+  if (!expired) {
+    log.error("quarantine_expiry_failed", {{"error", expired.error().message}});
+  } else if (*expired > 0) {
+    log.info("quarantine_expired", {{"deleted", *expired}});
+  }
+}
 
 sigset_t service_signals() {
   sigset_t signals;
@@ -97,10 +115,52 @@ int serve(const ServeOptions& options) {
     return outcome;
   };
 
+  // The event store and the quarantine outlive the listeners: declared before the service, they
+  // are destroyed after it (the store's destructor writes every queued event).
+  std::unique_ptr<store::EventStore> events;
+  if (!settings->events.path.empty()) {
+    store::EventStoreOptions o;
+    o.path = settings->events.path;
+    o.retention_days = settings->events.retention_days;
+    o.queue_size = settings->events.queue_size;
+    o.on_write_error = [&log](const std::string& error, std::size_t lost) {
+      log.error("event_write_failed", {{"error", error}, {"events_lost", lost}});
+    };
+    Result<std::unique_ptr<store::EventStore>> opened = store::EventStore::open(std::move(o));
+    if (!opened) {
+      log.error("start_failed", {{"events", settings->events.path}, {"error", opened.error().message}});
+      return 2;
+    }
+    events = std::move(*opened);
+  }
+  std::unique_ptr<Quarantine> quarantine;
+  if (!settings->quarantine.maildir.empty()) {
+    Result<IpEndpoint> relay = IpEndpoint::parse(settings->quarantine.release_smtp, 25);
+    if (!relay) {
+      log.error("start_failed", {{"release_smtp", settings->quarantine.release_smtp}, {"error", relay.error().message}});
+      return 2;
+    }
+    QuarantineOptions o;
+    o.maildir = settings->quarantine.maildir;
+    o.release = {relay->address.to_string(), relay->port,
+                 std::chrono::milliseconds(settings->quarantine.release_timeout_ms)};
+    o.retention_days = settings->quarantine.retention_days;
+    // load_serve_config() refuses a maildir without [events] path: the rows live there.
+    Result<std::unique_ptr<Quarantine>> opened = Quarantine::open(std::move(o), *events);
+    if (!opened) {
+      log.error("start_failed", {{"quarantine", settings->quarantine.maildir}, {"error", opened.error().message}});
+      return 2;
+    }
+    quarantine = std::move(*opened);
+    expire_quarantine(*quarantine, log);
+  }
+
   HttpOptions http;
   http.host = endpoint->address.to_string();
   http.port = endpoint->port;
   http.settings = *settings;
+  http.events = events.get();
+  http.quarantine = quarantine.get();
   HttpService service(engines, metrics, log, http, reload);
   Result<std::uint16_t> port = service.start();
   if (!port) {
@@ -120,8 +180,13 @@ int serve(const ServeOptions& options) {
                                                                  : milter::MilterPolicy::OnError::kTempfail;
   milter_policy.quarantine_at = settings->milter_quarantine == "mta" ? milter::MilterPolicy::QuarantineAt::kMta
                                                                      : milter::MilterPolicy::QuarantineAt::kVigie;
-  const ServeContext context{engines, metrics, log};
-  const milter::HoldInQuarantine hold;  // no quarantine store yet: the MTA's hold queue
+  const ServeContext context{engines, metrics, log, events.get(), quarantine.get()};
+  // Without [quarantine] maildir, quarantined messages wait in the MTA's hold queue.
+  milter::HoldInQuarantine hold;
+  if (quarantine) {
+    hold = [&quarantine](const std::string& id, const std::string& raw, const ScanResult& result,
+                         const Envelope& envelope) { return quarantine->hold(id, raw, result, envelope); };
+  }
   std::string milter_endpoint = "off";
   if (!settings->milter_listen.empty()) {
     Result<IpEndpoint> milter_at = IpEndpoint::parse(settings->milter_listen, 11332);
@@ -153,10 +218,22 @@ int serve(const ServeOptions& options) {
                        {"threads", settings->threads},
                        {"max_request_bytes", settings->max_request_bytes},
                        {"admin", settings->admin_token.empty() ? "disabled" : "enabled"},
+                       {"events", events ? settings->events.path : "disabled"},
+                       {"quarantine", quarantine ? settings->quarantine.maildir : "disabled"},
                        {"engine", engines.generation()}});
+  auto next_expiry = std::chrono::steady_clock::now() + kQuarantineExpiryInterval;
   for (;;) {
-    int received = 0;
-    if (sigwait(&signals, &received) != 0) continue;
+    // Signals, with a timeout when there is a quarantine to expire now and then.
+    const auto wait = std::chrono::duration_cast<std::chrono::seconds>(next_expiry - std::chrono::steady_clock::now());
+    const timespec timeout{std::max<time_t>(1, static_cast<time_t>(wait.count())), 0};
+    const int received = quarantine ? sigtimedwait(&signals, nullptr, &timeout) : sigwaitinfo(&signals, nullptr);
+    if (received < 0) {
+      if (quarantine && errno == EAGAIN) {
+        expire_quarantine(*quarantine, log);
+        next_expiry = std::chrono::steady_clock::now() + kQuarantineExpiryInterval;
+      }
+      continue;
+    }
     if (received == SIGHUP) {
       reload();
       continue;
@@ -174,10 +251,20 @@ int serve(const ServeOptions& options) {
     if (!service.stop(remaining()) || !milter_done) {
       log.error("stop_timed_out", {{"in_flight", metrics.in_flight()},
                                    {"waited_ms", settings->shutdown_timeout_ms}});
+      // Every event accepted so far is written; scans still running find the store closed.
+      if (events) events->close();
       std::fflush(stderr);
       std::_Exit(1);  // the pool's threads still run: no orderly destruction is possible
     }
-    log.info("stopped", {{"messages", metrics.messages()}});
+    quarantine.reset();
+    nlohmann::json stopped{{"messages", metrics.messages()}};
+    if (events) {
+      events->close();  // writes every queued event
+      const store::EventStore::Stats written = events->stats();
+      stopped["events_written"] = written.written;
+      stopped["events_dropped"] = written.dropped;
+    }
+    log.info("stopped", std::move(stopped));
     return 0;
   }
 }

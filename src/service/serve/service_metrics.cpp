@@ -1,6 +1,9 @@
 // Prometheus counters of `vigie serve` (see service_metrics.h).
 #include "service/serve/service_metrics.h"
 
+#include "service/quarantine/quarantine.h"
+#include "store/event_store.h"
+
 #include <cstdio>
 
 #include "service/engine_holder/engine_holder.h"
@@ -60,8 +63,8 @@ std::uint64_t ServiceMetrics::messages() const {
   return total;
 }
 
-std::string ServiceMetrics::prometheus(const EngineHolder& holder,
-                                       std::chrono::steady_clock::duration uptime) const {
+std::string ServiceMetrics::prometheus(const EngineHolder& holder, std::chrono::steady_clock::duration uptime,
+                                       const store::EventStore* events, const Quarantine* quarantine) const {
   std::string out;
   header(out, "vigie_messages_total", "counter", "Messages scanned, by the verdict's action.");
   for (std::size_t a = 0; a < kActions; ++a) {
@@ -121,6 +124,34 @@ std::string ServiceMetrics::prometheus(const EngineHolder& holder,
   header(out, "vigie_uptime_seconds", "gauge", "Seconds since the service started.");
   out += "vigie_uptime_seconds " +
          number(std::chrono::duration<double>(uptime).count()) + "\n";
+  const auto single = [&](const char* name, const char* type, const char* help, std::uint64_t value) {
+    header(out, name, type, help);
+    out += std::string(name) + " " + std::to_string(value) + "\n";
+  };
+  if (events != nullptr) {
+    const store::EventStore::Stats e = events->stats();
+    single("vigie_events_written_total", "counter", "Scan events committed to the event store.", e.written);
+    single("vigie_events_dropped_total", "counter",
+           "Scan events not recorded because the event store's queue was full (or it was closing).", e.dropped);
+    single("vigie_event_write_failures_total", "counter", "Scan events lost to a failed write transaction.",
+           e.write_failures);
+    single("vigie_event_store_bytes", "gauge", "Size of the event store's database file and its WAL.", e.file_bytes);
+  }
+  if (quarantine != nullptr) {
+    const Quarantine::Stats q = quarantine->stats();
+    single("vigie_quarantine_held", "gauge", "Messages held in the quarantine now.", q.held_now);
+    single("vigie_quarantine_failed", "gauge",
+           "1 after an I/O failure while holding: nothing is held (mail is temp-failed) until a restart.",
+           quarantine->failure().empty() ? 0 : 1);
+    single("vigie_quarantine_holds_total", "counter", "Messages stored in the quarantine.", q.holds);
+    single("vigie_quarantine_hold_failures_total", "counter",
+           "Messages the quarantine could not store (the listener temp-failed them).", q.hold_failures);
+    single("vigie_quarantine_releases_total", "counter", "Held messages re-injected.", q.releases);
+    single("vigie_quarantine_release_failures_total", "counter", "Releases that failed (the message stays held).",
+           q.release_failures);
+    single("vigie_quarantine_deletes_total", "counter", "Held messages deleted, by an analyst or retention.",
+           q.deletes);
+  }
   return out;
 }
 

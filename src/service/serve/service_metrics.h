@@ -17,9 +17,14 @@
 #include "vigie/engine.h"
 #include "vigie/verdict.h"
 
+namespace vigie::store {
+class EventStore;
+}
+
 namespace vigie::service {
 
 class EngineHolder;
+class Quarantine;
 
 // Why a request was not answered with a scan: the `kind` label of vigie_errors_total.
 enum class RequestError { kBadRequest, kTooLarge, kUnauthorized, kInternal };
@@ -52,8 +57,10 @@ class ServiceMetrics {
   std::int64_t in_flight() const { return in_flight_.load(); }
   std::uint64_t messages() const;
 
-  // The exposition text: these counters, the holder's generation and reloads, and the uptime.
-  std::string prometheus(const EngineHolder& holder, std::chrono::steady_clock::duration uptime) const;
+  // The exposition text: these counters, the holder's generation and reloads, the uptime, and
+  // those of the event store and the quarantine when the service has them (null: left out).
+  std::string prometheus(const EngineHolder& holder, std::chrono::steady_clock::duration uptime,
+                         const store::EventStore* events = nullptr, const Quarantine* quarantine = nullptr) const;
 
  private:
   static constexpr std::size_t kActions = static_cast<std::size_t>(Action::kReject) + 1;
