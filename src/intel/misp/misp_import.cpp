@@ -391,6 +391,8 @@ class EventReader {
     context.labels.insert(context.labels.end(), context.marking.labels.begin(), context.marking.labels.end());
 
     if (const json* attributes = array_of(event, "Attribute")) {
+      out_.result.indicators.reserve(out_.result.indicators.size() +
+                                     std::min(attributes->size(), options_.limits.max_attributes));
       for (const json& attribute : *attributes) {
         if (!read_attribute(attribute, context, ObjectContext{})) return false;
       }
@@ -422,12 +424,13 @@ class EventReader {
   }
 
   // first_seen/last_seen of the attribute, else of its object; a date we cannot read is said.
-  std::int64_t seen_time(const json& attribute, const ObjectContext& object, const char* key, const std::string& where) {
+  template <typename Where>
+  std::int64_t seen_time(const json& attribute, const ObjectContext& object, const char* key, const Where& where) {
     std::string_view text = text_of(attribute, key);
     if (text.empty() && object.holder != nullptr) text = text_of(*object.holder, key);
     if (text.empty()) return 0;
     if (const auto seconds = parse_iso8601(text)) return *seconds;
-    problem(where, std::string(key) + " \"" + std::string(utf8::clip(text, 64)) +
+    problem(where(), std::string(key) + " \"" + std::string(utf8::clip(text, 64)) +
                        "\" is not an ISO 8601 date; the indicator is kept without it");
     return 0;
   }
@@ -445,9 +448,12 @@ class EventReader {
       return true;
     }
     const std::string_view type = text_of(attribute, "type");
-    std::string_view uuid = text_of(attribute, "uuid");
-    const std::string where = std::string(event.where) + ":" + event.uuid + ":" +
-                              (uuid.empty() ? std::string("(no uuid)") : std::string(utf8::clip(uuid, kMaxNameBytes)));
+    const std::string_view uuid = text_of(attribute, "uuid");
+    // Built only for problems: most attributes have none.
+    const auto where = [&] {
+      return std::string(event.where) + ":" + event.uuid + ":" +
+             (uuid.empty() ? std::string("(no uuid)") : std::string(utf8::clip(uuid, kMaxNameBytes)));
+    };
     if (flag_of(attribute, "deleted", false) || object.deleted) {
       ++out_.counts.deleted;
       return true;
@@ -469,7 +475,7 @@ class EventReader {
     }
     if (uuid.empty()) {
       ++out_.counts.malformed;
-      problem(where, std::string(type) + ": the attribute has no uuid");
+      problem(where(), std::string(type) + ": the attribute has no uuid");
       return true;
     }
 
@@ -480,7 +486,7 @@ class EventReader {
       const std::size_t bar = known->split == Split::kFirstBar ? raw.find('|') : raw.rfind('|');
       if (bar == std::string_view::npos) {
         ++out_.counts.malformed;
-        problem(where, std::string(type) + ": \"" + std::string(utf8::clip(raw, 80)) + "\" lacks the '|' of a composite value");
+        problem(where(), std::string(type) + ": \"" + std::string(utf8::clip(raw, 80)) + "\" lacks the '|' of a composite value");
         return true;
       }
       first = raw.substr(0, bar);
@@ -489,7 +495,7 @@ class EventReader {
     auto value = check_value(known->first, first);
     if (!value) {
       ++out_.counts.malformed;
-      problem(where, std::string(type) + ": " + value.error().message);
+      problem(where(), std::string(type) + ": " + value.error().message);
       return true;
     }
     indicator.values.push_back(std::move(*value));
@@ -499,7 +505,7 @@ class EventReader {
       const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
       if (port.empty() || ec != std::errc() || end != port.data() + port.size() || number > 65535) {
         ++out_.counts.malformed;
-        problem(where, std::string(type) + ": \"" + std::string(utf8::clip(port, 80)) + "\" is not a port number");
+        problem(where(), std::string(type) + ": \"" + std::string(utf8::clip(port, 80)) + "\" is not a port number");
         return true;
       }
       indicator.labels.push_back("port:" + std::to_string(number));
@@ -507,7 +513,7 @@ class EventReader {
       auto other = check_value(*known->second, second);
       if (!other) {
         ++out_.counts.malformed;
-        problem(where, std::string(type) + ": " + other.error().message);
+        problem(where(), std::string(type) + ": " + other.error().message);
         return true;
       }
       indicator.values.push_back(std::move(*other));
