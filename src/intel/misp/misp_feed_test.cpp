@@ -1,10 +1,18 @@
 // MISP feeds from a folder the test writes and over HTTP from a cpp-httplib server the test starts
 // on 127.0.0.1 (a free port, stopped at the end): events listed by the manifest are imported; a
 // missing (404), oversized or broken event file is a problem for that event only; a missing or
-// broken manifest fails the import; the API key goes from its file into the Authorization header.
+// broken manifest fails the import; the API key goes from its file into the Authorization header;
+// over https a self-signed certificate is refused unless its CA is given (python3's TLS server).
 #include "intel/misp/misp_feed.h"
 
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -33,7 +41,7 @@ std::string event_file(const char* uuid, const std::string& domain, bool malform
       .dump();
 }
 
-void write(const std::filesystem::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+void write_file(const std::filesystem::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
 std::filesystem::path make_feed(const std::string& name) {
   const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / name;
@@ -42,11 +50,11 @@ std::filesystem::path make_feed(const std::string& name) {
   json manifest = json::object();
   for (const char* uuid : {kGood, kPartial, kMissing, kOversized, kBroken}) manifest[uuid] = {{"info", "x"}, {"timestamp", "1"}};
   manifest["../../etc/passwd"] = json::object();
-  write(dir / "manifest.json", manifest.dump());
-  write(dir / (std::string(kGood) + ".json"), event_file(kGood, "good.example", false));
-  write(dir / (std::string(kPartial) + ".json"), event_file(kPartial, "partial.example", true));
-  write(dir / (std::string(kOversized) + ".json"), event_file(kOversized, "big.example", false) + std::string(100'000, ' '));
-  write(dir / (std::string(kBroken) + ".json"), "{\"Event\": {\"uuid\": ");
+  write_file(dir / "manifest.json", manifest.dump());
+  write_file(dir / (std::string(kGood) + ".json"), event_file(kGood, "good.example", false));
+  write_file(dir / (std::string(kPartial) + ".json"), event_file(kPartial, "partial.example", true));
+  write_file(dir / (std::string(kOversized) + ".json"), event_file(kOversized, "big.example", false) + std::string(100'000, ' '));
+  write_file(dir / (std::string(kBroken) + ".json"), "{\"Event\": {\"uuid\": ");
   return dir;
 }
 
@@ -96,7 +104,7 @@ TEST(MispFeed, AFeedWithoutAUsableManifestFails) {
   const std::filesystem::path dir = make_feed("vigie_misp_feed_no_manifest");
   std::filesystem::remove(dir / "manifest.json");
   EXPECT_FALSE(import_misp_feed(dir.string(), small_files()));
-  write(dir / "manifest.json", "[1, 2]");
+  write_file(dir / "manifest.json", "[1, 2]");
   EXPECT_FALSE(import_misp_feed(dir.string(), small_files()));
   EXPECT_FALSE(import_misp_feed((dir / "absent").string(), small_files()));
 }
@@ -165,7 +173,7 @@ TEST(MispFeed, OverHttpWithA404AndAnOversizedFile) {
 
 TEST(MispFeed, ApiKeyFromAFile) {
   const std::filesystem::path dir = make_feed("vigie_misp_feed_key");
-  write(dir / "key.txt", "  s3cret-key \nsecond line ignored\n");
+  write_file(dir / "key.txt", "  s3cret-key \nsecond line ignored\n");
   FeedServer server(dir);
   MispFeedOptions options = small_files();
   EXPECT_FALSE(import_misp_feed(server.url("/private"), options));  // 401 without the key
@@ -190,6 +198,84 @@ TEST(MispFeed, HttpsVerifiesThePeer) {
   const auto import = import_misp_feed("https://127.0.0.1:" + std::to_string(server.port()) + "/", small_files());
   ASSERT_FALSE(import);
   EXPECT_EQ(import.error().code, ErrorCode::kIo);
+}
+
+// An HTTPS server over the feed folder with a self-signed certificate for 127.0.0.1: python3's
+// http.server wrapped in TLS, started by the test (posix_spawn), its port read from its first line
+// of output, stopped with SIGTERM at the end. Needs python3 and openssl (Debian python3, openssl).
+class TlsFeedServer {
+ public:
+  TlsFeedServer(const std::filesystem::path& dir, const std::filesystem::path& work) {
+    cert_ = (work / "cert.pem").string();
+    const std::string key = (work / "key.pem").string();
+    const std::string script = (work / "serve.py").string();
+    const std::string make_cert = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+                                  "-addext subjectAltName=IP:127.0.0.1 -keyout '" + key + "' -out '" + cert_ +
+                                  "' >/dev/null 2>&1";
+    if (std::system(make_cert.c_str()) != 0) return;
+    write_file(script,
+          "import functools, http.server, ssl, sys\n"
+          "class Quiet(http.server.SimpleHTTPRequestHandler):\n"
+          "    def log_message(self, *args): pass\n"
+          "server = http.server.HTTPServer(('127.0.0.1', 0), functools.partial(Quiet, directory=sys.argv[1]))\n"
+          "context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)\n"
+          "context.load_cert_chain(sys.argv[2], sys.argv[3])\n"
+          "server.socket = context.wrap_socket(server.socket, server_side=True)\n"
+          "print(server.server_address[1], flush=True)\n"
+          "server.serve_forever()\n");
+    int out[2];
+    if (pipe(out) != 0) return;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&actions, out[0]);
+    const std::string dir_text = dir.string();
+    char* argv[] = {const_cast<char*>("python3"), const_cast<char*>(script.c_str()), const_cast<char*>(dir_text.c_str()),
+                    const_cast<char*>(cert_.c_str()), const_cast<char*>(key.c_str()), nullptr};
+    const int spawned = posix_spawnp(&pid_, "python3", &actions, nullptr, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(out[1]);
+    if (spawned != 0) {
+      pid_ = -1;
+      close(out[0]);
+      return;
+    }
+    FILE* reader = fdopen(out[0], "r");
+    char line[32] = {};
+    if (reader != nullptr && std::fgets(line, sizeof line, reader) != nullptr) port_ = std::atoi(line);
+    if (reader != nullptr) std::fclose(reader);
+  }
+  ~TlsFeedServer() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  bool running() const { return port_ > 0; }
+  std::string url() const { return "https://127.0.0.1:" + std::to_string(port_) + "/"; }
+  const std::string& certificate() const { return cert_; }
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::string cert_;
+};
+
+TEST(MispFeed, HttpsRefusesAnUntrustedCertificateAndTakesItsCa) {
+  const std::filesystem::path dir = make_feed("vigie_misp_feed_https");
+  const std::filesystem::path work = std::filesystem::path(::testing::TempDir()) / "vigie_misp_feed_https_work";
+  std::filesystem::create_directories(work);
+  TlsFeedServer server(dir, work);
+  if (!server.running()) GTEST_SKIP() << "python3 or openssl unavailable: no local HTTPS server";
+  const auto untrusted = import_misp_feed(server.url(), small_files());
+  ASSERT_FALSE(untrusted);
+  EXPECT_EQ(untrusted.error().code, ErrorCode::kIo);
+  EXPECT_NE(untrusted.error().message.find("certificate"), std::string::npos) << untrusted.error().message;
+  MispFeedOptions trusted = small_files();
+  trusted.ca_file = server.certificate();
+  const auto import = import_misp_feed(server.url(), trusted);
+  ASSERT_TRUE(import) << import.error().message;
+  expect_feed_result(*import, "HTTP status 404");
 }
 
 }  // namespace
