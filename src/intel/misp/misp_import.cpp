@@ -391,8 +391,10 @@ class EventReader {
     context.labels.insert(context.labels.end(), context.marking.labels.begin(), context.marking.labels.end());
 
     if (const json* attributes = array_of(event, "Attribute")) {
-      out_.result.indicators.reserve(out_.result.indicators.size() +
-                                     std::min(attributes->size(), options_.limits.max_attributes));
+      // Geometric growth kept: reserving exactly per event would copy the vector once per event.
+      auto& indicators = out_.result.indicators;
+      const std::size_t needed = indicators.size() + std::min(attributes->size(), options_.limits.max_attributes);
+      if (needed > indicators.capacity()) indicators.reserve(std::max(needed, 2 * indicators.capacity()));
       for (const json& attribute : *attributes) {
         if (!read_attribute(attribute, context, ObjectContext{})) return false;
       }
