@@ -510,7 +510,11 @@ class PatternParser {
         const Token& amount = current();
         if (amount.kind != Tok::kIntPos) return expected("a positive integer after REPEATS");
         qualifier.kind = Qualifier::Kind::kRepeats;
-        qualifier.times = static_cast<std::int64_t>(std::strtod(std::string(amount.raw).c_str(), nullptr));
+        const std::string_view digits = amount.raw.front() == '+' ? amount.raw.substr(1) : amount.raw;
+        const auto [end, status] = std::from_chars(digits.data(), digits.data() + digits.size(), qualifier.times);
+        if (status != std::errc() || end != digits.data() + digits.size()) {
+          return error_at(amount.offset, "REPEATS count out of range");
+        }
         ++pos_;
         if (!accept(Tok::kTimes)) return expected("TIMES");
         note_unsupported("REPEATS");
@@ -797,7 +801,8 @@ std::string normalize_property(std::string_view property) {
   auto at = [&](std::size_t k) -> const Token& { return path_tokens[std::min(k, path_tokens.size() - 1)]; };
   while (at(i).kind != Tok::kEnd) {
     const Token& token = at(i);
-    if (token.kind == Tok::kIdentifier || token.kind == Tok::kString || token.kind > Tok::kBinary) {
+    if (token.kind == Tok::kIdentifier || token.kind == Tok::kString || token.kind == Tok::kBool ||
+        token.kind > Tok::kBinary) {  // keywords are plain keys in a property
       steps.push_back({PathStep::Kind::kKey, token.kind == Tok::kString ? token.value : std::string(token.raw), 0});
       ++i;
     } else if (token.kind == Tok::kDot) {

@@ -214,6 +214,8 @@ const Case kCases[] = {
     {"[domain-name:value = 'x'] REPEATS 1.5 TIMES", E},
     {"[domain-name:value = 'x'] START t'2026-13-01T00:00:00Z' STOP t'2027-01-01T00:00:00Z'", E},
     {"[file:size = 01]", E},
+    {"[a:b = 1] REPEATS 99999999999999999999999 TIMES", E},
+    {"[file:size < 99999999999999999999999999999999999999999]", T},
     {"[domain-name:value = 'x' ^ 1]", E},
     {"[domain-name:value = 'x'] /* open", E},
     {"[domain-name:value LIKE 5]", E},
