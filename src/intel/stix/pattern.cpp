@@ -620,6 +620,9 @@ class PatternParser {
         }
         Literal literal{LiteralKind::kString, tokens_[pos_++].value, 0};
         if (test.op == ComparisonOperator::kMatches) {
+          if (++regexes_ > limits_.max_regexes) {
+            return error_at(literal_offset, "more than " + std::to_string(limits_.max_regexes) + " MATCHES in one pattern");
+          }
           RE2::Options options;
           options.set_max_mem(limits_.max_regex_memory);
           options.set_log_errors(false);
@@ -740,6 +743,7 @@ class PatternParser {
   std::vector<Token> tokens_;
   std::size_t pos_ = 0;
   std::size_t depth_ = 0;
+  std::size_t regexes_ = 0;
   const PatternLimits& limits_;
   Pattern& out_;
 };

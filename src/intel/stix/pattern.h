@@ -38,6 +38,7 @@ struct PatternLimits {
   std::size_t max_comparisons = 4096;         // property tests in one pattern
   std::size_t max_path_steps = 32;            // steps of one object path
   std::int64_t max_regex_memory = 1 << 20;    // RE2 max_mem of one MATCHES, bytes
+  std::size_t max_regexes = 32;               // MATCHES in one pattern: bounds its total memory
 };
 
 // --- AST -------------------------------------------------------------------------------------

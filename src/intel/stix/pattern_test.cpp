@@ -275,6 +275,11 @@ TEST(StixPattern, LimitsAreErrorsNotCrashes) {
   ASSERT_FALSE(many.has_value());
   EXPECT_NE(many.error().message.find("more than 2 comparisons"), std::string::npos);
 
+  small.max_regexes = 1;
+  EXPECT_TRUE(Pattern::parse("[a:b MATCHES 'x' OR a:c = 'y']", small).has_value());
+  const auto regexes = Pattern::parse("[a:b MATCHES 'x' OR a:c MATCHES 'y']", small);
+  ASSERT_FALSE(regexes.has_value());
+  EXPECT_NE(regexes.error().message.find("more than 1 MATCHES"), std::string::npos);
   small.max_regex_memory = 64 * 1024;
   EXPECT_FALSE(Pattern::parse("[a:b MATCHES '((a{1,100}){1,100}){1,100}']", small).has_value());
 }
