@@ -2,9 +2,12 @@
 // the indicators partners shared (the indicator store, `[analyzers.intelligence] store`, filled by
 // `vigie intel import`). Observables: the addresses and domains of every sender identity (From,
 // Sender, Reply-To, Return-Path, the envelope sender), the client and every Received hop's IP,
-// every link (URL and host), every file's hashes and name, the subject. One INTEL_MATCH finding
-// per message, its evidence one line per match (indicator id, source, confidence, TLP, what it
-// indicates), its confidence the best matching indicator's. Owns the index built at prepare().
+// every link (URL and host), every file's hashes and name, the subject. Indicators that are values
+// are looked up in the index; STIX patterns that say more (LIKE, MATCHES, two properties of one
+// object) are evaluated on the message seen as one STIX observation. One INTEL_MATCH finding per
+// message, its evidence one line per match (indicator id, source, confidence, TLP, what it
+// indicates), its confidence the best matching indicator's. Owns the index and the parsed
+// patterns built at prepare().
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -18,6 +21,7 @@
 #include "config/section.h"
 #include "intel/indicators/indicator_index.h"
 #include "intel/indicators/indicator_store.h"
+#include "intel/stix/pattern.h"
 
 namespace vigie::analyzers::intelligence {
 namespace {
@@ -31,13 +35,27 @@ constexpr std::size_t kMaxEvidence = 12;
 // The confidence of an indicator whose producer gave none.
 constexpr double kUnstatedConfidence = 0.8;
 
+struct PatternIndicator {
+  std::uint32_t indicator;
+  intel::stix::Pattern pattern;
+};
+
 class IntelligenceState final : public AnalyzerState {
  public:
-  explicit IntelligenceState(intel::IndicatorIndex index) : index_(std::move(index)) {}
+  explicit IntelligenceState(intel::IndicatorIndex index) : index_(std::move(index)) {
+    // Patterns were checked at import; one that no longer parses (a store written by another
+    // version) is left out rather than failing every scan.
+    for (const std::uint32_t i : index_.pattern_only()) {
+      auto parsed = intel::stix::Pattern::parse(index_.indicator(i).pattern);
+      if (parsed && parsed->unsupported_construct().empty()) patterns_.push_back({i, std::move(*parsed)});
+    }
+  }
   const intel::IndicatorIndex& index() const { return index_; }
+  const std::vector<PatternIndicator>& patterns() const { return patterns_; }
 
  private:
   intel::IndicatorIndex index_;
+  std::vector<PatternIndicator> patterns_;
 };
 
 Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup) {
@@ -104,15 +122,60 @@ std::vector<Observable> observables(const ParsedMessage& message, const ScanCont
   return out;
 }
 
+// The message as one STIX observation, for the patterns the index cannot answer: the
+// email-message with its subject, sender and attachments, and one object per domain, URL,
+// address, IP and file seen.
+intel::stix::Observation observation_of(const std::vector<Observable>& seen, const ParsedMessage& message,
+                                        const ScanContext& context) {
+  intel::stix::Observation observation;
+  intel::stix::ObservedObject& email = observation.add_object("email-message");
+  email.add("subject", message.subject());
+  for (const facts::Identity& identity : context.facts.identities()) {
+    if (identity.field == facts::IdentityField::kFrom) email.add("from_ref.value", identity.address);
+    if (identity.field == facts::IdentityField::kSender) email.add("sender_ref.value", identity.address);
+  }
+  for (const Observable& o : seen) {
+    switch (o.type) {
+      case ObservableType::kDomain: observation.add_object("domain-name").add("value", o.value); break;
+      case ObservableType::kUrl: observation.add_object("url").add("value", o.value); break;
+      case ObservableType::kIpv4: observation.add_object("ipv4-addr").add("value", o.value); break;
+      case ObservableType::kIpv6: observation.add_object("ipv6-addr").add("value", o.value); break;
+      case ObservableType::kEmailAddress: observation.add_object("email-addr").add("value", o.value); break;
+      default: break;
+    }
+  }
+  for (const Object& object : context.objects) {
+    if (!object.is_file()) continue;
+    const PartHashes& hashes = object.hashes();
+    intel::stix::ObservedObject& file = observation.add_object("file");
+    file.add("name", object.filename);
+    file.add("size", static_cast<double>(object.size()));
+    file.add("hashes.MD5", hashes.md5);
+    file.add("hashes.SHA-1", hashes.sha1);
+    file.add("hashes.SHA-256", hashes.sha256);
+    if (object.depth == 1) {
+      email.add("body_multipart[*].body_raw_ref.name", object.filename);
+      email.add("body_multipart[*].body_raw_ref.hashes.SHA-256", hashes.sha256);
+    }
+  }
+  return observation;
+}
+
 double confidence_of(const intel::Indicator& indicator) {
   return indicator.confidence < 0 ? kUnstatedConfidence : std::max(0.05, indicator.confidence / 100.0);
 }
 
 LocalizedText describe(const IndicatorMatch& match, const intel::Indicator& indicator) {
-  std::string seen = std::string(intel::observable_type_name(match.type)) + " " + match.observed;
-  if (match.how != "exact") seen += " (" + std::string(match.how) + " " + match.matched + ")";
-  std::string en = seen + " matches indicator " + indicator.id;
-  std::string fr = seen + " correspond à l'indicateur " + indicator.id;
+  std::string en, fr;
+  if (match.how == "pattern") {
+    en = "the message satisfies the STIX pattern " + match.matched + " of indicator " + indicator.id;
+    fr = "le message satisfait le motif STIX " + match.matched + " de l'indicateur " + indicator.id;
+  } else {
+    std::string seen = std::string(intel::observable_type_name(match.type)) + " " + match.observed;
+    if (match.how != "exact") seen += " (" + std::string(match.how) + " " + match.matched + ")";
+    en = seen + " matches indicator " + indicator.id;
+    fr = seen + " correspond à l'indicateur " + indicator.id;
+  }
   if (!indicator.name.empty()) {
     en += " \"" + indicator.name + "\"";
     fr += " « " + indicator.name + " »";
@@ -136,7 +199,8 @@ LocalizedText describe(const IndicatorMatch& match, const intel::Indicator& indi
 
 void analyze(const ParsedMessage& message, const ScanContext& context, const AnalyzerState* state,
              FindingSink& sink) {
-  const intel::IndicatorIndex& index = static_cast<const IntelligenceState&>(*state).index();
+  const IntelligenceState& intelligence = static_cast<const IntelligenceState&>(*state);
+  const intel::IndicatorIndex& index = intelligence.index();
   if (index.size() == 0) return;
   const std::int64_t now =
       context.envelope.received_at != 0
@@ -147,17 +211,29 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
   std::size_t matches_total = 0;
   double confidence = 0;
   std::vector<IndicatorMatch> matches;
-  for (const Observable& observable : observables(message, context)) {
+  const std::vector<Observable> seen_observables = observables(message, context);
+  const auto record = [&](std::uint32_t indicator_index, ObjectId object, const std::string& field, LocalizedText text) {
+    ++matches_total;
+    confidence = std::max(confidence, confidence_of(index.indicator(indicator_index)));
+    if (evidence.size() < kMaxEvidence) evidence.emplace_back(object, field, std::move(text));
+  };
+  if (!intelligence.patterns().empty()) {
+    const intel::stix::Observation observation = observation_of(seen_observables, message, context);
+    for (const PatternIndicator& p : intelligence.patterns()) {
+      if (!index.valid_at(p.indicator, now)) continue;
+      if (intel::stix::evaluate(p.pattern, observation).truth != intel::stix::Truth::kTrue) continue;
+      const intel::Indicator& indicator = index.indicator(p.indicator);
+      IndicatorMatch as_match{p.indicator, ObservableType::kEmailSubject, "the message", indicator.pattern, "pattern"};
+      LocalizedText text = describe(as_match, indicator);
+      record(p.indicator, kMessageObject, "stix-pattern", std::move(text));
+    }
+  }
+  for (const Observable& observable : seen_observables) {
     matches.clear();
     index.match(observable.type, observable.value, now, matches);
     for (const IndicatorMatch& match : matches) {
       if (!seen.emplace(match.indicator, match.observed).second) continue;
-      ++matches_total;
-      const intel::Indicator& indicator = index.indicator(match.indicator);
-      confidence = std::max(confidence, confidence_of(indicator));
-      if (evidence.size() < kMaxEvidence) {
-        evidence.emplace_back(observable.object, observable.field, describe(match, indicator));
-      }
+      record(match.indicator, observable.object, observable.field, describe(match, index.indicator(match.indicator)));
     }
   }
   if (evidence.empty()) return;

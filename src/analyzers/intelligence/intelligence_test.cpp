@@ -96,6 +96,29 @@ TEST_F(IntelligenceTest, EveryKindOfObservableMatches) {
   EXPECT_EQ(all.find("indicator--other"), std::string::npos);
 }
 
+TEST_F(IntelligenceTest, PatternsTheIndexCannotAnswerAreEvaluatedOnTheMessage) {
+  intel::Indicator like;
+  like.id = "indicator--like";
+  like.confidence = 60;
+  like.pattern = "[email-message:subject LIKE 'Convocation%' AND email-message:from_ref.value LIKE '%@ministere-rh.example']";
+  intel::Indicator other_sender = like;
+  other_sender.id = "indicator--other-sender";
+  other_sender.pattern = "[email-message:subject LIKE 'Convocation%' AND email-message:from_ref.value = 'x@elsewhere.example']";
+  intel::Indicator file;
+  file.id = "indicator--file-size";
+  file.pattern = "[file:name MATCHES '(?i)[.]pdf[.]lnk$' AND file:size < 100]";
+  store({like, other_sender, file});
+  const analyzers::AnalyzerHarness harness("intelligence", config());
+  const std::vector<Finding> findings = harness.analyze(kMessage);
+  ASSERT_EQ(findings.size(), 1u);
+  std::string all;
+  for (const Evidence& e : findings[0].evidence) all += e.field + " | " + e.value + "\n";
+  EXPECT_NE(all.find("stix-pattern | the message satisfies the STIX pattern [email-message:subject LIKE"), std::string::npos) << all;
+  EXPECT_NE(all.find("indicator--file-size"), std::string::npos) << all;
+  EXPECT_EQ(all.find("indicator--other-sender"), std::string::npos) << all;
+  EXPECT_DOUBLE_EQ(findings[0].confidence, 0.8);  // the file pattern's confidence is not stated
+}
+
 TEST_F(IntelligenceTest, ExpiredAndRevokedIndicatorsDoNotMatchAndNoStoreMeansNothing) {
   intel::Indicator expired = indicator("expired", ObservableType::kDomain, "portail-rh.example");
   expired.valid_until = 1000;  // long before any message

@@ -74,6 +74,7 @@ IndicatorIndex::IndicatorIndex(std::vector<Indicator> indicators) {
   }
   for (std::uint32_t i = 0; i < indicators_.size(); ++i) {
     for (const IndicatorValue& value : indicators_[i].values) add(i, value);
+    if (indicators_[i].values.empty() && !indicators_[i].pattern.empty()) pattern_only_.push_back(i);
   }
   std::sort(v4_prefixes_.begin(), v4_prefixes_.end(), std::greater<>());
   std::sort(v6_prefixes_.begin(), v6_prefixes_.end(), std::greater<>());

@@ -48,6 +48,11 @@ class IndicatorIndex {
   std::size_t skipped_values() const { return skipped_values_; }
   const Indicator& indicator(std::uint32_t i) const { return indicators_[i]; }
 
+  // Indicators whose pattern says more than indexed values can (a STIX LIKE, MATCHES, a
+  // comparison of two properties of one object): the matcher evaluates them on each message.
+  const std::vector<std::uint32_t>& pattern_only() const { return pattern_only_; }
+  bool valid_at(std::uint32_t indicator, std::int64_t now) const;
+
   // Each appends the matches of one observable, valid at `now` (unix seconds), to `out`.
   void match(ObservableType type, std::string_view observed, std::int64_t now,
              std::vector<IndicatorMatch>& out) const;
@@ -58,9 +63,9 @@ class IndicatorIndex {
   void append(const Postings& postings, const std::string& key, std::string_view matched, ObservableType type,
               std::string_view observed, std::string_view how, std::int64_t now,
               std::vector<IndicatorMatch>& out) const;
-  bool valid_at(std::uint32_t indicator, std::int64_t now) const;
 
   std::vector<Indicator> indicators_;
+  std::vector<std::uint32_t> pattern_only_;
   Postings domains_, urls_, addresses_, subjects_, file_names_, hashes_;
   // Networks by family and prefix length: key = prefix length byte + masked address bytes.
   Postings networks_;
