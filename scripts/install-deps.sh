@@ -27,6 +27,7 @@ runtime_and_build=(
   libqpdf-dev         # PDF attachments (src/objects/pdf): actions, scripts, links, embedded files
   libcpp-httplib-dev  # vigie serve: the HTTP listener (POST /scan, /health, /metrics, /reload)
   libcurl4-openssl-dev  # vigie serve: SMTP re-injection of released quarantined messages
+  libre2-dev          # MATCHES in STIX indicator patterns: linear-time regular expressions, bounded memory
   zlib1g-dev          # PDF object streams inflated, bounded, before qpdf reads them
   wfrench wamerican   # word lists (/usr/share/dict): look-alike detection tells ordinary-word names
                       # (interieur, defense) from distinctive ones (intel/brands/common_words.h)

@@ -4,7 +4,8 @@
 // numbered with PRAGMA user_version; migrations are an array of SQL steps, step n bringing the
 // file from version n-1 to n, run at open inside one write transaction. A file written by a newer
 // vigie, another application's SQLite file and a file that is not SQLite are refused before
-// anything is written to them. Internal to src/store: not thread-safe by itself (a connection
+// anything is written to them. Shared by the SQLite files of src/store and the indicator store
+// (src/intel/indicators); not thread-safe by itself (a connection
 // belongs to one thread at a time).
 #pragma once
 

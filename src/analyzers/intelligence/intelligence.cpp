@@ -1,0 +1,264 @@
+// intelligence: every observable of the message and of its objects at any depth, matched against
+// the indicators partners shared (the indicator store, `[analyzers.intelligence] store`, filled by
+// `vigie intel import`). Observables: the addresses and domains of every sender identity (From,
+// Sender, Reply-To, Return-Path, the envelope sender), the client and every Received hop's IP,
+// every link (URL and host), every file's hashes and name, the subject. Indicators that are values
+// are looked up in the index; STIX patterns that say more (LIKE, MATCHES, two properties of one
+// object) are evaluated on the message seen as one STIX observation. One INTEL_MATCH finding per
+// message, its evidence one line per match (indicator id, source, confidence, TLP, what it
+// indicates), its confidence the best matching indicator's. Owns the index and the parsed
+// patterns built at prepare().
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "analyzers/analyzer.h"
+#include "config/section.h"
+#include "intel/indicators/indicator_index.h"
+#include "intel/indicators/indicator_store.h"
+#include "intel/stix/pattern.h"
+
+namespace vigie::analyzers::intelligence {
+namespace {
+
+using intel::IndicatorMatch;
+using intel::ObservableType;
+using verdict::FindingId;
+
+// Matches written as evidence; the finding says how many there were in all.
+constexpr std::size_t kMaxEvidence = 12;
+// The confidence of an indicator whose producer gave none.
+constexpr double kUnstatedConfidence = 0.8;
+
+struct PatternIndicator {
+  std::uint32_t indicator;
+  intel::stix::Pattern pattern;
+};
+
+class IntelligenceState final : public AnalyzerState {
+ public:
+  explicit IntelligenceState(intel::IndicatorIndex index) : index_(std::move(index)) {
+    // Patterns were checked at import; one that no longer parses (a store written by another
+    // version) is left out rather than failing every scan.
+    for (const std::uint32_t i : index_.pattern_only()) {
+      auto parsed = intel::stix::Pattern::parse(index_.indicator(i).pattern);
+      if (parsed && parsed->unsupported_construct().empty()) patterns_.push_back({i, std::move(*parsed)});
+    }
+  }
+  const intel::IndicatorIndex& index() const { return index_; }
+  const std::vector<PatternIndicator>& patterns() const { return patterns_; }
+
+ private:
+  intel::IndicatorIndex index_;
+  std::vector<PatternIndicator> patterns_;
+};
+
+Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup) {
+  std::string path;
+  setup.settings.path("store", path);
+  if (path.empty()) return std::make_shared<const IntelligenceState>(intel::IndicatorIndex{});
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return fail(Error::config("[analyzers.intelligence] store: no indicator store at '" + path +
+                              "' (create it with `vigie intel import`)"));
+  }
+  Result<std::unique_ptr<intel::IndicatorStore>> store = intel::IndicatorStore::open(path);
+  if (!store) return fail(store.error());
+  Result<std::vector<intel::Indicator>> indicators = (*store)->load_all();
+  if (!indicators) return fail(indicators.error());
+  return std::make_shared<const IntelligenceState>(intel::IndicatorIndex(std::move(*indicators)));
+}
+
+// One observable and where the analyst finds it.
+struct Observable {
+  ObservableType type;
+  std::string value;
+  ObjectId object = kMessageObject;
+  std::string field;
+};
+
+std::vector<Observable> observables(const ParsedMessage& message, const ScanContext& context) {
+  std::vector<Observable> out;
+  for (const facts::Identity& identity : context.facts.identities()) {
+    const std::string field = facts::identity_location(identity.field);
+    if (!identity.address.empty()) out.push_back({ObservableType::kEmailAddress, identity.address, kMessageObject, field});
+    if (!identity.domain.empty()) out.push_back({ObservableType::kDomain, identity.domain, kMessageObject, field});
+  }
+  const auto add_ip = [&](const std::string& ip, std::string field) {
+    if (ip.empty()) return;
+    out.push_back({ip.find(':') == std::string::npos ? ObservableType::kIpv4 : ObservableType::kIpv6, ip,
+                   kMessageObject, std::move(field)});
+  };
+  add_ip(context.envelope.client_ip, "envelope:client");
+  for (const ReceivedHop& hop : message.received_chain()) {
+    add_ip(hop.from_ip, "header:Received");
+    if (!hop.from_rdns.empty()) out.push_back({ObservableType::kDomain, hop.from_rdns, kMessageObject, "header:Received"});
+  }
+  for (const Url* url : context.facts.urls_in_reading_order()) {
+    const ObjectId where = context.objects.of_url(*url);
+    out.push_back({ObservableType::kUrl, std::string(url->normalized()), where, "url"});
+    if (url->host_is_ip) {
+      add_ip(std::string(url->host_ascii()), "url");
+      out.back().object = where;
+    } else if (!url->host_ascii().empty()) {
+      out.push_back({ObservableType::kDomain, std::string(url->host_ascii()), where, "url"});
+    }
+  }
+  for (const Object& object : context.objects) {
+    if (!object.is_file()) continue;
+    const PartHashes& hashes = object.hashes();
+    out.push_back({ObservableType::kSha256, hashes.sha256, object.id, "sha256"});
+    out.push_back({ObservableType::kSha1, hashes.sha1, object.id, "sha1"});
+    out.push_back({ObservableType::kMd5, hashes.md5, object.id, "md5"});
+    if (!object.filename.empty()) out.push_back({ObservableType::kFileName, object.filename, object.id, "filename"});
+  }
+  const std::string subject = message.subject();
+  if (!subject.empty()) out.push_back({ObservableType::kEmailSubject, subject, kMessageObject, "header:Subject"});
+  return out;
+}
+
+// The message as one STIX observation, for the patterns the index cannot answer: the
+// email-message with its subject, sender and attachments, and one object per domain, URL,
+// address, IP and file seen.
+intel::stix::Observation observation_of(const std::vector<Observable>& seen, const ParsedMessage& message,
+                                        const ScanContext& context) {
+  intel::stix::Observation observation;
+  intel::stix::ObservedObject& email = observation.add_object("email-message");
+  email.add("subject", message.subject());
+  for (const facts::Identity& identity : context.facts.identities()) {
+    if (identity.field == facts::IdentityField::kFrom) email.add("from_ref.value", identity.address);
+    if (identity.field == facts::IdentityField::kSender) email.add("sender_ref.value", identity.address);
+  }
+  for (const Observable& o : seen) {
+    switch (o.type) {
+      case ObservableType::kDomain: observation.add_object("domain-name").add("value", o.value); break;
+      case ObservableType::kUrl: observation.add_object("url").add("value", o.value); break;
+      case ObservableType::kIpv4: observation.add_object("ipv4-addr").add("value", o.value); break;
+      case ObservableType::kIpv6: observation.add_object("ipv6-addr").add("value", o.value); break;
+      case ObservableType::kEmailAddress: observation.add_object("email-addr").add("value", o.value); break;
+      default: break;
+    }
+  }
+  for (const Object& object : context.objects) {
+    if (!object.is_file()) continue;
+    const PartHashes& hashes = object.hashes();
+    intel::stix::ObservedObject& file = observation.add_object("file");
+    file.add("name", object.filename);
+    file.add("size", static_cast<double>(object.size()));
+    file.add("hashes.MD5", hashes.md5);
+    file.add("hashes.SHA-1", hashes.sha1);
+    file.add("hashes.SHA-256", hashes.sha256);
+    if (object.depth == 1) {
+      email.add("body_multipart[*].body_raw_ref.name", object.filename);
+      email.add("body_multipart[*].body_raw_ref.hashes.SHA-256", hashes.sha256);
+    }
+  }
+  return observation;
+}
+
+double confidence_of(const intel::Indicator& indicator) {
+  return indicator.confidence < 0 ? kUnstatedConfidence : std::max(0.05, indicator.confidence / 100.0);
+}
+
+LocalizedText describe(const IndicatorMatch& match, const intel::Indicator& indicator) {
+  std::string en, fr;
+  if (match.how == "pattern") {
+    en = "the message satisfies the STIX pattern " + match.matched + " of indicator " + indicator.id;
+    fr = "le message satisfait le motif STIX " + match.matched + " de l'indicateur " + indicator.id;
+  } else {
+    std::string seen = std::string(intel::observable_type_name(match.type)) + " " + match.observed;
+    if (match.how != "exact") seen += " (" + std::string(match.how) + " " + match.matched + ")";
+    en = seen + " matches indicator " + indicator.id;
+    fr = seen + " correspond à l'indicateur " + indicator.id;
+  }
+  if (!indicator.name.empty()) {
+    en += " \"" + indicator.name + "\"";
+    fr += " « " + indicator.name + " »";
+  }
+  if (!indicator.source.empty()) {
+    en += " from " + indicator.source;
+    fr += " de " + indicator.source;
+  }
+  en += indicator.confidence < 0 ? ", confidence not stated" : ", confidence " + std::to_string(indicator.confidence);
+  fr += indicator.confidence < 0 ? ", confiance non indiquée" : ", confiance " + std::to_string(indicator.confidence);
+  if (indicator.tlp != intel::Tlp::kUnknown) {
+    en += ", " + std::string(intel::tlp_name(indicator.tlp));
+    fr += ", " + std::string(intel::tlp_name(indicator.tlp));
+  }
+  for (const intel::IntelLink& link : indicator.links) {
+    en += "; indicates " + link.kind + " " + link.name;
+    fr += " ; désigne " + link.kind + " " + link.name;
+  }
+  return {std::move(en), std::move(fr)};
+}
+
+void analyze(const ParsedMessage& message, const ScanContext& context, const AnalyzerState* state,
+             FindingSink& sink) {
+  const IntelligenceState& intelligence = static_cast<const IntelligenceState&>(*state);
+  const intel::IndicatorIndex& index = intelligence.index();
+  if (index.size() == 0) return;
+  const std::int64_t now =
+      context.envelope.received_at != 0
+          ? context.envelope.received_at
+          : std::chrono::duration_cast<std::chrono::seconds>(context.services.clock->now().time_since_epoch()).count();
+  std::vector<Evidence> evidence;
+  std::set<std::pair<std::uint32_t, std::string>> seen;  // one line per indicator and observed value
+  std::size_t matches_total = 0;
+  double confidence = 0;
+  std::vector<IndicatorMatch> matches;
+  const std::vector<Observable> seen_observables = observables(message, context);
+  const auto record = [&](std::uint32_t indicator_index, ObjectId object, const std::string& field, LocalizedText text) {
+    ++matches_total;
+    confidence = std::max(confidence, confidence_of(index.indicator(indicator_index)));
+    if (evidence.size() < kMaxEvidence) evidence.emplace_back(object, field, std::move(text));
+  };
+  if (!intelligence.patterns().empty()) {
+    const intel::stix::Observation observation = observation_of(seen_observables, message, context);
+    for (const PatternIndicator& p : intelligence.patterns()) {
+      if (!index.valid_at(p.indicator, now)) continue;
+      if (intel::stix::evaluate(p.pattern, observation).truth != intel::stix::Truth::kTrue) continue;
+      const intel::Indicator& indicator = index.indicator(p.indicator);
+      IndicatorMatch as_match{p.indicator, ObservableType::kEmailSubject, "the message", indicator.pattern, "pattern"};
+      LocalizedText text = describe(as_match, indicator);
+      record(p.indicator, kMessageObject, "stix-pattern", std::move(text));
+    }
+  }
+  for (const Observable& observable : seen_observables) {
+    matches.clear();
+    index.match(observable.type, observable.value, now, matches);
+    for (const IndicatorMatch& match : matches) {
+      if (!seen.emplace(match.indicator, match.observed).second) continue;
+      record(match.indicator, observable.object, observable.field, describe(match, index.indicator(match.indicator)));
+    }
+  }
+  if (evidence.empty()) return;
+  if (matches_total > evidence.size()) {
+    evidence.emplace_back(kMessageObject, "matches",
+                          LocalizedText{std::to_string(matches_total) + " matches in all",
+                                        std::to_string(matches_total) + " correspondances en tout"});
+  }
+  sink.emit(FindingId::INTEL_MATCH, std::move(evidence), confidence);
+}
+
+constexpr std::array kEmits = {FindingId::INTEL_MATCH};
+
+}  // namespace
+
+const AnalyzerDescriptor& descriptor() {
+  static const AnalyzerDescriptor kDescriptor{
+      "intelligence",
+      "Senders, servers, links, files and subject matched against the indicators partners shared "
+      "(STIX, MISP, lists imported with vigie intel)",
+      kEmits,
+      &prepare,
+      &analyze,
+  };
+  return kDescriptor;
+}
+
+}  // namespace vigie::analyzers::intelligence
