@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/intel_command.h"
 #include "common/ip_address.h"
 
 namespace {
@@ -83,6 +84,36 @@ int main(int argc, char** argv) {
   learn_cmd->add_flag("--ham", learn.ham, "The messages are legitimate")->excludes(phish_flag);
   learn_cmd->add_option("-c,--config", learn.config_path, "Configuration file (TOML)");
 
+  IntelOptions intel;
+  CLI::App* intel_cmd = app.add_subcommand("intel", "The indicator store: import, list, stats, remove feeds");
+  intel_cmd->require_subcommand(1);
+  const auto store_options = [&](CLI::App* command) {
+    command->add_option("--store", intel.store_path, "Indicator store; default: [analyzers.intelligence] store of --config");
+    command->add_option("-c,--config", intel.config_path, "Configuration file (TOML)");
+  };
+  CLI::App* intel_import = intel_cmd->add_subcommand(
+      "import", "Import (or replace) a feed: a STIX 2.1 bundle, a MISP event, a MISP feed (folder or URL), a list");
+  intel_import->add_option("name", intel.feed, "The feed's name in the store")->required();
+  intel_import->add_option("source", intel.source, "File, folder, or http(s) URL of a MISP feed")->required();
+  intel_import->add_option("--format", intel.format, "auto, stix, misp, misp-feed, list, csv")
+      ->check(CLI::IsMember({"auto", "stix", "misp", "misp-feed", "list", "csv"}));
+  intel_import->add_option("--type", intel.type,
+                           "Lists: the type of their values (domain, url, ipv4, ipv6, email-address, email-subject, "
+                           "file-name, md5, sha1, sha256, sha512)");
+  intel_import->add_option("--auth-header-file", intel.auth_header_file,
+                           "MISP feed over HTTP: a file whose first line is the Authorization header's value");
+  store_options(intel_import);
+  CLI::App* intel_list = intel_cmd->add_subcommand("list", "The feeds in the store, with what was not taken");
+  intel_list->add_option("name", intel.feed, "Only this feed");
+  intel_list->add_flag("--json", intel.json, "JSON output");
+  store_options(intel_list);
+  CLI::App* intel_stats = intel_cmd->add_subcommand("stats", "Counts of feeds, indicators and values by type");
+  intel_stats->add_flag("--json", intel.json, "JSON output");
+  store_options(intel_stats);
+  CLI::App* intel_remove = intel_cmd->add_subcommand("remove", "Remove a feed and its indicators");
+  intel_remove->add_option("name", intel.feed, "The feed's name")->required();
+  store_options(intel_remove);
+
   std::string config_file;
   CLI::App* config_cmd = app.add_subcommand("config", "Configuration tools");
   config_cmd->require_subcommand(1);
@@ -100,5 +131,11 @@ int main(int argc, char** argv) {
   if (*parse_cmd) return run_parse(parse);
   if (*learn_cmd) return run_learn(learn);
   if (*check_cmd) return run_config_check(config_file);
+  if (*intel_cmd) {
+    for (CLI::App* action : {intel_import, intel_list, intel_stats, intel_remove}) {
+      if (*action) intel.action = action->get_name();
+    }
+    return run_intel(intel);
+  }
   return kExitUsage;
 }
