@@ -1,6 +1,8 @@
 // vigie: command-line entry point. Subcommands map one-to-one onto functions in commands.h.
 #include <CLI/CLI.hpp>
 
+#include <iostream>
+
 #include "cli/commands.h"
 #include "common/ip_address.h"
 
@@ -83,6 +85,14 @@ int main(int argc, char** argv) {
   learn_cmd->add_flag("--ham", learn.ham, "The messages are legitimate")->excludes(phish_flag);
   learn_cmd->add_option("-c,--config", learn.config_path, "Configuration file (TOML)");
 
+  AttackOptions attack;
+  CLI::App* attack_cmd = app.add_subcommand(
+      "attack", "What MITRE ATT&CK says of a technique (T1566.002), tactic, intrusion set (APT28, Fancy Bear, "
+                "G0007), software or campaign");
+  attack_cmd->add_option("query", attack.query, "Id, name or alias");
+  attack_cmd->add_flag("--about", attack.about, "The ATT&CK version, source and MITRE's copyright");
+  attack_cmd->add_option("-c,--config", attack.config_path, "Configuration file (TOML), for [lists] data_dir");
+
   std::string config_file;
   CLI::App* config_cmd = app.add_subcommand("config", "Configuration tools");
   config_cmd->require_subcommand(1);
@@ -100,5 +110,12 @@ int main(int argc, char** argv) {
   if (*parse_cmd) return run_parse(parse);
   if (*learn_cmd) return run_learn(learn);
   if (*check_cmd) return run_config_check(config_file);
+  if (*attack_cmd) {
+    if (attack.about == !attack.query.empty()) {
+      std::cerr << "vigie attack: give a technique, tactic, intrusion set, software or campaign, or --about\n";
+      return kExitUsage;
+    }
+    return run_attack(attack);
+  }
   return kExitUsage;
 }
