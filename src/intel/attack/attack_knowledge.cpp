@@ -72,24 +72,23 @@ void sort_by_id(std::vector<const T*>& records) {
   records.erase(std::unique(records.begin(), records.end()), records.end());
 }
 
-// Classic Levenshtein distance, stopping early past `limit` (suggestions only need small ones).
+// Edit distance with adjacent transpositions (optimal string alignment: "apt82" is one edit from
+// "apt28"); `limit + 1` for anything further. Only run after a failed lookup, on short names.
 std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit) {
   if (a.size() > b.size() + limit || b.size() > a.size() + limit) return limit + 1;
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  std::vector<std::size_t> before(b.size() + 1), previous(b.size() + 1), current(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    std::size_t best = row[0];
+    current[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-      best = std::min(best, row[j]);
+      const std::size_t substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) current[j] = std::min(current[j], before[j - 2] + 1);
     }
-    if (best > limit) return limit + 1;
+    std::swap(before, previous);
+    std::swap(previous, current);
   }
-  return row[b.size()];
+  return std::min(previous[b.size()], limit + 1);
 }
 
 }  // namespace
@@ -353,8 +352,8 @@ const Campaign* AttackKnowledge::campaign(std::string_view id_name_or_alias) con
 std::vector<std::string> AttackKnowledge::suggestions(std::string_view query, std::size_t max) const {
   const std::string folded = fold_name(query);
   if (folded.empty() || max == 0) return {};
-  // A third of the query's length, at most 3 edits: "apt 82" finds "apt28", "foo" finds nothing.
-  const std::size_t limit = std::min<std::size_t>(3, folded.size() / 3);
+  // About a third of the query's length, at most 3 edits: "apt82" finds "apt28", "zz" nothing.
+  const std::size_t limit = std::min<std::size_t>(3, (folded.size() + 1) / 3);
   std::set<std::pair<std::size_t, std::string>> ranked;  // (distance, display name)
   const auto consider = [&](const std::string& key, const std::string& display) {
     std::size_t distance = edit_distance(folded, key, limit);
