@@ -55,6 +55,13 @@ struct LimitCrossing {
   std::string not_examined_fr;  // the same in French; empty when none was written
 };
 
+// A technique of a finding as the shipped MITRE ATT&CK knowledge names it.
+struct AttackTechnique {
+  std::string id;                    // "T1566.002"
+  std::string name;                  // "Spearphishing Link"
+  std::vector<std::string> tactics;  // tactic shortnames: "initial-access"
+};
+
 struct Finding {
   std::string id;                   // stable UPPER_SNAKE identifier from the catalog
   std::string analyzer;             // the analyzer that emitted it
@@ -66,6 +73,9 @@ struct Finding {
   double confidence = 1;
   double score = 0;                 // contribution to the verdict: catalog score × weight × confidence
   std::vector<std::string> attack;  // MITRE ATT&CK technique ids, may be empty
+  // The ids of `attack` that the engine's ATT&CK knowledge defines, with names and tactics, in the
+  // same order (filled by the engine after the analyzers; empty on findings made elsewhere).
+  std::vector<AttackTechnique> attack_techniques;
   std::vector<Evidence> evidence;
   LocalizedText explanation;
 };

@@ -14,6 +14,8 @@
 #include "auth/dns/unbound_resolver.h"
 #include "cli/status_line.h"
 #include "config/serve_config.h"
+#include "intel/attack/attack_knowledge.h"
+#include "intel/attack/attack_report.h"
 #include "intel/content_model/learning.h"
 #include "outputs/json_output.h"
 #include "outputs/terminal_text.h"
@@ -310,6 +312,29 @@ int run_parse(const ParseOptions& options) {
         ": there is no message " + std::to_string(options.message));
     return kExitUsage;
   }
+  return kExitOk;
+}
+
+int run_attack(const AttackOptions& options) {
+  Config config;
+  if (!load(options.config_path, config)) return kExitUsage;
+  const std::string file = intel::attack::AttackKnowledge::shipped_file(config);
+  Result<std::shared_ptr<const intel::attack::AttackKnowledge>> knowledge = intel::attack::AttackKnowledge::load(file);
+  if (!knowledge) {
+    say("cannot read the ATT&CK data: " + knowledge.error().message);
+    return kExitIo;
+  }
+  if (options.about) {
+    std::cout << outputs::terminal_safe(intel::attack::about(**knowledge, file), outputs::LineBreaks::kKeep);
+    return kExitOk;
+  }
+  const Result<std::string> description = intel::attack::describe(**knowledge, options.query);
+  if (!description) {
+    say(description.error().message);
+    return kExitNotFound;
+  }
+  std::cout << outputs::terminal_safe(*description, outputs::LineBreaks::kKeep)
+            << (*knowledge)->copyright() << "\n";
   return kExitOk;
 }
 

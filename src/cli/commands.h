@@ -50,16 +50,25 @@ struct LearnOptions {
   std::string config_path;
 };
 
+// `vigie attack QUERY` / `vigie attack --about`: what the shipped ATT&CK knowledge holds.
+struct AttackOptions {
+  std::string query;  // technique, tactic, intrusion set, software or campaign: id, name or alias
+  bool about = false;
+  std::string config_path;  // for [lists] data_dir
+};
+
 int run_scan(const ScanOptions& options);
+int run_attack(const AttackOptions& options);
 int run_serve(const ServeOptions& options);
 int run_learn(const LearnOptions& options);
 int run_parse(const ParseOptions& options);
 int run_config_check(const std::string& path);
 
 // Exit codes: 0 success, 1 an input or output could not be read or written, 2 usage or
-// configuration error.
+// configuration error, 3 what was looked up is not known (`vigie attack`).
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitIo = 1;
 inline constexpr int kExitUsage = 2;
+inline constexpr int kExitNotFound = 3;
 
 }  // namespace vigie::cli

@@ -1,6 +1,8 @@
 // vigie: command-line entry point. Subcommands map one-to-one onto functions in commands.h.
 #include <CLI/CLI.hpp>
 
+#include <iostream>
+
 #include "cli/commands.h"
 #include "cli/intel_command.h"
 #include "common/ip_address.h"
@@ -114,6 +116,14 @@ int main(int argc, char** argv) {
   intel_remove->add_option("name", intel.feed, "The feed's name")->required();
   store_options(intel_remove);
 
+  AttackOptions attack;
+  CLI::App* attack_cmd = app.add_subcommand(
+      "attack", "What MITRE ATT&CK says of a technique (T1566.002), tactic, intrusion set (APT28, Fancy Bear, "
+                "G0007), software or campaign");
+  attack_cmd->add_option("query", attack.query, "Id, name or alias");
+  attack_cmd->add_flag("--about", attack.about, "The ATT&CK version, source and MITRE's copyright");
+  attack_cmd->add_option("-c,--config", attack.config_path, "Configuration file (TOML), for [lists] data_dir");
+
   std::string config_file;
   CLI::App* config_cmd = app.add_subcommand("config", "Configuration tools");
   config_cmd->require_subcommand(1);
@@ -136,6 +146,13 @@ int main(int argc, char** argv) {
       if (*action) intel.action = action->get_name();
     }
     return run_intel(intel);
+  }
+  if (*attack_cmd) {
+    if (attack.about == !attack.query.empty()) {
+      std::cerr << "vigie attack: give a technique, tactic, intrusion set, software or campaign, or --about\n";
+      return kExitUsage;
+    }
+    return run_attack(attack);
   }
   return kExitUsage;
 }

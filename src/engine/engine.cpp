@@ -13,6 +13,7 @@
 #include "common/list_file.h"
 #include "config/section.h"
 #include "facts/organisation_profile.h"
+#include "intel/attack/attack_knowledge.h"
 #include "intel/sender_history/scan_contacts.h"
 #include "intel/shared/shared_lists.h"
 #include "objects/magic_types.h"
@@ -126,6 +127,8 @@ struct Engine::Impl {
   std::vector<engine::EnabledObjectAnalyzer> object_analyzers;
   std::vector<Analyzer> analyzers;
   std::vector<std::unique_ptr<const ScanObserver>> observers;
+  // Names and tactics of the findings' techniques; the attribution hints will read it too.
+  std::shared_ptr<const intel::attack::AttackKnowledge> attack;
 };
 
 namespace {
@@ -226,6 +229,11 @@ Engine::Engine(Config config, Services services) {
     auto state = prepare(*analyzer, cfg, *impl->profile, impl->services, lists, errors);
     if (state) impl->analyzers.push_back(Impl::Analyzer{analyzer, std::move(*state), *weighing});
   }
+  if (Result<std::shared_ptr<const intel::attack::AttackKnowledge>> attack = lists.attack_knowledge(); attack) {
+    impl->attack = std::move(*attack);
+  } else {
+    errors.push_back("ATT&CK knowledge: " + attack.error().message);
+  }
   if (!errors.empty()) {
     // Without the shipped lists every analyzer that reads one fails on its own file: say the one
     // cause instead.
@@ -277,6 +285,9 @@ ScanResult Engine::scan(std::shared_ptr<const std::string> bytes, const Envelope
                                                   "analyseurs non exécutés, faute de temps : " + not_run});
   }
   report_crossings(result.limits_reached, result.findings);
+  for (Finding& finding : result.findings) {
+    finding.attack_techniques = intel::attack::name_techniques(*impl.attack, finding.attack);
+  }
   result.verdict = verdict::decide(result.findings, impl.config.policy);
   const auto anomalies = result.message->anomalies();
   result.verdict.complete = result.limits_reached.empty() &&

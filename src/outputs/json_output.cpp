@@ -229,6 +229,18 @@ void write_findings(JsonWriter& w, const ScanResult& result) {
     w.begin_object();
     w.field("analyzer", f.analyzer);
     write_strings(w, "attack", f.attack);
+    // Present when the engine's ATT&CK knowledge named the techniques; "attack" keeps the ids.
+    if (!f.attack_techniques.empty()) {
+      w.key("attack_techniques").begin_array();
+      for (const AttackTechnique& t : f.attack_techniques) {
+        w.begin_object();
+        w.field("id", t.id);
+        w.field("name", t.name);
+        write_strings(w, "tactics", t.tactics);
+        w.end_object();
+      }
+      w.end_array();
+    }
     w.field("confidence", f.confidence);
     w.key("evidence").begin_array();
     for (const Evidence& e : f.evidence) {

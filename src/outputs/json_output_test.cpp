@@ -48,6 +48,29 @@ TEST(ScanJsonLineTest, EveryBundledMessageReadsBackTheSame) {
   EXPECT_GE(scanned, 9);
 }
 
+// A finding's technique ids keep their place in "attack"; "attack_techniques" names them.
+TEST(ScanJsonLineTest, FindingTechniquesCarryNamesAndTactics) {
+  const std::string line = scanned_line(
+      "From: \"Service\" <a@example.org>\nSubject: Facture impayée\nContent-Type: multipart/mixed; boundary=b\n\n"
+      "--b\nContent-Type: text/plain\n\nVoir la pièce jointe.\n--b\nContent-Type: application/octet-stream\n"
+      "Content-Disposition: attachment; filename=\"facture.pdf.exe\"\n\nMZ\n--b--\n");
+  const nlohmann::json record = nlohmann::json::parse(line);
+  bool named = false;
+  for (const nlohmann::json& finding : record["findings"]) {
+    if (!finding.contains("attack_techniques")) continue;
+    const nlohmann::json& techniques = finding["attack_techniques"];
+    ASSERT_EQ(techniques.size(), finding["attack"].size()) << finding.dump();
+    for (std::size_t i = 0; i < techniques.size(); ++i) {
+      EXPECT_EQ(techniques[i]["id"], finding["attack"][i]);
+      EXPECT_FALSE(techniques[i]["name"].get<std::string>().empty());
+      EXPECT_FALSE(techniques[i]["tactics"].empty());
+    }
+    for (const nlohmann::json& t : techniques) named = named || (t["id"] == "T1036.007" && t["name"] == "Double File Extension" &&
+                                                                  t["tactics"][0] == "defense-evasion");
+  }
+  EXPECT_TRUE(named) << line;
+}
+
 TEST(ScanJsonLineTest, HostileHeaderBytesStayValidJson) {
   const std::string line = scanned_line(
       "From: \"Ev\x1b[31mil\" <a@example.org>\r\n"

@@ -242,8 +242,14 @@ std::string scan_to_text(const ScanResult& result, std::string_view label, Langu
   for (const Finding& f : result.findings) {
     out += "  - " + field(f.id) + " (+" + format_score(f.score) + ")";
     if (!f.attack.empty()) {
+      // Each id with its ATT&CK name when the engine knows it: "[T1566.002 Spearphishing Link, T1656 Impersonation]".
       out += " [";
-      for (std::size_t i = 0; i < f.attack.size(); ++i) out += (i ? "," : "") + field(f.attack[i]);
+      for (std::size_t i = 0; i < f.attack.size(); ++i) {
+        out += (i ? ", " : "") + field(f.attack[i]);
+        const auto named = std::find_if(f.attack_techniques.begin(), f.attack_techniques.end(),
+                                        [&](const AttackTechnique& t) { return t.id == f.attack[i]; });
+        if (named != f.attack_techniques.end()) out += " " + field(named->name, 80);
+      }
       out += "]";
     }
     out += ": " + terminal_safe(french ? f.explanation.fr : f.explanation.en) + "\n";

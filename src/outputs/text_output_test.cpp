@@ -32,6 +32,17 @@ ScanResult scanned_with_evidence() {
   return result;
 }
 
+// Technique ids the engine named are followed by their ATT&CK name; others stay bare ids.
+TEST(TextOutputTest, TechniquesShowTheirNames) {
+  ScanResult result = scanned_with_evidence();
+  Finding& finding = result.findings.back();
+  finding.attack = {"T1566.002", "T9999"};
+  finding.attack_techniques = {AttackTechnique{"T1566.002", "Spearphishing Link", {"initial-access"}}};
+  const std::string text = scan_to_text(result, "m.eml", Language::kEnglish, /*explain=*/false);
+  EXPECT_NE(text.find("TEST_FINDING (+0.0) [T1566.002 Spearphishing Link, T9999]: A test finding."), std::string::npos)
+      << text;
+}
+
 TEST(TextOutputTest, FrenchEvidenceIsShownWithFrench) {
   const std::string text = scan_to_text(scanned_with_evidence(), "m.eml", Language::kFrench, /*explain=*/true);
   EXPECT_NE(text.find("url: le texte affiche bank.example, le lien mène à evil.example\n"), std::string::npos) << text;

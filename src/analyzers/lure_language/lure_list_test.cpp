@@ -2,6 +2,7 @@
 // typography and invisible characters irrelevant; the shipped lists compile.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "analyzers/analyzer.h"
@@ -151,8 +152,14 @@ TEST(LurePrepareTest, MissingShippedListsFail) {
 
 TEST(LurePrepareTest, DisabledAnalyzerDoesNotReadLists) {
   Config config;
-  config.lists.data_dir = ::testing::TempDir() + "no-such-data-dir";
-  // Every analyzer that reads shipped lists is off, so none looks at the missing directory.
+  // A data directory holding only what the engine itself reads (the ATT&CK data, which names the
+  // findings' techniques); no analyzer list.
+  const std::filesystem::path data = std::filesystem::path(::testing::TempDir()) / "attack-only-data";
+  std::filesystem::create_directories(data / "attack");
+  std::filesystem::copy_file(data_dir(Config{}) + "/attack/enterprise-attack.json", data / "attack/enterprise-attack.json",
+                             std::filesystem::copy_options::overwrite_existing);
+  config.lists.data_dir = data.string();
+  // Every analyzer that reads shipped lists is off, so none looks for its list there.
   for (const AnalyzerDescriptor* d : registry()) {
     if (d->prepare != nullptr) config.analyzers.disabled.emplace_back(d->name);
   }

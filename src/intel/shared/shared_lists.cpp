@@ -32,4 +32,14 @@ Result<std::shared_ptr<const identity::FreeWebmailList>> SharedLists::free_webma
               [&] { return identity::FreeWebmailList::load(data_dir(config_) + "/free_webmail.tsv"); });
 }
 
+Result<std::shared_ptr<const attack::AttackKnowledge>> SharedLists::attack_knowledge() {
+  if (!attack_knowledge_) {
+    Result<std::shared_ptr<const attack::AttackKnowledge>> loaded =
+        attack::AttackKnowledge::load(attack::AttackKnowledge::shipped_file(config_));
+    if (!loaded) return fail(loaded.error());
+    attack_knowledge_ = std::move(*loaded);
+  }
+  return attack_knowledge_;
+}
+
 }  // namespace vigie::intel
