@@ -115,6 +115,21 @@ delivered_with_id() { grep -l "^X-Vigie-Id: $1" "$tmp/postfix/mail/inbox/new/"* 
 queue_id_of() { grep -aoE 'queued as [0-9A-F]+' "$tmp/$1.swaks" | awk '{print $3}'; }
 vigie_id_for_queue() { grep "\"queue_id\":\"$1\"" "$tmp/vigie.log" | grep -oE '"id":"[0-9a-f]{16}"' | head -1 | cut -d'"' -f4; }
 
+# deliver NAME FILE: sends it, checks SMTP accepted it and it was delivered; sets `id` (vigie's)
+# and `delivered` (the Maildir file, empty when it never came).
+deliver() {
+  local code qid
+  code=$(send "$1" "$2")
+  check "$1 accepted by SMTP ($code)" test "$code" = 250
+  sent=$((sent + 1))
+  qid=$(queue_id_of "$1")
+  wait_for "[ -n \"\$(vigie_id_for_queue $qid)\" ]" 30
+  id=$(vigie_id_for_queue "$qid")
+  wait_for "[ -n \"\$(delivered_with_id $id)\" ]" 30
+  delivered=$(delivered_with_id "$id")
+  check "$1 delivered with its X-Vigie-Id" test -n "$delivered"
+}
+
 # 1. benign with forged headers
 {
   printf 'X-Vigie-Action: accept\r\nX-Vigie-Score: 0.0\r\n'
@@ -122,15 +137,8 @@ vigie_id_for_queue() { grep "\"queue_id\":\"$1\"" "$tmp/vigie.log" | grep -oE '"
   printf 'Authentication-Results: mx.autre.example; spf=pass smtp.mailfrom=example.net\r\n'
   cat "$src/examples/benign.eml"
 } > "$tmp/benign-forged.eml"
-code=$(send benign "$tmp/benign-forged.eml")
-check "benign accepted by SMTP ($code)" test "$code" = 250
-sent=$((sent + 1))
-qid=$(queue_id_of benign)
-wait_for "[ -n \"\$(vigie_id_for_queue $qid)\" ]" 30
-id=$(vigie_id_for_queue "$qid")
-wait_for "[ -n \"\$(delivered_with_id $id)\" ]" 30
-benign=$(delivered_with_id "$id")
-check "benign delivered with its X-Vigie-Id" test -n "$benign"
+deliver benign "$tmp/benign-forged.eml"
+benign=$delivered
 if [ -n "$benign" ]; then
   check "benign: one X-Vigie-Action, vigie's" test "$(grep -c '^X-Vigie-Action:' "$benign")" = 1
   check "benign: X-Vigie-Action is accept" grep -q '^X-Vigie-Action: accept' "$benign"
@@ -165,15 +173,7 @@ PY
 }
 for name in disguised-attachments; do
   file=$src/tests/golden/messages/$name.eml
-  code=$(send "$name" "$file")
-  check "$name accepted by SMTP ($code)" test "$code" = 250
-  sent=$((sent + 1))
-  qid=$(queue_id_of "$name")
-  wait_for "[ -n \"\$(vigie_id_for_queue $qid)\" ]" 30
-  id=$(vigie_id_for_queue "$qid")
-  wait_for "[ -n \"\$(delivered_with_id $id)\" ]" 30
-  delivered=$(delivered_with_id "$id")
-  check "$name delivered" test -n "$delivered"
+  deliver "$name" "$file"
   [ -n "$delivered" ] || continue
   check "$name: X-Vigie-Action is warn" grep -q '^X-Vigie-Action: warn' "$delivered"
   check "$name: banner in the text, MIME still valid, attachments untouched" valid_mime_with_banner "$delivered" "$file"
@@ -181,15 +181,7 @@ done
 
 # A message too broken to edit safely (no boundary, a NUL byte, a part header in the body) is
 # delivered with the headers only, and the log says why it got no banner.
-code=$(send malformed "$src/examples/malformed.eml")
-check "malformed accepted by SMTP ($code)" test "$code" = 250
-sent=$((sent + 1))
-qid=$(queue_id_of malformed)
-wait_for "[ -n \"\$(vigie_id_for_queue $qid)\" ]" 30
-id=$(vigie_id_for_queue "$qid")
-wait_for "[ -n \"\$(delivered_with_id $id)\" ]" 30
-delivered=$(delivered_with_id "$id")
-check "malformed delivered" test -n "$delivered"
+deliver malformed "$src/examples/malformed.eml"
 check "malformed: X-Vigie-Action is warn" grep -aq '^X-Vigie-Action: warn' "$delivered"
 check "malformed: the log says why there is no banner" grep -q "\"event\":\"banner_skipped\".*\"id\":\"$id\"" "$tmp/vigie.log"
 
