@@ -89,10 +89,10 @@ std::vector<Observable> observables(const ParsedMessage& message, const ScanCont
     if (!identity.address.empty()) out.push_back({ObservableType::kEmailAddress, identity.address, kMessageObject, field});
     if (!identity.domain.empty()) out.push_back({ObservableType::kDomain, identity.domain, kMessageObject, field});
   }
-  const auto add_ip = [&](const std::string& ip, std::string field) {
+  const auto add_ip = [&](const std::string& ip, std::string field, ObjectId object = kMessageObject) {
     if (ip.empty()) return;
-    out.push_back({ip.find(':') == std::string::npos ? ObservableType::kIpv4 : ObservableType::kIpv6, ip,
-                   kMessageObject, std::move(field)});
+    out.push_back({ip.find(':') == std::string::npos ? ObservableType::kIpv4 : ObservableType::kIpv6, ip, object,
+                   std::move(field)});
   };
   add_ip(context.envelope.client_ip, "envelope:client");
   for (const ReceivedHop& hop : message.received_chain()) {
@@ -103,8 +103,7 @@ std::vector<Observable> observables(const ParsedMessage& message, const ScanCont
     const ObjectId where = context.objects.of_url(*url);
     out.push_back({ObservableType::kUrl, std::string(url->normalized()), where, "url"});
     if (url->host_is_ip) {
-      add_ip(std::string(url->host_ascii()), "url");
-      out.back().object = where;
+      add_ip(std::string(url->host_ascii()), "url", where);
     } else if (!url->host_ascii().empty()) {
       out.push_back({ObservableType::kDomain, std::string(url->host_ascii()), where, "url"});
     }

@@ -16,6 +16,7 @@
 #include <filesystem>
 
 #include "store/event_store.h"
+#include "service/serve/serve_test_support.h"
 #include "vigie/config.h"
 
 namespace vigie::service {
@@ -36,15 +37,10 @@ class HttpServiceTest : public ::testing::Test {
  protected:
   void start(ServeConfig settings = {}, std::function<ReloadOutcome()> reload = nullptr,
              store::EventStore* events = nullptr) {
-    auto holder = EngineHolder::start([]() -> Result<std::shared_ptr<const Engine>> {
-      Result<Config> config = load_config(kSource + "/config/ministere.example.toml");
-      if (!config) return fail(config.error());
-      return std::shared_ptr<const Engine>(std::make_shared<const Engine>(std::move(*config)));
-    });
+    auto holder = test::example_engines();
     ASSERT_TRUE(holder) << holder.error().message;
     holder_ = std::move(*holder);
-    log_file_ = std::tmpfile();
-    log_ = std::make_unique<EventLog>(log_file_);
+    log_ = std::make_unique<test::CapturedLog>();
     HttpOptions options;
     options.port = 0;
     if (settings.max_request_bytes == 0) settings.max_request_bytes = 1 << 20;
@@ -52,7 +48,7 @@ class HttpServiceTest : public ::testing::Test {
     options.settings = settings;
     options.events = events;
     if (!reload) reload = [this] { return holder_->reload(); };
-    service_ = std::make_unique<HttpService>(*holder_, metrics_, *log_, options, reload);
+    service_ = std::make_unique<HttpService>(*holder_, metrics_, log_->log(), options, reload);
     Result<std::uint16_t> port = service_->start();
     ASSERT_TRUE(port) << port.error().message;
     client_ = std::make_unique<httplib::Client>("127.0.0.1", *port);
@@ -62,22 +58,12 @@ class HttpServiceTest : public ::testing::Test {
     if (service_) {
       EXPECT_TRUE(service_->stop(std::chrono::seconds(30)));
     }
-    if (log_file_) std::fclose(log_file_);
   }
-  std::string log_text() {
-    std::fflush(log_file_);
-    std::rewind(log_file_);
-    std::string text;
-    char buffer[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, log_file_)) > 0) text.append(buffer, n);
-    return text;
-  }
+  std::string log_text() { return log_->text(); }
 
   std::unique_ptr<EngineHolder> holder_;
   ServiceMetrics metrics_;
-  std::FILE* log_file_ = nullptr;
-  std::unique_ptr<EventLog> log_;
+  std::unique_ptr<test::CapturedLog> log_;
   std::unique_ptr<HttpService> service_;
   std::unique_ptr<httplib::Client> client_;
 };

@@ -16,6 +16,7 @@
 
 #include "service/milter/milter_decision.h"
 #include "service/milter/milter_test_client.h"
+#include "service/serve/serve_test_support.h"
 #include "vigie/config.h"
 
 namespace vigie::service::milter {
@@ -84,16 +85,11 @@ bool is_negotiation(char c) { return c == reply::kOptionNegotiation; }
 class MilterListenerTest : public ::testing::Test {
  protected:
   void start(MilterPolicy policy = {}, HoldInQuarantine hold = nullptr) {
-    auto holder = EngineHolder::start([]() -> Result<std::shared_ptr<const Engine>> {
-      Result<Config> config = load_config(kSource + "/config/ministere.example.toml");
-      if (!config) return fail(config.error());
-      return std::shared_ptr<const Engine>(std::make_shared<const Engine>(std::move(*config)));
-    });
+    auto holder = service::test::example_engines();
     ASSERT_TRUE(holder) << holder.error().message;
     holder_ = std::move(*holder);
-    log_file_ = std::tmpfile();
-    log_ = std::make_unique<EventLog>(log_file_);
-    context_ = std::make_unique<ServeContext>(ServeContext{*holder_, metrics_, *log_});
+    log_ = std::make_unique<service::test::CapturedLog>();
+    context_ = std::make_unique<ServeContext>(ServeContext{*holder_, metrics_, log_->log()});
     policy_ = std::move(policy);
     hold_ = std::move(hold);
     ListenerOptions options;
@@ -111,7 +107,6 @@ class MilterListenerTest : public ::testing::Test {
     if (listener_) {
       EXPECT_TRUE(listener_->stop(std::chrono::seconds(30)));
     }
-    if (log_file_) std::fclose(log_file_);
   }
   // Negotiates on a new connection and sends one message file; returns the replies to it.
   std::vector<Packet> exchange(MtaConnection& mta, const std::string& path, bool first = true) {
@@ -122,20 +117,11 @@ class MilterListenerTest : public ::testing::Test {
     mta.send(test::message_packets(test::from_file_bytes(read_file(path)), first));
     return mta.replies(test::is_final_reply);
   }
-  std::string log_text() {
-    std::fflush(log_file_);
-    std::rewind(log_file_);
-    std::string text;
-    char buffer[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, log_file_)) > 0) text.append(buffer, n);
-    return text;
-  }
+  std::string log_text() { return log_->text(); }
 
   std::unique_ptr<EngineHolder> holder_;
   ServiceMetrics metrics_;
-  std::FILE* log_file_ = nullptr;
-  std::unique_ptr<EventLog> log_;
+  std::unique_ptr<service::test::CapturedLog> log_;
   std::unique_ptr<ServeContext> context_;
   MilterPolicy policy_;
   HoldInQuarantine hold_;
