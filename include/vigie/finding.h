@@ -62,6 +62,30 @@ struct AttackTechnique {
   std::vector<std::string> tactics;  // tactic shortnames: "initial-access"
 };
 
+// An intrusion set, campaign or malware that a shared indicator points at.
+struct IntelligenceLink {
+  std::string kind;     // "intrusion-set", "campaign", "malware"
+  std::string name;     // as the producer names it ("APT28")
+  std::string stix_id;  // when the producer gave one
+};
+
+// One indicator a partner shared that the message matched, as INTEL_MATCH findings carry it: for
+// the analyst, the attribution hints and the STIX and MISP exports (a sighting of the indicator).
+struct IndicatorSighting {
+  std::string indicator_id;     // the producer's id (STIX id, "misp:<event>/<attribute>", "list:<file>:<line>")
+  std::string source;           // the producer
+  std::string name;             // the indicator's name, when it has one
+  std::string observable_type;  // "domain", "url", "ipv4", "sha256"... or "pattern"
+  std::string observed;         // what the message showed; "the message" for a pattern
+  std::string matched;          // the indicator's value or STIX pattern
+  std::string how;              // "exact", "parent domain", "URL prefix", "in network", "pattern"
+  ObjectId object = kMessageObject;  // where it was seen
+  std::string field;
+  int confidence = -1;  // the producer's, 0 to 100; -1 when not stated
+  std::string tlp;      // "TLP:AMBER"...; empty when unmarked
+  std::vector<IntelligenceLink> links;
+};
+
 struct Finding {
   std::string id;                   // stable UPPER_SNAKE identifier from the catalog
   std::string analyzer;             // the analyzer that emitted it
@@ -78,6 +102,8 @@ struct Finding {
   std::vector<AttackTechnique> attack_techniques;
   std::vector<Evidence> evidence;
   LocalizedText explanation;
+  // The indicators matched (INTEL_MATCH), every one up to the analyzer's bound; empty otherwise.
+  std::vector<IndicatorSighting> sightings;
 };
 
 }  // namespace vigie

@@ -79,10 +79,12 @@ class FindingSink {
   FindingSink(std::vector<Finding>& findings, std::vector<LimitCrossing>& crossings, std::string_view stage)
       : findings_(findings), crossings_(crossings), stage_(stage) {}
   // confidence in 0..1 (clamped): how sure the analyzer is that this finding is what it says.
-  void emit(verdict::FindingId id, std::vector<Evidence> evidence, double confidence = 1) {
+  // Returns the finding for the analyzer to attach structured data (sightings) to; the reference
+  // holds until the next emit.
+  Finding& emit(verdict::FindingId id, std::vector<Evidence> evidence, double confidence = 1) {
     Finding f = verdict::make_finding(id, std::move(evidence));
     f.confidence = confidence < 0 ? 0 : confidence > 1 ? 1 : confidence;
-    findings_.push_back(std::move(f));
+    return findings_.emplace_back(std::move(f));
   }
   // A rule engine's match (verdict::is_rule_finding): the rule's own score, group, techniques and
   // description over the catalog's defaults, within the catalog's bounds (make_rule_finding).

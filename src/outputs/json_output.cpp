@@ -223,6 +223,35 @@ void write_auth(JsonWriter& w, const AuthResults& auth) {
   w.end_object();
 }
 
+// The shared indicators an INTEL_MATCH finding matched, one object each.
+void write_sightings(JsonWriter& w, const ObjectTree& objects, const std::vector<IndicatorSighting>& sightings) {
+  w.key("sightings").begin_array();
+  for (const IndicatorSighting& s : sightings) {
+    w.begin_object();
+    if (s.confidence >= 0) w.field("confidence", s.confidence);
+    w.field("how", s.how);
+    w.field("indicator", s.indicator_id);
+    w.key("indicates").begin_array();
+    for (const IntelligenceLink& link : s.links) {
+      w.begin_object();
+      w.field("kind", link.kind);
+      w.field("name", link.name);
+      if (!link.stix_id.empty()) w.field("stix_id", link.stix_id);
+      w.end_object();
+    }
+    w.end_array();
+    w.field("matched", s.matched);
+    if (!s.name.empty()) w.field("name", s.name);
+    w.field("observed", s.observed);
+    w.field("source", s.source);
+    if (!s.tlp.empty()) w.field("tlp", s.tlp);
+    w.field("type", s.observable_type);
+    w.field("where", evidence_place(objects, Evidence(s.object, s.field, std::string())));
+    w.end_object();
+  }
+  w.end_array();
+}
+
 void write_findings(JsonWriter& w, const ScanResult& result) {
   w.key("findings").begin_array();
   for (const Finding& f : result.findings) {
@@ -258,6 +287,7 @@ void write_findings(JsonWriter& w, const ScanResult& result) {
     w.field("group", f.group);
     w.field("id", f.id);
     w.field("score", printable_score(f.score));
+    if (!f.sightings.empty()) write_sightings(w, result.objects, f.sightings);
     w.end_object();
   }
   w.end_array();

@@ -6,7 +6,8 @@
 // are looked up in the index; STIX patterns that say more (LIKE, MATCHES, two properties of one
 // object) are evaluated on the message seen as one STIX observation. One INTEL_MATCH finding per
 // message, its evidence one line per match (indicator id, source, confidence, TLP, what it
-// indicates), its confidence the best matching indicator's. Owns the index and the parsed
+// indicates) and its sightings the same matches as data; its confidence the best matching
+// indicator's. Owns the index and the parsed
 // patterns built at prepare().
 #include <algorithm>
 #include <array>
@@ -32,6 +33,9 @@ using verdict::FindingId;
 
 // Matches written as evidence; the finding says how many there were in all.
 constexpr std::size_t kMaxEvidence = 12;
+// Matches carried as structured sightings (for attribution and the exports): every one a real
+// message shows, bounded against a message built to match a whole feed.
+constexpr std::size_t kMaxSightings = 256;
 // The confidence of an indicator whose producer gave none.
 constexpr double kUnstatedConfidence = 0.8;
 
@@ -196,6 +200,24 @@ LocalizedText describe(const IndicatorMatch& match, const intel::Indicator& indi
   return {std::move(en), std::move(fr)};
 }
 
+IndicatorSighting sighting_of(const IndicatorMatch& match, const intel::Indicator& indicator, ObjectId object,
+                              const std::string& field) {
+  IndicatorSighting s;
+  s.indicator_id = indicator.id;
+  s.source = indicator.source;
+  s.name = indicator.name;
+  s.observable_type = match.how == "pattern" ? "pattern" : std::string(intel::observable_type_name(match.type));
+  s.observed = match.observed;
+  s.matched = match.matched;
+  s.how = match.how;
+  s.object = object;
+  s.field = field;
+  s.confidence = indicator.confidence;
+  s.tlp = intel::tlp_name(indicator.tlp);
+  s.links = indicator.links;
+  return s;
+}
+
 void analyze(const ParsedMessage& message, const ScanContext& context, const AnalyzerState* state,
              FindingSink& sink) {
   const IntelligenceState& intelligence = static_cast<const IntelligenceState&>(*state);
@@ -206,25 +228,26 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
           ? context.envelope.received_at
           : std::chrono::duration_cast<std::chrono::seconds>(context.services.clock->now().time_since_epoch()).count();
   std::vector<Evidence> evidence;
-  std::set<std::pair<std::uint32_t, std::string>> seen;  // one line per indicator and observed value
+  std::vector<IndicatorSighting> sightings;
+  std::set<std::pair<std::uint32_t, std::string>> seen;  // one match per indicator and observed value
   std::size_t matches_total = 0;
   double confidence = 0;
   std::vector<IndicatorMatch> matches;
   const std::vector<Observable> seen_observables = observables(message, context);
-  const auto record = [&](std::uint32_t indicator_index, ObjectId object, const std::string& field, LocalizedText text) {
+  const auto record = [&](const IndicatorMatch& match, ObjectId object, const std::string& field) {
+    const intel::Indicator& indicator = index.indicator(match.indicator);
     ++matches_total;
-    confidence = std::max(confidence, confidence_of(index.indicator(indicator_index)));
-    if (evidence.size() < kMaxEvidence) evidence.emplace_back(object, field, std::move(text));
+    confidence = std::max(confidence, confidence_of(indicator));
+    if (evidence.size() < kMaxEvidence) evidence.emplace_back(object, field, describe(match, indicator));
+    if (sightings.size() < kMaxSightings) sightings.push_back(sighting_of(match, indicator, object, field));
   };
   if (!intelligence.patterns().empty()) {
     const intel::stix::Observation observation = observation_of(seen_observables, message, context);
     for (const PatternIndicator& p : intelligence.patterns()) {
       if (!index.valid_at(p.indicator, now)) continue;
       if (intel::stix::evaluate(p.pattern, observation).truth != intel::stix::Truth::kTrue) continue;
-      const intel::Indicator& indicator = index.indicator(p.indicator);
-      IndicatorMatch as_match{p.indicator, ObservableType::kEmailSubject, "the message", indicator.pattern, "pattern"};
-      LocalizedText text = describe(as_match, indicator);
-      record(p.indicator, kMessageObject, "stix-pattern", std::move(text));
+      record({p.indicator, ObservableType::kEmailSubject, "the message", index.indicator(p.indicator).pattern, "pattern"},
+             kMessageObject, "stix-pattern");
     }
   }
   for (const Observable& observable : seen_observables) {
@@ -232,7 +255,7 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
     index.match(observable.type, observable.value, now, matches);
     for (const IndicatorMatch& match : matches) {
       if (!seen.emplace(match.indicator, match.observed).second) continue;
-      record(match.indicator, observable.object, observable.field, describe(match, index.indicator(match.indicator)));
+      record(match, observable.object, observable.field);
     }
   }
   if (evidence.empty()) return;
@@ -241,7 +264,7 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
                           LocalizedText{std::to_string(matches_total) + " matches in all",
                                         std::to_string(matches_total) + " correspondances en tout"});
   }
-  sink.emit(FindingId::INTEL_MATCH, std::move(evidence), confidence);
+  sink.emit(FindingId::INTEL_MATCH, std::move(evidence), confidence).sightings = std::move(sightings);
 }
 
 constexpr std::array kEmits = {FindingId::INTEL_MATCH};

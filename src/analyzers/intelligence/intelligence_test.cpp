@@ -94,6 +94,32 @@ TEST_F(IntelligenceTest, EveryKindOfObservableMatches) {
     EXPECT_NE(all.find(expected), std::string::npos) << expected << "\n--- in ---\n" << all;
   }
   EXPECT_EQ(all.find("indicator--other"), std::string::npos);
+
+  // The same matches as data, for attribution and the exports.
+  ASSERT_EQ(f.sightings.size(), 7u);  // one per planted indicator but the unrelated one
+  const auto sighting = [&](std::string_view id, std::string_view observed) -> const IndicatorSighting* {
+    for (const IndicatorSighting& s : f.sightings) {
+      if (s.indicator_id == id && s.observed == observed) return &s;
+    }
+    return nullptr;
+  };
+  const IndicatorSighting* link = sighting("indicator--domain", "login.portail-rh.example");
+  ASSERT_NE(link, nullptr);
+  EXPECT_EQ(link->observable_type, "domain");
+  EXPECT_EQ(link->matched, "portail-rh.example");
+  EXPECT_EQ(link->how, "parent domain");
+  EXPECT_EQ(link->field, "url");
+  EXPECT_EQ(link->source, "CERT-FR");
+  EXPECT_EQ(link->confidence, 90);
+  EXPECT_EQ(link->tlp, "TLP:AMBER");
+  ASSERT_EQ(link->links.size(), 1u);
+  EXPECT_EQ(link->links[0].kind, "intrusion-set");
+  EXPECT_EQ(link->links[0].name, "APT28");
+  const IndicatorSighting* file = sighting("indicator--sha", sha256_hex("payload"));
+  ASSERT_NE(file, nullptr);
+  EXPECT_NE(file->object, kMessageObject);
+  EXPECT_EQ(file->confidence, 70);
+  EXPECT_TRUE(file->tlp.empty());
 }
 
 TEST_F(IntelligenceTest, PatternsTheIndexCannotAnswerAreEvaluatedOnTheMessage) {

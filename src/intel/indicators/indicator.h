@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "vigie/finding.h"
+
 namespace vigie::intel {
 
 // The kinds of observable a message shows (its identities, hops, links, objects at any depth).
@@ -40,12 +42,8 @@ enum class Tlp { kUnknown, kClear, kGreen, kAmber, kAmberStrict, kRed };
 std::string_view tlp_name(Tlp tlp);  // "TLP:CLEAR", ..., "" for unknown
 
 // An intrusion set, campaign or malware the indicator points at (STIX `indicates`, a MISP galaxy
-// cluster or tag).
-struct IntelLink {
-  std::string kind;     // "intrusion-set", "campaign", "malware"
-  std::string name;     // as the producer names it ("APT28")
-  std::string stix_id;  // when known
-};
+// cluster or tag); the same type the sightings on findings carry.
+using IntelLink = IntelligenceLink;
 
 struct Indicator {
   std::string id;      // STIX id; "misp:<event uuid>/<attribute uuid>"; "list:<file name>:<line>"
