@@ -2,7 +2,8 @@
 // build the object tree and run the object queue, work out the message facts, run every enabled
 // analyzer (analyzers::run_analyzer: a throwing analyzer becomes an ANALYZER_ERROR finding and the
 // scan goes on, so one bad detector never loses a message) until [limits] max_analysis_ms, then
-// decide. Engine::after_scan runs what follows a verdict (the sender-history recorder).
+// decide, naming the known intrusion sets the evidence points at (intel/attack/attribution.h).
+// Engine::after_scan runs what follows a verdict (the sender-history recorder).
 #include <algorithm>
 #include <chrono>
 #include <optional>
@@ -14,6 +15,7 @@
 #include "config/section.h"
 #include "facts/organisation_profile.h"
 #include "intel/attack/attack_knowledge.h"
+#include "intel/attack/attribution.h"
 #include "intel/sender_history/scan_contacts.h"
 #include "intel/shared/shared_lists.h"
 #include "objects/magic_types.h"
@@ -127,8 +129,10 @@ struct Engine::Impl {
   std::vector<engine::EnabledObjectAnalyzer> object_analyzers;
   std::vector<Analyzer> analyzers;
   std::vector<std::unique_ptr<const ScanObserver>> observers;
-  // Names and tactics of the findings' techniques; the attribution hints will read it too.
+  // Names and tactics of the findings' techniques.
   std::shared_ptr<const intel::attack::AttackKnowledge> attack;
+  // The attribution hints on the verdict, from the same knowledge.
+  std::unique_ptr<const intel::attack::AttributionRanker> attribution;
 };
 
 namespace {
@@ -231,6 +235,7 @@ Engine::Engine(Config config, Services services) {
   }
   if (Result<std::shared_ptr<const intel::attack::AttackKnowledge>> attack = lists.attack_knowledge(); attack) {
     impl->attack = std::move(*attack);
+    impl->attribution = std::make_unique<const intel::attack::AttributionRanker>(impl->attack);
   } else {
     errors.push_back("ATT&CK knowledge: " + attack.error().message);
   }
@@ -289,6 +294,7 @@ ScanResult Engine::scan(std::shared_ptr<const std::string> bytes, const Envelope
     finding.attack_techniques = intel::attack::name_techniques(*impl.attack, finding.attack);
   }
   result.verdict = verdict::decide(result.findings, impl.config.policy);
+  result.verdict.attribution = intel::attack::verdict_hints(*impl.attribution, result.findings);
   const auto anomalies = result.message->anomalies();
   result.verdict.complete = result.limits_reached.empty() &&
                             std::none_of(anomalies.begin(), anomalies.end(), [](const Anomaly& a) { return a.limit != 0; });

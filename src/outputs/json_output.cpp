@@ -230,7 +230,6 @@ void write_sightings(JsonWriter& w, const ObjectTree& objects, const std::vector
     w.begin_object();
     if (s.confidence >= 0) w.field("confidence", s.confidence);
     w.field("how", s.how);
-    w.field("indicator", s.indicator_id);
     w.key("indicates").begin_array();
     for (const IntelligenceLink& link : s.links) {
       w.begin_object();
@@ -240,6 +239,7 @@ void write_sightings(JsonWriter& w, const ObjectTree& objects, const std::vector
       w.end_object();
     }
     w.end_array();
+    w.field("indicator", s.indicator_id);
     w.field("matched", s.matched);
     if (!s.name.empty()) w.field("name", s.name);
     w.field("observed", s.observed);
@@ -351,9 +351,46 @@ void write_parse(JsonWriter& w, const ParsedMessage& m) {
   w.end_object();
 }
 
+void write_attribution(JsonWriter& w, const std::vector<AttributionHint>& hints) {
+  w.key("attribution").begin_array();
+  for (const AttributionHint& h : hints) {
+    w.begin_object();
+    write_strings(w, "aliases", h.aliases);
+    w.field("confidence", h.confidence);
+    w.field("coverage", printable_score(h.coverage));
+    w.field("id", h.set_id);
+    w.key("intelligence").begin_array();
+    for (const AttributionHint::IntelligenceEvidence& e : h.intelligence) {
+      w.begin_object();
+      w.field("indicator", e.indicator);
+      if (!e.named_as.empty()) w.field("named_as", e.named_as);
+      w.field("strong", e.strong);
+      w.end_object();
+    }
+    w.end_array();
+    w.field("name", h.set_name);
+    w.field("sets_at_score", h.sets_at_score);
+    w.field("technique_score", printable_score(h.technique_score));
+    w.key("techniques").begin_array();
+    for (const AttributionHint::TechniqueEvidence& t : h.techniques) {
+      w.begin_object();
+      w.field("distinctive", t.distinctive);
+      w.field("id", t.id);
+      w.field("name", t.name);
+      w.field("sets_using", t.sets_using);
+      w.field("weight", printable_score(t.weight));
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+  }
+  w.end_array();
+}
+
 void write_verdict(JsonWriter& w, const Verdict& verdict) {
   w.key("verdict").begin_object();
   w.field("action", action_name(verdict.action));
+  write_attribution(w, verdict.attribution);
   write_localized(w, "banner", verdict.banner);
   w.field("complete", verdict.complete);
   w.key("groups").begin_array();

@@ -3,6 +3,7 @@
 #include "outputs/text_output.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -55,19 +56,30 @@ struct Words {
   const char* max;
   const char* none;           // a group without a cap
   const char* package_parts;  // "4 XML parts of the document (in the JSON output)"
+  const char* attribution;    // the attribution hints' label
+  const char* intelligence;   // "intelligence: indicator--1 from CERT-FR..."
+  const char* techniques;
+  const char* known_sets;     // "T1221 Template Injection (8 known sets)"
+  const char* strong;         // a strong intelligence match
+  const char* via;            // "indicator--1 ..., via campaign C0027"
+  std::array<const char*, 3> confidences;  // "low", "moderate", "high"
 };
 
 constexpr Words kEnglish{"verdict", "files", "from", "subject", "auth", "parts", "banner", 11,
                          ", not fully examined", "anomalies",
                          "part", " (attachment)", ", link text", "in", "unidentified content", "bytes",
                          "not examined", ":", "groups:  each counts at most its max_score", "of", "capped at",
-                         "max", "none", "XML parts of the document, listed in the JSON output"};
+                         "max", "none", "XML parts of the document, listed in the JSON output",
+                         "attribution", "intelligence", "techniques", "known sets", "strong", "via",
+                         {"low", "moderate", "high"}};
 // "De" and "Objet" as French mail clients label From and Subject.
 constexpr Words kFrench{"verdict", "fichiers", "de", "objet", "authentification", "parties", "bannière", 21,
                         ", pas entièrement examiné", "anomalies",
                         "partie", " (pièce jointe)", ", texte du lien", "dans", "contenu non identifié", "octets",
                         "non examiné", " :", "groupes :  chacun compte au plus son max_score", "sur",
-                        "plafonné à", "max", "aucun", "parties XML du document, listées dans la sortie JSON"};
+                        "plafonné à", "max", "aucun", "parties XML du document, listées dans la sortie JSON",
+                        "attribution", "renseignement", "techniques", "groupes connus", "forte", "via",
+                        {"faible", "modérée", "élevée"}};
 
 const Words& words_for(Language language) { return language == Language::kFrench ? kFrench : kEnglish; }
 
@@ -185,6 +197,33 @@ bool is_package_xml(const ObjectTree& objects, const Object& o) {
 
 }  // namespace
 
+// One block per hint: the set and the confidence in words, then the evidence behind it.
+std::string attribution_text(const std::vector<AttributionHint>& hints, const Words& w) {
+  std::string out;
+  const std::string indent(w.value_column + 2, ' ');
+  for (const AttributionHint& h : hints) {
+    const std::size_t level = h.confidence == "high" ? 2 : h.confidence == "moderate" ? 1 : 0;
+    out += heading(w, w.attribution) + field(h.set_name, 80) + " (" + field(h.set_id, 20) + ")" + w.colon + " " +
+           w.confidences[level] + "\n";
+    for (const AttributionHint::IntelligenceEvidence& e : h.intelligence) {
+      out += indent + w.intelligence + w.colon + " " + field(e.indicator, 200);
+      if (!e.named_as.empty()) out += ", " + std::string(w.via) + " " + field(e.named_as, 120);
+      if (e.strong) out += " (" + std::string(w.strong) + ")";
+      out += "\n";
+    }
+    if (!h.techniques.empty()) {
+      out += indent + w.techniques + w.colon + " ";
+      for (std::size_t i = 0; i < h.techniques.size(); ++i) {
+        const AttributionHint::TechniqueEvidence& t = h.techniques[i];
+        out += (i ? ", " : "") + field(t.id, 20) + " " + field(t.name, 80) + " (" + std::to_string(t.sets_using) + " " +
+               w.known_sets + ")";
+      }
+      out += "\n";
+    }
+  }
+  return out;
+}
+
 std::string scan_to_text(const ScanResult& result, std::string_view label, Language language,
                          bool explain) {
   const ParsedMessage& m = *result.message;
@@ -262,6 +301,7 @@ std::string scan_to_text(const ScanResult& result, std::string_view label, Langu
       }
     }
   }
+  out += attribution_text(result.verdict.attribution, w);
   if (explain && !result.verdict.groups.empty()) out += groups_text(result, w);
   const LocalizedText& banner = result.verdict.banner;
   if (!banner.en.empty()) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <set>
 
 namespace vigie::intel::attack {
@@ -52,6 +53,12 @@ Attribution AttributionRanker::rank(std::span<const std::string> techniques,
   std::vector<TechniqueEvidence> seen;
   double message_weight = 0;
   for (const std::string& id : techniques) {
+    const bool generic = std::any_of(kNotAttributive.begin(), kNotAttributive.end(),
+                                     [&](std::string_view g) { return fold_name(g) == fold_name(id); });
+    if (generic) {
+      if (std::find(out.set_aside.begin(), out.set_aside.end(), id) == out.set_aside.end()) out.set_aside.push_back(id);
+      continue;
+    }
     const TechniqueEvidence evidence = weigh(id);
     if (!evidence.technique) {
       if (std::find(out.unknown_techniques.begin(), out.unknown_techniques.end(), id) == out.unknown_techniques.end()) {
@@ -108,6 +115,11 @@ Attribution AttributionRanker::rank(std::span<const std::string> techniques,
   // Scores are sums of the same few doubles: equal evidence gives equal sums, but compare with a
   // margin so that summation order never splits a tie.
   constexpr double kSameScore = 1e-9;
+  // The best score outside the first kMaxModerateTies: a moderate hint must lead it by one
+  // distinctive technique's weight.
+  std::sort(scores.begin(), scores.end(), std::greater<>());
+  const double runner_up = scores.size() > kMaxModerateTies ? scores[kMaxModerateTies] : 0;
+  const double distinctive_weight = -std::log(kDistinctiveShare);
   std::vector<AttributionHint> ranked;
   for (auto& entry : hints) {
     AttributionHint& hint = entry.second;
@@ -118,7 +130,8 @@ Attribution AttributionRanker::rank(std::span<const std::string> techniques,
     const std::size_t distinctive = static_cast<std::size_t>(
         std::count_if(hint.techniques.begin(), hint.techniques.end(), [](const TechniqueEvidence& e) { return e.distinctive; }));
     const bool techniques_moderate = hint.techniques.size() >= kModerateMinTechniques &&
-                                     distinctive >= kModerateMinDistinctive && hint.sets_at_score <= kMaxModerateTies;
+                                     distinctive >= kModerateMinDistinctive && hint.sets_at_score <= kMaxModerateTies &&
+                                     hint.technique_score >= runner_up + distinctive_weight;
     if (hint.matches.empty()) {
       if (hint.sets_at_score > kMaxTiedSets) continue;  // too common to point anywhere
       hint.confidence = techniques_moderate ? Confidence::kModerate : Confidence::kLow;
@@ -144,6 +157,78 @@ Attribution AttributionRanker::rank(std::span<const std::string> techniques,
   if (ranked.size() > max_hints) ranked.resize(max_hints);
   out.hints = std::move(ranked);
   return out;
+}
+
+namespace {
+
+std::string describe_indicator(const IndicatorSighting& sighting) {
+  std::string text = sighting.indicator_id;
+  if (!sighting.source.empty()) text += " from " + sighting.source;
+  text += sighting.confidence < 0 ? ", confidence not stated" : ", confidence " + std::to_string(sighting.confidence);
+  return text;
+}
+
+// The intelligence matches of the findings' sightings, one per indicator and set named.
+std::vector<IntelligenceMatch> intelligence_matches(const AttackKnowledge& knowledge, std::span<const Finding> findings) {
+  std::vector<IntelligenceMatch> matches;
+  std::set<std::pair<std::string, std::string>> seen;
+  const auto add = [&](const IndicatorSighting& sighting, std::string set, std::string named_as) {
+    if (!seen.emplace(sighting.indicator_id, set).second) return;
+    matches.push_back({std::move(set), describe_indicator(sighting), match_strength(sighting.confidence),
+                       std::move(named_as)});
+  };
+  for (const Finding& finding : findings) {
+    for (const IndicatorSighting& sighting : finding.sightings) {
+      for (const IntelligenceLink& link : sighting.links) {
+        if (link.kind == "intrusion-set") {
+          add(sighting, link.name, link.name);
+        } else if (link.kind == "campaign") {
+          const Campaign* campaign = knowledge.campaign(link.name);
+          if (!campaign) continue;
+          for (const IntrusionSet* set : campaign->attributed_to) {
+            add(sighting, set->name, "campaign " + campaign->id + " " + campaign->name);
+          }
+        }
+      }
+    }
+  }
+  return matches;
+}
+
+vigie::AttributionHint to_verdict_hint(const AttributionHint& hint) {
+  vigie::AttributionHint out;
+  out.set_id = hint.intrusion_set->id;
+  out.set_name = hint.intrusion_set->name;
+  out.aliases = hint.intrusion_set->aliases;
+  out.confidence = confidence_name(hint.confidence);
+  for (const IntelligenceMatch& m : hint.matches) {
+    out.intelligence.push_back({m.indicator, m.named_as, m.strength == MatchStrength::kStrong});
+  }
+  for (const TechniqueEvidence& t : hint.techniques) {
+    out.techniques.push_back({t.technique->id, t.technique->name, t.weight, t.sets_using, t.distinctive});
+  }
+  out.technique_score = hint.technique_score;
+  out.coverage = hint.coverage;
+  out.sets_at_score = hint.sets_at_score;
+  return out;
+}
+
+}  // namespace
+
+std::vector<vigie::AttributionHint> verdict_hints(const AttributionRanker& ranker, std::span<const Finding> findings,
+                                                  std::size_t max_hints) {
+  std::vector<std::string> techniques;
+  for (const Finding& finding : findings) {
+    if (finding.score <= 0) continue;
+    techniques.insert(techniques.end(), finding.attack.begin(), finding.attack.end());
+  }
+  const std::vector<IntelligenceMatch> matches = intelligence_matches(ranker.knowledge(), findings);
+  std::vector<vigie::AttributionHint> hints;
+  if (techniques.empty() && matches.empty()) return hints;
+  for (const AttributionHint& hint : ranker.rank(techniques, matches, max_hints).hints) {
+    hints.push_back(to_verdict_hint(hint));
+  }
+  return hints;
 }
 
 }  // namespace vigie::intel::attack

@@ -17,6 +17,12 @@
 //     injection, 8 sets) weighs 3.1. A set's technique score is the sum of the weights of the
 //     message's techniques it uses. Techniques no set uses weigh nothing and prove nothing.
 //     A technique is distinctive when at most 10% of the sets use it (w ≥ ln 10 ≈ 2.3).
+//     Set aside before any of this (Attribution::set_aside): techniques every mail attack shows
+//     whoever sends it, which ATT&CK records for few sets only because they are recent (T1656
+//     Impersonation, T1672 Email Spoofing, T1036.007 Double File Extension, T1036.008 Masquerade
+//     File Type: what every disguised attachment does) or which are the generic parent of what the
+//     findings say more precisely (T1566 Phishing): their weight would claim a distinctiveness they
+//     lack.
 //
 // Confidence rules (each hint shows the evidence they were applied to):
 //  - No evidence, no hint: a set appears only with an intelligence match or at least one technique
@@ -24,14 +30,17 @@
 //  - Technique-only hints are dropped when more than kMaxTiedSets sets reach the same score: the
 //    message's techniques are too common to point anywhere (a phishing link alone: 43 sets).
 //  - low: technique overlap only, whatever its size, unless the next rule holds.
-//  - moderate: technique overlap of at least 3 techniques of which at least 2 are distinctive, and
-//    at most kMaxModerateTies sets (this one included) reach its score; or a weak intelligence
-//    match alone. So one generic technique such as T1566.002 never goes above low.
+//  - moderate: technique overlap of at least 3 techniques of which at least 2 are distinctive, at
+//    most kMaxModerateTies sets (this one included) reaching its score, and a lead of at least one
+//    distinctive weight (ln 10) over every set outside those few (sets close behind mean the
+//    techniques do not single anyone out); or a weak intelligence match alone. So one generic
+//    technique such as T1566.002 never goes above low.
 //  - high: needs intelligence: a strong match, or a weak match together with technique evidence
 //    that would be moderate on its own. Techniques alone never give high: ATT&CK records what was
 //    published about a set, not what only that set does.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <memory>
 #include <span>
@@ -41,6 +50,8 @@
 #include <vector>
 
 #include "intel/attack/attack_knowledge.h"
+#include "vigie/finding.h"
+#include "vigie/verdict.h"
 
 namespace vigie::intel::attack {
 
@@ -55,6 +66,7 @@ struct IntelligenceMatch {
   std::string intrusion_set;  // id, name or alias, as the feed names it ("APT28", "Fancy Bear")
   std::string indicator;      // what matched, shown as evidence (indicator id or value and source)
   MatchStrength strength = MatchStrength::kWeak;
+  std::string named_as;       // how the link named the set when not directly ("campaign C0027 ...")
 };
 
 enum class Confidence { kLow, kModerate, kHigh };
@@ -84,15 +96,18 @@ struct Attribution {
   // define, intrusion set names the knowledge does not know.
   std::vector<std::string> unknown_techniques;
   std::vector<std::string> unknown_sets;
+  std::vector<std::string> set_aside;  // techniques left out as not attributive (see the method)
 };
 
 class AttributionRanker {
  public:
-  static constexpr std::size_t kMaxTiedSets = 10;
+  static constexpr std::size_t kMaxTiedSets = 5;
   static constexpr std::size_t kMaxModerateTies = 3;
   static constexpr std::size_t kModerateMinTechniques = 3;
   static constexpr std::size_t kModerateMinDistinctive = 2;
   static constexpr double kDistinctiveShare = 0.10;
+  static constexpr std::array<std::string_view, 5> kNotAttributive = {"T1566", "T1656", "T1672", "T1036.007",
+                                                                      "T1036.008"};
 
   explicit AttributionRanker(std::shared_ptr<const AttackKnowledge> knowledge);
 
@@ -104,6 +119,7 @@ class AttributionRanker {
   // w(t) and n(t) for a technique id; {0, 0} when no set uses it or the id is unknown.
   TechniqueEvidence weigh(std::string_view technique_id) const;
   std::size_t sets_with_techniques() const { return sets_with_techniques_; }  // N
+  const AttackKnowledge& knowledge() const { return *knowledge_; }
 
  private:
   std::shared_ptr<const AttackKnowledge> knowledge_;
@@ -112,5 +128,12 @@ class AttributionRanker {
   std::unordered_map<const IntrusionSet*, std::vector<const Technique*>> uses_;
   std::unordered_map<const Technique*, std::size_t> sets_using_;
 };
+
+// The hints a scanned message's verdict carries: rank() on the techniques of the findings that
+// count (score above zero) and on the intrusion sets the INTEL_MATCH sightings are linked to, a
+// linked campaign standing for the sets ATT&CK attributes it to; a sighting's strength is its
+// indicator's confidence (match_strength).
+std::vector<vigie::AttributionHint> verdict_hints(const AttributionRanker& ranker, std::span<const Finding> findings,
+                                                  std::size_t max_hints = 3);
 
 }  // namespace vigie::intel::attack

@@ -97,6 +97,15 @@ TEST(AttributionTest, Apt28SpecificCombinationRanksApt28FirstAtModerate) {
   for (std::size_t i = 1; i < a.hints.size(); ++i) EXPECT_EQ(a.hints[i].confidence, Confidence::kLow);
 }
 
+TEST(AttributionTest, SetsCloseBehindKeepAHintLow) {
+  // A shortcut running PowerShell and VBScript through the signed Windows binaries (rundll32,
+  // mshta, regsvr32), hidden files: Kimsuky, Lazarus Group and Mustang Panda fit almost equally.
+  const Attribution a = rank({"T1566.001", "T1204.002", "T1059.001", "T1059.003", "T1059.005", "T1218.005",
+                              "T1218.010", "T1218.011", "T1564", "T1105", "T1027"});
+  ASSERT_FALSE(a.hints.empty());
+  EXPECT_TRUE(all_low(a)) << a.hints.front().intrusion_set->name;
+}
+
 TEST(AttributionTest, TwoTechniquesEvenRareOnesStayLow) {
   const Attribution a = rank({"T1221", "T1559.002"});
   const AttributionHint* apt28 = hint_for(a, "G0007");
@@ -107,7 +116,7 @@ TEST(AttributionTest, TwoTechniquesEvenRareOnesStayLow) {
 TEST(AttributionTest, StrongIntelligenceMatchRanksFirstAndIsHigh) {
   // A partner's indicator linked to "Fancy Bear" matched a generic phishing link.
   const Attribution a =
-      rank({"T1566.002"}, {{"Fancy Bear", "indicator--1 (CERT-FR): domain-name:value = 'x.example'", MatchStrength::kStrong}});
+      rank({"T1566.002"}, {{"Fancy Bear", "indicator--1 (CERT-FR): domain-name:value = 'x.example'", MatchStrength::kStrong, ""}});
   ASSERT_EQ(a.hints.size(), 1u);
   EXPECT_EQ(a.hints[0].intrusion_set->id, "G0007");
   EXPECT_EQ(a.hints[0].confidence, Confidence::kHigh);
@@ -116,7 +125,7 @@ TEST(AttributionTest, StrongIntelligenceMatchRanksFirstAndIsHigh) {
 }
 
 TEST(AttributionTest, WeakMatchIsModerateAndHighWithSupportingTechniques) {
-  const IntelligenceMatch weak{"Sofacy", "list:apt.csv:3", match_strength(40)};
+  const IntelligenceMatch weak{"Sofacy", "list:apt.csv:3", match_strength(40), ""};
   EXPECT_EQ(weak.strength, MatchStrength::kWeak);
   EXPECT_EQ(match_strength(-1), MatchStrength::kWeak);
   EXPECT_EQ(match_strength(85), MatchStrength::kStrong);
@@ -136,14 +145,14 @@ TEST(AttributionTest, WeakMatchIsModerateAndHighWithSupportingTechniques) {
 TEST(AttributionTest, IntelligenceOutranksTechniqueOverlap) {
   // Techniques point at APT28; a (weak) match names Kimsuky: the match comes first.
   const Attribution a = rank({"T1566.001", "T1204.002", "T1221", "T1559.002", "T1137.002"},
-                             {{"Kimsuky", "indicator--2", MatchStrength::kWeak}});
+                             {{"Kimsuky", "indicator--2", MatchStrength::kWeak, ""}});
   ASSERT_GE(a.hints.size(), 2u);
   EXPECT_EQ(a.hints[0].intrusion_set->name, "Kimsuky");
   EXPECT_EQ(a.hints[1].intrusion_set->id, "G0007");
 }
 
 TEST(AttributionTest, UnknownInputsAreReportedNotGuessed) {
-  const Attribution a = rank({"T1566.009", "T1221"}, {{"Nobody Bear", "indicator--3", MatchStrength::kStrong}});
+  const Attribution a = rank({"T1566.009", "T1221"}, {{"Nobody Bear", "indicator--3", MatchStrength::kStrong, ""}});
   EXPECT_EQ(a.unknown_techniques, std::vector<std::string>{"T1566.009"});
   EXPECT_EQ(a.unknown_sets, std::vector<std::string>{"Nobody Bear"});
   EXPECT_TRUE(all_low(a));
@@ -152,6 +161,72 @@ TEST(AttributionTest, UnknownInputsAreReportedNotGuessed) {
 TEST(AttributionTest, MaxHintsIsRespected) {
   const Attribution a = ranker().rank(std::vector<std::string>{"T1566.002", "T1204.002", "T1059.001", "T1221"}, {}, 2);
   EXPECT_LE(a.hints.size(), 2u);
+}
+
+TEST(AttributionTest, TechniquesEveryMailAttackShowsAreSetAside) {
+  const Attribution a = rank({"T1656", "T1566", "T1672", "T1221", "T1656", "T1036.007"});
+  EXPECT_EQ(a.set_aside, (std::vector<std::string>{"T1656", "T1566", "T1672", "T1036.007"}));
+  for (const AttributionHint& h : a.hints) {
+    ASSERT_EQ(h.techniques.size(), 1u);
+    EXPECT_EQ(h.techniques[0].technique->id, "T1221");
+  }
+}
+
+Finding finding_with(double score, std::vector<std::string> techniques) {
+  Finding f;
+  f.id = "TEST";
+  f.score = score;
+  f.attack = std::move(techniques);
+  return f;
+}
+
+IndicatorSighting sighting(std::string id, int confidence, IntelligenceLink link) {
+  IndicatorSighting s;
+  s.indicator_id = std::move(id);
+  s.source = "CERT-FR";
+  s.confidence = confidence;
+  s.links = {std::move(link)};
+  return s;
+}
+
+TEST(AttributionTest, VerdictHintsReadTheFindingsThatCountAndTheirSightings) {
+  std::vector<Finding> findings = {finding_with(6, {"T1566.001", "T1204.002", "T1221", "T1559.002", "T1137.002"}),
+                                   finding_with(0, {"T1059.001"})};  // weighed to nothing: not evidence
+  Finding intel = finding_with(10, {});
+  intel.sightings = {sighting("indicator--1", 90, {"intrusion-set", "Fancy Bear", ""}),
+                     sighting("indicator--2", -1, {"malware", "CHOPSTICK", ""})};
+  findings.push_back(intel);
+  const std::vector<vigie::AttributionHint> hints = verdict_hints(ranker(), findings);
+  ASSERT_FALSE(hints.empty());
+  const vigie::AttributionHint& top = hints.front();
+  EXPECT_EQ(top.set_id, "G0007");
+  EXPECT_EQ(top.set_name, "APT28");
+  EXPECT_EQ(top.confidence, "high");
+  ASSERT_EQ(top.intelligence.size(), 1u);
+  EXPECT_EQ(top.intelligence[0].indicator, "indicator--1 from CERT-FR, confidence 90");
+  EXPECT_EQ(top.intelligence[0].named_as, "Fancy Bear");
+  EXPECT_TRUE(top.intelligence[0].strong);
+  EXPECT_EQ(top.techniques.size(), 5u);
+  for (const vigie::AttributionHint& h : hints) {
+    for (const auto& t : h.techniques) EXPECT_NE(t.id, "T1059.001");
+  }
+  EXPECT_TRUE(verdict_hints(ranker(), std::vector<Finding>{}).empty());
+}
+
+TEST(AttributionTest, ALinkedCampaignStandsForTheSetsItIsAttributedTo) {
+  const AttackKnowledge& knowledge = ranker().knowledge();
+  const auto campaign = std::find_if(knowledge.campaigns().begin(), knowledge.campaigns().end(),
+                                     [](const Campaign& c) { return c.attributed_to.size() == 1; });
+  ASSERT_NE(campaign, knowledge.campaigns().end());
+  Finding intel = finding_with(10, {});
+  intel.sightings = {sighting("indicator--3", 40, {"campaign", campaign->name, ""})};
+  const std::vector<vigie::AttributionHint> hints = verdict_hints(ranker(), std::vector<Finding>{intel});
+  ASSERT_EQ(hints.size(), 1u);
+  EXPECT_EQ(hints[0].set_id, campaign->attributed_to[0]->id);
+  EXPECT_EQ(hints[0].confidence, "moderate");  // a weak match alone
+  ASSERT_EQ(hints[0].intelligence.size(), 1u);
+  EXPECT_EQ(hints[0].intelligence[0].named_as, "campaign " + campaign->id + " " + campaign->name);
+  EXPECT_FALSE(hints[0].intelligence[0].strong);
 }
 
 }  // namespace
