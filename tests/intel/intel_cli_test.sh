@@ -3,7 +3,8 @@
 # plain list (tests/intel/data, written for this test), and `vigie scan` with that store matches a
 # message planted with the indicators: the sender, a Received hop, a link by URL prefix, the
 # subject by a STIX LIKE pattern, and the hash of a file inside a zip attached to the message. A
-# broken feed leaves the store as it was; a removed feed no longer matches.
+# broken feed leaves the store as it was; a removed feed no longer matches. The indicators linked
+# to APT28 put it first among the verdict's attribution hints, with high confidence.
 # Usage: intel_cli_test.sh VIGIE_BINARY SOURCE_DIR
 set -u
 vigie=$1
@@ -83,6 +84,19 @@ assert f["confidence"] == 0.95, f["confidence"]
 hashed = [e for e in f["evidence"] if e["field"] == "sha256"][0]
 assert "Convocation.exe" in hashed["where"], hashed
 assert r["verdict"]["action"] in ("quarantine", "reject"), r["verdict"]' "$tmp/scan.json"
+check "the sightings name the indicators and the set, and the verdict points at APT28 with high confidence" python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+f = next(f for f in r["findings"] if f["id"] == "INTEL_MATCH")
+linked = [s for s in f["sightings"] if any(l["name"] == "APT28" for l in s["indicates"])]
+assert any(s["indicator"].startswith("indicator--") for s in linked) and any(s["indicator"].startswith("misp:") for s in linked), f["sightings"]
+assert all(s["source"] and s["type"] and s["matched"] for s in f["sightings"]), f["sightings"]
+top = r["verdict"]["attribution"][0]
+assert (top["id"], top["name"], top["confidence"]) == ("G0007", "APT28", "high"), top
+assert any(e["strong"] and e["named_as"] == "APT28" for e in top["intelligence"]), top' "$tmp/scan.json"
+"$vigie" scan --quiet --no-progress --format text --config "$tmp/vigie.toml" "$tmp/planted.eml" > "$tmp/scan.txt"
+check "the text output shows the hint and its evidence" grep -q "attribution: *APT28 (G0007): high" "$tmp/scan.txt"
+check "the text output names the indicator behind it" grep -q "intelligence: indicator--.*, via APT28 (strong)" "$tmp/scan.txt"
 
 "$vigie" intel remove cert-fr --store "$store" > /dev/null; rc=$?
 check "remove a feed (exit $rc)" test "$rc" -eq 0
