@@ -2,6 +2,7 @@
 #include "service/hunt/hunt.h"
 
 #include <algorithm>
+#include <array>
 #include <ctime>
 #include <memory>
 #include <set>
@@ -21,6 +22,13 @@ namespace vigie::service::hunt {
 namespace {
 
 constexpr std::string_view kIntelligence = "intelligence";
+
+// The object analyzers that only judge: they push no child object and report no link, so a hunt
+// loses no observable without them (and saves the YARA scan of every object). Any other object
+// analyzer may extract (archives, PDFs, TNEF...) or find links (Office targets, shortcuts), and
+// stays. One that starts extracting or reporting links must leave this list.
+constexpr std::array<std::string_view, 4> kJudgeOnlyObjectAnalyzers = {"attachment_type", "webmail_xss", "yara",
+                                                                       "clamav"};
 
 // "2026-12-07T17:42:36Z"; the day is its first ten characters.
 std::string iso_time(std::int64_t unix_seconds) {
@@ -64,6 +72,12 @@ void configure(Config& config, const std::string& store_path, Analyzers analyzer
   if (analyzers == Analyzers::kAll) return;
   for (const analyzers::AnalyzerDescriptor* analyzer : analyzers::registry()) {
     if (analyzer->name != kIntelligence) disabled.emplace_back(analyzer->name);
+  }
+  for (const analyzers::ObjectAnalyzerDescriptor* analyzer : analyzers::object_registry()) {
+    if (std::find(kJudgeOnlyObjectAnalyzers.begin(), kJudgeOnlyObjectAnalyzers.end(), analyzer->name) !=
+        kJudgeOnlyObjectAnalyzers.end()) {
+      disabled.emplace_back(analyzer->name);
+    }
   }
 }
 

@@ -28,8 +28,9 @@ enum class Analyzers { kIntelligenceOnly, kAll };
 
 // Makes `config` the configuration of a hunt with the indicator store at `store_path`. With
 // kIntelligenceOnly every message analyzer but `intelligence` is disabled; the object analyzers
-// stay, because they are the extractors that open archives, attached messages, PDFs and the like:
-// without them the files inside an attachment would have no hash to match. Sender authentication
+// stay, because they are the extractors that open archives, attached messages, PDFs and the like
+// (without them the files inside an attachment would have no hash to match) and find the links in
+// documents, except those that only judge (file types, webmail XSS, YARA, ClamAV). Sender authentication
 // still runs but does no DNS lookup, since a hunt gives the engine no resolver.
 void configure(Config& config, const std::string& store_path, Analyzers analyzers);
 
