@@ -22,6 +22,8 @@ namespace vigie::service::hunt {
 namespace {
 
 constexpr std::string_view kIntelligence = "intelligence";
+// Beyond this many days of delivery, the timeline of the summary is by month.
+constexpr std::size_t kMaxDayRows = 31;
 
 // The object analyzers that only judge: they push no child object and report no link, so a hunt
 // loses no observable without them (and saves the YARA scan of every object). Any other object
@@ -186,11 +188,15 @@ std::string HuntSummary::text(std::size_t max_rows) const {
                      (by_indicator_.size() == 1 ? " indicator" : " indicators") + ".\n\n";
   text += table("Messages by indicator:", by_indicator_, max_rows) + "\n";
   text += table("Messages by recipient:", by_recipient_, max_rows) + "\n";
-  // Days in order of time, not of count: a campaign reads as a timeline.
-  text += "Messages by day of delivery (UTC):\n";
-  for (const auto& [day, count] : by_day_) {
+  // Days in order of time, not of count: a campaign reads as a timeline. Over a month of days,
+  // months, so that the timeline stays readable.
+  std::map<std::string, std::size_t> by_month;
+  for (const auto& [day, count] : by_day_) by_month[day.substr(0, 7)] += count;
+  const bool monthly = by_day_.size() > kMaxDayRows;
+  text += monthly ? "Messages by month of delivery (UTC):\n" : "Messages by day of delivery (UTC):\n";
+  for (const auto& [when, count] : monthly ? by_month : by_day_) {
     const std::string n = std::to_string(count);
-    text += std::string(n.size() < 7 ? 7 - n.size() : 0, ' ') + n + "  " + day + "\n";
+    text += std::string(n.size() < 7 ? 7 - n.size() : 0, ' ') + n + "  " + when + "\n";
   }
   return text;
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "analyzers/analyzer.h"
 #include "config/section.h"
@@ -89,7 +90,20 @@ TEST(Hunt, SummaryCountsMessagesByIndicatorRecipientAndDay) {
   const std::string text = summary.text(1);
   EXPECT_NE(text.find("2 messages matched 1 indicator."), std::string::npos) << text;
   EXPECT_NE(text.find("      2  alice@ministere.gouv.fr\n      … 1 more"), std::string::npos) << text;
+  EXPECT_NE(text.find("Messages by day of delivery (UTC):\n      1  2026-03-01\n      1  2026-03-02\n"), std::string::npos)
+      << text;
   EXPECT_EQ(HuntSummary().text(5), "No message matched the indicators.\n");
+
+  // Over a month of days, the timeline is by month.
+  HuntSummary long_campaign;
+  for (int day = 1; day <= 40; ++day) {
+    char date[32];
+    std::snprintf(date, sizeof date, "2026-%02d-%02dT10:00:00Z", day <= 28 ? 2 : 3, day <= 28 ? day : day - 28);
+    long_campaign.add({{"file", "x"}, {"date", date}, {"recipients", {"a@b"}}, {"sightings", {sighting}}});
+  }
+  const std::string monthly = long_campaign.text(5);
+  EXPECT_NE(monthly.find("Messages by month of delivery (UTC):\n     28  2026-02\n     12  2026-03\n"), std::string::npos)
+      << monthly;
 }
 
 }  // namespace
