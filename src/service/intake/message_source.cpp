@@ -180,7 +180,10 @@ Result<std::size_t> read_messages(const InputFile& input, std::uint64_t max_mess
   }
   if (in->bad()) return fail(Error::io(input.path + ": read error"));
   InputMessage message{input.path, std::move(bytes), 0};
-  message.size = std::max<std::uint64_t>(input.size.value_or(0), message.bytes->size());
+  // Cut at the limit: its whole size is the file's, as collected (unknown for stdin).
+  message.size = message.bytes->size() > max_message_bytes
+                     ? std::max<std::uint64_t>(input.size.value_or(0), message.bytes->size())
+                     : message.bytes->size();
   on_message(std::move(message));
   return std::size_t{1};
 }
