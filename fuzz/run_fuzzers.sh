@@ -31,7 +31,7 @@ CRASH_DIR="${VIGIE_FUZZ_CRASH_DIR:-/tmp/vigie-crashes}"
 CORPUS_DIR="${VIGIE_FUZZ_CORPUS:-$REPO/../shared/corpus}"
 JOBS="${VIGIE_FUZZ_JOBS:-2}"
 WERROR="${VIGIE_FUZZ_WERROR:-ON}"
-ALL_TARGETS=(message html url headers decoders spf dns_zone dkim dmarc rdata content_model calendar smuggling tnef archive archive_directories pdf lnk rtf cfb ovba offcrypto ooxml milter scan message_edits stix_pattern misp)
+ALL_TARGETS=(message html url headers decoders spf dns_zone dkim dmarc rdata content_model calendar smuggling tnef mbox archive archive_directories pdf lnk rtf cfb ovba offcrypto ooxml milter scan message_edits stix_pattern misp)
 
 # Largest input libFuzzer builds per target (longer seeds are cut there). 16 KB holds a message
 # with several nested parts and some HTML; longer inputs mostly add base64 and markup volume that
@@ -51,20 +51,21 @@ ALL_TARGETS=(message html url headers decoders spf dns_zone dkim dmarc rdata con
 # short. An encrypted OOXML package of a few KB in a compound file fits in 8 KB. The message
 # edits take messages like fuzz_message. STIX patterns in real feeds are under 1 KB; 4 KB leaves room
 # for nesting and long sets. A MISP event with a few dozen attributes and tags, or a list of a few
-# hundred lines, fits in 16 KB.
+# hundred lines, fits in 16 KB. An mbox of a few short messages, escaped "From " lines and CRLF
+# fits in 8 KB: the splitter's states are per line, not per size.
 declare -A MAX_LEN=([message]=16384 [html]=16384 [url]=2048 [headers]=2048 [decoders]=8192
                     [spf]=4096 [dns_zone]=4096 [dkim]=8192 [dmarc]=1024 [rdata]=1024
                     [content_model]=4096 [calendar]=8192 [smuggling]=16384 [tnef]=4096
                     [archive]=65536 [archive_directories]=65536 [pdf]=8192 [lnk]=4096 [rtf]=16384 [cfb]=16384 [ovba]=4096
                     [offcrypto]=8192 [ooxml]=16384 [milter]=16384
-                    [scan]=16384 [message_edits]=16384 [stix_pattern]=4096 [misp]=16384)
+                    [scan]=16384 [message_edits]=16384 [stix_pattern]=4096 [misp]=16384 [mbox]=8192)
 # Dictionary per target: tokens the fuzzer would take very long to guess byte by byte.
 declare -A DICT=([message]=mime [html]=html [url]=url [headers]=mime [decoders]=mime [spf]=spf
                  [dns_zone]=zone [dkim]=dkim [dmarc]=spf [rdata]=zone
                  [content_model]=content_model [calendar]=calendar [smuggling]=smuggling [tnef]=tnef
                  [archive]=archive [archive_directories]=archive_directories [pdf]=pdf [lnk]=lnk [rtf]=rtf [cfb]=office [ovba]=office
                  [offcrypto]=office [ooxml]=office [milter]=milter
-                 [scan]=mime [message_edits]=mime [stix_pattern]=stix [misp]=misp)
+                 [scan]=mime [message_edits]=mime [stix_pattern]=stix [misp]=misp [mbox]=mbox)
 
 die() { echo "run_fuzzers: $*" >&2; exit 2; }
 

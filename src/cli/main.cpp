@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/hunt_command.h"
 #include "cli/intel_command.h"
 #include "common/ip_address.h"
 
@@ -116,6 +117,26 @@ int main(int argc, char** argv) {
   intel_remove->add_option("name", intel.feed, "The feed's name")->required();
   store_options(intel_remove);
 
+  HuntOptions hunt;
+  CLI::App* hunt_cmd = app.add_subcommand(
+      "hunt", "Retro-hunt: search mail archives (mbox, Maildir, folders of .eml) for shared indicators");
+  hunt_cmd->add_option("archives", hunt.archives, "mbox files, Maildir folders, directories, messages")->required();
+  one_value_each_time(hunt_cmd->add_option(
+      "--intel", hunt.feeds, "A feed to hunt with (STIX bundle, MISP event or feed, list), repeatable"));
+  hunt_cmd->add_option("--intel-format", hunt.feed_format, "Format of the feeds: auto, stix, misp, misp-feed, list, csv")
+      ->check(CLI::IsMember({"auto", "stix", "misp", "misp-feed", "list", "csv"}));
+  hunt_cmd->add_option("--intel-type", hunt.feed_type, "Lists: the type of their values (domain, url, sha256...)");
+  hunt_cmd->add_option("--store", hunt.store_path, "Hunt with this indicator store (vigie intel import) instead of --intel");
+  hunt_cmd->add_flag("--all-analyzers", hunt.all_analyzers, "Run every analyzer, not only the intelligence matching");
+  hunt_cmd->add_option("-c,--config", hunt.config_path, "Configuration file (TOML): limits, lists, organisation");
+  hunt_cmd->add_option("-j,--jobs", hunt.jobs, "Parallel scanning threads (default: all cores)");
+  hunt_cmd->add_flag("!--no-progress", hunt.progress, "No progress line on a terminal");
+  hunt_cmd->add_option("--output", hunt.outputs, "FORMAT FILE: jsonl (one line per message that matched) or stix; - for stdout")
+      ->expected(2)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  hunt_cmd->add_option("--rows", hunt.rows, "Rows of each summary table")->check(CLI::PositiveNumber);
+
   AttackOptions attack;
   CLI::App* attack_cmd = app.add_subcommand(
       "attack", "What MITRE ATT&CK says of a technique (T1566.002), tactic, intrusion set (APT28, Fancy Bear, "
@@ -140,6 +161,7 @@ int main(int argc, char** argv) {
   if (*serve_cmd) return run_serve(serve);
   if (*parse_cmd) return run_parse(parse);
   if (*learn_cmd) return run_learn(learn);
+  if (*hunt_cmd) return run_hunt(hunt);
   if (*check_cmd) return run_config_check(config_file);
   if (*intel_cmd) {
     for (CLI::App* action : {intel_import, intel_list, intel_stats, intel_remove}) {

@@ -93,8 +93,14 @@ void IndicatorIndex::add(std::uint32_t indicator, const IndicatorValue& value) {
   switch (value.type) {
     case ObservableType::kDomain:
       return put(domains_, parse::normalize_host(value.value));
-    case ObservableType::kUrl:
-      return put(urls_, normalized_url(value.value));
+    case ObservableType::kUrl: {
+      std::string key = normalized_url(value.value);
+      if (!key.empty()) {
+        if (url_lengths_.size() <= key.size()) url_lengths_.resize(key.size() + 1);
+        url_lengths_[key.size()] = true;
+      }
+      return put(urls_, std::move(key));
+    }
     case ObservableType::kEmailAddress:
       return put(addresses_, value.value.find('@') == std::string::npos ? std::string() : lower(value.value));
     case ObservableType::kEmailSubject:
@@ -163,9 +169,12 @@ void IndicatorIndex::match(ObservableType type, std::string_view observed, std::
     case ObservableType::kUrl: {
       const std::string url = normalized_url(observed);
       if (url.empty()) return;
-      append(urls_, url, url, type, observed, "exact", now, out);
+      const auto indexed_length = [&](std::size_t length) {
+        return length < url_lengths_.size() && url_lengths_[length];
+      };
+      if (indexed_length(url.size())) append(urls_, url, url, type, observed, "exact", now, out);
       // A folder named without its final slash is the folder.
-      if (url.back() != '/') {
+      if (url.back() != '/' && indexed_length(url.size() + 1)) {
         const std::string folder = url + "/";
         append(urls_, folder, folder, type, observed, "URL prefix", now, out);
       }
@@ -177,9 +186,11 @@ void IndicatorIndex::match(ObservableType type, std::string_view observed, std::
         at = url.find_last_of("/?#", at - 1);
         if (at == std::string::npos || at < path) break;
         // "https://x.example/kit/" and "https://x.example/kit" both name the folder.
-        const std::string with_boundary = url.substr(0, at + 1);
-        append(urls_, with_boundary, with_boundary, type, observed, "URL prefix", now, out);
-        if (at > path) {
+        if (indexed_length(at + 1)) {
+          const std::string with_boundary = url.substr(0, at + 1);
+          append(urls_, with_boundary, with_boundary, type, observed, "URL prefix", now, out);
+        }
+        if (at > path && indexed_length(at)) {
           const std::string without = url.substr(0, at);
           append(urls_, without, without, type, observed, "URL prefix", now, out);
         }

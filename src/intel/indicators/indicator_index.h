@@ -70,6 +70,10 @@ class IndicatorIndex {
   // Networks by family and prefix length: key = prefix length byte + masked address bytes.
   Postings networks_;
   std::vector<unsigned> v4_prefixes_, v6_prefixes_;  // the lengths present, longest first
+  // url_lengths_[n]: an indexed URL is n bytes long. A URL's prefixes are looked up only at those
+  // lengths: hashing every prefix of a long URL with many '/', '?' (spam has URLs of kilobytes)
+  // made the probes quadratic in its length.
+  std::vector<bool> url_lengths_;
   std::size_t indexed_values_ = 0;
   std::size_t skipped_values_ = 0;
 };

@@ -42,6 +42,8 @@ struct ParsedMessage::State {
   std::vector<Url> urls;
   // addresses(): lowercase field name → the joined list; a deque keeps returned references valid.
   std::deque<std::pair<std::string, AddressList>> address_lists;
+  // received_chain(), parsed on first call: authentication and the intelligence both read it.
+  std::optional<std::vector<ReceivedHop>> received_chain;
   bool embedded_done = false;
   std::vector<EmbeddedFile> embedded;
 

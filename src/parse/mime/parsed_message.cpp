@@ -155,12 +155,16 @@ std::string ParsedMessage::message_id() const {
   return ids.empty() ? parse::unfold(f->value) : ids.front();
 }
 
+// Parsed once: authentication and the intelligence both read it, and the parse (dates, clauses)
+// cost more than the copy.
 std::vector<ReceivedHop> ParsedMessage::received_chain() const {
-  std::vector<ReceivedHop> hops;
+  std::optional<std::vector<ReceivedHop>>& hops = state_->received_chain;
+  if (hops) return *hops;
+  hops.emplace();
   for (const HeaderField& f : root().headers) {
-    if (parse::iequals(f.name, "Received")) hops.push_back(parse::parse_received(f.value));
+    if (parse::iequals(f.name, "Received")) hops->push_back(parse::parse_received(f.value));
   }
-  return hops;
+  return *hops;
 }
 
 std::string_view ParsedMessage::decoded(PartId id) const {

@@ -31,8 +31,7 @@ struct Pending {
 struct Job {
   std::uint64_t sequence = 0;  // position in reading order
   std::size_t input = 0;
-  std::string label;
-  std::shared_ptr<const std::string> bytes;
+  InputMessage message;
 };
 
 struct Shared {
@@ -104,6 +103,14 @@ BatchScanner::BatchScanner(const Engine& engine, Envelope envelope, BatchOptions
 
 BatchProgress BatchScanner::run(const std::vector<InputFile>& inputs, const RenderScan& render,
                                 const BatchCallbacks& callbacks) const {
+  return run(inputs, RenderScanOf([&render](const ScanResult& result, const InputMessage& origin) {
+               return render(result, origin.label);
+             }),
+             callbacks);
+}
+
+BatchProgress BatchScanner::run(const std::vector<InputFile>& inputs, const RenderScanOf& render,
+                                const BatchCallbacks& callbacks) const {
   const auto start = std::chrono::steady_clock::now();
   BatchProgress progress;
   progress.inputs = inputs.size();
@@ -141,7 +148,7 @@ BatchProgress BatchScanner::run(const std::vector<InputFile>& inputs, const Rend
             if (!enter_window(lock, bytes)) return;
             const std::uint64_t sequence = shared.delivered + shared.window.size();
             shared.window.push_back(Pending{Pending::Kind::kMessage, index, bytes, false, {}, std::nullopt});
-            shared.jobs.push_back(Job{sequence, index, std::move(message.label), std::move(message.bytes)});
+            shared.jobs.push_back(Job{sequence, index, std::move(message)});
             shared.job_queued.notify_one();
           });
       std::unique_lock lock(shared.mutex);
@@ -173,10 +180,12 @@ BatchProgress BatchScanner::run(const std::vector<InputFile>& inputs, const Rend
         }
         // The one call into the engine for the whole batch: the scan, then what follows a verdict
         // (the sender history).
-        const ScanResult result = engine_.scan(std::move(job.bytes), envelope_);
-        engine_.after_scan(result, envelope_);
-        ScannedMessage scanned{job.input, {}, result.verdict.action, render(result, job.label)};
-        scanned.label = std::move(job.label);
+        Envelope envelope = envelope_;
+        if (options_.envelope_of) options_.envelope_of(job.message, envelope);
+        const ScanResult result = engine_.scan(job.message.bytes, envelope);
+        if (options_.record_history) engine_.after_scan(result, envelope);
+        ScannedMessage scanned{job.input, {}, result.verdict.action, render(result, job.message)};
+        scanned.label = std::move(job.message.label);
         std::lock_guard lock(shared.mutex);
         Pending& slot = shared.window[job.sequence - shared.delivered];
         slot.message = std::move(scanned);

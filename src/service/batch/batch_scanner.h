@@ -48,6 +48,12 @@ struct BatchOptions {
   // How often on_progress is called, whether or not results arrived in between; the first call
   // comes before any delivery.
   std::chrono::milliseconds progress_interval{200};
+  // Engine::after_scan after each message (the sender history learns who writes to whom). Off for
+  // a retro-hunt, which must teach the history nothing.
+  bool record_history = true;
+  // Optional, runs on the workers: completes the batch's envelope for one message before it is
+  // scanned (a retro-hunt takes the time of delivery from the message: hunt/).
+  std::function<void(const InputMessage& message, Envelope& envelope)> envelope_of;
 };
 
 // One scanned message, delivered in input order.
@@ -87,6 +93,9 @@ struct BatchProgress {
 // Turns one scan result into what the caller wants delivered (a JSON line, a text block). Runs on
 // the worker threads.
 using RenderScan = std::function<std::string(const ScanResult& result, std::string_view label)>;
+// The same, given where the message was read (label, position and offset in an mbox, size before
+// a cut); its bytes are the scanned message's.
+using RenderScanOf = std::function<std::string(const ScanResult& result, const InputMessage& origin)>;
 
 struct BatchCallbacks {
   // on_message and on_failure are required.
@@ -106,6 +115,8 @@ class BatchScanner {
   // every thread has stopped; returns the final counts. An exception thrown by a callback stops
   // the threads and is passed on.
   BatchProgress run(const std::vector<InputFile>& inputs, const RenderScan& render,
+                    const BatchCallbacks& callbacks) const;
+  BatchProgress run(const std::vector<InputFile>& inputs, const RenderScanOf& render,
                     const BatchCallbacks& callbacks) const;
 
  private:

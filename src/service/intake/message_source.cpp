@@ -14,6 +14,8 @@
 
 #include <sys/stat.h>
 
+#include "parse/mbox/mbox_splitter.h"
+
 namespace vigie::service {
 namespace fs = std::filesystem;
 namespace {
@@ -93,70 +95,24 @@ void walk(const fs::path& dir, Visited& visited, std::vector<InputFile>& out,
   }
 }
 
-// Reads one line into `line` (without its '\n'), keeping at most `max` bytes of it so that a
-// file with no line breaks cannot exhaust memory. Returns false when the input is exhausted.
-bool read_line(std::istream& in, std::string& line, std::size_t max, bool& newline) {
-  line.clear();
-  newline = false;
-  char buf[1 << 14];
-  bool any = false;
-  while (true) {
-    in.getline(buf, sizeof buf);
-    const auto n = static_cast<std::size_t>(in.gcount());
-    if (in.fail() && !in.eof() && n == sizeof buf - 1) {  // buffer full, the line goes on
-      in.clear();
-      line.append(buf, std::min(n, max - std::min(max, line.size())));
-      any = true;
-      continue;
-    }
-    if (n == 0 && in.eof()) return any;
-    newline = !in.eof();
-    const std::size_t stored = newline ? n - 1 : n;
-    line.append(buf, std::min(stored, max - std::min(max, line.size())));
-    return true;
+// Reads an mbox in chunks and splits it; the first chunk (`head`) was read already.
+void split_mbox(std::istream& in, std::string_view head, const std::string& path, std::uint64_t max_bytes,
+                const MessageCallback& on_message) {
+  parse::MboxSplitter splitter(max_bytes, [&](parse::MboxMessage&& m) {
+    InputMessage message{path + ":" + std::to_string(m.index),
+                         std::make_shared<const std::string>(std::move(m.bytes)), m.index};
+    message.mbox_offset = m.offset;
+    message.mbox_separator = std::move(m.separator);
+    message.size = m.size;
+    on_message(std::move(message));
+  });
+  splitter.feed(head);
+  std::string chunk(1 << 20, '\0');
+  while (in) {
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    splitter.feed(std::string_view(chunk.data(), static_cast<std::size_t>(in.gcount())));
   }
-}
-
-// Reads one mbox "From " separated stream, calling back per message.
-std::size_t split_mbox(std::istream& in, const std::string& path, std::uint64_t max_bytes,
-                       const MessageCallback& on_message) {
-  std::size_t count = 0;
-  std::string current;
-  bool started = false;
-  auto flush = [&] {
-    if (!started) return;
-    ++count;
-    on_message(InputMessage{path + ":" + std::to_string(count),
-                            std::make_shared<const std::string>(std::move(current)), count});
-    current.clear();
-  };
-  // Keep max_bytes + 1 so that the parser records an oversized message as too large.
-  const std::size_t keep = static_cast<std::size_t>(max_bytes) + 1;
-  std::string line;
-  bool newline = false;
-  bool previous_blank = true;
-  while (read_line(in, line, keep, newline)) {
-    if (line.starts_with("From ") && previous_blank) {
-      flush();
-      started = true;
-      previous_blank = false;
-      continue;  // the separator line is not part of the message
-    }
-    started = true;
-    std::string_view content = line;
-    // mboxrd: ">From ", ">>From "... had one '>' added on delivery.
-    const std::size_t gt = content.find_first_not_of('>');
-    if (gt != 0 && gt != std::string_view::npos && content.substr(gt).starts_with("From ")) {
-      content.remove_prefix(1);
-    }
-    previous_blank = content.empty() || content == "\r";
-    if (current.size() < keep) {
-      current.append(content.substr(0, keep - current.size()));
-      if (newline && current.size() < keep) current.push_back('\n');
-    }
-  }
-  flush();
-  return count;
+  splitter.finish();
 }
 
 }  // namespace
@@ -199,12 +155,13 @@ Result<std::size_t> read_messages(const InputFile& input, std::uint64_t max_mess
   const std::streamsize got = in->gcount();
   const bool mbox = got == 5 && std::memcmp(head, "From ", 5) == 0;
   if (mbox) {
-    std::string separator_rest;
-    bool newline = false;
-    read_line(*in, separator_rest, 1024, newline);  // the first line is a separator, not content
-    const std::size_t n = split_mbox(*in, input.path, max_message_bytes, on_message);
+    std::size_t count = 0;
+    split_mbox(*in, std::string_view(head, sizeof head), input.path, max_message_bytes, [&](InputMessage&& m) {
+      ++count;
+      on_message(std::move(m));
+    });
     if (in->bad()) return fail(Error::io(input.path + ": read error"));
-    return n;
+    return count;
   }
   // A single message: read at most max_message_bytes + 1 bytes. A regular file's known size is
   // read in one go (one byte more, to see the end); chunks of 64 KiB, each zeroed before it is
@@ -222,7 +179,12 @@ Result<std::size_t> read_messages(const InputFile& input, std::uint64_t max_mess
     bytes->resize(old + static_cast<std::size_t>(in->gcount()));
   }
   if (in->bad()) return fail(Error::io(input.path + ": read error"));
-  on_message(InputMessage{input.path, std::move(bytes), 0});
+  InputMessage message{input.path, std::move(bytes), 0};
+  // Cut at the limit: its whole size is the file's, as collected (unknown for stdin).
+  message.size = message.bytes->size() > max_message_bytes
+                     ? std::max<std::uint64_t>(input.size.value_or(0), message.bytes->size())
+                     : message.bytes->size();
+  on_message(std::move(message));
   return std::size_t{1};
 }
 

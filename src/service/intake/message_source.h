@@ -1,7 +1,8 @@
 // Intake for archives: turns command-line paths into messages. Owns the walk of directories
 // (recursive; Maildir folders read through cur/ and new/ only, tmp/ skipped as it holds messages
 // still being delivered; symbolic links followed, but every file and directory taken once, by
-// identity, so links can neither loop nor scan a file twice), mbox splitting (mboxrd ">From " unescaping) and stdin ("-").
+// identity, so links can neither loop nor scan a file twice), mbox files (split by
+// parse/mbox/mbox_splitter.h, read in chunks) and stdin ("-").
 // Messages are read one at a time so an archive of any size is scanned in bounded memory; a
 // message over max_message_bytes is kept up to the limit (plus one byte, so the parser records it
 // as too large) and the rest skipped, never silently dropped.
@@ -27,6 +28,12 @@ struct InputMessage {
   std::string label;  // path, or path:N for the N-th message (1-based) of an mbox
   std::shared_ptr<const std::string> bytes;
   std::size_t mbox_position = 0;  // N for the N-th message of an mbox; 0 for a one-message file
+  std::uint64_t mbox_offset = 0;   // byte offset of its "From " line in the mbox; 0 for a file
+  std::string mbox_separator{};    // that "From " line (it carries the delivery date); empty for a file
+  // Its whole size as read: more than bytes->size() when it was over max_message_bytes and cut.
+  // Unknown (bytes->size()) for a single message read from stdin.
+  std::uint64_t size = 0;
+  bool cut() const { return size > bytes->size(); }
 };
 
 // Expands paths into the files to read, in a stable (sorted) order. A file or directory reached

@@ -95,6 +95,26 @@ TEST_F(MessageSourceTest, SplitsMboxAndUnescapesFromLines) {
   EXPECT_EQ(msgs[1].label, (root_ / "box.mbox").string() + ":2");
 }
 
+TEST_F(MessageSourceTest, MboxMessagesKnowTheirOffsetSeparatorAndSize) {
+  const std::string first = "From a@example.org Tue Jul  1 10:52:37 2003\r\nSubject: one\r\n\r\nbody\r\n\r\n";
+  write("crlf.mbox", first + "From b@example.org Tue Jul  1 10:53:00 2003\r\nSubject: two\r\n\r\nlast, cut");
+  const auto msgs = read_all(root_ / "crlf.mbox");
+  ASSERT_EQ(msgs.size(), 2u);
+  EXPECT_EQ(msgs[0].mbox_offset, 0u);
+  EXPECT_EQ(msgs[1].mbox_offset, first.size());
+  EXPECT_EQ(msgs[1].mbox_position, 2u);
+  EXPECT_EQ(msgs[1].mbox_separator, "From b@example.org Tue Jul  1 10:53:00 2003\r");
+  EXPECT_EQ(*msgs[1].bytes, "Subject: two\r\n\r\nlast, cut");
+  EXPECT_FALSE(msgs[1].cut());
+}
+
+TEST_F(MessageSourceTest, EmptyFileIsOneEmptyMessage) {
+  write("empty.eml", "");
+  const auto msgs = read_all(root_ / "empty.eml");
+  ASSERT_EQ(msgs.size(), 1u);
+  EXPECT_TRUE(msgs[0].bytes->empty());
+}
+
 TEST_F(MessageSourceTest, SingleMessageOverLimitIsKeptToLimitPlusOne) {
   write("big.eml", "Subject: big\n\n" + std::string(1000, 'x'));
   const auto msgs = read_all(root_ / "big.eml", 100);
@@ -107,6 +127,8 @@ TEST_F(MessageSourceTest, MboxMessageOverLimitIsCut) {
   const auto msgs = read_all(root_ / "big.mbox", 100);
   ASSERT_EQ(msgs.size(), 2u);
   EXPECT_EQ(msgs[0].bytes->size(), 101u);
+  EXPECT_TRUE(msgs[0].cut());
+  EXPECT_EQ(msgs[0].size, std::string("Subject: a\n\n").size() + 1000 + 2);
   EXPECT_EQ(*msgs[1].bytes, "Subject: b\n\nz\n");
 }
 
