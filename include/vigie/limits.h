@@ -130,6 +130,23 @@ struct Limits {
   // (YARA, ClamAV); the rest of a larger object is not matched (scan time, and ClamAV's own
   // temporary copies of what it parses).
   std::uint64_t max_rule_scan_bytes = 32ull << 20;
+  // --- Indicator feeds read by `vigie intel import` and `vigie hunt --intel` (src/intel) ---
+  // Largest STIX bundle read; a larger one is refused unread (memory of the JSON tree).
+  std::uint64_t intel_max_bundle_bytes = 256ull << 20;
+  // Most objects in one STIX bundle (memory and import time).
+  std::uint32_t intel_max_bundle_objects = 2'000'000;
+  // Longest STIX pattern parsed; a longer one is not kept (parse time).
+  std::uint32_t intel_max_pattern_bytes = 64u << 10;
+  // Largest MISP JSON document (an event file, a feed manifest); nlohmann's tree takes several
+  // times the text.
+  std::uint64_t intel_max_misp_document_bytes = 64ull << 20;
+  // Most MISP attributes and events read in one import, all files of a feed together.
+  std::uint32_t intel_max_misp_attributes = 2'000'000;
+  std::uint32_t intel_max_misp_events = 100'000;
+  // All the files of one MISP feed together (disk or network transfer).
+  std::uint64_t intel_max_misp_feed_bytes = 2ull << 30;
+  // Largest plain or CSV list file (a million domains is about 20 MiB).
+  std::uint64_t intel_max_list_bytes = 256ull << 20;
 };
 
 }  // namespace vigie

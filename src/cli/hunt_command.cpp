@@ -53,7 +53,7 @@ class PrivateDirectory {
 // Imports every feed into a new store at `store_path`, saying on stderr what each gave and what
 // it did not take. False when a feed gave nothing usable or the store cannot be written: a hunt
 // with a feed missing would report "no match" for indicators it never held.
-bool import_feeds(const HuntOptions& options, const std::string& store_path) {
+bool import_feeds(const HuntOptions& options, const Limits& limits, const std::string& store_path) {
   Result<std::unique_ptr<intel::IndicatorStore>> store = intel::IndicatorStore::open(store_path);
   if (!store) {
     say("cannot create the indicator store: " + store.error().message);
@@ -66,6 +66,7 @@ bool import_feeds(const HuntOptions& options, const std::string& store_path) {
     request.format = options.feed_format;
     request.location = feed;
     request.type = options.feed_type;
+    request.limits = limits;
     Result<intel::ImportedFeed> imported = intel::import_source(request);
     if (!imported) {
       say(feed + ": " + imported.error().message);
@@ -156,7 +157,7 @@ int run_hunt(const HuntOptions& options) {
       return kExitIo;
     }
     store_path = directory.path() + "/indicators.sqlite";
-    if (!import_feeds(options, store_path)) return kExitUsage;
+    if (!import_feeds(options, config.limits, store_path)) return kExitUsage;
   } else if (std::error_code ec; !fs::is_regular_file(store_path, ec)) {
     say("--store: no indicator store at '" + store_path + "'");
     return kExitUsage;

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.h"
 #include "config/section.h"
@@ -21,20 +22,27 @@ void say(const std::string& text) {
   std::cerr << "vigie intel: " << outputs::terminal_safe(text, outputs::LineBreaks::kKeep) << "\n";
 }
 
+// The configuration of --config (its [limits] bound what an import reads), else the defaults;
+// nullopt after printing why it cannot be read.
+std::optional<Config> configuration(const IntelOptions& options) {
+  if (options.config_path.empty()) return Config{};
+  Result<Config> config = load_config(options.config_path);
+  if (!config) {
+    say("invalid configuration:\n" + config.error().message);
+    return std::nullopt;
+  }
+  return std::move(*config);
+}
+
 // --store, else [analyzers.intelligence] store of --config; empty after printing why.
-std::string store_path(const IntelOptions& options) {
+std::string store_path(const IntelOptions& options, const Config& config) {
   if (!options.store_path.empty()) return options.store_path;
   if (options.config_path.empty()) {
     say("no indicator store: give --store PATH, or --config with [analyzers.intelligence] store");
     return "";
   }
-  Result<Config> config = load_config(options.config_path);
-  if (!config) {
-    say("invalid configuration:\n" + config.error().message);
-    return "";
-  }
   std::string path;
-  if (const auto section = config->analyzers.sections.find("intelligence"); section != config->analyzers.sections.end()) {
+  if (const auto section = config.analyzers.sections.find("intelligence"); section != config.analyzers.sections.end()) {
     config::SectionReader reader(section->second);
     reader.path("store", path);
   }
@@ -46,7 +54,7 @@ std::int64_t now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-int import(intel::IndicatorStore& store, const IntelOptions& options) {
+int import(intel::IndicatorStore& store, const IntelOptions& options, const Limits& limits) {
   if (options.feed.empty() || options.source.empty()) {
     say("import needs a feed name and a source: vigie intel import NAME FILE|FOLDER|URL");
     return kExitUsage;
@@ -56,6 +64,7 @@ int import(intel::IndicatorStore& store, const IntelOptions& options) {
   request.location = options.source;
   request.type = options.type;
   request.auth_header_file = options.auth_header_file;
+  request.limits = limits;
   Result<intel::ImportedFeed> imported = intel::import_source(request);
   if (!imported) {
     say(options.source + ": " + imported.error().message + " (the store is unchanged)");
@@ -144,14 +153,16 @@ int remove(intel::IndicatorStore& store, const IntelOptions& options) {
 }  // namespace
 
 int run_intel(const IntelOptions& options) {
-  const std::string path = store_path(options);
+  const std::optional<Config> config = configuration(options);
+  if (!config) return kExitUsage;
+  const std::string path = store_path(options, *config);
   if (path.empty()) return kExitUsage;
   Result<std::unique_ptr<intel::IndicatorStore>> store = intel::IndicatorStore::open(path);
   if (!store) {
     say(store.error().message);
     return store.error().code == ErrorCode::kConfig ? kExitUsage : kExitIo;
   }
-  if (options.action == "import") return import(**store, options);
+  if (options.action == "import") return import(**store, options, config->limits);
   if (options.action == "list") return list(**store, options);
   if (options.action == "stats") return stats(**store, options);
   if (options.action == "remove") return remove(**store, options);

@@ -26,6 +26,10 @@ check "MISP: to_ids false and other types counted" grep -q "not for detection" "
 "$vigie" intel import lookalikes "$data/domains.txt" --type domain --store "$store" > "$tmp/list.out" 2>&1; rc=$?
 check "list imported (exit $rc)" test "$rc" -eq 0
 check "list: the bad line is named" grep -q "domains.txt:4" "$tmp/list.out"
+printf '[limits]\nintel_max_list_bytes = 10\n' > "$tmp/small.toml"
+"$vigie" intel import small "$data/domains.txt" --type domain --store "$store" --config "$tmp/small.toml" > "$tmp/small.out" 2>&1; rc=$?
+check "[limits] intel_max_list_bytes refuses a larger list (exit $rc)" test "$rc" -ne 0
+check "the refusal names the limit or the size" grep -qi "larger\|limit\|bytes" "$tmp/small.out"
 "$vigie" intel import nolist "$data/domains.txt" --store "$store" > "$tmp/notype.out" 2>&1; rc=$?
 check "a plain list without --type is refused (exit $rc)" test "$rc" -eq 2
 

@@ -66,6 +66,15 @@ std::vector<std::string> misp_notes(const misp::MispCounts& counts) {
   return notes;
 }
 
+misp::MispLimits misp_limits(const Limits& limits) {
+  misp::MispLimits out;
+  out.max_event_bytes = limits.intel_max_misp_document_bytes;
+  out.max_attributes = limits.intel_max_misp_attributes;
+  out.max_events = limits.intel_max_misp_events;
+  out.max_feed_bytes = limits.intel_max_misp_feed_bytes;
+  return out;
+}
+
 }  // namespace
 
 Result<ImportedFeed> import_source(const ImportRequest& request) {
@@ -74,7 +83,11 @@ Result<ImportedFeed> import_source(const ImportRequest& request) {
   ImportedFeed feed;
   feed.kind = *format;
   if (*format == "stix") {
-    Result<ImportResult> bundle = stix::import_bundle_file(request.location);
+    stix::BundleLimits limits;
+    limits.max_bundle_bytes = request.limits.intel_max_bundle_bytes;
+    limits.max_objects = request.limits.intel_max_bundle_objects;
+    limits.pattern.max_pattern_bytes = request.limits.intel_max_pattern_bytes;
+    Result<ImportResult> bundle = stix::import_bundle_file(request.location, limits);
     if (!bundle) return fail(bundle.error());
     feed.result = std::move(*bundle);
     return feed;
@@ -83,15 +96,25 @@ Result<ImportedFeed> import_source(const ImportRequest& request) {
     misp::MispImport imported;
     if (*format == "misp-feed") {
       misp::MispFeedOptions options;
+      options.import.limits = misp_limits(request.limits);
       options.authorization_file = request.auth_header_file;
       Result<misp::MispImport> read = misp::import_misp_feed(request.location, options);
       if (!read) return fail(read.error());
       imported = std::move(*read);
     } else {
+      misp::MispOptions options;
+      options.limits = misp_limits(request.limits);
+      std::error_code ec;
+      const std::uintmax_t size = std::filesystem::file_size(request.location, ec);
+      if (ec) return fail(Error::io("cannot be read: " + ec.message()));
+      if (size > options.limits.max_event_bytes) {
+        return fail(Error::limit("a MISP event of " + std::to_string(size) + " bytes, over [limits] " +
+                                 "intel_max_misp_document_bytes = " + std::to_string(options.limits.max_event_bytes)));
+      }
       std::ifstream in(request.location, std::ios::binary);
       if (!in) return fail(Error::io("cannot be read"));
       const std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      imported = misp::import_misp_events(json, std::filesystem::path(request.location).filename().string());
+      imported = misp::import_misp_events(json, std::filesystem::path(request.location).filename().string(), options);
     }
     feed.result = std::move(imported.result);
     feed.notes = misp_notes(imported.counts);
@@ -105,8 +128,9 @@ Result<ImportedFeed> import_source(const ImportRequest& request) {
     } else if (*format == "list") {
       return fail(Error::invalid_argument("a plain list needs --type (domain, url, ipv4, sha256...)"));
     }
-    Result<ImportResult> list = misp::import_list_file(
-        request.location, *format == "csv" ? misp::ListFormat::kCsv : misp::ListFormat::kPlain, declared);
+    Result<ImportResult> list =
+        misp::import_list_file(request.location, *format == "csv" ? misp::ListFormat::kCsv : misp::ListFormat::kPlain,
+                               declared, request.limits.intel_max_list_bytes);
     if (!list) return fail(list.error());
     feed.result = std::move(*list);
     return feed;

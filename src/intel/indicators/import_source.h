@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "intel/indicators/indicator.h"
+#include "vigie/limits.h"
 #include "vigie/result.h"
 
 namespace vigie::intel {
@@ -19,6 +20,7 @@ struct ImportRequest {
   std::string location;         // file, folder, or http(s) URL of a MISP feed
   std::string type;             // plain and CSV lists: the observable type ("domain", "url", "ipv4"...)
   std::string auth_header_file;  // MISP feed over HTTP: a file whose first line is the Authorization value
+  Limits limits;                 // the intel_* keys bound what is read ([limits] of --config, else defaults)
 };
 
 struct ImportedFeed {

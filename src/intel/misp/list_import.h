@@ -24,16 +24,14 @@ namespace vigie::intel::misp {
 
 enum class ListFormat { kPlain, kCsv };
 
-// Largest list file read (a million domains is about 20 MiB).
-inline constexpr std::uint64_t kMaxListFileBytes = 256u << 20;
-
 ImportResult import_plain_list(std::string_view text, std::string_view list_name, ValueKind kind);
 
 ImportResult import_csv_list(std::string_view text, std::string_view list_name, std::optional<ValueKind> declared);
 
-// Reads `path` (refused as a whole when unreadable or larger than max_bytes) and imports it; the
-// list name is the file's name without its folder. A plain list needs `declared`.
+// Reads `path` (refused as a whole when unreadable or larger than max_bytes, [limits]
+// intel_max_list_bytes) and imports it; the list name is the file's name without its folder. A
+// plain list needs `declared`.
 Result<ImportResult> import_list_file(const std::string& path, ListFormat format, std::optional<ValueKind> declared,
-                                      std::uint64_t max_bytes = kMaxListFileBytes);
+                                      std::uint64_t max_bytes);
 
 }  // namespace vigie::intel::misp

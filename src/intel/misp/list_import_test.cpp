@@ -1,6 +1,7 @@
 // Plain and CSV indicator lists: comments, blank lines, per-type checks, headers, declared types,
 // quoting, and problems at file:line.
 #include "intel/misp/list_import.h"
+#include "vigie/limits.h"
 
 #include <filesystem>
 #include <fstream>
@@ -95,12 +96,12 @@ TEST(ListImport, Files) {
   const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "vigie_list_import";
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "domains.txt") << "evil.example\n";
-  const auto plain = import_list_file((dir / "domains.txt").string(), ListFormat::kPlain, ValueKind::kDomain);
+  const auto plain = import_list_file((dir / "domains.txt").string(), ListFormat::kPlain, ValueKind::kDomain, Limits{}.intel_max_list_bytes);
   ASSERT_TRUE(plain);
   ASSERT_EQ(plain->indicators.size(), 1u);
   EXPECT_EQ(plain->indicators[0].id, "list:domains.txt:1");
-  EXPECT_FALSE(import_list_file((dir / "domains.txt").string(), ListFormat::kPlain, std::nullopt));
-  EXPECT_FALSE(import_list_file((dir / "absent.txt").string(), ListFormat::kCsv, std::nullopt));
+  EXPECT_FALSE(import_list_file((dir / "domains.txt").string(), ListFormat::kPlain, std::nullopt, Limits{}.intel_max_list_bytes));
+  EXPECT_FALSE(import_list_file((dir / "absent.txt").string(), ListFormat::kCsv, std::nullopt, Limits{}.intel_max_list_bytes));
   EXPECT_FALSE(import_list_file((dir / "domains.txt").string(), ListFormat::kCsv, std::nullopt, 4));
 }
 
