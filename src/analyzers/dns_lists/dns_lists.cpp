@@ -318,7 +318,8 @@ void add_ip_subjects(const ParsedMessage& message, const ScanContext& context, c
   const std::vector<ReceivedHop> chain = message.received_chain();
   unsigned hops = 0;
   bool client_found = !context.envelope.client_ip.empty();
-  for (std::size_t i = 0; i < chain.size() && hops < state.max_hops; ++i) {
+  for (std::size_t i = 0; i < chain.size(); ++i) {
+    if (client_found && hops >= state.max_hops) break;
     const std::optional<IpAddress> ip = IpAddress::parse(chain[i].from_ip);
     // Past a hop without a readable client, nothing below can be placed: client_identity stops too.
     if (!ip) {
@@ -367,13 +368,15 @@ void add_domain_subjects(const ScanContext& context, std::vector<Subject>& out) 
 
 struct Reading {
   std::vector<std::string> listed;  // "SBL (127.0.0.2)"
-  double score = -1;                // the highest of the matched answers; < 0: catalog default
+  double score = -1;                // the highest of the matched answers with a score of their own
+  bool unscored = false;            // a matched answer takes the catalog's score
   bool matched = false;
   std::string refusal;              // the answer that says the list will not answer us
 };
 
-// 127.0.0.1 (SURBL, URIBL) and Spamhaus's answers that are errors, not listings (127.255.255.252 typing error in the zone name,
-// .254 query through a public resolver or without a DQS key, .255 too many queries).
+// What a refusing answer means: 127.0.0.1 (SURBL, URIBL block the resolver), and Spamhaus's
+// 127.255.255.252 (typing error in the zone name), .254 (query through a public resolver or
+// without a DQS key), .255 (too many queries).
 LocalizedText refusal_meaning(const IpAddress& answer) {
   if (answer.bytes[1] == 0) {
     return {"the list blocks this resolver (public, or over its free volume)",
@@ -393,7 +396,11 @@ Reading read_answer(const List& list, const DnsAnswer& answer) {
   const auto match = [&](const Code& code, const std::string& address) {
     reading.matched = true;
     reading.listed.push_back((code.name.empty() ? address : code.name + " (" + address + ")"));
-    if (code.score >= 0) reading.score = std::max(reading.score, code.score);
+    if (code.score >= 0) {
+      reading.score = std::max(reading.score, code.score);
+    } else {
+      reading.unscored = true;
+    }
   };
   for (const auth::dns::DnsRecord& record : answer.records) {
     if (record.type != RecordType::kA || !record.address.is_v4()) continue;
@@ -526,11 +533,8 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
       auto listing = std::find_if(listings.begin(), listings.end(),
                                   [&](const Listing& l) { return l.role == subject.role && l.list == &list; });
       if (listing == listings.end()) listing = listings.insert(listings.end(), Listing{subject.role, &list, {}, 0, -1, false});
-      if (reading.score >= 0) {
-        listing->score = std::max(listing->score, reading.score);
-      } else {
-        listing->default_score = true;
-      }
+      listing->score = std::max(listing->score, reading.score);
+      listing->default_score = listing->default_score || reading.unscored;
       if (listing->evidence.size() == kMaxEvidence) {
         ++listing->more;
         continue;
