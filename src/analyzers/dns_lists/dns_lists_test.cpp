@@ -102,6 +102,8 @@ grey.example.multi.test:
   - A: 127.0.0.2
 refused.example.dbl.test:
   - A: 127.255.255.254
+blocked.example.multi.test:
+  - A: 127.0.0.1
 slow.example.dbl.test:
   - TIMEOUT
 )";
@@ -258,12 +260,22 @@ TEST(DnsListsTest, RefusalIsUnavailableNotAListing) {
   EXPECT_NE(links[0]->evidence[0].value.find("MULTI"), std::string::npos);
 }
 
+TEST(DnsListsTest, BlockedResolverAnswerIsARefusalEvenOnABitmaskList) {
+  const std::vector<Finding> findings = harness().analyze("From: a@blocked.example\nSubject: x\n\nhello\n");
+  EXPECT_TRUE(all(findings, "DBL_SENDER_LISTED").empty());
+  const auto unavailable = all(findings, "DNS_LIST_UNAVAILABLE");
+  ASSERT_EQ(unavailable.size(), 1u);
+  EXPECT_NE(unavailable[0]->evidence[0].value.find("MULTI: refused (127.0.0.1: the list blocks this resolver"),
+            std::string::npos)
+      << unavailable[0]->evidence[0].value;
+}
+
 TEST(DnsListsTest, TimeoutOfOneNameIsUnavailableForThatList) {
   const std::vector<Finding> findings =
       harness().analyze("From: a@slow.example\nSubject: x\n\nsee https://phish.example/\n");
   const auto unavailable = all(findings, "DNS_LIST_UNAVAILABLE");
   ASSERT_EQ(unavailable.size(), 1u);
-  EXPECT_NE(unavailable[0]->evidence[0].value.find("DBL: no answer (timeout) for slow.example.dbl.test"),
+  EXPECT_NE(unavailable[0]->evidence[0].value.find("DBL: no answer (timeout"),
             std::string::npos)
       << unavailable[0]->evidence[0].value;
   EXPECT_EQ(all(findings, "URIBL_LINK_LISTED").size(), 2u);  // the others were still asked
