@@ -225,10 +225,10 @@ void read_list(config::SectionReader& reader, const toml::node& node, std::vecto
       }
       list.zone = std::move(zone);
     } else if (field.str() == "kind") {
+      has_kind = true;  // a wrong one is reported as such, not as missing
       const std::optional<std::string> kind = value.value<std::string>();
       if (kind == "ip" || kind == "domain") {
         list.ip = *kind == "ip";
-        has_kind = true;
       } else {
         reader.error_at(value, key, "expected \"ip\" or \"domain\"");
       }
