@@ -129,6 +129,13 @@ void SectionReader::number(std::string_view key, double& out, double min, double
   out = value;
 }
 
+const toml::node* SectionReader::node(std::string_view key) { return find(key); }
+
+void SectionReader::error_at(const toml::node& where, std::string_view key, std::string_view message) {
+  errors_.push_back(located_error(data_ == nullptr ? std::string_view() : std::string_view(data_->file), where,
+                                  full(key), message));
+}
+
 void SectionReader::error(std::string_view key, std::string_view message) {
   if (data_ == nullptr) {
     errors_.push_back(std::string(key) + ": " + std::string(message));

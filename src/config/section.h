@@ -60,6 +60,11 @@ class SectionReader {
   // A number in (min, max]: `min_exclusive` says whether min itself is refused.
   void number(std::string_view key, double& out, double min, double max, bool min_exclusive);
 
+  // The node of `key` as written, for settings a typed reader above cannot express (an array of
+  // tables); nullptr when absent. The caller checks it and reports through error_at().
+  const toml::node* node(std::string_view key);
+  // Records an error about `key` (a path under this section: "lists.codes") at `where`.
+  void error_at(const toml::node& where, std::string_view key, std::string_view message);
   // Records an error about `key` at the section's own position.
   void error(std::string_view key, std::string_view message);
   // Whether a key read so far was wrong: a component may then skip the costly part of its start-up

@@ -15,6 +15,9 @@
 #      a per-message budget too small for the SPF tree is temperror the same way in both modes;
 #      without --client-ip the client comes from the Received chain past a trusted relay; with a
 #      server that never answers at all, vigie warns once and stops waiting (circuit breaker).
+#   6. DNS reputation lists (dns_lists) served by the same unbound: listed client, listed link,
+#      clean message, a list refusing the query; live equal to recorded; nothing asked without
+#      a list or without DNS.
 # Usage: auth_unbound_test.sh VIGIE_BINARY SOURCE_DIR
 set -u
 vigie=$1
@@ -136,6 +139,52 @@ printf '[relays]\ntrusted = ["10.0.0.0/8"]\n' > "$tmp/relays.toml"
 "$vigie" scan --no-progress -c "$tmp/relays.toml" --dns-zone "$tmp/zone.yaml" "$tmp/messages/relay" > "$tmp/relay-recorded.jsonl"
 check "relay: pass from Received header 2" "$py" "$here/e2e.py" expect "$tmp/relay-live.jsonl" pass "client IP 192.0.2.10 from Received header 2, below 1 trusted relay)"
 check "relay: live equals recorded" "$py" "$here/e2e.py" compare "$tmp/relay-live.jsonl" "$tmp/relay-recorded.jsonl" --any
+
+# 6. DNS reputation lists (the dns_lists analyzer) over the same server: a listed client (from the
+# Received header), a listed link, a clean message, and two messages whose sender domain the list
+# refuses to answer about (127.255.255.254): not a listing, one warning for the run.
+mkdir -p "$tmp/lists"
+for name in listed-client listed-link clean refused refused-again; do
+  client=198.51.100.20; from=a@clean-site.example; link=https://clean-site.example/
+  case $name in
+    listed-client) client=203.0.113.7 ;;
+    listed-link) link=https://www.phish-site.example/login ;;
+    refused*) from=a@refused-site.example ;;
+  esac
+  printf 'Received: from out.sender.example (out.sender.example [%s]) by mx.example.test with ESMTP id %s; Mon, 7 Dec 2026 10:00:00 +0000\nFrom: %s\nTo: b@example.test\nSubject: %s\nDate: Mon, 7 Dec 2026 10:00:00 +0000\nMessage-ID: <%s@example.test>\n\nSee %s\n' \
+    "$client" "$name" "$from" "$name" "$name" "$link" > "$tmp/lists/$name.eml"
+done
+cat > "$tmp/lists.toml" <<'TOML'
+[[analyzers.dns_lists.lists]]
+zone = "zen.test-dnsbl.example"
+kind = "ip"
+name = "ZEN"
+codes."127.0.0.2" = { name = "SBL", score = 6 }
+codes."127.0.0.4" = { name = "XBL", score = 7 }
+[[analyzers.dns_lists.lists]]
+zone = "dbl.test-dnsbl.example"
+kind = "domain"
+name = "DBL"
+codes."127.0.1.4" = { name = "phish", score = 8 }
+TOML
+"$vigie" scan --no-progress --format jsonl -c "$tmp/lists.toml" --dns-server "$server" "$tmp/lists" > "$tmp/lists-live.jsonl" 2> "$tmp/lists-live.err"
+check "lists: live scan exits 0" test $? -eq 0
+"$py" "$here/e2e.py" findings "$tmp/lists-live.jsonl" | grep -E 'DNSBL|DBL_|URIBL|DNS_LIST' | sort > "$tmp/lists-live.txt"
+cat "$tmp/lists-live.txt" "$tmp/lists-live.err"
+check "lists: listed client" grep -qx 'listed-client.eml DNSBL_CLIENT_LISTED 203.0.113.7 (SMTP client, Received header 1) listed by ZEN: SBL (127.0.0.2), XBL (127.0.0.4)' "$tmp/lists-live.txt"
+check "lists: listed link" grep -qx 'listed-link.eml URIBL_LINK_LISTED https://www.phish-site.example/login listed by DBL as phish-site.example: phish (127.0.1.4)' "$tmp/lists-live.txt"
+check "lists: the clean message is not listed" bash -c "! grep -q '^clean.eml' '$tmp/lists-live.txt'"
+check "lists: a refusal is no listing" bash -c "! grep -q '^refused.*LISTED' '$tmp/lists-live.txt'"
+check "lists: a refusal says the list was unavailable" grep -q '^refused.eml DNS_LIST_UNAVAILABLE DBL: refused (127.255.255.254' "$tmp/lists-live.txt"
+check "lists: one warning for the refusing list" test "$(grep -c 'DNS list dbl.test-dnsbl.example refuses our queries' "$tmp/lists-live.err")" -eq 1
+check "lists: no DNS outage seen" bash -c "! grep -q 'DNS looks unreachable' '$tmp/lists-live.err'"
+"$vigie" scan --no-progress --format jsonl -c "$tmp/lists.toml" --dns-zone "$tmp/zone.yaml" "$tmp/lists" > "$tmp/lists-recorded.jsonl" 2> /dev/null
+"$py" "$here/e2e.py" findings "$tmp/lists-recorded.jsonl" | grep -E 'DNSBL|DBL_|URIBL|DNS_LIST' | sort > "$tmp/lists-recorded.txt"
+check "lists: live equals recorded" cmp -s "$tmp/lists-live.txt" "$tmp/lists-recorded.txt"
+"$vigie" scan --no-progress --format jsonl --dns-server "$server" "$tmp/lists" > "$tmp/lists-off.jsonl" 2> /dev/null
+check "lists: none configured, nothing asked" bash -c "! '$py' '$here/e2e.py' findings '$tmp/lists-off.jsonl' | grep -qE 'DNSBL|DBL_|URIBL|DNS_LIST'"
+"$vigie" scan --no-progress --format jsonl -c "$tmp/lists.toml" "$tmp/lists" > "$tmp/lists-nodns.jsonl" 2> /dev/null
+check "lists: without DNS, nothing asked" bash -c "! '$py' '$here/e2e.py' findings '$tmp/lists-nodns.jsonl' | grep -qE 'DNSBL|DBL_|URIBL|DNS_LIST'"
 
 # 5d. An outage: a server on the loopback that never answers. vigie warns once on stderr and, after
 # the start-up health check fails (300 ms), answers temperror without waiting: the 15 messages

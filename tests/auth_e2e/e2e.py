@@ -141,6 +141,17 @@ def expect(path, result, text):
             raise SystemExit(f"{path}: {name}: SPF {spf}, expected {result} with '{text}'")
 
 
+def findings(path):
+    """One line per evidence of each finding: FILE ID WHAT (for grep in the shell test)."""
+    with open(path) as f:
+        for line in f:
+            record = json.loads(line)
+            name = os.path.basename(record["file"])
+            for finding in record.get("findings", []):
+                for evidence in finding["evidence"] or [{"what": ""}]:
+                    print(name, finding["id"], evidence["what"])
+
+
 command = sys.argv[1]
 if command == "messages":
     write_messages(sys.argv[2], sys.argv[3])
@@ -148,6 +159,8 @@ elif command == "dkim-check":
     dkim_check(sys.argv[2], sys.argv[3])
 elif command == "compare":
     compare(sys.argv[2], sys.argv[3], any_results="--any" in sys.argv[4:])
+elif command == "findings":
+    findings(sys.argv[2])
 elif command == "expect":
     expect(sys.argv[2], sys.argv[3], sys.argv[4])
 else:

@@ -14,7 +14,7 @@ import sys
 
 import yaml
 
-ZONES = {"example.test": "static", "slow.test": "deny"}
+ZONES = {"example.test": "static", "slow.test": "deny", "test-dnsbl.example": "static"}
 TTL = 300
 
 

@@ -17,8 +17,17 @@ passes=0
 inputs=("$src"/examples/*.eml "$src"/tests/golden/messages/*.eml)
 for eml in "${inputs[@]}"; do
   name=$(basename "$eml" .eml)
+  # A message that needs more than the profile (DNS reputation lists) has NAME.toml, added to the
+  # profile, and NAME.zone.yaml, the recorded DNS of its scan.
+  config=config/ministere.example.toml
+  dns=()
+  if [ -f "${eml%.eml}.toml" ]; then
+    cat "$src/$config" "${eml%.eml}.toml" > "$tmp/$name.toml"
+    config=$tmp/$name.toml
+  fi
+  if [ -f "${eml%.eml}.zone.yaml" ]; then dns=(--dns-zone "${eml%.eml}.zone.yaml"); fi
   # Relative paths, so the baselines do not depend on where the tree is.
-  (cd "$src" && "$vigie" scan --no-progress --quiet --config config/ministere.example.toml "${eml#"$src"/}") \
+  (cd "$src" && "$vigie" scan --no-progress --quiet --config "$config" "${dns[@]}" "${eml#"$src"/}") \
     > "$tmp/$name.jsonl" 2> "$tmp/$name.err"
   if ! python3 - "$tmp/$name.jsonl" "$tmp/$name.json" <<'PY'
 import json, sys
