@@ -25,6 +25,9 @@ struct Detection {
   std::string message_id;  // the Message-ID header as written; empty when none
   std::string subject;
   std::string sender;      // the author's address (first From mailbox); empty when none
+  // The sender's domain is one of ours or a partner's: a forged address of a colleague is no
+  // indicator to hand out, so the exports derive none from it.
+  bool sender_known_domain = false;
   bool multipart = false;  // the message's top-level content type is multipart/*
   std::int64_t seen_at = 0;  // unix seconds: when vigie scanned it
   Action action = Action::kAccept;
@@ -36,7 +39,9 @@ struct Detection {
 
 // Worth sharing: the verdict is warn or stronger, or a partner's indicator matched. The event
 // store keeps the record of these only; the exports leave the others out.
+bool worth_exporting(Action action, bool indicator_matched);
 bool worth_exporting(const Detection& detection);
+bool worth_exporting(const ScanResult& result);
 
 // The detection of a scan: `facts` are the message facts of result.message (the observables are
 // message_observables of them and of result.objects).

@@ -37,6 +37,11 @@ struct ExportOptions {
 // The bundle as pretty-printed JSON (two-space indent), ending in a newline.
 std::string export_stix_bundle(std::span<const Detection> detections, const ExportOptions& options);
 
+// `unix_seconds` as RFC 3339 UTC with milliseconds: "2026-12-07T17:42:36.000Z".
+std::string rfc3339_millis(std::int64_t unix_seconds);
+// ExportOptions::now, or the current time when it is 0.
+std::int64_t export_time(const ExportOptions& options);
+
 // The TLP 2.0 marking-definition id of a level ("marking-definition--55d920b0-..." for AMBER);
 // TLP:AMBER's for kUnknown.
 std::string_view tlp2_marking_id(Tlp tlp);
