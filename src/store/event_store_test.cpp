@@ -205,7 +205,7 @@ TEST_F(EventStoreTest, ExportRecordsOfADateRange) {
   EXPECT_EQ((*all)[0].record, R"({"n":5})") << "oldest first";
   EXPECT_EQ((*all)[2].record, R"({"n":1})");
   EXPECT_EQ((*all)[2].received_at, t + 50);
-  Result<std::vector<ExportRecord>> range = (*store)->export_records(t + 10, t + 50);
+  Result<std::vector<ExportRecord>> range = (*store)->export_records(t + 11, t + 50);
   ASSERT_TRUE(range);
   ASSERT_EQ(range->size(), 1u);
   EXPECT_EQ((*range)[0].id, "0000000000000003");

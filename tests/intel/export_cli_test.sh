@@ -28,7 +28,10 @@ cleanup() {
 }
 trap cleanup EXIT
 . "$src/tests/lib/check.sh"
-validate="python3 $src/tests/intel/validate_export.py"
+# Debian's python3-jsonschema (scripts/install-deps.sh) when the system Python has it.
+py=python3
+if /usr/bin/python3 -c 'import jsonschema' 2> /dev/null; then py=/usr/bin/python3; fi
+validate="$py -W ignore::DeprecationWarning $src/tests/intel/validate_export.py"
 store=$tmp/intel.sqlite
 partner_stix=$(for n in 1 2 3 4 5 6; do printf 'indicator--00000000-0000-4000-8000-00000000000%s ' "$n"; done)
 
@@ -111,6 +114,18 @@ assert attrs[("email-subject", "Convocation entretien annuel")]["to_ids"] is Fal
 assert attrs[("sha256", "f5d5e6f6fd2dfb02a0e495fc733775dd745ccdf7c7fdea056ac11848ec16d890")]["to_ids"]
 assert ("filename", "Convocation.exe") in attrs
 PY
+python3 - "$tmp/event.json" "$tmp/broken-event.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["Event"]["Attribute"][0]["colour"] = "red"  # not a key of the format
+del d["Event"]["Attribute"][1]["to_ids"]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+$validate misp "$misp_spec" "$tmp/broken-event.json" > "$tmp/broken-event.out"; rc=$?
+check "a broken MISP event fails the validation (exit $rc)" test "$rc" -eq 1
+check "the unknown key is named" \
+  grep -q "Additional properties are not allowed ('colour'" "$tmp/broken-event.out"
+check "the missing to_ids is named" grep -q "no to_ids" "$tmp/broken-event.out"
 "$vigie" scan --quiet --no-progress --export-file "$tmp/x.json" "$tmp/planted.eml" > /dev/null 2>&1; rc=$?
 check "--export-file without --export is refused (exit $rc)" test "$rc" -eq 2
 

@@ -43,12 +43,23 @@ def schema_path(schemas_dir, stix_type):
 
 
 def validator_for(path, store):
+    """A validator of the schema at `path` whose $refs resolve among the schemas of `store`: with
+    the `referencing` registry where jsonschema has it (4.18 and later), else with RefResolver
+    (Debian 12's 4.10)."""
     with open(path, encoding="utf-8") as f:
         schema = json.load(f)
-    resolver = jsonschema.RefResolver(base_uri=schema.get("$id", "file://" + os.path.abspath(path)),
-                                      referrer=schema, store=store)
     cls = jsonschema.validators.validator_for(schema)
-    return cls(schema, resolver=resolver, format_checker=jsonschema.FormatChecker())
+    try:
+        import referencing
+        import referencing.jsonschema
+    except ImportError:
+        resolver = jsonschema.RefResolver(base_uri=schema.get("$id", "file://" + os.path.abspath(path)),
+                                          referrer=schema, store=store)
+        return cls(schema, resolver=resolver, format_checker=jsonschema.FormatChecker())
+    registry = referencing.Registry().with_resources(
+        (uri, referencing.Resource.from_contents(contents, default_specification=referencing.jsonschema.DRAFT202012))
+        for uri, contents in store.items())
+    return cls(schema, registry=registry, format_checker=jsonschema.FormatChecker())
 
 
 def validate_stix(schemas_dir, bundle_path, external):
