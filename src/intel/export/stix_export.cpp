@@ -138,10 +138,18 @@ class BundleBuilder {
     const std::string why = "vigie " + verdict_words(d.action) + " a message" +
                             (d.subject.empty() ? std::string() : " \"" + d.subject + "\"") +
                             (d.reasons.empty() ? std::string() : " (" + join(d.reasons, ", ") + ")");
-    if (!d.sender.empty() && !d.sender_known_domain) derived_indicator(ObservableType::kEmailAddress, d.sender, "Sender", why, d, observed_id);
+    if (!d.sender.empty() && !d.sender_known_domain) derived_indicator(ObservableType::kEmailAddress, d.sender, "Sender " + d.sender, why, d, observed_id);
+    std::map<ObjectId, std::string> file_names;
     for (const MessageObservable& o : d.observables) {
-      if (o.type == ObservableType::kUrl) derived_indicator(o.type, o.value, "Link", why, d, observed_id);
-      if (o.type == ObservableType::kSha256) derived_indicator(o.type, o.value, "File", why, d, observed_id);
+      if (o.type == ObservableType::kFileName) file_names.emplace(o.object, o.value);
+    }
+    for (const MessageObservable& o : d.observables) {
+      if (o.type == ObservableType::kUrl) derived_indicator(o.type, o.value, "Link " + o.value, why, d, observed_id);
+      if (o.type == ObservableType::kSha256) {
+        const auto name = file_names.find(o.object);
+        derived_indicator(o.type, o.value, "File " + (name != file_names.end() ? name->second + " " : "") + o.value, why,
+                          d, observed_id);
+      }
     }
   }
 
@@ -283,14 +291,15 @@ class BundleBuilder {
     return add(std::move(indicator));
   }
 
-  void derived_indicator(ObservableType type, const std::string& value, std::string_view what, const std::string& why,
+  // `name` says what the value is ("File invoice.zip <sha256>"); the description, when it was seen.
+  void derived_indicator(ObservableType type, const std::string& value, const std::string& name, const std::string& why,
                          const Detection& d, const std::string& observed_id) {
     const std::string pattern = stix_pattern_of(type, value);
     const std::string id = vigie_id("indicator", pattern);
     if (ids_.count(id) == 0) {
       ordered indicator = sdo("indicator", id, tlp_);
-      indicator["name"] = std::string(what) + " " + value;
-      indicator["description"] = std::string(what) + " seen when " + why;
+      indicator["name"] = name;
+      indicator["description"] = "Seen when " + why;
       indicator["indicator_types"] =
           ordered::array({d.action >= Action::kQuarantine ? "malicious-activity" : "anomalous-activity"});
       indicator["pattern"] = pattern;
