@@ -47,6 +47,7 @@ test_only=(
   dnsutils                    # tests/auth_e2e: dig, to wait until that server answers
   openssl                     # tests/auth_e2e and the CLI test: RSA keys for signed test messages
   python3-yaml                # tests/auth_e2e: one YAML zone turned into unbound local-data
+  python3-jsonschema          # tests/intel: exports validated against the STIX 2.1 and MISP schemas
   # tests/lookalike: dnstwist generates look-alike attacks on protected domains, offline
   # (--format list); python3-tld lets it split gouv.fr-style suffixes, python3-idna encodes IDNs
   dnstwist python3-tld python3-idna

@@ -144,6 +144,12 @@ struct RelayConfig {
   std::vector<std::string> trusted;  // IP addresses or CIDR networks ("192.0.2.0/24", "2001:db8::/32")
 };
 
+// [export]: how `vigie scan --export` and `vigie intel export` label what they share.
+struct ExportConfig {
+  std::string producer = "vigie";  // the STIX identity and MISP Orgc name
+  std::string tlp = "amber";       // clear, green, amber, amber+strict, red (TLP 2.0)
+};
+
 struct Config {
   Limits limits;
   PolicyConfig policy;
@@ -154,6 +160,7 @@ struct Config {
   AuthConfig auth;
   DnsConfig dns;
   RelayConfig relays;
+  ExportConfig exports;
   std::string source;  // file it was read from, empty for built-in defaults
 };
 

@@ -8,12 +8,16 @@
 #include <functional>
 #include <cstdio>
 #include <iostream>
+#include <memory>
+#include <stdexcept>
 
 #include "auth/dns/circuit_breaker.h"
 #include "auth/dns/recorded_resolver.h"
 #include "auth/dns/unbound_resolver.h"
+#include "cli/export_output.h"
 #include "cli/status_line.h"
 #include "config/serve_config.h"
+#include "facts/organisation_profile.h"
 #include "intel/attack/attack_knowledge.h"
 #include "intel/attack/attack_report.h"
 #include "intel/content_model/learning.h"
@@ -204,17 +208,63 @@ int run_scan(const ScanOptions& options) {
   const std::vector<service::InputFile> inputs = service::collect_inputs(options.paths, unreadable);
   for (const std::string& error : unreadable) status.say(error);
 
+  // With --export, each worker renders the message's detection record (one JSON line, empty when
+  // the message is not worth sharing) before the usual output; the calling thread takes the
+  // records back in input order and builds the export once every message is in.
+  const bool exporting = !options.export_format.empty();
+  const bool records_too = !exporting || !(options.export_file.empty() || options.export_file == "-");
+  intel::sharing::ExportOptions export_settings;
+  std::unique_ptr<const facts::OrganisationProfile> profile;
+  if (exporting) {
+    if (!export_options(config, options.tlp, export_settings)) return kExitUsage;
+    Result<facts::OrganisationProfile> compiled = facts::OrganisationProfile::compile(config.organisation);
+    if (!compiled) {  // the engine started with it: cannot happen
+      say(compiled.error().message);
+      return kExitUsage;
+    }
+    profile = std::make_unique<const facts::OrganisationProfile>(std::move(*compiled));
+  }
+  const Envelope export_envelope = envelope;
+  std::vector<intel::sharing::Detection> detections;
+  std::size_t not_exported = 0;
+
   const bool text = options.format == "text";
   const outputs::Language language =
       options.language == "fr" ? outputs::Language::kFrench : outputs::Language::kEnglish;
   const service::RenderScan render = [&](const ScanResult& result, std::string_view label) {
-    return text ? outputs::scan_to_text(result, label, language, options.explain) + "\n"
-                : outputs::scan_json_line(result, label) + "\n";
+    std::string out;
+    if (exporting) {
+      const std::int64_t now =
+          std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+      if (intel::sharing::worth_exporting(result)) {
+        out = intel::sharing::detection_record(intel::sharing::detection_of(result, export_envelope, *profile, now));
+      }
+      out += '\n';
+    }
+    if (records_too) {
+      out += text ? outputs::scan_to_text(result, label, language, options.explain) + "\n"
+                  : outputs::scan_json_line(result, label) + "\n";
+    }
+    return out;
   };
   service::BatchCallbacks callbacks;
   callbacks.on_message = [&](service::ScannedMessage&& message, const service::BatchProgress&) {
+    std::string_view rendered = message.rendered;
+    if (exporting) {
+      const std::size_t end = rendered.find('\n');
+      const std::string_view record = rendered.substr(0, end);
+      rendered.remove_prefix(end + 1);
+      if (record.empty()) {
+        ++not_exported;
+      } else {
+        Result<intel::sharing::Detection> detection = intel::sharing::detection_from_record(record);
+        if (!detection) throw std::logic_error(detection.error().message);  // written just above
+        detections.push_back(std::move(*detection));
+      }
+    }
+    if (rendered.empty()) return;
     status.before_output();
-    std::fwrite(message.rendered.data(), 1, message.rendered.size(), stdout);
+    std::fwrite(rendered.data(), 1, rendered.size(), stdout);
     // On a shared terminal the record must be out before the progress line is drawn again.
     if (progress_line && output_on_terminal) std::fflush(stdout);
   };
@@ -230,8 +280,21 @@ int run_scan(const ScanOptions& options) {
   const service::BatchProgress summary =
       service::BatchScanner(*engine, std::move(envelope), batch).run(inputs, render, callbacks);
   status.clear();
-  const bool written = std::fflush(stdout) == 0;
-  if (!options.quiet) status.say(summary_text(summary, unreadable.size()));
+  bool written = std::fflush(stdout) == 0;
+  if (exporting) {
+    written = write_export(options.export_file, render_export(options.export_format, detections, export_settings)) &&
+              written;
+  }
+  if (!options.quiet) {
+    status.say(summary_text(summary, unreadable.size()));
+    if (exporting) {
+      status.say("exported " + std::to_string(detections.size()) +
+                 (detections.size() == 1 ? " detection" : " detections") + " as " + options.export_format + " (" +
+                 std::string(intel::tlp_name(export_settings.tlp)) + "); " + std::to_string(not_exported) +
+                 (not_exported == 1 ? " message" : " messages") +
+                 " left out: below warn and no partner's indicator matched");
+    }
+  }
   if (!written) {
     status.say("cannot write output");
     return kExitIo;

@@ -27,6 +27,12 @@ struct ScanOptions {
   DnsOptions dns;
   std::string client_ip, helo, mail_from;
   std::vector<std::string> recipients;  // RCPT TO; first-contact detection reads them
+  // --export stix|misp: the detections among the messages (warn or stronger, or a partner's
+  // indicator matched) as one STIX bundle or MISP event. On stdout instead of the records, or in
+  // --export-file beside them.
+  std::string export_format;
+  std::string export_file;
+  std::string tlp;  // --tlp: overrides [export] tlp
 };
 
 struct ServeOptions {

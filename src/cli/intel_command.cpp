@@ -4,14 +4,19 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 
 #include "cli/commands.h"
+#include "cli/export_output.h"
 #include "config/section.h"
+#include "config/serve_config.h"
 #include "intel/indicators/import_source.h"
 #include "intel/indicators/indicator_store.h"
+#include "intel/stix/pattern.h"
 #include "outputs/terminal_text.h"
+#include "store/event_store.h"
 #include "vigie/config.h"
 
 namespace vigie::cli {
@@ -150,9 +155,78 @@ int remove(intel::IndicatorStore& store, const IntelOptions& options) {
   return kExitOk;
 }
 
+// A --since or --until bound: a day (its start, or for `until` the start of the next, so that the
+// day is included) or an RFC 3339 date-time. False after saying why.
+bool time_bound(const std::string& option, const std::string& text, bool end_of_day, std::int64_t& out) {
+  if (text.empty()) return true;
+  const bool day = text.size() == 10;
+  const std::optional<intel::stix::Timestamp> parsed = intel::stix::parse_rfc3339(day ? text + "T00:00:00Z" : text);
+  if (!parsed) {
+    say(option + " '" + text + "': not a date (2026-12-07) or an RFC 3339 date-time (2026-12-07T14:00:00Z)");
+    return false;
+  }
+  out = parsed->seconds + (day && end_of_day ? 86400 : 0);
+  return true;
+}
+
+int export_detections(const IntelOptions& options) {
+  const std::optional<Config> config = configuration(options);
+  if (!config) return kExitUsage;
+  std::string events_path = options.events_path;
+  if (events_path.empty() && !options.config_path.empty()) {
+    Result<ServeConfig> serve = load_serve_config(options.config_path);
+    if (serve) events_path = serve->events.path;
+  }
+  if (events_path.empty()) {
+    say("no event store: give --events PATH, or --config with [events] path");
+    return kExitUsage;
+  }
+  std::int64_t since = 0, until = 0;
+  if (!time_bound("--since", options.since, false, since) || !time_bound("--until", options.until, true, until)) {
+    return kExitUsage;
+  }
+  intel::sharing::ExportOptions settings;
+  if (!export_options(*config, options.tlp, settings)) return kExitUsage;
+  if (!std::filesystem::is_regular_file(events_path)) {
+    say("no event store at '" + events_path + "'");
+    return kExitIo;
+  }
+  store::EventStoreOptions store_options;
+  store_options.path = events_path;
+  store_options.retention_days = 0;  // reading must delete nothing: retention is the service's
+  Result<std::unique_ptr<store::EventStore>> events = store::EventStore::open(store_options);
+  if (!events) {
+    say(events.error().message);
+    return kExitIo;
+  }
+  Result<std::vector<store::ExportRecord>> records = (*events)->export_records(since, until);
+  (*events)->close();
+  if (!records) {
+    say(records.error().message);
+    return kExitIo;
+  }
+  std::vector<intel::sharing::Detection> detections;
+  std::size_t unreadable = 0;
+  for (const store::ExportRecord& record : *records) {
+    Result<intel::sharing::Detection> detection = intel::sharing::detection_from_record(record.record);
+    if (!detection) {
+      // A record written by another version: said and left out, the others still shared.
+      if (++unreadable <= 5) say("event " + record.id + ": " + detection.error().message);
+      continue;
+    }
+    detections.push_back(std::move(*detection));
+  }
+  if (!write_export(options.output, render_export(options.export_format, detections, settings))) return kExitIo;
+  say("exported " + std::to_string(detections.size()) + (detections.size() == 1 ? " detection" : " detections") +
+      " as " + options.export_format + " (" + std::string(intel::tlp_name(settings.tlp)) + ")" +
+      (unreadable == 0 ? std::string() : "; " + std::to_string(unreadable) + " records unreadable, left out"));
+  return unreadable == 0 ? kExitOk : kExitIo;
+}
+
 }  // namespace
 
 int run_intel(const IntelOptions& options) {
+  if (options.action == "export") return export_detections(options);
   const std::optional<Config> config = configuration(options);
   if (!config) return kExitUsage;
   const std::string path = store_path(options, *config);

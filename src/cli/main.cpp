@@ -55,6 +55,13 @@ int main(int argc, char** argv) {
   scan_cmd->add_option("--mail-from", scan.mail_from, "Envelope sender (MAIL FROM)");
   one_value_each_time(scan_cmd->add_option(
       "--rcpt", scan.recipients, "Envelope recipient (RCPT TO), repeatable; default: To/Cc in our domains"));
+  scan_cmd->add_option("--export", scan.export_format,
+                       "Also share the detections (warn or stronger, or a partner's indicator matched) as a STIX 2.1 "
+                       "bundle or a MISP event: on stdout instead of the records, or in --export-file")
+      ->check(CLI::IsMember({"stix", "misp"}));
+  scan_cmd->add_option("--export-file", scan.export_file,
+                       "Write the export to this file; the records still go to stdout (needs --export)");
+  scan_cmd->add_option("--tlp", scan.tlp, "TLP of the export: clear, green, amber, amber+strict, red (default: [export] tlp, amber)");
 
   ServeOptions serve;
   CLI::App* serve_cmd = app.add_subcommand(
@@ -88,7 +95,7 @@ int main(int argc, char** argv) {
   learn_cmd->add_option("-c,--config", learn.config_path, "Configuration file (TOML)");
 
   IntelOptions intel;
-  CLI::App* intel_cmd = app.add_subcommand("intel", "The indicator store: import, list, stats, remove feeds");
+  CLI::App* intel_cmd = app.add_subcommand("intel", "The indicator store: import, list, stats, remove feeds; export what vigie detected");
   intel_cmd->require_subcommand(1);
   const auto store_options = [&](CLI::App* command) {
     command->add_option("--store", intel.store_path, "Indicator store; default: [analyzers.intelligence] store of --config");
@@ -116,6 +123,17 @@ int main(int argc, char** argv) {
   CLI::App* intel_remove = intel_cmd->add_subcommand("remove", "Remove a feed and its indicators");
   intel_remove->add_option("name", intel.feed, "The feed's name")->required();
   store_options(intel_remove);
+  CLI::App* intel_export = intel_cmd->add_subcommand(
+      "export", "Share the detections vigie serve recorded (warn or stronger, or a partner's indicator matched) "
+                "as a STIX 2.1 bundle or a MISP event");
+  intel_export->add_option("--events", intel.events_path, "Event store; default: [events] path of --config");
+  intel_export->add_option("--since", intel.since, "From this day (2026-12-01, UTC) or RFC 3339 date-time");
+  intel_export->add_option("--until", intel.until, "To this day included (2026-12-07, UTC) or before this date-time");
+  intel_export->add_option("--format", intel.export_format, "stix (default) or misp")
+      ->check(CLI::IsMember({"stix", "misp"}));
+  intel_export->add_option("--tlp", intel.tlp, "clear, green, amber, amber+strict, red (default: [export] tlp, amber)");
+  intel_export->add_option("-o,--output", intel.output, "Write to this file (default: stdout)");
+  intel_export->add_option("-c,--config", intel.config_path, "Configuration file (TOML): [export], [events] path");
 
   HuntOptions hunt;
   CLI::App* hunt_cmd = app.add_subcommand(
@@ -157,14 +175,20 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? kExitOk : kExitUsage;
   }
-  if (*scan_cmd) return run_scan(scan);
+  if (*scan_cmd) {
+    if (scan.export_format.empty() && (!scan.export_file.empty() || !scan.tlp.empty())) {
+      std::cerr << "vigie scan: --export-file and --tlp go with --export stix|misp\n";
+      return kExitUsage;
+    }
+    return run_scan(scan);
+  }
   if (*serve_cmd) return run_serve(serve);
   if (*parse_cmd) return run_parse(parse);
   if (*learn_cmd) return run_learn(learn);
   if (*hunt_cmd) return run_hunt(hunt);
   if (*check_cmd) return run_config_check(config_file);
   if (*intel_cmd) {
-    for (CLI::App* action : {intel_import, intel_list, intel_stats, intel_remove}) {
+    for (CLI::App* action : {intel_import, intel_list, intel_stats, intel_remove, intel_export}) {
       if (*action) intel.action = action->get_name();
     }
     return run_intel(intel);

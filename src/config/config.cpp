@@ -14,6 +14,7 @@
 #include "config/actions_config.h"
 #include "config/section.h"
 #include "config/serve_config.h"
+#include "intel/export/stix_export.h"
 #include "verdict/catalog.h"
 #include "common/ip_address.h"
 #include "common/list_file.h"
@@ -492,6 +493,25 @@ void read_history(Checker& c, const toml::table& t, HistoryConfig& h) {
   }
 }
 
+void read_export(Checker& c, const toml::table& t, ExportConfig& e) {
+  check_table(c, t, "export",
+              {
+                  {"producer",
+                   [&](auto& n, auto k) {
+                     c.string(n, k, e.producer);
+                     if (e.producer.empty()) c.error(n, k, "must name who shares (the STIX identity)");
+                   }},
+                  {"tlp",
+                   [&](auto& n, auto k) {
+                     c.string(n, k, e.tlp);
+                     intel::Tlp tlp = intel::Tlp::kUnknown;
+                     if (!intel::sharing::parse_tlp(e.tlp, tlp)) {
+                       c.error(n, k, "unknown TLP level '" + e.tlp + "' (clear, green, amber, amber+strict, red)");
+                     }
+                   }},
+              });
+}
+
 void read_auth(Checker& c, const toml::table& t, AuthConfig& a) {
   check_table(c, t, "auth",
               {
@@ -783,6 +803,8 @@ Result<Config> load_config(const std::string& path) {
       checker.error(node, name, "moved: the classifier's model and threshold are [analyzers.content_classifier] keys");
     } else if (name == "auth") {
       read_auth(checker, *table, config.auth);
+    } else if (name == "export") {
+      read_export(checker, *table, config.exports);
     } else if (name == "dns") {
       read_dns(checker, *table, config.dns);
     } else if (name == "relays") {

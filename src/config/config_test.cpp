@@ -53,6 +53,24 @@ TEST(ConfigTest, ErrorsNameFileLineAndKey) {
   EXPECT_EQ(m.find("ghost"), std::string::npos) << m;
 }
 
+TEST(ConfigTest, ExportProducerAndTlp) {
+  EXPECT_EQ(Config{}.exports.producer, "vigie");
+  EXPECT_EQ(Config{}.exports.tlp, "amber");
+  const Result<Config> c =
+      load_config(write_temp("export.toml", "[export]\nproducer = \"CERT ministère\"\ntlp = \"TLP:AMBER+STRICT\"\n"));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->exports.producer, "CERT ministère");
+  EXPECT_EQ(c->exports.tlp, "TLP:AMBER+STRICT");
+  const auto bad = write_temp("export-bad.toml", "[export]\nproducer = \"\"\ntlp = \"orange\"\nformat = \"stix\"\n");
+  const Result<Config> refused = load_config(bad);
+  ASSERT_FALSE(refused);
+  const std::string& m = refused.error().message;
+  EXPECT_NE(m.find(bad + ":2:"), std::string::npos) << m;
+  EXPECT_NE(m.find("unknown TLP level 'orange'"), std::string::npos) << m;
+  EXPECT_NE(m.find("export.format: unknown key"), std::string::npos) << m;
+  EXPECT_NE(m.find("must name who shares"), std::string::npos) << m;
+}
+
 TEST(ConfigTest, ServeSectionIsReadByTheServiceAndCheckedWithTheRest) {
   const auto path = write_temp("serve.toml",
                                "[serve]\nhttp_listen = \"[::1]:8080\"\nthreads = 3\n"

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <system_error>
 
 #include "store/sqlite_support.h"
@@ -103,14 +104,21 @@ constexpr const char* kMigrations[] = {
     // per event).
     "CREATE VIEW events_view AS"
     "  SELECT e.*, EXISTS(SELECT 1 FROM quarantine q WHERE q.id = e.id) AS quarantined FROM events e;",
+
+    // 3: what the exports share (intel/export/detection.h): the detection record of each event
+    // worth sharing (warn or stronger, or a partner's indicator matched), NULL for the others.
+    "ALTER TABLE events ADD COLUMN export_record TEXT;"
+    // `vigie intel export --since --until`: the exportable events of a date range, in date order,
+    // without reading the others.
+    "CREATE INDEX events_exportable ON events(received_at) WHERE export_record IS NOT NULL;",
 };
 
 constexpr sqlite::Schema kSchema{kApplicationId, kMigrations, "vigie event store"};
 
 constexpr const char* kInsertEvent =
     "INSERT OR IGNORE INTO events(id, received_at, queue_id, client_ip, helo, mail_from, header_from,"
-    " subject, message_id, size, action, score, complete, engine_generation, listener, objects)"
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+    " subject, message_id, size, action, score, complete, engine_generation, listener, objects, export_record)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
 constexpr const char* kInsertRecipient =
     "INSERT OR IGNORE INTO event_recipients(recipient, received_at, event) VALUES(?1, ?2, ?3)";
 constexpr const char* kInsertFinding =
@@ -356,6 +364,11 @@ Result<void> EventStore::write_batch(std::vector<Event>& batch) {
       b.integer(14, static_cast<std::int64_t>(e.engine_generation));
       b.text(15, e.listener);
       b.text(16, e.objects_json.empty() ? std::string_view("[]") : std::string_view(e.objects_json));
+      if (e.export_record.empty()) {
+        b.null(17);
+      } else {
+        b.text(17, e.export_record);
+      }
       if (auto r = step(w.insert_event.handle); !r) return rollback(r.error());
       // An id already stored (a listener recording a message twice) keeps its first row.
       if (sqlite3_changes(w.db()) == 0) continue;
@@ -525,6 +538,26 @@ Result<std::vector<HeldMessage>> EventStore::list_held(const HeldFilter& filter)
     b.integer(6, static_cast<std::int64_t>(std::min(filter.limit, kMaxListLimit)));
     b.integer(7, static_cast<std::int64_t>(std::min<std::size_t>(filter.offset, 1u << 30)));
   });
+}
+
+Result<std::vector<ExportRecord>> EventStore::export_records(std::int64_t since, std::int64_t until) const {
+  const char* sql =
+      "SELECT id, received_at, export_record FROM events"
+      " WHERE export_record IS NOT NULL AND received_at >= ?1 AND received_at < ?2 ORDER BY received_at, seq";
+  std::lock_guard lock(direct_mutex_);
+  const FileLabel file{"event store", options_.path};
+  Statement s;
+  if (auto r = sqlite::prepare(direct_->db(), sql, s, file); !r) return fail(r.error());
+  Binding b(s.handle);
+  b.integer(1, since);
+  b.integer(2, until != 0 ? until : std::numeric_limits<std::int64_t>::max());
+  std::vector<ExportRecord> out;
+  for (;;) {
+    const int rc = sqlite3_step(s.handle);
+    if (rc == SQLITE_DONE) return out;
+    if (rc != SQLITE_ROW) return fail(sqlite::file_error(file, rc, sqlite::sqlite_message(direct_->db(), rc)));
+    out.push_back({column_text(s.handle, 0), sqlite3_column_int64(s.handle, 1), column_text(s.handle, 2)});
+  }
 }
 
 Result<std::vector<HeldMessage>> EventStore::held_before(std::int64_t cutoff, std::size_t limit) const {

@@ -73,6 +73,16 @@ struct Event {
   std::string listener;           // "http", "milter"
   std::vector<EventFinding> findings;
   std::string objects_json;       // the objects summary, a JSON array
+  // The detection record the exports read (intel/export/detection.h), for an event worth sharing
+  // (warn or stronger, or a partner's indicator matched); empty for the others.
+  std::string export_record;
+};
+
+// An event's detection record, as `vigie intel export` reads them.
+struct ExportRecord {
+  std::string id;
+  std::int64_t received_at = 0;
+  std::string record;
 };
 
 // A quarantined message's row (the file is the Maildir's).
@@ -153,6 +163,9 @@ class EventStore {
   // State changes: only from kHeld; an error when the row is not held (any more).
   Result<void> set_held_state(const std::string& id, HeldState state, std::int64_t when, const std::string& by);
   Result<void> set_release_error(const std::string& id, const std::string& error);
+  // The detection records of the events received in [since, until) (until 0: no bound), oldest
+  // first.
+  Result<std::vector<ExportRecord>> export_records(std::int64_t since, std::int64_t until) const;
   // Rows whose message is still stored (held or released) and older than `cutoff`.
   Result<std::vector<HeldMessage>> held_before(std::int64_t cutoff, std::size_t limit) const;
   Result<std::uint64_t> count_held() const;

@@ -153,6 +153,10 @@ TEST_F(EventStoreTest, ConsoleQueriesUseAnIndex) {
        "USING INDEX quarantine_by_state (state=?)"},
       {"retention", "SELECT seq FROM events WHERE received_at < 5 ORDER BY received_at LIMIT 10",
        "USING COVERING INDEX events_by_time (received_at<?)"},
+      {"exportable detections by date",
+       "SELECT id, received_at, export_record FROM events"
+       " WHERE export_record IS NOT NULL AND received_at >= 1 AND received_at < 2 ORDER BY received_at, seq",
+       "USING INDEX events_exportable (received_at>? AND received_at<?)"},
   };
   for (const Query& q : queries) {
     const std::string plan = r.plan(q.sql);
@@ -175,11 +179,36 @@ TEST_F(EventStoreTest, MigratesAFileAnOlderVersionWrote) {
   ASSERT_TRUE(store) << store.error().message;
   (*store)->close();
   Reader r(path_);
-  EXPECT_EQ(r.integer("PRAGMA user_version"), 2);
+  EXPECT_EQ(r.integer("PRAGMA user_version"), static_cast<std::int64_t>(EventStore::migrations().size()));
   EXPECT_EQ(r.integer("SELECT count(*) FROM quarantine"), 0);
+  EXPECT_EQ(r.integer("SELECT count(*) FROM pragma_table_info('events') WHERE name = 'export_record'"), 1);
   // Retention (90 days by default) removed the event of 1970; the migration itself kept it until then.
   EXPECT_EQ(r.integer("SELECT count(*) FROM events"), 0);
   EXPECT_EQ((*store)->stats().retention_deleted, 1u);
+}
+
+// The detection records `vigie intel export` reads: only the events that have one, in date order,
+// within [since, until).
+TEST_F(EventStoreTest, ExportRecordsOfADateRange) {
+  auto store = EventStore::open(options());
+  ASSERT_TRUE(store) << store.error().message;
+  const std::int64_t t = now();
+  for (int n = 1; n <= 6; ++n) {
+    Event e = event(n, t + 10 * (6 - n));  // recorded newest first
+    if (n % 2) e.export_record = R"({"n":)" + std::to_string(n) + "}";
+    (*store)->record(std::move(e));
+  }
+  (*store)->flush();
+  Result<std::vector<ExportRecord>> all = (*store)->export_records(0, 0);
+  ASSERT_TRUE(all) << all.error().message;
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].record, R"({"n":5})") << "oldest first";
+  EXPECT_EQ((*all)[2].record, R"({"n":1})");
+  EXPECT_EQ((*all)[2].received_at, t + 50);
+  Result<std::vector<ExportRecord>> range = (*store)->export_records(t + 11, t + 50);
+  ASSERT_TRUE(range);
+  ASSERT_EQ(range->size(), 1u);
+  EXPECT_EQ((*range)[0].id, "0000000000000003");
 }
 
 TEST_F(EventStoreTest, RefusesAFileFromANewerVigieOrAnotherApplication) {

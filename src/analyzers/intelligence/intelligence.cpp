@@ -1,6 +1,7 @@
 // intelligence: every observable of the message and of its objects at any depth, matched against
 // the indicators partners shared (the indicator store, `[analyzers.intelligence] store`, filled by
-// `vigie intel import`). Observables: the addresses and domains of every sender identity (From,
+// `vigie intel import`). Observables (intel/indicators/message_observables.h, shared with the
+// exports): the addresses and domains of every sender identity (From,
 // Sender, Reply-To, Return-Path, the envelope sender), the client and every Received hop's IP,
 // every link (URL and host), every file's hashes and name, the subject. Indicators that are values
 // are looked up in the index; STIX patterns that say more (LIKE, MATCHES, two properties of one
@@ -22,12 +23,14 @@
 #include "config/section.h"
 #include "intel/indicators/indicator_index.h"
 #include "intel/indicators/indicator_store.h"
+#include "intel/indicators/message_observables.h"
 #include "intel/stix/pattern.h"
 
 namespace vigie::analyzers::intelligence {
 namespace {
 
 using intel::IndicatorMatch;
+using intel::MessageObservable;
 using intel::ObservableType;
 using verdict::FindingId;
 
@@ -78,57 +81,10 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup)
   return std::make_shared<const IntelligenceState>(intel::IndicatorIndex(std::move(*indicators)));
 }
 
-// One observable and where the analyst finds it.
-struct Observable {
-  ObservableType type;
-  std::string value;
-  ObjectId object = kMessageObject;
-  std::string field;
-};
-
-std::vector<Observable> observables(const ParsedMessage& message, const ScanContext& context) {
-  std::vector<Observable> out;
-  for (const facts::Identity& identity : context.facts.identities()) {
-    const std::string field = facts::identity_location(identity.field);
-    if (!identity.address.empty()) out.push_back({ObservableType::kEmailAddress, identity.address, kMessageObject, field});
-    if (!identity.domain.empty()) out.push_back({ObservableType::kDomain, identity.domain, kMessageObject, field});
-  }
-  const auto add_ip = [&](const std::string& ip, std::string field, ObjectId object = kMessageObject) {
-    if (ip.empty()) return;
-    out.push_back({ip.find(':') == std::string::npos ? ObservableType::kIpv4 : ObservableType::kIpv6, ip, object,
-                   std::move(field)});
-  };
-  add_ip(context.envelope.client_ip, "envelope:client");
-  for (const ReceivedHop& hop : message.received_chain()) {
-    add_ip(hop.from_ip, "header:Received");
-    if (!hop.from_rdns.empty()) out.push_back({ObservableType::kDomain, hop.from_rdns, kMessageObject, "header:Received"});
-  }
-  for (const Url* url : context.facts.urls_in_reading_order()) {
-    const ObjectId where = context.objects.of_url(*url);
-    out.push_back({ObservableType::kUrl, std::string(url->normalized()), where, "url"});
-    if (url->host_is_ip) {
-      add_ip(std::string(url->host_ascii()), "url", where);
-    } else if (!url->host_ascii().empty()) {
-      out.push_back({ObservableType::kDomain, std::string(url->host_ascii()), where, "url"});
-    }
-  }
-  for (const Object& object : context.objects) {
-    if (!object.is_file()) continue;
-    const PartHashes& hashes = object.hashes();
-    out.push_back({ObservableType::kSha256, hashes.sha256, object.id, "sha256"});
-    out.push_back({ObservableType::kSha1, hashes.sha1, object.id, "sha1"});
-    out.push_back({ObservableType::kMd5, hashes.md5, object.id, "md5"});
-    if (!object.filename.empty()) out.push_back({ObservableType::kFileName, object.filename, object.id, "filename"});
-  }
-  const std::string subject = message.subject();
-  if (!subject.empty()) out.push_back({ObservableType::kEmailSubject, subject, kMessageObject, "header:Subject"});
-  return out;
-}
-
 // The message as one STIX observation, for the patterns the index cannot answer: the
 // email-message with its subject, sender and attachments, and one object per domain, URL,
 // address, IP and file seen.
-intel::stix::Observation observation_of(const std::vector<Observable>& seen, const ParsedMessage& message,
+intel::stix::Observation observation_of(const std::vector<MessageObservable>& seen, const ParsedMessage& message,
                                         const ScanContext& context) {
   intel::stix::Observation observation;
   intel::stix::ObservedObject& email = observation.add_object("email-message");
@@ -137,7 +93,7 @@ intel::stix::Observation observation_of(const std::vector<Observable>& seen, con
     if (identity.field == facts::IdentityField::kFrom) email.add("from_ref.value", identity.address);
     if (identity.field == facts::IdentityField::kSender) email.add("sender_ref.value", identity.address);
   }
-  for (const Observable& o : seen) {
+  for (const MessageObservable& o : seen) {
     switch (o.type) {
       case ObservableType::kDomain: observation.add_object("domain-name").add("value", o.value); break;
       case ObservableType::kUrl: observation.add_object("url").add("value", o.value); break;
@@ -233,7 +189,7 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
   std::size_t matches_total = 0;
   double confidence = 0;
   std::vector<IndicatorMatch> matches;
-  const std::vector<Observable> seen_observables = observables(message, context);
+  const std::vector<MessageObservable> seen_observables = intel::message_observables(context.facts, context.objects);
   const auto record = [&](const IndicatorMatch& match, ObjectId object, const std::string& field) {
     const intel::Indicator& indicator = index.indicator(match.indicator);
     ++matches_total;
@@ -250,7 +206,7 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
              kMessageObject, "stix-pattern");
     }
   }
-  for (const Observable& observable : seen_observables) {
+  for (const MessageObservable& observable : seen_observables) {
     matches.clear();
     index.match(observable.type, observable.value, now, matches);
     for (const IndicatorMatch& match : matches) {

@@ -20,6 +20,16 @@ std::string_view observable_type_name(ObservableType type) {
   return "unknown";
 }
 
+std::optional<ObservableType> observable_type_from_name(std::string_view name) {
+  for (const ObservableType type :
+       {ObservableType::kDomain, ObservableType::kUrl, ObservableType::kIpv4, ObservableType::kIpv6,
+        ObservableType::kEmailAddress, ObservableType::kEmailSubject, ObservableType::kFileName, ObservableType::kMd5,
+        ObservableType::kSha1, ObservableType::kSha256, ObservableType::kSha512}) {
+    if (observable_type_name(type) == name) return type;
+  }
+  return std::nullopt;
+}
+
 std::string_view tlp_name(Tlp tlp) {
   switch (tlp) {
     case Tlp::kUnknown: return "";

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,8 @@ enum class ObservableType {
   kSha512,
 };
 std::string_view observable_type_name(ObservableType type);  // "domain", "url", "ipv4"...
+// The type observable_type_name gives that name; nullopt for any other name.
+std::optional<ObservableType> observable_type_from_name(std::string_view name);
 
 // One atomic value to look for. An indicator may carry several (a MISP object, a STIX pattern
 // made only of equalities joined by OR); the matcher indexes them.
