@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -11,9 +12,13 @@
 #include <iostream>
 #include <memory>
 #include <set>
+#include <stdexcept>
+#include <string_view>
 
 #include "cli/commands.h"
+#include "cli/export_output.h"
 #include "cli/status_line.h"
+#include "facts/organisation_profile.h"
 #include "intel/indicators/import_source.h"
 #include "intel/indicators/indicator_store.h"
 #include "outputs/terminal_text.h"
@@ -121,16 +126,13 @@ std::string megabytes(std::uint64_t bytes) {
 
 int run_hunt(const HuntOptions& options) {
   // Outputs first: a typo there must not cost a whole hunt.
-  std::string jsonl_path;
+  std::string jsonl_path, stix_path;
   for (std::size_t i = 0; i + 1 < options.outputs.size(); i += 2) {
     const std::string& format = options.outputs[i];
     if (format == "jsonl") {
       jsonl_path = options.outputs[i + 1];
     } else if (format == "stix") {
-      say(Error::unsupported("--output stix is not yet implemented: the STIX export of sightings is being built "
-                             "(use --output jsonl)")
-              .message);
-      return kExitUsage;
+      stix_path = options.outputs[i + 1];
     } else {
       say("--output: unknown format '" + format + "' (jsonl, stix)");
       return kExitUsage;
@@ -204,14 +206,54 @@ int run_hunt(const HuntOptions& options) {
       envelope.received_at = delivered->unix_seconds;
     }
   };
-  const service::RenderScanOf render = [](const ScanResult& result, const service::InputMessage& origin) {
+  // With --output stix, each worker renders the message's detection record first (one JSON line,
+  // empty when nothing matched) and the calling thread gathers them for one bundle at the end, as
+  // `vigie scan --export` does; the sightings are dated at delivery.
+  const bool exporting = !stix_path.empty();
+  intel::sharing::ExportOptions export_settings;
+  std::unique_ptr<const facts::OrganisationProfile> profile;
+  if (exporting) {
+    if (!export_options(config, "", export_settings)) return kExitUsage;
+    Result<facts::OrganisationProfile> compiled = facts::OrganisationProfile::compile(config.organisation);
+    if (!compiled) {  // the engine started with it: cannot happen
+      say(compiled.error().message);
+      return kExitUsage;
+    }
+    profile = std::make_unique<const facts::OrganisationProfile>(std::move(*compiled));
+  }
+  std::vector<intel::sharing::Detection> detections;
+  const service::RenderScanOf render = [&](const ScanResult& result, const service::InputMessage& origin) {
+    std::string out;
+    if (exporting) {
+      if (intel::sharing::worth_exporting(result)) {
+        const auto delivered = service::hunt::delivery_time(origin, max_header_fields);
+        const std::int64_t seen_at =
+            delivered ? delivered->unix_seconds
+                      : std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+        out = intel::sharing::detection_record(intel::sharing::detection_of(result, Envelope{}, *profile, seen_at));
+      }
+      out += '\n';
+    }
     const nlohmann::json record = service::hunt::record_of(result, origin);
-    return record.is_null() ? std::string() : record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (!record.is_null()) out += record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return out;
   };
   service::hunt::HuntSummary summary;
   bool written = true;
   service::BatchCallbacks callbacks;
   callbacks.on_message = [&](service::ScannedMessage&& message, const service::BatchProgress&) {
+    if (exporting) {
+      const std::size_t end = message.rendered.find('\n');
+      const std::string_view line = std::string_view(message.rendered).substr(0, end);
+      if (!line.empty()) {
+        Result<intel::sharing::Detection> detection = intel::sharing::detection_from_record(line);
+        if (!detection) throw std::logic_error(detection.error().message);  // written just above
+        detections.push_back(std::move(*detection));
+      }
+      message.rendered.erase(0, end + 1);
+    }
     if (message.rendered.empty()) return;
     const nlohmann::json record = nlohmann::json::parse(message.rendered);
     summary.add(record);
@@ -229,6 +271,7 @@ int run_hunt(const HuntOptions& options) {
       service::BatchScanner(*engine, Envelope{}, batch).run(inputs, render, callbacks);
   status.clear();
   if (jsonl != nullptr) written = std::fflush(jsonl) == 0 && written;
+  if (exporting) written = write_export(stix_path, render_export("stix", detections, export_settings)) && written;
 
   const double seconds = std::chrono::duration<double>(done.elapsed).count();
   char timing[96];

@@ -182,8 +182,23 @@ check "... named" grep -q "broken.json" "$tmp/broken.err"
 check "... before any message is scanned" test ! -s "$tmp/broken.out"
 "$vigie" hunt --no-progress --intel "$tmp/campaign.json" --output stix "$tmp/out.json" "$archive" \
   > /dev/null 2> "$tmp/stix.err"; rc=$?
-check "--output stix says it is not implemented yet (exit $rc)" test "$rc" -eq 2
-check "... in words" grep -q "not yet implemented" "$tmp/stix.err"
+check "--output stix writes a bundle (exit $rc)" test "$rc" -eq 0
+check "the bundle has a sighting of each matched partner indicator, dated at delivery" python3 -c '
+import json, sys
+b = json.load(open(sys.argv[1]))
+assert b["type"] == "bundle", b
+sightings = [o for o in b["objects"] if o["type"] == "sighting"]
+refs = {o["sighting_of_ref"] for o in sightings}
+assert {"indicator--00000000-0000-4000-8000-000000000001", "indicator--00000000-0000-4000-8000-000000000003"} <= refs, refs
+seen = [o["first_seen"] for o in sightings if o["sighting_of_ref"].endswith("0001")]
+assert seen and all(t.startswith("2026-03") for t in seen), seen' "$tmp/out.json"
+schemas=${VIGIE_CONFORMANCE_DIR:-$src/../shared/conformance}/stix2/schemas
+if [ -d "$schemas" ] && /usr/bin/python3 -c 'import jsonschema' 2> /dev/null; then
+  # shellcheck disable=SC2046
+  check "the hunt's bundle is valid against the STIX 2.1 schemas" /usr/bin/python3 -W ignore::DeprecationWarning \
+    "$src/tests/intel/validate_export.py" stix "$schemas" "$tmp/out.json" \
+    $(for n in 1 2 3 4 5 6 7 8 9; do printf 'indicator--00000000-0000-4000-8000-00000000000%s ' "$n"; done)
+fi
 check "no temporary store is left behind" test -z "$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'vigie-hunt-*' -user "$(id -u)" -newer "$tmp/campaign.json" 2>/dev/null)"
 
 echo "hunt: $passes passed, $failures failed"
