@@ -189,7 +189,9 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
   std::size_t matches_total = 0;
   double confidence = 0;
   std::vector<IndicatorMatch> matches;
-  const std::vector<MessageObservable> seen_observables = intel::message_observables(context.facts, context.objects);
+  const std::vector<MessageObservable> seen_observables = intel::message_observables(
+      context.facts, context.objects,
+      index.holds_md5_or_sha1() ? intel::FileDigests::kAll : intel::FileDigests::kSha256);
   const auto record = [&](const IndicatorMatch& match, ObjectId object, const std::string& field) {
     const intel::Indicator& indicator = index.indicator(match.indicator);
     ++matches_total;

@@ -110,9 +110,13 @@ void IndicatorIndex::add(std::uint32_t indicator, const IndicatorValue& value) {
     case ObservableType::kMd5:
     case ObservableType::kSha1:
     case ObservableType::kSha256:
-    case ObservableType::kSha512:
-      return put(hashes_, value.value.size() == hash_length(value.type) && is_hex(value.value) ? lower(value.value)
-                                                                                               : std::string());
+    case ObservableType::kSha512: {
+      const bool usable = value.value.size() == hash_length(value.type) && is_hex(value.value);
+      if (usable && (value.type == ObservableType::kMd5 || value.type == ObservableType::kSha1)) {
+        holds_md5_or_sha1_ = true;
+      }
+      return put(hashes_, usable ? lower(value.value) : std::string());
+    }
     case ObservableType::kIpv4:
     case ObservableType::kIpv6: {
       std::optional<IpNetwork> network = IpNetwork::parse(value.value);

@@ -47,6 +47,9 @@ class IndicatorIndex {
   std::size_t indexed_values() const { return indexed_values_; }
   std::size_t skipped_values() const { return skipped_values_; }
   const Indicator& indicator(std::uint32_t i) const { return indicators_[i]; }
+  // Whether an MD5 or SHA-1 value is indexed: without one, a message's files need only their
+  // SHA-256 (the object tree computes it for every output anyway), not two more digests each.
+  bool holds_md5_or_sha1() const { return holds_md5_or_sha1_; }
 
   // Indicators whose pattern says more than indexed values can (a STIX LIKE, MATCHES, a
   // comparison of two properties of one object): the matcher evaluates them on each message.
@@ -76,6 +79,7 @@ class IndicatorIndex {
   std::vector<bool> url_lengths_;
   std::size_t indexed_values_ = 0;
   std::size_t skipped_values_ = 0;
+  bool holds_md5_or_sha1_ = false;
 };
 
 // The subject as the index compares it: runs of whitespace as one space, trimmed, ASCII lowercase.

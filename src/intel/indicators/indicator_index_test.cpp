@@ -79,6 +79,9 @@ TEST(IndicatorIndexTest, HashesAddressesNamesAndSubjectsIgnoreCase) {
   EXPECT_EQ(ids(index, ObservableType::kFileName, "facture.pdf.LNK"), V{"f exact"});
   EXPECT_EQ(ids(index, ObservableType::kEmailSubject, "INVITATION au\tcolloque"), V{"s exact"});
   EXPECT_TRUE(ids(index, ObservableType::kEmailSubject, "Invitation au colloque 2027").empty());
+  // The unusable MD5 does not make the matcher compute every file's MD5 and SHA-1; a real one does.
+  EXPECT_FALSE(index.holds_md5_or_sha1());
+  EXPECT_TRUE(IndicatorIndex({make("m", {{ObservableType::kMd5, std::string(32, 'b')}})}).holds_md5_or_sha1());
 }
 
 TEST(IndicatorIndexTest, RevokedIndicatorsAreLeftOutAndValidityIsCheckedAtTheMessagesTime) {

@@ -3,7 +3,8 @@
 
 namespace vigie::intel {
 
-std::vector<MessageObservable> message_observables(const facts::MessageFacts& facts, const ObjectTree& objects) {
+std::vector<MessageObservable> message_observables(const facts::MessageFacts& facts, const ObjectTree& objects,
+                                                   FileDigests digests) {
   std::vector<MessageObservable> out;
   for (const facts::Identity& identity : facts.identities()) {
     const std::string field = facts::identity_location(identity.field);
@@ -31,10 +32,14 @@ std::vector<MessageObservable> message_observables(const facts::MessageFacts& fa
   }
   for (const Object& object : objects) {
     if (!object.is_file()) continue;
-    const PartHashes& hashes = object.hashes();
-    out.push_back({ObservableType::kSha256, hashes.sha256, object.id, "sha256"});
-    out.push_back({ObservableType::kSha1, hashes.sha1, object.id, "sha1"});
-    out.push_back({ObservableType::kMd5, hashes.md5, object.id, "md5"});
+    if (digests == FileDigests::kAll) {
+      const PartHashes& hashes = object.hashes();
+      out.push_back({ObservableType::kSha256, hashes.sha256, object.id, "sha256"});
+      out.push_back({ObservableType::kSha1, hashes.sha1, object.id, "sha1"});
+      out.push_back({ObservableType::kMd5, hashes.md5, object.id, "md5"});
+    } else {
+      out.push_back({ObservableType::kSha256, object.sha256(), object.id, "sha256"});
+    }
     if (!object.filename.empty()) out.push_back({ObservableType::kFileName, object.filename, object.id, "filename"});
   }
   const std::string subject = facts.message().subject();

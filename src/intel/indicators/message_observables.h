@@ -22,8 +22,14 @@ struct MessageObservable {
   std::string field;  // "header:From", "envelope:client", "url", "sha256", "filename"...
 };
 
+// Which digests of each file to list: all of them (exports), or SHA-256 alone when nothing asks
+// for the others (the matcher of an index without MD5 or SHA-1 values): two digests fewer over
+// every attachment.
+enum class FileDigests { kAll, kSha256 };
+
 // In a stable order: identities, client and hops, links in reading order, files in object order
 // (SHA-256, SHA-1, MD5, name), the subject. Values may repeat (a domain in From and in a link).
-std::vector<MessageObservable> message_observables(const facts::MessageFacts& facts, const ObjectTree& objects);
+std::vector<MessageObservable> message_observables(const facts::MessageFacts& facts, const ObjectTree& objects,
+                                                   FileDigests digests = FileDigests::kAll);
 
 }  // namespace vigie::intel
