@@ -62,6 +62,8 @@ struct Words {
   const char* known_sets;     // "T1221 Template Injection (8 known sets)"
   const char* strong;         // a strong intelligence match
   const char* via;            // "indicator--1 ..., via campaign C0027"
+  const char* and_word;       // "T1221 ..., T1137.002 ..., and 7 more"
+  const char* more;
   std::array<const char*, 3> confidences;  // "low", "moderate", "high"
 };
 
@@ -70,7 +72,7 @@ constexpr Words kEnglish{"verdict", "files", "from", "subject", "auth", "parts",
                          "part", " (attachment)", ", link text", "in", "unidentified content", "bytes",
                          "not examined", ":", "groups:  each counts at most its max_score", "of", "capped at",
                          "max", "none", "XML parts of the document, listed in the JSON output",
-                         "attribution", "intelligence", "techniques", "known sets", "strong", "via",
+                         "attribution", "intelligence", "techniques", "known sets", "strong", "via", "and", "more",
                          {"low", "moderate", "high"}};
 // "De" and "Objet" as French mail clients label From and Subject.
 constexpr Words kFrench{"verdict", "fichiers", "de", "objet", "authentification", "parties", "bannière", 21,
@@ -78,7 +80,7 @@ constexpr Words kFrench{"verdict", "fichiers", "de", "objet", "authentification"
                         "partie", " (pièce jointe)", ", texte du lien", "dans", "contenu non identifié", "octets",
                         "non examiné", " :", "groupes :  chacun compte au plus son max_score", "sur",
                         "plafonné à", "max", "aucun", "parties XML du document, listées dans la sortie JSON",
-                        "attribution", "renseignement", "techniques", "groupes connus", "forte", "via",
+                        "attribution", "renseignement", "techniques", "groupes connus", "forte", "via", "et", "autres",
                         {"faible", "modérée", "élevée"}};
 
 const Words& words_for(Language language) { return language == Language::kFrench ? kFrench : kEnglish; }
@@ -198,6 +200,7 @@ bool is_package_xml(const ObjectTree& objects, const Object& o) {
 }  // namespace
 
 // One block per hint: the set and the confidence in words, then the evidence behind it.
+constexpr std::size_t kTechniquesShown = 4;
 std::string attribution_text(const std::vector<AttributionHint>& hints, const Words& w) {
   std::string out;
   const std::string indent(w.value_column + 2, ' ');
@@ -212,11 +215,16 @@ std::string attribution_text(const std::vector<AttributionHint>& hints, const Wo
       out += "\n";
     }
     if (!h.techniques.empty()) {
+      // The heaviest few say why; the common ones that follow are counted (all are in the JSON).
       out += indent + w.techniques + w.colon + " ";
-      for (std::size_t i = 0; i < h.techniques.size(); ++i) {
+      const std::size_t shown = std::min<std::size_t>(h.techniques.size(), kTechniquesShown);
+      for (std::size_t i = 0; i < shown; ++i) {
         const AttributionHint::TechniqueEvidence& t = h.techniques[i];
         out += (i ? ", " : "") + field(t.id, 20) + " " + field(t.name, 80) + " (" + std::to_string(t.sets_using) + " " +
                w.known_sets + ")";
+      }
+      if (h.techniques.size() > shown) {
+        out += ", " + std::string(w.and_word) + " " + std::to_string(h.techniques.size() - shown) + " " + w.more;
       }
       out += "\n";
     }

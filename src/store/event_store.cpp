@@ -107,10 +107,11 @@ constexpr const char* kMigrations[] = {
 
     // 3: what the exports share (intel/export/detection.h): the detection record of each event
     // worth sharing (warn or stronger, or a partner's indicator matched), NULL for the others.
-    "ALTER TABLE events ADD COLUMN export_record TEXT;"
-    // `vigie intel export --since --until`: the exportable events of a date range, in date order,
-    // without reading the others.
-    "CREATE INDEX events_exportable ON events(received_at) WHERE export_record IS NOT NULL;",
+    // (Parenthesised: one migration of two statements, not two migrations missing a comma.)
+    ("ALTER TABLE events ADD COLUMN export_record TEXT;"
+     // `vigie intel export --since --until`: the exportable events of a date range, in date
+     // order, without reading the others.
+     "CREATE INDEX events_exportable ON events(received_at) WHERE export_record IS NOT NULL;"),
 };
 
 constexpr sqlite::Schema kSchema{kApplicationId, kMigrations, "vigie event store"};
