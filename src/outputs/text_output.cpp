@@ -199,15 +199,17 @@ bool is_package_xml(const ObjectTree& objects, const Object& o) {
 
 }  // namespace
 
-// One block per hint: the set and the confidence in words, then the evidence behind it.
+// One line per hint: the set and the confidence in words; with --explain, the evidence behind it
+// below, as under the findings.
 constexpr std::size_t kTechniquesShown = 4;
-std::string attribution_text(const std::vector<AttributionHint>& hints, const Words& w) {
+std::string attribution_text(const std::vector<AttributionHint>& hints, const Words& w, bool explain) {
   std::string out;
-  const std::string indent(w.value_column + 2, ' ');
+  const std::string indent(6, ' ');  // where the evidence lines of the findings start
   for (const AttributionHint& h : hints) {
     const std::size_t level = h.confidence == "high" ? 2 : h.confidence == "moderate" ? 1 : 0;
     out += heading(w, w.attribution) + field(h.set_name, 80) + " (" + field(h.set_id, 20) + ")" + w.colon + " " +
            w.confidences[level] + "\n";
+    if (!explain) continue;
     for (const AttributionHint::IntelligenceEvidence& e : h.intelligence) {
       out += indent + w.intelligence + w.colon + " " + field(e.indicator, 200);
       if (!e.named_as.empty()) out += ", " + std::string(w.via) + " " + field(e.named_as, 120);
@@ -309,7 +311,7 @@ std::string scan_to_text(const ScanResult& result, std::string_view label, Langu
       }
     }
   }
-  out += attribution_text(result.verdict.attribution, w);
+  out += attribution_text(result.verdict.attribution, w, explain);
   if (explain && !result.verdict.groups.empty()) out += groups_text(result, w);
   const LocalizedText& banner = result.verdict.banner;
   if (!banner.en.empty()) {

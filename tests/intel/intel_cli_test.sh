@@ -83,9 +83,9 @@ assert all(s["source"] and s["type"] and s["matched"] for s in f["sightings"]), 
 top = r["verdict"]["attribution"][0]
 assert (top["id"], top["name"], top["confidence"]) == ("G0007", "APT28", "high"), top
 assert any(e["strong"] and e["named_as"] == "APT28" for e in top["intelligence"]), top' "$tmp/scan.json"
-"$vigie" scan --quiet --no-progress --format text --config "$tmp/vigie.toml" "$tmp/planted.eml" > "$tmp/scan.txt"
+"$vigie" scan --quiet --no-progress --format text --explain --config "$tmp/vigie.toml" "$tmp/planted.eml" > "$tmp/scan.txt"
 check "the text output shows the hint and its evidence" grep -q "attribution: *APT28 (G0007): high" "$tmp/scan.txt"
-check "the text output names the indicator behind it" grep -q "intelligence: indicator--.*, via APT28 (strong)" "$tmp/scan.txt"
+check "with --explain, the text output names the indicator behind it" grep -q "intelligence: indicator--.*, via APT28 (strong)" "$tmp/scan.txt"
 
 "$vigie" intel remove cert-fr --store "$store" > /dev/null; rc=$?
 check "remove a feed (exit $rc)" test "$rc" -eq 0
