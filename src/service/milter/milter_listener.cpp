@@ -47,6 +47,7 @@ struct MilterListener::Impl {
   mutable std::mutex mutex;
   std::condition_variable changed;
   unsigned connections = 0;  // under mutex
+  std::atomic<unsigned> messages_in_flight{0};
 
   void accept_loop(const std::shared_ptr<Impl>& self);
   void serve_connection(int fd);
@@ -75,6 +76,7 @@ void MilterListener::Impl::serve_connection(int fd) {
     last_activity = std::chrono::steady_clock::now();
     reader.feed(std::string_view(buffer, static_cast<std::size_t>(got)));
     bool close = false;
+    const bool was_in_message = session.in_message();
     for (;;) {
       const PacketReader::Status status = reader.next(packet);
       if (status == PacketReader::Status::kNeedMore) break;
@@ -84,12 +86,20 @@ void MilterListener::Impl::serve_connection(int fd) {
         break;
       }
     }
+    if (session.in_message() != was_in_message) {
+      if (session.in_message()) {
+        ++messages_in_flight;
+      } else {
+        --messages_in_flight;
+      }
+    }
     if (!replies.empty()) {
       if (!write_all(fd, replies)) break;
       replies.clear();
     }
     if (close) break;
   }
+  if (session.in_message()) --messages_in_flight;
   ::close(fd);
 }
 
@@ -197,5 +207,7 @@ unsigned MilterListener::connections() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->connections;
 }
+
+unsigned MilterListener::messages_in_flight() const { return impl_->messages_in_flight.load(); }
 
 }  // namespace vigie::service::milter

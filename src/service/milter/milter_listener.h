@@ -39,6 +39,8 @@ class MilterListener {
   // Returns false when connections with a message in flight did not finish within `wait`.
   bool stop(std::chrono::milliseconds wait);
   unsigned connections() const;
+  // Connections between a message's MAIL and its end: the messages a stop waits for.
+  unsigned messages_in_flight() const;
 
  private:
   struct Impl;

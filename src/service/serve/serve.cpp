@@ -239,7 +239,8 @@ int serve(const ServeOptions& options) {
       continue;
     }
     log.info("stopping", {{"signal", received == SIGTERM ? "SIGTERM" : "SIGINT"},
-                          {"in_flight", metrics.in_flight()}});
+                          {"in_flight", metrics.in_flight()},
+                          {"milter_receiving", milter_listener ? milter_listener->messages_in_flight() : 0u}});
     const auto deadline =
         std::chrono::steady_clock::now() + std::chrono::milliseconds(settings->shutdown_timeout_ms);
     const auto remaining = [&] {
