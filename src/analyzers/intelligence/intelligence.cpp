@@ -53,7 +53,7 @@ class IntelligenceState final : public AnalyzerState {
     // Patterns were checked at import; one that no longer parses (a store written by another
     // version) is left out rather than failing every scan.
     for (const std::uint32_t i : index_.pattern_only()) {
-      auto parsed = intel::stix::Pattern::parse(index_.indicator(i).pattern);
+      auto parsed = intel::stix::Pattern::parse(std::string(index_.indicator(i).pattern));
       if (parsed && parsed->unsupported_construct().empty()) patterns_.push_back({i, std::move(*parsed)});
     }
   }
@@ -76,9 +76,15 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup)
   }
   Result<std::unique_ptr<intel::IndicatorStore>> store = intel::IndicatorStore::open(path);
   if (!store) return fail(store.error());
-  Result<std::vector<intel::Indicator>> indicators = (*store)->load_all();
-  if (!indicators) return fail(indicators.error());
-  return std::make_shared<const IntelligenceState>(intel::IndicatorIndex(std::move(*indicators)));
+  intel::IndicatorIndex::Builder builder;
+  if (auto read = (*store)->for_each(intel::IndicatorStore::Fields::kMatching,
+                                     [&](const intel::Indicator& indicator) { builder.add(indicator); });
+      !read) {
+    return fail(read.error());
+  }
+  Result<intel::IndicatorIndex> index = std::move(builder).build();
+  if (!index) return fail(index.error());
+  return std::make_shared<const IntelligenceState>(std::move(*index));
 }
 
 // The message as one STIX observation, for the patterns the index cannot answer: the
@@ -120,28 +126,28 @@ intel::stix::Observation observation_of(const std::vector<MessageObservable>& se
   return observation;
 }
 
-double confidence_of(const intel::Indicator& indicator) {
+double confidence_of(const intel::IndicatorView& indicator) {
   return indicator.confidence < 0 ? kUnstatedConfidence : std::max(0.05, indicator.confidence / 100.0);
 }
 
-LocalizedText describe(const IndicatorMatch& match, const intel::Indicator& indicator) {
+LocalizedText describe(const IndicatorMatch& match, const intel::IndicatorView& indicator) {
   std::string en, fr;
   if (match.how == "pattern") {
-    en = "the message satisfies the STIX pattern " + match.matched + " of indicator " + indicator.id;
-    fr = "le message satisfait le motif STIX " + match.matched + " de l'indicateur " + indicator.id;
+    en = "the message satisfies the STIX pattern " + match.matched + " of indicator " + std::string(indicator.id);
+    fr = "le message satisfait le motif STIX " + match.matched + " de l'indicateur " + std::string(indicator.id);
   } else {
     std::string seen = std::string(intel::observable_type_name(match.type)) + " " + match.observed;
     if (match.how != "exact") seen += " (" + std::string(match.how) + " " + match.matched + ")";
-    en = seen + " matches indicator " + indicator.id;
-    fr = seen + " correspond à l'indicateur " + indicator.id;
+    en = seen + " matches indicator " + std::string(indicator.id);
+    fr = seen + " correspond à l'indicateur " + std::string(indicator.id);
   }
   if (!indicator.name.empty()) {
-    en += " \"" + indicator.name + "\"";
-    fr += " « " + indicator.name + " »";
+    en.append(" \"").append(indicator.name).append("\"");
+    fr.append(" « ").append(indicator.name).append(" »");
   }
   if (!indicator.source.empty()) {
-    en += " from " + indicator.source;
-    fr += " de " + indicator.source;
+    en.append(" from ").append(indicator.source);
+    fr.append(" de ").append(indicator.source);
   }
   en += indicator.confidence < 0 ? ", confidence not stated" : ", confidence " + std::to_string(indicator.confidence);
   fr += indicator.confidence < 0 ? ", confiance non indiquée" : ", confiance " + std::to_string(indicator.confidence);
@@ -156,7 +162,7 @@ LocalizedText describe(const IndicatorMatch& match, const intel::Indicator& indi
   return {std::move(en), std::move(fr)};
 }
 
-IndicatorSighting sighting_of(const IndicatorMatch& match, const intel::Indicator& indicator, ObjectId object,
+IndicatorSighting sighting_of(const IndicatorMatch& match, const intel::IndicatorView& indicator, ObjectId object,
                               const std::string& field) {
   IndicatorSighting s;
   s.indicator_id = indicator.id;
@@ -170,7 +176,7 @@ IndicatorSighting sighting_of(const IndicatorMatch& match, const intel::Indicato
   s.field = field;
   s.confidence = indicator.confidence;
   s.tlp = intel::tlp_name(indicator.tlp);
-  s.links = indicator.links;
+  s.links.assign(indicator.links.begin(), indicator.links.end());
   return s;
 }
 
@@ -193,7 +199,7 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
       context.facts, context.objects,
       index.holds_md5_or_sha1() ? intel::FileDigests::kAll : intel::FileDigests::kSha256);
   const auto record = [&](const IndicatorMatch& match, ObjectId object, const std::string& field) {
-    const intel::Indicator& indicator = index.indicator(match.indicator);
+    const intel::IndicatorView indicator = index.indicator(match.indicator);
     ++matches_total;
     confidence = std::max(confidence, confidence_of(indicator));
     if (evidence.size() < kMaxEvidence) evidence.emplace_back(object, field, describe(match, indicator));
@@ -204,7 +210,7 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
     for (const PatternIndicator& p : intelligence.patterns()) {
       if (!index.valid_at(p.indicator, now)) continue;
       if (intel::stix::evaluate(p.pattern, observation).truth != intel::stix::Truth::kTrue) continue;
-      record({p.indicator, ObservableType::kEmailSubject, "the message", index.indicator(p.indicator).pattern, "pattern"},
+      record({p.indicator, ObservableType::kEmailSubject, "the message", std::string(index.indicator(p.indicator).pattern), "pattern"},
              kMessageObject, "stix-pattern");
     }
   }

@@ -12,18 +12,25 @@
 //   file names    case-insensitive
 //   subjects      exact after whitespace folding and case folding (ASCII)
 // Revoked indicators are left out when the index is built; validity windows are checked at match
-// time against the message's time. Lookups are hash-map probes: one per label of a domain, one per
-// path boundary of a URL, one per CIDR prefix length present; the index is immutable and shared
-// by every scan thread.
+// time against the message's time. Lookups are probes of one open-addressing table: one per label
+// of a domain, one per path boundary of a URL, one per CIDR prefix length present. The index is
+// immutable and shared by every scan thread.
+//
+// Memory is what a million indicators make it: every string in one arena (sources, names and link
+// sets stored once however many indicators share them), a fixed-size record per indicator keeping
+// only what a match reports (the description, labels and values stay in the store), and flat
+// arrays for the table and its postings; no node or string allocation per value.
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "intel/indicators/indicator.h"
+#include "vigie/result.h"
 
 namespace vigie::intel {
 
@@ -36,20 +43,37 @@ struct IndicatorMatch {
   std::string_view how;
 };
 
+// What the index keeps of an indicator: what a match reports. Views into the index.
+struct IndicatorView {
+  std::string_view id;
+  std::string_view source;
+  std::string_view name;
+  std::string_view pattern;  // kept only for the pattern_only() indicators
+  std::int64_t valid_from = 0;
+  std::int64_t valid_until = 0;
+  int confidence = -1;
+  Tlp tlp = Tlp::kUnknown;
+  std::span<const IntelLink> links;
+};
+
 class IndicatorIndex {
  public:
-  IndicatorIndex() = default;
-  // Values that cannot be used (an IP that does not parse, a hash of the wrong length) are
-  // counted in skipped_values(), not indexed; importers report them first.
-  explicit IndicatorIndex(std::vector<Indicator> indicators);
+  class Builder;
 
-  std::size_t size() const { return indicators_.size(); }
+  IndicatorIndex() = default;
+  // The index of a few indicators at hand (tests, a feed read for one hunt); the store's are read
+  // through a Builder, one at a time.
+  explicit IndicatorIndex(const std::vector<Indicator>& indicators);
+
+  std::size_t size() const { return records_.size(); }
   std::size_t indexed_values() const { return indexed_values_; }
   std::size_t skipped_values() const { return skipped_values_; }
-  const Indicator& indicator(std::uint32_t i) const { return indicators_[i]; }
+  IndicatorView indicator(std::uint32_t i) const;
   // Whether an MD5 or SHA-1 value is indexed: without one, a message's files need only their
   // SHA-256 (the object tree computes it for every output anyway), not two more digests each.
   bool holds_md5_or_sha1() const { return holds_md5_or_sha1_; }
+  // The bytes the index holds (its arrays' capacities), for the memory budget of a large feed.
+  std::size_t memory_bytes() const;
 
   // Indicators whose pattern says more than indexed values can (a STIX LIKE, MATCHES, a
   // comparison of two properties of one object): the matcher evaluates them on each message.
@@ -61,18 +85,45 @@ class IndicatorIndex {
              std::vector<IndicatorMatch>& out) const;
 
  private:
-  using Postings = std::unordered_map<std::string, std::vector<std::uint32_t>>;
-  void add(std::uint32_t indicator, const IndicatorValue& value);
-  void append(const Postings& postings, const std::string& key, std::string_view matched, ObservableType type,
+  // A string in the arena.
+  struct Text {
+    std::uint32_t offset = 0;
+    std::uint32_t length = 0;
+  };
+  // The kinds of key, each with its own normalisation; one table holds them all.
+  enum class Table : std::uint8_t { kDomain, kUrl, kAddress, kSubject, kFileName, kHash, kNetwork };
+  struct Record {
+    std::int64_t valid_from = 0;
+    std::int64_t valid_until = 0;
+    Text id, source, name, pattern;
+    std::uint32_t links = 0;  // in link_sets_; 0 is the empty set
+    std::int8_t confidence = -1;
+    std::uint8_t tlp = 0;  // a Tlp
+  };
+  // One distinct key: its indicators are postings_[first, first + count).
+  struct Key {
+    Text text;
+    std::uint32_t first = 0;
+    std::uint32_t count = 0;
+    std::uint32_t hash_tag = 0;  // the hash's high bits: most probes of another key stop here
+    Table table = Table::kDomain;
+  };
+
+  static std::uint64_t hash_of(Table table, std::string_view key);
+  std::string_view text(Text t) const { return std::string_view(arena_).substr(t.offset, t.length); }
+  const Key* find(Table table, std::string_view key) const;
+  void append(Table table, std::string_view key, std::string_view matched, ObservableType type,
               std::string_view observed, std::string_view how, std::int64_t now,
               std::vector<IndicatorMatch>& out) const;
 
-  std::vector<Indicator> indicators_;
+  std::string arena_;
+  std::vector<Record> records_;
+  std::vector<std::vector<IntelLink>> link_sets_;
   std::vector<std::uint32_t> pattern_only_;
-  Postings domains_, urls_, addresses_, subjects_, file_names_, hashes_;
-  // Networks by family and prefix length: key = prefix length byte + masked address bytes.
-  Postings networks_;
-  std::vector<unsigned> v4_prefixes_, v6_prefixes_;  // the lengths present, longest first
+  std::vector<Key> keys_;
+  std::vector<std::uint32_t> postings_;
+  std::vector<std::uint32_t> slots_;  // key index + 1; 0 is free. A power of two, at most half full.
+  std::vector<unsigned> v4_prefixes_, v6_prefixes_;  // the network lengths present, longest first
   // url_lengths_[n]: an indexed URL is n bytes long. A URL's prefixes are looked up only at those
   // lengths: hashing every prefix of a long URL with many '/', '?' (spam has URLs of kilobytes)
   // made the probes quadratic in its length.
@@ -80,6 +131,28 @@ class IndicatorIndex {
   std::size_t indexed_values_ = 0;
   std::size_t skipped_values_ = 0;
   bool holds_md5_or_sha1_ = false;
+};
+
+// Builds an index one indicator at a time, so that a store of a million is read once and never
+// held whole beside its index.
+class IndicatorIndex::Builder {
+ public:
+  Builder();
+  ~Builder();
+  Builder(const Builder&) = delete;
+  Builder& operator=(const Builder&) = delete;
+
+  // Values that cannot be used (an IP that does not parse, a hash of the wrong length) are
+  // counted in skipped_values(), not indexed; importers report them first. Revoked indicators are
+  // left out.
+  void add(const Indicator& indicator);
+  // Fails only past the index's bounds (4 GiB of text, 2^32 values), which the importers'
+  // limits keep far away.
+  Result<IndicatorIndex> build() &&;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
 };
 
 // The subject as the index compares it: runs of whitespace as one space, trimmed, ASCII lowercase.

@@ -19,7 +19,7 @@ std::vector<std::string> ids(const IndicatorIndex& index, ObservableType type, s
   std::vector<IndicatorMatch> matches;
   index.match(type, observed, now, matches);
   std::vector<std::string> out;
-  for (const IndicatorMatch& m : matches) out.push_back(index.indicator(m.indicator).id + " " + std::string(m.how));
+  for (const IndicatorMatch& m : matches) out.push_back(std::string(index.indicator(m.indicator).id) + " " + std::string(m.how));
   return out;
 }
 
@@ -103,10 +103,54 @@ TEST(IndicatorIndexTest, ManyIndicatorsIndexAndMatch) {
   for (int i = 0; i < 100'000; ++i) {
     many.push_back(make("i" + std::to_string(i), {{ObservableType::kDomain, "host" + std::to_string(i) + ".example"}}));
   }
-  const IndicatorIndex index(std::move(many));
+  const IndicatorIndex index(many);
   EXPECT_EQ(index.size(), 100'000u);
   EXPECT_EQ(ids(index, ObservableType::kDomain, "www.host99999.example"), V{"i99999 parent domain"});
   EXPECT_TRUE(ids(index, ObservableType::kDomain, "host100000.example").empty());
+  // What the index holds per indicator: the id and key bytes (about 20 here), a record, a key and
+  // its share of the table; not a copy of the indicator and a node per value.
+  EXPECT_LT(index.memory_bytes() / index.size(), 160u) << index.memory_bytes();
+}
+
+TEST(IndicatorIndexTest, KeepsWhatAMatchReportsAndStoresSharedTextsOnce) {
+  Indicator a = make("indicator--a", {{ObservableType::kDomain, "a.example"}, {ObservableType::kUrl, "https://a.example/kit/"}});
+  a.source = "CERT-FR";
+  a.name = "APT28 phishing";
+  a.description = "not kept: the store has it";
+  a.confidence = 85;
+  a.tlp = Tlp::kAmber;
+  a.valid_from = 100;
+  a.links = {{"intrusion-set", "APT28", "intrusion-set--bef4c620-0787-42a8-a96d-b7eb6e85917c"}};
+  Indicator b = a;
+  b.id = "indicator--b";
+  b.values = {{ObservableType::kDomain, "A.example"}};  // the same key as a's, another indicator
+  Indicator pattern = make("indicator--p", {});
+  pattern.pattern = "[domain-name:value LIKE '%.evil.example']";
+  const IndicatorIndex index({a, b, pattern});
+  ASSERT_EQ(index.size(), 3u);
+  const IndicatorView view = index.indicator(0);
+  EXPECT_EQ(view.id, "indicator--a");
+  EXPECT_EQ(view.source, "CERT-FR");
+  EXPECT_EQ(view.name, "APT28 phishing");
+  EXPECT_EQ(view.confidence, 85);
+  EXPECT_EQ(view.tlp, Tlp::kAmber);
+  EXPECT_EQ(view.valid_from, 100);
+  ASSERT_EQ(view.links.size(), 1u);
+  EXPECT_EQ(view.links[0].name, "APT28");
+  EXPECT_TRUE(view.pattern.empty());  // a's values say it all
+  // b shares a's source, name and links: the same bytes, not a copy.
+  EXPECT_EQ(index.indicator(1).source.data(), view.source.data());
+  EXPECT_EQ(index.indicator(1).links.data(), view.links.data());
+  EXPECT_EQ(ids(index, ObservableType::kDomain, "www.a.example"), (V{"indicator--a parent domain", "indicator--b parent domain"}));
+  EXPECT_EQ(index.pattern_only(), std::vector<std::uint32_t>{2});
+  EXPECT_EQ(index.indicator(2).pattern, "[domain-name:value LIKE '%.evil.example']");
+  EXPECT_EQ(index.indexed_values(), 3u);
+}
+
+TEST(IndicatorIndexTest, AnIndicatorListingOneValueTwiceMatchesOnce) {
+  const IndicatorIndex index({make("twice", {{ObservableType::kSha256, std::string(64, 'a')},
+                                             {ObservableType::kSha256, std::string(64, 'A')}})});
+  EXPECT_EQ(ids(index, ObservableType::kSha256, std::string(64, 'a')), V{"twice exact"});
 }
 
 }  // namespace

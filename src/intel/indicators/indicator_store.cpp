@@ -5,7 +5,7 @@
 
 #include <array>
 #include <filesystem>
-#include <map>
+#include <unordered_map>
 
 #include "store/sqlite_support.h"
 
@@ -224,63 +224,101 @@ Result<StoreStats> IndicatorStore::stats() const {
   return stats;
 }
 
-Result<std::vector<Indicator>> IndicatorStore::load_all() const {
+Result<void> IndicatorStore::for_each(Fields fields, const std::function<void(const Indicator&)>& visit) const {
   const sqlite::FileLabel file = impl_->file();
   sqlite3* db = impl_->db();
+  const bool all = fields == Fields::kAll;
   sqlite::Statement indicators, values;
   if (auto r = sqlite::prepare(db,
-                               "SELECT row, id, source, name, description, pattern, valid_from, valid_until, "
-                               "revoked, confidence, labels, tlp, links FROM indicators ORDER BY row",
+                               all ? "SELECT row, id, source, name, pattern, valid_from, valid_until, revoked, "
+                                     "confidence, tlp, links, description, labels FROM indicators ORDER BY row"
+                                   : "SELECT row, id, source, name, pattern, valid_from, valid_until, revoked, "
+                                     "confidence, tlp, links FROM indicators ORDER BY row",
                                indicators, file);
       !r) {
     return fail(r.error());
   }
+  // Both in row order: the values of each indicator are read beside it, in one pass over each.
   if (auto r = sqlite::prepare(db, "SELECT indicator, type, value FROM indicator_values ORDER BY indicator", values,
                                file);
       !r) {
     return fail(r.error());
   }
-  std::vector<Indicator> out;
-  std::map<std::int64_t, std::size_t> by_row;
+  const auto text = [](sqlite3_stmt* s, int column, std::string& out) {
+    const auto* bytes = reinterpret_cast<const char*>(sqlite3_column_text(s, column));
+    out.assign(bytes == nullptr ? "" : bytes, static_cast<std::size_t>(sqlite3_column_bytes(s, column)));
+  };
+  // Feeds give many indicators the same links (one event's galaxy, one bundle's intrusion set):
+  // each distinct text is parsed once, up to a bound.
+  constexpr std::size_t kParsedLinkTexts = 4096;
+  std::unordered_map<std::string, std::vector<IntelLink>> parsed_links;
+  std::string links_text;
+  const auto parse_links = [](std::string_view json_text) {
+    std::vector<IntelLink> links;
+    const nlohmann::json parsed = nlohmann::json::parse(json_text, nullptr, false);
+    if (!parsed.is_array()) return links;
+    for (const auto& l : parsed) {
+      if (l.is_object()) links.push_back({l.value("kind", ""), l.value("name", ""), l.value("stix_id", "")});
+    }
+    return links;
+  };
+  Indicator i;
+  int value_rc = sqlite3_step(values.handle);
   int rc = 0;
   while ((rc = sqlite3_step(indicators.handle)) == SQLITE_ROW) {
-    Indicator i;
-    i.id = sqlite::column_text(indicators.handle, 1);
-    i.source = sqlite::column_text(indicators.handle, 2);
-    i.name = sqlite::column_text(indicators.handle, 3);
-    i.description = sqlite::column_text(indicators.handle, 4);
-    i.pattern = sqlite::column_text(indicators.handle, 5);
-    i.valid_from = sqlite3_column_int64(indicators.handle, 6);
-    i.valid_until = sqlite3_column_int64(indicators.handle, 7);
-    i.revoked = sqlite3_column_int64(indicators.handle, 8) != 0;
-    i.confidence = static_cast<int>(sqlite3_column_int64(indicators.handle, 9));
-    const nlohmann::json labels =
-        nlohmann::json::parse(sqlite::column_text(indicators.handle, 10), nullptr, false);
-    if (labels.is_array()) {
-      for (const auto& l : labels) {
-        if (l.is_string()) i.labels.push_back(l.get<std::string>());
-      }
-    }
-    const std::int64_t tlp = sqlite3_column_int64(indicators.handle, 11);
+    sqlite3_stmt* row = indicators.handle;
+    const std::int64_t row_id = sqlite3_column_int64(row, 0);
+    text(row, 1, i.id);
+    text(row, 2, i.source);
+    text(row, 3, i.name);
+    text(row, 4, i.pattern);
+    i.valid_from = sqlite3_column_int64(row, 5);
+    i.valid_until = sqlite3_column_int64(row, 6);
+    i.revoked = sqlite3_column_int64(row, 7) != 0;
+    i.confidence = static_cast<int>(sqlite3_column_int64(row, 8));
+    const std::int64_t tlp = sqlite3_column_int64(row, 9);
     i.tlp = tlp >= 0 && tlp <= static_cast<std::int64_t>(Tlp::kRed) ? static_cast<Tlp>(tlp) : Tlp::kUnknown;
-    const nlohmann::json links = nlohmann::json::parse(sqlite::column_text(indicators.handle, 12), nullptr, false);
-    if (links.is_array()) {
-      for (const auto& l : links) {
-        if (!l.is_object()) continue;
-        i.links.push_back({l.value("kind", ""), l.value("name", ""), l.value("stix_id", "")});
+    text(row, 10, links_text);
+    if (links_text.empty() || links_text == "[]") {
+      i.links.clear();
+    } else if (const auto known = parsed_links.find(links_text); known != parsed_links.end()) {
+      i.links = known->second;
+    } else {
+      i.links = parse_links(links_text);
+      if (parsed_links.size() < kParsedLinkTexts) parsed_links.emplace(links_text, i.links);
+    }
+    i.labels.clear();
+    if (all) {
+      text(row, 11, i.description);
+      const nlohmann::json labels = nlohmann::json::parse(sqlite::column_text(row, 12), nullptr, false);
+      if (labels.is_array()) {
+        for (const auto& l : labels) {
+          if (l.is_string()) i.labels.push_back(l.get<std::string>());
+        }
       }
     }
-    by_row.emplace(sqlite3_column_int64(indicators.handle, 0), out.size());
-    out.push_back(std::move(i));
+    i.values.clear();
+    for (; value_rc == SQLITE_ROW; value_rc = sqlite3_step(values.handle)) {
+      const std::int64_t owner = sqlite3_column_int64(values.handle, 0);
+      if (owner > row_id) break;
+      const auto type = static_cast<std::size_t>(sqlite3_column_int64(values.handle, 1));
+      if (owner < row_id || type >= kTypes.size()) continue;  // no such indicator, or a type unknown here
+      IndicatorValue& value = i.values.emplace_back();
+      value.type = kTypes[type];
+      text(values.handle, 2, value.value);
+    }
+    if (value_rc != SQLITE_ROW && value_rc != SQLITE_DONE) {
+      return fail(sqlite::file_error(file, value_rc, sqlite::sqlite_message(db, value_rc)));
+    }
+    visit(i);
   }
   if (rc != SQLITE_DONE) return fail(sqlite::file_error(file, rc, sqlite::sqlite_message(db, rc)));
-  while ((rc = sqlite3_step(values.handle)) == SQLITE_ROW) {
-    const auto found = by_row.find(sqlite3_column_int64(values.handle, 0));
-    const auto type = static_cast<std::size_t>(sqlite3_column_int64(values.handle, 1));
-    if (found == by_row.end() || type >= kTypes.size()) continue;
-    out[found->second].values.push_back({kTypes[type], sqlite::column_text(values.handle, 2)});
-  }
-  if (rc != SQLITE_DONE) return fail(sqlite::file_error(file, rc, sqlite::sqlite_message(db, rc)));
+  return {};
+}
+
+Result<std::vector<Indicator>> IndicatorStore::load_all() const {
+  std::vector<Indicator> out;
+  if (auto r = for_each(Fields::kAll, [&](const Indicator& i) { out.push_back(i); }); !r) return fail(r.error());
   return out;
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -51,7 +52,14 @@ class IndicatorStore {
   Result<bool> remove_feed(const std::string& name);
   Result<std::vector<FeedInfo>> feeds() const;
   Result<StoreStats> stats() const;
-  // Every indicator of every feed, for the index.
+  // What a reading of the store fills in: kMatching leaves out each indicator's description and
+  // labels, which the index does not keep.
+  enum class Fields { kAll, kMatching };
+  // Calls `visit` with every indicator of every feed, one at a time and in import order (the same
+  // object refilled each time): an engine builds its index from a million indicators without
+  // holding them all beside it.
+  Result<void> for_each(Fields fields, const std::function<void(const Indicator&)>& visit) const;
+  // Every indicator of every feed, whole.
   Result<std::vector<Indicator>> load_all() const;
 
  private:

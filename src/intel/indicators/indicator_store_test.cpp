@@ -105,6 +105,32 @@ TEST_F(IndicatorStoreTest, AFeedRoundTripsAndIsReplacedWhole) {
   EXPECT_EQ((*store)->stats()->values, 2u);  // the values went with their indicators
 }
 
+TEST_F(IndicatorStoreTest, ReadingForMatchingGivesEachIndicatorItsOwnValuesWithoutTheRest) {
+  auto store = IndicatorStore::open(path("intel.db"));
+  ASSERT_TRUE(store);
+  ImportResult feed = sample();
+  Indicator pattern_only;  // no values, between two indicators with some
+  pattern_only.id = "indicator--p";
+  pattern_only.pattern = "[domain-name:value LIKE '%.evil.example']";
+  pattern_only.links = feed.indicators[0].links;  // the same links text: parsed once, given to both
+  feed.indicators.insert(feed.indicators.begin() + 1, pattern_only);
+  ASSERT_TRUE((*store)->replace_feed("cert", "stix", "cert.json", feed, 1));
+  ASSERT_TRUE((*store)->replace_feed("lists", "list", "l.txt", sample(), 2));
+  std::vector<std::string> seen;
+  auto read = (*store)->for_each(IndicatorStore::Fields::kMatching, [&](const Indicator& i) {
+    std::string line = i.id + ":" + std::to_string(i.values.size()) + ":" + std::to_string(i.links.size());
+    for (const IndicatorValue& v : i.values) line += " " + v.value;
+    if (!i.description.empty() || !i.labels.empty()) line += " (description or labels read)";
+    seen.push_back(line);
+  });
+  ASSERT_TRUE(read) << read.error().message;
+  const std::string sha = std::string(64, 'a');
+  EXPECT_EQ(seen, (std::vector<std::string>{"indicator--1:2:1 evil.example https://evil.example/kit/",
+                                            "indicator--p:0:1", "misp:e/a:1:0 " + sha,
+                                            "indicator--1:2:1 evil.example https://evil.example/kit/",
+                                            "misp:e/a:1:0 " + sha}));
+}
+
 TEST_F(IndicatorStoreTest, AFileThatIsNotAnIndicatorStoreIsRefused) {
   std::ofstream(path("notes.txt")) << "not a database at all, just text long enough to be read as a header";
   auto store = IndicatorStore::open(path("notes.txt"));
