@@ -55,17 +55,40 @@ class PrivateDirectory {
   std::string path_;
 };
 
-// Imports every feed into a new store at `store_path`, saying on stderr what each gave and what
-// it did not take. False when a feed gave nothing usable or the store cannot be written: a hunt
-// with a feed missing would report "no match" for indicators it never held.
+// Copies the site's store (--store) to `copy_path`, where the hunt's feeds are added to it.
+bool copy_store(const std::string& store_path, const std::string& copy_path) {
+  if (std::error_code ec; !fs::is_regular_file(store_path, ec)) {
+    say("--store: no indicator store at '" + store_path + "'");
+    return false;
+  }
+  Result<std::unique_ptr<intel::IndicatorStore>> store = intel::IndicatorStore::open(store_path);
+  Result<void> copied = store ? (*store)->copy_to(copy_path) : fail(store.error());
+  if (!copied) say("--store: " + copied.error().message);
+  return static_cast<bool>(copied);
+}
+
+// Imports every feed into the store at `store_path` (new, or a copy of --store), saying on stderr
+// what each gave and what it did not take. False when a feed gave nothing usable or the store
+// cannot be written: a hunt with a feed missing would report "no match" for indicators it never
+// held.
 bool import_feeds(const HuntOptions& options, const Limits& limits, const std::string& store_path) {
   Result<std::unique_ptr<intel::IndicatorStore>> store = intel::IndicatorStore::open(store_path);
   if (!store) {
     say("cannot create the indicator store: " + store.error().message);
     return false;
   }
+  // The feeds of a copied store keep their names; a hunt's feed never replaces one of them.
+  Result<std::vector<intel::FeedInfo>> existing = (*store)->feeds();
+  if (!existing) {
+    say("--store: " + existing.error().message);
+    return false;
+  }
   std::set<std::string> names;
   std::size_t total = 0;
+  for (const intel::FeedInfo& feed : *existing) {
+    names.insert(feed.name);
+    total += feed.indicators;
+  }
   for (const std::string& feed : options.feeds) {
     intel::ImportRequest request;
     request.format = options.feed_format;
@@ -106,8 +129,10 @@ bool import_feeds(const HuntOptions& options, const Limits& limits, const std::s
     if (result.problems.size() > 10) say("  … and " + std::to_string(result.problems.size() - 10) + " more");
     for (const std::string& note : imported->notes) say("  " + note);
   }
-  say("hunting with " + std::to_string(total) + " indicators from " + std::to_string(options.feeds.size()) +
-      (options.feeds.size() == 1 ? " feed" : " feeds"));
+  const std::size_t feeds = options.feeds.size() + existing->size();
+  say("hunting with " + std::to_string(total) + " indicators from " + std::to_string(feeds) +
+      (feeds == 1 ? " feed" : " feeds") +
+      (existing->empty() ? std::string() : " (" + std::to_string(existing->size()) + " of them from --store)"));
   return true;
 }
 
@@ -138,8 +163,8 @@ int run_hunt(const HuntOptions& options) {
       return kExitUsage;
     }
   }
-  if (options.feeds.empty() == options.store_path.empty()) {
-    say("hunt: give the indicators as --intel FEED (repeatable) or as an existing --store PATH, one of the two");
+  if (options.feeds.empty() && options.store_path.empty()) {
+    say("hunt: give the indicators as --intel FEED (repeatable), an existing --store PATH, or both");
     return kExitUsage;
   }
   Config config;
@@ -159,6 +184,7 @@ int run_hunt(const HuntOptions& options) {
       return kExitIo;
     }
     store_path = directory.path() + "/indicators.sqlite";
+    if (!options.store_path.empty() && !copy_store(options.store_path, store_path)) return kExitUsage;
     if (!import_feeds(options, config.limits, store_path)) return kExitUsage;
   } else if (std::error_code ec; !fs::is_regular_file(store_path, ec)) {
     say("--store: no indicator store at '" + store_path + "'");

@@ -1,5 +1,5 @@
 // `vigie hunt --intel FEED... ARCHIVE...`: the retro-hunt from the command line. Imports the feeds
-// into a private store (or takes --store), scans the archives (mbox files, Maildir folders,
+// into a private store (or takes --store, or adds them to a private copy of it), scans the archives (mbox files, Maildir folders,
 // directories of .eml, single messages) in parallel with the intelligence alone (or every analyzer)
 // and prints what matched. The work is the library's (service/hunt, service/batch, intake/,
 // intel/indicators); this file handles options, temporary files and printing.
@@ -14,7 +14,7 @@ struct HuntOptions {
   std::vector<std::string> feeds;  // --intel: STIX bundles, MISP events or feeds, lists
   std::string feed_format = "auto";  // --intel-format, for every feed
   std::string feed_type;             // --intel-type: the observable type of plain and CSV lists
-  std::string store_path;            // --store: an existing store instead of feeds
+  std::string store_path;            // --store: an existing store, alone or with the feeds
   std::vector<std::string> archives;
   std::string config_path;
   bool all_analyzers = false;

@@ -144,7 +144,7 @@ int main(int argc, char** argv) {
   hunt_cmd->add_option("--intel-format", hunt.feed_format, "Format of the feeds: auto, stix, misp, misp-feed, list, csv")
       ->check(CLI::IsMember({"auto", "stix", "misp", "misp-feed", "list", "csv"}));
   hunt_cmd->add_option("--intel-type", hunt.feed_type, "Lists: the type of their values (domain, url, sha256...)");
-  hunt_cmd->add_option("--store", hunt.store_path, "Hunt with this indicator store (vigie intel import) instead of --intel");
+  hunt_cmd->add_option("--store", hunt.store_path, "Hunt with this indicator store (vigie intel import); with --intel, the feeds are added to a private copy of it");
   hunt_cmd->add_flag("--all-analyzers", hunt.all_analyzers, "Run every analyzer, not only the intelligence matching");
   hunt_cmd->add_option("-c,--config", hunt.config_path, "Configuration file (TOML): limits, lists, organisation");
   hunt_cmd->add_option("-j,--jobs", hunt.jobs, "Parallel scanning threads (default: all cores)");

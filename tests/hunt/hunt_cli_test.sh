@@ -199,6 +199,24 @@ if [ -d "$schemas" ] && /usr/bin/python3 -c 'import jsonschema' 2> /dev/null; th
     "$src/tests/intel/validate_export.py" stix "$schemas" "$tmp/out.json" \
     $(for n in 1 2 3 4 5 6 7 8 9; do printf 'indicator--00000000-0000-4000-8000-00000000000%s ' "$n"; done)
 fi
+# The site's store alone, then with a new feed added to a private copy of it.
+"$vigie" intel import campaign "$tmp/campaign.json" --store "$tmp/site.sqlite" > /dev/null 2>&1
+"$vigie" hunt --no-progress --store "$tmp/site.sqlite" "$archive" > "$tmp/store.txt" 2> /dev/null; rc=$?
+check "hunt with --store (exit $rc)" test "$rc" -eq 0
+check "... finds what the feed found" grep -q "^4 messages matched 4 indicators." "$tmp/store.txt"
+printf 'collegue@ministere.gouv.fr\n' > "$tmp/colleague.txt"
+cp "$tmp/site.sqlite" "$tmp/site-before.sqlite"
+"$vigie" hunt --no-progress --store "$tmp/site.sqlite" --intel "$tmp/colleague.txt" --intel-type email-address \
+  "$archive" > "$tmp/both.txt" 2> "$tmp/both.err"; rc=$?
+check "hunt with --store and --intel (exit $rc)" test "$rc" -eq 0
+check "... says it hunts with both" grep -q "hunting with 6 indicators from 2 feeds (1 of them from --store)" "$tmp/both.err"
+check "... and matches both: the store's 4 messages and the 3 from the colleague" \
+  grep -q "^7 messages matched 5 indicators." "$tmp/both.txt"
+check "... leaving the site's store as it was" cmp -s "$tmp/site.sqlite" "$tmp/site-before.sqlite"
+"$vigie" hunt --no-progress --store "$tmp/absent.sqlite" --intel "$tmp/colleague.txt" --intel-type email-address \
+  "$archive" > /dev/null 2> "$tmp/absent.err"; rc=$?
+check "a missing --store is an error with --intel too (exit $rc)" test "$rc" -eq 2
+check "... named" grep -q "absent.sqlite" "$tmp/absent.err"
 check "no temporary store is left behind" test -z "$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'vigie-hunt-*' -user "$(id -u)" -newer "$tmp/campaign.json" 2>/dev/null)"
 
 echo "hunt: $passes passed, $failures failed"

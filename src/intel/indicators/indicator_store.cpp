@@ -322,4 +322,17 @@ Result<std::vector<Indicator>> IndicatorStore::load_all() const {
   return out;
 }
 
+Result<void> IndicatorStore::copy_to(const std::string& path) const {
+  const sqlite::FileLabel file = impl_->file();
+  sqlite3* db = impl_->db();
+  sqlite::Statement copy;
+  if (auto r = sqlite::prepare(db, "VACUUM INTO ?1", copy, file); !r) return r;
+  sqlite::Binding b(copy.handle);
+  b.text(1, path);
+  if (const int rc = sqlite3_step(copy.handle); rc != SQLITE_DONE) {
+    return fail(sqlite::file_error(file, rc, "cannot copy to " + path + ": " + sqlite::sqlite_message(db, rc)));
+  }
+  return {};
+}
+
 }  // namespace vigie::intel

@@ -61,6 +61,9 @@ class IndicatorStore {
   Result<void> for_each(Fields fields, const std::function<void(const Indicator&)>& visit) const;
   // Every indicator of every feed, whole.
   Result<std::vector<Indicator>> load_all() const;
+  // Writes a consistent copy of the store to `path`, which must not exist yet (a hunt adds its
+  // feeds to a private copy and leaves the site's store as it was).
+  Result<void> copy_to(const std::string& path) const;
 
  private:
   struct Impl;
