@@ -132,11 +132,11 @@ double confidence_of(const intel::IndicatorView& indicator) {
 
 LocalizedText describe(const IndicatorMatch& match, const intel::IndicatorView& indicator) {
   std::string en, fr;
-  if (match.how == "pattern") {
+  if (!match.type) {
     en = "the message satisfies the STIX pattern " + match.matched + " of indicator " + std::string(indicator.id);
     fr = "le message satisfait le motif STIX " + match.matched + " de l'indicateur " + std::string(indicator.id);
   } else {
-    std::string seen = std::string(intel::observable_type_name(match.type)) + " " + match.observed;
+    std::string seen = std::string(intel::observable_type_name(*match.type)) + " " + match.observed;
     if (match.how != "exact") seen += " (" + std::string(match.how) + " " + match.matched + ")";
     en = seen + " matches indicator " + std::string(indicator.id);
     fr = seen + " correspond à l'indicateur " + std::string(indicator.id);
@@ -168,7 +168,7 @@ IndicatorSighting sighting_of(const IndicatorMatch& match, const intel::Indicato
   s.indicator_id = indicator.id;
   s.source = indicator.source;
   s.name = indicator.name;
-  s.observable_type = match.how == "pattern" ? "pattern" : std::string(intel::observable_type_name(match.type));
+  s.observable_type = match.type ? intel::observable_type_name(*match.type) : "pattern";
   s.observed = match.observed;
   s.matched = match.matched;
   s.how = match.how;
@@ -210,7 +210,7 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
     for (const PatternIndicator& p : intelligence.patterns()) {
       if (!index.valid_at(p.indicator, now)) continue;
       if (intel::stix::evaluate(p.pattern, observation).truth != intel::stix::Truth::kTrue) continue;
-      record({p.indicator, ObservableType::kEmailSubject, "the message", std::string(index.indicator(p.indicator).pattern), "pattern"},
+      record({p.indicator, std::nullopt, "the message", std::string(index.indicator(p.indicator).pattern), "pattern"},
              kMessageObject, "stix-pattern");
     }
   }

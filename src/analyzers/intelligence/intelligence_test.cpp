@@ -143,6 +143,14 @@ TEST_F(IntelligenceTest, PatternsTheIndexCannotAnswerAreEvaluatedOnTheMessage) {
   EXPECT_NE(all.find("indicator--file-size"), std::string::npos) << all;
   EXPECT_EQ(all.find("indicator--other-sender"), std::string::npos) << all;
   EXPECT_DOUBLE_EQ(findings[0].confidence, 0.8);  // the file pattern's confidence is not stated
+  // The sighting says a pattern matched the message, and which.
+  ASSERT_EQ(findings[0].sightings.size(), 2u);
+  const IndicatorSighting& sighting = findings[0].sightings[0];
+  EXPECT_EQ(sighting.indicator_id, "indicator--like");
+  EXPECT_EQ(sighting.observable_type, "pattern");
+  EXPECT_EQ(sighting.how, "pattern");
+  EXPECT_EQ(sighting.matched, like.pattern);
+  EXPECT_EQ(sighting.confidence, 60);
 }
 
 TEST_F(IntelligenceTest, ExpiredAndRevokedIndicatorsDoNotMatchAndNoStoreMeansNothing) {

@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -36,10 +37,12 @@ namespace vigie::intel {
 
 struct IndicatorMatch {
   std::uint32_t indicator = 0;  // IndicatorIndex::indicator(i)
-  ObservableType type = ObservableType::kDomain;
+  // None when the message as a whole satisfied the indicator's STIX pattern (the matcher's
+  // evaluation of pattern_only() indicators): `matched` is then the pattern.
+  std::optional<ObservableType> type;
   std::string observed;  // what the message showed
   std::string matched;   // the indicator's value it matched
-  // How: "exact", "parent domain", "URL prefix", "in network".
+  // How: "exact", "parent domain", "URL prefix", "in network", "pattern".
   std::string_view how;
 };
 
