@@ -402,9 +402,15 @@ Reading read_answer(const List& list, const DnsAnswer& answer) {
       reading.unscored = true;
     }
   };
+  // A list answering several codes gives them in any order (resolvers rotate a record set): they
+  // are read in address order, so that one listing's evidence always reads the same.
+  std::vector<IpAddress> addresses;
   for (const auth::dns::DnsRecord& record : answer.records) {
-    if (record.type != RecordType::kA || !record.address.is_v4()) continue;
-    const IpAddress& address = record.address;
+    if (record.type == RecordType::kA && record.address.is_v4()) addresses.push_back(record.address);
+  }
+  std::sort(addresses.begin(), addresses.end(),
+            [](const IpAddress& a, const IpAddress& b) { return a.bytes < b.bytes; });
+  for (const IpAddress& address : addresses) {
     const std::string text = address.to_string();
     // 127.0.0.1 is how SURBL and URIBL say they block the resolver; no list lists with it.
     const bool block = address.bytes[0] == 127 && address.bytes[1] == 0 && address.bytes[2] == 0 && address.bytes[3] == 1;

@@ -81,9 +81,9 @@ bits."0x40" = { name = "ABUSE" }
 )";
 
 constexpr std::string_view kZone = R"(
-7.113.0.203.zen.test:
-  - A: 127.0.0.2
+7.113.0.203.zen.test:  # in the order a rotating resolver may give: the evidence is in address order
   - A: 127.0.0.4
+  - A: 127.0.0.2
 9.113.0.203.zen.test:
   - A: 127.0.0.11
 9.113.0.203.plain.test:
