@@ -26,6 +26,10 @@
 
 namespace vigie {
 
+namespace facts {
+class OrganisationProfile;
+}
+
 // What the MTA (or the operator, for an archive) knows about the delivery, not in the message.
 struct Envelope {
   std::string client_ip;
@@ -69,6 +73,9 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
   const Config& config() const;
+  // The [organisation] section compiled once at start: the protected domains and people every
+  // scan and every export of a detection reads.
+  const facts::OrganisationProfile& organisation() const;
   ScanResult scan(std::shared_ptr<const std::string> bytes, const Envelope& envelope) const;
   // What follows a verdict, for the caller to run once the message is decided: recording the
   // sender for the recipients in the sender history (when configured and the message was

@@ -214,16 +214,8 @@ int run_scan(const ScanOptions& options) {
   const bool exporting = !options.export_format.empty();
   const bool records_too = !exporting || !(options.export_file.empty() || options.export_file == "-");
   intel::sharing::ExportOptions export_settings;
-  std::unique_ptr<const facts::OrganisationProfile> profile;
-  if (exporting) {
-    if (!export_options(config, options.tlp, export_settings)) return kExitUsage;
-    Result<facts::OrganisationProfile> compiled = facts::OrganisationProfile::compile(config.organisation);
-    if (!compiled) {  // the engine started with it: cannot happen
-      say(compiled.error().message);
-      return kExitUsage;
-    }
-    profile = std::make_unique<const facts::OrganisationProfile>(std::move(*compiled));
-  }
+  if (exporting && !export_options(config, options.tlp, export_settings)) return kExitUsage;
+  const facts::OrganisationProfile& organisation = engine->organisation();
   const Envelope export_envelope = envelope;
   std::vector<intel::sharing::Detection> detections;
   std::size_t not_exported = 0;
@@ -237,7 +229,7 @@ int run_scan(const ScanOptions& options) {
       const std::int64_t now =
           std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
       if (intel::sharing::worth_exporting(result)) {
-        out = intel::sharing::detection_record(intel::sharing::detection_of(result, export_envelope, *profile, now));
+        out = intel::sharing::detection_record(intel::sharing::detection_of(result, export_envelope, organisation, now));
       }
       out += '\n';
     }

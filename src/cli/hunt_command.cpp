@@ -237,16 +237,8 @@ int run_hunt(const HuntOptions& options) {
   // `vigie scan --export` does; the sightings are dated at delivery.
   const bool exporting = !stix_path.empty();
   intel::sharing::ExportOptions export_settings;
-  std::unique_ptr<const facts::OrganisationProfile> profile;
-  if (exporting) {
-    if (!export_options(config, "", export_settings)) return kExitUsage;
-    Result<facts::OrganisationProfile> compiled = facts::OrganisationProfile::compile(config.organisation);
-    if (!compiled) {  // the engine started with it: cannot happen
-      say(compiled.error().message);
-      return kExitUsage;
-    }
-    profile = std::make_unique<const facts::OrganisationProfile>(std::move(*compiled));
-  }
+  if (exporting && !export_options(config, "", export_settings)) return kExitUsage;
+  const facts::OrganisationProfile& organisation = engine->organisation();
   std::vector<intel::sharing::Detection> detections;
   const service::RenderScanOf render = [&](const ScanResult& result, const service::InputMessage& origin) {
     std::string out;
@@ -258,7 +250,7 @@ int run_hunt(const HuntOptions& options) {
                       : std::chrono::duration_cast<std::chrono::seconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
-        out = intel::sharing::detection_record(intel::sharing::detection_of(result, Envelope{}, *profile, seen_at));
+        out = intel::sharing::detection_record(intel::sharing::detection_of(result, Envelope{}, organisation, seen_at));
       }
       out += '\n';
     }

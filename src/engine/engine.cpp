@@ -257,6 +257,8 @@ Engine::~Engine() = default;
 
 const Config& Engine::config() const { return impl_->config; }
 
+const facts::OrganisationProfile& Engine::organisation() const { return *impl_->profile; }
+
 ScanResult Engine::scan(std::shared_ptr<const std::string> bytes, const Envelope& envelope) const {
   const Impl& impl = *impl_;
   const auto start = impl.services.clock->steady_now();

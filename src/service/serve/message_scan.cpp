@@ -43,7 +43,7 @@ MessageScan scan_message(const ServeContext& context, const std::string& id,
   context.metrics.scanned(scan.result, scan.latency);
   if (context.events != nullptr &&
       !context.events->record(scan_event(id, scan.result, envelope, size, scan.engine_generation, listener_name(listener),
-                                         engine->config()))) {
+                                         engine->organisation()))) {
     // A full queue means the disk is slower than the mail: one line per thousand drops (the
     // metric counts each), not one per message, so the log does not add to the load.
     const std::uint64_t dropped = context.events->dropped();

@@ -56,19 +56,15 @@ nlohmann::json findings_json(const std::vector<store::EventFinding>& findings) {
   return out;
 }
 
-std::string export_record(const ScanResult& result, const Envelope& envelope, const Config& config,
-                          std::int64_t seen_at) {
+std::string export_record(const ScanResult& result, const Envelope& envelope,
+                          const facts::OrganisationProfile& organisation, std::int64_t seen_at) {
   if (!result.message || !intel::sharing::worth_exporting(result)) return {};
-  // Compiled for the few messages worth sharing only; the engine compiled the same section at
-  // start, so it cannot fail here.
-  const Result<facts::OrganisationProfile> profile = facts::OrganisationProfile::compile(config.organisation);
-  if (!profile) return {};
-  return intel::sharing::detection_record(intel::sharing::detection_of(result, envelope, *profile, seen_at));
+  return intel::sharing::detection_record(intel::sharing::detection_of(result, envelope, organisation, seen_at));
 }
 
 store::Event scan_event(const std::string& id, const ScanResult& result, const Envelope& envelope,
                         std::uint64_t size, std::uint64_t engine_generation, std::string_view listener,
-                        const Config& config) {
+                        const facts::OrganisationProfile& organisation) {
   store::Event e;
   e.id = id;
   e.received_at = envelope.received_at != 0
@@ -94,7 +90,7 @@ store::Event scan_event(const std::string& id, const ScanResult& result, const E
   e.listener = std::string(listener);
   e.findings = event_findings(result);
   e.objects_json = objects_summary(result.objects).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  e.export_record = export_record(result, envelope, config, e.received_at);
+  e.export_record = export_record(result, envelope, organisation, e.received_at);
   return e;
 }
 

@@ -24,12 +24,12 @@ nlohmann::json findings_json(const std::vector<store::EventFinding>& findings);
 
 // The event of one scanned message. `size` is the raw message's; `listener` "http" or "milter".
 // A message worth sharing (warn or stronger, or a partner's indicator matched) carries its
-// detection record (intel/export/detection.h), its observables read against `config`'s
+// detection record (intel/export/detection.h), its observables read against the engine's
 // organisation.
 // Files in the objects summary carry their SHA-256 (memoized by the object: the JSON output of
 // the same scan computes it anyway).
 store::Event scan_event(const std::string& id, const ScanResult& result, const Envelope& envelope,
                         std::uint64_t size, std::uint64_t engine_generation, std::string_view listener,
-                        const Config& config);
+                        const facts::OrganisationProfile& organisation);
 
 }  // namespace vigie::service
