@@ -4,6 +4,7 @@
 // matching indicator's.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "analyzers/analyzer_harness.h"
@@ -120,6 +121,20 @@ TEST_F(IntelligenceTest, EveryKindOfObservableMatches) {
   EXPECT_NE(file->object, kMessageObject);
   EXPECT_EQ(file->confidence, 70);
   EXPECT_TRUE(file->tlp.empty());
+}
+
+TEST_F(IntelligenceTest, LinksToIpAddressesOfBothFamiliesMatchTheirIndicators) {
+  store({indicator("indicator--v6", ObservableType::kIpv6, "2001:db8::/32"),
+         indicator("indicator--v4", ObservableType::kIpv4, "203.0.113.9")});
+  const analyzers::AnalyzerHarness harness("intelligence", config());
+  const std::vector<Finding> findings = harness.analyze(
+      "From: a@example.org\nTo: agent@exemple.gouv.fr\nSubject: x\n\n"
+      "Ouvrez http://[2001:DB8:0::1]:8080/login et http://203.0.113.9/kit\n");
+  ASSERT_EQ(findings.size(), 1u);
+  std::vector<std::string> seen;
+  for (const IndicatorSighting& s : findings[0].sightings) seen.push_back(s.observable_type + " " + s.matched);
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen, (std::vector<std::string>{"ipv4 203.0.113.9/32", "ipv6 2001:db8::/32"}));
 }
 
 TEST_F(IntelligenceTest, PatternsTheIndexCannotAnswerAreEvaluatedOnTheMessage) {

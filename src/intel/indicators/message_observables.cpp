@@ -25,7 +25,10 @@ std::vector<MessageObservable> message_observables(const facts::MessageFacts& fa
     const ObjectId where = objects.of_url(*url);
     out.push_back({ObservableType::kUrl, std::string(url->normalized()), where, "url"});
     if (url->host_is_ip) {
-      add_ip(std::string(url->host_ascii()), "url", where);
+      // A URL writes an IPv6 host in brackets; the address is what an indicator names.
+      std::string_view host = url->host_ascii();
+      if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+      add_ip(std::string(host), "url", where);
     } else if (!url->host_ascii().empty()) {
       out.push_back({ObservableType::kDomain, std::string(url->host_ascii()), where, "url"});
     }
