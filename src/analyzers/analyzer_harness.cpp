@@ -37,8 +37,8 @@ AnalyzerHarness::AnalyzerHarness(std::string_view analyzer, Config config, Servi
 
 AnalyzerHarness::~AnalyzerHarness() = default;
 
-AnalyzerHarness::Run AnalyzerHarness::run(const std::string& raw, const AuthResults& auth,
-                                          const Envelope& envelope) const {
+AnalyzerHarness::Run AnalyzerHarness::run(const std::string& raw, const AuthResults& auth, const Envelope& envelope,
+                                          Deadline deadline) const {
   Run out;
   out.message = ParsedMessage::parse(std::make_shared<const std::string>(raw), config_.limits);
   out.message->decode_all();
@@ -48,11 +48,11 @@ AnalyzerHarness::Run AnalyzerHarness::run(const std::string& raw, const AuthResu
   const Weighing weighing{weight == config_.analyzers.weights.end() ? 1.0 : weight->second, &config_.analyzers};
   std::vector<engine::EnabledObjectAnalyzer> object_analyzers;
   if (object_descriptor_ != nullptr) object_analyzers.push_back({object_descriptor_, state_, weighing});
-  engine::run_object_queue(*out.message, config_.limits, Deadline{}, object_analyzers, out.objects, out.findings,
+  engine::run_object_queue(*out.message, config_.limits, deadline, object_analyzers, out.objects, out.findings,
                            out.limits_reached);
   if (descriptor_ != nullptr) {
     const facts::MessageFacts facts(*out.message, envelope, *profile_, &out.objects);
-    const ScanContext context{envelope, auth, facts, out.objects, config_.limits, services_, Deadline{}};
+    const ScanContext context{envelope, auth, facts, out.objects, config_.limits, services_, deadline};
     run_analyzer(*descriptor_, state_.get(), weighing, *out.message, context, out.findings, out.limits_reached);
   }
   return out;

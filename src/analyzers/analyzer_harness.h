@@ -26,8 +26,10 @@ class AnalyzerHarness {
     std::vector<Finding> findings;
     std::vector<LimitCrossing> limits_reached;
   };
-  // The whole run: findings, the object tree, the limits reached.
-  Run run(const std::string& raw, const AuthResults& auth = {}, const Envelope& envelope = {}) const;
+  // The whole run: findings, the object tree, the limits reached. `deadline` is the engine's
+  // [limits] max_analysis_ms; none by default.
+  Run run(const std::string& raw, const AuthResults& auth = {}, const Envelope& envelope = {},
+          Deadline deadline = {}) const;
   // The analyzer's findings on `raw`, weighed as in a scan.
   std::vector<Finding> analyze(const std::string& raw, const AuthResults& auth = {},
                                const Envelope& envelope = {}) const {

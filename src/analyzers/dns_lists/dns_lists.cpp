@@ -469,7 +469,19 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
                                           [](const Subject& s) { return s.role == Role::kClient; });
   subjects.insert(hops, std::make_move_iterator(domains.begin()), std::make_move_iterator(domains.end()));
 
-  const auth::dns::BudgetedResolver dns(*context.services.resolver, state.budget);
+  // The lookups' time ends with the message's analysis ([limits] max_analysis_ms) when that comes
+  // first: a slow list must not hold the message past the engine's deadline.
+  auth::dns::LookupBudget budget = state.budget;
+  bool deadline_first = false;
+  if (context.deadline.clock != nullptr) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(context.deadline.at -
+                                                                            context.deadline.clock->steady_now());
+    if (left < budget.max_time) {
+      budget.max_time = std::max(left, std::chrono::milliseconds(0));
+      deadline_first = true;
+    }
+  }
+  const auth::dns::BudgetedResolver dns(*context.services.resolver, budget);
   std::vector<Listing> listings;
   Unavailable unavailable;
   std::set<std::string> refused;  // zones not asked again in this message
@@ -570,9 +582,20 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
   if (!unavailable.evidence.empty()) sink.emit(FindingId::DNS_LIST_UNAVAILABLE, std::move(unavailable.evidence));
   if (not_asked > 0) {
     const std::string count = std::to_string(not_asked);
-    sink.limit_reached("analyzers.dns_lists.max_queries", state.budget.max_queries + not_asked, state.budget.max_queries,
-                       LocalizedText{count + " DNS list lookups not made (senders, links or Received hops not checked)",
-                                     count + " requêtes aux listes DNS non faites (expéditeurs, liens ou relais Received non vérifiés)"});
+    const LocalizedText not_checked{
+        count + " DNS list lookups not made (senders, links or Received hops not checked)",
+        count + " requêtes aux listes DNS non faites (expéditeurs, liens ou relais Received non vérifiés)"};
+    // A lookup refused within the query count was refused for time.
+    if (dns.queries() > budget.max_queries) {
+      sink.limit_reached("analyzers.dns_lists.max_queries", budget.max_queries + not_asked, budget.max_queries,
+                         not_checked);
+    } else if (deadline_first) {
+      sink.limit_reached("max_analysis_ms", context.limits.max_analysis_ms + 1u, context.limits.max_analysis_ms,
+                         not_checked);
+    } else {
+      const auto allowed = static_cast<std::uint64_t>(budget.max_time.count());
+      sink.limit_reached("dns.message_budget_ms", allowed + 1u, allowed, not_checked);
+    }
   }
 }
 

@@ -20,6 +20,7 @@ namespace vigie {
 namespace {
 
 using analyzers::AnalyzerHarness;
+using analyzers::Deadline;
 using auth::dns::RecordedResolver;
 
 IpAddress ip(std::string_view text) { return *IpAddress::parse(text); }
@@ -295,6 +296,21 @@ TEST(DnsListsTest, BudgetSpentIsALimitCrossing) {
   // 2 IP lists for the client, 2 domain lists for 6 domains: 14 wanted, 3 made.
   EXPECT_EQ(crossing.observed, 14u);
   EXPECT_NE(crossing.not_examined.find("11 DNS list lookups not made"), std::string::npos) << crossing.not_examined;
+}
+
+TEST(DnsListsTest, TheMessagesDeadlineEndsTheLookups) {
+  const std::shared_ptr<const Clock> clock = Clock::system();
+  const Deadline passed{clock.get(), clock->steady_now() - std::chrono::milliseconds(1)};
+  const AnalyzerHarness::Run run =
+      harness().run("From: a@phish.example\nSubject: x\n\nhttps://phish.example/\n", {}, client("203.0.113.7"), passed);
+  EXPECT_TRUE(run.findings.empty());  // nothing asked, so nothing listed and nothing unavailable
+  ASSERT_EQ(run.limits_reached.size(), 1u);
+  EXPECT_EQ(run.limits_reached[0].limit, "max_analysis_ms");
+  EXPECT_NE(run.limits_reached[0].not_examined.find("DNS list lookups not made"), std::string::npos);
+  // With time left, the same message is asked about and listed.
+  const Deadline ahead{clock.get(), clock->steady_now() + std::chrono::minutes(1)};
+  EXPECT_FALSE(harness().run("From: a@phish.example\nSubject: x\n\nhttps://phish.example/\n", {},
+                             client("203.0.113.7"), ahead).findings.empty());
 }
 
 TEST(DnsListsTest, OpenBreakerStopsAtOnce) {
