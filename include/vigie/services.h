@@ -5,7 +5,11 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace vigie {
 namespace auth::dns {
@@ -25,6 +29,14 @@ class Clock {
   static std::shared_ptr<const Clock> system();
 };
 
+// Something the operator must hear about that no one message's verdict carries (a DNS list that
+// refuses our queries): said once per cause, from whichever scan thread met it.
+struct OperatorNotice {
+  std::string event;  // "dns_list_refused"
+  std::string text;   // one sentence, for a terminal
+  std::vector<std::pair<std::string, std::string>> fields;  // the same as data, for a structured log
+};
+
 struct Services {
   // DNS for sender authentication; nullptr: no lookup, authentication reports "none" and why.
   std::shared_ptr<const auth::dns::Resolver> resolver;
@@ -33,6 +45,12 @@ struct Services {
   std::shared_ptr<store::KeyValueStore> store;
   // nullptr: Clock::system().
   std::shared_ptr<const Clock> clock;
+  // Where operator notices go (`vigie serve`: its JSON log); nullptr: stderr. Called from scan
+  // threads at once: it must be thread-safe.
+  std::function<void(const OperatorNotice&)> notify;
+
+  // Passes `notice` to notify, or writes "vigie: warning: <text>" on stderr without one.
+  void tell_operator(const OperatorNotice& notice) const;
 };
 
 }  // namespace vigie

@@ -65,7 +65,7 @@ std::shared_ptr<const auth::dns::Resolver> load_zone(const std::string& path, st
 std::unique_ptr<const Engine> start_engine(const Config& config,
                                            std::shared_ptr<const auth::dns::Resolver> resolver) {
   try {
-    return std::make_unique<const Engine>(config, Services{std::move(resolver), nullptr, nullptr});
+    return std::make_unique<const Engine>(config, Services{std::move(resolver), nullptr, nullptr, nullptr});
   } catch (const EngineConfigError& e) {
     say(std::string("cannot start: ") + e.what());
     return nullptr;
@@ -317,6 +317,13 @@ int run_serve(const ServeOptions& options) {
     }
   };
   if (!choose_resolver(options.dns, config, serve.services.resolver, report_dns)) return kExitUsage;
+  // So are the analyzers' notices to the operator (a DNS list refusing our queries).
+  serve.services.notify = [dns_log](const OperatorNotice& notice) {
+    nlohmann::json fields = nlohmann::json::object();
+    for (const auto& [key, value] : notice.fields) fields[key] = value;
+    fields["message"] = notice.text;
+    dns_log->warning(notice.event, std::move(fields));
+  };
   if (!report_classifier(config, false)) return kExitUsage;
   serve.config_path = options.config_path;
   serve.http_listen = options.http_listen;

@@ -5,6 +5,7 @@
 // decide, naming the known intrusion sets the evidence points at (intel/attack/attribution.h).
 // Engine::after_scan runs what follows a verdict (the sender-history recorder).
 #include <algorithm>
+#include <iostream>
 #include <chrono>
 #include <optional>
 
@@ -89,6 +90,11 @@ std::shared_ptr<const Clock> Clock::system() {
   };
   static const std::shared_ptr<const Clock> kSystem = std::make_shared<const SystemClock>();
   return kSystem;
+}
+
+void Services::tell_operator(const OperatorNotice& notice) const {
+  if (notify) return notify(notice);
+  std::cerr << "vigie: warning: " << notice.text << "\n" << std::flush;
 }
 
 // A step that follows a verdict, run by the caller through Engine::after_scan().

@@ -12,13 +12,12 @@
 // asked is said, never mistaken for "not listed": the budget as a limit crossing (a message with
 // hundreds of link domains may be built to use it up), DNS unavailable or a list refusing us
 // (Spamhaus answers 127.255.255.x to queries through public resolvers) as DNS_LIST_UNAVAILABLE,
-// a refusal also once on stderr for the operator.
+// a refusal also told once to the operator (Services::tell_operator: stderr, or serve's JSON log).
 #include "analyzers/dns_lists/dns_lists.h"
 
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <iostream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -539,11 +538,12 @@ void analyze(const ParsedMessage& message, const ScanContext& context, const Ana
         give_up(list, {"refused (" + reading.refusal + ": " + meaning.en + ")",
                        "refusée (" + reading.refusal + " : " + meaning.fr + ")"});
         if (state.first_refusal(list.zone)) {
-          std::cerr << "vigie: warning: DNS list " << list.zone << " refuses our queries (" << reading.refusal
-                    << ": " << meaning.en
-                    << "); its verdicts say DNS_LIST_UNAVAILABLE until the resolver or the list's access "
-                       "is fixed (docs/dns-lists.md)\n"
-                    << std::flush;
+          context.services.tell_operator(
+              {"dns_list_refused",
+               "DNS list " + list.zone + " refuses our queries (" + reading.refusal + ": " + meaning.en +
+                   "); its verdicts say DNS_LIST_UNAVAILABLE until the resolver or the list's access is fixed "
+                   "(docs/dns-lists.md)",
+               {{"list", list.name}, {"zone", list.zone}, {"answer", reading.refusal}, {"meaning", meaning.en}}});
         }
         continue;
       }

@@ -261,6 +261,22 @@ TEST(DnsListsTest, RefusalIsUnavailableNotAListing) {
   EXPECT_NE(links[0]->evidence[0].value.find("MULTI"), std::string::npos);
 }
 
+TEST(DnsListsTest, TheOperatorIsToldOfARefusalOnceWhateverTheMessages) {
+  std::vector<OperatorNotice> notices;
+  Services services;
+  services.resolver = zone();
+  services.notify = [&](const OperatorNotice& notice) { notices.push_back(notice); };
+  const AnalyzerHarness harness("dns_lists", lists_config(kLists), services);
+  for (int i = 0; i < 3; ++i) harness.run("From: a@refused.example\nSubject: x\n\nhello\n");
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_EQ(notices[0].event, "dns_list_refused");
+  EXPECT_NE(notices[0].text.find("DNS list dbl.test refuses our queries (127.255.255.254"), std::string::npos)
+      << notices[0].text;
+  EXPECT_NE(std::find(notices[0].fields.begin(), notices[0].fields.end(),
+                      std::pair<std::string, std::string>{"zone", "dbl.test"}),
+            notices[0].fields.end());
+}
+
 TEST(DnsListsTest, BlockedResolverAnswerIsARefusalEvenOnABitmaskList) {
   const std::vector<Finding> findings = harness().analyze("From: a@blocked.example\nSubject: x\n\nhello\n");
   EXPECT_TRUE(all(findings, "DBL_SENDER_LISTED").empty());
