@@ -70,11 +70,16 @@ std::string cab_inconsistency(std::string_view bytes) {
     if (!fits(bytes, at, 8)) return "folder entry past the end";
     std::size_t block = le32(bytes, at);
     const std::uint16_t blocks = le16(bytes, at + 4);
+    const bool stored = (le16(bytes, at + 6) & 0xF) == 0;  // typeCompress NONE
     std::uint64_t total = 0;
     for (std::uint16_t b = 0; b < blocks; ++b) {
       if (!fits(bytes, block, 8 + data_reserve)) return "data block past the end";
       const std::size_t size = le16(bytes, block + 4);
-      total += le16(bytes, block + 6);
+      const std::size_t uncompressed = le16(bytes, block + 6);
+      // No block holds more than 32 KiB, and a stored one holds its bytes as they are (MS-CAB
+      // 2.4); libarchive reads past a stored block that claims more (fuzz_archive).
+      if (uncompressed > 0x8000 || (stored && size != uncompressed)) return "data block of an impossible size";
+      total += uncompressed;
       block += 8 + data_reserve + size;
       if (block > bytes.size()) return "data block past the end";
     }

@@ -28,7 +28,8 @@ struct CabDirectory {
 CabDirectory read_cab_directory(std::string_view bytes, std::uint32_t max_entries);
 
 // Why a single cabinet is inconsistent, or "" when it holds together: a header or folder past the
-// end, a set spanning several cabinets, a data block past the end, or a file whose data lies past
+// end, a set spanning several cabinets, a data block past the end or of an impossible size (over
+// 32 KiB, or a stored block whose two sizes differ), or a file whose data lies past
 // what its folder's data blocks hold. libarchive 3.6.2's cabinet reader dereferences a null
 // pointer on such files (found by fuzz_archive), so the archive reader does not hand them to it.
 std::string cab_inconsistency(std::string_view bytes);

@@ -42,6 +42,12 @@ TEST(CabDirectory, AnInconsistentCabinetIsNotHandedToLibarchive) {
   EXPECT_FALSE(listing.recognised);
   EXPECT_EQ(listing.error, "malformed cabinet (file data past its folder's data): not read");
   EXPECT_EQ(cab_inconsistency(cab.substr(0, cab.size() - 1)), "shorter than its header says");
+  // A stored data block claiming more bytes than it holds (seed cab-stored-block-size-regression).
+  std::string oversized = cab;
+  const std::size_t block = static_cast<unsigned char>(cab[36]) | static_cast<unsigned char>(cab[37]) << 8;
+  oversized[block + 7] = '\x25';  // cbUncomp 0x25xx
+  EXPECT_EQ(cab_inconsistency(oversized), "data block of an impossible size");
+  EXPECT_FALSE(read_archive(oversized, ReadBounds{}).recognised);
 }
 
 TEST(CabDirectory, LibarchiveReadsTheCabinetAndTheMembersGetTheirAttributes) {
