@@ -5,8 +5,8 @@
 // decide, naming the known intrusion sets the evidence points at (intel/attack/attribution.h).
 // Engine::after_scan runs what follows a verdict (the sender-history recorder).
 #include <algorithm>
-#include <iostream>
 #include <chrono>
+#include <iostream>
 #include <optional>
 
 #include "analyzers/analyzer.h"
