@@ -95,8 +95,11 @@ constexpr std::size_t npos = std::string_view::npos;
 
 // haystack.find(needle, from) through glibc's memmem, for words that start with a common letter
 // ("eval(", "atob("): string_view::find stops at every byte equal to the needle's first.
+// A needle longer than what is left is refused first: memmem must not be given the null data()
+// of an empty view.
 std::size_t find_in(std::string_view haystack, std::string_view needle, std::size_t from = 0) {
-  if (from > haystack.size()) return npos;
+  if (from > haystack.size() || needle.size() > haystack.size() - from) return npos;
+  if (needle.empty()) return from;
   const void* hit = memmem(haystack.data() + from, haystack.size() - from, needle.data(), needle.size());
   return hit == nullptr ? npos : static_cast<std::size_t>(static_cast<const char*>(hit) - haystack.data());
 }

@@ -97,6 +97,15 @@ TEST(WebmailXssTest, ScriptInInlineSvgAndSlashSplitAttributesAreMarkers) {
             nullptr);
 }
 
+// An empty <svg></svg> before the hostile one: its body is an empty view, searched without reading
+// (the fuzz seed regression-svg-empty-body.eml replays it under UBSan).
+TEST(WebmailXssTest, EmptyInlineSvgIsSilentAndTheNextOneIsStillRead) {
+  EXPECT_FALSE(fires(harness().analyze(mail("text/html", "<p>x</p><svg></svg><svg>x</svg>"))));
+  EXPECT_NE(AnalyzerHarness::find(harness().analyze(mail("text/html", "<svg></svg><svg><script>alert(1)</script></svg>")),
+                                  "WEBMAIL_XSS_MARKER"),
+            nullptr);
+}
+
 TEST(WebmailXssTest, PlainTextLinkLabelHoldingATagIsRoundcubeCve202343770) {
   const auto findings = harness().analyze(
       mail("text/plain", "Lire l'article :\n[<img src=x onerror=alert(1)>] https://news.example/article\n"));
