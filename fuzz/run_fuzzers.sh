@@ -114,6 +114,11 @@ fuzz_one() {
       [[ -d "$CORPUS_DIR/$sub" ]] && extra+=("$CORPUS_DIR/$sub")
     done
   fi
+  if [[ "$name" == scan ]]; then
+    # The bundled attack samples (the same list as fuzz/CMakeLists.txt's replay): they reach the
+    # weapon analyzers, whose formats the fuzzer would take long to build from the seeds alone.
+    extra+=("$REPO/examples" "$REPO/tests/golden/messages")
+  fi
 
   echo "=== fuzz_$name: ${seconds}s, log $log"
   local status=0
