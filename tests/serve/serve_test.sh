@@ -5,7 +5,8 @@
 # sent (it is answered, new connections are refused, and the service exits 0). The event store gets
 # one row per scan, all written by the time the service has exited; the quarantine endpoints are
 # checked on two held messages placed as Quarantine::hold leaves them (token, bad ids, list, show,
-# raw, release to an SMTP sink the test runs, byte for byte, delete). Everything started is stopped
+# raw, release to an SMTP sink the test runs, byte for byte, delete). Last, two starts that cannot
+# complete (milter address taken, event store unopenable) exit 2. Everything started is stopped
 # on exit, even on failure; every wait is bounded.
 # Usage: serve_test.sh VIGIE_BINARY SOURCE_DIR
 set -u
@@ -256,6 +257,29 @@ curl -s --max-time 2 "$base/health" > /dev/null && fail "still accepting after e
 events=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM events WHERE listener = '"'"'http'"'"'").fetchone()[0])' "$tmp/events.sqlite")
 [ "$events" = 4 ] || fail "events after exit: $events, expected 4"
 grep -q '"events_written":4' "$tmp/log" || fail "stopped line does not count 4 events written"
+
+# A start that cannot complete exits 2 with a start_failed line naming the setting at fault, and
+# leaves nothing listening: a milter address already taken (held by the test), then an event store
+# path that is a folder.
+python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(); print(s.getsockname()[1], flush=True); time.sleep(30)' \
+  > "$tmp/taken.port" &
+taken_pid=$!
+wait_for "[ -s '$tmp/taken.port' ]" 20 || fail "could not hold a port"
+write_config
+sed -i 's/^max_request_bytes = 300000$/&\nmilter_listen = "127.0.0.1:'"$(cat "$tmp/taken.port")"'"/' "$tmp/vigie.toml"
+timeout 60 "$vigie" serve --config "$tmp/vigie.toml" --http "127.0.0.1:$port" 2> "$tmp/start.log"
+rc=$?
+[ "$rc" = 2 ] || fail "milter address taken: exit $rc, expected 2"
+grep -q '"event":"start_failed".*"milter_listen":"127.0.0.1:' "$tmp/start.log" || fail "milter address taken: $(cat "$tmp/start.log")"
+curl -s --max-time 2 "$base/health" > /dev/null && fail "HTTP still answers after a failed start"
+kill "$taken_pid" 2>/dev/null
+write_config
+mkdir -p "$tmp/a-folder.sqlite"
+sed -i 's/^path = "events.sqlite"$/path = "a-folder.sqlite"/' "$tmp/vigie.toml"
+timeout 60 "$vigie" serve --config "$tmp/vigie.toml" --http "127.0.0.1:$port" 2> "$tmp/start.log"
+rc=$?
+[ "$rc" = 2 ] || fail "event store path is a folder: exit $rc, expected 2"
+grep -q '"event":"start_failed".*"events":"' "$tmp/start.log" || fail "event store path is a folder: $(cat "$tmp/start.log")"
 
 # Every log line is a JSON object with time, level and event.
 python3 - "$tmp/log" <<'PY' || fail "log lines are not all JSON"

@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <ctime>
+#include <optional>
 #include <pthread.h>
 
 #include "common/ip_address.h"
@@ -49,6 +50,116 @@ sigset_t service_signals() {
   return signals;
 }
 
+// A start-up step that failed has been logged (start_failed, naming the setting at fault);
+// serve() then exits with this status.
+constexpr int kCannotStart = 2;
+
+std::string host_port(const IpAddress& address, std::uint16_t port) {
+  const std::string host = address.to_string();
+  return (address.is_v4() ? host : "[" + host + "]") + ":" + std::to_string(port);
+}
+
+// The sender history of [history], opened once and shared by every engine the service builds: a
+// reload keeps its connections, its outage state and its replay queue ([history] changes take
+// effect at restart, like [serve]). False when it cannot open.
+bool open_shared_history(const std::string& config_path, Services& services, ServiceMetrics& metrics, EventLog& log) {
+  if (services.store) return true;
+  const Result<Config> config = load_config(config_path);
+  if (!config || config->history.path.empty()) return true;  // the engine's own start reports a bad file
+  auto history = intel::sender_history::open_history_store(config->history, services.clock);
+  if (!history) {
+    log.error("start_failed", {{"history", config->history.path}, {"error", history.error().message}});
+    return false;
+  }
+  services.store = *history;
+  if (auto shared = std::dynamic_pointer_cast<store::FallbackStore>(*history)) {
+    metrics.watch_shared_store([shared] { return shared->stats(); });
+  }
+  return true;
+}
+
+// The event store of [events] path (nullptr without one); nullopt when it cannot open.
+std::optional<std::unique_ptr<store::EventStore>> open_events(const ServeConfig& settings, EventLog& log) {
+  if (settings.events.path.empty()) return std::unique_ptr<store::EventStore>{};
+  store::EventStoreOptions o;
+  o.path = settings.events.path;
+  o.retention_days = settings.events.retention_days;
+  o.queue_size = settings.events.queue_size;
+  o.on_write_error = [&log](const std::string& error, std::size_t lost) {
+    log.error("event_write_failed", {{"error", error}, {"events_lost", lost}});
+  };
+  Result<std::unique_ptr<store::EventStore>> opened = store::EventStore::open(std::move(o));
+  if (!opened) {
+    log.error("start_failed", {{"events", settings.events.path}, {"error", opened.error().message}});
+    return std::nullopt;
+  }
+  return std::move(*opened);
+}
+
+// The quarantine of [quarantine] maildir (nullptr without one), its expired copies deleted;
+// nullopt when it cannot open. load_serve_config() refuses a maildir without [events] path: the
+// rows live there.
+std::optional<std::unique_ptr<Quarantine>> open_quarantine(const ServeConfig& settings, store::EventStore* events,
+                                                           EventLog& log) {
+  if (settings.quarantine.maildir.empty()) return std::unique_ptr<Quarantine>{};
+  Result<IpEndpoint> relay = IpEndpoint::parse(settings.quarantine.release_smtp, 25);
+  if (!relay) {
+    log.error("start_failed", {{"release_smtp", settings.quarantine.release_smtp}, {"error", relay.error().message}});
+    return std::nullopt;
+  }
+  QuarantineOptions o;
+  o.maildir = settings.quarantine.maildir;
+  o.release = {relay->address.to_string(), relay->port,
+               std::chrono::milliseconds(settings.quarantine.release_timeout_ms)};
+  o.retention_days = settings.quarantine.retention_days;
+  Result<std::unique_ptr<Quarantine>> opened = Quarantine::open(std::move(o), *events);
+  if (!opened) {
+    log.error("start_failed", {{"quarantine", settings.quarantine.maildir}, {"error", opened.error().message}});
+    return std::nullopt;
+  }
+  expire_quarantine(**opened, log);
+  return std::move(*opened);
+}
+
+// What the milter answers, from [actions] and [serve] milter_on_error / milter_quarantine.
+Result<milter::MilterPolicy> milter_policy_from(const std::string& config_path, const ServeConfig& settings) {
+  Result<ActionSettings> actions = load_actions_settings(config_path);
+  if (!actions) return fail(actions.error());
+  milter::MilterPolicy policy;
+  policy.actions = std::move(*actions);
+  policy.on_error = settings.milter_on_error == "accept" ? milter::MilterPolicy::OnError::kAccept
+                                                         : milter::MilterPolicy::OnError::kTempfail;
+  policy.quarantine_at = settings.milter_quarantine == "mta" ? milter::MilterPolicy::QuarantineAt::kMta
+                                                             : milter::MilterPolicy::QuarantineAt::kVigie;
+  return policy;
+}
+
+// Listening milter at [serve] milter_listen, and the address it listens on for the started log.
+struct StartedMilter {
+  std::unique_ptr<milter::MilterListener> listener;
+  std::string endpoint;
+};
+
+std::optional<StartedMilter> start_milter(const ServeConfig& settings, milter::MilterSession::Decide decide, EventLog& log) {
+  Result<IpEndpoint> at = IpEndpoint::parse(settings.milter_listen, 11332);
+  if (!at) {
+    log.error("start_failed", {{"milter_listen", settings.milter_listen}, {"error", at.error().message}});
+    return std::nullopt;
+  }
+  milter::ListenerOptions o;
+  o.host = at->address.to_string();
+  o.port = at->port;
+  o.max_connections = settings.milter_max_connections;
+  o.max_message_bytes = settings.max_request_bytes;
+  auto listener = std::make_unique<milter::MilterListener>(o, std::move(decide));
+  Result<std::uint16_t> port = listener->start();
+  if (!port) {
+    log.error("start_failed", {{"milter_listen", settings.milter_listen}, {"error", port.error().message}});
+    return std::nullopt;
+  }
+  return StartedMilter{std::move(listener), host_port(at->address, *port)};
+}
+
 }  // namespace
 
 void block_service_signals() {
@@ -66,36 +177,22 @@ int serve(const ServeOptions& options) {
   Result<ServeConfig> settings = load_serve_config(options.config_path);
   if (!settings) {
     log.error("start_failed", {{"config", options.config_path}, {"error", settings.error().message}});
-    return 2;
+    return kCannotStart;
   }
   const std::string listen = options.http_listen.empty() ? settings->http_listen : options.http_listen;
   Result<IpEndpoint> endpoint = IpEndpoint::parse(listen, 11380);
   if (!endpoint) {
     log.error("start_failed", {{"http_listen", listen}, {"error", endpoint.error().message}});
-    return 2;
+    return kCannotStart;
   }
-  // The sender history is opened once and shared by every engine the service builds: a reload
-  // keeps its connections, its outage state and its replay queue ([history] changes take effect
-  // at restart, like [serve]).
   Services services = options.services;
   ServiceMetrics metrics;
-  if (Result<Config> config = load_config(options.config_path); config && !config->history.path.empty() &&
-                                                                 !services.store) {
-    auto history = intel::sender_history::open_history_store(config->history, services.clock);
-    if (!history) {
-      log.error("start_failed", {{"history", config->history.path}, {"error", history.error().message}});
-      return 2;
-    }
-    services.store = *history;
-    if (auto shared = std::dynamic_pointer_cast<store::FallbackStore>(*history)) {
-      metrics.watch_shared_store([shared] { return shared->stats(); });
-    }
-  }
+  if (!open_shared_history(options.config_path, services, metrics, log)) return kCannotStart;
   Result<std::unique_ptr<EngineHolder>> holder =
       EngineHolder::start(engine_from_file(options.config_path, services));
   if (!holder) {
     log.error("start_failed", {{"config", options.config_path}, {"error", holder.error().message}});
-    return 2;
+    return kCannotStart;
   }
   EngineHolder& engines = **holder;
   if (settings->max_request_bytes == 0) {
@@ -117,43 +214,12 @@ int serve(const ServeOptions& options) {
 
   // The event store and the quarantine outlive the listeners: declared before the service, they
   // are destroyed after it (the store's destructor writes every queued event).
-  std::unique_ptr<store::EventStore> events;
-  if (!settings->events.path.empty()) {
-    store::EventStoreOptions o;
-    o.path = settings->events.path;
-    o.retention_days = settings->events.retention_days;
-    o.queue_size = settings->events.queue_size;
-    o.on_write_error = [&log](const std::string& error, std::size_t lost) {
-      log.error("event_write_failed", {{"error", error}, {"events_lost", lost}});
-    };
-    Result<std::unique_ptr<store::EventStore>> opened = store::EventStore::open(std::move(o));
-    if (!opened) {
-      log.error("start_failed", {{"events", settings->events.path}, {"error", opened.error().message}});
-      return 2;
-    }
-    events = std::move(*opened);
-  }
-  std::unique_ptr<Quarantine> quarantine;
-  if (!settings->quarantine.maildir.empty()) {
-    Result<IpEndpoint> relay = IpEndpoint::parse(settings->quarantine.release_smtp, 25);
-    if (!relay) {
-      log.error("start_failed", {{"release_smtp", settings->quarantine.release_smtp}, {"error", relay.error().message}});
-      return 2;
-    }
-    QuarantineOptions o;
-    o.maildir = settings->quarantine.maildir;
-    o.release = {relay->address.to_string(), relay->port,
-                 std::chrono::milliseconds(settings->quarantine.release_timeout_ms)};
-    o.retention_days = settings->quarantine.retention_days;
-    // load_serve_config() refuses a maildir without [events] path: the rows live there.
-    Result<std::unique_ptr<Quarantine>> opened = Quarantine::open(std::move(o), *events);
-    if (!opened) {
-      log.error("start_failed", {{"quarantine", settings->quarantine.maildir}, {"error", opened.error().message}});
-      return 2;
-    }
-    quarantine = std::move(*opened);
-    expire_quarantine(*quarantine, log);
-  }
+  std::optional<std::unique_ptr<store::EventStore>> opened_events = open_events(*settings, log);
+  if (!opened_events) return kCannotStart;
+  std::unique_ptr<store::EventStore> events = std::move(*opened_events);
+  std::optional<std::unique_ptr<Quarantine>> opened_quarantine = open_quarantine(*settings, events.get(), log);
+  if (!opened_quarantine) return kCannotStart;
+  std::unique_ptr<Quarantine> quarantine = std::move(*opened_quarantine);
 
   HttpOptions http;
   http.host = endpoint->address.to_string();
@@ -165,21 +231,14 @@ int serve(const ServeOptions& options) {
   Result<std::uint16_t> port = service.start();
   if (!port) {
     log.error("start_failed", {{"http_listen", listen}, {"error", port.error().message}});
-    return 2;
+    return kCannotStart;
   }
 
-  std::unique_ptr<milter::MilterListener> milter_listener;
-  milter::MilterPolicy milter_policy;
-  Result<ActionSettings> actions = load_actions_settings(options.config_path);
-  if (!actions) {
-    log.error("start_failed", {{"config", options.config_path}, {"error", actions.error().message}});
-    return 2;
+  Result<milter::MilterPolicy> milter_policy = milter_policy_from(options.config_path, *settings);
+  if (!milter_policy) {
+    log.error("start_failed", {{"config", options.config_path}, {"error", milter_policy.error().message}});
+    return kCannotStart;
   }
-  milter_policy.actions = std::move(*actions);
-  milter_policy.on_error = settings->milter_on_error == "accept" ? milter::MilterPolicy::OnError::kAccept
-                                                                 : milter::MilterPolicy::OnError::kTempfail;
-  milter_policy.quarantine_at = settings->milter_quarantine == "mta" ? milter::MilterPolicy::QuarantineAt::kMta
-                                                                     : milter::MilterPolicy::QuarantineAt::kVigie;
   const ServeContext context{engines, metrics, log, events.get(), quarantine.get()};
   // Without [quarantine] maildir, quarantined messages wait in the MTA's hold queue.
   milter::HoldInQuarantine hold;
@@ -187,34 +246,18 @@ int serve(const ServeOptions& options) {
     hold = [&quarantine](const std::string& id, const std::string& raw, const ScanResult& result,
                          const Envelope& envelope) { return quarantine->hold(id, raw, result, envelope); };
   }
-  std::string milter_endpoint = "off";
+  StartedMilter milter{nullptr, "off"};
   if (!settings->milter_listen.empty()) {
-    Result<IpEndpoint> milter_at = IpEndpoint::parse(settings->milter_listen, 11332);
-    if (!milter_at) {
-      log.error("start_failed", {{"milter_listen", settings->milter_listen}, {"error", milter_at.error().message}});
-      return 2;
-    }
-    milter::ListenerOptions milter_options;
-    milter_options.host = milter_at->address.to_string();
-    milter_options.port = milter_at->port;
-    milter_options.max_connections = settings->milter_max_connections;
-    milter_options.max_message_bytes = settings->max_request_bytes;
-    milter_listener = std::make_unique<milter::MilterListener>(
-        milter_options, [&](milter::ReceivedMessage& message) {
-          return milter::decide_message(context, milter_policy, hold, message);
-        });
-    Result<std::uint16_t> milter_port = milter_listener->start();
-    if (!milter_port) {
-      log.error("start_failed", {{"milter_listen", settings->milter_listen}, {"error", milter_port.error().message}});
-      return 2;
-    }
-    milter_endpoint = (milter_at->address.is_v4() ? milter_options.host : "[" + milter_options.host + "]") +
-                      ":" + std::to_string(*milter_port);
+    std::optional<StartedMilter> started = start_milter(
+        *settings,
+        [&](milter::ReceivedMessage& message) { return milter::decide_message(context, *milter_policy, hold, message); },
+        log);
+    if (!started) return kCannotStart;
+    milter = std::move(*started);
   }
   log.info("started", {{"config", options.config_path},
-                       {"http", (endpoint->address.is_v4() ? http.host : "[" + http.host + "]") + ":" +
-                                    std::to_string(*port)},
-                       {"milter", milter_endpoint},
+                       {"http", host_port(endpoint->address, *port)},
+                       {"milter", milter.endpoint},
                        {"threads", settings->threads},
                        {"max_request_bytes", settings->max_request_bytes},
                        {"admin", settings->admin_token.empty() ? "disabled" : "enabled"},
@@ -240,7 +283,7 @@ int serve(const ServeOptions& options) {
     }
     log.info("stopping", {{"signal", received == SIGTERM ? "SIGTERM" : "SIGINT"},
                           {"in_flight", metrics.in_flight()},
-                          {"milter_receiving", milter_listener ? milter_listener->messages_in_flight() : 0u}});
+                          {"milter_receiving", milter.listener ? milter.listener->messages_in_flight() : 0u}});
     const auto deadline =
         std::chrono::steady_clock::now() + std::chrono::milliseconds(settings->shutdown_timeout_ms);
     const auto remaining = [&] {
@@ -248,7 +291,7 @@ int serve(const ServeOptions& options) {
           std::max(deadline - std::chrono::steady_clock::now(), std::chrono::steady_clock::duration::zero()));
     };
     // The milter first (the MTA is waiting on it), then HTTP, within one deadline.
-    const bool milter_done = !milter_listener || milter_listener->stop(remaining());
+    const bool milter_done = !milter.listener || milter.listener->stop(remaining());
     if (!service.stop(remaining()) || !milter_done) {
       log.error("stop_timed_out", {{"in_flight", metrics.in_flight()},
                                    {"waited_ms", settings->shutdown_timeout_ms}});

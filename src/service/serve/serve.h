@@ -1,8 +1,8 @@
 // `vigie serve`: the service's life from start to exit. Reads [serve], builds the first engine,
 // starts the HTTP listener, then waits for signals on the main thread (sigwait: no work in
 // signal handlers): SIGHUP reloads the engine, SIGTERM and SIGINT stop accepting, let the requests
-// in flight finish within [serve] shutdown_timeout_ms and exit. The milter listener of a later
-// slice starts and stops here beside the HTTP one.
+// in flight finish within [serve] shutdown_timeout_ms and exit. The milter listener, the event
+// store and the quarantine start and stop here beside the HTTP one.
 #pragma once
 
 #include <string>
