@@ -64,8 +64,10 @@ std::shared_ptr<const auth::dns::Resolver> load_zone(const std::string& path, st
 // The engine, or nullptr after printing why it cannot start (an analyzer's list is invalid).
 std::unique_ptr<const Engine> start_engine(const Config& config,
                                            std::shared_ptr<const auth::dns::Resolver> resolver) {
+  Services services;
+  services.resolver = std::move(resolver);
   try {
-    return std::make_unique<const Engine>(config, Services{std::move(resolver), nullptr, nullptr, nullptr});
+    return std::make_unique<const Engine>(config, std::move(services));
   } catch (const EngineConfigError& e) {
     say(std::string("cannot start: ") + e.what());
     return nullptr;

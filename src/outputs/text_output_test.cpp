@@ -83,7 +83,9 @@ ScanResult spf_fail_with_nul_byte() {
   EXPECT_TRUE(zone.has_value());
   Config config;
   config.organisation.protected_domains = {"exemple.gouv.fr"};
-  const Engine engine(config, Services{std::make_shared<auth::dns::RecordedResolver>(std::move(*zone)), nullptr, nullptr, nullptr});
+  Services services;
+  services.resolver = std::make_shared<auth::dns::RecordedResolver>(std::move(*zone));
+  const Engine engine(config, services);
   Envelope envelope;
   envelope.client_ip = "203.0.113.9";
   envelope.mail_from = "dsi@exemple.gouv.fr";

@@ -46,7 +46,9 @@ const Finding* find(const std::vector<Finding>& findings, std::string_view id) {
 std::vector<Finding> scan(std::string_view from, std::string client_ip, std::string mail_from) {
   Config config;
   config.organisation.protected_domains = {"exemple.gouv.fr", "nodmarc.gouv.fr"};
-  const Engine engine(config, Services{zone(), nullptr, nullptr, nullptr});
+  Services services;
+  services.resolver = zone();
+  const Engine engine(config, services);
   Envelope envelope;
   envelope.client_ip = std::move(client_ip);
   envelope.mail_from = std::move(mail_from);
