@@ -8,7 +8,7 @@ rule vigie_svg_animate_href_javascript
     description_fr = "Le HTML du message contient une animation SVG qui donne à l'attribut href d'un lien une URL javascript:, la forme de l'exploit Roundcube CVE-2024-37383 : un script qui s'exécute dans la messagerie web dès l'affichage du message."
     score = 12
     group = "client_exploit"
-    attack = "T1190,T1059.007,T1566.001"
+    attack = "T1190,T1203,T1059.007"
     reference = "https://nvd.nist.gov/vuln/detail/CVE-2024-37383"
 
   strings:
