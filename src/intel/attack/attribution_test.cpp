@@ -172,6 +172,15 @@ TEST(AttributionTest, TechniquesEveryMailAttackShowsAreSetAside) {
   }
 }
 
+// A bank phish from the phishing corpus (sample-4584): credential lure, payment lure, brand in the
+// display name, forged From syntax. Before T1598.003 and T1657 were set aside it was "Kimsuky:
+// moderate" on their rarity alone.
+TEST(AttributionTest, CommodityCredentialAndPaymentPhishingIsNoMoreThanLow) {
+  const Attribution a = rank({"T1566.002", "T1598.003", "T1566", "T1656", "T1657", "T1598", "T1036"});
+  EXPECT_EQ(a.set_aside, (std::vector<std::string>{"T1598.003", "T1566", "T1656", "T1657", "T1598"}));
+  EXPECT_TRUE(all_low(a));
+}
+
 Finding finding_with(double score, std::vector<std::string> techniques) {
   Finding f;
   f.id = "TEST";
