@@ -84,6 +84,12 @@ const CategoryCase kCategoryCases[] = {
     {"prize", "LURE_PRIZE", "Félicitations, vous avez gagné ! Récupérez votre cadeau."},
     {"urgent_request_from_superior", "LURE_PRESSURE", "Are you at your desk? I need you to handle a confidential task for me."},
     {"urgent_request_from_superior", "LURE_PRESSURE", "Êtes-vous au bureau en ce moment ? Discrétion absolue."},
+    // The "fraude au président" of FOVI warnings: the boss out of reach, secrecy, a transfer today.
+    {"urgent_request_from_superior", "LURE_PRESSURE", "Je suis en réunion et ne peux pas être jointe par téléphone."},
+    {"urgent_request_from_superior", "LURE_PRESSURE", "Merci de n'en parler à personne avant ma confirmation."},
+    {"urgent_request_from_superior", "LURE_PRESSURE", "J'ai besoin que vous procédiez à une opération."},
+    {"wire_transfer", "LURE_PAYMENT", "Merci de procéder aujourd'hui à un virement de 48 500 EUR."},
+    {"urgent_request_from_superior", "LURE_PRESSURE", "Please keep this between us until the deal is announced."},
     {"legal_threat", "LURE_PRESSURE", "An arrest warrant has been issued; legal action will be taken."},
     {"legal_threat", "LURE_PRESSURE", "Vous faites l'objet d'une convocation judiciaire et de poursuites judiciaires."},
     {"gambling", "LURE_FRAUD_SCHEME", "Claim 200 free spins today, no deposit required!"},
@@ -240,6 +246,9 @@ TEST(LureLanguageTest, BenignMailStaysSilent) {
        "votre part. Rappel : ne communiquez jamais votre mot de passe, la DSI ne vous le demandera jamais."},
       {"Your order has shipped",
        "Your package has been shipped and should arrive on Tuesday. Track it from your account page."},
+      {"Absence",
+       "Je suis en réunion toute la matinée ; je vous rappelle cet après-midi pour le virement de la "
+       "subvention prévu au budget."},
       {"Facture de janvier",
        "Bonjour, vous trouverez la facture de janvier dans votre espace client. Bonne journée."},
       {"Re: patch for the boundary parser",
