@@ -22,7 +22,9 @@
 //     Impersonation, T1672 Email Spoofing, T1036.007 Double File Extension, T1036.008 Masquerade
 //     File Type: what every disguised attachment does; T1598 and T1598.003 Phishing for
 //     Information: every credential-harvesting page; T1657 Financial Theft: every payment lure;
-//     T1608.005 Link Target: every phishing page staged somewhere) or which are the generic parent
+//     T1608.005 Link Target: every phishing page staged somewhere; T1499 Endpoint Denial of
+//     Service: what any message that outgrows the scanner's limits carries, truncated newsletters
+//     included, which made Sandworm a hint on them) or which are the generic parent
 //     of what the findings say more precisely (T1566 Phishing): their weight would claim a
 //     distinctiveness they lack (on the phishing corpus, T1657 and T1598.003 together made
 //     commodity bank phishing a "moderate" Kimsuky hint).
@@ -109,8 +111,8 @@ class AttributionRanker {
   static constexpr std::size_t kModerateMinTechniques = 3;
   static constexpr std::size_t kModerateMinDistinctive = 2;
   static constexpr double kDistinctiveShare = 0.10;
-  static constexpr std::array<std::string_view, 9> kNotAttributive = {
-      "T1566", "T1656", "T1672", "T1036.007", "T1036.008", "T1598", "T1598.003", "T1657", "T1608.005"};
+  static constexpr std::array<std::string_view, 10> kNotAttributive = {
+      "T1566", "T1656", "T1672", "T1036.007", "T1036.008", "T1598", "T1598.003", "T1657", "T1608.005", "T1499"};
 
   explicit AttributionRanker(std::shared_ptr<const AttackKnowledge> knowledge);
 

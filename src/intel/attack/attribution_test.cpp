@@ -181,6 +181,14 @@ TEST(AttributionTest, CommodityCredentialAndPaymentPhishingIsNoMoreThanLow) {
   EXPECT_TRUE(all_low(a));
 }
 
+// A message past the parser's limits (a long newsletter) carries T1027 and T1499: it was
+// "Sandworm Team: low" on T1499's rarity.
+TEST(AttributionTest, AMessagePastTheScannersLimitsPointsAtNobody) {
+  const Attribution a = rank({"T1027", "T1499"});
+  EXPECT_EQ(a.set_aside, std::vector<std::string>{"T1499"});
+  EXPECT_EQ(hint_for(a, "G0034"), nullptr);  // Sandworm Team
+}
+
 Finding finding_with(double score, std::vector<std::string> techniques) {
   Finding f;
   f.id = "TEST";
