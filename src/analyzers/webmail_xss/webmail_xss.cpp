@@ -11,7 +11,7 @@
 //     (CVE-2023-43770, Roundcube); a tag glued to a plain-text link (CVE-2020-35730, Roundcube);
 //     markup in X-Zimbra-Calendar-Intended-For (CVE-2024-27443) or script in a calendar's
 //     description (CVE-2025-27915, Zimbra); a link to one of the organisation's own hosts with
-//     script in its query (CVE-2022-27926, Zimbra);
+//     script in its query (CVE-2022-27926, Zimbra; on a Roundcube page, a marker);
 //   - WEBMAIL_XSS_MARKER: generic shapes (an event handler hidden in a comment or a raw-text
 //     element, an attribute that closes its element, <img onerror> as used against Horde, SVG
 //     animation to javascript:, script decoding hidden content in a body, webmail commands beside
@@ -550,10 +550,19 @@ void own_host_links(const Object& object, ObjectContext& context, const State& s
     if (query == std::string_view::npos) continue;
     std::string decoded = ascii::lowercase(links::percent_decode(links::percent_decode(normalized.substr(query))));
     if (!script_in(decoded)) continue;
-    hits.push_back(Hit{"CVE-2022-27926", "Zimbra (reflected XSS on the webmail's own pages)",
-                       {"link to your own host " + std::string(url.host_ascii()) + " with script in its query",
-                        "lien vers votre propre hôte " + std::string(url.host_ascii()) + " avec un script dans ses paramètres"},
-                       excerpt_at(url.raw(), 0), 1.0});
+    const LocalizedText what{"link to your own host " + std::string(url.host_ascii()) + " with script in its query",
+                             "lien vers votre propre hôte " + std::string(url.host_ascii()) + " avec un script dans ses paramètres"};
+    // The shape of CVE-2022-27926 (Zimbra), unless the link names Roundcube: its pages are
+    // "?_task=...&_action=...", and a script there is a marker with no CVE to name.
+    const std::string lower = ascii::lowercase(normalized);
+    const bool roundcube = decoded.starts_with("?_task=") || decoded.find("&_task=") != std::string::npos ||
+                           decoded.find("_action=") != std::string::npos || lower.find("roundcube") != std::string::npos;
+    if (!roundcube) {
+      hits.push_back(Hit{"CVE-2022-27926", "Zimbra (reflected XSS on the webmail's own pages)", what,
+                         excerpt_at(url.raw(), 0), 1.0});
+    } else {
+      hits.push_back(Hit{{}, {}, what, excerpt_at(url.raw(), 0), 1.0});
+    }
     return;
   }
 }

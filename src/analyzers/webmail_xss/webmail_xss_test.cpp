@@ -138,6 +138,15 @@ TEST(WebmailXssTest, ALinkToTheOrganisationsOwnHostWithScriptIsZimbraCve20222792
   EXPECT_EQ(cve_of(findings).rfind("CVE-2022-27926", 0), 0u) << cve_of(findings);
 }
 
+// The same shape on a Roundcube page is not Zimbra's CVE: a marker, naming no CVE.
+TEST(WebmailXssTest, ALinkToTheOrganisationsOwnRoundcubeWithScriptIsAMarkerNotZimbra) {
+  const auto findings = harness().analyze(mail(
+      "text/html", "<a href=\"https://webmail.ministere-exemple.fr/?_task=settings&amp;_action=plugin.managesieve-action"
+                   "&amp;_framed=1&amp;_nav=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E\">Vos filtres</a>"));
+  EXPECT_EQ(AnalyzerHarness::find(findings, "WEBMAIL_XSS"), nullptr) << cve_of(findings);
+  EXPECT_NE(AnalyzerHarness::find(findings, "WEBMAIL_XSS_MARKER"), nullptr);
+}
+
 // ---- near-misses ----
 
 TEST(WebmailXssTest, AnSvgLogoWithAnimationIsSilent) {
