@@ -37,6 +37,11 @@ auth::AuthSettings auth_settings(const Config& config) {
     if (!network) throw EngineConfigError("relays.trusted: '" + text + "' is not an IP network");
     settings.trusted_relays.push_back(*network);
   }
+  for (const std::string& text : config.organisation.internal_networks) {
+    const std::optional<IpNetwork> network = IpNetwork::parse(text);
+    if (!network) throw EngineConfigError("organisation.internal_networks: '" + text + "' is not an IP network");
+    settings.internal_networks.push_back(*network);
+  }
   settings.config = config.auth;
   return settings;
 }

@@ -2,6 +2,7 @@
 // check. Every missing input becomes result "none" with a reason rather than a guess.
 #include "auth/stage/authenticate.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "auth/arc/arc.h"
@@ -153,6 +154,13 @@ bool has_field(const ParsedMessage& message, std::string_view name) {
   return message.header(name) != nullptr;
 }
 
+// Whether the SMTP client is one of our own hosts.
+bool is_internal_client(const ClientIdentity& client, const std::vector<IpNetwork>& internal_networks) {
+  const std::optional<IpAddress> ip = IpAddress::parse(client.ip);
+  return ip && std::any_of(internal_networks.begin(), internal_networks.end(),
+                           [&](const IpNetwork& network) { return network.contains(*ip); });
+}
+
 }  // namespace
 
 AuthResults authenticate(const ParsedMessage& message, const Envelope& envelope,
@@ -163,7 +171,15 @@ AuthResults authenticate(const ParsedMessage& message, const Envelope& envelope,
   if (resolver != nullptr) budgeted.emplace(*resolver, settings.budget);
   const dns::Resolver* dns = budgeted ? &*budgeted : nullptr;
   const ClientIdentity client = identify_client(message, envelope, settings.trusted_relays);
-  results.spf = check_spf(message, envelope, client, dns);
+  // Without DNS nothing is checked anyway, and the results say that first.
+  const bool internal = dns != nullptr && is_internal_client(client, settings.internal_networks);
+  const LocalizedText from_inside{"client " + client.ip + " is one of our own hosts (internal_networks): not checked",
+                                  "le client " + client.ip + " est l'un de nos hôtes (internal_networks) : non vérifié"};
+  if (internal) {
+    set_reason(results.spf, from_inside);
+  } else {
+    results.spf = check_spf(message, envelope, client, dns);
+  }
   const bool signed_message = has_field(message, "DKIM-Signature");
   const bool sealed = has_field(message, "ARC-Seal") || has_field(message, "ARC-Message-Signature");
   if (dns == nullptr) {
@@ -183,7 +199,12 @@ AuthResults authenticate(const ParsedMessage& message, const Envelope& envelope,
     set_reason(results.arc, no_arc_headers());
   }
   const AuthConfig& config = settings.config;
-  results.dmarc = check_dmarc(message, results, dns, config);
+  if (internal) {
+    results.dmarc.from_domain = from_domain(message).domain;
+    set_reason(results.dmarc, from_inside);
+  } else {
+    results.dmarc = check_dmarc(message, results, dns, config);
+  }
   // Without DNS no method ran: the header says so rather than report unevaluated "none"s.
   results.authentication_results =
       dns == nullptr ? config.authserv_id + "; none"

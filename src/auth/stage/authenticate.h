@@ -22,6 +22,10 @@ namespace vigie::auth {
 struct AuthSettings {
   dns::LookupBudget budget;              // per message, across all checks
   std::vector<IpNetwork> trusted_relays; // for the client IP when the envelope has none
+  // Our own hosts ([organisation] internal_networks). Mail one of them hands over was written
+  // inside the organisation: SPF and DMARC are not checked for it (a host of ours is in no public
+  // SPF record, and its mail would otherwise "spoof" our own domain), and their results say why.
+  std::vector<IpNetwork> internal_networks;
   AuthConfig config;                     // authserv-id, trusted ARC sealers
   // DKIM and ARC keys shared by every message authenticated with these settings (so, by the
   // engine that owns them and all its workers); null keeps keys for one message only.

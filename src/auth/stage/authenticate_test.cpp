@@ -160,5 +160,25 @@ TEST_F(AuthenticateTest, ClientFromTheReceivedChainIsNamedInTheReason) {
             AuthResultCode::kFail);
 }
 
+// A host of ours (internal_networks) is in no public SPF record: its mail as our own domain is
+// not spoofing, and neither SPF nor DMARC is checked for it. The same message from outside fails.
+TEST_F(AuthenticateTest, MailFromOneOfOurOwnHostsIsNotCheckedAndSaysWhy) {
+  ASSERT_TRUE(zone_);
+  const auto parsed = ParsedMessage::parse(
+      std::make_shared<const std::string>("From: Claire <claire@mairie-exemple.fr>\n\nx\n"), Limits{});
+  AuthSettings settings;
+  settings.internal_networks.push_back(*IpNetwork::parse("10.0.0.0/8"));
+  const AuthResults inside = authenticate(*parsed, envelope("10.20.4.13", "claire@mairie-exemple.fr"), &*zone_, settings);
+  EXPECT_EQ(inside.spf.result, AuthResultCode::kNone);
+  EXPECT_EQ(inside.dmarc.result, AuthResultCode::kNone);
+  EXPECT_EQ(inside.dmarc.from_domain, "mairie-exemple.fr");
+  EXPECT_NE(inside.dmarc.reason.find("10.20.4.13 is one of our own hosts (internal_networks)"), std::string::npos)
+      << inside.dmarc.reason;
+  EXPECT_NE(inside.spf.reason_fr.find("l'un de nos hôtes"), std::string::npos) << inside.spf.reason_fr;
+  const AuthResults outside = authenticate(*parsed, envelope("203.0.113.9", "claire@mairie-exemple.fr"), &*zone_, settings);
+  EXPECT_EQ(outside.spf.result, AuthResultCode::kFail);
+  EXPECT_EQ(outside.dmarc.result, AuthResultCode::kFail);
+}
+
 }  // namespace
 }  // namespace vigie::auth
