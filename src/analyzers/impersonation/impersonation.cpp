@@ -52,6 +52,10 @@ constexpr std::string_view kRolePhrases[] = {
     "secretariat general", "service comptabilite", "comptabilite", "ressources humaines",
     "service rh", "drh", "service paie", "cabinet du ministre", "cabinet du directeur",
     "service juridique", "tresorerie", "agence comptable",
+    // French executive titles, the names a "fraude au président" signs with
+    "directeur de cabinet", "directrice de cabinet", "chef de cabinet", "le ministre",
+    "madame la ministre", "monsieur le ministre", "directeur general", "directrice generale",
+    "secretaire general", "secretaire generale", "le prefet", "la prefete",
 };
 
 class State final : public AnalyzerState {
@@ -67,6 +71,12 @@ Result<std::shared_ptr<const AnalyzerState>> prepare(const AnalyzerSetup& setup)
   state->free_mailboxes = std::move(*list);
   for (std::string_view phrase : kRolePhrases) {
     state->roles.push_back(identity::fold_name_tokens(phrase));
+  }
+  // The roles of the people the profile protects ("directrice de cabinet"): a free mailbox
+  // signing with one is their impersonation even without their name.
+  for (const facts::ProfilePerson& person : setup.profile.people()) {
+    std::vector<std::string> role = identity::fold_name_tokens(person.role);
+    if (!role.empty()) state->roles.push_back(std::move(role));
   }
   return std::shared_ptr<const AnalyzerState>(std::move(state));
 }

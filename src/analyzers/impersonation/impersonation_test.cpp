@@ -123,6 +123,16 @@ TEST(ImpersonationTest, RoleNameOnFreeMailboxNeedsNoProfile) {
   EXPECT_TRUE(scan(Config{}, "From: IT Helpdesk <helpdesk@example-university.edu>\n").empty());
 }
 
+// A protected person's role is a role phrase too: "Directrice générale" from a free mailbox signs
+// as her without her name. So are the executive titles of a "fraude au président".
+TEST(ImpersonationTest, AProtectedPersonsRoleOnAFreeMailboxIsARoleName) {
+  Config with_role = org();
+  with_role.organisation.people[0].role = "responsable des achats publics";
+  EXPECT_TRUE(scan(with_role, "From: Responsable des achats publics <achats.publics@gmail.com>\n").has("ROLE_NAME_FREE_MAILBOX"));
+  EXPECT_TRUE(scan(Config{}, "From: =?utf-8?Q?Directrice_de_cabinet?= <dircab.2026@gmail.com>\n").has("ROLE_NAME_FREE_MAILBOX"));
+  EXPECT_FALSE(scan(Config{}, "From: Responsable des achats publics <achats.publics@gmail.com>\n").has("ROLE_NAME_FREE_MAILBOX"));
+}
+
 TEST(ImpersonationTest, AddressInDisplayNameOfAnotherDomain) {
   const Scan s = scan(Config{}, "From: \"support@paypal.com\" <x@evil.example.ru>\n");
   const Finding* f = s.get("DISPLAY_NAME_FOREIGN_ADDRESS");
