@@ -28,20 +28,23 @@ namespace vigie {
 
 namespace {
 
+// The networks of a configuration list (checked by config check; a bug if one does not parse).
+std::vector<IpNetwork> networks(const std::vector<std::string>& texts, std::string_view key) {
+  std::vector<IpNetwork> out;
+  for (const std::string& text : texts) {
+    const std::optional<IpNetwork> network = IpNetwork::parse(text);
+    if (!network) throw EngineConfigError(std::string(key) + ": '" + text + "' is not an IP network");
+    out.push_back(*network);
+  }
+  return out;
+}
+
 auth::AuthSettings auth_settings(const Config& config) {
   auth::AuthSettings settings;
   settings.budget.max_queries = config.dns.max_queries_per_message;
   settings.budget.max_time = std::chrono::milliseconds(config.dns.message_budget_ms);
-  for (const std::string& text : config.relays.trusted) {
-    const std::optional<IpNetwork> network = IpNetwork::parse(text);
-    if (!network) throw EngineConfigError("relays.trusted: '" + text + "' is not an IP network");
-    settings.trusted_relays.push_back(*network);
-  }
-  for (const std::string& text : config.organisation.internal_networks) {
-    const std::optional<IpNetwork> network = IpNetwork::parse(text);
-    if (!network) throw EngineConfigError("organisation.internal_networks: '" + text + "' is not an IP network");
-    settings.internal_networks.push_back(*network);
-  }
+  settings.trusted_relays = networks(config.relays.trusted, "relays.trusted");
+  settings.internal_networks = networks(config.organisation.internal_networks, "organisation.internal_networks");
   settings.config = config.auth;
   return settings;
 }

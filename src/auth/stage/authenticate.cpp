@@ -161,6 +161,11 @@ bool is_internal_client(const ClientIdentity& client, const std::vector<IpNetwor
                            [&](const IpNetwork& network) { return network.contains(*ip); });
 }
 
+LocalizedText sent_from_inside(const ClientIdentity& client) {
+  return {"client " + client.ip + " is one of our own hosts (internal_networks): not checked",
+          "le client " + client.ip + " est l'un de nos hôtes (internal_networks) : non vérifié"};
+}
+
 }  // namespace
 
 AuthResults authenticate(const ParsedMessage& message, const Envelope& envelope,
@@ -173,10 +178,8 @@ AuthResults authenticate(const ParsedMessage& message, const Envelope& envelope,
   const ClientIdentity client = identify_client(message, envelope, settings.trusted_relays);
   // Without DNS nothing is checked anyway, and the results say that first.
   const bool internal = dns != nullptr && is_internal_client(client, settings.internal_networks);
-  const LocalizedText from_inside{"client " + client.ip + " is one of our own hosts (internal_networks): not checked",
-                                  "le client " + client.ip + " est l'un de nos hôtes (internal_networks) : non vérifié"};
   if (internal) {
-    set_reason(results.spf, from_inside);
+    set_reason(results.spf, sent_from_inside(client));
   } else {
     results.spf = check_spf(message, envelope, client, dns);
   }
@@ -201,7 +204,7 @@ AuthResults authenticate(const ParsedMessage& message, const Envelope& envelope,
   const AuthConfig& config = settings.config;
   if (internal) {
     results.dmarc.from_domain = from_domain(message).domain;
-    set_reason(results.dmarc, from_inside);
+    set_reason(results.dmarc, sent_from_inside(client));
   } else {
     results.dmarc = check_dmarc(message, results, dns, config);
   }
